@@ -1,0 +1,10 @@
+//! planpress: a static site generator for government plans.
+//!
+//! The modules follow the pipeline: [`content`] loads files into the
+//! [`model`], [`index`] cross-references units, topics and jurisdictions,
+//! [`render`] turns them into pages and [`output`] writes the site.
+
+pub mod config;
+pub mod content;
+pub mod diagnostics;
+pub mod model;

@@ -1,0 +1,315 @@
+//! The site model: what a plan, a task and a unit *are*, independent of how they
+//! were written (YAML or Markdown) and of how they are rendered.
+//!
+//! Everything here is plain owned data with indices (`PlanId`, `UnitId`, ...)
+//! into the vectors of [`Site`], so that cross-reference indexes and renderers
+//! hold references, never copies.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::config::SiteConfig;
+
+/// Index of a plan in [`Site::plans`].
+pub type PlanId = usize;
+/// Index of a notice in [`Site::notices`].
+pub type NoticeId = usize;
+/// Index of a unit in [`Site::units`].
+pub type UnitId = usize;
+/// Index of a jurisdiction in [`Site::jurisdictions`].
+pub type JurisdictionId = usize;
+/// Index of a topic in [`Site::topics`].
+pub type TopicId = usize;
+
+/// A task is addressed by its plan and its position in that plan's task list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct TaskRef {
+    pub plan: PlanId,
+    pub task: usize,
+}
+
+/// The whole loaded site: configuration, documents and the entities they name.
+#[derive(Debug)]
+pub struct Site {
+    pub config: SiteConfig,
+    pub jurisdictions: Vec<Jurisdiction>,
+    pub units: Vec<Unit>,
+    pub topics: Vec<Topic>,
+    pub notices: Vec<Notice>,
+    pub plans: Vec<Plan>,
+}
+
+/// 行政区划: the administrative area a document and its units belong to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Jurisdiction {
+    /// Full name as written, e.g. `哈尔滨市道里区`.
+    pub name: String,
+    pub slug: String,
+}
+
+/// Whether a named responsible party is one body or a collective.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnitKind {
+    /// One department or organ (区司法局).
+    Department,
+    /// A collective such as 区直各部门 or 各街道、镇: never shown as one body.
+    Group,
+}
+
+/// 单位: a department or group of one jurisdiction. The same name in two
+/// jurisdictions is two units.
+#[derive(Debug, Clone)]
+pub struct Unit {
+    /// Canonical name (the registry's, or the first spelling seen).
+    pub name: String,
+    /// Other names of the same organ (aliases, the second name of a merged organ).
+    pub other_names: Vec<String>,
+    pub jurisdiction: JurisdictionId,
+    pub kind: UnitKind,
+    pub slug: String,
+    /// False when the unit was found in content but is not in `units.yaml`.
+    pub registered: bool,
+}
+
+/// 主题: a theme that groups tasks across plans.
+#[derive(Debug, Clone)]
+pub struct Topic {
+    pub name: String,
+    pub slug: String,
+}
+
+/// A link in a document's metadata (附件, 相关链接, 来源).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Link {
+    pub title: String,
+    pub url: String,
+}
+
+/// The metadata a portal shows above a policy document. Empty fields are `None`
+/// and are omitted from the page, never shown blank.
+#[derive(Debug, Clone, Default)]
+pub struct DocMeta {
+    /// 标题
+    pub title: String,
+    /// 发文机关
+    pub issuer: Option<String>,
+    /// 发文字号, e.g. `哈里治区委发〔2017〕2号`
+    pub doc_number: Option<String>,
+    /// 索引号, e.g. `104/2016-00001`
+    pub index_number: Option<String>,
+    /// 成文日期
+    pub date_signed: Option<NaiveDate>,
+    /// 发布日期
+    pub date_published: Option<NaiveDate>,
+    /// 主题分类 as the portal gives it
+    pub category: Option<String>,
+    /// 有效性
+    pub validity: Option<String>,
+    /// 公开方式
+    pub disclosure: Option<String>,
+    /// 责任编辑
+    pub editor: Option<String>,
+    /// 来源
+    pub source: Option<Link>,
+    /// 附件
+    pub attachments: Vec<Link>,
+    /// 相关链接
+    pub links: Vec<Link>,
+}
+
+/// 通知: the cover letter that transmits one or more plans.
+#[derive(Debug, Clone)]
+pub struct Notice {
+    pub slug: String,
+    pub meta: DocMeta,
+    pub jurisdiction: JurisdictionId,
+    /// 主送: the addressees, as written.
+    pub recipients: Option<String>,
+    /// Body text (Markdown).
+    pub body: String,
+    /// 落款: the signing body, as written under the text.
+    pub signature: Option<String>,
+    pub plans: Vec<PlanId>,
+    pub source: SourceFile,
+}
+
+/// The kind of a plan document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+pub enum PlanKind {
+    #[serde(rename = "方案")]
+    Plan,
+    #[serde(rename = "实施方案")]
+    ImplementationPlan,
+    #[serde(rename = "工作方案")]
+    WorkPlan,
+    #[serde(rename = "实施意见")]
+    ImplementingOpinions,
+    #[serde(rename = "意见")]
+    Opinions,
+    #[serde(rename = "规划")]
+    MultiYearPlan,
+    #[serde(rename = "分工方案")]
+    DivisionOfLabour,
+}
+
+impl PlanKind {
+    /// The Chinese name, as written in documents and shown on pages.
+    pub fn label(self) -> &'static str {
+        match self {
+            PlanKind::Plan => "方案",
+            PlanKind::ImplementationPlan => "实施方案",
+            PlanKind::WorkPlan => "工作方案",
+            PlanKind::ImplementingOpinions => "实施意见",
+            PlanKind::Opinions => "意见",
+            PlanKind::MultiYearPlan => "规划",
+            PlanKind::DivisionOfLabour => "分工方案",
+        }
+    }
+}
+
+/// A plan period such as 2021-2025.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub start: i32,
+    pub end: i32,
+}
+
+/// A phase of a 规划-style plan, e.g. 全面推进阶段 (2021年-2022年).
+#[derive(Debug, Clone)]
+pub struct Phase {
+    pub name: String,
+    /// The period as written.
+    pub text: Option<String>,
+    pub start: Option<NaiveDate>,
+    pub end: Option<NaiveDate>,
+    /// What the phase is about (Markdown).
+    pub body: String,
+}
+
+/// Where a document came from, for diagnostics and rebuilds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceFile {
+    /// Path relative to the site root.
+    pub path: PathBuf,
+    /// 1-based line where the document starts in that file.
+    pub line: usize,
+}
+
+/// A plan: 方案, 实施意见, 规划, 分工方案...
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub slug: String,
+    pub kind: PlanKind,
+    pub meta: DocMeta,
+    pub jurisdiction: JurisdictionId,
+    pub period: Option<Period>,
+    /// Topics given for the whole plan (front matter).
+    pub topics: Vec<TopicId>,
+    /// Text before the first section (Markdown).
+    pub preamble: String,
+    pub sections: Vec<Section>,
+    /// Every task of the plan in document order; sections refer to them by index.
+    pub tasks: Vec<Task>,
+    pub phases: Vec<Phase>,
+    pub notice: Option<NoticeId>,
+    pub source: SourceFile,
+}
+
+/// A heading level: 第一章 > 第一节 > 一、 > (一) > numbered items.
+#[derive(Debug, Clone)]
+pub struct Section {
+    /// The number as written (`一`, `(一)`, `第一章`), if any.
+    pub number: Option<String>,
+    pub title: String,
+    /// 1 (chapter) to 5.
+    pub level: u8,
+    /// Stable anchor within the plan page.
+    pub anchor: String,
+    pub blocks: Vec<Block>,
+}
+
+/// What a section holds, in document order.
+#[derive(Debug, Clone)]
+pub enum Block {
+    /// Prose (Markdown).
+    Text(String),
+    /// Index into [`Plan::tasks`].
+    Task(usize),
+    Section(Section),
+}
+
+/// 任务 / 举措 / 具体项目: one numbered measure and who answers for it.
+#[derive(Debug, Clone)]
+pub struct Task {
+    /// The number as written (`11`), unique within its plan.
+    pub number: String,
+    /// Stable anchor on the plan page, e.g. `task-11`.
+    pub anchor: String,
+    /// The measure's text without its unit annotations (Markdown).
+    pub text: String,
+    /// 牵头单位
+    pub lead: Vec<UnitId>,
+    /// 责任单位
+    pub responsible: Vec<UnitId>,
+    /// 参与单位 / 配合单位
+    pub participating: Vec<UnitId>,
+    /// 牵头领导: people, by name.
+    pub officials: Vec<String>,
+    /// 进度安排, as written.
+    pub schedule: Option<String>,
+    pub deadlines: Vec<Deadline>,
+    /// 近期重点突破的工作
+    pub priority: Option<String>,
+    pub topics: Vec<TopicId>,
+    /// Titles of the enclosing sections, outermost first (for topic matching and breadcrumbs).
+    pub section_path: Vec<String>,
+    /// 1-based line of the task in its source file.
+    pub line: usize,
+}
+
+impl Task {
+    /// Every unit named by the task, in role order (lead, responsible,
+    /// participating), each once.
+    pub fn all_units(&self) -> Vec<UnitId> {
+        let mut all: Vec<UnitId> = Vec::new();
+        for &u in self
+            .lead
+            .iter()
+            .chain(&self.responsible)
+            .chain(&self.participating)
+        {
+            if !all.contains(&u) {
+                all.push(u);
+            }
+        }
+        all
+    }
+}
+
+/// What a deadline phrase says about time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeadlineKind {
+    /// `2015年6月底前`, `到2020年`: done by the end of the period.
+    By,
+    /// `从2015年起`: starting then, ongoing.
+    From,
+    /// `2021年-2022年`: a span, ending at `date`.
+    Span,
+}
+
+/// A deadline as written, with the date it means when it can be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deadline {
+    /// The original words, shown to readers.
+    pub text: String,
+    pub kind: DeadlineKind,
+    /// End of the named period (`2015年6月底前` -> 2015-06-30, `从2015年起` -> 2015-12-31).
+    pub date: Option<NaiveDate>,
+    /// Start of a span.
+    pub start: Option<NaiveDate>,
+}
