@@ -1,5 +1,169 @@
-//! `site.yaml`: the site's configuration.
+//! `site.yaml`: the site's configuration, with defaults for everything but the title.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::diagnostics::Diagnostic;
+
+/// The default topic map, kept as data so that web teams can copy and edit it.
+const DEFAULT_TOPICS: &str = include_str!("../defaults/topics.yaml");
+
+/// Words that mark a unit name as a collective (区直各部门, 相关单位…) rather than one body.
+const DEFAULT_GROUP_MARKERS: &[&str] = &[
+    "各部门",
+    "有关部门",
+    "相关部门",
+    "有关单位",
+    "相关单位",
+    "成员单位",
+    "各单位",
+    "各工作组",
+    "社会组织",
+    "各街",
+    "各镇",
+    "各乡",
+];
 
 /// The site's configuration.
-#[derive(Debug, Clone, Default)]
-pub struct SiteConfig {}
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteConfig {
+    /// The site's name, shown in every page's header.
+    pub title: String,
+    /// Where the site is published; links are made relative to its path.
+    #[serde(default = "default_base_url")]
+    pub base_url: String,
+    #[serde(default = "default_language")]
+    pub language: String,
+    /// A folder name under `themes/`.
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The site's identity, shown in the footer as government sites must.
+    #[serde(default)]
+    pub identity: Identity,
+    /// Topic (主题) -> keywords. Default: `defaults/topics.yaml`.
+    #[serde(default = "default_topics")]
+    pub topics: Vec<TopicConfig>,
+    /// Words that make an unregistered unit name a group.
+    #[serde(default = "default_group_markers")]
+    pub group_markers: Vec<String>,
+    /// How many plans the home page lists.
+    #[serde(default = "default_latest")]
+    pub home_latest: usize,
+}
+
+/// 主办单位, 联系方式, ICP备案号, 网站标识码…
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Identity {
+    /// 主办单位
+    pub owner: Option<String>,
+    /// 承办单位
+    pub operator: Option<String>,
+    /// 联系电话
+    pub phone: Option<String>,
+    /// 联系邮箱
+    pub email: Option<String>,
+    /// 地址
+    pub address: Option<String>,
+    /// ICP备案号
+    pub icp: Option<String>,
+    /// 公安机关备案号
+    pub police_record: Option<String>,
+    /// 网站标识码
+    pub site_code: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TopicConfig {
+    pub name: String,
+    #[serde(default)]
+    pub slug: Option<String>,
+    #[serde(default)]
+    pub keywords: Vec<String>,
+}
+
+fn default_base_url() -> String {
+    "/".to_string()
+}
+fn default_language() -> String {
+    "zh-CN".to_string()
+}
+fn default_theme() -> String {
+    "portal".to_string()
+}
+fn default_latest() -> usize {
+    10
+}
+fn default_group_markers() -> Vec<String> {
+    DEFAULT_GROUP_MARKERS
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+}
+fn default_topics() -> Vec<TopicConfig> {
+    // The file ships with the binary and is covered by a test, so a parse
+    // failure here is a build defect, not user input.
+    serde_yaml::from_str(DEFAULT_TOPICS).unwrap_or_default()
+}
+
+impl SiteConfig {
+    /// Reads `site.yaml` under `root`.
+    pub fn load(root: &Path) -> Result<SiteConfig, Diagnostic> {
+        let path = root.join("site.yaml");
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            Diagnostic::error("site.yaml", 0, format!("cannot read site.yaml: {e}"))
+                .with_hint("run planpress in a site folder, or pass --root DIR")
+        })?;
+        Self::parse(&text)
+    }
+
+    pub fn parse(text: &str) -> Result<SiteConfig, Diagnostic> {
+        serde_yaml::from_str(text).map_err(|e| crate::content::yaml_error("site.yaml", &e, 0))
+    }
+
+    /// The path part of `base_url`, always starting and ending with `/`.
+    pub fn base_path(&self) -> String {
+        let after_scheme = match self.base_url.split_once("://") {
+            Some((_, rest)) => rest.find('/').map(|i| &rest[i..]).unwrap_or("/"),
+            None => self.base_url.as_str(),
+        };
+        let trimmed = after_scheme.trim_matches('/');
+        if trimmed.is_empty() {
+            "/".to_string()
+        } else {
+            format!("/{trimmed}/")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_topics_parse() {
+        let topics: Vec<TopicConfig> = serde_yaml::from_str(DEFAULT_TOPICS).unwrap();
+        assert!(topics.len() >= 9);
+        assert!(topics.iter().any(|t| t.name == "法治政府"));
+    }
+
+    #[test]
+    fn base_path_from_url() {
+        let mut c = SiteConfig::parse("title: t").unwrap();
+        assert_eq!(c.base_path(), "/");
+        c.base_url = "https://example.gov.cn/fzjs".into();
+        assert_eq!(c.base_path(), "/fzjs/");
+    }
+
+    #[test]
+    fn unknown_field_is_an_error_with_a_line() {
+        let e = SiteConfig::parse("title: t\ntheem: x\n").unwrap_err();
+        assert_eq!(e.line, 2);
+        assert!(e.message.contains("theem"), "{}", e.message);
+    }
+}

@@ -4,7 +4,13 @@
 //! [`model`], [`index`] cross-references units, topics and jurisdictions,
 //! [`render`] turns them into pages and [`output`] writes the site.
 
+pub mod build;
+pub mod check;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod index;
 pub mod model;
+pub mod output;
+pub mod render;
+pub mod slug;

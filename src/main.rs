@@ -1,1 +1,174 @@
-fn main() {}
+//! The `planpress` command line.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use planpress::check::{Report, summary};
+use planpress::content::load_site;
+use planpress::diagnostics::{self, Diagnostic};
+
+#[derive(Parser)]
+#[command(
+    name = "planpress",
+    version,
+    about = "Publish government plans as a static portal"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Load the site and report every problem in its content.
+    Check {
+        /// The site folder (with site.yaml and content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Print one JSON document (plans, tasks, units, diagnostics) instead.
+        #[arg(long)]
+        json: bool,
+        /// Also list each unit that is not in content/units.yaml.
+        #[arg(long)]
+        units: bool,
+    },
+    /// Build the site into the output folder.
+    Build {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The output folder; replaced whole, and only when the build succeeds.
+        #[arg(long, default_value = "public")]
+        out: PathBuf,
+        /// Publish under this URL (e.g. https://example.gov.cn/fzjs/); overrides site.yaml.
+        #[arg(long)]
+        base_url: Option<String>,
+        /// No progress bar and no summary.
+        #[arg(long, short)]
+        quiet: bool,
+        /// Print the time each phase took.
+        #[arg(long, short)]
+        verbose: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check { root, json, units } => check(&root, json, units),
+        Command::Build {
+            root,
+            out,
+            base_url,
+            quiet,
+            verbose,
+        } => build(root, out, base_url, quiet, verbose),
+    }
+}
+
+fn build(
+    root: PathBuf,
+    out: PathBuf,
+    base_url: Option<String>,
+    quiet: bool,
+    verbose: bool,
+) -> ExitCode {
+    let color = std::io::stderr().is_terminal();
+    let bar = progress_bar(quiet);
+    let progress = |done: usize, total: usize| {
+        if let Some(bar) = &bar {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        }
+    };
+    let opts = planpress::build::BuildOptions {
+        root: root.clone(),
+        out: out.clone(),
+        base_url,
+    };
+    let result = planpress::build::build(&opts, &progress);
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    match result {
+        Ok(report) => {
+            if !quiet {
+                diagnostics::emit(&report.warnings, &root, color);
+                println!(
+                    "built {} pages ({} files) into {}",
+                    report.pages,
+                    report.files,
+                    out.display()
+                );
+            }
+            if verbose {
+                for (phase, t) in &report.timings {
+                    eprintln!("  {phase:<16} {:>8.1} ms", t.as_secs_f64() * 1000.0);
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Err(errors) => {
+            diagnostics::emit(&errors, &root, color);
+            eprintln!(
+                "build failed with {} error(s); {} was left as it was",
+                errors.iter().filter(|d| d.is_error()).count(),
+                out.display()
+            );
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// A progress bar on a terminal for builds that take more than a second;
+/// nothing when quiet or when output is not a terminal.
+fn progress_bar(quiet: bool) -> Option<indicatif::ProgressBar> {
+    if quiet || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} rendering {pos}/{len} pages {wide_bar}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    // Hidden for the first second, so quick builds print no bar at all.
+    bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    let shown = bar.clone();
+    std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs(1));
+        if !shown.is_finished() {
+            shown.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
+    });
+    Some(bar)
+}
+
+fn check(root: &std::path::Path, json: bool, list_units: bool) -> ExitCode {
+    let result = load_site(root);
+    let mut shown: Vec<Diagnostic> = result.diagnostics.clone();
+    if list_units {
+        shown.extend(result.unregistered.iter().cloned());
+        diagnostics::sort(&mut shown);
+    }
+    let failed = result.error_count() > 0;
+    if json {
+        let report = Report::new(result.site.as_ref(), &shown);
+        match serde_json::to_string_pretty(&report) {
+            Ok(s) => println!("{s}"),
+            Err(e) => {
+                eprintln!("error: cannot write JSON: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    } else {
+        diagnostics::emit(&shown, root, std::io::stderr().is_terminal());
+        println!("{}", summary(&result, &shown));
+    }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}

@@ -138,25 +138,33 @@ pub struct Notice {
 }
 
 /// The kind of a plan document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PlanKind {
-    #[serde(rename = "方案")]
     Plan,
-    #[serde(rename = "实施方案")]
     ImplementationPlan,
-    #[serde(rename = "工作方案")]
     WorkPlan,
-    #[serde(rename = "实施意见")]
     ImplementingOpinions,
-    #[serde(rename = "意见")]
     Opinions,
-    #[serde(rename = "规划")]
     MultiYearPlan,
-    #[serde(rename = "分工方案")]
     DivisionOfLabour,
 }
 
 impl PlanKind {
+    pub const ALL: [PlanKind; 7] = [
+        PlanKind::Plan,
+        PlanKind::ImplementationPlan,
+        PlanKind::WorkPlan,
+        PlanKind::ImplementingOpinions,
+        PlanKind::Opinions,
+        PlanKind::MultiYearPlan,
+        PlanKind::DivisionOfLabour,
+    ];
+
+    /// Reads the Chinese name used in content files.
+    pub fn from_label(label: &str) -> Option<PlanKind> {
+        Self::ALL.into_iter().find(|k| k.label() == label)
+    }
+
     /// The Chinese name, as written in documents and shown on pages.
     pub fn label(self) -> &'static str {
         match self {
@@ -209,9 +217,9 @@ pub struct Plan {
     pub period: Option<Period>,
     /// Topics given for the whole plan (front matter).
     pub topics: Vec<TopicId>,
-    /// Text before the first section (Markdown).
-    pub preamble: String,
-    pub sections: Vec<Section>,
+    /// The document's body in order: preamble text, tasks outside any
+    /// section, and sections.
+    pub body: Vec<Block>,
     /// Every task of the plan in document order; sections refer to them by index.
     pub tasks: Vec<Task>,
     pub phases: Vec<Phase>,

@@ -11,6 +11,18 @@
 //!    `进度安排:2015年6月底前,…。` and `近期重点突破的工作:…`;
 //! 4. table cells (handled by the loaders, which call [`split_units`]);
 //! 5. nothing at all.
+//!
+//! Everything hangs on labels (`牵头单位`, `责任单位`, `进度安排`…) followed by a
+//! colon: prose never puts a colon right after those words, so a label is a
+//! safe anchor, while a parenthesis without a label (`(以下简称“实践活动”)`,
+//! `(试行)`, `村(居)`) is ordinary text and stays. The work is done in two
+//! passes: first annotation parentheses are cut out, then labels left in the
+//! running text (trailing sentences, schedule lines) are read up to the end of
+//! their sentence or line.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
 
 /// What [`Extractor::extract`] found in one task's text.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -36,6 +48,8 @@ pub struct Annotations {
 #[derive(Debug, Default)]
 pub struct Extractor {
     first_listed_is_lead: bool,
+    /// Unit names that contain a separator (`各街道、镇`) and must not be split.
+    known: Vec<String>,
 }
 
 impl Extractor {
@@ -43,9 +57,48 @@ impl Extractor {
         Self::default()
     }
 
+    /// An extractor that keeps the registry's multi-part names (`各街道、镇`)
+    /// whole when splitting unit lists (see [`split_units`]).
+    pub fn with_known(known: Vec<String>) -> Self {
+        Self {
+            first_listed_is_lead: false,
+            known,
+        }
+    }
+
     /// Reads one task's text (which may span several lines).
-    pub fn extract(&mut self, _text: &str) -> Annotations {
-        todo!("annotation extraction")
+    pub fn extract(&mut self, text: &str) -> Annotations {
+        let mut found = Found::default();
+
+        // Pass 1: annotation parentheses.
+        let mut cuts = Vec::new();
+        for (open, end, inner) in annotation_parens(text) {
+            found.read_fields(&text[inner.0..inner.1], &self.known);
+            cuts.push((open, end));
+        }
+        let text1 = remove_ranges(text, &cuts);
+
+        // Pass 2: labels in the running text.
+        let cuts = found.read_running_text(&text1, &self.known);
+        let rest = remove_ranges(&text1, &cuts);
+
+        if found.rule && found.rule_carries {
+            self.first_listed_is_lead = true;
+        }
+        let mut lead = dedup(found.lead);
+        let mut responsible = dedup(found.responsible);
+        if (found.rule || self.first_listed_is_lead) && lead.is_empty() && !responsible.is_empty() {
+            lead.push(responsible.remove(0));
+        }
+        Annotations {
+            text: rest,
+            lead,
+            responsible,
+            participating: dedup(found.participating),
+            officials: dedup(found.officials),
+            schedule: join(found.schedule),
+            priority: join(found.priority),
+        }
     }
 }
 
@@ -53,6 +106,1206 @@ impl Extractor {
 /// `;` `；` and `及`; empty items from doubled separators are dropped; brackets
 /// `()（）〈〉《》` are never split inside. `known` lists names that themselves
 /// contain a separator (e.g. `各街道、镇`) and must stay whole.
-pub fn split_units(_list: &str, _known: &[String]) -> Vec<String> {
-    todo!("unit list splitting")
+///
+/// Two more habits of real documents are undone here:
+/// - `X等相关单位` names X and, separately, a group (`相关单位`); `X等单位` names
+///   only X;
+/// - a group written with a separator inside (`各街道、镇`, `及各镇党委、政府`)
+///   is kept whole even without a registry: an item starting with `各` followed
+///   by a short item that is not a unit of its own (no `区`/`县`/`市`… prefix) is
+///   joined back.
+///
+/// Names are returned as written (trimmed, each once); telling departments from
+/// groups is the registry's job.
+pub fn split_units(list: &str, known: &[String]) -> Vec<String> {
+    let mut known_multi: Vec<&str> = known
+        .iter()
+        .map(|k| k.trim())
+        .filter(|k| !k.is_empty() && k.chars().any(is_list_separator))
+        .collect();
+    known_multi.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+    known_multi.dedup();
+
+    let protected = protected_mask(list);
+    // Raw items with the separator written before them.
+    let mut raw: Vec<RawItem> = Vec::new();
+    let mut cur = RawItem {
+        text: String::new(),
+        sep: None,
+        known: false,
+    };
+    let mut at_item_start = true;
+    let mut skip_until = 0;
+    for (i, c) in list.char_indices() {
+        if i < skip_until {
+            continue;
+        }
+        let is_protected = protected.get(i).copied().unwrap_or(false);
+        if at_item_start {
+            if is_blank(c) {
+                continue;
+            }
+            if c == '及' && !is_protected {
+                continue;
+            }
+            if let Some(k) = known_multi.iter().find(|k| list[i..].starts_with(**k)) {
+                cur.text.push_str(k);
+                cur.known = true;
+                skip_until = i + k.len();
+                at_item_start = false;
+                continue;
+            }
+            at_item_start = false;
+        }
+        if !is_protected && is_list_separator(c) {
+            let next = RawItem {
+                text: String::new(),
+                sep: Some(c),
+                known: false,
+            };
+            raw.push(std::mem::replace(&mut cur, next));
+            at_item_start = true;
+            continue;
+        }
+        cur.text.push(c);
+    }
+    raw.push(cur);
+
+    // Clean, then split `X等相关单位`.
+    let mut items: Vec<RawItem> = Vec::new();
+    for item in raw {
+        let text = clean_item(&item.text);
+        if text.is_empty() {
+            continue;
+        }
+        if item.known {
+            items.push(RawItem {
+                text: text.to_string(),
+                ..item
+            });
+            continue;
+        }
+        let (head, tail) = split_deng(text);
+        items.push(RawItem {
+            text: head.to_string(),
+            sep: item.sep,
+            known: false,
+        });
+        if let Some(tail) = tail {
+            items.push(RawItem {
+                text: tail.to_string(),
+                sep: Some('等'),
+                known: false,
+            });
+        }
+    }
+
+    // Join groups written with a separator inside (`各街道、镇`).
+    let mut out: Vec<RawItem> = Vec::new();
+    for item in items {
+        if let Some(last) = out.last_mut()
+            && !last.known
+            && !item.known
+            && last.text.starts_with('各')
+            && item.sep == Some('、')
+            && item.text.chars().count() <= 3
+            && !item
+                .text
+                .starts_with(['区', '县', '市', '省', '州', '团', '各'])
+        {
+            last.text.push('、');
+            last.text.push_str(&item.text);
+            continue;
+        }
+        out.push(item);
+    }
+    dedup(out.into_iter().map(|i| i.text).collect())
+}
+
+struct RawItem {
+    text: String,
+    /// The separator written before the item (`None` for the first).
+    sep: Option<char>,
+    /// Whether the item is a name from `known` and must stay as it is.
+    known: bool,
+}
+
+fn is_list_separator(c: char) -> bool {
+    matches!(c, '、' | ',' | '，' | ';' | '；')
+}
+
+/// Whitespace as copied text has it, including no-break and ideographic
+/// spaces and the invisible zero-width ones.
+fn is_blank(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{feff}')
+}
+
+/// Trims blanks and a trailing full stop off one unit name.
+fn clean_item(s: &str) -> &str {
+    s.trim_matches(is_blank)
+        .trim_end_matches(['。', '.', '．'])
+        .trim_matches(is_blank)
+}
+
+/// `县物价局等相关单位` → (`县物价局`, `相关单位`); `X等单位` → (`X`, none);
+/// anything else unchanged. Only a tail that reads like a collective (ends in
+/// 单位/部门/机构) counts, so that names containing 等 (`区中等职业学校`) stay.
+fn split_deng(s: &str) -> (&str, Option<&str>) {
+    let Some(p) = s.rfind('等') else {
+        return (s, None);
+    };
+    let head = s[..p].trim_matches(is_blank);
+    let tail = s[p + '等'.len_utf8()..].trim_matches(is_blank);
+    if head.is_empty() {
+        return (s, None);
+    }
+    if tail.is_empty() || matches!(tail, "单位" | "部门" | "机构") {
+        return (head, None);
+    }
+    if tail.ends_with("单位") || tail.ends_with("部门") || tail.ends_with("机构") {
+        return (head, Some(tail));
+    }
+    (s, None)
+}
+
+/// Which role a label gives the words after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Field {
+    Lead,
+    Responsible,
+    Participating,
+    Officials,
+    Schedule,
+    Priority,
+}
+
+impl Field {
+    /// Unit and people lists end at the end of their sentence; schedules and
+    /// priorities are prose and run to the end of the line.
+    fn is_list(self) -> bool {
+        !matches!(self, Field::Schedule | Field::Priority)
+    }
+}
+
+const LABELS: &[(&str, Field)] = &[
+    ("近期重点突破的工作", Field::Priority),
+    ("牵头区领导", Field::Officials),
+    ("牵头县领导", Field::Officials),
+    ("牵头市领导", Field::Officials),
+    ("牵头单位", Field::Lead),
+    ("牵头部门", Field::Lead),
+    ("牵头领导", Field::Officials),
+    ("责任领导", Field::Officials),
+    ("责任单位", Field::Responsible),
+    ("责任部门", Field::Responsible),
+    ("参与单位", Field::Participating),
+    ("配合单位", Field::Participating),
+    ("协办单位", Field::Participating),
+    ("进度安排", Field::Schedule),
+    ("完成时限", Field::Schedule),
+    ("时间安排", Field::Schedule),
+    ("完成时间", Field::Schedule),
+    ("近期重点", Field::Priority),
+];
+
+/// Spaces that copying may leave inside a label (`牵头 单位`) or before its colon.
+const GAP: &str = r"[ \t\x{a0}\x{3000}]*";
+
+/// The labels as one regex alternation (capture group 1), longer labels first
+/// so that `近期重点突破的工作` wins over `近期重点`, then the colon.
+fn label_pattern() -> String {
+    let mut labels: Vec<&str> = LABELS.iter().map(|(l, _)| *l).collect();
+    labels.sort_by_key(|l| std::cmp::Reverse(l.chars().count()));
+    let alts: Vec<String> = labels
+        .iter()
+        .map(|l| {
+            l.chars()
+                .map(|c| regex::escape(&c.to_string()))
+                .collect::<Vec<_>>()
+                .join(GAP)
+        })
+        .collect();
+    format!("({}){GAP}[:：]", alts.join("|"))
+}
+
+/// Any label followed by a colon.
+static LABEL_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&label_pattern()).expect("static label regex"));
+
+/// A label at the very start (after blanks): anchored, so that testing a
+/// parenthesis never scans the rest of the text.
+static LABEL_START_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(r"^[\s\x{{200b}}\x{{feff}}]*{}", label_pattern()))
+        .expect("static label regex")
+});
+
+/// `排名第一的单位为牵头单位` and its variants: the first unit listed leads.
+static RULE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    let s = r"[ \t\x{a0}\x{3000}]*";
+    Regex::new(&format!(
+        "(?:(?:排名|排在|排序|名列|位列|列在|列){s}(?:第一|第1|首位){s}(?:位|个|名)?{s}的?{s}(?:单位|部门)?{s}(?:为|是|作为)?{s}牵头\
+         |(?:第一|第1|首位){s}(?:位|个|名)?{s}的?{s}(?:单位|部门){s}(?:为|是|作为){s}牵头)\
+         (?:单位|部门)?"
+    ))
+    .expect("static rule regex")
+});
+
+/// `下同`: the rule goes on for every later task.
+static CARRY_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new("(?:以下|下)同").expect("static carry regex"));
+
+/// Labels outside brackets, as (label start, value start, field).
+fn find_labels(s: &str, protected: &[bool]) -> Vec<(usize, usize, Field)> {
+    LABEL_RE
+        .captures_iter(s)
+        .filter_map(|c| {
+            let m = c.get(0)?;
+            let field = field_of(c.get(1)?.as_str())?;
+            let outside = !protected.get(m.start()).copied().unwrap_or(false);
+            outside.then_some((m.start(), m.end(), field))
+        })
+        .collect()
+}
+
+fn field_of(label: &str) -> Option<Field> {
+    let label: String = label.chars().filter(|c| !is_blank(*c)).collect();
+    LABELS.iter().find(|(l, _)| *l == label).map(|(_, f)| *f)
+}
+
+/// Everything found in one task, before the lead rule is applied.
+#[derive(Default)]
+struct Found {
+    lead: Vec<String>,
+    responsible: Vec<String>,
+    participating: Vec<String>,
+    officials: Vec<String>,
+    schedule: Vec<String>,
+    priority: Vec<String>,
+    /// `排名第一的单位为牵头单位` was stated in this task.
+    rule: bool,
+    /// `下同` was stated in this task.
+    rule_carries: bool,
+}
+
+impl Found {
+    /// Reads the inside of an annotation parenthesis: one or more
+    /// `label:value` fields, each value running to the next label (a `,`
+    /// inside a value separates units, not fields), or a rule alone.
+    fn read_fields(&mut self, content: &str, known: &[String]) {
+        let protected = protected_mask(content);
+        let labels = find_labels(content, &protected);
+        if labels.is_empty() {
+            self.note_rule(content);
+            return;
+        }
+        for (k, &(_, value_start, field)) in labels.iter().enumerate() {
+            let value_end = labels.get(k + 1).map_or(content.len(), |l| l.0);
+            self.add(field, &content[value_start..value_end], known);
+        }
+    }
+
+    /// Reads labels left in the running text and returns the byte ranges to
+    /// cut: a unit list runs to the end of its sentence (then any rule
+    /// sentences right after it go too), a schedule or priority to the end of
+    /// its line; both stop at the next label.
+    fn read_running_text(&mut self, text: &str, known: &[String]) -> Vec<(usize, usize)> {
+        let protected = protected_mask(text);
+        let labels = find_labels(text, &protected);
+        let mut cuts = Vec::new();
+        let mut consumed = 0;
+        for (k, &(start, value_start, field)) in labels.iter().enumerate() {
+            if start < consumed {
+                continue;
+            }
+            let next_label = labels.get(k + 1).map_or(text.len(), |l| l.0);
+            let limit = text[value_start..next_label]
+                .find('\n')
+                .map_or(next_label, |p| value_start + p);
+            let mut cut_end = limit;
+            let mut value_end = limit;
+            let sentence_end = || {
+                text[value_start..limit].char_indices().find(|&(p, c)| {
+                    is_sentence_end(c) && !protected.get(value_start + p).copied().unwrap_or(false)
+                })
+            };
+            if field.is_list()
+                && let Some((p, c)) = sentence_end()
+            {
+                value_end = value_start + p;
+                cut_end = value_end + c.len_utf8();
+                // Rule sentences right after the list belong to it.
+                loop {
+                    let rest = &text[cut_end..limit];
+                    let sentence_len = rest
+                        .char_indices()
+                        .find(|&(_, c)| is_sentence_end(c))
+                        .map_or(rest.len(), |(p, c)| p + c.len_utf8());
+                    let sentence = &rest[..sentence_len];
+                    if sentence.trim_matches(is_blank).is_empty() || !self.note_rule(sentence) {
+                        break;
+                    }
+                    cut_end += sentence_len;
+                }
+            }
+            self.add(field, &text[value_start..value_end], known);
+            cuts.push((start, cut_end));
+            consumed = cut_end;
+        }
+        cuts
+    }
+
+    /// Records a rule when `s` is nothing but a rule and/or `下同`; returns
+    /// whether it was.
+    fn note_rule(&mut self, s: &str) -> bool {
+        let rule = RULE_RE.is_match(s);
+        let carries = CARRY_RE.is_match(s);
+        let leftover = CARRY_RE
+            .replace_all(&RULE_RE.replace_all(s, ""), "")
+            .to_string();
+        let only_rule = leftover
+            .chars()
+            .all(|c| is_blank(c) || is_sentence_end(c) || is_list_separator(c));
+        if only_rule && (rule || carries) {
+            self.rule |= rule;
+            self.rule_carries |= carries;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Adds one field's value. A rule stated inside the value
+    /// (`县政府法制办。排名第一的单位为牵头单位。下同`) is taken out first.
+    fn add(&mut self, field: Field, value: &str, known: &[String]) {
+        let rule_at = [RULE_RE.find(value), CARRY_RE.find(value)]
+            .into_iter()
+            .flatten()
+            .map(|m| m.start())
+            .min();
+        let value = match rule_at {
+            Some(at) => {
+                let tail = &value[at..];
+                self.rule |= RULE_RE.is_match(tail);
+                self.rule_carries |= CARRY_RE.is_match(tail);
+                &value[..at]
+            }
+            None => value,
+        };
+        if field.is_list() {
+            // Inside a parenthesis the list ends with its first sentence.
+            let protected = protected_mask(value);
+            let end = value
+                .char_indices()
+                .find(|&(p, c)| c == '。' && !protected.get(p).copied().unwrap_or(false))
+                .map_or(value.len(), |(p, _)| p);
+            let names = split_units(&value[..end], known);
+            match field {
+                Field::Lead => self.lead.extend(names),
+                Field::Responsible => self.responsible.extend(names),
+                Field::Participating => self.participating.extend(names),
+                _ => self.officials.extend(names),
+            }
+        } else {
+            let prose = value.trim_matches(is_blank).trim_end_matches(|c: char| {
+                is_blank(c) || is_sentence_end(c) || is_list_separator(c)
+            });
+            if !prose.is_empty() {
+                let target = if field == Field::Schedule {
+                    &mut self.schedule
+                } else {
+                    &mut self.priority
+                };
+                target.push(prose.to_string());
+            }
+        }
+    }
+}
+
+fn is_sentence_end(c: char) -> bool {
+    matches!(c, '。' | '.' | '．')
+}
+
+/// Parentheses that hold an annotation: `(outer start, outer end, (inner start,
+/// inner end))`, outermost only, in order. A parenthesis counts when its
+/// content starts with a label or is nothing but the lead rule. Half- and
+/// full-width parentheses pair with each other (copied text mixes them); an
+/// annotation left unclosed runs to the end of its line.
+fn annotation_parens(text: &str) -> Vec<(usize, usize, (usize, usize))> {
+    let mut pairs: Vec<(usize, usize, (usize, usize))> = Vec::new();
+    let mut stack: Vec<usize> = Vec::new();
+    for (i, c) in text.char_indices() {
+        match c {
+            '(' | '（' => stack.push(i),
+            ')' | '）' => {
+                if let Some(open) = stack.pop() {
+                    let inner = (
+                        open + text[open..].chars().next().map_or(1, char::len_utf8),
+                        i,
+                    );
+                    pairs.push((open, i + c.len_utf8(), inner));
+                }
+            }
+            _ => {}
+        }
+    }
+    // `stack` holds the unclosed openers in text order; the end of the line
+    // is looked up once per line, not once per opener.
+    let mut line_end = 0;
+    for open in stack {
+        let inner_start = open + text[open..].chars().next().map_or(1, char::len_utf8);
+        if line_end < inner_start {
+            line_end = text[inner_start..]
+                .find('\n')
+                .map_or(text.len(), |p| inner_start + p);
+        }
+        let end = line_end;
+        if starts_with_label(&text[inner_start..end]) {
+            pairs.push((open, end, (inner_start, end)));
+        }
+    }
+    pairs.sort_by_key(|p| p.0);
+    let mut out: Vec<(usize, usize, (usize, usize))> = Vec::new();
+    let mut covered = 0;
+    for p in pairs {
+        if p.0 < covered {
+            continue;
+        }
+        covered = p.1;
+        let inner = &text[p.2.0..p.2.1];
+        if starts_with_label(inner) || Found::default().note_rule(inner) {
+            out.push(p);
+        }
+    }
+    out
+}
+
+fn starts_with_label(s: &str) -> bool {
+    LABEL_START_RE.is_match(s)
+}
+
+/// For every byte of `s`, whether it lies inside a matched pair of brackets
+/// (`()` `（）` `〈〉` `《》` `【】` `〔〕` `[]` `“”`), where separators and labels
+/// are not what they seem. Unmatched brackets protect nothing, so a stray `(`
+/// cannot swallow the rest of a list.
+fn protected_mask(s: &str) -> Vec<bool> {
+    const PAIRS: [(char, char); 8] = [
+        ('(', ')'),
+        ('（', '）'),
+        ('〈', '〉'),
+        ('《', '》'),
+        ('【', '】'),
+        ('〔', '〕'),
+        ('[', ']'),
+        ('“', '”'),
+    ];
+    // Half- and full-width parentheses are one family.
+    let family = |c: char| -> Option<(usize, bool)> {
+        PAIRS.iter().enumerate().find_map(|(k, &(o, cl))| {
+            let k = if k == 1 { 0 } else { k };
+            if c == o {
+                Some((k, true))
+            } else if c == cl {
+                Some((k, false))
+            } else {
+                None
+            }
+        })
+    };
+    let mut diff = vec![0i64; s.len() + 1];
+    let mut stack: Vec<(usize, usize)> = Vec::new();
+    let mut open_count = [0usize; PAIRS.len()];
+    for (i, c) in s.char_indices() {
+        let Some((k, is_open)) = family(c) else {
+            continue;
+        };
+        if is_open {
+            stack.push((k, i));
+            open_count[k] += 1;
+        } else if open_count[k] > 0 {
+            // Pop down to the matching opener, dropping unmatched ones.
+            while let Some((top, at)) = stack.pop() {
+                open_count[top] -= 1;
+                if top == k {
+                    diff[at] += 1;
+                    diff[i + c.len_utf8()] -= 1;
+                    break;
+                }
+            }
+        }
+    }
+    let mut depth = 0i64;
+    diff.iter()
+        .take(s.len())
+        .map(|d| {
+            depth += d;
+            depth > 0
+        })
+        .collect()
+}
+
+/// Cuts the byte ranges out of `text`. A line emptied by a cut is dropped; a
+/// line whose end was cut loses a dangling `,`/`;` (turned into `。`), so that
+/// `…考核,牵头单位:区司法局。` reads `…考核。`. Lines without cuts are kept as
+/// they are.
+fn remove_ranges(text: &str, ranges: &[(usize, usize)]) -> String {
+    if ranges.is_empty() {
+        return text.trim_matches(is_blank).to_string();
+    }
+    let mut removed = vec![false; text.len()];
+    for &(a, b) in ranges {
+        for r in removed.iter_mut().take(b.min(text.len())).skip(a) {
+            *r = true;
+        }
+    }
+    let mut lines: Vec<String> = Vec::new();
+    let mut line_start = 0;
+    for line in text.split('\n') {
+        let ls = line_start;
+        line_start += line.len() + 1;
+        let cut_here = removed.iter().skip(ls).take(line.len() + 1).any(|&r| r);
+        if !cut_here {
+            lines.push(line.to_string());
+            continue;
+        }
+        let mut kept = String::new();
+        let mut cut_at_end = false;
+        for (p, c) in line.char_indices() {
+            if removed.get(ls + p).copied().unwrap_or(false) {
+                cut_at_end = true;
+            } else {
+                kept.push(c);
+                if !is_blank(c) {
+                    cut_at_end = false;
+                }
+            }
+        }
+        let kept = kept.trim_end_matches(is_blank);
+        if kept.trim_matches(is_blank).is_empty() {
+            continue;
+        }
+        let mut kept = kept.to_string();
+        if cut_at_end && kept.ends_with(is_list_separator) {
+            kept.pop();
+            kept.push('。');
+        }
+        lines.push(kept);
+    }
+    lines.join("\n").trim_matches(is_blank).to_string()
+}
+
+/// Keeps the first of equal names, in order.
+fn dedup(names: Vec<String>) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    names
+        .into_iter()
+        .filter(|n| seen.insert(n.clone()))
+        .collect()
+}
+
+fn join(parts: Vec<String>) -> Option<String> {
+    (!parts.is_empty()).then(|| parts.join("\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(names: &[&str]) -> Vec<String> {
+        names.iter().map(|s| s.to_string()).collect()
+    }
+
+    fn split(list: &str) -> Vec<String> {
+        split_units(list, &[])
+    }
+
+    // ---- split_units ----
+
+    #[test]
+    fn splits_on_every_separator() {
+        assert_eq!(
+            split("区法院、区检察院,区公安分局，区司法局;区人大；区政协"),
+            v(&[
+                "区法院",
+                "区检察院",
+                "区公安分局",
+                "区司法局",
+                "区人大",
+                "区政协"
+            ])
+        );
+    }
+
+    #[test]
+    fn drops_empty_items_and_trims_blanks() {
+        assert_eq!(
+            split("区发改局、、区市场监督管理局"),
+            v(&["区发改局", "区市场监督管理局"])
+        );
+        assert_eq!(
+            split(" 区法院\u{a0}、\u{3000}区检察院 ,, ;\u{200b}"),
+            v(&["区法院", "区检察院"])
+        );
+        assert_eq!(split(""), Vec::<String>::new());
+        assert_eq!(split("、,;"), Vec::<String>::new());
+        assert_eq!(split("区司法局。"), v(&["区司法局"]));
+        assert_eq!(split("区司法局、区法院."), v(&["区司法局", "区法院"]));
+    }
+
+    #[test]
+    fn ji_at_item_start_and_groups_with_separators() {
+        assert_eq!(
+            split("区委办公室、区政府办公室、区司法局、区国资委,及各镇党委、政府"),
+            v(&[
+                "区委办公室",
+                "区政府办公室",
+                "区司法局",
+                "区国资委",
+                "各镇党委、政府"
+            ])
+        );
+        assert_eq!(split("各街道、镇"), v(&["各街道、镇"]));
+        assert_eq!(split("及区法院"), v(&["区法院"]));
+        // A unit of its own after a group is not joined.
+        assert_eq!(split("各街办、区直各部门"), v(&["各街办", "区直各部门"]));
+        assert_eq!(split("各街办、团区委"), v(&["各街办", "团区委"]));
+        assert_eq!(split("各街道、各镇"), v(&["各街道", "各镇"]));
+        // Only `、` joins: `,` is a list boundary.
+        assert_eq!(split("各街道,镇"), v(&["各街道", "镇"]));
+        // Long items are units of their own.
+        assert_eq!(
+            split("各街道、综合执法大队"),
+            v(&["各街道", "综合执法大队"])
+        );
+        // 及 inside a name is not a separator.
+        assert_eq!(split("县人大及其常委会"), v(&["县人大及其常委会"]));
+    }
+
+    #[test]
+    fn known_names_stay_whole() {
+        let known = v(&["各街道、镇", "区委、区政府督查室"]);
+        assert_eq!(
+            split_units("区委、区政府督查室、各街道、镇、区司法局", &known),
+            v(&["区委、区政府督查室", "各街道、镇", "区司法局"])
+        );
+        // Known names are not joined to what follows.
+        assert_eq!(
+            split_units("各街道、镇、村", &v(&["各街道、镇"])),
+            v(&["各街道、镇", "村"])
+        );
+        // Longest known name wins.
+        let known = v(&["各街道、镇", "各街道、镇、村"]);
+        assert_eq!(
+            split_units("各街道、镇、村", &known),
+            v(&["各街道、镇、村"])
+        );
+        // Names without separators in `known` change nothing.
+        assert_eq!(
+            split_units("区司法局、区法院", &v(&["区司法局", ""])),
+            v(&["区司法局", "区法院"])
+        );
+    }
+
+    #[test]
+    fn never_splits_inside_brackets() {
+        assert_eq!(
+            split("区司法局、各单位党委(党组)、区委组织部〈区编办〉"),
+            v(&["区司法局", "各单位党委(党组)", "区委组织部〈区编办〉"])
+        );
+        assert_eq!(
+            split("区委组织部（区编办、区委老干部局）、区纪委〈监察局〉"),
+            v(&["区委组织部（区编办、区委老干部局）", "区纪委〈监察局〉"])
+        );
+        assert_eq!(
+            split("《规划、方案》编制组、区法院"),
+            v(&["《规划、方案》编制组", "区法院"])
+        );
+        // Unbalanced brackets protect nothing.
+        assert_eq!(split("区委(党组、区法院"), v(&["区委(党组", "区法院"]));
+        assert_eq!(split("区委)党组、区法院"), v(&["区委)党组", "区法院"]));
+    }
+
+    #[test]
+    fn deng_tails() {
+        assert_eq!(
+            split("县政务服务中心、县财政局、县物价局等相关单位"),
+            v(&["县政务服务中心", "县财政局", "县物价局", "相关单位"])
+        );
+        assert_eq!(split("县司法局等有关单位"), v(&["县司法局", "有关单位"]));
+        assert_eq!(split("县司法局等单位"), v(&["县司法局"]));
+        assert_eq!(split("县司法局等"), v(&["县司法局"]));
+        assert_eq!(
+            split("县国土资源局、拆违大队等行政强制执行相关单位"),
+            v(&["县国土资源局", "拆违大队", "行政强制执行相关单位"])
+        );
+        assert_eq!(split("区中等职业学校"), v(&["区中等职业学校"]));
+        assert_eq!(split("等有关单位"), v(&["等有关单位"]));
+        assert_eq!(
+            split("各街道、镇等相关单位"),
+            v(&["各街道、镇", "相关单位"])
+        );
+    }
+
+    #[test]
+    fn duplicates_kept_once() {
+        assert_eq!(
+            split("区法院、区法院、区检察院"),
+            v(&["区法院", "区检察院"])
+        );
+    }
+
+    // ---- Extractor: form a, trailing label sentence (daoli-2017) ----
+
+    #[test]
+    fn daoli_task_1_trailing_lead_sentence() {
+        let a = Extractor::new().extract(
+            "建立健全依法治区目标考核体系。将全年重点工作任务量化分解到依法治区各成员单位,督导各部门推进完成。对各单位工作完成情况及时通报并纳入年度目标考核。牵头单位:区委依法治区办、区委依法治区各工作组。",
+        );
+        assert_eq!(
+            a.text,
+            "建立健全依法治区目标考核体系。将全年重点工作任务量化分解到依法治区各成员单位,督导各部门推进完成。对各单位工作完成情况及时通报并纳入年度目标考核。"
+        );
+        assert_eq!(a.lead, v(&["区委依法治区办", "区委依法治区各工作组"]));
+        assert!(a.responsible.is_empty() && a.participating.is_empty());
+        assert_eq!((a.schedule, a.priority), (None, None));
+    }
+
+    #[test]
+    fn daoli_task_5_ji_and_group() {
+        let a = Extractor::new().extract(
+            "全面推行法律顾问制度和公职律师公司律师制度。按照省委办公厅、省政府办公厅《贯彻落实〈关于推行法律顾问制度和公职律师公司律师制度的意见〉的实施意见》的要求,制定我区《推进法律顾问制度和公职律师公司律师制度建设工作总体方案》及相关规范性文件,事业单位探索建立法律顾问制度的目标任务。牵头单位:区委办公室、区政府办公室、区司法局、区国资委,及各镇党委、政府。",
+        );
+        assert!(a.text.ends_with("事业单位探索建立法律顾问制度的目标任务。"));
+        assert!(a.text.contains(
+            "《贯彻落实〈关于推行法律顾问制度和公职律师公司律师制度的意见〉的实施意见》"
+        ));
+        assert_eq!(
+            a.lead,
+            v(&[
+                "区委办公室",
+                "区政府办公室",
+                "区司法局",
+                "区国资委",
+                "各镇党委、政府"
+            ])
+        );
+    }
+
+    #[test]
+    fn daoli_task_11_lead_department() {
+        let a = Extractor::new().extract(
+            "推进司法公开工作。建设“审判公开、检务公开、警务公开、狱务公开”平台。区法院、区检察院、区公安分局、区司法局分别出台或修订本系统司法公开相关制度。牵头部门:区委政法委。",
+        );
+        assert_eq!(
+            a.text,
+            "推进司法公开工作。建设“审判公开、检务公开、警务公开、狱务公开”平台。区法院、区检察院、区公安分局、区司法局分别出台或修订本系统司法公开相关制度。"
+        );
+        assert_eq!(a.lead, v(&["区委政法委"]));
+        assert!(a.responsible.is_empty());
+    }
+
+    #[test]
+    fn daoli_non_annotation_parentheses_stay() {
+        let text = "健全完善党委(党组)中心组学法制度。推进法治进乡(街)村(居)活动,开展法治建设系列实践活动(以下简称“实践活动”)。贯彻落实《实施细则(试行)》。牵头部门:区司法局、区农林畜牧兽医局。";
+        let a = Extractor::new().extract(text);
+        assert_eq!(
+            a.text,
+            "健全完善党委(党组)中心组学法制度。推进法治进乡(街)村(居)活动,开展法治建设系列实践活动(以下简称“实践活动”)。贯彻落实《实施细则(试行)》。"
+        );
+        assert_eq!(a.lead, v(&["区司法局", "区农林畜牧兽医局"]));
+    }
+
+    #[test]
+    fn trailing_sentence_full_width_and_dangling_comma() {
+        let a = Extractor::new().extract("纳入年度目标考核，牵头部门：区司法局。");
+        assert_eq!(a.text, "纳入年度目标考核。");
+        assert_eq!(a.lead, v(&["区司法局"]));
+        let a = Extractor::new()
+            .extract("纳入年度目标考核。牵头单位：区委办；责任单位：区法院，区检察院。");
+        assert_eq!(a.text, "纳入年度目标考核。");
+        assert_eq!(a.lead, v(&["区委办"]));
+        assert_eq!(a.responsible, v(&["区法院", "区检察院"]));
+    }
+
+    #[test]
+    fn trailing_sentence_followed_by_prose_keeps_the_prose() {
+        let a = Extractor::new().extract("建立制度。牵头部门:区司法局。其他单位积极配合。");
+        assert_eq!(a.text, "建立制度。其他单位积极配合。");
+        assert_eq!(a.lead, v(&["区司法局"]));
+    }
+
+    // ---- form b: parenthesis with the rule (zhuzhou-2015) ----
+
+    const ZHUZHOU_1: &str = "加强宪法实施。任何组织、单位及个人都必须以宪法为根本活动准则,维护宪法尊严。实行宪法宣誓制度,从2015年起,凡经县人大及其常委会选举或者决定任命的国家工作人员正式就职时公开向宪法宣誓。(责任单位:县人大常委会办公室、县委办公室、县委组织部、县委政法委、县法院、县检察院、县人大内司委、县政府办公室、县人社局、县公安局、县司法局、县政府法制办。排名第一的单位为牵头单位。下同)";
+    const ZHUZHOU_2: &str = "落实规范性文件备案审查。健全规范性文件备案审查工作机构,完善和落实备案审查的报备、审查、协调等制度。(责任单位:县人大各专门委员会、县委办公室、县政府办公室、县政府法制办)";
+    const ZHUZHOU_7: &str = "推进政府事权规范化、法制化。杜绝利用“红头文件”设立非行政许可审批和行政收费事项。(责任单位:县编办、县政府法制办、县政务服务中心、县财政局、县物价局等相关单位)";
+    const ZHUZHOU_15: &str = "理顺行政强制执行体制。按照《行政强制法》等法律规定,梳理行政机关、人民法院强制执行的范围和权限。(责任单位:县政府法制办、县编办、县人民法院、县司法局、县人社局、县规划局、县国土资源局、拆违大队等行政强制执行相关单位)";
+    const ZHUZHOU_55: &str = "推进社会治安综合治理。健全安全生产法规制度和安全预防控制体系。(责任单位:县综治办、县综治委成员单位)";
+    const ZHUZHOU_57: &str = "发挥人民团体和社会组织在法治建设中的积极作用。建立健全人民团体和社会组织参与社会事务的工作机制。(责任单位:县综治办、县民政局、县委统战部、县公安局、县司法局、相关人民团体和社会组织)";
+
+    #[test]
+    fn zhuzhou_task_1_states_the_rule() {
+        let mut ex = Extractor::new();
+        let a = ex.extract(ZHUZHOU_1);
+        assert_eq!(
+            a.text,
+            "加强宪法实施。任何组织、单位及个人都必须以宪法为根本活动准则,维护宪法尊严。实行宪法宣誓制度,从2015年起,凡经县人大及其常委会选举或者决定任命的国家工作人员正式就职时公开向宪法宣誓。"
+        );
+        assert_eq!(a.lead, v(&["县人大常委会办公室"]));
+        assert_eq!(
+            a.responsible,
+            v(&[
+                "县委办公室",
+                "县委组织部",
+                "县委政法委",
+                "县法院",
+                "县检察院",
+                "县人大内司委",
+                "县政府办公室",
+                "县人社局",
+                "县公安局",
+                "县司法局",
+                "县政府法制办"
+            ])
+        );
+    }
+
+    #[test]
+    fn zhuzhou_later_tasks_inherit_the_rule() {
+        let mut ex = Extractor::new();
+        ex.extract(ZHUZHOU_1);
+
+        let a = ex.extract(ZHUZHOU_2);
+        assert_eq!(
+            a.text,
+            "落实规范性文件备案审查。健全规范性文件备案审查工作机构,完善和落实备案审查的报备、审查、协调等制度。"
+        );
+        assert_eq!(a.lead, v(&["县人大各专门委员会"]));
+        assert_eq!(
+            a.responsible,
+            v(&["县委办公室", "县政府办公室", "县政府法制办"])
+        );
+
+        let a = ex.extract(ZHUZHOU_7);
+        assert!(a.text.ends_with("行政收费事项。"));
+        assert_eq!(a.lead, v(&["县编办"]));
+        assert_eq!(
+            a.responsible,
+            v(&[
+                "县政府法制办",
+                "县政务服务中心",
+                "县财政局",
+                "县物价局",
+                "相关单位"
+            ])
+        );
+
+        let a = ex.extract(ZHUZHOU_15);
+        assert!(a.text.contains("《行政强制法》等法律规定"));
+        assert_eq!(a.lead, v(&["县政府法制办"]));
+        assert_eq!(
+            a.responsible,
+            v(&[
+                "县编办",
+                "县人民法院",
+                "县司法局",
+                "县人社局",
+                "县规划局",
+                "县国土资源局",
+                "拆违大队",
+                "行政强制执行相关单位"
+            ])
+        );
+
+        let a = ex.extract(ZHUZHOU_55);
+        assert_eq!(a.lead, v(&["县综治办"]));
+        assert_eq!(a.responsible, v(&["县综治委成员单位"]));
+
+        let a = ex.extract(ZHUZHOU_57);
+        assert_eq!(a.lead, v(&["县综治办"]));
+        assert_eq!(
+            a.responsible,
+            v(&[
+                "县民政局",
+                "县委统战部",
+                "县公安局",
+                "县司法局",
+                "相关人民团体和社会组织"
+            ])
+        );
+
+        let a = ex.extract("依法处理民族宗教事务。(责任单位:县委统战部)");
+        assert_eq!(a.lead, v(&["县委统战部"]));
+        assert!(a.responsible.is_empty());
+    }
+
+    #[test]
+    fn without_the_rule_nothing_is_inferred() {
+        let a = Extractor::new().extract(ZHUZHOU_2);
+        assert!(a.lead.is_empty());
+        assert_eq!(a.responsible.len(), 4);
+    }
+
+    #[test]
+    fn rule_without_xia_tong_applies_to_its_task_only() {
+        let mut ex = Extractor::new();
+        let a = ex.extract("任务一。(责任单位:县司法局、县法院。排名第一的单位为牵头单位)");
+        assert_eq!(a.lead, v(&["县司法局"]));
+        assert_eq!(a.responsible, v(&["县法院"]));
+        let a = ex.extract("任务二。(责任单位:县法院、县司法局)");
+        assert!(a.lead.is_empty());
+        assert_eq!(a.responsible, v(&["县法院", "县司法局"]));
+    }
+
+    #[test]
+    fn rule_full_width_and_variants() {
+        let mut ex = Extractor::new();
+        let a = ex.extract("任务一。（责任单位：县司法局、县法院，排名第一的为牵头单位，下同）");
+        assert_eq!(a.text, "任务一。");
+        assert_eq!(a.lead, v(&["县司法局"]));
+        assert_eq!(a.responsible, v(&["县法院"]));
+        let a = ex.extract("任务二。（责任单位：县法院、县司法局）");
+        assert_eq!(a.lead, v(&["县法院"]));
+
+        // A rule alone in its own parenthesis.
+        let mut ex = Extractor::new();
+        let a = ex.extract("任务一。(责任单位:县司法局、县法院)(排在第一位的单位为牵头单位,下同)");
+        assert_eq!(a.text, "任务一。");
+        assert_eq!(a.lead, v(&["县司法局"]));
+        let a = ex.extract("任务二。(责任单位:县法院、县司法局)");
+        assert_eq!(a.lead, v(&["县法院"]));
+
+        // The rule written as sentences after a trailing label.
+        let mut ex = Extractor::new();
+        let a = ex.extract("任务一。责任单位:县司法局、县法院。排名第一的单位为牵头单位。下同。");
+        assert_eq!(a.text, "任务一。");
+        assert_eq!(a.lead, v(&["县司法局"]));
+        assert_eq!(a.responsible, v(&["县法院"]));
+        assert_eq!(ex.extract("任务二。责任单位:县法院。").lead, v(&["县法院"]));
+    }
+
+    #[test]
+    fn explicit_lead_wins_over_the_carried_rule() {
+        let mut ex = Extractor::new();
+        ex.extract(ZHUZHOU_1);
+        let a = ex.extract("任务。(牵头单位:县司法局;责任单位:县法院、县检察院)");
+        assert_eq!(a.lead, v(&["县司法局"]));
+        assert_eq!(a.responsible, v(&["县法院", "县检察院"]));
+    }
+
+    // ---- form c: several labelled fields in one parenthesis ----
+
+    #[test]
+    fn fields_with_officials_lead_and_participants() {
+        let a = Extractor::new().extract(
+            "深化司法体制改革。(牵头区领导:张三、李四,牵头单位:区检察院、区公安分局,参与单位:区法院)",
+        );
+        assert_eq!(a.text, "深化司法体制改革。");
+        assert_eq!(a.officials, v(&["张三", "李四"]));
+        assert_eq!(a.lead, v(&["区检察院", "区公安分局"]));
+        assert_eq!(a.participating, v(&["区法院"]));
+        assert!(a.responsible.is_empty());
+    }
+
+    #[test]
+    fn fields_full_width_and_semicolons() {
+        let a = Extractor::new().extract(
+            "深化司法体制改革（牵头县领导：张三，牵头单位：县检察院、县公安局；责任单位：县法院，县司法局；配合单位：县财政局、县人社局），确保落到实处。",
+        );
+        assert_eq!(a.text, "深化司法体制改革，确保落到实处。");
+        assert_eq!(a.officials, v(&["张三"]));
+        assert_eq!(a.lead, v(&["县检察院", "县公安局"]));
+        assert_eq!(a.responsible, v(&["县法院", "县司法局"]));
+        assert_eq!(a.participating, v(&["县财政局", "县人社局"]));
+    }
+
+    #[test]
+    fn every_label_is_known() {
+        let a = Extractor::new().extract(
+            "任务。(牵头部门:甲局;责任部门:乙局;协办单位:丙局;配合单位:丁局;牵头领导:王五;责任领导:赵六;牵头市领导:钱七;完成时限:2016年底前)",
+        );
+        assert_eq!(a.text, "任务。");
+        assert_eq!(a.lead, v(&["甲局"]));
+        assert_eq!(a.responsible, v(&["乙局"]));
+        assert_eq!(a.participating, v(&["丙局", "丁局"]));
+        assert_eq!(a.officials, v(&["王五", "赵六", "钱七"]));
+        assert_eq!(a.schedule.as_deref(), Some("2016年底前"));
+    }
+
+    // ---- form d: schedule and priority ----
+
+    #[test]
+    fn schedule_and_priority_on_following_lines() {
+        let a = Extractor::new().extract(
+            "推进以审判为中心的诉讼制度改革。(牵头区领导:张三,牵头单位:区法院,参与单位:区检察院、区公安分局)\n进度安排:2015年6月底前,完成制度建设;2015年底前,全面推开。\n近期重点突破的工作:建立证人出庭作证制度。",
+        );
+        assert_eq!(a.text, "推进以审判为中心的诉讼制度改革。");
+        assert_eq!(
+            a.schedule.as_deref(),
+            Some("2015年6月底前,完成制度建设;2015年底前,全面推开")
+        );
+        assert_eq!(a.priority.as_deref(), Some("建立证人出庭作证制度"));
+        assert_eq!(a.officials, v(&["张三"]));
+        assert_eq!(a.lead, v(&["区法院"]));
+        assert_eq!(a.participating, v(&["区检察院", "区公安分局"]));
+    }
+
+    #[test]
+    fn schedule_and_priority_in_the_same_paragraph() {
+        let a = Extractor::new()
+            .extract("建立制度。进度安排：2015年6月底前，完成……。近期重点突破的工作：出台办法。");
+        assert_eq!(a.text, "建立制度。");
+        assert_eq!(a.schedule.as_deref(), Some("2015年6月底前，完成……"));
+        assert_eq!(a.priority.as_deref(), Some("出台办法"));
+    }
+
+    #[test]
+    fn a_paragraph_of_annotations_only_leaves_no_text() {
+        let a = Extractor::new().extract("进度安排:2016年底前完成。\n近期重点:出台办法。");
+        assert_eq!(a.text, "");
+        assert_eq!(a.schedule.as_deref(), Some("2016年底前完成"));
+        assert_eq!(a.priority.as_deref(), Some("出台办法"));
+        let a = Extractor::new().extract("时间安排:长期坚持");
+        assert_eq!(a.schedule.as_deref(), Some("长期坚持"));
+        let a = Extractor::new().extract("完成时间：2017年6月底前。");
+        assert_eq!(a.schedule.as_deref(), Some("2017年6月底前"));
+    }
+
+    #[test]
+    fn schedule_label_before_units_on_one_line() {
+        let a = Extractor::new().extract("建立制度。完成时限:2016年底前。牵头单位:区司法局。");
+        assert_eq!(a.text, "建立制度。");
+        assert_eq!(a.schedule.as_deref(), Some("2016年底前"));
+        assert_eq!(a.lead, v(&["区司法局"]));
+    }
+
+    // ---- form e and odd input ----
+
+    #[test]
+    fn no_annotation_leaves_text_alone() {
+        let text = "  坚持宪法法律至上,一切法规、规章和规范性文件都不得同宪法法律相抵触(试行)。\n第二行(以下简称“实践活动”)。 ";
+        let a = Extractor::new().extract(text);
+        assert_eq!(a.text, text.trim());
+        assert_eq!(
+            Annotations {
+                text: String::new(),
+                ..a
+            },
+            Annotations::default()
+        );
+    }
+
+    #[test]
+    fn parentheses_that_only_mention_labels_stay() {
+        let text = "明确分工(由牵头单位负责协调)。";
+        let a = Extractor::new().extract(text);
+        assert_eq!(a.text, text);
+        assert!(a.lead.is_empty());
+        // `下同` in an ordinary parenthesis is not a rule.
+        let mut ex = Extractor::new();
+        let a = ex.extract("法治建设(以下简称“建设”,下同)。");
+        assert_eq!(a.text, "法治建设(以下简称“建设”,下同)。");
+        assert!(
+            ex.extract("任务。(责任单位:县法院、县司法局)")
+                .lead
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn nested_brackets_inside_an_annotation() {
+        let a = Extractor::new()
+            .extract("任务。(责任单位:区司法局、各单位党委(党组)、区委组织部〈区编办〉)");
+        assert_eq!(a.text, "任务。");
+        assert_eq!(
+            a.responsible,
+            v(&["区司法局", "各单位党委(党组)", "区委组织部〈区编办〉"])
+        );
+    }
+
+    #[test]
+    fn mixed_width_and_unclosed_parentheses() {
+        let a = Extractor::new().extract("任务。(责任单位:县司法局、县法院）");
+        assert_eq!(a.text, "任务。");
+        assert_eq!(a.responsible, v(&["县司法局", "县法院"]));
+        let a = Extractor::new().extract("任务。(责任单位:县司法局、县法院\n第二行。");
+        assert_eq!(a.text, "任务。\n第二行。");
+        assert_eq!(a.responsible, v(&["县司法局", "县法院"]));
+        let a = Extractor::new().extract("任务)。(牵头单位:县司法局");
+        assert_eq!(a.text, "任务)。");
+        assert_eq!(a.lead, v(&["县司法局"]));
+    }
+
+    #[test]
+    fn spaces_inside_labels() {
+        let a = Extractor::new().extract("任务。牵头 单位 ：区司法局 、 区法院 。");
+        assert_eq!(a.text, "任务。");
+        assert_eq!(a.lead, v(&["区司法局", "区法院"]));
+    }
+
+    #[test]
+    fn multi_line_text_keeps_its_lines() {
+        let a = Extractor::new()
+            .extract("第一段。\n\n第二段。牵头部门:区司法局。\n进度安排:2016年底前。\n第三段。");
+        assert_eq!(a.text, "第一段。\n\n第二段。\n第三段。");
+        assert_eq!(a.lead, v(&["区司法局"]));
+        assert_eq!(a.schedule.as_deref(), Some("2016年底前"));
+    }
+
+    #[test]
+    fn known_units_reach_the_splitter() {
+        let mut ex = Extractor::with_known(v(&["区委、区政府督查室"]));
+        let a = ex.extract("任务。牵头单位:区委、区政府督查室、区司法局。");
+        assert_eq!(a.lead, v(&["区委、区政府督查室", "区司法局"]));
+    }
+
+    #[test]
+    fn never_panics_on_odd_input() {
+        let samples = [
+            "",
+            "(",
+            ")",
+            "（",
+            "）",
+            "((((",
+            "))))",
+            "(责任单位:",
+            "(责任单位:)",
+            "牵头单位:",
+            "牵头单位:。",
+            "牵头单位：\n",
+            "进度安排:",
+            "(排名第一的单位为牵头单位。下同)",
+            "下同",
+            "《(》)",
+            "“牵头单位:区法院”",
+            "牵头单位:区法院(",
+            "\u{0}\u{feff}\u{200b}",
+            "🎉牵头单位:🎉、🎉。",
+            "a(b(c)d(e",
+            "\r\n牵头单位:区法院\r\n",
+            "及",
+            "等",
+            "、、、及及及等等等",
+            "牵头单位:等相关单位",
+        ];
+        for s in samples {
+            let _ = Extractor::new().extract(s);
+            let _ = split_units(s, &v(&["", "、", "(", "各街道、镇"]));
+        }
+        // Linear-ish: large inputs finish quickly.
+        let long = "(责任单位:区法院、区检察院)牵头单位:区司法局。(试行".repeat(3000);
+        let a = Extractor::new().extract(&long);
+        assert_eq!(a.lead.len(), 1);
+        let opens = "(".repeat(50_000) + &")".repeat(50_000);
+        let _ = Extractor::new().extract(&opens);
+        let unclosed = "(牵头".repeat(50_000) + "\n" + &"(".repeat(50_000);
+        let _ = Extractor::new().extract(&unclosed);
+        let labels = "牵头单位:".repeat(20_000);
+        let _ = Extractor::new().extract(&labels);
+        let rules =
+            "责任单位:区法院。".repeat(10_000) + &"排名第一的单位为牵头单位。".repeat(10_000);
+        let _ = Extractor::new().extract(&rules);
+        let _ = split_units(&"《(〈".repeat(20_000), &[]);
+        let _ = split_units(&"、".repeat(50_000), &[]);
+    }
 }

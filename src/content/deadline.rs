@@ -1,9 +1,522 @@
 //! Deadlines written in prose: `2015年6月底前`, `2015年底前`, `从2015年起`,
 //! `到2020年`, `2021年-2022年`...
+//!
+//! Documents never write ISO dates: they name a period (a year, a half year, a
+//! quarter, a month, a day) and say whether it is a limit (`前`, `到`), a start
+//! (`从…起`) or a span (`2021年-2022年`). A deadline keeps the words exactly as
+//! written, for readers, and the date they mean, for sorting and for "what is
+//! due" lists. The date is always the *end* of the named period, because that
+//! is the moment by which the work must be done (or, for `从2015年起`, the
+//! moment by which it must have started).
+//!
+//! Things this deliberately does not read: years written in Chinese numerals
+//! (`二〇二〇年`), relative times (`三年内`, `长期坚持`, `持续推进`), and bare
+//! month names without a year.
 
-use crate::model::Deadline;
+use std::sync::LazyLock;
+
+use chrono::NaiveDate;
+use regex::{Captures, Regex};
+
+use crate::model::{Deadline, DeadlineKind};
+
+/// One digit, half- or full-width (documents straight from a portal use `２０１５年`).
+const D: &str = "[0-9０-９]";
+/// Stray spaces inside a phrase, as text copied off the web has them (`2015 年`);
+/// bounded so that every attempt to match stays short.
+const S: &str = r"[ \t\x{a0}\x{3000}]{0,2}";
+
+/// A time expression; `n` numbers the capture groups so that the first and the
+/// second end of a span can live in one regex.
+fn time_expr(n: u8) -> String {
+    format!(
+        r"(?P<y{n}>{D}{{4}}){S}(?P<nian{n}>年{S}(?:(?P<m{n}>{D}{{1,2}}){S}月{S}(?:(?P<d{n}>{D}{{1,2}}){S}[日号]|(?P<p{n}>上旬|中旬|下旬|底|末))?|(?P<h{n}>上半年|下半年)|(?P<q{n}>第?{S}[一二三四1-4１-４]{S}季度)(?:末|底)?|年底|年末|底|末|度)?)?"
+    )
+}
+
+/// The start of a deadline: an optional `从`/`到`… and the first time expression.
+static TIME_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?P<pre>从|自|截至|截止到|截止|直至|直到|到|至)?{S}{}",
+        time_expr(1)
+    ))
+    .expect("static deadline regex")
+});
+
+/// The second half of a span, right after the first time expression:
+/// `-2022年`, `—2022年`, `至2022年`, or a month of the same year (`至12月`).
+static SPAN_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"^{S}(?:[-—–－~～]{{1,3}}|至|到){S}(?:{}|(?P<mo2>{D}{{1,2}}){S}月(?:底|末)?)",
+        time_expr(2)
+    ))
+    .expect("static span regex")
+});
+
+/// What follows a time expression and decides its kind.
+static POST_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"^{S}(?P<post>之前|以前|前|起|开始|以来|以后|之后|至今)"
+    ))
+    .expect("static suffix regex")
+});
 
 /// Finds every deadline phrase in `text`, in order of appearance.
-pub fn parse_deadlines(_text: &str) -> Vec<Deadline> {
-    todo!("deadline parsing")
+///
+/// Never fails: a phrase whose date cannot exist (`2015年13月`) is kept with
+/// `date: None`, so that readers still see the words.
+pub fn parse_deadlines(text: &str) -> Vec<Deadline> {
+    let mut out = Vec::new();
+    let mut pos = 0;
+    while pos < text.len() {
+        let Some(caps) = TIME_RE.captures_at(text, pos) else {
+            break;
+        };
+        let (Some(whole), Some(y1)) = (caps.get(0), caps.name("y1")) else {
+            break;
+        };
+        let retry = next_char_boundary(text, y1.start());
+        if text[..y1.start()].chars().next_back().is_some_and(is_digit) {
+            // `12015年`: not a year.
+            pos = retry;
+            continue;
+        }
+        let first = TimeExpr::from_caps(&caps, "1");
+        let mut end = whole.end();
+
+        let span = SPAN_RE.captures(&text[end..]).and_then(|sc| {
+            let second = if sc.name("y2").is_some() {
+                TimeExpr::from_caps(&sc, "2")
+            } else {
+                let month = sc.name("mo2").and_then(|m| number(m.as_str()));
+                first.as_ref().map(|f| TimeExpr {
+                    year: f.year,
+                    has_nian: f.has_nian,
+                    part: Part::Month(month.unwrap_or(0), SubMonth::End),
+                })
+            }?;
+            let sc_end = sc.get(0)?.end();
+            let f = first.as_ref()?;
+            let after_y2 = sc.name("y2").map(|y| end + y.end());
+            let digit_follows = after_y2
+                .and_then(|i| text[i..].chars().next())
+                .is_some_and(is_digit);
+            let plausible = f.has_nian
+                || second.has_nian
+                || ((1900..=2199).contains(&f.year)
+                    && (1900..=2199).contains(&second.year)
+                    && f.year <= second.year);
+            (plausible && !digit_follows).then_some((second, end + sc_end))
+        });
+
+        let Some(first) = first else {
+            pos = retry;
+            continue;
+        };
+        let deadline = match span {
+            Some((second, span_end)) => {
+                end = span_end;
+                end = post_end(text, end).map_or(end, |(e, _)| e);
+                Deadline {
+                    text: String::new(),
+                    kind: DeadlineKind::Span,
+                    date: second.end_date(),
+                    start: first.start_date(),
+                }
+            }
+            None => {
+                if !first.has_nian {
+                    // A bare `2021` is a number, not a time.
+                    pos = retry;
+                    continue;
+                }
+                let pre = caps.name("pre").map(|m| m.as_str());
+                let post = post_end(text, end);
+                if let Some((e, _)) = post {
+                    end = e;
+                }
+                let from = matches!(pre, Some("从" | "自"))
+                    || matches!(
+                        post.map(|(_, p)| p),
+                        Some("起" | "开始" | "以来" | "以后" | "之后" | "至今")
+                    );
+                Deadline {
+                    text: String::new(),
+                    kind: if from {
+                        DeadlineKind::From
+                    } else {
+                        DeadlineKind::By
+                    },
+                    date: first.end_date(),
+                    start: None,
+                }
+            }
+        };
+        let words = text[whole.start()..end].trim_matches(is_space);
+        out.push(Deadline {
+            text: words.to_string(),
+            ..deadline
+        });
+        pos = end.max(retry);
+    }
+    out
+}
+
+/// The end of a suffix such as `前` or `起` right after `at`, and the suffix.
+fn post_end(text: &str, at: usize) -> Option<(usize, &str)> {
+    let c = POST_RE.captures(&text[at..])?;
+    let m = c.name("post")?;
+    Some((at + m.end(), m.as_str()))
+}
+
+fn next_char_boundary(text: &str, at: usize) -> usize {
+    text[at..]
+        .chars()
+        .next()
+        .map_or(text.len(), |c| at + c.len_utf8())
+}
+
+fn is_digit(c: char) -> bool {
+    c.is_ascii_digit() || ('０'..='９').contains(&c)
+}
+
+fn is_space(c: char) -> bool {
+    c.is_whitespace()
+}
+
+/// Reads digits, half- or full-width; `None` on anything else or overflow.
+fn number(s: &str) -> Option<u32> {
+    let mut n: u32 = 0;
+    let mut any = false;
+    for c in s.chars() {
+        let d = match c {
+            '0'..='9' => c as u32 - '0' as u32,
+            '０'..='９' => c as u32 - '０' as u32,
+            '一' => 1,
+            '二' => 2,
+            '三' => 3,
+            '四' => 4,
+            c if is_space(c) || c == '第' || c == '季' || c == '度' => continue,
+            _ => return None,
+        };
+        n = n.checked_mul(10)?.checked_add(d)?;
+        any = true;
+    }
+    any.then_some(n)
+}
+
+/// Which part of a month a phrase names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SubMonth {
+    /// 上旬: by the 10th.
+    Early,
+    /// 中旬: by the 20th.
+    Middle,
+    /// The whole month, 下旬, 底, 末: by its last day.
+    End,
+}
+
+/// The period a time expression names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    Year,
+    /// true for 上半年.
+    Half(bool),
+    Quarter(u32),
+    Month(u32, SubMonth),
+    Day(u32, u32),
+}
+
+#[derive(Debug, Clone, Copy)]
+struct TimeExpr {
+    year: i32,
+    /// Whether `年` was written (a bare four-digit number is only a year inside a span).
+    has_nian: bool,
+    part: Part,
+}
+
+impl TimeExpr {
+    /// Reads the groups numbered `n` (see [`time_expr`]).
+    fn from_caps(c: &Captures, n: &str) -> Option<Self> {
+        let g = |name: &str| c.name(&format!("{name}{n}")).map(|m| m.as_str());
+        let year = i32::try_from(number(g("y")?)?).ok()?;
+        let part = if let Some(m) = g("m") {
+            let month = number(m)?;
+            if let Some(d) = g("d") {
+                Part::Day(month, number(d)?)
+            } else {
+                let sub = match g("p") {
+                    Some("上旬") => SubMonth::Early,
+                    Some("中旬") => SubMonth::Middle,
+                    _ => SubMonth::End,
+                };
+                Part::Month(month, sub)
+            }
+        } else if let Some(h) = g("h") {
+            Part::Half(h == "上半年")
+        } else if let Some(q) = g("q") {
+            Part::Quarter(number(q)?)
+        } else {
+            Part::Year
+        };
+        Some(TimeExpr {
+            year,
+            has_nian: g("nian").is_some(),
+            part,
+        })
+    }
+
+    /// The last day of the named period; `None` when it cannot exist.
+    fn end_date(&self) -> Option<NaiveDate> {
+        let y = self.year;
+        match self.part {
+            Part::Year => NaiveDate::from_ymd_opt(y, 12, 31),
+            Part::Half(true) => NaiveDate::from_ymd_opt(y, 6, 30),
+            Part::Half(false) => NaiveDate::from_ymd_opt(y, 12, 31),
+            Part::Quarter(q) if (1..=4).contains(&q) => month_end(y, q * 3),
+            Part::Quarter(_) => None,
+            Part::Month(m, SubMonth::Early) => NaiveDate::from_ymd_opt(y, m, 10),
+            Part::Month(m, SubMonth::Middle) => NaiveDate::from_ymd_opt(y, m, 20),
+            Part::Month(m, SubMonth::End) => month_end(y, m),
+            Part::Day(m, d) => NaiveDate::from_ymd_opt(y, m, d),
+        }
+    }
+
+    /// The first day of the named period (for the start of a span).
+    fn start_date(&self) -> Option<NaiveDate> {
+        let y = self.year;
+        match self.part {
+            Part::Year | Part::Half(true) => NaiveDate::from_ymd_opt(y, 1, 1),
+            Part::Half(false) => NaiveDate::from_ymd_opt(y, 7, 1),
+            Part::Quarter(q) if (1..=4).contains(&q) => NaiveDate::from_ymd_opt(y, q * 3 - 2, 1),
+            Part::Quarter(_) => None,
+            Part::Month(m, _) => NaiveDate::from_ymd_opt(y, m, 1),
+            Part::Day(m, d) => NaiveDate::from_ymd_opt(y, m, d),
+        }
+    }
+}
+
+/// The last day of a month, leap years included; `None` for month 0 or 13+.
+fn month_end(year: i32, month: u32) -> Option<NaiveDate> {
+    match month {
+        1..=11 => NaiveDate::from_ymd_opt(year, month + 1, 1)?.pred_opt(),
+        12 => NaiveDate::from_ymd_opt(year, 12, 31),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ymd(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
+        NaiveDate::from_ymd_opt(y, m, d)
+    }
+
+    fn one(text: &str) -> Deadline {
+        let all = parse_deadlines(text);
+        assert_eq!(all.len(), 1, "{text}: {all:?}");
+        all.into_iter().next().unwrap()
+    }
+
+    fn by(text: &str, words: &str, date: Option<NaiveDate>) {
+        let d = one(text);
+        assert_eq!(d.text, words, "{text}");
+        assert_eq!(d.kind, DeadlineKind::By, "{text}");
+        assert_eq!(d.date, date, "{text}");
+        assert_eq!(d.start, None, "{text}");
+    }
+
+    #[test]
+    fn month_end_limits() {
+        by(
+            "2015年6月底前,完成清理。",
+            "2015年6月底前",
+            ymd(2015, 6, 30),
+        );
+        by("2015年1月底前", "2015年1月底前", ymd(2015, 1, 31));
+        by("2015年6月前完成", "2015年6月前", ymd(2015, 6, 30));
+        by("2015年6月末前", "2015年6月末前", ymd(2015, 6, 30));
+        by("2015年6月", "2015年6月", ymd(2015, 6, 30));
+        by("2015年12月底前", "2015年12月底前", ymd(2015, 12, 31));
+    }
+
+    #[test]
+    fn february_and_leap_years() {
+        by("2016年2月底前", "2016年2月底前", ymd(2016, 2, 29));
+        by("2015年2月底前", "2015年2月底前", ymd(2015, 2, 28));
+        by("2000年2月底前", "2000年2月底前", ymd(2000, 2, 29));
+        by("2100年2月底前", "2100年2月底前", ymd(2100, 2, 28));
+    }
+
+    #[test]
+    fn year_end_limits() {
+        by("2015年底前完成", "2015年底前", ymd(2015, 12, 31));
+        by("2015年年底前完成", "2015年年底前", ymd(2015, 12, 31));
+        by("2015年末", "2015年末", ymd(2015, 12, 31));
+        by("2024年前建成", "2024年前", ymd(2024, 12, 31));
+        by("2015年之前", "2015年之前", ymd(2015, 12, 31));
+        by("2022年实现全覆盖", "2022年", ymd(2022, 12, 31));
+        by("2015年度", "2015年度", ymd(2015, 12, 31));
+    }
+
+    #[test]
+    fn days() {
+        by("2015年6月30日前", "2015年6月30日前", ymd(2015, 6, 30));
+        by("2015年6月1日", "2015年6月1日", ymd(2015, 6, 1));
+        by("2016年2月29日前", "2016年2月29日前", ymd(2016, 2, 29));
+        by("2015年3月5号前", "2015年3月5号前", ymd(2015, 3, 5));
+    }
+
+    #[test]
+    fn halves_quarters_and_parts_of_months() {
+        by("2015年上半年完成", "2015年上半年", ymd(2015, 6, 30));
+        by("2015年下半年", "2015年下半年", ymd(2015, 12, 31));
+        by("2015年第一季度", "2015年第一季度", ymd(2015, 3, 31));
+        by("2015年三季度末前", "2015年三季度末前", ymd(2015, 9, 30));
+        by("2015年第4季度", "2015年第4季度", ymd(2015, 12, 31));
+        by("2015年6月上旬", "2015年6月上旬", ymd(2015, 6, 10));
+        by("2015年6月中旬前", "2015年6月中旬前", ymd(2015, 6, 20));
+        by("2015年6月下旬", "2015年6月下旬", ymd(2015, 6, 30));
+    }
+
+    #[test]
+    fn to_a_year() {
+        by(
+            "到2020年,法律法规得到切实遵行",
+            "到2020年",
+            ymd(2020, 12, 31),
+        );
+        by("至2020年", "至2020年", ymd(2020, 12, 31));
+        by("到2020年底", "到2020年底", ymd(2020, 12, 31));
+        by("截至2016年6月底", "截至2016年6月底", ymd(2016, 6, 30));
+    }
+
+    #[test]
+    fn from_a_year_ends_at_the_end_of_that_year() {
+        let d = one("实行宪法宣誓制度,从2015年起,凡经县人大选举");
+        assert_eq!(d.text, "从2015年起");
+        assert_eq!(d.kind, DeadlineKind::From);
+        assert_eq!(d.date, ymd(2015, 12, 31));
+        assert_eq!(d.start, None);
+
+        let d = one("自2015年起");
+        assert_eq!((d.kind, d.date), (DeadlineKind::From, ymd(2015, 12, 31)));
+        let d = one("自2015年6月1日起施行");
+        assert_eq!(d.text, "自2015年6月1日起");
+        assert_eq!((d.kind, d.date), (DeadlineKind::From, ymd(2015, 6, 1)));
+        let d = one("2016年开始");
+        assert_eq!((d.kind, d.date), (DeadlineKind::From, ymd(2016, 12, 31)));
+        let d = one("2015年至今");
+        assert_eq!(d.text, "2015年至今");
+        assert_eq!(d.kind, DeadlineKind::From);
+    }
+
+    fn span(text: &str, words: &str, start: Option<NaiveDate>, end: Option<NaiveDate>) {
+        let d = one(text);
+        assert_eq!(d.text, words, "{text}");
+        assert_eq!(d.kind, DeadlineKind::Span, "{text}");
+        assert_eq!(d.start, start, "{text}");
+        assert_eq!(d.date, end, "{text}");
+    }
+
+    #[test]
+    fn spans() {
+        let (s, e) = (ymd(2021, 1, 1), ymd(2022, 12, 31));
+        span("2021年-2022年", "2021年-2022年", s, e);
+        span("全面推进阶段(2021-2022年)", "2021-2022年", s, e);
+        span("2021年—2022年", "2021年—2022年", s, e);
+        span("2021—2022年", "2021—2022年", s, e);
+        span("2021年——2022年", "2021年——2022年", s, e);
+        span("2021年至2022年", "2021年至2022年", s, e);
+        span("从2021年到2022年", "从2021年到2022年", s, e);
+        span("2021年－2022年", "2021年－2022年", s, e);
+        span("2021-2022", "2021-2022", s, e);
+        span(
+            "2015年6月至12月",
+            "2015年6月至12月",
+            ymd(2015, 6, 1),
+            ymd(2015, 12, 31),
+        );
+        span(
+            "2015年3月1日-2015年6月30日",
+            "2015年3月1日-2015年6月30日",
+            ymd(2015, 3, 1),
+            ymd(2015, 6, 30),
+        );
+        span(
+            "2021年下半年-2022年上半年",
+            "2021年下半年-2022年上半年",
+            ymd(2021, 7, 1),
+            ymd(2022, 6, 30),
+        );
+    }
+
+    #[test]
+    fn several_in_order() {
+        let all =
+            parse_deadlines("2015年6月底前,完成清理;2016年底前,全面建成。到2020年,形成体系。");
+        let words: Vec<&str> = all.iter().map(|d| d.text.as_str()).collect();
+        assert_eq!(words, ["2015年6月底前", "2016年底前", "到2020年"]);
+    }
+
+    #[test]
+    fn full_width_digits_and_stray_spaces() {
+        by("２０１５年６月底前", "２０１５年６月底前", ymd(2015, 6, 30));
+        by("2015 年 6 月底前", "2015 年 6 月底前", ymd(2015, 6, 30));
+    }
+
+    #[test]
+    fn impossible_dates_are_kept_without_a_date() {
+        by("2015年13月底前", "2015年13月底前", None);
+        by("2015年2月30日前", "2015年2月30日前", None);
+        by("2015年0月", "2015年0月", None);
+    }
+
+    #[test]
+    fn no_deadline() {
+        for text in [
+            "",
+            "长期坚持",
+            "持续推进",
+            "每名执法人员每年接受不少于60学时的培训",
+            "建立12345政务服务便民热线",
+            "国令第713号",
+            "三年内完成",
+            "12015年",
+            "20151年",
+            "(2021-2020)",
+            "0714-64212345",
+            "年底前",
+        ] {
+            assert_eq!(parse_deadlines(text), [], "{text}");
+        }
+    }
+
+    #[test]
+    fn never_panics() {
+        for text in [
+            "2015年",
+            "从",
+            "2015-",
+            "2015年-",
+            "2015年6月至",
+            "9999年99月99日前",
+            "0000年2月29日",
+            "2015年\u{a0}\u{3000}6月",
+            "年年年年2015年年年",
+            "２０１５年１３月",
+            "2015年第五季度",
+            "2015年99季度",
+            "(((2015年)))",
+            "🎉2015年🎉",
+            "2015年6月底前2016年",
+        ] {
+            let _ = parse_deadlines(text);
+        }
+        let long = "2015年-".repeat(2000);
+        assert!(!parse_deadlines(&long).is_empty());
+        let digits = "1".repeat(10_000);
+        assert!(parse_deadlines(&digits).is_empty());
+    }
 }

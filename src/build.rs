@@ -1,0 +1,128 @@
+//! `planpress build`: load -> index -> render -> write, with timing per phase.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use crate::content::load_site;
+use crate::diagnostics::Diagnostic;
+use crate::index::Index;
+use crate::model::Site;
+use crate::output::Staging;
+use crate::render::Sink;
+use crate::render::pages::{Page, Renderer, Views};
+use crate::render::theme::Theme;
+
+pub struct BuildOptions {
+    pub root: PathBuf,
+    pub out: PathBuf,
+    /// Overrides `base_url` of site.yaml.
+    pub base_url: Option<String>,
+}
+
+/// What a build did, for the summary line and `--verbose` timing.
+#[derive(Debug, Default)]
+pub struct BuildReport {
+    pub pages: usize,
+    pub files: usize,
+    pub warnings: Vec<Diagnostic>,
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// Called as pages are rendered: (done, total).
+pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Sync);
+
+/// Loads the site; errors and warnings alike come back as diagnostics.
+pub fn load(
+    root: &Path,
+    base_url: Option<&str>,
+) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let mut result = load_site(root);
+    if let (Some(site), Some(url)) = (result.site.as_mut(), base_url) {
+        site.config.base_url = url.to_string();
+    }
+    match result.site {
+        Some(site) => Ok((site, result.diagnostics)),
+        None => Err(result.diagnostics),
+    }
+}
+
+/// Renders a loaded site into any sink (a staging folder, or memory for serve).
+pub fn render(
+    site: &Site,
+    theme: &Theme,
+    sink: &dyn Sink,
+    progress: Progress,
+) -> Result<(usize, usize, Vec<(&'static str, Duration)>), Vec<Diagnostic>> {
+    let mut timings = Vec::new();
+    let t = Instant::now();
+    let index = Index::build(site);
+    let views = Views::build(site, &index);
+    timings.push(("index and views", t.elapsed()));
+    let renderer = Renderer::new(site, &index, &views, theme);
+    let total = Page::all(site).len() * 2;
+    let done = AtomicUsize::new(0);
+    let tick = || {
+        let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+        progress(n, total);
+    };
+    let t = Instant::now();
+    let pages = renderer.render_all(sink, &tick)?;
+    timings.push(("pages", t.elapsed()));
+    let t = Instant::now();
+    let files = crate::render::data::write_all(&renderer, sink).map_err(|d| vec![d])?;
+    timings.push(("data", t.elapsed()));
+    Ok((pages, files, timings))
+}
+
+/// Builds the site into `out`, atomically.
+pub fn build(opts: &BuildOptions, progress: Progress) -> Result<BuildReport, Vec<Diagnostic>> {
+    let t = Instant::now();
+    let (site, warnings) = load(&opts.root, opts.base_url.as_deref())?;
+    let mut timings = vec![("load", t.elapsed())];
+    let t = Instant::now();
+    let theme = Theme::load(&opts.root, &site.config)?;
+    timings.push(("templates", t.elapsed()));
+    let staging = Staging::new(&opts.out).map_err(|e| {
+        vec![Diagnostic::error(
+            &opts.out,
+            0,
+            format!("cannot create the output folder: {e}"),
+        )]
+    })?;
+    let rendered = render(&site, &theme, &staging, progress).and_then(|r| {
+        staging
+            .copy_static(&theme.static_dirs)
+            .map(|n| (r, n))
+            .map_err(|e| {
+                vec![Diagnostic::error(
+                    "static",
+                    0,
+                    format!("cannot copy static files: {e}"),
+                )]
+            })
+    });
+    let ((pages, files, render_timings), statics) = match rendered {
+        Ok(r) => r,
+        Err(e) => {
+            staging.abandon();
+            return Err(e);
+        }
+    };
+    timings.extend(render_timings);
+    let t = Instant::now();
+    staging.commit().map_err(|e| {
+        vec![Diagnostic::error(
+            &opts.out,
+            0,
+            format!("cannot replace the output folder: {e}"),
+        )]
+    })?;
+    timings.push(("swap", t.elapsed()));
+    Ok(BuildReport {
+        pages,
+        files: pages + files + statics,
+        warnings,
+        timings,
+    })
+}

@@ -1,0 +1,146 @@
+//! `planpress check`: load the site, report every problem, summarise.
+
+use serde::Serialize;
+
+use crate::content::LoadResult;
+use crate::diagnostics::Diagnostic;
+use crate::model::Site;
+
+/// The `--json` document: every plan with its tasks, and every diagnostic.
+#[derive(Serialize)]
+pub struct Report<'a> {
+    pub plans: Vec<PlanReport<'a>>,
+    pub notices: Vec<NoticeReport<'a>>,
+    pub units: Vec<UnitReport<'a>>,
+    pub diagnostics: Vec<&'a Diagnostic>,
+}
+
+#[derive(Serialize)]
+pub struct PlanReport<'a> {
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub jurisdiction: &'a str,
+    pub kind: &'static str,
+    pub tasks: Vec<TaskReport<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct TaskReport<'a> {
+    pub number: &'a str,
+    /// Canonical names of the lead units.
+    pub lead_units: Vec<&'a str>,
+    /// Canonical names of every unit the task names, in any role.
+    pub units: Vec<&'a str>,
+    pub officials: &'a [String],
+    /// ISO dates.
+    pub deadlines: Vec<String>,
+    pub topics: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+pub struct NoticeReport<'a> {
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub jurisdiction: &'a str,
+    pub plans: Vec<&'a str>,
+}
+
+/// Units keyed by jurisdiction: the same name in two jurisdictions is two entries.
+#[derive(Serialize)]
+pub struct UnitReport<'a> {
+    pub name: &'a str,
+    pub jurisdiction: &'a str,
+    pub kind: crate::model::UnitKind,
+    pub slug: &'a str,
+    pub registered: bool,
+}
+
+impl<'a> Report<'a> {
+    pub fn new(site: Option<&'a Site>, diagnostics: &'a [Diagnostic]) -> Report<'a> {
+        let Some(site) = site else {
+            return Report {
+                plans: Vec::new(),
+                notices: Vec::new(),
+                units: Vec::new(),
+                diagnostics: diagnostics.iter().collect(),
+            };
+        };
+        let unit_name = |u: &usize| site.units[*u].name.as_str();
+        let plans = site
+            .plans
+            .iter()
+            .map(|p| PlanReport {
+                slug: &p.slug,
+                title: &p.meta.title,
+                jurisdiction: &site.jurisdictions[p.jurisdiction].name,
+                kind: p.kind.label(),
+                tasks: p
+                    .tasks
+                    .iter()
+                    .map(|t| TaskReport {
+                        number: &t.number,
+                        lead_units: t.lead.iter().map(unit_name).collect(),
+                        units: t.all_units().iter().map(unit_name).collect(),
+                        officials: &t.officials,
+                        deadlines: t
+                            .deadlines
+                            .iter()
+                            .filter_map(|d| d.date.map(|x| x.to_string()))
+                            .collect(),
+                        topics: t
+                            .topics
+                            .iter()
+                            .map(|&x| site.topics[x].name.as_str())
+                            .collect(),
+                    })
+                    .collect(),
+            })
+            .collect();
+        let notices = site
+            .notices
+            .iter()
+            .map(|n| NoticeReport {
+                slug: &n.slug,
+                title: &n.meta.title,
+                jurisdiction: &site.jurisdictions[n.jurisdiction].name,
+                plans: n
+                    .plans
+                    .iter()
+                    .map(|&p| site.plans[p].slug.as_str())
+                    .collect(),
+            })
+            .collect();
+        let units = site
+            .units
+            .iter()
+            .map(|u| UnitReport {
+                name: &u.name,
+                jurisdiction: &site.jurisdictions[u.jurisdiction].name,
+                kind: u.kind,
+                slug: &u.slug,
+                registered: u.registered,
+            })
+            .collect();
+        Report {
+            plans,
+            notices,
+            units,
+            diagnostics: diagnostics.iter().collect(),
+        }
+    }
+}
+
+/// `N plans, M tasks, K units, E errors, W warnings`.
+pub fn summary(result: &LoadResult, diagnostics: &[Diagnostic]) -> String {
+    let (plans, tasks, units) = match &result.site {
+        Some(s) => (
+            s.plans.len(),
+            s.plans.iter().map(|p| p.tasks.len()).sum::<usize>(),
+            s.units.len(),
+        ),
+        None => (0, 0, 0),
+    };
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = diagnostics.len() - errors;
+    format!("{plans} plans, {tasks} tasks, {units} units, {errors} errors, {warnings} warnings")
+}

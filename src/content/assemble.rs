@@ -1,0 +1,403 @@
+//! From raw documents to the model: jurisdictions, units and topics get their
+//! identities here, in document order, so numbering is deterministic.
+
+use std::collections::HashMap;
+
+use crate::config::SiteConfig;
+use crate::diagnostics::Diagnostic;
+use crate::model::{
+    Jurisdiction, JurisdictionId, Notice, Plan, PlanKind, Site, Task, Topic, TopicId, Unit, UnitId,
+    UnitKind,
+};
+use crate::slug;
+
+use super::units::{Registry, looks_like_group, normalize, split_merged};
+use super::{RawNotice, RawPlan, RawTask};
+
+pub struct Assembled {
+    pub site: Site,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Units not in the registry, by jurisdiction name, with their first mention.
+    pub unregistered: Vec<(String, Diagnostic)>,
+}
+
+pub fn assemble(
+    config: SiteConfig,
+    plans: Vec<RawPlan>,
+    notices: Vec<RawNotice>,
+    registry: &Registry,
+) -> Assembled {
+    let mut a = Assembler {
+        registry,
+        group_markers: config.group_markers.clone(),
+        jurisdictions: Vec::new(),
+        units: Vec::new(),
+        unit_names: HashMap::new(),
+        topics: Vec::new(),
+        topic_names: HashMap::new(),
+        diagnostics: Vec::new(),
+        unregistered: Vec::new(),
+    };
+    let keywords = a.config_topics(&config);
+    check_slugs(&plans, &notices, &mut a.diagnostics);
+    let mut model_plans: Vec<Plan> = plans.into_iter().map(|p| a.plan(p, &keywords)).collect();
+    let plan_ids: HashMap<String, usize> = model_plans
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.slug.clone(), i))
+        .collect();
+    let mut model_notices = Vec::new();
+    for n in notices {
+        let id = model_notices.len();
+        let mut transmitted = Vec::new();
+        for s in &n.transmits {
+            match plan_ids.get(s.as_str()) {
+                Some(&p) => transmitted.push(p),
+                None => a.diagnostics.push(
+                    Diagnostic::error(
+                        &n.source.path,
+                        n.source.line,
+                        format!("the notice transmits `{s}`, but no plan has that slug"),
+                    )
+                    .with_hint("use the `slug` of a plan (by default its file name without .md)"),
+                ),
+            }
+        }
+        let jurisdiction = a.jurisdiction(&n.jurisdiction);
+        model_notices.push(Notice {
+            slug: n.slug,
+            meta: n.meta,
+            jurisdiction,
+            recipients: n.recipients,
+            body: n.body,
+            signature: n.signature,
+            plans: transmitted,
+            source: n.source,
+        });
+        for &p in &model_notices[id].plans {
+            model_plans[p].notice = Some(id);
+        }
+    }
+    a.assign_unit_slugs();
+    let mut unregistered = std::mem::take(&mut a.unregistered);
+    unregistered.sort_by(|a, b| {
+        (&a.1.file, a.1.line, &a.1.message).cmp(&(&b.1.file, b.1.line, &b.1.message))
+    });
+    a.diagnostics
+        .extend(unregistered_summary(&unregistered, registry));
+    Assembled {
+        site: Site {
+            config,
+            jurisdictions: a.jurisdictions,
+            units: a.units,
+            topics: a.topics,
+            notices: model_notices,
+            plans: model_plans,
+        },
+        diagnostics: a.diagnostics,
+        unregistered,
+    }
+}
+
+/// One warning per jurisdiction whose content names units its registry entry
+/// does not know, at that entry; `check --units` lists them one by one.
+fn unregistered_summary(
+    unregistered: &[(String, Diagnostic)],
+    registry: &Registry,
+) -> Vec<Diagnostic> {
+    let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
+    for (j, _) in unregistered {
+        *counts.entry(j.as_str()).or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .map(|(j, n)| {
+            let line = registry.get(j).map(|r| r.line).unwrap_or(1);
+            Diagnostic::warning(&registry.file, line, format!("{n} units of {j} named in content are not in the registry"))
+                .with_hint("they still work; run `planpress check --units` to list each with where it is named")
+        })
+        .collect()
+}
+
+/// Two documents with one slug would write one page: an error, not an overwrite.
+fn check_slugs(plans: &[RawPlan], notices: &[RawNotice], diagnostics: &mut Vec<Diagnostic>) {
+    let mut seen: HashMap<&str, &crate::model::SourceFile> = HashMap::new();
+    let docs = plans
+        .iter()
+        .map(|p| (p.slug.as_str(), &p.source))
+        .chain(notices.iter().map(|n| (n.slug.as_str(), &n.source)));
+    for (slug, source) in docs {
+        if let Some(first) = seen.get(slug) {
+            diagnostics.push(
+                Diagnostic::error(
+                    &source.path,
+                    source.line,
+                    format!("duplicate slug `{slug}`"),
+                )
+                .with_hint(format!(
+                    "{}:{} already uses it; give one of them another `slug:`",
+                    first.path.display(),
+                    first.line
+                )),
+            );
+        } else {
+            seen.insert(slug, source);
+        }
+    }
+}
+
+struct Assembler<'r> {
+    registry: &'r Registry,
+    group_markers: Vec<String>,
+    jurisdictions: Vec<Jurisdiction>,
+    units: Vec<Unit>,
+    /// (jurisdiction, normalised name) -> unit; every name of a unit is a key.
+    unit_names: HashMap<(JurisdictionId, String), UnitId>,
+    topics: Vec<Topic>,
+    topic_names: HashMap<String, TopicId>,
+    diagnostics: Vec<Diagnostic>,
+    unregistered: Vec<(String, Diagnostic)>,
+}
+
+impl Assembler<'_> {
+    fn jurisdiction(&mut self, name: &str) -> JurisdictionId {
+        if let Some(i) = self.jurisdictions.iter().position(|j| j.name == name) {
+            return i;
+        }
+        self.jurisdictions.push(Jurisdiction {
+            name: name.to_string(),
+            slug: slug::slugify(name),
+        });
+        let mut slugs: Vec<String> = self
+            .jurisdictions
+            .iter()
+            .map(|j| slug::slugify(&j.name))
+            .collect();
+        slug::dedupe(&mut slugs);
+        for (j, s) in self.jurisdictions.iter_mut().zip(slugs) {
+            j.slug = s;
+        }
+        self.jurisdictions.len() - 1
+    }
+
+    fn topic(&mut self, name: &str, slug_hint: Option<&str>) -> TopicId {
+        let name = name.trim();
+        if let Some(&id) = self.topic_names.get(name) {
+            return id;
+        }
+        let mut slug = slug_hint
+            .filter(|s| super::fields::is_valid_slug(s))
+            .map(str::to_string)
+            .unwrap_or_else(|| slug::slugify(name));
+        let taken: std::collections::HashSet<&str> =
+            self.topics.iter().map(|t| t.slug.as_str()).collect();
+        let base = slug.clone();
+        let mut n = 2;
+        while taken.contains(slug.as_str()) {
+            slug = format!("{base}-{n}");
+            n += 1;
+        }
+        self.topics.push(Topic {
+            name: name.to_string(),
+            slug,
+        });
+        self.topic_names
+            .insert(name.to_string(), self.topics.len() - 1);
+        self.topics.len() - 1
+    }
+
+    /// Topics of site.yaml, in its order, with their keywords.
+    fn config_topics(&mut self, config: &SiteConfig) -> Vec<(TopicId, Vec<String>)> {
+        config
+            .topics
+            .iter()
+            .map(|t| {
+                let id = self.topic(&t.name, t.slug.as_deref());
+                let mut words = t.keywords.clone();
+                words.push(t.name.clone());
+                words.retain(|w| !w.trim().is_empty());
+                (id, words)
+            })
+            .collect()
+    }
+
+    fn plan(&mut self, p: RawPlan, keywords: &[(TopicId, Vec<String>)]) -> Plan {
+        let jurisdiction = self.jurisdiction(&p.jurisdiction);
+        let plan_topics: Vec<TopicId> = p.topics.iter().map(|t| self.topic(t, None)).collect();
+        let names_units = p
+            .tasks
+            .iter()
+            .any(|t| !t.lead.is_empty() || !t.responsible.is_empty());
+        let tasks = p
+            .tasks
+            .into_iter()
+            .map(|t| {
+                if t.lead.is_empty() && p.kind != PlanKind::MultiYearPlan && names_units {
+                    self.diagnostics.push(
+                        Diagnostic::warning(&p.source.path, t.line, format!("task {} has no lead unit", t.number))
+                            .with_hint("name the 牵头单位 (e.g. `牵头单位:区司法局。`), or state that the first listed unit leads"),
+                    );
+                }
+                self.task(t, jurisdiction, &p.source.path, &plan_topics, keywords)
+            })
+            .collect();
+        Plan {
+            slug: p.slug,
+            kind: p.kind,
+            meta: p.meta,
+            jurisdiction,
+            period: p.period,
+            topics: plan_topics,
+            body: p.body,
+            tasks,
+            phases: p.phases,
+            notice: None,
+            source: p.source,
+        }
+    }
+
+    fn task(
+        &mut self,
+        t: RawTask,
+        jurisdiction: JurisdictionId,
+        file: &std::path::Path,
+        plan_topics: &[TopicId],
+        keywords: &[(TopicId, Vec<String>)],
+    ) -> Task {
+        let resolve = |names: &[String], this: &mut Self| -> Vec<UnitId> {
+            let mut ids = Vec::new();
+            for n in names {
+                if let Some(id) = this.unit(jurisdiction, n, file, t.line)
+                    && !ids.contains(&id)
+                {
+                    ids.push(id);
+                }
+            }
+            ids
+        };
+        let lead = resolve(&t.lead, self);
+        let responsible = resolve(&t.responsible, self);
+        let participating = resolve(&t.participating, self);
+        let mut topics: Vec<TopicId> = plan_topics.to_vec();
+        for name in &t.topics {
+            let id = self.topic(name, None);
+            topics.push(id);
+        }
+        let headings = t.section_path.join(" ");
+        for (id, words) in keywords {
+            if words
+                .iter()
+                .any(|w| headings.contains(w.as_str()) || t.text.contains(w.as_str()))
+            {
+                topics.push(*id);
+            }
+        }
+        topics.sort_unstable();
+        topics.dedup();
+        Task {
+            anchor: format!("task-{}", slug::slugify(&t.number)),
+            number: t.number,
+            text: t.text,
+            lead,
+            responsible,
+            participating,
+            officials: t.officials,
+            schedule: t.schedule,
+            deadlines: t.deadlines,
+            priority: t.priority,
+            topics,
+            section_path: t.section_path,
+            line: t.line,
+        }
+    }
+
+    /// The unit a name means in a jurisdiction: the registry's when it knows
+    /// the name, one made from the name otherwise.
+    fn unit(
+        &mut self,
+        jurisdiction: JurisdictionId,
+        written: &str,
+        file: &std::path::Path,
+        line: usize,
+    ) -> Option<UnitId> {
+        let (name, second) = split_merged(written);
+        if name.is_empty() {
+            return None;
+        }
+        for n in std::iter::once(&name).chain(&second) {
+            if let Some(&id) = self.unit_names.get(&(jurisdiction, normalize(n))) {
+                return Some(id);
+            }
+        }
+        let jname = self.jurisdictions[jurisdiction].name.clone();
+        let registered = self.registry.get(&jname).and_then(|r| {
+            r.lookup(&name)
+                .or_else(|| second.iter().find_map(|s| r.lookup(s)))
+        });
+        let (name, other_names, kind, is_registered) = match registered {
+            Some(def) => (def.name.clone(), def.other_names.clone(), def.kind, true),
+            None => {
+                let kind = if looks_like_group(&name, &self.group_markers) {
+                    UnitKind::Group
+                } else {
+                    UnitKind::Department
+                };
+                (name, second, kind, false)
+            }
+        };
+        // The registry's canonical name may already be a unit (met by another alias).
+        if let Some(&id) = self.unit_names.get(&(jurisdiction, normalize(&name))) {
+            self.unit_names
+                .insert((jurisdiction, normalize(written)), id);
+            return Some(id);
+        }
+        let id = self.units.len();
+        for n in std::iter::once(&name).chain(&other_names) {
+            self.unit_names
+                .entry((jurisdiction, normalize(n)))
+                .or_insert(id);
+        }
+        if !is_registered && self.registry.get(&jname).is_some() {
+            self.unregistered.push((
+                jname.clone(),
+                Diagnostic::warning(
+                    file,
+                    line,
+                    format!("unit `{name}` ({jname}) is not in the registry"),
+                )
+                .with_hint(format!(
+                    "add it to {} under {jname}, as a unit, an alias of one, or a group",
+                    self.registry.file.display()
+                )),
+            ));
+        }
+        self.units.push(Unit {
+            name,
+            other_names,
+            jurisdiction,
+            kind,
+            slug: String::new(),
+            registered: is_registered,
+        });
+        Some(id)
+    }
+
+    /// Unit slugs are unique within their jurisdiction's folder; the order
+    /// they are deduplicated in is by name, not by discovery.
+    fn assign_unit_slugs(&mut self) {
+        for j in 0..self.jurisdictions.len() {
+            let mut ids: Vec<UnitId> = (0..self.units.len())
+                .filter(|&u| self.units[u].jurisdiction == j)
+                .collect();
+            ids.sort_by(|&a, &b| self.units[a].name.cmp(&self.units[b].name));
+            let mut slugs: Vec<String> = ids
+                .iter()
+                .map(|&u| slug::slugify(&self.units[u].name))
+                .collect();
+            slug::dedupe(&mut slugs);
+            for (u, s) in ids.into_iter().zip(slugs) {
+                self.units[u].slug = s;
+            }
+        }
+    }
+}

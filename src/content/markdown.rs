@@ -1,0 +1,476 @@
+//! Markdown content files: YAML front matter for the metadata, and a body
+//! written the way the documents are written.
+//!
+//! Headings come from `#` lines or from the document's own numbering on a line
+//! of its own (第一章, 第一节, 一、, (一)); a paragraph that starts with a number
+//! (`1.`, `1．`, `1、`) is a task, whose units are read from its words by
+//! [`annotations::Extractor`].
+
+use std::path::Path;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::diagnostics::Diagnostic;
+use crate::model::{Block, Section, SourceFile};
+
+use super::annotations::Extractor;
+use super::fields::{DocFields, DocKind};
+use super::units::Registry;
+use super::{Loaded, RawNotice, RawPlan, RawTask, yaml_error};
+
+/// A heading's numbering and the level it implies.
+static SECTION_NUMBER: LazyLock<Vec<(Regex, u8)>> = LazyLock::new(|| {
+    let cn = "[一二三四五六七八九十百零〇两]+";
+    [
+        (format!(r"^(第{cn}章)\s*(.*)$"), 1),
+        (format!(r"^(第{cn}节)\s*(.*)$"), 2),
+        (format!(r"^({cn}[、.．])\s*(.*)$"), 3),
+        (format!(r"^([(（]{cn}[)）])\s*(.*)$"), 4),
+        (r"^([(（]\d{1,3}[)）])\s*(.*)$".to_string(), 5),
+    ]
+    .into_iter()
+    .filter_map(|(re, level)| Regex::new(&re).ok().map(|r| (r, level)))
+    .collect()
+});
+
+/// `1.` `1．` `1、` at the start of a paragraph, not `2.5亿` or `2015年`.
+static TASK_NUMBER: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"^(\d{1,4})\s*[.．、]\s*([^\d].*|)$").ok());
+
+/// Paragraphs that continue the task above them (schedule, priority, units
+/// written on their own line).
+static CONTINUATION: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(
+        r"^[(（]?(进度安排|完成时限|时间安排|完成时间|近期重点突破的工作|近期重点|牵头单位|牵头部门|责任单位|责任部门|参与单位|配合单位|协办单位|牵头[区县市]?领导|责任领导)\s*[:：]",
+    )
+    .ok()
+});
+
+/// A heading written as a paragraph must be short and not a sentence.
+const MAX_HEADING_CHARS: usize = 60;
+
+/// Loads one Markdown file.
+pub fn load(rel: &Path, text: &str, registry: &Registry) -> Loaded {
+    let mut out = Loaded::default();
+    let Some((front, body, body_line)) = split_front_matter(text) else {
+        out.diagnostics.push(
+            Diagnostic::error(rel, 1, "no front matter")
+                .with_hint("start the file with a `---` line, the metadata (title, kind, jurisdiction…), and another `---` line"),
+        );
+        return out;
+    };
+    let fields: DocFields = match serde_yaml::from_str(front) {
+        Ok(f) => f,
+        Err(e) => {
+            out.diagnostics.push(yaml_error(rel, &e, 1));
+            return out;
+        }
+    };
+    let source = SourceFile {
+        path: rel.to_path_buf(),
+        line: 1,
+    };
+    let Some(common) = super::fields::common_fields(rel, 1, &fields, true, &mut out.diagnostics)
+    else {
+        return out;
+    };
+    let slug = common.slug.clone();
+    match common.kind {
+        DocKind::Notice => out.notices.push(RawNotice {
+            slug,
+            meta: fields.meta(),
+            jurisdiction: common.jurisdiction,
+            recipients: fields.recipients.clone(),
+            body: body.trim().to_string(),
+            signature: fields.signature.clone(),
+            transmits: fields.transmits.clone(),
+            source,
+        }),
+        DocKind::Plan(kind) => {
+            let known = registry.multi_part_names(&common.jurisdiction);
+            let parsed = parse_body(rel, body, body_line, &known, &mut out.diagnostics);
+            out.plans.push(RawPlan {
+                slug,
+                kind,
+                meta: fields.meta(),
+                jurisdiction: common.jurisdiction,
+                period: common.period,
+                topics: fields.topics.clone(),
+                body: parsed.blocks,
+                tasks: parsed.tasks,
+                phases: fields.phases(),
+                source,
+            });
+        }
+    }
+    out
+}
+
+/// Splits `---\nfront\n---\nbody` into front matter, body and the body's first line number.
+fn split_front_matter(text: &str) -> Option<(&str, &str, usize)> {
+    let rest = text
+        .strip_prefix("---\n")
+        .or_else(|| text.strip_prefix("---\r\n"))?;
+    let mut offset = 0;
+    for (i, line) in rest.split_inclusive('\n').enumerate() {
+        if line.trim_end() == "---" {
+            let front = &rest[..offset];
+            let body = &rest[offset + line.len()..];
+            // Line 1 is the opening `---`, the front matter starts on line 2.
+            return Some((front, body, i + 3));
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// The body's structure.
+pub struct ParsedBody {
+    pub blocks: Vec<Block>,
+    pub tasks: Vec<RawTask>,
+}
+
+/// One paragraph (or heading line) with the line it starts on.
+struct Paragraph {
+    line: usize,
+    text: String,
+    heading: Option<usize>,
+}
+
+/// Reads the body: sections by heading, tasks by number, prose in between.
+pub fn parse_body(
+    rel: &Path,
+    body: &str,
+    first_line: usize,
+    known_units: &[String],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> ParsedBody {
+    let mut builder = Builder::default();
+    let mut extractor = Extractor::with_known(known_units.to_vec());
+    let mut last_was_task = false;
+    for para in paragraphs(body, first_line) {
+        if let Some(hashes) = para.heading {
+            let (number, title, level) = heading_parts(&para.text, hashes);
+            builder.open_section(number, title, level);
+            last_was_task = false;
+        } else if let Some((number, title, level)) = paragraph_heading(&para.text) {
+            builder.open_section(Some(number), title, level);
+            last_was_task = false;
+        } else if let Some((number, rest)) = task_start(&para.text) {
+            let a = extractor.extract(&rest);
+            builder.add_task(task_from(number, para.line, a));
+            last_was_task = true;
+        } else if last_was_task && is_continuation(&para.text) {
+            let Some(task) = builder.tasks.last_mut() else {
+                continue;
+            };
+            let a = extractor.extract(&para.text);
+            merge_continuation(task, a);
+        } else {
+            builder.add_text(para.text);
+            last_was_task = false;
+        }
+    }
+    for (task, dup_of) in builder.duplicates() {
+        diagnostics.push(
+            Diagnostic::error(
+                rel,
+                task.line,
+                format!("task number {} is used twice in this plan", task.number),
+            )
+            .with_hint(format!(
+                "the first task {} is on line {dup_of}; renumber one of them as the document numbers it",
+                task.number
+            )),
+        );
+    }
+    builder.finish()
+}
+
+/// Splits the body into paragraphs: blank lines separate them, and a heading
+/// line or a numbered task line also starts a new one.
+fn paragraphs(body: &str, first_line: usize) -> Vec<Paragraph> {
+    let mut out: Vec<Paragraph> = Vec::new();
+    let mut open = false;
+    for (i, raw) in body.lines().enumerate() {
+        let line = first_line + i;
+        let text = raw.trim();
+        if text.is_empty() {
+            open = false;
+            continue;
+        }
+        let hashes = text.chars().take_while(|&c| c == '#').count();
+        if (1..=6).contains(&hashes) && text[hashes..].starts_with([' ', '\t']) {
+            out.push(Paragraph {
+                line,
+                text: text[hashes..].trim().to_string(),
+                heading: Some(hashes),
+            });
+            open = false;
+            continue;
+        }
+        let starts_block = task_start(text).is_some() || paragraph_heading(text).is_some();
+        match out.last_mut() {
+            Some(p) if open && !starts_block => {
+                p.text.push('\n');
+                p.text.push_str(text);
+            }
+            _ => {
+                out.push(Paragraph {
+                    line,
+                    text: text.to_string(),
+                    heading: None,
+                });
+                open = true;
+            }
+        }
+    }
+    out
+}
+
+/// A `#` heading's numbering, title and level: the numbering decides the
+/// level where there is one, the `#` count otherwise.
+fn heading_parts(text: &str, hashes: usize) -> (Option<String>, String, u8) {
+    for (re, level) in SECTION_NUMBER.iter() {
+        if let Some(c) = re.captures(text) {
+            let number = c.get(1).map(|m| m.as_str().to_string());
+            let title = c.get(2).map(|m| m.as_str().trim()).unwrap_or("");
+            return (number, title.to_string(), *level);
+        }
+    }
+    (None, text.to_string(), hashes.clamp(1, 5) as u8)
+}
+
+/// A paragraph that is a numbered heading on a line of its own (`二、维护宪法法律权威`).
+fn paragraph_heading(text: &str) -> Option<(String, String, u8)> {
+    if text.contains('\n') || text.chars().count() > MAX_HEADING_CHARS {
+        return None;
+    }
+    let body = text.trim_end_matches(['。', '.']);
+    if body.contains('。') {
+        return None;
+    }
+    for (re, level) in SECTION_NUMBER.iter() {
+        if let Some(c) = re.captures(body) {
+            let number = c.get(1)?.as_str().to_string();
+            let title = c.get(2)?.as_str().trim().to_string();
+            if title.is_empty() {
+                return None;
+            }
+            return Some((number, title, *level));
+        }
+    }
+    None
+}
+
+/// The task number and the rest, when a paragraph starts with one.
+fn task_start(text: &str) -> Option<(String, String)> {
+    let first_line = text.lines().next().unwrap_or("");
+    let c = TASK_NUMBER.as_ref()?.captures(first_line)?;
+    let number = c.get(1)?.as_str().to_string();
+    let after_number = text.len() - first_line.len() + c.get(2)?.start();
+    Some((number, text[after_number..].to_string()))
+}
+
+fn is_continuation(text: &str) -> bool {
+    CONTINUATION
+        .as_ref()
+        .is_some_and(|re| re.is_match(text.trim_start()))
+}
+
+fn task_from(number: String, line: usize, a: super::annotations::Annotations) -> RawTask {
+    let deadlines = super::fields::deadlines_for(a.schedule.as_deref(), &a.text);
+    RawTask {
+        number,
+        text: a.text,
+        lead: a.lead,
+        responsible: a.responsible,
+        participating: a.participating,
+        officials: a.officials,
+        schedule: a.schedule,
+        deadlines,
+        priority: a.priority,
+        topics: Vec::new(),
+        section_path: Vec::new(),
+        line,
+    }
+}
+
+/// Adds a paragraph such as `进度安排:…` to the task above it.
+fn merge_continuation(task: &mut RawTask, a: super::annotations::Annotations) {
+    task.lead.extend(a.lead);
+    task.responsible.extend(a.responsible);
+    task.participating.extend(a.participating);
+    task.officials.extend(a.officials);
+    if a.schedule.is_some() {
+        task.schedule = a.schedule;
+    }
+    if a.priority.is_some() {
+        task.priority = a.priority;
+    }
+    if !a.text.is_empty() {
+        task.text.push('\n');
+        task.text.push_str(&a.text);
+    }
+    task.deadlines = super::fields::deadlines_for(task.schedule.as_deref(), &task.text);
+}
+
+/// Builds the section tree from a flat run of headings, tasks and prose.
+#[derive(Default)]
+struct Builder {
+    root: Vec<Block>,
+    /// Open sections, outermost first.
+    stack: Vec<Section>,
+    tasks: Vec<RawTask>,
+}
+
+impl Builder {
+    fn open_section(&mut self, number: Option<String>, title: String, level: u8) {
+        while self.stack.last().is_some_and(|s| s.level >= level) {
+            self.close_section();
+        }
+        self.stack.push(Section {
+            number,
+            title,
+            level,
+            anchor: String::new(),
+            blocks: Vec::new(),
+        });
+    }
+
+    fn close_section(&mut self) {
+        if let Some(section) = self.stack.pop() {
+            self.push_block(Block::Section(section));
+        }
+    }
+
+    fn push_block(&mut self, block: Block) {
+        match self.stack.last_mut() {
+            Some(parent) => parent.blocks.push(block),
+            None => self.root.push(block),
+        }
+    }
+
+    fn add_text(&mut self, text: String) {
+        self.push_block(Block::Text(text));
+    }
+
+    fn add_task(&mut self, mut task: RawTask) {
+        task.section_path = self.stack.iter().map(|s| s.title.clone()).collect();
+        self.push_block(Block::Task(self.tasks.len()));
+        self.tasks.push(task);
+    }
+
+    /// Tasks whose number was used before, with the earlier one's line.
+    fn duplicates(&self) -> Vec<(&RawTask, usize)> {
+        let mut seen: std::collections::HashMap<&str, usize> = Default::default();
+        let mut dups = Vec::new();
+        for t in &self.tasks {
+            match seen.get(t.number.as_str()) {
+                Some(&first) => dups.push((t, first)),
+                None => {
+                    seen.insert(&t.number, t.line);
+                }
+            }
+        }
+        dups
+    }
+
+    fn finish(mut self) -> ParsedBody {
+        while !self.stack.is_empty() {
+            self.close_section();
+        }
+        let mut blocks = self.root;
+        assign_anchors(&mut blocks, "sec");
+        ParsedBody {
+            blocks,
+            tasks: self.tasks,
+        }
+    }
+}
+
+/// Gives every section an anchor from its position (`sec-3-1`), stable as long
+/// as the document's structure is.
+pub fn assign_anchors(blocks: &mut [Block], prefix: &str) {
+    let mut n = 0;
+    for block in blocks {
+        if let Block::Section(s) = block {
+            n += 1;
+            s.anchor = format!("{prefix}-{n}");
+            let child = s.anchor.clone();
+            assign_anchors(&mut s.blocks, &child);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(body: &str) -> (ParsedBody, Vec<Diagnostic>) {
+        let mut d = Vec::new();
+        let p = parse_body(Path::new("t.md"), body, 1, &[], &mut d);
+        (p, d)
+    }
+
+    #[test]
+    fn front_matter_split_reports_body_line() {
+        let (front, body, line) = split_front_matter("---\ntitle: a\n---\nbody\n").unwrap();
+        assert_eq!(front, "title: a\n");
+        assert_eq!(body, "body\n");
+        assert_eq!(line, 4);
+        assert!(split_front_matter("title: a\n").is_none());
+    }
+
+    #[test]
+    fn numbering_decides_levels_and_tasks_nest_under_sections() {
+        let (p, d) = parse(
+            "前言。\n\n## 一、主要任务\n\n### (一)机制\n\n1.建立体系。牵头单位:区司法局。\n\n2．完善制度。\n\n（二）监督\n\n3、加强监督。\n\n二、组织领导\n\n各单位要加强领导。\n",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(p.tasks.len(), 3);
+        assert_eq!(p.tasks[0].number, "1");
+        assert_eq!(p.tasks[1].number, "2");
+        assert_eq!(p.tasks[2].number, "3");
+        assert_eq!(p.tasks[0].section_path, vec!["主要任务", "机制"]);
+        assert_eq!(p.tasks[2].section_path, vec!["主要任务", "监督"]);
+        assert!(matches!(&p.blocks[0], Block::Text(t) if t == "前言。"));
+        let titles: Vec<&str> = p
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Section(s) => Some(s.title.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(titles, vec!["主要任务", "组织领导"]);
+        let Block::Section(first) = &p.blocks[1] else {
+            panic!("expected a section")
+        };
+        assert_eq!(first.anchor, "sec-1");
+        assert_eq!(first.number.as_deref(), Some("一、"));
+    }
+
+    #[test]
+    fn duplicate_task_numbers_are_errors_with_lines() {
+        let (_, d) = parse("1.甲。\n\n2.乙。\n\n2.丙。\n");
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].line, 5);
+        assert!(d[0].message.contains("task number 2"));
+    }
+
+    #[test]
+    fn long_numbered_paragraph_is_prose_not_heading() {
+        let (p, _) = parse("(一)加强领导。实践活动作为“一把手”工程,要建立党委领导,整体联动。\n");
+        assert!(matches!(&p.blocks[0], Block::Text(_)));
+        assert!(p.tasks.is_empty());
+    }
+
+    #[test]
+    fn years_and_decimals_do_not_start_tasks() {
+        assert!(task_start("2015年底前完成。").is_none());
+        assert!(task_start("2.5亿元").is_none());
+        assert_eq!(task_start("12.召开会议。").map(|t| t.0), Some("12".into()));
+    }
+}

@@ -1,0 +1,429 @@
+//! YAML content files: one plan (`plan:`), or a notice with the plans it
+//! transmits (`notice:` and `plans:`).
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde::Deserialize;
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::Marker;
+
+use crate::diagnostics::Diagnostic;
+use crate::model::{Block, Section, SourceFile};
+
+use super::annotations::split_units;
+use super::fields::{
+    DocFields, DocKind, NameList, SectionFields, TaskFields, common_fields_with, deadlines_for,
+};
+use super::units::Registry;
+use super::{Loaded, RawNotice, RawPlan, RawTask, yaml_error};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct YamlFile {
+    notice: Option<DocFields>,
+    #[serde(default)]
+    plans: Vec<DocFields>,
+    plan: Option<DocFields>,
+}
+
+/// Loads one YAML content file.
+pub fn load(rel: &Path, text: &str, registry: &Registry) -> Loaded {
+    let mut out = Loaded::default();
+    let file: YamlFile = match serde_yaml::from_str(text) {
+        Ok(f) => f,
+        Err(e) => {
+            out.diagnostics.push(yaml_error(rel, &e, 0));
+            return out;
+        }
+    };
+    let lines = Locator::read(text);
+    if file.plan.is_some() && !file.plans.is_empty() {
+        out.diagnostics.push(
+            Diagnostic::error(
+                rel,
+                lines.line("plan"),
+                "both `plan:` and `plans:` in one file",
+            )
+            .with_hint("use `plan:` for a single plan, or `notice:` with `plans:`"),
+        );
+        return out;
+    }
+    if file.plan.is_none() && file.plans.is_empty() && file.notice.is_none() {
+        out.diagnostics.push(
+            Diagnostic::error(rel, 1, "no document in this file")
+                .with_hint("a YAML content file has `plan:`, or `notice:` with `plans:`"),
+        );
+        return out;
+    }
+    let stem_slug = super::fields::slug_from_file(rel);
+    let mut plan_slugs = Vec::new();
+    if let Some(plan) = &file.plan {
+        load_plan(
+            rel,
+            plan,
+            "plan",
+            Some(stem_slug.clone()),
+            registry,
+            &lines,
+            &mut out,
+        );
+        plan_slugs.extend(out.plans.last().map(|p| p.slug.clone()));
+    }
+    for (i, plan) in file.plans.iter().enumerate() {
+        let before = out.plans.len();
+        load_plan(
+            rel,
+            plan,
+            &format!("plans.{i}"),
+            None,
+            registry,
+            &lines,
+            &mut out,
+        );
+        if out.plans.len() > before {
+            plan_slugs.extend(out.plans.last().map(|p| p.slug.clone()));
+        }
+    }
+    if let Some(notice) = &file.notice {
+        load_notice(rel, notice, stem_slug, plan_slugs, &lines, &mut out);
+    }
+    out
+}
+
+fn load_notice(
+    rel: &Path,
+    fields: &DocFields,
+    slug: String,
+    plan_slugs: Vec<String>,
+    lines: &Locator,
+    out: &mut Loaded,
+) {
+    let line = lines.line("notice");
+    let Some(common) =
+        common_fields_with(rel, line, fields, false, Some(slug), &mut out.diagnostics)
+    else {
+        return;
+    };
+    if !matches!(common.kind, DocKind::Notice) {
+        out.diagnostics.push(
+            Diagnostic::error(rel, line, "`notice:` must have `kind: 通知`")
+                .with_hint("put plans under `plans:`"),
+        );
+        return;
+    }
+    let mut transmits = fields.transmits.clone();
+    transmits.extend(plan_slugs);
+    out.notices.push(RawNotice {
+        slug: common.slug,
+        meta: fields.meta(),
+        jurisdiction: common.jurisdiction,
+        recipients: fields.recipients.clone(),
+        body: fields.body.clone().unwrap_or_default().trim().to_string(),
+        signature: fields.signature.clone(),
+        transmits,
+        source: SourceFile {
+            path: rel.to_path_buf(),
+            line,
+        },
+    });
+}
+
+fn load_plan(
+    rel: &Path,
+    fields: &DocFields,
+    path: &str,
+    default_slug: Option<String>,
+    registry: &Registry,
+    lines: &Locator,
+    out: &mut Loaded,
+) {
+    let line = lines.line(path);
+    let Some(common) =
+        common_fields_with(rel, line, fields, false, default_slug, &mut out.diagnostics)
+    else {
+        return;
+    };
+    let DocKind::Plan(kind) = common.kind else {
+        out.diagnostics.push(
+            Diagnostic::error(rel, line, "a plan cannot have `kind: 通知`")
+                .with_hint("put the notice under `notice:` and its plans under `plans:`"),
+        );
+        return;
+    };
+    let known = registry.multi_part_names(&common.jurisdiction);
+    let mut walker = Walker {
+        rel,
+        lines,
+        known: &known,
+        tasks: Vec::new(),
+        diagnostics: &mut out.diagnostics,
+    };
+    let mut body = Vec::new();
+    if let Some(p) = fields.preamble.as_deref().filter(|p| !p.trim().is_empty()) {
+        body.push(Block::Text(p.trim().to_string()));
+    }
+    walker.tasks_into(&fields.tasks, path, &[], &mut body);
+    for (i, s) in fields.sections.iter().enumerate() {
+        let section = walker.section(s, &format!("{path}.sections.{i}"), 1, &[]);
+        body.push(Block::Section(section));
+    }
+    let tasks = walker.tasks;
+    super::markdown::assign_anchors(&mut body, "sec");
+    report_duplicates(rel, &tasks, &mut out.diagnostics);
+    out.plans.push(RawPlan {
+        slug: common.slug,
+        kind,
+        meta: fields.meta(),
+        jurisdiction: common.jurisdiction,
+        period: common.period,
+        topics: fields.topics.clone(),
+        body,
+        tasks,
+        phases: fields.phases(),
+        source: SourceFile {
+            path: rel.to_path_buf(),
+            line,
+        },
+    });
+}
+
+fn report_duplicates(rel: &Path, tasks: &[RawTask], diagnostics: &mut Vec<Diagnostic>) {
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for t in tasks {
+        if let Some(first) = seen.get(t.number.as_str()) {
+            diagnostics.push(
+                Diagnostic::error(
+                    rel,
+                    t.line,
+                    format!("task number {} is used twice in this plan", t.number),
+                )
+                .with_hint(format!(
+                    "the first task {} is on line {first}; renumber one of them as the document numbers it",
+                    t.number
+                )),
+            );
+        } else {
+            seen.insert(&t.number, t.line);
+        }
+    }
+}
+
+/// Walks a plan's sections, collecting its tasks in document order.
+struct Walker<'a> {
+    rel: &'a Path,
+    lines: &'a Locator,
+    known: &'a [String],
+    tasks: Vec<RawTask>,
+    diagnostics: &'a mut Vec<Diagnostic>,
+}
+
+impl Walker<'_> {
+    fn section(&mut self, s: &SectionFields, path: &str, level: u8, outer: &[String]) -> Section {
+        let mut section_path = outer.to_vec();
+        section_path.push(s.title.trim().to_string());
+        let mut blocks = Vec::new();
+        if let Some(text) = s.text.as_deref().filter(|t| !t.trim().is_empty()) {
+            blocks.push(Block::Text(text.trim().to_string()));
+        }
+        self.tasks_into(&s.tasks, path, &section_path, &mut blocks);
+        for (i, child) in s.sections.iter().enumerate() {
+            if level >= 5 {
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        self.rel,
+                        self.lines.line(&format!("{path}.sections.{i}")),
+                        "sections nest at most five levels deep",
+                    )
+                    .with_hint(
+                        "documents use 第一章 > 第一节 > 一、 > (一) > 1.; flatten this level",
+                    ),
+                );
+                continue;
+            }
+            let child = self.section(
+                child,
+                &format!("{path}.sections.{i}"),
+                level + 1,
+                &section_path,
+            );
+            blocks.push(Block::Section(child));
+        }
+        Section {
+            number: s.number.clone().map(|n| display_number(n.into_string())),
+            title: s.title.trim().to_string(),
+            level,
+            anchor: String::new(),
+            blocks,
+        }
+    }
+
+    fn tasks_into(
+        &mut self,
+        tasks: &[TaskFields],
+        path: &str,
+        outer: &[String],
+        blocks: &mut Vec<Block>,
+    ) {
+        for (i, t) in tasks.iter().enumerate() {
+            let line = self.lines.line(&format!("{path}.tasks.{i}"));
+            let number = match t.number.clone().map(|n| n.into_string()) {
+                Some(n) if !n.is_empty() => n,
+                _ => {
+                    self.diagnostics.push(
+                        Diagnostic::error(self.rel, line, "task without a `number`")
+                            .with_hint("give each task its number as the document writes it, e.g. `number: 11`"),
+                    );
+                    continue;
+                }
+            };
+            let list = |l: &Option<NameList>| names(l.as_ref(), self.known);
+            let task = RawTask {
+                number,
+                text: t.text.trim().to_string(),
+                lead: list(&t.lead),
+                responsible: list(&t.responsible),
+                participating: list(&t.participating),
+                officials: list(&t.officials),
+                schedule: t.schedule.clone().filter(|s| !s.trim().is_empty()),
+                deadlines: deadlines_for(t.schedule.as_deref(), &t.text),
+                priority: t.priority.clone().filter(|s| !s.trim().is_empty()),
+                topics: t.topics.clone(),
+                section_path: outer.to_vec(),
+                line,
+            };
+            blocks.push(Block::Task(self.tasks.len()));
+            self.tasks.push(task);
+        }
+    }
+}
+
+/// `一` is shown `一、`; numbers already punctuated are kept as written.
+fn display_number(n: String) -> String {
+    let bare_chinese = !n.is_empty()
+        && n.chars()
+            .all(|c| "一二三四五六七八九十百零〇两".contains(c));
+    if bare_chinese { format!("{n}、") } else { n }
+}
+
+fn names(list: Option<&NameList>, known: &[String]) -> Vec<String> {
+    match list {
+        None => Vec::new(),
+        Some(NameList::One(s)) => split_units(s, known),
+        Some(NameList::Many(v)) => v
+            .iter()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect(),
+    }
+}
+
+/// Lines of YAML nodes by path (`plans.0.sections.2.tasks.3`), so that checks
+/// made after deserialising can still point at the right line.
+#[derive(Debug, Default)]
+pub struct Locator {
+    lines: HashMap<String, usize>,
+}
+
+impl Locator {
+    pub fn read(text: &str) -> Locator {
+        let mut recv = LocatorBuilder::default();
+        // serde_yaml has parsed the same text already; if this parser
+        // disagrees, positions fall back to line 1 rather than failing.
+        let _ = Parser::new_from_str(text).load(&mut recv, false);
+        Locator { lines: recv.lines }
+    }
+
+    /// The line of the node at `path`, or 1 when unknown.
+    pub fn line(&self, path: &str) -> usize {
+        self.lines.get(path).copied().unwrap_or(1)
+    }
+}
+
+enum Frame {
+    Map { path: String, key: Option<String> },
+    Seq { path: String, index: usize },
+}
+
+#[derive(Default)]
+struct LocatorBuilder {
+    stack: Vec<Frame>,
+    lines: HashMap<String, usize>,
+}
+
+impl LocatorBuilder {
+    /// The path of the value that is starting now, and advances the parent.
+    fn next_value_path(&mut self) -> Option<String> {
+        match self.stack.last_mut() {
+            None => Some(String::new()),
+            Some(Frame::Map { path, key }) => key.take().map(|k| join(path, &k)),
+            Some(Frame::Seq { path, index }) => {
+                let p = join(path, &index.to_string());
+                *index += 1;
+                Some(p)
+            }
+        }
+    }
+}
+
+fn join(path: &str, part: &str) -> String {
+    if path.is_empty() {
+        part.to_string()
+    } else {
+        format!("{path}.{part}")
+    }
+}
+
+impl MarkedEventReceiver for LocatorBuilder {
+    fn on_event(&mut self, ev: Event, mark: Marker) {
+        match ev {
+            Event::Scalar(value, ..) => {
+                if let Some(Frame::Map { key, .. }) = self.stack.last_mut()
+                    && key.is_none()
+                {
+                    *key = Some(value);
+                    return;
+                }
+                if let Some(p) = self.next_value_path() {
+                    self.lines.entry(p).or_insert(mark.line());
+                }
+            }
+            Event::Alias(_) => {
+                self.next_value_path();
+            }
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                let path = self.next_value_path().unwrap_or_default();
+                self.lines.entry(path.clone()).or_insert(mark.line());
+                self.stack.push(if matches!(ev, Event::MappingStart(..)) {
+                    Frame::Map { path, key: None }
+                } else {
+                    Frame::Seq { path, index: 0 }
+                });
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                self.stack.pop();
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locator_finds_nested_items() {
+        let text = "plans:\n  - slug: a\n    sections:\n      - title: x\n        tasks:\n          - number: 1\n            text: t\n          - number: 2\n";
+        let l = Locator::read(text);
+        assert_eq!(l.line("plans.0"), 2);
+        assert_eq!(l.line("plans.0.sections.0.tasks.0"), 6);
+        assert_eq!(l.line("plans.0.sections.0.tasks.1"), 8);
+    }
+
+    #[test]
+    fn bare_chinese_numbers_get_their_comma() {
+        assert_eq!(display_number("一".into()), "一、");
+        assert_eq!(display_number("(一)".into()), "(一)");
+    }
+}

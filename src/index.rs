@@ -1,0 +1,96 @@
+//! Cross-reference indexes: which tasks each unit leads or shares, which tasks
+//! each topic gathers, which plans and units each jurisdiction has. They hold
+//! [`TaskRef`]s into the model, never copies of tasks.
+
+use crate::model::{NoticeId, PlanId, Site, TaskRef, UnitId, UnitKind};
+
+/// A unit's tasks, in document order.
+#[derive(Debug, Default, Clone)]
+pub struct UnitTasks {
+    /// Tasks the unit leads (牵头).
+    pub led: Vec<TaskRef>,
+    /// Tasks the unit shares without leading (责任/参与).
+    pub shared: Vec<TaskRef>,
+}
+
+impl UnitTasks {
+    pub fn total(&self) -> usize {
+        self.led.len() + self.shared.len()
+    }
+}
+
+/// What a jurisdiction holds.
+#[derive(Debug, Default, Clone)]
+pub struct JurisdictionIndex {
+    pub plans: Vec<PlanId>,
+    pub notices: Vec<NoticeId>,
+    /// Departments, then groups; each sorted by name.
+    pub departments: Vec<UnitId>,
+    pub groups: Vec<UnitId>,
+    pub task_count: usize,
+}
+
+/// Every cross-reference the pages need.
+#[derive(Debug, Default)]
+pub struct Index {
+    /// By unit id.
+    pub units: Vec<UnitTasks>,
+    /// By topic id: tasks in document order.
+    pub topics: Vec<Vec<TaskRef>>,
+    /// By jurisdiction id.
+    pub jurisdictions: Vec<JurisdictionIndex>,
+    /// Plans newest first (by date published, then signed), then by slug.
+    pub plans_by_date: Vec<PlanId>,
+}
+
+impl Index {
+    pub fn build(site: &Site) -> Index {
+        let mut units = vec![UnitTasks::default(); site.units.len()];
+        let mut topics = vec![Vec::new(); site.topics.len()];
+        let mut jurisdictions = vec![JurisdictionIndex::default(); site.jurisdictions.len()];
+        for (p, plan) in site.plans.iter().enumerate() {
+            jurisdictions[plan.jurisdiction].plans.push(p);
+            jurisdictions[plan.jurisdiction].task_count += plan.tasks.len();
+            for (t, task) in plan.tasks.iter().enumerate() {
+                let r = TaskRef { plan: p, task: t };
+                for &u in &task.lead {
+                    units[u].led.push(r);
+                }
+                for u in task.all_units() {
+                    if !task.lead.contains(&u) {
+                        units[u].shared.push(r);
+                    }
+                }
+                for &topic in &task.topics {
+                    topics[topic].push(r);
+                }
+            }
+        }
+        for (n, notice) in site.notices.iter().enumerate() {
+            jurisdictions[notice.jurisdiction].notices.push(n);
+        }
+        let mut by_name: Vec<UnitId> = (0..site.units.len()).collect();
+        by_name.sort_by(|&a, &b| site.units[a].name.cmp(&site.units[b].name).then(a.cmp(&b)));
+        for u in by_name {
+            let unit = &site.units[u];
+            let j = &mut jurisdictions[unit.jurisdiction];
+            match unit.kind {
+                UnitKind::Department => j.departments.push(u),
+                UnitKind::Group => j.groups.push(u),
+            }
+        }
+        let mut plans_by_date: Vec<PlanId> = (0..site.plans.len()).collect();
+        plans_by_date.sort_by(|&a, &b| {
+            let (pa, pb) = (&site.plans[a], &site.plans[b]);
+            let da = pa.meta.date_published.or(pa.meta.date_signed);
+            let db = pb.meta.date_published.or(pb.meta.date_signed);
+            db.cmp(&da).then_with(|| pa.slug.cmp(&pb.slug))
+        });
+        Index {
+            units,
+            topics,
+            jurisdictions,
+            plans_by_date,
+        }
+    }
+}

@@ -1,0 +1,201 @@
+//! Writing the site: into a staging folder beside the output, swapped in only
+//! when the whole build succeeded, so a failed or killed build leaves the
+//! previous site as it was.
+
+use std::fs;
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+use crate::render::Sink;
+
+/// Writes files under a staging folder.
+pub struct Staging {
+    pub dir: PathBuf,
+    target: PathBuf,
+}
+
+/// Checks that an output path stays inside the output folder: relative,
+/// `/`-separated, no `..`, no empty or hidden-dot tricks, no NUL.
+pub fn checked_relative(path: &str) -> io::Result<&Path> {
+    let bad = || {
+        io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("unsafe output path `{path}`"),
+        )
+    };
+    if path.is_empty() || path.contains(['\0', '\\', ':']) || path.starts_with('/') {
+        return Err(bad());
+    }
+    // Segments are checked as written: `Path::components` would quietly
+    // drop a `.` in the middle.
+    if path
+        .split('/')
+        .any(|seg| seg.is_empty() || seg == "." || seg == "..")
+    {
+        return Err(bad());
+    }
+    let p = Path::new(path);
+    if !p.components().all(|c| matches!(c, Component::Normal(_))) {
+        return Err(bad());
+    }
+    Ok(p)
+}
+
+impl Staging {
+    /// A fresh staging folder for `target` (`public/` -> `.public.staging`),
+    /// removing one left behind by a killed build.
+    pub fn new(target: &Path) -> io::Result<Staging> {
+        let target = absolute(target)?;
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_else(|| "public".into());
+        let parent = target
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
+        fs::create_dir_all(&parent)?;
+        let dir = parent.join(format!(".{name}.staging"));
+        if dir.exists() {
+            fs::remove_dir_all(&dir)?;
+        }
+        fs::create_dir_all(&dir)?;
+        Ok(Staging { dir, target })
+    }
+
+    /// Replaces the target with the staging folder in one step where the
+    /// system allows (an atomic exchange), and removes the old site.
+    pub fn commit(self) -> io::Result<()> {
+        if !self.target.exists() {
+            return fs::rename(&self.dir, &self.target);
+        }
+        if exchange(&self.dir, &self.target).is_ok() {
+            // The old site is now in the staging path.
+            return fs::remove_dir_all(&self.dir);
+        }
+        // No atomic exchange here: two renames, the old site kept until the
+        // new one is in place.
+        let old = self.dir.with_extension("old");
+        if old.exists() {
+            fs::remove_dir_all(&old)?;
+        }
+        fs::rename(&self.target, &old)?;
+        fs::rename(&self.dir, &self.target)?;
+        fs::remove_dir_all(&old)
+    }
+
+    /// Drops a failed build's files.
+    pub fn abandon(self) {
+        let _ = fs::remove_dir_all(&self.dir);
+    }
+
+    /// Copies static folders (later ones win) to `static/` in the output.
+    pub fn copy_static(&self, dirs: &[PathBuf]) -> io::Result<usize> {
+        let mut count = 0;
+        for dir in dirs {
+            if !dir.is_dir() {
+                continue;
+            }
+            for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+                let entry = entry.map_err(io::Error::other)?;
+                if !entry.file_type().is_file() {
+                    continue;
+                }
+                let rel = entry.path().strip_prefix(dir).map_err(io::Error::other)?;
+                let dest = self.dir.join("static").join(rel);
+                if let Some(parent) = dest.parent() {
+                    fs::create_dir_all(parent)?;
+                }
+                fs::copy(entry.path(), &dest)?;
+                count += 1;
+            }
+        }
+        Ok(count)
+    }
+}
+
+impl Sink for Staging {
+    fn put(&self, path: &str, bytes: Vec<u8>) -> io::Result<()> {
+        let dest = self.dir.join(checked_relative(path)?);
+        if let Some(parent) = dest.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        // create_new: two items that would write the same path are a bug in
+        // the page list or a slug collision, never a silent overwrite.
+        let mut f = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&dest)
+            .map_err(|e| {
+                if e.kind() == io::ErrorKind::AlreadyExists {
+                    io::Error::new(e.kind(), format!("two pages would be written to `{path}`"))
+                } else {
+                    e
+                }
+            })?;
+        io::Write::write_all(&mut f, &bytes)
+    }
+}
+
+fn absolute(p: &Path) -> io::Result<PathBuf> {
+    if p.is_absolute() {
+        Ok(p.to_path_buf())
+    } else {
+        Ok(std::env::current_dir()?.join(p))
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(io::Error::from)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> io::Result<()> {
+    Err(io::Error::new(
+        io::ErrorKind::Unsupported,
+        "no atomic exchange",
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_cannot_escape() {
+        for bad in [
+            "",
+            "/etc/passwd",
+            "../x",
+            "a/../../x",
+            "a\\b",
+            "a\0b",
+            "C:/x",
+            "./a",
+            "a/./b",
+        ] {
+            assert!(checked_relative(bad).is_err(), "{bad:?}");
+        }
+        assert!(checked_relative("units/qu/sifa/index.html").is_ok());
+    }
+
+    #[test]
+    fn commit_replaces_the_old_site_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("public");
+        fs::create_dir_all(target.join("old")).unwrap();
+        fs::write(target.join("old/index.html"), "old").unwrap();
+        let s = Staging::new(&target).unwrap();
+        s.put("index.html", b"new".to_vec()).unwrap();
+        assert!(s.put("index.html", b"again".to_vec()).is_err());
+        s.commit().unwrap();
+        assert_eq!(
+            fs::read_to_string(target.join("index.html")).unwrap(),
+            "new"
+        );
+        assert!(!target.join("old").exists());
+        assert!(!dir.path().join(".public.staging").exists());
+    }
+}

@@ -1,0 +1,385 @@
+//! Open data for 政务公开: every plan and task as JSON and CSV, each unit's
+//! tasks as CSV and its deadlines as iCalendar, plus the sitemap, the Atom
+//! feed and robots.txt.
+
+use chrono::NaiveDate;
+use icalendar::{Calendar, Component, EventLike};
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::Context;
+
+use crate::diagnostics::Diagnostic;
+use crate::model::{Site, TaskRef};
+
+use super::Sink;
+use super::pages::{Page, Renderer};
+use super::views::TaskView;
+
+/// A task in `data/tasks.json`: the fields of `check --json` plus where it is.
+#[derive(Serialize)]
+struct TaskRecord<'a> {
+    plan: &'a str,
+    number: &'a str,
+    text: &'a str,
+    lead_units: Vec<&'a str>,
+    units: Vec<&'a str>,
+    officials: &'a [String],
+    deadlines: Vec<String>,
+    topics: Vec<&'a str>,
+    jurisdiction: &'a str,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct PlanRecord<'a> {
+    slug: &'a str,
+    title: &'a str,
+    kind: &'static str,
+    jurisdiction: &'a str,
+    issuer: Option<&'a str>,
+    doc_number: Option<&'a str>,
+    index_number: Option<&'a str>,
+    date_signed: Option<String>,
+    date_published: Option<String>,
+    period: Option<String>,
+    topics: Vec<&'a str>,
+    task_count: usize,
+    url: String,
+}
+
+fn write(sink: &dyn Sink, path: &str, bytes: Vec<u8>) -> Result<(), Diagnostic> {
+    sink.put(path, bytes)
+        .map_err(|e| Diagnostic::error(path, 0, format!("cannot write: {e}")))
+}
+
+fn json<T: Serialize>(value: &T) -> Result<Vec<u8>, Diagnostic> {
+    let mut out = serde_json::to_vec_pretty(value)
+        .map_err(|e| Diagnostic::error("data", 0, format!("cannot write JSON: {e}")))?;
+    out.push(b'\n');
+    Ok(out)
+}
+
+/// Writes every data file. Returns how many files were written.
+pub fn write_all(r: &Renderer, sink: &dyn Sink) -> Result<usize, Diagnostic> {
+    let site = r.site;
+    let mut count = 0;
+    let task_record = |tr: TaskRef| -> TaskRecord {
+        let plan = &site.plans[tr.plan];
+        let task = &plan.tasks[tr.task];
+        let view = &r.views.tasks[tr.plan][tr.task];
+        TaskRecord {
+            plan: &plan.slug,
+            number: &task.number,
+            text: &view.plain,
+            lead_units: task
+                .lead
+                .iter()
+                .map(|&u| site.units[u].name.as_str())
+                .collect(),
+            units: task
+                .all_units()
+                .iter()
+                .map(|&u| site.units[u].name.as_str())
+                .collect(),
+            officials: &task.officials,
+            deadlines: task
+                .deadlines
+                .iter()
+                .filter_map(|d| d.date.map(|x| x.to_string()))
+                .collect(),
+            topics: task
+                .topics
+                .iter()
+                .map(|&t| site.topics[t].name.as_str())
+                .collect(),
+            jurisdiction: &site.jurisdictions[plan.jurisdiction].name,
+            url: format!("{}{}", r.base_url, view.path),
+        }
+    };
+    let all_tasks: Vec<TaskRef> = site
+        .plans
+        .iter()
+        .enumerate()
+        .flat_map(|(p, plan)| (0..plan.tasks.len()).map(move |t| TaskRef { plan: p, task: t }))
+        .collect();
+    let records: Vec<TaskRecord> = all_tasks.iter().map(|&t| task_record(t)).collect();
+    write(sink, "data/tasks.json", json(&records)?)?;
+    write(sink, "data/tasks.csv", csv_tasks(r, &all_tasks, None)?)?;
+    let plans: Vec<PlanRecord> = site
+        .plans
+        .iter()
+        .enumerate()
+        .map(|(p, plan)| PlanRecord {
+            slug: &plan.slug,
+            title: &plan.meta.title,
+            kind: plan.kind.label(),
+            jurisdiction: &site.jurisdictions[plan.jurisdiction].name,
+            issuer: plan.meta.issuer.as_deref(),
+            doc_number: plan.meta.doc_number.as_deref(),
+            index_number: plan.meta.index_number.as_deref(),
+            date_signed: plan.meta.date_signed.map(|d| d.to_string()),
+            date_published: plan.meta.date_published.map(|d| d.to_string()),
+            period: r.views.plans[p].period.clone(),
+            topics: plan
+                .topics
+                .iter()
+                .map(|&t| site.topics[t].name.as_str())
+                .collect(),
+            task_count: plan.tasks.len(),
+            url: format!("{}{}", r.base_url, r.views.plans[p].path),
+        })
+        .collect();
+    write(sink, "data/plans.json", json(&plans)?)?;
+    count += 3;
+    // One JSON file per plan, with its tasks, linked from the plan page.
+    site.plans
+        .par_iter()
+        .enumerate()
+        .try_for_each(|(p, plan)| {
+            #[derive(Serialize)]
+            struct One<'a> {
+                #[serde(flatten)]
+                plan: &'a PlanRecord<'a>,
+                tasks: Vec<TaskRecord<'a>>,
+            }
+            let tasks = (0..plan.tasks.len())
+                .map(|t| task_record(TaskRef { plan: p, task: t }))
+                .collect();
+            write(
+                sink,
+                &format!("data/plans/{}.json", plan.slug),
+                json(&One {
+                    plan: &plans[p],
+                    tasks,
+                })?,
+            )
+        })?;
+    count += site.plans.len();
+    (0..site.units.len()).into_par_iter().try_for_each(|u| {
+        let t = &r.index.units[u];
+        let mut refs: Vec<TaskRef> = t.led.iter().chain(&t.shared).copied().collect();
+        refs.sort_unstable();
+        let dir = &r.views.unit_paths[u];
+        write(
+            sink,
+            &format!("{dir}tasks.csv"),
+            csv_tasks(r, &refs, Some(&t.led))?,
+        )?;
+        write(
+            sink,
+            &format!("{dir}deadlines.ics"),
+            ics_for_unit(r, u, &refs)?,
+        )
+    })?;
+    count += 2 * site.units.len();
+    write(sink, "sitemap.xml", sitemap(r)?)?;
+    write(sink, "feed.xml", feed(r)?)?;
+    write(sink, "robots.txt", robots(r).into_bytes())?;
+    Ok(count + 3)
+}
+
+/// Tasks as CSV, UTF-8 with a byte-order mark so that Excel reads it right.
+/// With `led`, a role column says whether the unit leads or shares each task.
+fn csv_tasks(
+    r: &Renderer,
+    refs: &[TaskRef],
+    led: Option<&[TaskRef]>,
+) -> Result<Vec<u8>, Diagnostic> {
+    let site = r.site;
+    let strings = &r.theme.strings;
+    let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
+    let err = |e: csv::Error| Diagnostic::error("data", 0, format!("cannot write CSV: {e}"));
+    let columns = if led.is_some() { 13 } else { 12 };
+    let headers: Vec<&str> = strings
+        .csv_headers
+        .iter()
+        .take(columns)
+        .map(String::as_str)
+        .collect();
+    w.write_record(&headers).map_err(err)?;
+    let names = |ids: &[usize]| {
+        ids.iter()
+            .map(|&u| site.units[u].name.as_str())
+            .collect::<Vec<_>>()
+            .join("、")
+    };
+    for &tr in refs {
+        let plan = &site.plans[tr.plan];
+        let task = &plan.tasks[tr.task];
+        let view: &TaskView = &r.views.tasks[tr.plan][tr.task];
+        let deadlines = task
+            .deadlines
+            .iter()
+            .filter_map(|d| d.date.map(|x| x.to_string()))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let topics = task
+            .topics
+            .iter()
+            .map(|&t| site.topics[t].name.as_str())
+            .collect::<Vec<_>>()
+            .join("、");
+        let mut row = vec![
+            plan.meta.title.clone(),
+            task.number.clone(),
+            view.plain.clone(),
+            names(&task.lead),
+            names(&task.responsible),
+            names(&task.participating),
+            task.officials.join("、"),
+            task.schedule.clone().unwrap_or_default(),
+            deadlines,
+            topics,
+            site.jurisdictions[plan.jurisdiction].name.clone(),
+            format!("{}{}", r.base_url, view.path),
+        ];
+        if let Some(led) = led {
+            row.push(if led.contains(&tr) {
+                strings.role_lead.clone()
+            } else {
+                strings.role_shared.clone()
+            });
+        }
+        w.write_record(&row).map_err(err)?;
+    }
+    w.into_inner()
+        .map_err(|e| Diagnostic::error("data", 0, format!("cannot write CSV: {e}")))
+}
+
+/// A unit's deadlines as an iCalendar file a calendar app can subscribe to:
+/// one all-day event per dated deadline.
+fn ics_for_unit(r: &Renderer, u: usize, refs: &[TaskRef]) -> Result<Vec<u8>, Diagnostic> {
+    let site = r.site;
+    let unit = &site.units[u];
+    let jurisdiction = &site.jurisdictions[unit.jurisdiction];
+    let host = r
+        .base_url
+        .split("://")
+        .nth(1)
+        .and_then(|s| s.split('/').next())
+        .filter(|h| !h.is_empty())
+        .unwrap_or("planpress.local");
+    let mut cal = Calendar::new();
+    cal.name(&format!(
+        "{} {}{}",
+        jurisdiction.name, unit.name, r.theme.strings.calendar_suffix
+    ));
+    for &tr in refs {
+        let plan = &site.plans[tr.plan];
+        let task = &plan.tasks[tr.task];
+        let view = &r.views.tasks[tr.plan][tr.task];
+        // A fixed stamp keeps the file byte-identical from build to build.
+        let stamp = plan
+            .meta
+            .date_published
+            .or(plan.meta.date_signed)
+            .unwrap_or(NaiveDate::MIN)
+            .and_hms_opt(0, 0, 0)
+            .unwrap_or_default()
+            .and_utc();
+        for (i, d) in task.deadlines.iter().enumerate() {
+            let Some(date) = d.date else { continue };
+            let summary: String = view.plain.chars().take(60).collect();
+            let event = icalendar::Event::new()
+                .uid(&format!("{}-{}-{}@{}", plan.slug, task.anchor, i, host))
+                .timestamp(stamp)
+                .summary(&format!("{} {}", task.number, summary))
+                .description(&format!("{} {}\n{}", plan.meta.title, d.text, view.plain))
+                .url(&format!("{}{}", r.base_url, view.path))
+                .all_day(date)
+                .done();
+            cal.push(event);
+        }
+    }
+    let cal = cal.done();
+    let text: String = (&cal)
+        .try_into()
+        .map_err(|e| Diagnostic::error("data", 0, format!("cannot write iCalendar: {e}")))?;
+    Ok(text.into_bytes())
+}
+
+fn sitemap(r: &Renderer) -> Result<Vec<u8>, Diagnostic> {
+    #[derive(Serialize)]
+    struct Url {
+        loc: String,
+        lastmod: Option<String>,
+    }
+    let mut urls = Vec::new();
+    for page in Page::all(r.site) {
+        if page == Page::NotFound {
+            continue;
+        }
+        let lastmod = match page {
+            Page::Plan(p) => {
+                let m = &r.site.plans[p].meta;
+                m.date_published.or(m.date_signed).map(|d| d.to_string())
+            }
+            _ => None,
+        };
+        let path = r.page_path(page);
+        urls.push(Url {
+            loc: format!("{}{}", r.base_url, path),
+            lastmod: lastmod.clone(),
+        });
+        urls.push(Url {
+            loc: format!("{}elder/{}", r.base_url, path),
+            lastmod,
+        });
+    }
+    let mut ctx = Context::new();
+    ctx.insert("urls", &urls);
+    r.render_extra("sitemap.xml", ctx)
+}
+
+fn feed(r: &Renderer) -> Result<Vec<u8>, Diagnostic> {
+    #[derive(Serialize)]
+    struct Entry {
+        title: String,
+        url: String,
+        updated: String,
+        summary: String,
+    }
+    let site: &Site = r.site;
+    let stamp = |d: Option<NaiveDate>| {
+        d.map(|d| format!("{d}T00:00:00+08:00"))
+            .unwrap_or_else(|| "1970-01-01T00:00:00+08:00".to_string())
+    };
+    let entries: Vec<Entry> = r
+        .index
+        .plans_by_date
+        .iter()
+        .map(|&p| {
+            let plan = &site.plans[p];
+            let summary = &r.views.plans[p];
+            Entry {
+                title: plan.meta.title.clone(),
+                url: format!("{}{}", r.base_url, summary.path),
+                updated: stamp(plan.meta.date_published.or(plan.meta.date_signed)),
+                summary: format!(
+                    "{} {} {}",
+                    summary.jurisdiction.name,
+                    summary.kind,
+                    summary.doc_number.clone().unwrap_or_default()
+                )
+                .trim()
+                .to_string(),
+            }
+        })
+        .collect();
+    let updated = entries
+        .iter()
+        .map(|e| e.updated.clone())
+        .max()
+        .unwrap_or_else(|| stamp(None));
+    let mut ctx = Context::new();
+    ctx.insert("entries", &entries);
+    ctx.insert("updated", &updated);
+    r.render_extra("feed.xml", ctx)
+}
+
+fn robots(r: &Renderer) -> String {
+    format!(
+        "User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n",
+        r.base_url
+    )
+}

@@ -1,0 +1,29 @@
+//! Rendering: the theme's Tera templates turn views of the model into pages.
+//!
+//! [`theme`] finds and compiles templates (site-local ones first, then the
+//! theme's); [`pages`] builds each page's small context and renders every page
+//! in parallel into a [`Sink`]; [`data`] writes the open-data files.
+
+pub mod data;
+pub mod markdown;
+pub mod pages;
+pub mod qr;
+pub mod theme;
+pub mod views;
+
+use std::io;
+
+/// Where rendered files go: a folder on disk for `build`, memory for `serve`.
+pub trait Sink: Sync {
+    /// Stores `bytes` at `path` (relative, `/`-separated, already checked to
+    /// stay inside the output).
+    fn put(&self, path: &str, bytes: Vec<u8>) -> io::Result<()>;
+}
+
+/// HTML-escapes text for attributes and text nodes.
+pub fn escape(text: &str) -> String {
+    let mut buf = Vec::with_capacity(text.len());
+    // Writing to a Vec cannot fail.
+    let _ = tera::escape_html(text, &mut buf);
+    String::from_utf8(buf).unwrap_or_default()
+}

@@ -1,0 +1,216 @@
+//! What templates see. Each view is small, built once per entity and shared
+//! by every page that shows it (a task's HTML is made once, whether it appears
+//! on its plan page, three unit pages and two topic pages).
+//!
+//! Paths (`path`) are relative to the site's root and end with `/` for pages
+//! (`plans/daoli-2017/`): templates prefix them with `root` (the base path, plus
+//! `elder/` on elder pages) so one view serves both versions of a page. Every
+//! field is always present; absent values are `null`, so templates test them
+//! with `{% if … %}`. docs/templates.md documents this for theme authors.
+
+use serde::Serialize;
+
+/// A link to a unit, with its role-independent facts.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitLink {
+    pub name: String,
+    /// `department` or `group`.
+    pub kind: crate::model::UnitKind,
+    pub path: String,
+}
+
+/// A named link inside the site.
+#[derive(Debug, Clone, Serialize)]
+pub struct NamedPath {
+    pub name: String,
+    pub path: String,
+}
+
+/// A deadline: the words as written and the ISO date they mean, if any.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeadlineView {
+    pub text: String,
+    pub date: Option<String>,
+    /// `by`, `from` or `span`.
+    pub kind: crate::model::DeadlineKind,
+}
+
+/// One task, as every page shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct TaskView {
+    pub number: String,
+    pub anchor: String,
+    /// The task's text as sanitised HTML (safe to print with `| safe`).
+    pub html: String,
+    /// The text without markup, for data and search.
+    pub plain: String,
+    pub lead: Vec<UnitLink>,
+    pub responsible: Vec<UnitLink>,
+    pub participating: Vec<UnitLink>,
+    pub officials: Vec<String>,
+    pub schedule: Option<String>,
+    pub deadlines: Vec<DeadlineView>,
+    pub priority: Option<String>,
+    pub topics: Vec<NamedPath>,
+    /// The plan the task belongs to (title and path), for pages that gather tasks.
+    pub plan: NamedPath,
+    /// `plans/slug/#task-11`: the task's address on the site.
+    pub path: String,
+    pub section: Option<String>,
+}
+
+/// A plan in lists (home, jurisdiction, topic and unit pages).
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanSummary {
+    pub title: String,
+    pub path: String,
+    pub kind: String,
+    pub jurisdiction: NamedPath,
+    pub doc_number: Option<String>,
+    pub date_published: Option<String>,
+    pub date_signed: Option<String>,
+    pub period: Option<String>,
+    pub task_count: usize,
+}
+
+/// A link in a document's metadata (附件, 相关链接, 来源).
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkView {
+    pub title: String,
+    pub url: String,
+}
+
+/// The portal's metadata table. Empty fields are `null` and must be omitted.
+#[derive(Debug, Clone, Serialize)]
+pub struct MetaView {
+    /// 索引号
+    pub index_number: Option<String>,
+    /// 主题分类
+    pub category: Option<String>,
+    /// 发文机关
+    pub issuer: Option<String>,
+    /// 成文日期
+    pub date_signed: Option<String>,
+    /// 标题
+    pub title: String,
+    /// 发文字号
+    pub doc_number: Option<String>,
+    /// 发布日期
+    pub date_published: Option<String>,
+    /// 有效性
+    pub validity: Option<String>,
+    /// 公开方式
+    pub disclosure: Option<String>,
+    /// 责任编辑
+    pub editor: Option<String>,
+    pub source: Option<LinkView>,
+    pub attachments: Vec<LinkView>,
+    pub links: Vec<LinkView>,
+}
+
+/// One item of a plan's body, flattened in document order.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum BodyItem {
+    /// A section heading: `h` is the HTML heading level to use (2 to 6).
+    Heading {
+        number: Option<String>,
+        title: String,
+        anchor: String,
+        level: u8,
+        h: u8,
+    },
+    /// Prose, as sanitised HTML.
+    Text { html: String },
+    /// Index into the page's `tasks`.
+    Task { index: usize },
+}
+
+/// A table-of-contents entry.
+#[derive(Debug, Clone, Serialize)]
+pub struct TocEntry {
+    pub number: Option<String>,
+    pub title: String,
+    pub anchor: String,
+    /// Nesting depth, 0 for the outermost sections.
+    pub depth: usize,
+}
+
+/// A phase of a 规划.
+#[derive(Debug, Clone, Serialize)]
+pub struct PhaseView {
+    pub name: String,
+    pub text: Option<String>,
+    pub html: String,
+}
+
+/// A unit in the units index and on jurisdiction pages.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitSummary {
+    pub name: String,
+    pub other_names: Vec<String>,
+    pub path: String,
+    pub kind: crate::model::UnitKind,
+    pub led: usize,
+    pub shared: usize,
+    pub total: usize,
+}
+
+/// Tasks of one plan on a unit or topic page.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanGroup<'a> {
+    pub plan: &'a PlanSummary,
+    pub led: Vec<&'a TaskView>,
+    pub shared: Vec<&'a TaskView>,
+    /// All tasks of the plan on this page (topic pages use only this).
+    pub tasks: Vec<&'a TaskView>,
+}
+
+/// A jurisdiction in lists.
+#[derive(Debug, Clone, Serialize)]
+pub struct JurisdictionSummary {
+    pub name: String,
+    pub path: String,
+    pub plan_count: usize,
+    pub unit_count: usize,
+    pub task_count: usize,
+}
+
+/// A topic in lists.
+#[derive(Debug, Clone, Serialize)]
+pub struct TopicSummary {
+    pub name: String,
+    pub path: String,
+    pub task_count: usize,
+    pub plan_count: usize,
+}
+
+/// A breadcrumb step (当前位置). The last one is the page itself.
+#[derive(Debug, Clone, Serialize)]
+pub struct Crumb {
+    pub title: String,
+    pub path: String,
+}
+
+/// A data file a page offers (CSV, iCalendar, JSON).
+#[derive(Debug, Clone, Serialize)]
+pub struct DataLink {
+    /// `csv`, `ics`, `json`, `atom`.
+    pub format: String,
+    pub path: String,
+}
+
+/// What every page has.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageInfo {
+    /// `home`, `plan`, `notice`, `plans`, `units`, `unit`, `topics`, `topic`,
+    /// `jurisdictions`, `jurisdiction`, `search`, `not_found`.
+    pub kind: &'static str,
+    pub title: String,
+    /// This page's path, relative to the root (`plans/x/`; `` for the home page).
+    pub path: String,
+    pub crumbs: Vec<Crumb>,
+    pub data: Vec<DataLink>,
+    /// The page's full address (base URL + path), for the QR code and `canonical`.
+    pub url: String,
+}
