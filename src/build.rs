@@ -26,7 +26,7 @@ pub struct BuildReport {
     pub pages: usize,
     pub files: usize,
     pub warnings: Vec<Diagnostic>,
-    pub timings: Vec<(&'static str, Duration)>,
+    pub timings: Timings,
 }
 
 /// Called as pages are rendered: (done, total).
@@ -47,13 +47,23 @@ pub fn load(
     }
 }
 
+/// Time spent per phase.
+pub type Timings = Vec<(&'static str, Duration)>;
+
+/// What [`render`] produced: pages, other files, and timings.
+pub struct Rendered {
+    pub pages: usize,
+    pub files: usize,
+    pub timings: Timings,
+}
+
 /// Renders a loaded site into any sink (a staging folder, or memory for serve).
 pub fn render(
     site: &Site,
     theme: &Theme,
     sink: &dyn Sink,
     progress: Progress,
-) -> Result<(usize, usize, Vec<(&'static str, Duration)>), Vec<Diagnostic>> {
+) -> Result<Rendered, Vec<Diagnostic>> {
     let mut timings = Vec::new();
     let t = Instant::now();
     let index = Index::build(site);
@@ -72,7 +82,11 @@ pub fn render(
     let t = Instant::now();
     let files = crate::render::data::write_all(&renderer, sink).map_err(|d| vec![d])?;
     timings.push(("data", t.elapsed()));
-    Ok((pages, files, timings))
+    Ok(Rendered {
+        pages,
+        files,
+        timings,
+    })
 }
 
 /// Builds the site into `out`, atomically.
@@ -102,14 +116,14 @@ pub fn build(opts: &BuildOptions, progress: Progress) -> Result<BuildReport, Vec
                 )]
             })
     });
-    let ((pages, files, render_timings), statics) = match rendered {
+    let (rendered, statics) = match rendered {
         Ok(r) => r,
         Err(e) => {
             staging.abandon();
             return Err(e);
         }
     };
-    timings.extend(render_timings);
+    timings.extend(rendered.timings);
     let t = Instant::now();
     staging.commit().map_err(|e| {
         vec![Diagnostic::error(
@@ -120,8 +134,8 @@ pub fn build(opts: &BuildOptions, progress: Progress) -> Result<BuildReport, Vec
     })?;
     timings.push(("swap", t.elapsed()));
     Ok(BuildReport {
-        pages,
-        files: pages + files + statics,
+        pages: rendered.pages,
+        files: rendered.pages + rendered.files + statics,
         warnings,
         timings,
     })

@@ -66,7 +66,9 @@ impl Extractor {
         }
     }
 
-    /// Reads one task's text (which may span several lines).
+    /// Reads one task's text (which may span several lines): the units,
+    /// officials, schedule and priority it names, and the text without them.
+    /// A lead rule stated with `下同` stays in force for every later call.
     pub fn extract(&mut self, text: &str) -> Annotations {
         let mut found = Found::default();
 
@@ -103,7 +105,9 @@ impl Extractor {
 }
 
 /// Splits a list of unit names written as in documents: separators `、` `,` `，`
-/// `;` `；` and `及`; empty items from doubled separators are dropped; brackets
+/// `;` `；`, and `及` where it starts an item (`区国资委,及各镇党委`; inside a
+/// name such as `县人大及其常委会` it stays); empty items from doubled separators
+/// are dropped; brackets
 /// `()（）〈〉《》` are never split inside. `known` lists names that themselves
 /// contain a separator (e.g. `各街道、镇`) and must stay whole.
 ///
@@ -572,11 +576,18 @@ fn annotation_parens(text: &str) -> Vec<(usize, usize, (usize, usize))> {
         }
         covered = p.1;
         let inner = &text[p.2.0..p.2.1];
-        if starts_with_label(inner) || Found::default().note_rule(inner) {
+        if starts_with_label(inner) || is_rule_only(inner) {
             out.push(p);
         }
     }
     out
+}
+
+/// A parenthesis such as `(排名第一的单位为牵头单位,下同)`. A bare `(下同)`
+/// is not one: documents use it after defined terms too.
+fn is_rule_only(s: &str) -> bool {
+    let mut probe = Found::default();
+    probe.note_rule(s) && probe.rule
 }
 
 fn starts_with_label(s: &str) -> bool {
@@ -1204,6 +1215,8 @@ mod tests {
         let mut ex = Extractor::new();
         let a = ex.extract("法治建设(以下简称“建设”,下同)。");
         assert_eq!(a.text, "法治建设(以下简称“建设”,下同)。");
+        let a = ex.extract("所称单位(下同)包括街办。");
+        assert_eq!(a.text, "所称单位(下同)包括街办。");
         assert!(
             ex.extract("任务。(责任单位:县法院、县司法局)")
                 .lead

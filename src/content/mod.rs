@@ -188,9 +188,9 @@ fn content_files(root: &Path, content_dir: &Path) -> (Vec<PathBuf>, Vec<Diagnost
         if name.starts_with('.') || path == content_dir.join(UNITS_FILE) {
             continue;
         }
-        match path.extension().and_then(|e| e.to_str()) {
-            Some("md" | "markdown" | "yaml" | "yml") => files.push(relative(root, path)),
-            _ => {}
+        if let Some("md" | "markdown" | "yaml" | "yml") = path.extension().and_then(|e| e.to_str())
+        {
+            files.push(relative(root, path));
         }
     }
     (files, diagnostics)
