@@ -197,6 +197,16 @@ fn load_strings(root: &Path, theme_dir: &Path) -> Result<ThemeStrings, Vec<Diagn
         .map_err(|e| vec![crate::content::yaml_error(&rel, &e, 0)])
 }
 
+/// `--> plan.html:2:10` in a Tera report: (template, line, column).
+fn located(report: &str) -> Option<(String, usize, usize)> {
+    let rest = report.split("--> ").nth(1)?;
+    let loc = rest.lines().next()?.trim();
+    let mut parts = loc.rsplitn(3, ':');
+    let col = parts.next()?.parse().ok()?;
+    let line = parts.next()?.parse().ok()?;
+    Some((parts.next()?.to_string(), line, col))
+}
+
 /// A Tera error as a diagnostic naming the template file and line.
 pub fn template_error(e: &tera::Error, sources: &BTreeMap<String, PathBuf>) -> Diagnostic {
     let file_of = |name: &str| {
@@ -221,6 +231,19 @@ pub fn template_error(e: &tera::Error, sources: &BTreeMap<String, PathBuf>) -> D
         }
         _ => {
             let mut message = e.to_string();
+            // Errors found while linking templates (a missing block, a
+            // circular extends) carry their position only in the text.
+            if let Some((name, line, col)) = located(&message) {
+                let first = message
+                    .lines()
+                    .next()
+                    .unwrap_or("")
+                    .trim_start_matches("error: ")
+                    .to_string();
+                return Diagnostic::error(file_of(&name), line, first)
+                    .at_column(col)
+                    .with_hint("fix the template here; docs/templates.md lists the templates and their blocks");
+            }
             let mut source = std::error::Error::source(e);
             while let Some(s) = source {
                 message.push_str(": ");

@@ -1,0 +1,294 @@
+//! `planpress build` on the example site, checked as a reader meets the
+//! output: pages exist, links resolve, unit pages list the right tasks, data
+//! files hold every task, failures keep the old site, and output is
+//! byte-identical whatever the thread count.
+
+mod common;
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+
+use common::*;
+use serde_json::Value;
+
+fn built_example() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    build(repo(), &out, &[]);
+    (dir, out)
+}
+
+#[test]
+fn every_page_type_exists_and_links_resolve() {
+    let (_dir, out) = built_example();
+    for page in [
+        "index.html",
+        "404.html",
+        "plans/index.html",
+        "plans/daoli-2017-shijian-fangan/index.html",
+        "notices/daoli-2017-tongzhi/index.html",
+        "units/index.html",
+        "units/haerbinshidaoliqu/qusifaju/index.html",
+        "units/haerbinshidaoliqu/qusifaju/tasks.csv",
+        "units/haerbinshidaoliqu/qusifaju/deadlines.ics",
+        "topics/index.html",
+        "jurisdictions/index.html",
+        "jurisdictions/haerbinshidaoliqu/index.html",
+        "search/index.html",
+        "sitemap.xml",
+        "robots.txt",
+        "feed.xml",
+        "data/plans.json",
+        "data/tasks.json",
+        "data/tasks.csv",
+        "elder/index.html",
+        "elder/plans/daoli-2017-shijian-fangan/index.html",
+        "elder/404.html",
+    ] {
+        assert!(out.join(page).is_file(), "missing {page}");
+    }
+    assert!(out.join("topics").read_dir().unwrap().count() > 5);
+    let checked = check_links(&out, "/");
+    assert!(checked > 5000, "only {checked} links checked");
+}
+
+#[test]
+fn links_work_under_a_sub_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    build(
+        repo(),
+        &out,
+        &["--base-url", "https://example.gov.cn/fzjs/"],
+    );
+    check_links(&out, "/fzjs/");
+    let plan = read(&out.join("plans/daoli-2017-shijian-fangan/index.html"));
+    assert!(
+        plan.contains("href=\"/fzjs/units/"),
+        "unit links carry the sub-path"
+    );
+    let sitemap = read(&out.join("sitemap.xml"));
+    assert!(
+        sitemap.contains("<loc>https://example.gov.cn/fzjs/plans/daoli-2017-shijian-fangan/</loc>")
+    );
+}
+
+/// Task numbers of the tasks a unit page links to, in one plan.
+fn linked_tasks(html: &str, plan_slug: &str) -> BTreeSet<String> {
+    let needle = format!("plans/{plan_slug}/#task-");
+    links(html)
+        .iter()
+        .filter_map(|l| l.split_once(&needle).map(|(_, n)| n.to_string()))
+        .collect()
+}
+
+#[test]
+fn daoli_sifaju_page_lists_exactly_its_tasks() {
+    let (_dir, out) = built_example();
+    let html = read(&out.join("units/haerbinshidaoliqu/qusifaju/index.html"));
+    let tasks = linked_tasks(&html, "daoli-2017-shijian-fangan");
+    // The document names 区司法局 as lead of these tasks; task 11 mentions it
+    // in its text only (its lead is 区委政法委) and must not be listed.
+    let expected: BTreeSet<String> = ["2", "4", "5", "6", "15", "16", "17"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    assert_eq!(tasks, expected);
+    // 下陆区's 区司法局 is another unit with another page.
+    let xialu = read(&out.join("units/huangshishixialuqu/qusifaju/index.html"));
+    assert!(linked_tasks(&xialu, "daoli-2017-shijian-fangan").is_empty());
+    assert!(!linked_tasks(&xialu, "xialu-2023-fazhi-xialu-guihua-fengong").is_empty());
+}
+
+#[test]
+fn data_and_unit_pages_agree_with_the_content() {
+    let (_dir, out) = built_example();
+    let tasks: Vec<Value> = serde_json::from_str(&read(&out.join("data/tasks.json"))).unwrap();
+    assert_eq!(tasks.len(), 233);
+    for t in &tasks {
+        assert!(t["url"].as_str().unwrap().contains("#task-"));
+        assert!(!t["text"].as_str().unwrap().is_empty());
+    }
+    // Count, per (jurisdiction, unit), the tasks that name it.
+    let mut named: HashMap<(String, String), usize> = HashMap::new();
+    for t in &tasks {
+        for u in t["units"].as_array().unwrap() {
+            *named
+                .entry((
+                    t["jurisdiction"].as_str().unwrap().to_string(),
+                    u.as_str().unwrap().to_string(),
+                ))
+                .or_default() += 1;
+        }
+    }
+    let check: Value = serde_json::from_slice(
+        &planpress(&["check", "--json", "--root", repo().to_str().unwrap()]).stdout,
+    )
+    .unwrap();
+    let jurisdiction_slugs: HashMap<String, String> = [
+        ("哈尔滨市道里区", "haerbinshidaoliqu"),
+        ("株洲市株洲县", "zhuzhoushizhuzhouxian"),
+        ("黄石市下陆区", "huangshishixialuqu"),
+    ]
+    .iter()
+    .map(|(a, b)| (a.to_string(), b.to_string()))
+    .collect();
+    let units = check["units"].as_array().unwrap();
+    assert_eq!(units.len(), named.len());
+    for u in units {
+        let key = (
+            u["jurisdiction"].as_str().unwrap().to_string(),
+            u["name"].as_str().unwrap().to_string(),
+        );
+        let dir = out
+            .join("units")
+            .join(&jurisdiction_slugs[&key.0])
+            .join(u["slug"].as_str().unwrap());
+        let html = read(&dir.join("index.html"));
+        let on_page: BTreeSet<String> = links(&html)
+            .into_iter()
+            .filter(|l| l.contains("#task-") && l.contains("/plans/"))
+            .collect();
+        assert_eq!(on_page.len(), named[&key], "{key:?}");
+        // The unit's CSV has a header and one row per task.
+        let csv = std::fs::read(dir.join("tasks.csv")).unwrap();
+        assert!(
+            csv.starts_with(&[0xEF, 0xBB, 0xBF]),
+            "CSV starts with a BOM"
+        );
+        let rows = csv::Reader::from_reader(&csv[3..]).records().count();
+        assert_eq!(rows, named[&key], "{key:?} CSV");
+    }
+    let all_csv = std::fs::read(out.join("data/tasks.csv")).unwrap();
+    assert_eq!(
+        csv::Reader::from_reader(&all_csv[3..]).records().count(),
+        233
+    );
+}
+
+#[test]
+fn plan_page_has_portal_furniture() {
+    let (_dir, out) = built_example();
+    let html = read(&out.join("plans/daoli-2017-shijian-fangan/index.html"));
+    for needle in [
+        "哈里治区委发〔2017〕2号",
+        "<svg",
+        "task-18",
+        "lang=\"zh-CN\"",
+        "/elder/plans/daoli-2017-shijian-fangan/",
+    ] {
+        assert!(html.contains(needle), "plan page lacks {needle}");
+    }
+    assert!(
+        !html.contains("live-reload"),
+        "published pages carry no reload script"
+    );
+    // Empty metadata is omitted: the 道里 plan has no 索引号.
+    assert!(!html.contains("索引号"));
+    let zz = read(&out.join("plans/zhuzhou-2015-fazhi-shishi-yijian/index.html"));
+    assert!(zz.contains("104/2016-00001"));
+    let ics = read(&out.join("units/haerbinshidaoliqu/qusifaju/deadlines.ics"));
+    assert!(ics.starts_with("BEGIN:VCALENDAR"));
+}
+
+fn build_result(root: &Path, out: &Path) -> std::process::Output {
+    planpress(&[
+        "build",
+        "--quiet",
+        "--root",
+        root.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ])
+}
+
+#[test]
+fn failed_builds_leave_the_previous_site_untouched() {
+    let site = copy_example();
+    let out = site.path().join("public");
+    build(site.path(), &out, &[]);
+    let before = snapshot(&out);
+
+    // A template error: a site-local override of plan.html only.
+    std::fs::create_dir_all(site.path().join("templates")).unwrap();
+    std::fs::write(
+        site.path().join("templates/plan.html"),
+        "<main>\n<p>{{ plan.nope.deeper }}</p>\n</main>\n",
+    )
+    .unwrap();
+    let o = build_result(site.path(), &out);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(err.contains("templates/plan.html:2:"), "{err}");
+    assert_eq!(
+        snapshot(&out),
+        before,
+        "a template error changed the output"
+    );
+    std::fs::remove_dir_all(site.path().join("templates")).unwrap();
+
+    // A content error.
+    std::fs::write(
+        site.path().join("content/broken.yaml"),
+        "plan:\n  title: [\n",
+    )
+    .unwrap();
+    let o = build_result(site.path(), &out);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("content/broken.yaml:"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(snapshot(&out), before, "a content error changed the output");
+    assert!(
+        !site.path().join(".public.staging").exists(),
+        "no staging left behind"
+    );
+}
+
+#[test]
+fn site_templates_override_single_theme_templates() {
+    let site = copy_example();
+    std::fs::create_dir_all(site.path().join("templates")).unwrap();
+    std::fs::write(
+        site.path().join("templates/plan.html"),
+        "<p>自定义 {{ plan.summary.title }}</p>",
+    )
+    .unwrap();
+    let out = site.path().join("public");
+    build(site.path(), &out, &[]);
+    assert_eq!(
+        read(&out.join("plans/daoli-2017-shijian-fangan/index.html")),
+        "<p>自定义 道里区法治建设系列实践活动方案</p>"
+    );
+    assert!(
+        read(&out.join("units/index.html")).contains("<html"),
+        "other templates still come from the theme"
+    );
+}
+
+#[test]
+fn output_is_identical_whatever_the_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    let one = std::process::Command::new(env!("CARGO_BIN_EXE_planpress"))
+        .args([
+            "build",
+            "--quiet",
+            "--root",
+            repo().to_str().unwrap(),
+            "--out",
+            a.to_str().unwrap(),
+        ])
+        .env("RAYON_NUM_THREADS", "1")
+        .output()
+        .unwrap();
+    assert!(one.status.success(), "{}", stderr(&one));
+    build(repo(), &b, &[]);
+    let (sa, sb) = (snapshot(&a), snapshot(&b));
+    assert_eq!(sa.keys().collect::<Vec<_>>(), sb.keys().collect::<Vec<_>>());
+    for (k, v) in &sa {
+        assert!(v == &sb[k], "{} differs between thread counts", k.display());
+    }
+}

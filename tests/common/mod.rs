@@ -1,0 +1,187 @@
+//! Helpers shared by the integration tests: running the binary, copying the
+//! example site, and reading a built site as a reader meets it.
+
+#![allow(dead_code)]
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn planpress(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_planpress"))
+        .args(args)
+        .output()
+        .expect("run planpress")
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Copies the example site (site.yaml, content/, themes/) into a fresh folder.
+pub fn copy_example() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(repo().join("site.yaml"), dir.path().join("site.yaml")).unwrap();
+    for sub in ["content", "themes"] {
+        copy_dir(&repo().join(sub), &dir.path().join(sub));
+    }
+    dir
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let dest = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
+/// Builds `root` into `out`, panicking with planpress's messages on failure.
+pub fn build(root: &Path, out: &Path, extra: &[&str]) {
+    let mut args = vec![
+        "build",
+        "--quiet",
+        "--root",
+        root.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let o = planpress(&args);
+    assert!(o.status.success(), "build failed:\n{}", stderr(&o));
+}
+
+/// Every file of a folder with its bytes, by relative path.
+pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().to_path_buf(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+pub fn html_files(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+        .map(|e| e.path().to_path_buf())
+        .collect();
+    v.sort();
+    v
+}
+
+pub fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Link targets (`href`, `src`) of a page.
+pub fn links(html: &str) -> Vec<String> {
+    let doc = scraper::Html::parse_document(html);
+    let sel = scraper::Selector::parse("[href], [src]").unwrap();
+    doc.select(&sel)
+        .flat_map(|e| {
+            ["href", "src"]
+                .into_iter()
+                .filter_map(|a| e.value().attr(a).map(str::to_string))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+pub fn ids(html: &str) -> HashSet<String> {
+    let doc = scraper::Html::parse_document(html);
+    let sel = scraper::Selector::parse("[id]").unwrap();
+    doc.select(&sel)
+        .filter_map(|e| e.value().attr("id").map(str::to_string))
+        .collect()
+}
+
+/// Checks every internal link and anchor of a built site. `base` is the
+/// base path the site was built for (`/` or `/fzjs/`). Returns the number
+/// of links checked.
+pub fn check_links(out: &Path, base: &str) -> usize {
+    let mut id_cache: HashMap<PathBuf, HashSet<String>> = HashMap::new();
+    let mut broken = Vec::new();
+    let mut checked = 0;
+    for file in html_files(out) {
+        let html = read(&file);
+        for link in links(&html) {
+            if link.contains("://")
+                || link.starts_with("mailto:")
+                || link.starts_with("tel:")
+                || link.starts_with("data:")
+            {
+                continue;
+            }
+            let (path, fragment) = match link.split_once('#') {
+                Some((p, f)) => (p.to_string(), Some(f.to_string())),
+                None => (link.clone(), None),
+            };
+            let target = if path.is_empty() {
+                file.clone()
+            } else if let Some(rest) = path.strip_prefix(base) {
+                out.join(rest)
+            } else if path.starts_with('/') {
+                broken.push(format!(
+                    "{}: {link} is outside the base path {base}",
+                    file.display()
+                ));
+                continue;
+            } else {
+                file.parent().unwrap().join(&path)
+            };
+            let target = if path.ends_with('/') || target.is_dir() {
+                target.join("index.html")
+            } else {
+                target
+            };
+            checked += 1;
+            if !target.is_file() {
+                broken.push(format!(
+                    "{}: {link} -> missing {}",
+                    file.strip_prefix(out).unwrap().display(),
+                    target.display()
+                ));
+                continue;
+            }
+            if let Some(f) = fragment.filter(|f| !f.is_empty()) {
+                let ids = id_cache
+                    .entry(target.clone())
+                    .or_insert_with(|| ids(&read(&target)));
+                if !ids.contains(&f) {
+                    broken.push(format!(
+                        "{}: {link} -> no id `{f}`",
+                        file.strip_prefix(out).unwrap().display()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        broken.is_empty(),
+        "{} broken links:\n{}",
+        broken.len(),
+        broken
+            .iter()
+            .take(40)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    checked
+}
