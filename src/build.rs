@@ -10,7 +10,7 @@ use crate::index::Index;
 use crate::model::Site;
 use crate::output::Staging;
 use crate::render::Sink;
-use crate::render::pages::{Page, Renderer, Views};
+use crate::render::pages::{Renderer, Views};
 use crate::render::theme::Theme;
 
 pub struct BuildOptions {
@@ -70,7 +70,7 @@ pub fn render(
     let views = Views::build(site, &index);
     timings.push(("index and views", t.elapsed()));
     let renderer = Renderer::new(site, &index, &views, theme);
-    let total = Page::all(site).len() * 2;
+    let total = renderer.pages().len() * 2;
     let done = AtomicUsize::new(0);
     let tick = || {
         let n = done.fetch_add(1, Ordering::Relaxed) + 1;

@@ -50,6 +50,10 @@ pub struct SiteConfig {
     /// Words that make an unregistered unit name a group.
     #[serde(default = "default_group_markers")]
     pub group_markers: Vec<String>,
+    /// How many tasks a unit or topic page lists before it continues on a
+    /// next page.
+    #[serde(default = "default_page_size")]
+    pub page_size: usize,
     /// How many plans the home page lists.
     #[serde(default = "default_latest")]
     pub home_latest: usize,
@@ -95,6 +99,9 @@ fn default_language() -> String {
 }
 fn default_theme() -> String {
     "portal".to_string()
+}
+fn default_page_size() -> usize {
+    100
 }
 fn default_latest() -> usize {
     10

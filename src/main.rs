@@ -52,6 +52,38 @@ enum Command {
         #[arg(long, short)]
         verbose: bool,
     },
+    /// Turn original documents (.txt, saved .html pages, .docx) into content files.
+    Import {
+        /// The documents to import.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The folder the content files go to.
+        #[arg(long, default_value = "content")]
+        out: PathBuf,
+        /// yaml or md (default: md for prose plans, yaml for division-of-labour tables).
+        #[arg(long, value_parser = ["yaml", "md"])]
+        format: Option<String>,
+        /// The 行政区划, when the issuer or title does not make it clear.
+        #[arg(long)]
+        jurisdiction: Option<String>,
+        /// Replace existing files.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Build the site and serve it locally; every change rebuilds and reloads open pages.
+    Serve {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The port to listen on (the next free one when it is taken; 0: any).
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+        /// The address to listen on; another than 127.0.0.1 opens the preview to the network.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -65,6 +97,68 @@ fn main() -> ExitCode {
             quiet,
             verbose,
         } => build(root, out, base_url, quiet, verbose),
+        Command::Import {
+            files,
+            out,
+            format,
+            jurisdiction,
+            force,
+        } => import(files, out, format, jurisdiction, force),
+        Command::Serve {
+            root,
+            port,
+            bind,
+            open,
+        } => serve(root, port, bind, open),
+    }
+}
+
+/// Imports each file in turn, printing its report to stderr; a file that
+/// fails does not stop the others, but makes the exit status 1.
+fn import(
+    files: Vec<PathBuf>,
+    out: PathBuf,
+    format: Option<String>,
+    jurisdiction: Option<String>,
+    force: bool,
+) -> ExitCode {
+    use planpress::import::{Context, Format, Options, import_file};
+    let opts = Options {
+        out: out.clone(),
+        format: format.as_deref().map(|f| match f {
+            "yaml" => Format::Yaml,
+            _ => Format::Md,
+        }),
+        jurisdiction,
+        force,
+    };
+    let mut ctx = match Context::for_dir(&out) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut failed = false;
+    for file in &files {
+        match import_file(file, &opts, &mut ctx) {
+            Ok(report) => {
+                eprint!("{}", report.render());
+                failed |= !report.errors.is_empty();
+            }
+            Err(e) => {
+                if let Some(r) = e.report {
+                    eprint!("{}", r.render());
+                }
+                eprintln!("error: {}", e.message);
+                failed = true;
+            }
+        }
+    }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
     }
 }
 
@@ -170,5 +264,22 @@ fn check(root: &std::path::Path, json: bool, list_units: bool) -> ExitCode {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// Runs the preview server until Ctrl-C.
+fn serve(root: PathBuf, port: u16, bind: std::net::IpAddr, open: bool) -> ExitCode {
+    let opts = planpress::serve::ServeOptions {
+        root,
+        port,
+        bind,
+        open,
+    };
+    match planpress::serve::run(opts) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
     }
 }

@@ -269,8 +269,9 @@ fn task_start(text: &str) -> Option<(String, String)> {
     let first_line = text.lines().next().unwrap_or("");
     let c = TASK_NUMBER.as_ref()?.captures(first_line)?;
     let number = c.get(1)?.as_str().to_string();
-    let after_number = text.len() - first_line.len() + c.get(2)?.start();
-    Some((number, text[after_number..].to_string()))
+    // `first_line` starts `text`, so its offsets are offsets into `text`.
+    let after_number = c.get(2)?.start();
+    Some((number, text.get(after_number..)?.to_string()))
 }
 
 fn is_continuation(text: &str) -> bool {
@@ -472,5 +473,10 @@ mod tests {
         assert!(task_start("2015年底前完成。").is_none());
         assert!(task_start("2.5亿元").is_none());
         assert_eq!(task_start("12.召开会议。").map(|t| t.0), Some("12".into()));
+        let (n, rest) = task_start("3.加强监督。\n进度安排:2024年底前。").unwrap();
+        assert_eq!(
+            (n.as_str(), rest.as_str()),
+            ("3", "加强监督。\n进度安排:2024年底前。")
+        );
     }
 }

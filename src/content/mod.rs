@@ -79,7 +79,7 @@ pub struct Loaded {
 }
 
 impl Loaded {
-    fn merge(&mut self, other: Loaded) {
+    pub fn merge(&mut self, other: Loaded) {
         self.plans.extend(other.plans);
         self.notices.extend(other.notices);
         self.diagnostics.extend(other.diagnostics);
@@ -120,8 +120,22 @@ pub fn load_site(root: &Path) -> LoadResult {
 pub fn load_site_with(root: &Path, config: SiteConfig) -> LoadResult {
     let content_dir = root.join("content");
     let (files, mut diagnostics) = content_files(root, &content_dir);
-    let registry_path = content_dir.join(UNITS_FILE);
-    let registry = if registry_path.is_file() {
+    let registry = load_registry(root, &mut diagnostics);
+    let loaded = files
+        .par_iter()
+        .map(|rel| load_file(root, rel, &registry))
+        .reduce(Loaded::default, |mut a, b| {
+            a.merge(b);
+            a
+        });
+    assemble_loaded(config, loaded, &registry, diagnostics)
+}
+
+/// Reads `content/units.yaml` when there is one; a broken registry is
+/// reported and an empty one used, so that the content is still checked.
+pub fn load_registry(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> units::Registry {
+    let registry_path = root.join("content").join(UNITS_FILE);
+    if registry_path.is_file() {
         match units::Registry::load(root, &registry_path) {
             Ok(r) => r,
             Err(d) => {
@@ -131,14 +145,18 @@ pub fn load_site_with(root: &Path, config: SiteConfig) -> LoadResult {
         }
     } else {
         units::Registry::default()
-    };
-    let mut loaded = files
-        .par_iter()
-        .map(|rel| load_file(root, rel, &registry))
-        .reduce(Loaded::default, |mut a, b| {
-            a.merge(b);
-            a
-        });
+    }
+}
+
+/// Turns the documents read from every content file into the site. Split
+/// from [`load_site_with`] so that `serve` can keep each file's parse and
+/// re-read only the file that changed, yet assemble exactly as a build does.
+pub fn assemble_loaded(
+    config: SiteConfig,
+    mut loaded: Loaded,
+    registry: &units::Registry,
+    mut diagnostics: Vec<Diagnostic>,
+) -> LoadResult {
     diagnostics.append(&mut loaded.diagnostics);
     // Parallel reduction keeps order in rayon, but sort anyway: the model's
     // numbering must not depend on how the work was split.
@@ -148,7 +166,7 @@ pub fn load_site_with(root: &Path, config: SiteConfig) -> LoadResult {
     loaded
         .notices
         .sort_by(|a, b| (&a.source.path, a.source.line).cmp(&(&b.source.path, b.source.line)));
-    let assembled = assemble::assemble(config, loaded.plans, loaded.notices, &registry);
+    let assembled = assemble::assemble(config, loaded.plans, loaded.notices, registry);
     diagnostics.extend(assembled.diagnostics);
     crate::diagnostics::sort(&mut diagnostics);
     let has_errors = diagnostics.iter().any(Diagnostic::is_error);
@@ -160,7 +178,7 @@ pub fn load_site_with(root: &Path, config: SiteConfig) -> LoadResult {
 }
 
 /// Content files under `content/`, relative to `root`, in a fixed order.
-fn content_files(root: &Path, content_dir: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+pub fn content_files(root: &Path, content_dir: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     let mut files = Vec::new();
     let mut diagnostics = Vec::new();
     if !content_dir.is_dir() {

@@ -53,7 +53,7 @@ fn write(sink: &dyn Sink, path: &str, bytes: Vec<u8>) -> Result<(), Diagnostic> 
 }
 
 fn json<T: Serialize>(value: &T) -> Result<Vec<u8>, Diagnostic> {
-    let mut out = serde_json::to_vec_pretty(value)
+    let mut out = serde_json::to_vec(value)
         .map_err(|e| Diagnostic::error("data", 0, format!("cannot write JSON: {e}")))?;
     out.push(b'\n');
     Ok(out)
@@ -61,8 +61,24 @@ fn json<T: Serialize>(value: &T) -> Result<Vec<u8>, Diagnostic> {
 
 /// Writes every data file. Returns how many files were written.
 pub fn write_all(r: &Renderer, sink: &dyn Sink) -> Result<usize, Diagnostic> {
+    write_selected(r, sink, &|_| true)
+}
+
+/// Writes the data files whose path `want` accepts; `want` is asked once
+/// for each data file of the site. `serve` renders one file at a time on
+/// request, and lists the files by accepting none, so both use the code
+/// that `build` uses. Returns how many files were written.
+pub fn write_selected(
+    r: &Renderer,
+    sink: &dyn Sink,
+    want: &(dyn Fn(&str) -> bool + Sync),
+) -> Result<usize, Diagnostic> {
     let site = r.site;
-    let mut count = 0;
+    let count = std::sync::atomic::AtomicUsize::new(0);
+    let write = |path: &str, bytes: Vec<u8>| -> Result<(), Diagnostic> {
+        count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        write(sink, path, bytes)
+    };
     let task_record = |tr: TaskRef| -> TaskRecord {
         let plan = &site.plans[tr.plan];
         let task = &plan.tasks[tr.task];
@@ -102,9 +118,13 @@ pub fn write_all(r: &Renderer, sink: &dyn Sink) -> Result<usize, Diagnostic> {
         .enumerate()
         .flat_map(|(p, plan)| (0..plan.tasks.len()).map(move |t| TaskRef { plan: p, task: t }))
         .collect();
-    let records: Vec<TaskRecord> = all_tasks.iter().map(|&t| task_record(t)).collect();
-    write(sink, "data/tasks.json", json(&records)?)?;
-    write(sink, "data/tasks.csv", csv_tasks(r, &all_tasks, None)?)?;
+    if want("data/tasks.json") {
+        let records: Vec<TaskRecord> = all_tasks.iter().map(|&t| task_record(t)).collect();
+        write("data/tasks.json", json(&records)?)?;
+    }
+    if want("data/tasks.csv") {
+        write("data/tasks.csv", csv_tasks(r, &all_tasks, None)?)?;
+    }
     let plans: Vec<PlanRecord> = site
         .plans
         .iter()
@@ -129,8 +149,9 @@ pub fn write_all(r: &Renderer, sink: &dyn Sink) -> Result<usize, Diagnostic> {
             url: format!("{}{}", r.base_url, r.views.plans[p].path),
         })
         .collect();
-    write(sink, "data/plans.json", json(&plans)?)?;
-    count += 3;
+    if want("data/plans.json") {
+        write("data/plans.json", json(&plans)?)?;
+    }
     // One JSON file per plan, with its tasks, linked from the plan page.
     site.plans
         .par_iter()
@@ -142,40 +163,46 @@ pub fn write_all(r: &Renderer, sink: &dyn Sink) -> Result<usize, Diagnostic> {
                 plan: &'a PlanRecord<'a>,
                 tasks: Vec<TaskRecord<'a>>,
             }
+            let path = format!("data/plans/{}.json", plan.slug);
+            if !want(&path) {
+                return Ok(());
+            }
             let tasks = (0..plan.tasks.len())
                 .map(|t| task_record(TaskRef { plan: p, task: t }))
                 .collect();
             write(
-                sink,
-                &format!("data/plans/{}.json", plan.slug),
+                &path,
                 json(&One {
                     plan: &plans[p],
                     tasks,
                 })?,
             )
         })?;
-    count += site.plans.len();
     (0..site.units.len()).into_par_iter().try_for_each(|u| {
         let t = &r.index.units[u];
         let mut refs: Vec<TaskRef> = t.led.iter().chain(&t.shared).copied().collect();
         refs.sort_unstable();
         let dir = &r.views.unit_paths[u];
-        write(
-            sink,
-            &format!("{dir}tasks.csv"),
-            csv_tasks(r, &refs, Some(&t.led))?,
-        )?;
-        write(
-            sink,
-            &format!("{dir}deadlines.ics"),
-            ics_for_unit(r, u, &refs)?,
-        )
+        let path = format!("{dir}tasks.csv");
+        if want(&path) {
+            write(&path, csv_tasks(r, &refs, Some(&t.led))?)?;
+        }
+        let path = format!("{dir}deadlines.ics");
+        if want(&path) {
+            write(&path, ics_for_unit(r, u, &refs)?)?;
+        }
+        Ok(())
     })?;
-    count += 2 * site.units.len();
-    write(sink, "sitemap.xml", sitemap(r)?)?;
-    write(sink, "feed.xml", feed(r)?)?;
-    write(sink, "robots.txt", robots(r).into_bytes())?;
-    Ok(count + 3)
+    if want("sitemap.xml") {
+        write("sitemap.xml", sitemap(r)?)?;
+    }
+    if want("feed.xml") {
+        write("feed.xml", feed(r)?)?;
+    }
+    if want("robots.txt") {
+        write("robots.txt", robots(r).into_bytes())?;
+    }
+    Ok(count.into_inner())
 }
 
 /// Tasks as CSV, UTF-8 with a byte-order mark so that Excel reads it right.
@@ -305,7 +332,7 @@ fn sitemap(r: &Renderer) -> Result<Vec<u8>, Diagnostic> {
         lastmod: Option<String>,
     }
     let mut urls = Vec::new();
-    for page in Page::all(r.site) {
+    for page in r.pages() {
         if page == Page::NotFound {
             continue;
         }

@@ -55,6 +55,20 @@ fn date(d: Option<chrono::NaiveDate>) -> Option<String> {
 
 impl Views {
     pub fn build(site: &Site, index: &Index) -> Views {
+        Self::build_reusing(site, index, Vec::new())
+    }
+
+    /// Like [`Views::build`], but a plan whose entry in `reuse` is `Some`
+    /// keeps those task views instead of rendering its Markdown again. Task
+    /// views are most of the cost of this function; `serve` passes the views
+    /// of the plans an edit did not touch, when no unit, topic or
+    /// jurisdiction changed name or path.
+    pub fn build_reusing(
+        site: &Site,
+        index: &Index,
+        mut reuse: Vec<Option<Vec<TaskView>>>,
+    ) -> Views {
+        reuse.resize_with(site.plans.len(), || None);
         let unit_paths: Vec<String> = (0..site.units.len()).map(|u| unit_path(site, u)).collect();
         let unit_links: Vec<UnitLink> = site
             .units
@@ -107,7 +121,11 @@ impl Views {
             .plans
             .par_iter()
             .zip(&plans)
-            .map(|(plan, summary)| {
+            .zip(reuse)
+            .map(|((plan, summary), reused)| {
+                if let Some(tasks) = reused {
+                    return tasks;
+                }
                 let links = |ids: &[UnitId]| ids.iter().map(|&u| unit_links[u].clone()).collect();
                 plan.tasks
                     .iter()
@@ -215,9 +233,11 @@ pub enum Page {
     Plan(usize),
     Notice(usize),
     Units,
-    Unit(usize),
+    /// A unit's tasks, page `n` (from 1) of them.
+    Unit(usize, usize),
     Topics,
-    Topic(usize),
+    /// A topic's tasks, page `n` (from 1) of them.
+    Topic(usize, usize),
     Jurisdictions,
     Jurisdiction(usize),
     Search,
@@ -225,8 +245,10 @@ pub enum Page {
 }
 
 impl Page {
-    /// Every page of the site.
-    pub fn all(site: &Site) -> Vec<Page> {
+    /// Every page of the site. Unit and topic pages are split into pages of
+    /// `per_page` tasks: a group such as 区直各部门 or a topic on a provincial
+    /// site gathers thousands of tasks, too many for one page to be usable.
+    pub fn all(site: &Site, index: &Index, per_page: usize) -> Vec<Page> {
         let mut pages = vec![
             Page::Home,
             Page::Plans,
@@ -238,8 +260,12 @@ impl Page {
         ];
         pages.extend((0..site.plans.len()).map(Page::Plan));
         pages.extend((0..site.notices.len()).map(Page::Notice));
-        pages.extend((0..site.units.len()).map(Page::Unit));
-        pages.extend((0..site.topics.len()).map(Page::Topic));
+        for (u, t) in index.units.iter().enumerate() {
+            pages.extend((1..=page_count(t.total(), per_page)).map(|n| Page::Unit(u, n)));
+        }
+        for (t, refs) in index.topics.iter().enumerate() {
+            pages.extend((1..=page_count(refs.len(), per_page)).map(|n| Page::Topic(t, n)));
+        }
         pages.extend((0..site.jurisdictions.len()).map(Page::Jurisdiction));
         pages
     }
@@ -251,15 +277,51 @@ impl Page {
             Page::Plan(_) => "plan.html",
             Page::Notice(_) => "notice.html",
             Page::Units => "units.html",
-            Page::Unit(_) => "unit.html",
+            Page::Unit(..) => "unit.html",
             Page::Topics => "topics.html",
-            Page::Topic(_) => "topic.html",
+            Page::Topic(..) => "topic.html",
             Page::Jurisdictions => "jurisdictions.html",
             Page::Jurisdiction(_) => "jurisdiction.html",
             Page::Search => "search.html",
             Page::NotFound => "404.html",
         }
     }
+}
+
+fn page_count(items: usize, per_page: usize) -> usize {
+    items.div_ceil(per_page.max(1)).max(1)
+}
+
+/// Page `n` of a listing lives under `page/n/` of its first page.
+fn paged(first: &str, n: usize) -> String {
+    if n <= 1 {
+        first.to_string()
+    } else {
+        format!("{first}page/{n}/")
+    }
+}
+
+/// A page number in a pagination bar.
+#[derive(Serialize)]
+struct PageLink {
+    number: usize,
+    path: String,
+    current: bool,
+}
+
+/// Where a page stands in a listing split over several pages.
+#[derive(Serialize)]
+struct Pagination {
+    current: usize,
+    total_pages: usize,
+    total_items: usize,
+    per_page: usize,
+    /// Number of the first item on this page (from 1).
+    first_item: usize,
+    prev: Option<String>,
+    next: Option<String>,
+    /// The first, the last and the pages near the current one.
+    pages: Vec<PageLink>,
 }
 
 /// Renders pages with shared views.
@@ -304,6 +366,40 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// Every page of the site.
+    pub fn pages(&self) -> Vec<Page> {
+        Page::all(self.site, self.index, self.site.config.page_size)
+    }
+
+    fn slice<'r>(&self, refs: &'r [TaskRef], n: usize) -> &'r [TaskRef] {
+        let per = self.site.config.page_size.max(1);
+        let start = (n.saturating_sub(1) * per).min(refs.len());
+        &refs[start..(start + per).min(refs.len())]
+    }
+
+    fn pagination(&self, first: &str, total_items: usize, current: usize) -> Pagination {
+        let per_page = self.site.config.page_size.max(1);
+        let total_pages = page_count(total_items, per_page);
+        let pages = (1..=total_pages)
+            .filter(|&k| k == 1 || k == total_pages || k.abs_diff(current) <= 3)
+            .map(|k| PageLink {
+                number: k,
+                path: paged(first, k),
+                current: k == current,
+            })
+            .collect();
+        Pagination {
+            current,
+            total_pages,
+            total_items,
+            per_page,
+            first_item: (current - 1) * per_page + 1,
+            prev: (current > 1).then(|| paged(first, current - 1)),
+            next: (current < total_pages).then(|| paged(first, current + 1)),
+            pages,
+        }
+    }
+
     /// A UI label from the theme (`theme.yaml`), or the key itself.
     fn label(&self, key: &str) -> String {
         self.theme.strings.label(key)
@@ -327,9 +423,9 @@ impl<'a> Renderer<'a> {
             Page::Plan(p) => plan_path(&site.plans[p].slug),
             Page::Notice(n) => notice_path(&site.notices[n].slug),
             Page::Units => "units/".into(),
-            Page::Unit(u) => self.views.unit_paths[u].clone(),
+            Page::Unit(u, n) => paged(&self.views.unit_paths[u], n),
             Page::Topics => "topics/".into(),
-            Page::Topic(t) => topic_path(&site.topics[t].slug),
+            Page::Topic(t, n) => paged(&topic_path(&site.topics[t].slug), n),
             Page::Jurisdictions => "jurisdictions/".into(),
             Page::Jurisdiction(j) => jurisdiction_path(&site.jurisdictions[j].slug),
             Page::Search => "search/".into(),
@@ -343,7 +439,7 @@ impl<'a> Renderer<'a> {
         sink: &dyn Sink,
         progress: &(dyn Fn() + Sync),
     ) -> Result<usize, Vec<Diagnostic>> {
-        let pages = Page::all(self.site);
+        let pages = self.pages();
         let jobs: Vec<(Page, bool)> = pages
             .iter()
             .flat_map(|&p| [(p, false), (p, true)])
@@ -508,7 +604,7 @@ impl<'a> Renderer<'a> {
                 )
             }
             Page::Units => ("units", self.label("units"), vec![], vec![]),
-            Page::Unit(u) => {
+            Page::Unit(u, _) => {
                 let unit = &site.units[u];
                 let j = &self.views.jurisdictions[unit.jurisdiction];
                 let dir = &self.views.unit_paths[u];
@@ -532,7 +628,7 @@ impl<'a> Renderer<'a> {
                 )
             }
             Page::Topics => ("topics", self.label("topics"), vec![], vec![]),
-            Page::Topic(t) => (
+            Page::Topic(t, _) => (
                 "topic",
                 site.topics[t].name.clone(),
                 vec![crumb(&self.label("topics"), "topics/")],
@@ -615,7 +711,7 @@ impl<'a> Renderer<'a> {
                     .collect();
                 ctx.insert("jurisdictions", &list);
             }
-            Page::Unit(u) => {
+            Page::Unit(u, n) => {
                 let unit = &site.units[u];
                 #[derive(Serialize)]
                 struct U<'a> {
@@ -635,12 +731,24 @@ impl<'a> Renderer<'a> {
                     },
                 );
                 let t = &index.units[u];
-                ctx.insert("groups", &self.groups(&t.led, &t.shared));
+                let mut all: Vec<TaskRef> = t.led.iter().chain(&t.shared).copied().collect();
+                all.sort_unstable();
+                let slice = self.slice(&all, n);
+                let (led, shared): (Vec<TaskRef>, Vec<TaskRef>) =
+                    slice.iter().partition(|r| t.led.contains(r));
+                ctx.insert("groups", &self.groups(&led, &shared));
+                ctx.insert(
+                    "pagination",
+                    &self.pagination(&self.views.unit_paths[u], all.len(), n),
+                );
             }
             Page::Topics => ctx.insert("topics", &views.topics),
-            Page::Topic(t) => {
+            Page::Topic(t, n) => {
                 ctx.insert("topic", &views.topics[t]);
-                ctx.insert("groups", &self.groups(&[], &index.topics[t]));
+                let refs = &index.topics[t];
+                ctx.insert("groups", &self.groups(&[], self.slice(refs, n)));
+                let first = topic_path(&site.topics[t].slug);
+                ctx.insert("pagination", &self.pagination(&first, refs.len(), n));
             }
             Page::Jurisdictions => ctx.insert("jurisdictions", &views.jurisdictions),
             Page::Jurisdiction(j) => {

@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# Reload latency of `planpress serve` on a synthetic site (issue 5).
+#
+# Generates a site of N plans (bench/gen_corpus.py), starts `planpress serve`
+# on it, then saves one plan file R times and measures, for each save, the
+# time from the write to the `reload` event on the live-reload stream, and to
+# the reloaded plan page fully received. Prints each run, the medians, and
+# the time of a full `planpress build` of the same site for comparison.
+#
+#   bash bench/serve_bench.sh [--plans 1000] [--runs 9] [--dir /tmp/planpress-serve-bench] [--no-build]
+#
+# Needs python3 (standard library only) and a release build (built here).
+set -euo pipefail
+
+PLANS=1000
+RUNS=9
+DIR=/tmp/planpress-serve-bench
+FULL_BUILD=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --plans) PLANS=$2; shift 2 ;;
+    --runs) RUNS=$2; shift 2 ;;
+    --dir) DIR=$2; shift 2 ;;
+    --no-build) FULL_BUILD=0; shift ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+
+HERE=$(cd "$(dirname "$0")/.." && pwd)
+cd "$HERE"
+cargo build --release --quiet
+BIN="$HERE/target/release/planpress"
+SITE="$DIR/site-$PLANS"
+
+if [ ! -f "$SITE/site.yaml" ]; then
+  mkdir -p "$DIR"
+  python3 bench/gen_corpus.py --plans "$PLANS" --seed 1 --out "$SITE" --hugo-out "$DIR/hugo-$PLANS" >/dev/null
+  rm -rf "$DIR/hugo-$PLANS"
+fi
+# The site uses the repository's theme.
+rm -rf "$SITE/themes" && cp -r themes "$SITE/themes"
+
+LOG="$DIR/serve.log"
+"$BIN" serve --root "$SITE" --port 0 >"$LOG" 2>"$DIR/serve.err" &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true' EXIT
+
+python3 - "$SITE" "$LOG" "$RUNS" <<'EOF'
+import os, re, socket, statistics, sys, time
+
+site, log, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+
+# Wait for the server's address.
+deadline = time.time() + 600
+port = None
+while time.time() < deadline and port is None:
+    m = re.search(r"http://127\.0\.0\.1:(\d+)/", open(log, encoding="utf-8").read())
+    if m:
+        port = int(m.group(1))
+    else:
+        time.sleep(0.2)
+if port is None:
+    sys.exit("the server did not start")
+print(open(log, encoding="utf-8").read().splitlines()[0])
+
+# A plan in the middle of the site, that is not the first of its jurisdiction.
+plans = sorted(
+    os.path.join(dp, f)
+    for dp, _, fs in os.walk(os.path.join(site, "content"))
+    for f in fs
+    if f.endswith(".md")
+)
+path = plans[len(plans) // 2]
+slug = os.path.basename(path)[:-3]
+original = open(path, encoding="utf-8").read()
+print(f"editing {os.path.relpath(path, site)}")
+
+
+def get(path):
+    s = socket.create_connection(("127.0.0.1", port), timeout=60)
+    s.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+    data = b""
+    while True:
+        chunk = s.recv(1 << 16)
+        if not chunk:
+            break
+        data += chunk
+    s.close()
+    return data
+
+
+events = socket.create_connection(("127.0.0.1", port), timeout=30)
+events.sendall(b"GET /__planpress/events HTTP/1.1\r\nHost: x\r\n\r\n")
+buf = b""
+
+
+def wait_for(name, timeout):
+    global buf
+    events.settimeout(timeout)
+    needle = f"event: {name}".encode()
+    while needle not in buf:
+        buf += events.recv(1 << 16)
+    buf = buf[buf.index(needle) + len(needle):]
+
+
+wait_for("hello", 30)
+get(f"/plans/{slug}/")  # rendered once before the edits, as a reader would have it open
+
+to_event, to_page = [], []
+try:
+    for i in range(runs):
+        marker = f"（第{i + 1}次修改）"
+        text = original.replace("\ntitle: ", f"\ntitle: {marker}", 1)
+        t0 = time.perf_counter()
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        wait_for("reload", 60)
+        t1 = time.perf_counter()
+        page = get(f"/plans/{slug}/")
+        t2 = time.perf_counter()
+        assert marker.encode() in page, "the reloaded page does not show the edit"
+        to_event.append((t1 - t0) * 1000)
+        to_page.append((t2 - t0) * 1000)
+        print(f"run {i + 1}: reload event {to_event[-1]:.0f} ms, page received {to_page[-1]:.0f} ms")
+        time.sleep(4)  # let the server check the update against a full assembly
+finally:
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(original)
+
+print(f"median over {runs} saves: reload event {statistics.median(to_event):.0f} ms, "
+      f"page received {statistics.median(to_page):.0f} ms")
+EOF
+
+echo "server log:"
+grep -E "updated in" "$LOG" | tail -n "$RUNS" | sed 's/^/  /'
+
+if [ "$FULL_BUILD" = 1 ]; then
+  kill $SERVER 2>/dev/null || true
+  start=$(date +%s.%N)
+  "$BIN" build --quiet --root "$SITE" --out "$DIR/public"
+  end=$(date +%s.%N)
+  echo "full build of the same site: $(python3 -c "print(f'{($end - $start) * 1000:.0f}')") ms"
+  rm -rf "$DIR/public"
+fi

@@ -1,0 +1,463 @@
+//! `planpress import`: from the original document (plain text, a saved
+//! portal page, a Word `.docx`) to content files that `planpress check`
+//! accepts and a person only needs to review.
+//!
+//! The work goes in stages, each in its own module, so that every input
+//! format meets the same recognisers:
+//! 1. [`decode`], [`html`], [`docx`]: bytes to [`Block`]s (paragraphs and
+//!    table rows) with their input positions;
+//! 2. [`clean`]: copy-and-paste noise (odd spaces, broken words);
+//! 3. [`chrome`]: the portal's page furniture dropped, its metadata kept;
+//! 4. [`structure`]: title, notice, the plans it transmits, headings and
+//!    tasks (prose goes through planpress's own Markdown reader, so what is
+//!    reported is what `check` will see); [`tables`]: division-of-labour
+//!    tables, real or flattened to one cell per line;
+//! 5. [`write`]: Markdown or YAML files, re-read with the content loaders
+//!    before anything is written; [`report`]: what a reviewer should look at.
+
+pub mod chrome;
+pub mod clean;
+pub mod decode;
+pub mod docx;
+pub mod html;
+pub mod report;
+pub mod structure;
+pub mod tables;
+pub mod write;
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+
+use crate::content::units::Registry;
+use report::Report;
+
+/// Inputs larger than this are refused: no plan is that long, and it keeps
+/// memory and time bounded on whatever file is passed.
+pub const MAX_INPUT_BYTES: usize = 64 << 20;
+
+/// One paragraph of the input, or one row of a real table.
+#[derive(Debug, Clone, Default)]
+pub struct Block {
+    /// Where it starts: the line (text, HTML) or paragraph (.docx), from 1.
+    pub line: usize,
+    /// The text; for a table row, its cells joined by spaces.
+    pub text: String,
+    /// The cells of a real table row (.docx, HTML).
+    pub cells: Option<Vec<String>>,
+    /// Which table a row belongs to, counted from 0 in document order.
+    pub table: Option<usize>,
+    /// HTML: the block is one link and nothing else (menus, article lists,
+    /// attachments), with its target.
+    pub link: Option<String>,
+}
+
+impl Block {
+    pub fn para(line: usize, text: impl Into<String>) -> Block {
+        Block {
+            line,
+            text: text.into(),
+            ..Block::default()
+        }
+    }
+}
+
+/// Document metadata as found on the page or in the document's head.
+#[derive(Debug, Clone, Default)]
+pub struct Meta {
+    pub title: Option<String>,
+    pub issuer: Option<String>,
+    pub doc_number: Option<String>,
+    pub index_number: Option<String>,
+    pub date_signed: Option<NaiveDate>,
+    pub date_published: Option<NaiveDate>,
+    pub category: Option<String>,
+    pub validity: Option<String>,
+    pub disclosure: Option<String>,
+    pub editor: Option<String>,
+    /// 来源 as the page names it.
+    pub source_name: Option<String>,
+    /// Where the page was saved from.
+    pub source_url: Option<String>,
+    /// (title, url)
+    pub attachments: Vec<(String, String)>,
+    pub links: Vec<(String, String)>,
+}
+
+/// The content file format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Yaml,
+    Md,
+}
+
+/// What `planpress import` was asked to do.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The folder the files go to (the site's `content/`).
+    pub out: PathBuf,
+    /// `None`: Markdown for prose plans, YAML for division-of-labour tables.
+    pub format: Option<Format>,
+    /// The 行政区划, when the document does not make it clear.
+    pub jurisdiction: Option<String>,
+    /// Replace existing files.
+    pub force: bool,
+}
+
+/// What the target site already knows: its unit registry and the
+/// jurisdictions its content uses, so that `下陆区` found in a document
+/// becomes the site's `黄石市下陆区`, and only units the registry lacks are
+/// reported as new.
+#[derive(Debug, Default)]
+pub struct Context {
+    pub registry: Registry,
+    pub jurisdictions: Vec<String>,
+    /// Units already reported in this run, by (jurisdiction, name).
+    seen: HashSet<(String, String)>,
+}
+
+impl Context {
+    /// Reads `units.yaml` and the jurisdictions of the content files in
+    /// `out`; a missing folder is an empty site.
+    pub fn for_dir(out: &Path) -> Result<Context, String> {
+        let mut ctx = Context::default();
+        let registry_path = out.join(crate::content::UNITS_FILE);
+        if registry_path.is_file() {
+            let root = out.parent().unwrap_or(out);
+            ctx.registry = Registry::load(root, &registry_path)
+                .map_err(|d| format!("{}: {}", registry_path.display(), d.message))?;
+        }
+        let mut names: Vec<String> = ctx.registry.jurisdictions.keys().cloned().collect();
+        if out.is_dir() {
+            for entry in walkdir::WalkDir::new(out)
+                .max_depth(4)
+                .into_iter()
+                .flatten()
+            {
+                let path = entry.path();
+                let is_content = matches!(
+                    path.extension().and_then(|e| e.to_str()),
+                    Some("md" | "yaml" | "yml")
+                );
+                if !entry.file_type().is_file() || !is_content {
+                    continue;
+                }
+                let Ok(text) = std::fs::read_to_string(path) else {
+                    continue;
+                };
+                for line in text.lines().take(20_000) {
+                    if let Some(v) = line.trim_start().strip_prefix("jurisdiction:") {
+                        let v = v.trim().trim_matches(['"', '\'']).trim();
+                        if !v.is_empty() {
+                            names.push(v.to_string());
+                        }
+                    }
+                }
+            }
+        }
+        names.sort();
+        names.dedup();
+        ctx.jurisdictions = names;
+        Ok(ctx)
+    }
+}
+
+/// The files one input becomes, and the report.
+#[derive(Debug)]
+pub struct Imported {
+    /// (file name inside the output folder, contents)
+    pub files: Vec<(String, String)>,
+    pub report: Report,
+}
+
+/// The kinds of input the importer reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputKind {
+    Text,
+    Html,
+    Docx,
+}
+
+/// Tells the input's kind from its name and first bytes.
+pub fn input_kind(name: &str, bytes: &[u8]) -> Result<InputKind, String> {
+    let ext = Path::new(name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    if bytes.starts_with(b"PK\x03\x04") {
+        return if ext == "docx" || ext.is_empty() || ext == "zip" {
+            Ok(InputKind::Docx)
+        } else {
+            Err(format!(
+                "{name}: a zip archive that is not a .docx (.{ext} files cannot be imported)"
+            ))
+        };
+    }
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) || matches!(ext.as_str(), "doc" | "wps") {
+        return Err(format!(
+            "{name}: an old binary Word file; save it as .docx first (soffice --headless --convert-to docx {name})"
+        ));
+    }
+    if bytes.starts_with(b"%PDF") || ext == "pdf" {
+        return Err(format!(
+            "{name}: PDF cannot be imported; copy its text into a .txt file or save it as .docx"
+        ));
+    }
+    if ext == "docx" {
+        return Err(format!("{name}: not a valid .docx (not a zip archive)"));
+    }
+    if matches!(
+        ext.as_str(),
+        "htm" | "html" | "shtml" | "xhtml" | "jsp" | "asp" | "aspx" | "php"
+    ) {
+        return Ok(InputKind::Html);
+    }
+    let head: Vec<u8> = bytes
+        .iter()
+        .take(2048)
+        .map(|b| b.to_ascii_lowercase())
+        .collect();
+    let head = String::from_utf8_lossy(&head);
+    let trimmed = head.trim_start_matches(['\u{feff}', ' ', '\n', '\r', '\t']);
+    if trimmed.starts_with("<!doctype html")
+        || trimmed.starts_with("<html")
+        || head.contains("<body")
+    {
+        return Ok(InputKind::Html);
+    }
+    Ok(InputKind::Text)
+}
+
+/// Converts one input (named `name`, for its kind and the output file
+/// names) into content files, without touching the disk.
+pub fn convert(
+    name: &str,
+    bytes: &[u8],
+    opts: &Options,
+    ctx: &mut Context,
+) -> Result<Imported, String> {
+    if bytes.len() > MAX_INPUT_BYTES {
+        return Err(format!(
+            "{name}: {} MB is larger than any plan; refusing to import",
+            bytes.len() >> 20
+        ));
+    }
+    let kind = input_kind(name, bytes)?;
+    let mut report = Report {
+        source: name.to_string(),
+        ..Report::default()
+    };
+    let mut meta = Meta::default();
+    let blocks = match kind {
+        InputKind::Text => {
+            let d = decode::decode(bytes, false);
+            if d.had_errors {
+                report.unsure(
+                    0,
+                    format!("some bytes are not valid {}; they show as �", d.encoding),
+                );
+            }
+            let lines = d.text.lines().count();
+            report.input = format!("text, {}, {lines} lines", d.encoding);
+            report.position = "line";
+            d.text
+                .lines()
+                .enumerate()
+                .map(|(i, l)| Block::para(i + 1, l))
+                .collect::<Vec<_>>()
+        }
+        InputKind::Html => {
+            let d = decode::decode(bytes, true);
+            let page = html::extract(&d.text);
+            meta = page.meta;
+            report.input = format!(
+                "HTML page, {}, {} lines",
+                d.encoding,
+                d.text.lines().count()
+            );
+            report.position = "line";
+            page.blocks
+        }
+        InputKind::Docx => {
+            let blocks = docx::extract(bytes).map_err(|e| format!("{name}: {e}"))?;
+            report.input = format!("Word .docx, {} paragraphs and table rows", blocks.len());
+            report.position = "paragraph";
+            blocks
+        }
+    };
+    if blocks.iter().all(|b| b.text.trim().is_empty()) {
+        return Err(format!("{name}: no text found"));
+    }
+    let blocks = normalize(blocks, &mut report);
+    let blocks = chrome::strip(blocks, &mut meta, &mut report);
+    let blocks = join_spaces(blocks, &mut report);
+    let analysis = structure::analyse(&blocks, meta, opts, ctx, &mut report)?;
+    let files = write::render(name, &analysis, opts, ctx, &mut report)?;
+    Ok(Imported { files, report })
+}
+
+/// Why an import failed: the message, and the report when the document was
+/// read (so that a refused overwrite still shows what was found).
+#[derive(Debug)]
+pub struct ImportError {
+    pub message: String,
+    pub report: Option<Box<Report>>,
+}
+
+impl From<(String, Option<Report>)> for ImportError {
+    fn from((message, report): (String, Option<Report>)) -> Self {
+        ImportError {
+            message,
+            report: report.map(Box::new),
+        }
+    }
+}
+
+/// Reads `path`, converts it, and writes its files into `opts.out` unless
+/// one of them exists already (and `--force` was not given). On success
+/// returns the report; on failure the message and the report so far.
+pub fn import_file(path: &Path, opts: &Options, ctx: &mut Context) -> Result<Report, ImportError> {
+    import_file_inner(path, opts, ctx).map_err(ImportError::from)
+}
+
+#[allow(clippy::result_large_err)] // private; boxed at the public edge
+fn import_file_inner(
+    path: &Path,
+    opts: &Options,
+    ctx: &mut Context,
+) -> Result<Report, (String, Option<Report>)> {
+    let name = path.display().to_string();
+    let meta = std::fs::metadata(path).map_err(|e| (format!("{name}: {e}"), None))?;
+    if meta.len() as usize > MAX_INPUT_BYTES {
+        return Err((
+            format!("{name}: {} MB is larger than any plan", meta.len() >> 20),
+            None,
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| (format!("{name}: {e}"), None))?;
+    let imported = convert(&name, &bytes, opts, ctx).map_err(|e| (e, None))?;
+    let targets: Vec<PathBuf> = imported
+        .files
+        .iter()
+        .map(|(file, _)| opts.out.join(file))
+        .collect();
+    if !opts.force
+        && let Some(existing) = targets.iter().find(|t| t.exists())
+    {
+        return Err((
+            format!(
+                "{} exists already; nothing was written for {name} (use --force to replace it)",
+                existing.display()
+            ),
+            Some(imported.report),
+        ));
+    }
+    std::fs::create_dir_all(&opts.out)
+        .map_err(|e| (format!("{}: {e}", opts.out.display()), None))?;
+    for (target, (_, text)) in targets.iter().zip(&imported.files) {
+        // Written beside the target and renamed, so that a failure never
+        // leaves half a file in content/.
+        let tmp = target.with_extension("import-tmp");
+        std::fs::write(&tmp, text)
+            .and_then(|_| std::fs::rename(&tmp, target))
+            .map_err(|e| {
+                let _ = std::fs::remove_file(&tmp);
+                (format!("{}: {e}", target.display()), None)
+            })?;
+    }
+    Ok(imported.report)
+}
+
+/// Normalises every block's text and cells (see [`clean::normalize_line`]).
+fn normalize(blocks: Vec<Block>, report: &mut Report) -> Vec<Block> {
+    let mut nbsp = 0usize;
+    let out = blocks
+        .into_iter()
+        .map(|mut b| {
+            if b.text
+                .contains(['\u{a0}', '\u{3000}', '\u{200b}', '\u{feff}'])
+            {
+                nbsp += 1;
+            }
+            b.text = clean::normalize_line(&b.text);
+            if let Some(cells) = &mut b.cells {
+                for c in cells.iter_mut() {
+                    *c = c
+                        .split('\n')
+                        .map(clean::normalize_line)
+                        .filter(|l| !l.is_empty())
+                        .collect::<Vec<_>>()
+                        .join("\n");
+                }
+            }
+            b
+        })
+        .filter(|b| !b.text.is_empty() || b.cells.is_some())
+        .collect();
+    if nbsp > 0 {
+        report.dropped(
+            0,
+            format!("non-breaking, ideographic or zero-width spaces on {nbsp} line(s)"),
+        );
+    }
+    out
+}
+
+/// Joins words broken by spaces, and flags redactions.
+fn join_spaces(blocks: Vec<Block>, report: &mut Report) -> Vec<Block> {
+    let mut joined_lines = Vec::new();
+    let out = blocks
+        .into_iter()
+        .map(|mut b| {
+            let (text, n) = clean::join_cjk_spaces(&b.text);
+            if n > 0 && b.cells.is_none() {
+                joined_lines.push(b.line);
+            }
+            b.text = text;
+            if let Some(cells) = &mut b.cells {
+                for c in cells.iter_mut() {
+                    *c = c
+                        .split('\n')
+                        .map(|l| clean::join_cjk_spaces(l).0)
+                        .collect::<Vec<_>>()
+                        .join("\n");
+                }
+            }
+            if clean::has_redaction(&b.text) {
+                report.unsure(
+                    b.line,
+                    format!("redaction kept as written: {}", chrome::shorten(&b.text)),
+                );
+            }
+            b
+        })
+        .collect();
+    if !joined_lines.is_empty() {
+        let shown: Vec<String> = joined_lines
+            .iter()
+            .take(12)
+            .map(|l| l.to_string())
+            .collect();
+        let more = if joined_lines.len() > 12 { ", …" } else { "" };
+        report.dropped(
+            *joined_lines.first().unwrap_or(&0),
+            format!(
+                "spaces inside Chinese text (`风 险`) on {} line(s): {}{more}",
+                joined_lines.len(),
+                shown.join(", ")
+            ),
+        );
+    }
+    out
+}
+
+impl Context {
+    /// Marks a unit as seen; true the first time in this run, so that a
+    /// unit is reported as new once per run, not once per file.
+    pub fn first_sighting(&mut self, jurisdiction: &str, name: &str) -> bool {
+        self.seen
+            .insert((jurisdiction.to_string(), name.to_string()))
+    }
+}

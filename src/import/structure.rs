@@ -1,0 +1,1157 @@
+//! The document's shape: title and head, a notice and the plans it
+//! transmits, and each plan's headings and tasks.
+//!
+//! Prose plans are written as Markdown and read back with planpress's own
+//! Markdown body reader ([`markdown::parse_body`]), so the sections and
+//! tasks the importer reports are exactly those `check` will see.
+//! Division-of-labour tables are read by [`super::tables`].
+
+use std::path::Path;
+use std::sync::LazyLock;
+
+use chrono::NaiveDate;
+use regex::Regex;
+
+use crate::content::markdown::{self, ParsedBody};
+use crate::model::{Block as MdBlock, PlanKind};
+
+use super::clean::compact;
+use super::report::Report;
+use super::tables::{self, TablePlan};
+use super::{Block, Context, Meta, Options};
+
+/// Everything found in one input.
+pub struct Analysis {
+    pub notice: Option<NoticeDoc>,
+    pub plans: Vec<PlanDoc>,
+    pub jurisdiction: String,
+}
+
+#[derive(Debug)]
+pub struct NoticeDoc {
+    pub meta: Meta,
+    pub recipients: Option<String>,
+    pub body: Vec<String>,
+    pub signature: Option<String>,
+    pub line: usize,
+}
+
+pub struct PlanDoc {
+    pub meta: Meta,
+    pub kind: PlanKind,
+    pub period: Option<String>,
+    pub line: usize,
+    pub body: PlanBody,
+}
+
+pub enum PlanBody {
+    Prose(ProsePlan),
+    Table(TablePlan),
+}
+
+/// A prose plan as Markdown, and that Markdown as planpress reads it.
+pub struct ProsePlan {
+    pub markdown: String,
+    /// Input position of each Markdown line (index = Markdown line - 1).
+    pub lines: Vec<usize>,
+    pub parsed: ParsedBody,
+    /// Task numbers start again in later sections: they must be qualified
+    /// by their section to stay unique (YAML only).
+    pub restarts: bool,
+}
+
+impl ProsePlan {
+    /// The input position of a Markdown line.
+    pub fn input_line(&self, md_line: usize) -> usize {
+        md_line
+            .checked_sub(1)
+            .and_then(|i| self.lines.get(i))
+            .copied()
+            .unwrap_or(0)
+    }
+}
+
+const CN_DIGITS: &str = "一二三四五六七八九十百零〇两";
+
+/// Heading numberings and the level each implies, as planpress's Markdown
+/// reader ranks them: 第X章 > 第X节 > 一、 > (一) > (1).
+static HEADING: LazyLock<Vec<(Regex, u8)>> = LazyLock::new(|| {
+    let cn = "[一二三四五六七八九十百零〇两]+";
+    [
+        (format!(r"^(第{cn}章)\s*(.*)$"), 1),
+        (format!(r"^(第{cn}节)\s*(.*)$"), 2),
+        (format!(r"^({cn}[、.．])\s*(.*)$"), 3),
+        (format!(r"^([(（]{cn}[)）])\s*(.*)$"), 4),
+        (r"^([(（]\d{1,3}[)）])\s*(.*)$".to_string(), 5),
+    ]
+    .into_iter()
+    .filter_map(|(re, level)| Regex::new(&re).ok().map(|r| (r, level)))
+    .collect()
+});
+
+/// `(一)指导思想。以马克思列宁主义…`: a heading run into its first paragraph.
+static INLINE_HEADING: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"^((?:第[一二三四五六七八九十百零〇两]+[章节])|(?:[一二三四五六七八九十百零〇两]+[、.．])|(?:[(（][一二三四五六七八九十百零〇两]+[)）]))\s*([^。；;，,:：“”《》]{2,20})。(.+)$").ok()
+});
+
+/// Task numbers as planpress reads them: `1.` `1．` `1、`, not `2.5亿`; but
+/// `25.2024年前…` is measure 25 (a year follows its number).
+static TASK_NUMBER: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"^(\d{1,4})\s*[.．、]\s*((?:(?:19|20)\d{2}\s*年|[^\d]).*|)$").ok()
+});
+
+static DOC_NUMBER: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"^([\p{Han}A-Za-z]{1,24})\s*[〔\[［(（【]\s*(\d{4})\s*[〕\]］)）】]\s*(第?\s*\d{1,5}\s*号)$")
+        .ok()
+});
+
+static ISO_DATE: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})").ok());
+static CN_DATE: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日").ok());
+static HAN_DATE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"([〇零一二三四五六七八九○Ｏ]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日").ok()
+});
+
+static PERIOD: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"((?:19|20)\d{2})\s*年?\s*[-—–－~～至到]+\s*((?:19|20)\d{2})").ok()
+});
+
+/// A date anywhere in `s`: `2017-07-19`, `2017年7月19日`, `二〇一七年七月十九日`.
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let num = |m: Option<regex::Match>| m.and_then(|m| m.as_str().parse::<u32>().ok());
+    for re in [ISO_DATE.as_ref(), CN_DATE.as_ref()].into_iter().flatten() {
+        if let Some(c) = re.captures(s) {
+            let y = num(c.get(1))? as i32;
+            return NaiveDate::from_ymd_opt(y, num(c.get(2))?, num(c.get(3))?);
+        }
+    }
+    let c = HAN_DATE.as_ref()?.captures(s)?;
+    let year: String = c
+        .get(1)?
+        .as_str()
+        .chars()
+        .map(|ch| match ch {
+            '〇' | '零' | '○' | 'Ｏ' => '0',
+            c => std::char::from_digit(cn_number(&c.to_string()).unwrap_or(0), 10).unwrap_or('0'),
+        })
+        .collect();
+    NaiveDate::from_ymd_opt(
+        year.parse().ok()?,
+        cn_number(c.get(2)?.as_str())?,
+        cn_number(c.get(3)?.as_str())?,
+    )
+}
+
+/// A line that is a date and nothing else (a signature date).
+pub fn date_line(s: &str) -> Option<NaiveDate> {
+    let c = compact(s);
+    let n = c.chars().count();
+    if !(8..=14).contains(&n)
+        || !(c.ends_with('日') || c.chars().last().is_some_and(|ch| ch.is_ascii_digit()))
+    {
+        return None;
+    }
+    parse_date(&c)
+}
+
+/// `一` → 1, `十二` → 12, `二十三` → 23; up to 999.
+pub fn cn_number(s: &str) -> Option<u32> {
+    let digit = |c: char| "零一二三四五六七八九".find(c).map(|i| (i / 3) as u32);
+    let mut total = 0u32;
+    let mut current = 0u32;
+    let mut any = false;
+    for c in s.chars() {
+        any = true;
+        match c {
+            '十' => {
+                total += current.max(1) * 10;
+                current = 0;
+            }
+            '百' => {
+                total += current.max(1) * 100;
+                current = 0;
+            }
+            '两' => current = 2,
+            '〇' => current = 0,
+            c => current = digit(c)?,
+        }
+    }
+    any.then_some(total + current)
+}
+
+/// A heading line: (number as written, title, level).
+pub fn heading(text: &str) -> Option<(String, String, u8)> {
+    if text.contains('\n') || text.chars().count() > 60 {
+        return None;
+    }
+    let body = text.trim_end_matches(['。', '.']);
+    if body.contains('。') {
+        return None;
+    }
+    for (re, level) in HEADING.iter() {
+        if let Some(c) = re.captures(body) {
+            let number = c.get(1)?.as_str().to_string();
+            let title = c.get(2)?.as_str().trim().to_string();
+            if title.is_empty() {
+                return None;
+            }
+            return Some((number, title, *level));
+        }
+    }
+    None
+}
+
+/// A heading with its first paragraph on the same line.
+fn inline_heading(text: &str) -> Option<(String, String, u8, String)> {
+    let c = INLINE_HEADING.as_ref()?.captures(text)?;
+    let number = c.get(1)?.as_str().to_string();
+    let title = c.get(2)?.as_str().trim().to_string();
+    let rest = c.get(3)?.as_str().trim().to_string();
+    let (_, _, level) = heading(&format!("{number}{title}"))?;
+    (!rest.is_empty()).then_some((number, title, level, rest))
+}
+
+/// The task number and text, when a paragraph starts with one.
+pub fn task_number(text: &str) -> Option<(String, String)> {
+    let first = text.lines().next().unwrap_or("");
+    let c = TASK_NUMBER.as_ref()?.captures(first)?;
+    Some((
+        c.get(1)?.as_str().to_string(),
+        c.get(2)?.as_str().to_string(),
+    ))
+}
+
+/// `哈里治区委发〔2017〕2号`, also with `[ ]`, `( )` or `【 】` for 〔〕.
+pub fn doc_number(text: &str) -> Option<String> {
+    let c = compact(text);
+    let caps = DOC_NUMBER.as_ref()?.captures(&c)?;
+    Some(format!(
+        "{}〔{}〕{}",
+        caps.get(1)?.as_str(),
+        caps.get(2)?.as_str(),
+        caps.get(3)?.as_str()
+    ))
+}
+
+/// The plan period named in a title: `(2021-2025年)` → `2021-2025`.
+pub fn period_of(title: &str) -> Option<String> {
+    let c = PERIOD.as_ref()?.captures(title)?;
+    let (a, b) = (c.get(1)?.as_str(), c.get(2)?.as_str());
+    (a <= b).then(|| format!("{a}-{b}"))
+}
+
+/// The kind a title names. Tables are 分工方案 whatever their title says.
+pub fn kind_of(title: &str) -> Option<PlanKind> {
+    // `法治下陆建设规划(2021-2025年)`: the period and brackets come off.
+    let mut t = compact(title);
+    loop {
+        let before = t.len();
+        t = t
+            .trim_end_matches(['》', '”', '"', '。'])
+            .trim_end_matches(|c: char| c.is_ascii_digit() || "()（）-—–年~～至".contains(c))
+            .to_string();
+        if t.len() == before {
+            break;
+        }
+    }
+    let t = t.trim_end_matches("(试行)").trim_end_matches("（试行）");
+    let ends = |w: &str| t.ends_with(w);
+    Some(
+        if ends("分工方案")
+            || ends("分工表")
+            || ends("任务分工")
+            || ends("责任分工")
+            || ends("清单")
+        {
+            PlanKind::DivisionOfLabour
+        } else if ends("实施方案") {
+            PlanKind::ImplementationPlan
+        } else if ends("工作方案") {
+            PlanKind::WorkPlan
+        } else if ends("实施意见") {
+            PlanKind::ImplementingOpinions
+        } else if ends("意见") {
+            PlanKind::Opinions
+        } else if ends("规划") || ends("纲要") {
+            PlanKind::MultiYearPlan
+        } else if ends("方案") || ends("计划") || ends("要点") || ends("安排") {
+            PlanKind::Plan
+        } else {
+            return None;
+        },
+    )
+}
+
+/// Words a document title ends with.
+const TITLE_ENDS: &[&str] = &[
+    "通知",
+    "方案",
+    "意见",
+    "规划",
+    "纲要",
+    "要点",
+    "办法",
+    "决定",
+    "计划",
+    "清单",
+    "细则",
+    "规定",
+    "报告",
+    "分工",
+    "分工表",
+    "安排",
+    "措施",
+    "决议",
+    "通报",
+    "函",
+];
+
+fn title_complete(title: &str) -> bool {
+    let t = compact(title);
+    let opens = t.matches('《').count();
+    let closes = t.matches('》').count();
+    opens == closes && (TITLE_ENDS.iter().any(|w| t.ends_with(w)) || kind_of(&t).is_some())
+}
+
+/// A line that can be a title: not a sentence, not numbered.
+fn title_like(text: &str) -> bool {
+    let n = text.chars().count();
+    (4..=150).contains(&n)
+        && !text.ends_with(['。', '：', ':', '，', ',', '；', ';'])
+        && !text.contains('。')
+        && heading(text).is_none()
+        && task_number(text).is_none()
+}
+
+/// A line naming an organ (an issuer or a signature), not a sentence.
+fn organ_like(text: &str) -> bool {
+    let n = text.chars().count();
+    (3..=40).contains(&n)
+        && !text.contains(['。', '，', ',', '：', ':', '《'])
+        && [
+            "委",
+            "委员会",
+            "政府",
+            "办公室",
+            "办公厅",
+            "局",
+            "院",
+            "部",
+            "办",
+            "厅",
+            "会",
+            "组",
+            "中心",
+            "所",
+            "室",
+            "处",
+        ]
+        .iter()
+        .any(|w| text.ends_with(w))
+}
+
+/// `各街道、镇,区委依法治区各工作组、各成员单位:`: the addressees.
+fn recipients_like(text: &str) -> bool {
+    let n = text.chars().count();
+    (2..=150).contains(&n)
+        && text.ends_with([':', '：'])
+        && !text.contains('。')
+        && !crate::content::annotations::split_units(text, &[]).is_empty()
+        && !text.starts_with("附件")
+        && ![
+            "牵头单位",
+            "责任单位",
+            "牵头部门",
+            "进度安排",
+            "主送",
+            "抄送",
+        ]
+        .iter()
+        .any(|l| text.starts_with(l))
+}
+
+/// A paragraph of running text.
+fn prose_like(text: &str) -> bool {
+    text.chars().count() >= 30 && text.contains(['。', '，', ',', '；', ';'])
+}
+
+/// `附件`, `附件1`, `附件2:`: an attachment label before a plan's title.
+static ATTACHMENT_LABEL: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"^附\s*件\s*\d{0,2}\s*[:：]?\s*").ok());
+
+/// Where the document's head ends and what it held.
+#[derive(Default)]
+struct Head {
+    title: String,
+    title_line: usize,
+    /// Index of the first block after the head.
+    body: usize,
+    issuer: Option<String>,
+    date: Option<NaiveDate>,
+    /// Parenthesised notes under the title (`(…全体会议通过)`), kept as text.
+    notes: Vec<Block>,
+}
+
+fn read_head(blocks: &[Block], meta: &mut Meta, report: &mut Report) -> Head {
+    let mut head = Head::default();
+    let wanted = meta.title.as_deref().map(compact);
+    let limit = blocks.len().min(30);
+    let title_idx = wanted
+        .as_ref()
+        .and_then(|w| {
+            blocks[..limit]
+                .iter()
+                .position(|b| b.cells.is_none() && compact(&b.text) == *w)
+        })
+        .or_else(|| {
+            // The first line that is a whole title, alone or with the short
+            // lines after it; else the first line that could be one.
+            let complete = |i: usize| {
+                let mut t = String::new();
+                for b in blocks[i..limit].iter().take(4) {
+                    if b.cells.is_some() || !title_like(&b.text) {
+                        break;
+                    }
+                    t.push_str(&b.text);
+                    if title_complete(&t) {
+                        return true;
+                    }
+                }
+                false
+            };
+            (0..limit)
+                .find(|&i| blocks[i].cells.is_none() && title_like(&blocks[i].text) && complete(i))
+                .or_else(|| {
+                    blocks[..limit]
+                        .iter()
+                        .position(|b| b.cells.is_none() && title_like(&b.text))
+                })
+        });
+    let Some(mut i) = title_idx else {
+        head.title = meta.title.clone().unwrap_or_default();
+        return head;
+    };
+    head.title = blocks[i].text.clone();
+    head.title_line = blocks[i].line;
+    i += 1;
+    // A title broken over lines: `关于印发《…系列` / `实践活动方案》的通知`.
+    while !title_complete(&head.title)
+        && let Some(b) = blocks.get(i)
+        && b.cells.is_none()
+        && b.text.chars().count() <= 40
+        && title_like(&b.text)
+        && doc_number(&b.text).is_none()
+        && date_line(&b.text).is_none()
+    {
+        head.title.push_str(&b.text);
+        i += 1;
+    }
+    head.title = compact(&head.title);
+    if let Some(t) = &meta.title
+        && compact(t) != head.title
+        && wanted.is_some()
+    {
+        head.title = compact(t);
+    }
+    while let Some(b) = blocks.get(i) {
+        let t = b.text.as_str();
+        if b.cells.is_some() {
+            break;
+        }
+        if let Some(n) = doc_number(t) {
+            if meta.doc_number.is_none() {
+                meta.doc_number = Some(n);
+            }
+            report.dropped(b.line, format!("document number, kept as doc_number: {t}"));
+            i += 1;
+            continue;
+        }
+        if let Some(d) = date_line(t) {
+            head.date.get_or_insert(d);
+            report.dropped(b.line, format!("date, kept as date_signed: {t}"));
+            i += 1;
+            continue;
+        }
+        if recipients_like(t) || heading(t).is_some() || task_number(t).is_some() || prose_like(t) {
+            break;
+        }
+        if t.starts_with(['(', '（']) && t.ends_with([')', '）']) {
+            head.notes.push(b.clone());
+            i += 1;
+            continue;
+        }
+        if t.chars().count() <= 60
+            && !t.contains('。')
+            && tables::header_run(&blocks[i..]).is_none()
+        {
+            if organ_like(t) && !t.contains("关于") {
+                head.issuer.get_or_insert_with(|| compact(t));
+                report.dropped(b.line, format!("issuer in the document's head: {t}"));
+            } else {
+                report.dropped(
+                    b.line,
+                    format!("short line in the document's head (title repeated?): {t}"),
+                );
+            }
+            i += 1;
+            continue;
+        }
+        break;
+    }
+    head.body = i;
+    head
+}
+
+/// The names of the documents a notice transmits: `《…》` in its title, or
+/// what stands between `印发` and `的通知`.
+fn transmitted_names(title: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut depth = 0usize;
+    let mut cur = String::new();
+    for c in title.chars() {
+        match c {
+            '《' => {
+                if depth > 0 {
+                    cur.push(c);
+                }
+                depth += 1;
+            }
+            '》' if depth > 0 => {
+                depth -= 1;
+                if depth == 0 {
+                    names.push(std::mem::take(&mut cur));
+                } else {
+                    cur.push(c);
+                }
+            }
+            c if depth > 0 => cur.push(c),
+            _ => {}
+        }
+    }
+    if names.is_empty() {
+        let t = compact(title);
+        for verb in ["印发", "转发", "下发", "发布"] {
+            if let Some(p) = t.find(verb) {
+                let rest = &t[p + verb.len()..];
+                let rest = rest.strip_suffix("的通知").unwrap_or(rest);
+                if !rest.is_empty() {
+                    names.push(rest.to_string());
+                }
+                break;
+            }
+        }
+    }
+    names
+}
+
+/// Names compared without brackets, years and spaces.
+fn name_key(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace() && !"《》()（）〈〉年".contains(*c))
+        .map(|c| if "—–－~～".contains(c) { '-' } else { c })
+        .collect()
+}
+
+/// Whether a block starts a plan transmitted by a notice.
+fn plan_title(b: &Block, names: &[String]) -> bool {
+    if b.cells.is_some() || !title_like(&b.text) || b.text.chars().count() > 100 {
+        return false;
+    }
+    let t = ATTACHMENT_LABEL
+        .as_ref()
+        .map_or(b.text.clone(), |re| re.replace(&b.text, "").to_string());
+    if t.is_empty() {
+        return false;
+    }
+    let key = name_key(&t);
+    names.iter().map(|n| name_key(n)).any(|n| {
+        n.chars().count() >= 4 && (key.contains(&n) || n.contains(&key) && key.chars().count() >= 6)
+    }) || (kind_of(&t).is_some() && t.chars().count() >= 6 && !recipients_like(&t))
+}
+
+/// Reads the whole input.
+pub fn analyse(
+    blocks: &[Block],
+    mut meta: Meta,
+    opts: &Options,
+    ctx: &mut Context,
+    report: &mut Report,
+) -> Result<Analysis, String> {
+    let head = read_head(blocks, &mut meta, report);
+    if head.title.is_empty() {
+        return Err(format!(
+            "{}: no title found; is this a plan or a notice?",
+            report.source
+        ));
+    }
+    let is_notice = head.title.ends_with("通知");
+    let mut notice = None;
+    let mut regions: Vec<(String, usize, std::ops::Range<usize>)> = Vec::new();
+    let mut notice_issuer = None;
+    let mut notice_date = None;
+    if is_notice {
+        let names = transmitted_names(&head.title);
+        let mut k = head.body;
+        let mut recipients = None;
+        if let Some(b) = blocks.get(k)
+            && b.cells.is_none()
+            && recipients_like(&b.text)
+        {
+            recipients = Some(b.text.trim_end_matches([':', '：']).trim().to_string());
+            k += 1;
+        }
+        let mut body: Vec<Block> = head.notes.clone();
+        let mut signature = None;
+        while let Some(b) = blocks.get(k) {
+            if b.cells.is_some()
+                || heading(&b.text).is_some()
+                || task_number(&b.text).is_some()
+                || tables::header_run(&blocks[k..]).is_some()
+                || (plan_title(b, &names) && !body.is_empty())
+            {
+                break;
+            }
+            k += 1;
+            if let Some(d) = date_line(&b.text) {
+                notice_date = Some(d);
+                if body.last().is_some_and(|l| organ_like(&l.text)) {
+                    signature = body.pop().map(|l| compact(&l.text));
+                }
+                break;
+            }
+            body.push(b.clone());
+        }
+        // `附件` labels between the notice and its plans.
+        while let Some(b) = blocks.get(k) {
+            let is_label = ATTACHMENT_LABEL
+                .as_ref()
+                .is_some_and(|re| re.replace(&b.text, "").trim().is_empty());
+            if !is_label {
+                break;
+            }
+            report.dropped(b.line, format!("attachment label: {}", b.text));
+            k += 1;
+        }
+        let starts: Vec<usize> = (k..blocks.len())
+            .filter(|&i| plan_title(&blocks[i], &names))
+            .collect();
+        let mut starts = starts;
+        if starts.first() != Some(&k) && k < blocks.len() {
+            // Text after the notice that does not start with a title: one
+            // plan named after the notice's title.
+            let name = names.first().cloned().unwrap_or_else(|| head.title.clone());
+            report.unsure(
+                blocks[k].line,
+                format!("no plan title after the notice; the plan is named {name}"),
+            );
+            regions.push((
+                name,
+                blocks[k].line,
+                k..starts.first().copied().unwrap_or(blocks.len()),
+            ));
+        }
+        starts.dedup();
+        for (n, &s) in starts.iter().enumerate() {
+            let end = starts.get(n + 1).copied().unwrap_or(blocks.len());
+            let mut title = ATTACHMENT_LABEL
+                .as_ref()
+                .map_or(blocks[s].text.clone(), |re| {
+                    re.replace(&blocks[s].text, "").to_string()
+                });
+            let mut first = s + 1;
+            while !title_complete(&title)
+                && first < end
+                && blocks[first].cells.is_none()
+                && title_like(&blocks[first].text)
+                && blocks[first].text.chars().count() <= 40
+                && tables::header_run(&blocks[first..end]).is_none()
+            {
+                title.push_str(&blocks[first].text);
+                first += 1;
+            }
+            regions.push((compact(&title), blocks[s].line, first..end));
+        }
+        notice_issuer = meta
+            .issuer
+            .clone()
+            .or_else(|| signature.clone())
+            .or_else(|| head.issuer.clone());
+        let mut nmeta = meta.clone();
+        nmeta.title = Some(head.title.clone());
+        nmeta.issuer = notice_issuer.clone();
+        nmeta.date_signed = meta.date_signed.or(notice_date).or(head.date);
+        notice_date = nmeta.date_signed;
+        notice = Some(NoticeDoc {
+            meta: nmeta,
+            recipients,
+            body: body.iter().map(|b| b.text.clone()).collect(),
+            signature,
+            line: head.title_line,
+        });
+    } else {
+        regions.push((head.title.clone(), head.title_line, head.body..blocks.len()));
+    }
+
+    let mut pending = Vec::new();
+    for (title, line, range) in regions {
+        let mut region: Vec<Block> = Vec::new();
+        if !is_notice {
+            region.extend(head.notes.iter().cloned());
+        }
+        region.extend(blocks[range].iter().cloned());
+        // A signature and date closing the plan.
+        let mut signature = None;
+        let mut date = None;
+        if let Some(last) = region.last()
+            && let Some(d) = date_line(&last.text)
+        {
+            date = Some(d);
+            report.dropped(
+                last.line,
+                format!("date, kept as date_signed: {}", last.text),
+            );
+            region.pop();
+            if let Some(prev) = region.last()
+                && organ_like(&prev.text)
+            {
+                signature = Some(compact(&prev.text));
+                report.dropped(
+                    prev.line,
+                    format!("signature, kept as issuer: {}", prev.text),
+                );
+                region.pop();
+            }
+        }
+        let mut pmeta = if is_notice {
+            Meta {
+                title: Some(title.clone()),
+                issuer: notice_issuer.clone(),
+                date_signed: notice_date,
+                date_published: meta.date_published,
+                ..Meta::default()
+            }
+        } else {
+            let mut m = meta.clone();
+            m.title = Some(title.clone());
+            m.issuer = meta
+                .issuer
+                .clone()
+                .or_else(|| signature.clone())
+                .or_else(|| head.issuer.clone());
+            m.date_signed = meta.date_signed.or(date).or(head.date);
+            m
+        };
+        if is_notice && let Some(s) = signature {
+            pmeta.issuer = Some(s);
+            pmeta.date_signed = date.or(pmeta.date_signed);
+        }
+        pending.push((title, line, region, pmeta));
+    }
+    if pending.is_empty() && notice.is_none() {
+        return Err(format!("{}: no plan or notice found", report.source));
+    }
+    let mut hints: Vec<String> = Vec::new();
+    hints.extend(notice.as_ref().and_then(|n| n.meta.issuer.clone()));
+    hints.extend(pending.iter().filter_map(|p| p.3.issuer.clone()));
+    hints.push(head.title.clone());
+    hints.extend(head.issuer.clone());
+    hints.extend(pending.iter().map(|p| p.0.clone()));
+    let jurisdiction = jurisdiction(opts, ctx, &hints, report)?;
+    let known = ctx.registry.multi_part_names(&jurisdiction);
+    let mut plans = Vec::new();
+    for (title, line, region, pmeta) in pending {
+        let body = if tables::is_table(&region) {
+            PlanBody::Table(tables::parse(&region, &known, report))
+        } else {
+            PlanBody::Prose(prose(&region, &known, report))
+        };
+        let kind = match (&body, kind_of(&title)) {
+            (PlanBody::Table(_), _) => PlanKind::DivisionOfLabour,
+            (_, Some(k)) => k,
+            (_, None) => {
+                report.unsure(
+                    line,
+                    format!(
+                        "the title does not say what kind of plan this is; written as 方案: {title}"
+                    ),
+                );
+                PlanKind::Plan
+            }
+        };
+        plans.push(PlanDoc {
+            period: period_of(&title),
+            meta: pmeta,
+            kind,
+            line,
+            body,
+        });
+    }
+    Ok(Analysis {
+        notice,
+        plans,
+        jurisdiction,
+    })
+}
+
+/// A place name at the start of an issuer or title: `中共哈尔滨市道里区委…`
+/// → `哈尔滨市道里区`, `中共株洲县委` → `株洲县`.
+fn place_of(text: &str) -> Option<String> {
+    static PLACE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+        Regex::new(r"^(\p{Han}{2,6}?(?:省|自治区|自治州|地区|盟|市|州|自治县|县|区|旗))").ok()
+    });
+    let re = PLACE.as_ref()?;
+    let mut t = compact(text);
+    for prefix in ["中国共产党", "中共", "关于印发", "关于"] {
+        if let Some(rest) = t.strip_prefix(prefix) {
+            t = rest.to_string();
+        }
+    }
+    let mut out = String::new();
+    let mut rest = t.as_str();
+    for _ in 0..3 {
+        let Some(m) = re.find(rest) else { break };
+        let token = m.as_str();
+        let bad = token.starts_with(['区', '县', '市', '省'])
+            || [
+                "委", "政府", "办", "局", "部", "院", "党", "人大", "法治", "全面", "建设", "依法",
+            ]
+            .iter()
+            .any(|w| token.contains(w));
+        if bad {
+            break;
+        }
+        out.push_str(token);
+        rest = &rest[m.end()..];
+        if token.ends_with(['县', '区', '旗']) {
+            break;
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// The document's jurisdiction: `--jurisdiction`, or a place named by the
+/// issuer or title, matched to one the site already has.
+fn jurisdiction(
+    opts: &Options,
+    ctx: &Context,
+    hints: &[String],
+    report: &mut Report,
+) -> Result<String, String> {
+    if let Some(j) = opts
+        .jurisdiction
+        .as_deref()
+        .map(str::trim)
+        .filter(|j| !j.is_empty())
+    {
+        return Ok(j.to_string());
+    }
+    let candidates: Vec<String> = hints.iter().filter_map(|h| place_of(h)).collect();
+    let Some(found) = candidates.first().cloned() else {
+        return Err(format!(
+            "{}: cannot tell the jurisdiction (行政区划) from the issuer or title; give --jurisdiction, e.g. --jurisdiction 哈尔滨市道里区",
+            report.source
+        ));
+    };
+    if ctx.jurisdictions.contains(&found) {
+        return Ok(found);
+    }
+    // `下陆区` in the document, `黄石市下陆区` on the site.
+    let last_level = |s: &str| -> String {
+        let chars: Vec<char> = s.chars().collect();
+        let cut = chars
+            .iter()
+            .enumerate()
+            .rev()
+            .skip(1)
+            .find(|(_, c)| matches!(c, '市' | '省' | '州' | '盟' | '区'))
+            .map_or(0, |(i, _)| i + 1);
+        chars[cut..].iter().collect()
+    };
+    let tail = last_level(&found);
+    let matches: Vec<&String> = ctx
+        .jurisdictions
+        .iter()
+        .filter(|j| j.ends_with(&tail) && tail.chars().count() >= 2)
+        .collect();
+    if let [one] = matches.as_slice() {
+        report.dropped(
+            0,
+            format!("jurisdiction {found} in the document, taken as the site's {one}"),
+        );
+        return Ok((*one).clone());
+    }
+    report.unsure(
+        0,
+        format!("jurisdiction taken as {found} from the issuer or title; give --jurisdiction to choose another"),
+    );
+    Ok(found)
+}
+
+/// Escapes what Markdown would turn into markup in plain document text:
+/// `*` (redactions such as `***` would become emphasis or a rule) and a `#`
+/// or `>` at the start of a line.
+pub fn escape_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        if line.starts_with(['#', '>', '+']) || line.starts_with("- ") {
+            out.push('\\');
+        }
+        out.push_str(&line.replace('*', "\\*"));
+    }
+    out
+}
+
+/// `25.2024年前…`: a space after the number, so that planpress's reader
+/// (which takes `2.5亿` for a number, not a task) sees task 25.
+fn year_after_number(text: &str) -> String {
+    if let Some((number, rest)) = task_number(text)
+        && rest.starts_with(|c: char| c.is_ascii_digit())
+    {
+        let sep = text[number.len()..]
+            .chars()
+            .find(|c| !c.is_whitespace())
+            .unwrap_or('.');
+        return format!("{number}{sep} {rest}");
+    }
+    text.to_string()
+}
+
+/// One unit of a prose plan before it is written.
+enum Piece {
+    Heading(String, String, u8, usize),
+    Para(String, usize),
+}
+
+/// A prose plan: headings recognised by their numbering (also when run
+/// into their first paragraph), then read back as Markdown.
+fn prose(region: &[Block], known: &[String], report: &mut Report) -> ProsePlan {
+    let mut pieces = Vec::new();
+    for b in region {
+        let texts: Vec<String> = match &b.cells {
+            Some(cells) => cells.iter().filter(|c| !c.is_empty()).cloned().collect(),
+            None => vec![b.text.clone()],
+        };
+        for t in texts {
+            if let Some((n, title, level)) = heading(&t) {
+                pieces.push(Piece::Heading(n, title, level, b.line));
+            } else if let Some((n, title, level, rest)) = inline_heading(&t) {
+                pieces.push(Piece::Heading(n, title, level, b.line));
+                pieces.push(Piece::Para(rest, b.line));
+            } else {
+                pieces.push(Piece::Para(t, b.line));
+            }
+        }
+    }
+    check_heading_numbers(&pieces, report);
+    let min_level = pieces
+        .iter()
+        .filter_map(|p| match p {
+            Piece::Heading(_, _, l, _) => Some(*l),
+            _ => None,
+        })
+        .min()
+        .unwrap_or(1);
+    let mut md = String::new();
+    let mut lines = Vec::new();
+    for p in &pieces {
+        let (text, line) = match p {
+            Piece::Heading(n, t, level, line) => {
+                let hashes = "#".repeat((level - min_level + 2).min(6) as usize);
+                let gap = if n.ends_with(['章', '节']) { " " } else { "" };
+                (format!("{hashes} {n}{gap}{}", escape_markdown(t)), *line)
+            }
+            Piece::Para(t, line) => (year_after_number(&escape_markdown(t)), *line),
+        };
+        for l in text.split('\n') {
+            md.push_str(l);
+            md.push('\n');
+            lines.push(line);
+        }
+        md.push('\n');
+        lines.push(line);
+    }
+    let mut diagnostics = Vec::new();
+    let parsed = markdown::parse_body(Path::new("import.md"), &md, 1, known, &mut diagnostics);
+    let restarts = !diagnostics.is_empty();
+    let plan = ProsePlan {
+        markdown: md,
+        lines,
+        parsed,
+        restarts,
+    };
+    let mut last: Option<u32> = None;
+    for t in &plan.parsed.tasks {
+        let n: Option<u32> = t.number.parse().ok();
+        if let (Some(prev), Some(n)) = (last, n) {
+            if n <= prev {
+                report.unsure(
+                    plan.input_line(t.line),
+                    format!("task numbers start again at {n} (after {prev}); tasks are numbered by section"),
+                );
+            } else if n > prev + 1 {
+                report.unsure(
+                    plan.input_line(t.line),
+                    format!("task numbers jump from {prev} to {n}: tasks may be missing"),
+                );
+            }
+        }
+        last = n;
+    }
+    plan
+}
+
+/// Notes headings whose numbering skips (`(一)` then `(三)`): a heading was
+/// probably lost in copying.
+fn check_heading_numbers(pieces: &[Piece], report: &mut Report) {
+    // Last number seen per level; a higher-level heading resets the levels below.
+    let mut last: [Option<u32>; 6] = [None; 6];
+    for p in pieces {
+        let Piece::Heading(number, _, level, line) = p else {
+            continue;
+        };
+        let level = (*level as usize).min(5);
+        let digits: String = number
+            .chars()
+            .filter(|c| CN_DIGITS.contains(*c) || c.is_ascii_digit())
+            .collect();
+        let n = digits.parse::<u32>().ok().or_else(|| cn_number(&digits));
+        if let (Some(n), Some(prev)) = (n, last[level])
+            && n != prev + 1
+        {
+            report.unsure(
+                *line,
+                format!("heading {number} follows number {prev} at the same level: a heading may be missing or misnumbered"),
+            );
+        } else if let (Some(n), None) = (n, last[level])
+            && n > 1
+        {
+            report.unsure(
+                *line,
+                format!(
+                    "heading {number} is the first at its level: earlier headings may be missing"
+                ),
+            );
+        }
+        last[level] = n;
+        for l in last.iter_mut().skip(level + 1) {
+            *l = None;
+        }
+    }
+}
+
+/// Sections in a parsed body, counted at every level.
+pub fn count_sections(blocks: &[MdBlock]) -> usize {
+    blocks
+        .iter()
+        .map(|b| match b {
+            MdBlock::Section(s) => 1 + count_sections(&s.blocks),
+            _ => 0,
+        })
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert_eq!(
+            parse_date("2017-07-19").map(|d| d.to_string()).as_deref(),
+            Some("2017-07-19")
+        );
+        assert_eq!(
+            parse_date("2015年3月2日").map(|d| d.to_string()).as_deref(),
+            Some("2015-03-02")
+        );
+        assert_eq!(
+            parse_date("二〇一七年七月十九日")
+                .map(|d| d.to_string())
+                .as_deref(),
+            Some("2017-07-19")
+        );
+        assert_eq!(
+            date_line("        2023年6月22日")
+                .map(|d| d.to_string())
+                .as_deref(),
+            Some("2023-06-22")
+        );
+        assert!(date_line("2023年6月22日前完成全部工作任务").is_none());
+        assert!(parse_date("2023-13-45").is_none());
+    }
+
+    #[test]
+    fn numbers_titles_places() {
+        assert_eq!(cn_number("十二"), Some(12));
+        assert_eq!(cn_number("二十三"), Some(23));
+        assert_eq!(
+            doc_number("哈里治区委发〔2017〕2号").as_deref(),
+            Some("哈里治区委发〔2017〕2号")
+        );
+        assert_eq!(
+            doc_number("株县发[2015]1号").as_deref(),
+            Some("株县发〔2015〕1号")
+        );
+        assert_eq!(
+            period_of("《法治下陆建设规划(2021-2025年)》").as_deref(),
+            Some("2021-2025")
+        );
+        assert_eq!(
+            period_of("实施方案(2021—2025)").as_deref(),
+            Some("2021-2025")
+        );
+        assert_eq!(
+            kind_of("法治下陆建设规划(2021-2025年)"),
+            Some(PlanKind::MultiYearPlan)
+        );
+        assert_eq!(
+            kind_of("《法治下陆建设规划(2021-2025年)》重要举措分工方案"),
+            Some(PlanKind::DivisionOfLabour)
+        );
+        assert_eq!(
+            kind_of("关于全面推进法治渌湘建设的实施意见"),
+            Some(PlanKind::ImplementingOpinions)
+        );
+        assert_eq!(
+            place_of("中共哈尔滨市道里区委依法治区工作委员会").as_deref(),
+            Some("哈尔滨市道里区")
+        );
+        assert_eq!(place_of("中共株洲县委").as_deref(), Some("株洲县"));
+        assert_eq!(
+            place_of("中共下陆区委全面依法治区委员会办公室").as_deref(),
+            Some("下陆区")
+        );
+        assert_eq!(place_of("区委办公室"), None);
+        assert_eq!(place_of("关于全面推进法治渌湘建设的实施意见"), None);
+        assert_eq!(
+            transmitted_names("关于印发《A规划(2021-2025年)》《B方案》重要举措分工方案的通知"),
+            vec!["A规划(2021-2025年)", "B方案"]
+        );
+        assert_eq!(
+            transmitted_names("关于印发法治宣传工作要点的通知"),
+            vec!["法治宣传工作要点"]
+        );
+    }
+
+    #[test]
+    fn headings() {
+        assert_eq!(heading("一、指导思想").map(|h| h.2), Some(3));
+        assert_eq!(heading("（二）监督").map(|h| h.2), Some(4));
+        assert_eq!(heading("第一章 总体要求").map(|h| h.2), Some(1));
+        assert!(
+            heading("(一)加强领导。实践活动作为“一把手”工程,要建立党委领导,整体联动。").is_none()
+        );
+        let h = inline_heading("(一)指导思想。以马克思列宁主义为指导。").map(|h| (h.1, h.3));
+        assert_eq!(
+            h,
+            Some((
+                "指导思想".to_string(),
+                "以马克思列宁主义为指导。".to_string()
+            ))
+        );
+    }
+}

@@ -1,0 +1,844 @@
+//! Division-of-labour tables (分工方案): one row per measure, with columns
+//! such as 项目 / 具体项目 / 牵头单位 / 责任单位.
+//!
+//! Tables arrive in two shapes. From .docx and HTML they are real rows whose
+//! cells line up with the header. Copied off a portal page they are
+//! flattened, one cell per paragraph: the measure (`1.…`), then the lead
+//! units, then the responsible units, and empty cells leave no trace. There
+//! the cells are told apart by what they look like (a list of unit names is
+//! not a sentence) and given to the header's columns in order.
+
+use crate::content::annotations::{Extractor, split_units};
+
+use super::Block;
+use super::clean::compact;
+use super::report::Report;
+use super::structure::{heading, task_number};
+
+/// What a column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Col {
+    Number,
+    Section,
+    Measure,
+    Lead,
+    Responsible,
+    Participating,
+    Officials,
+    Schedule,
+    Other,
+}
+
+/// Header words and their columns.
+const HEADERS: &[(&[&str], Col)] = &[
+    (&["序号", "编号"], Col::Number),
+    (
+        &[
+            "项目",
+            "类别",
+            "领域",
+            "重点领域",
+            "工作类别",
+            "任务类别",
+            "板块",
+            "方面",
+            "工作领域",
+        ],
+        Col::Section,
+    ),
+    (
+        &[
+            "具体项目",
+            "工作任务",
+            "主要任务",
+            "重点任务",
+            "任务",
+            "具体任务",
+            "任务内容",
+            "重要举措",
+            "主要举措",
+            "工作举措",
+            "具体举措",
+            "工作措施",
+            "具体措施",
+            "主要措施",
+            "工作内容",
+            "改革举措",
+            "改革任务",
+            "措施",
+            "举措",
+            "内容",
+            "工作事项",
+            "事项",
+            "任务举措",
+            "重点工作",
+            "工作要点",
+            "目标任务",
+        ],
+        Col::Measure,
+    ),
+    (
+        &[
+            "牵头单位",
+            "牵头部门",
+            "责任牵头单位",
+            "主责单位",
+            "牵头",
+            "主办单位",
+        ],
+        Col::Lead,
+    ),
+    (&["责任单位", "责任部门"], Col::Responsible),
+    (
+        &[
+            "配合单位",
+            "参与单位",
+            "协办单位",
+            "配合部门",
+            "参与部门",
+            "协同单位",
+            "协作单位",
+        ],
+        Col::Participating,
+    ),
+    (
+        &[
+            "牵头领导",
+            "责任领导",
+            "牵头区领导",
+            "牵头县领导",
+            "牵头市领导",
+            "分管领导",
+            "责任人",
+        ],
+        Col::Officials,
+    ),
+    (
+        &[
+            "完成时限",
+            "完成时间",
+            "时间进度",
+            "进度安排",
+            "时间安排",
+            "时限",
+            "时间节点",
+            "完成期限",
+        ],
+        Col::Schedule,
+    ),
+    (&["备注"], Col::Other),
+];
+
+/// The column a header cell names.
+pub fn column_of(cell: &str) -> Option<Col> {
+    let c = compact(cell);
+    let c = c.trim_end_matches([':', '：']);
+    HEADERS
+        .iter()
+        .find(|(words, _)| words.contains(&c))
+        .map(|(_, col)| *col)
+}
+
+fn is_header(cols: &[Col]) -> bool {
+    let has = |c: Col| cols.contains(&c);
+    cols.len() >= 2
+        && (has(Col::Lead) || has(Col::Responsible))
+        && (has(Col::Measure)
+            || has(Col::Section)
+            || has(Col::Number)
+            || (has(Col::Lead) && has(Col::Responsible)))
+}
+
+/// A table's header row: every non-empty cell a header word.
+pub fn header_row(cells: &[String]) -> Option<Vec<Col>> {
+    let cols: Vec<Col> = cells
+        .iter()
+        .map(|c| column_of(c).unwrap_or(Col::Other))
+        .collect();
+    let named = cells.iter().filter(|c| column_of(c).is_some()).count();
+    let filled = cells.iter().filter(|c| !c.trim().is_empty()).count();
+    (named == filled && is_header(&cols)).then_some(cols)
+}
+
+/// A header flattened to one cell per paragraph: the columns and how many
+/// paragraphs it takes.
+pub fn header_run(blocks: &[Block]) -> Option<(Vec<Col>, usize)> {
+    let cols: Vec<Col> = blocks
+        .iter()
+        .take(12)
+        .take_while(|b| b.cells.is_none())
+        .map_while(|b| column_of(&b.text))
+        .collect();
+    is_header(&cols).then(|| {
+        let n = cols.len();
+        (cols, n)
+    })
+}
+
+/// Endings of unit names (`区司法局`, `团区委`, `各街办`, `区直有关部门`).
+const UNIT_ENDINGS: &[&str] = &[
+    "局",
+    "委",
+    "办",
+    "院",
+    "部",
+    "室",
+    "会",
+    "厅",
+    "处",
+    "科",
+    "所",
+    "站",
+    "队",
+    "中心",
+    "部门",
+    "单位",
+    "街办",
+    "政府",
+    "党委",
+    "党组",
+    "组",
+    "团",
+    "校",
+    "馆",
+    "社",
+    "联",
+    "协",
+    "行",
+    "司",
+    "公司",
+    "人大",
+    "政协",
+    "庭",
+    "镇",
+    "街道",
+    "乡",
+    "机关",
+    "监狱",
+    "台",
+    "集团",
+    "企业",
+    "社区",
+    "村",
+    "军分区",
+    "办事处",
+    "分局",
+    "大队",
+    "支队",
+    "中队",
+    "片区",
+];
+
+/// Whether a name reads like a unit or a group of units.
+fn unit_like(name: &str) -> bool {
+    let mut n = name.trim();
+    // `各单位党委(党组)`, `区委组织部〈区编办〉`: look before the brackets.
+    while let Some(stripped) = n
+        .strip_suffix([')', '）', '〉'])
+        .and_then(|s| s.rfind(['(', '（', '〈']).map(|p| &s[..p]))
+    {
+        if stripped.is_empty() {
+            break;
+        }
+        n = stripped;
+    }
+    n.starts_with('各')
+        || n.starts_with("相关")
+        || n.starts_with("有关")
+        || n.contains("部门")
+        || n.contains("单位")
+        || UNIT_ENDINGS.iter().any(|e| n.ends_with(e))
+}
+
+/// Whether a paragraph is a cell of unit names rather than prose.
+pub fn cell_like(text: &str) -> bool {
+    let n = text.chars().count();
+    if n == 0
+        || n > 300
+        || text.contains(['。', ':', '：', '“', '”', '《'])
+        || heading(text).is_some()
+        || task_number(text).is_some()
+    {
+        return false;
+    }
+    let items = split_units(text, &[]);
+    if items.is_empty() || items.iter().any(|i| i.chars().count() > 30) {
+        return false;
+    }
+    let units = items.iter().filter(|i| unit_like(i)).count();
+    units * 10 >= items.len() * 6 && units >= 1
+}
+
+/// Names of people (`张三、李四`), for a 牵头领导 column.
+fn people_like(text: &str) -> bool {
+    let items = split_units(text, &[]);
+    !items.is_empty()
+        && items.iter().all(|i| {
+            let n = i.chars().count();
+            (2..=4).contains(&n) && !unit_like(i)
+        })
+}
+
+/// A schedule cell (`2021年底前`, `长期坚持`).
+fn schedule_like(text: &str) -> bool {
+    text.chars().count() <= 60
+        && ["年", "月", "底前", "长期", "持续", "季度", "每年", "常态"]
+            .iter()
+            .any(|w| text.contains(w))
+}
+
+/// Whether a plan's paragraphs are a division-of-labour table: a header
+/// (real or flattened), or measures followed by cells of unit names.
+pub fn is_table(region: &[Block]) -> bool {
+    if region
+        .iter()
+        .any(|b| b.cells.as_deref().is_some_and(|c| header_row(c).is_some()))
+    {
+        return true;
+    }
+    if (0..region.len()).any(|i| header_run(&region[i..]).is_some()) {
+        return true;
+    }
+    let mut tasks = 0;
+    let mut with_cells = 0;
+    for (i, b) in region.iter().enumerate() {
+        if b.cells.is_none() && task_number(&b.text).is_some() {
+            tasks += 1;
+            if region
+                .get(i + 1)
+                .is_some_and(|n| n.cells.is_none() && cell_like(&n.text))
+            {
+                with_cells += 1;
+            }
+        }
+    }
+    tasks >= 3 && with_cells * 10 >= tasks * 6
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct TTask {
+    pub number: String,
+    pub text: String,
+    pub lead: Vec<String>,
+    /// The lead cell as written, when the names came from one cell only.
+    pub lead_cell: Option<String>,
+    pub responsible: Vec<String>,
+    pub responsible_cell: Option<String>,
+    pub participating: Vec<String>,
+    pub participating_cell: Option<String>,
+    pub officials: Vec<String>,
+    pub schedule: Option<String>,
+    pub priority: Option<String>,
+    pub line: usize,
+}
+
+#[derive(Debug, Default)]
+pub struct TSection {
+    pub number: Option<String>,
+    pub title: String,
+    pub level: u8,
+    pub text: Vec<String>,
+    pub tasks: Vec<TTask>,
+    pub sections: Vec<TSection>,
+    pub line: usize,
+}
+
+#[derive(Debug, Default)]
+pub struct TablePlan {
+    pub preamble: Vec<String>,
+    pub tasks: Vec<TTask>,
+    pub sections: Vec<TSection>,
+}
+
+impl TablePlan {
+    /// Every task in document order.
+    pub fn all_tasks(&self) -> Vec<&TTask> {
+        fn walk<'a>(s: &'a TSection, out: &mut Vec<&'a TTask>) {
+            out.extend(s.tasks.iter());
+            for c in &s.sections {
+                walk(c, out);
+            }
+        }
+        let mut out: Vec<&TTask> = self.tasks.iter().collect();
+        for s in &self.sections {
+            walk(s, &mut out);
+        }
+        out
+    }
+
+    pub fn section_count(&self) -> usize {
+        fn count(s: &TSection) -> usize {
+            1 + s.sections.iter().map(count).sum::<usize>()
+        }
+        self.sections.iter().map(count).sum()
+    }
+}
+
+/// Builds the section tree from headings in document order.
+#[derive(Default)]
+struct Builder {
+    plan: TablePlan,
+    stack: Vec<TSection>,
+}
+
+impl Builder {
+    fn open(&mut self, number: Option<String>, title: String, level: u8, line: usize) {
+        while self.stack.last().is_some_and(|s| s.level >= level) {
+            self.close();
+        }
+        self.stack.push(TSection {
+            number,
+            title,
+            level,
+            line,
+            ..TSection::default()
+        });
+    }
+
+    fn close(&mut self) {
+        if let Some(s) = self.stack.pop() {
+            match self.stack.last_mut() {
+                Some(parent) => parent.sections.push(s),
+                None => self.plan.sections.push(s),
+            }
+        }
+    }
+
+    fn task(&mut self, t: TTask) {
+        match self.stack.last_mut() {
+            Some(s) => s.tasks.push(t),
+            None => self.plan.tasks.push(t),
+        }
+    }
+
+    fn text(&mut self, t: String) {
+        match self.stack.last_mut() {
+            Some(s) => s.text.push(t),
+            None => self.plan.preamble.push(t),
+        }
+    }
+
+    fn finish(mut self) -> TablePlan {
+        while !self.stack.is_empty() {
+            self.close();
+        }
+        self.plan
+    }
+}
+
+/// A measure read so far, waiting for its cells.
+struct Pending {
+    number: String,
+    text: String,
+    line: usize,
+    cells: Vec<(String, usize)>,
+}
+
+struct Reader<'a> {
+    known: &'a [String],
+    extractor: Extractor,
+    cols: Vec<Col>,
+    builder: Builder,
+    pending: Option<Pending>,
+    last_section_cell: Option<String>,
+    auto_number: usize,
+    numbers_seen: std::collections::HashSet<String>,
+}
+
+/// Reads a table plan.
+pub fn parse(region: &[Block], known: &[String], report: &mut Report) -> TablePlan {
+    // Rows of tables without a header are ordinary paragraphs.
+    let headed: std::collections::HashSet<Option<usize>> = region
+        .iter()
+        .filter(|b| b.cells.as_deref().is_some_and(|c| header_row(c).is_some()))
+        .map(|b| b.table)
+        .collect();
+    let mut blocks: Vec<Block> = Vec::with_capacity(region.len());
+    for b in region {
+        match &b.cells {
+            Some(cells) if !headed.contains(&b.table) => {
+                for c in cells.iter().filter(|c| !c.is_empty()) {
+                    blocks.push(Block::para(b.line, c.clone()));
+                }
+            }
+            _ => blocks.push(b.clone()),
+        }
+    }
+    let mut r = Reader {
+        known,
+        extractor: Extractor::with_known(known.to_vec()),
+        cols: vec![Col::Measure, Col::Lead, Col::Responsible],
+        builder: Builder::default(),
+        pending: None,
+        last_section_cell: None,
+        auto_number: 0,
+        numbers_seen: Default::default(),
+    };
+    let mut i = 0;
+    while i < blocks.len() {
+        let b = &blocks[i];
+        if let Some(cells) = &b.cells {
+            r.flush(report);
+            if let Some(cols) = header_row(cells) {
+                report.dropped(b.line, format!("table header: {}", cells.join(" / ")));
+                r.cols = cols;
+            } else {
+                r.row(cells, b.line, report);
+            }
+            i += 1;
+            continue;
+        }
+        if let Some((cols, n)) = header_run(&blocks[i..]) {
+            r.flush(report);
+            let words: Vec<&str> = blocks[i..i + n].iter().map(|b| b.text.as_str()).collect();
+            report.dropped(b.line, format!("table header: {}", words.join(" / ")));
+            r.cols = cols;
+            i += n;
+            continue;
+        }
+        r.paragraph(&b.text, b.line, report);
+        i += 1;
+    }
+    r.flush(report);
+    r.builder.finish()
+}
+
+impl Reader<'_> {
+    fn paragraph(&mut self, text: &str, line: usize, report: &mut Report) {
+        if let Some((number, title, level)) = heading(text) {
+            self.flush(report);
+            self.builder.open(Some(number), title, level, line);
+            return;
+        }
+        if let Some((number, rest)) = task_number(text) {
+            self.flush(report);
+            self.pending = Some(Pending {
+                number,
+                text: rest,
+                line,
+                cells: Vec::new(),
+            });
+            return;
+        }
+        match &mut self.pending {
+            Some(p) if p.cells.is_empty() && !cell_like(text) => {
+                p.text.push('\n');
+                p.text.push_str(text);
+            }
+            Some(p) => {
+                if !cell_like(text) && !schedule_like(text) {
+                    report.unsure(
+                        line,
+                        format!(
+                            "read as a cell of measure {}, though it does not look like unit names: {}",
+                            p.number,
+                            super::chrome::shorten(text)
+                        ),
+                    );
+                }
+                p.cells.push((text.to_string(), line));
+            }
+            None => self.builder.text(text.to_string()),
+        }
+    }
+
+    /// A real table row: cells line up with the header's columns.
+    fn row(&mut self, cells: &[String], line: usize, report: &mut Report) {
+        let filled: Vec<&String> = cells.iter().filter(|c| !c.trim().is_empty()).collect();
+        let cols = self.cols.clone();
+        let get = |col: Col| -> Option<String> {
+            cols.iter()
+                .position(|c| *c == col)
+                .and_then(|i| cells.get(i))
+                .map(|c| c.trim().to_string())
+                .filter(|c| !c.is_empty())
+        };
+        // A row merged across the table: a heading.
+        let distinct: std::collections::HashSet<&str> = filled.iter().map(|c| c.trim()).collect();
+        if distinct.len() == 1
+            && let Some(only) = filled.first()
+            && get(Col::Measure).is_none_or(|m| m == only.trim() && task_number(&m).is_none())
+        {
+            self.section_cell(only, line);
+            return;
+        }
+        if let Some(section) = get(Col::Section) {
+            self.section_cell(&section, line);
+        }
+        let Some(measure) = get(Col::Measure) else {
+            if !filled.is_empty() {
+                report.unsure(
+                    line,
+                    format!(
+                        "table row without a measure, not kept: {}",
+                        cells.join(" / ")
+                    ),
+                );
+            }
+            return;
+        };
+        let (mut number, mut text) = match task_number(&measure) {
+            Some((n, rest)) => (Some(n), rest),
+            None => (None, measure.clone()),
+        };
+        if let Some(n) = get(Col::Number) {
+            let n = n.trim_end_matches(['.', '．', '、']).to_string();
+            if number.is_none() && !n.is_empty() {
+                number = Some(n);
+            } else if number.is_none() {
+                text = measure.clone();
+            }
+        }
+        let number = number.unwrap_or_else(|| {
+            self.auto_number += 1;
+            report.unsure(
+                line,
+                format!(
+                    "measure without a number, numbered {} by the importer",
+                    self.auto_number
+                ),
+            );
+            self.auto_number.to_string()
+        });
+        let mut cells_by_col: Vec<(Col, String)> = Vec::new();
+        for col in [
+            Col::Lead,
+            Col::Responsible,
+            Col::Participating,
+            Col::Officials,
+            Col::Schedule,
+        ] {
+            if let Some(v) = get(col) {
+                cells_by_col.push((col, v));
+            }
+        }
+        self.emit(number, text, line, cells_by_col, report);
+    }
+
+    fn section_cell(&mut self, cell: &str, line: usize) {
+        let cell = cell.trim();
+        if self.last_section_cell.as_deref() == Some(cell) {
+            return;
+        }
+        self.last_section_cell = Some(cell.to_string());
+        match heading(cell) {
+            Some((number, title, level)) => self.builder.open(Some(number), title, level, line),
+            None => {
+                let title = cell.replace('\n', "");
+                self.builder.open(None, title, 3, line)
+            }
+        }
+    }
+
+    /// Gives the waiting measure its cells, by column.
+    fn flush(&mut self, report: &mut Report) {
+        let Some(p) = self.pending.take() else {
+            return;
+        };
+        let slots: Vec<Col> = self
+            .cols
+            .iter()
+            .copied()
+            .filter(|c| {
+                matches!(
+                    c,
+                    Col::Lead
+                        | Col::Responsible
+                        | Col::Participating
+                        | Col::Officials
+                        | Col::Schedule
+                )
+            })
+            .collect();
+        let unit_slots = slots
+            .iter()
+            .filter(|c| matches!(c, Col::Lead | Col::Responsible | Col::Participating))
+            .count();
+        let mut assigned: Vec<(Col, String)> = Vec::new();
+        let mut next = 0usize;
+        for (cell, line) in &p.cells {
+            // Skip slots this cell cannot be: a schedule is not units.
+            let mut k = next;
+            while k < slots.len() {
+                let fits = match slots[k] {
+                    Col::Schedule => schedule_like(cell) && !cell_like(cell),
+                    Col::Officials => people_like(cell),
+                    _ => true,
+                };
+                if fits {
+                    break;
+                }
+                k += 1;
+            }
+            if k < slots.len() {
+                assigned.push((slots[k], cell.clone()));
+                next = k + 1;
+            } else {
+                report.unsure(
+                    *line,
+                    format!("measure {} has more cells than its table has columns; added to its last unit column: {}", p.number, super::chrome::shorten(cell)),
+                );
+                let col = assigned.last().map_or(Col::Responsible, |a| a.0);
+                assigned.push((col, cell.clone()));
+            }
+        }
+        let unit_cells = assigned
+            .iter()
+            .filter(|(c, _)| matches!(c, Col::Lead | Col::Responsible | Col::Participating))
+            .count();
+        if unit_cells == 1 && unit_slots >= 2 {
+            report.unsure(
+                p.cells.first().map_or(p.line, |c| c.1),
+                format!(
+                    "measure {} has one unit cell: read as its first unit column (牵头单位), the other left empty",
+                    p.number
+                ),
+            );
+        }
+        self.emit(p.number, p.text, p.line, assigned, report);
+    }
+
+    fn emit(
+        &mut self,
+        number: String,
+        text: String,
+        line: usize,
+        cells: Vec<(Col, String)>,
+        report: &mut Report,
+    ) {
+        let a = self.extractor.extract(&text);
+        let mut t = TTask {
+            number: number.clone(),
+            text: a.text,
+            lead: a.lead,
+            responsible: a.responsible,
+            participating: a.participating,
+            officials: a.officials,
+            schedule: a.schedule,
+            priority: a.priority,
+            line,
+            ..TTask::default()
+        };
+        let from_text = (
+            !t.lead.is_empty(),
+            !t.responsible.is_empty(),
+            !t.participating.is_empty(),
+        );
+        for (col, cell) in cells {
+            let names = split_units(&cell, self.known);
+            match col {
+                Col::Lead => {
+                    t.lead.extend(names);
+                    t.lead_cell = (!from_text.0 && t.lead_cell.is_none()).then_some(cell);
+                }
+                Col::Responsible => {
+                    t.responsible.extend(names);
+                    t.responsible_cell =
+                        (!from_text.1 && t.responsible_cell.is_none()).then_some(cell);
+                }
+                Col::Participating => {
+                    t.participating.extend(names);
+                    t.participating_cell =
+                        (!from_text.2 && t.participating_cell.is_none()).then_some(cell);
+                }
+                Col::Officials => t.officials.extend(names),
+                Col::Schedule => t.schedule = Some(cell),
+                _ => {}
+            }
+        }
+        if !self.numbers_seen.insert(number.clone()) {
+            report.unsure(
+                line,
+                format!("measure number {number} is used twice in this table"),
+            );
+        }
+        self.builder.task(t);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paras(lines: &[&str]) -> Vec<Block> {
+        lines
+            .iter()
+            .enumerate()
+            .map(|(i, l)| Block::para(i + 1, *l))
+            .collect()
+    }
+
+    #[test]
+    fn cells_and_prose() {
+        assert!(cell_like("区人大常委会、区司法局"));
+        assert!(cell_like("区司法局、各单位党委(党组)"));
+        assert!(cell_like(
+            "各街办、区直各部门,区委政法委、区人大常委会办公室"
+        ));
+        assert!(cell_like("下陆公安分局"));
+        assert!(!cell_like("加快推进法律服务队伍发展。"));
+        assert!(!cell_like("风险评估"));
+        assert!(people_like("张三、李四"));
+    }
+
+    #[test]
+    fn flattened_table_with_a_missing_cell() {
+        let region = paras(&[
+            "项目",
+            "具体项目",
+            "牵头单位",
+            "责任单位",
+            "一、全面贯彻实施宪法",
+            "1.坚持宪法法律至上。",
+            "区人大常委会、区司法局",
+            "区直有关部门",
+            "2.加快推进法律服务队伍发展。",
+            "区司法局",
+            "二、坚持依法行政",
+            "11.深入推进简政放权。",
+            "区发改局、、区司法局",
+            "各街办、区直各部门",
+        ]);
+        assert!(is_table(&region));
+        let mut report = Report::default();
+        let plan = parse(&region, &[], &mut report);
+        let tasks = plan.all_tasks();
+        assert_eq!(tasks.len(), 3);
+        assert_eq!(tasks[0].lead, vec!["区人大常委会", "区司法局"]);
+        assert_eq!(tasks[0].responsible, vec!["区直有关部门"]);
+        assert_eq!(tasks[1].lead, vec!["区司法局"]);
+        assert!(tasks[1].responsible.is_empty());
+        assert_eq!(tasks[2].lead_cell.as_deref(), Some("区发改局、、区司法局"));
+        assert_eq!(plan.sections.len(), 2);
+        assert_eq!(report.unsure_count(), 1);
+    }
+
+    #[test]
+    fn real_rows_with_merged_section_cells() {
+        let row = |cells: &[&str]| Block {
+            line: 1,
+            text: cells.join(" "),
+            cells: Some(cells.iter().map(|c| c.to_string()).collect()),
+            table: Some(0),
+            link: None,
+        };
+        let region = vec![
+            row(&["项目", "具体项目", "牵头单位", "责任单位"]),
+            row(&[
+                "一、健全政府机构职能体系",
+                "1.推进机构改革。",
+                "区委编办",
+                "区直各部门",
+            ]),
+            row(&["", "2.深化改革。", "区司法局", ""]),
+            row(&["二、健全制度体系", "3.加强立法。", "区司法局", "区人大"]),
+        ];
+        let mut report = Report::default();
+        let plan = parse(&region, &[], &mut report);
+        assert_eq!(plan.sections.len(), 2);
+        assert_eq!(plan.sections[0].tasks.len(), 2);
+        assert_eq!(plan.sections[0].tasks[1].lead, vec!["区司法局"]);
+        assert!(plan.sections[0].tasks[1].responsible.is_empty());
+        assert_eq!(plan.sections[1].tasks[0].number, "3");
+    }
+}

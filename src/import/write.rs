@@ -1,0 +1,734 @@
+//! Content files from what was found: Markdown for prose plans (the
+//! document's own words, which a person reviews most easily), YAML for
+//! division-of-labour tables (one task per row, its units as fields).
+//!
+//! Every file is read back with planpress's own loaders before it is
+//! written: what `check` would reject is reported as an error here.
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::content::annotations::split_units;
+use crate::content::fields::is_valid_slug;
+use crate::content::{RawTask, markdown as md_loader, units, yaml as yaml_loader};
+use crate::model::{Block as MdBlock, PlanKind};
+
+use super::report::{DocSummary, NewUnit, Report};
+use super::structure::{Analysis, PlanBody, PlanDoc, ProsePlan, escape_markdown};
+use super::tables::{TSection, TTask, TablePlan};
+use super::{Context, Format, Meta, Options};
+
+/// Group markers used to label new units in the report (the site's
+/// `group_markers` decide for real when the site is built).
+const GROUP_MARKERS: &[&str] = &[
+    "各部门",
+    "有关部门",
+    "相关部门",
+    "有关单位",
+    "相关单位",
+    "成员单位",
+];
+
+#[derive(Serialize)]
+struct YLink {
+    title: String,
+    url: String,
+}
+
+/// The fields of one document, in the order a person reads them.
+#[derive(Serialize, Default)]
+struct YDoc {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    slug: Option<String>,
+    title: String,
+    kind: String,
+    jurisdiction: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    issuer: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    doc_number: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    index_number: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date_signed: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date_published: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    category: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    validity: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    disclosure: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    editor: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<YLink>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    attachments: Vec<YLink>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    links: Vec<YLink>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    period: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    recipients: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    body: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    signature: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    transmits: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    preamble: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tasks: Vec<YTask>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    sections: Vec<YSection>,
+}
+
+#[derive(Serialize, Default)]
+struct YSection {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    number: Option<String>,
+    title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tasks: Vec<YTask>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    sections: Vec<YSection>,
+}
+
+#[derive(Serialize, Default)]
+struct YTask {
+    number: String,
+    text: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lead: Option<YNames>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    responsible: Option<YNames>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    participating: Option<YNames>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    officials: Option<YNames>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    schedule: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    priority: Option<String>,
+}
+
+/// Units as the document wrote them (one cell) or as a list.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum YNames {
+    One(String),
+    Many(Vec<String>),
+}
+
+fn names(list: &[String], cell: Option<&String>, known: &[String]) -> Option<YNames> {
+    if list.is_empty() {
+        return None;
+    }
+    if let Some(cell) = cell
+        && split_units(cell, known) == list
+    {
+        return Some(YNames::One(cell.clone()));
+    }
+    Some(YNames::Many(list.to_vec()))
+}
+
+#[derive(Serialize)]
+struct YNoticeFile<'a> {
+    notice: &'a YDoc,
+    plans: &'a [YDoc],
+}
+
+#[derive(Serialize)]
+struct YPlanFile<'a> {
+    plan: &'a YDoc,
+}
+
+fn meta_fields(doc: &mut YDoc, m: &Meta) {
+    doc.title = m.title.clone().unwrap_or_default();
+    doc.issuer = m.issuer.clone();
+    doc.doc_number = m.doc_number.clone();
+    doc.index_number = m.index_number.clone();
+    doc.date_signed = m.date_signed.map(|d| d.to_string());
+    doc.date_published = m.date_published.map(|d| d.to_string());
+    doc.category = m.category.clone();
+    doc.validity = m.validity.clone();
+    doc.disclosure = m.disclosure.clone();
+    doc.editor = m.editor.clone();
+    doc.source = m.source_url.clone().map(|url| YLink {
+        title: m
+            .source_name
+            .clone()
+            .or_else(|| m.title.clone())
+            .unwrap_or_default(),
+        url,
+    });
+    doc.attachments = m
+        .attachments
+        .iter()
+        .map(|(t, u)| YLink {
+            title: t.clone(),
+            url: u.clone(),
+        })
+        .collect();
+    doc.links = m
+        .links
+        .iter()
+        .map(|(t, u)| YLink {
+            title: t.clone(),
+            url: u.clone(),
+        })
+        .collect();
+}
+
+/// The slug base for an input's files: its file name when that is a valid
+/// slug, otherwise the name's pinyin.
+fn base_slug(name: &str) -> String {
+    let stem = Path::new(name)
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let lower = stem.to_ascii_lowercase().replace(['_', ' ', '.'], "-");
+    let base = if is_valid_slug(&lower) {
+        lower
+    } else {
+        crate::slug::slugify(&stem)
+    };
+    // `units` would be the registry's file name.
+    if base == "units" {
+        "units-doc".into()
+    } else {
+        base
+    }
+}
+
+/// Renders the files for one analysed input.
+pub fn render(
+    name: &str,
+    a: &Analysis,
+    opts: &Options,
+    ctx: &mut Context,
+    report: &mut Report,
+) -> Result<Vec<(String, String)>, String> {
+    let base = base_slug(name);
+    let known = ctx.registry.multi_part_names(&a.jurisdiction);
+    let has_table = a.plans.iter().any(|p| matches!(p.body, PlanBody::Table(_)));
+    let restarts = a
+        .plans
+        .iter()
+        .any(|p| matches!(&p.body, PlanBody::Prose(pp) if pp.restarts));
+    let mut format = opts.format.unwrap_or(if has_table || restarts {
+        Format::Yaml
+    } else {
+        Format::Md
+    });
+    if format == Format::Md && restarts {
+        report.unsure(
+            0,
+            "task numbers start again in each section, which Markdown content cannot hold; written as YAML with numbers qualified by section",
+        );
+        format = Format::Yaml;
+    }
+    let plan_slugs: Vec<String> = match a.plans.len() {
+        1 => vec![base.clone()],
+        n => (1..=n).map(|i| format!("{base}-{i}")).collect(),
+    };
+    let notice_slug = format!("{base}-tongzhi");
+
+    let mut plan_docs = Vec::new();
+    for (plan, slug) in a.plans.iter().zip(&plan_slugs) {
+        let mut d = YDoc::default();
+        meta_fields(&mut d, &plan.meta);
+        d.kind = plan.kind.label().to_string();
+        d.jurisdiction = a.jurisdiction.clone();
+        d.period = plan.period.clone();
+        if a.notice.is_some() {
+            d.slug = Some(slug.clone());
+        }
+        plan_docs.push(d);
+    }
+    let notice_doc = a.notice.as_ref().map(|n| {
+        let mut d = YDoc::default();
+        meta_fields(&mut d, &n.meta);
+        d.kind = "通知".into();
+        d.jurisdiction = a.jurisdiction.clone();
+        d.recipients = n.recipients.clone();
+        d.signature = n.signature.clone();
+        d
+    });
+
+    let mut files: Vec<(String, String)> = Vec::new();
+    match format {
+        Format::Yaml => {
+            for (plan, d) in a.plans.iter().zip(plan_docs.iter_mut()) {
+                fill_yaml_body(d, plan, &known);
+            }
+            let text = match &notice_doc {
+                Some(n) => {
+                    let mut n = clone_doc(n);
+                    n.slug = Some(notice_slug.clone());
+                    n.body = a.notice.as_ref().map(|x| {
+                        format!(
+                            "{}\n",
+                            x.body
+                                .iter()
+                                .map(|p| escape_markdown(p))
+                                .collect::<Vec<_>>()
+                                .join("\n\n")
+                        )
+                    });
+                    serde_yaml::to_string(&YNoticeFile {
+                        notice: &n,
+                        plans: &plan_docs,
+                    })
+                }
+                None => match plan_docs.first() {
+                    Some(p) => serde_yaml::to_string(&YPlanFile { plan: p }),
+                    None => return Err(format!("{name}: nothing to write")),
+                },
+            }
+            .map_err(|e| format!("{name}: cannot write YAML: {e}"))?;
+            files.push((format!("{base}.yaml"), header(name) + &text));
+        }
+        Format::Md => {
+            if let (Some(n), Some(notice)) = (&notice_doc, &a.notice) {
+                let mut n = clone_doc(n);
+                n.transmits = plan_slugs.clone();
+                let body = notice
+                    .body
+                    .iter()
+                    .map(|p| escape_markdown(p))
+                    .collect::<Vec<_>>()
+                    .join("\n\n");
+                files.push((
+                    format!("{notice_slug}.md"),
+                    front_matter(name, &n)? + "\n" + &body + "\n",
+                ));
+            }
+            for ((plan, d), slug) in a.plans.iter().zip(&plan_docs).zip(&plan_slugs) {
+                let mut d = clone_doc(d);
+                d.slug = None;
+                let body = markdown_body(plan);
+                files.push((format!("{slug}.md"), front_matter(name, &d)? + "\n" + &body));
+            }
+        }
+    }
+
+    summarise(a, &files, format, opts, ctx, report);
+    validate(&files, a, ctx, report);
+    Ok(files)
+}
+
+fn header(name: &str) -> String {
+    let file = Path::new(name)
+        .file_name()
+        .map(|f| f.to_string_lossy().to_string())
+        .unwrap_or_default();
+    format!("# Imported by `planpress import` from {file}; review before publishing.\n")
+}
+
+fn front_matter(name: &str, d: &YDoc) -> Result<String, String> {
+    let yaml = serde_yaml::to_string(d).map_err(|e| format!("{name}: cannot write YAML: {e}"))?;
+    Ok(format!("---\n{yaml}---\n"))
+}
+
+/// A copy of the metadata fields (bodies are filled per format).
+fn clone_doc(d: &YDoc) -> YDoc {
+    let link = |l: &YLink| YLink {
+        title: l.title.clone(),
+        url: l.url.clone(),
+    };
+    YDoc {
+        slug: d.slug.clone(),
+        title: d.title.clone(),
+        kind: d.kind.clone(),
+        jurisdiction: d.jurisdiction.clone(),
+        issuer: d.issuer.clone(),
+        doc_number: d.doc_number.clone(),
+        index_number: d.index_number.clone(),
+        date_signed: d.date_signed.clone(),
+        date_published: d.date_published.clone(),
+        category: d.category.clone(),
+        validity: d.validity.clone(),
+        disclosure: d.disclosure.clone(),
+        editor: d.editor.clone(),
+        source: d.source.as_ref().map(link),
+        attachments: d.attachments.iter().map(link).collect(),
+        links: d.links.iter().map(link).collect(),
+        period: d.period.clone(),
+        recipients: d.recipients.clone(),
+        body: None,
+        signature: d.signature.clone(),
+        transmits: d.transmits.clone(),
+        preamble: None,
+        tasks: Vec::new(),
+        sections: Vec::new(),
+    }
+}
+
+/// The Markdown body of a plan.
+fn markdown_body(plan: &PlanDoc) -> String {
+    match &plan.body {
+        PlanBody::Prose(p) => p.markdown.clone(),
+        PlanBody::Table(t) => table_markdown(t),
+    }
+}
+
+/// A table written as prose tasks, each with its units in one parenthesis.
+fn table_markdown(t: &TablePlan) -> String {
+    let mut out = String::new();
+    for p in &t.preamble {
+        out.push_str(&escape_markdown(p));
+        out.push_str("\n\n");
+    }
+    for task in &t.tasks {
+        task_markdown(task, &mut out);
+    }
+    for s in &t.sections {
+        section_markdown(s, &mut out);
+    }
+    out
+}
+
+fn section_markdown(s: &TSection, out: &mut String) {
+    let hashes = "#".repeat((s.level as usize + 1).clamp(2, 6));
+    out.push_str(&format!(
+        "{hashes} {}{}\n\n",
+        s.number.as_deref().unwrap_or(""),
+        escape_markdown(&s.title)
+    ));
+    for p in &s.text {
+        out.push_str(&escape_markdown(p));
+        out.push_str("\n\n");
+    }
+    for t in &s.tasks {
+        task_markdown(t, out);
+    }
+    for c in &s.sections {
+        section_markdown(c, out);
+    }
+}
+
+fn task_markdown(t: &TTask, out: &mut String) {
+    let mut fields = Vec::new();
+    for (label, list) in [
+        ("牵头领导", &t.officials),
+        ("牵头单位", &t.lead),
+        ("责任单位", &t.responsible),
+        ("参与单位", &t.participating),
+    ] {
+        if !list.is_empty() {
+            fields.push(format!("{label}:{}", list.join("、")));
+        }
+    }
+    // `25. 2024年…`: see structure::year_after_number.
+    let space = if t.text.starts_with(|c: char| c.is_ascii_digit()) {
+        " "
+    } else {
+        ""
+    };
+    out.push_str(&format!("{}.{space}{}", t.number, escape_markdown(&t.text)));
+    if !fields.is_empty() {
+        out.push_str(&format!("({})", fields.join(";")));
+    }
+    if let Some(s) = &t.schedule {
+        out.push_str(&format!("\n进度安排:{s}"));
+    }
+    if let Some(p) = &t.priority {
+        out.push_str(&format!("\n近期重点突破的工作:{p}"));
+    }
+    out.push_str("\n\n");
+}
+
+fn fill_yaml_body(d: &mut YDoc, plan: &PlanDoc, known: &[String]) {
+    match &plan.body {
+        PlanBody::Table(t) => {
+            if !t.preamble.is_empty() {
+                d.preamble = Some(
+                    t.preamble
+                        .iter()
+                        .map(|p| escape_markdown(p))
+                        .collect::<Vec<_>>()
+                        .join("\n\n"),
+                );
+            }
+            d.tasks = t.tasks.iter().map(|x| table_task(x, known)).collect();
+            d.sections = t.sections.iter().map(|s| table_section(s, known)).collect();
+        }
+        PlanBody::Prose(p) => {
+            let mut text = Vec::new();
+            let mut tasks = Vec::new();
+            let mut sections = Vec::new();
+            prose_blocks(
+                &p.parsed.blocks,
+                p,
+                &[],
+                &mut text,
+                &mut tasks,
+                &mut sections,
+            );
+            if !text.is_empty() {
+                d.preamble = Some(text.join("\n\n"));
+            }
+            d.tasks = tasks;
+            d.sections = sections;
+        }
+    }
+}
+
+fn table_task(t: &TTask, known: &[String]) -> YTask {
+    YTask {
+        number: t.number.clone(),
+        text: escape_markdown(&t.text),
+        lead: names(&t.lead, t.lead_cell.as_ref(), known),
+        responsible: names(&t.responsible, t.responsible_cell.as_ref(), known),
+        participating: names(&t.participating, t.participating_cell.as_ref(), known),
+        officials: names(&t.officials, None, known),
+        schedule: t.schedule.clone(),
+        priority: t.priority.clone(),
+    }
+}
+
+fn table_section(s: &TSection, known: &[String]) -> YSection {
+    YSection {
+        number: s.number.clone(),
+        title: s.title.clone(),
+        text: (!s.text.is_empty()).then(|| {
+            s.text
+                .iter()
+                .map(|p| escape_markdown(p))
+                .collect::<Vec<_>>()
+                .join("\n\n")
+        }),
+        tasks: s.tasks.iter().map(|t| table_task(t, known)).collect(),
+        sections: s.sections.iter().map(|c| table_section(c, known)).collect(),
+    }
+}
+
+/// Converts a parsed Markdown body into YAML sections. Text that sits
+/// between tasks moves to the section's `text` (YAML keeps text, tasks and
+/// subsections apart).
+fn prose_blocks(
+    blocks: &[MdBlock],
+    p: &ProsePlan,
+    numbers: &[String],
+    text: &mut Vec<String>,
+    tasks: &mut Vec<YTask>,
+    sections: &mut Vec<YSection>,
+) {
+    for b in blocks {
+        match b {
+            MdBlock::Text(t) => text.push(t.clone()),
+            MdBlock::Task(i) => {
+                if let Some(t) = p.parsed.tasks.get(*i) {
+                    tasks.push(prose_task(t, p.restarts, numbers));
+                }
+            }
+            MdBlock::Section(s) => {
+                let mut inner_numbers = numbers.to_vec();
+                inner_numbers.push(s.number.clone().unwrap_or_else(|| s.title.clone()));
+                let mut st = Vec::new();
+                let mut stasks = Vec::new();
+                let mut ssections = Vec::new();
+                prose_blocks(
+                    &s.blocks,
+                    p,
+                    &inner_numbers,
+                    &mut st,
+                    &mut stasks,
+                    &mut ssections,
+                );
+                sections.push(YSection {
+                    number: s.number.clone(),
+                    title: s.title.clone(),
+                    text: (!st.is_empty()).then(|| st.join("\n\n")),
+                    tasks: stasks,
+                    sections: ssections,
+                });
+            }
+        }
+    }
+}
+
+fn prose_task(t: &RawTask, qualify: bool, numbers: &[String]) -> YTask {
+    let number = if qualify && !numbers.is_empty() {
+        let prefix: String = numbers
+            .iter()
+            .map(|n| n.trim_end_matches(['、', '.', '．']))
+            .collect();
+        format!("{prefix}-{}", t.number)
+    } else {
+        t.number.clone()
+    };
+    let list = |v: &Vec<String>| (!v.is_empty()).then(|| YNames::Many(v.clone()));
+    YTask {
+        number,
+        text: t.text.clone(),
+        lead: list(&t.lead),
+        responsible: list(&t.responsible),
+        participating: list(&t.participating),
+        officials: list(&t.officials),
+        schedule: t.schedule.clone(),
+        priority: t.priority.clone(),
+    }
+}
+
+/// A task's units and position, whatever the plan's shape.
+struct TaskView {
+    number: String,
+    line: usize,
+    lead: Vec<String>,
+    others: Vec<String>,
+}
+
+fn task_views(plan: &PlanDoc) -> Vec<TaskView> {
+    match &plan.body {
+        PlanBody::Prose(p) => p
+            .parsed
+            .tasks
+            .iter()
+            .map(|t| TaskView {
+                number: t.number.clone(),
+                line: p.input_line(t.line),
+                lead: t.lead.clone(),
+                others: t
+                    .responsible
+                    .iter()
+                    .chain(&t.participating)
+                    .cloned()
+                    .collect(),
+            })
+            .collect(),
+        PlanBody::Table(tp) => tp
+            .all_tasks()
+            .into_iter()
+            .map(|t| TaskView {
+                number: t.number.clone(),
+                line: t.line,
+                lead: t.lead.clone(),
+                others: t
+                    .responsible
+                    .iter()
+                    .chain(&t.participating)
+                    .cloned()
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+fn section_count(plan: &PlanDoc) -> usize {
+    match &plan.body {
+        PlanBody::Prose(p) => super::structure::count_sections(&p.parsed.blocks),
+        PlanBody::Table(t) => t.section_count(),
+    }
+}
+
+/// Fills the report: documents, tasks without a lead, new units.
+fn summarise(
+    a: &Analysis,
+    files: &[(String, String)],
+    format: Format,
+    opts: &Options,
+    ctx: &mut Context,
+    report: &mut Report,
+) {
+    let shown = |file: &str| opts.out.join(file).display().to_string();
+    let plan_file = |i: usize| -> String {
+        match format {
+            Format::Yaml => files.first().map(|f| shown(&f.0)).unwrap_or_default(),
+            Format::Md => {
+                let offset = usize::from(a.notice.is_some());
+                files
+                    .get(i + offset)
+                    .map(|f| shown(&f.0))
+                    .unwrap_or_default()
+            }
+        }
+    };
+    if let Some(n) = &a.notice {
+        report.documents.push(DocSummary {
+            kind: "通知".into(),
+            title: n.meta.title.clone().unwrap_or_default(),
+            file: files.first().map(|f| shown(&f.0)).unwrap_or_default(),
+            ..DocSummary::default()
+        });
+    }
+    for (i, plan) in a.plans.iter().enumerate() {
+        let views = task_views(plan);
+        let title = plan.meta.title.clone().unwrap_or_default();
+        report.documents.push(DocSummary {
+            kind: plan.kind.label().to_string(),
+            title: title.clone(),
+            file: plan_file(i),
+            sections: section_count(plan),
+            tasks: views.len(),
+            numbers: views
+                .first()
+                .zip(views.last())
+                .map(|(f, l)| (f.number.clone(), l.number.clone())),
+        });
+        let names_units = views
+            .iter()
+            .any(|t| !t.lead.is_empty() || !t.others.is_empty());
+        for t in &views {
+            if t.lead.is_empty() && names_units && plan.kind != PlanKind::MultiYearPlan {
+                report.no_lead.push(super::report::Note {
+                    line: t.line,
+                    text: format!("{title}: task {}", t.number),
+                });
+            }
+            for name in t.lead.iter().chain(&t.others) {
+                let registered = ctx
+                    .registry
+                    .get(&a.jurisdiction)
+                    .and_then(|jr| jr.lookup(name))
+                    .is_some();
+                if !registered && ctx.first_sighting(&a.jurisdiction, name) {
+                    let markers: Vec<String> =
+                        GROUP_MARKERS.iter().map(|s| s.to_string()).collect();
+                    report.new_units.push(NewUnit {
+                        name: name.clone(),
+                        jurisdiction: a.jurisdiction.clone(),
+                        line: t.line,
+                        group: units::looks_like_group(name, &markers),
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// Reads the files back as `check` would and reports what it rejects.
+fn validate(files: &[(String, String)], a: &Analysis, ctx: &Context, report: &mut Report) {
+    let mut tasks_read = 0usize;
+    for (file, text) in files {
+        let rel = Path::new("content").join(file);
+        let loaded = if file.ends_with(".md") {
+            md_loader::load(&rel, text, &ctx.registry)
+        } else {
+            yaml_loader::load(&rel, text, &ctx.registry)
+        };
+        tasks_read += loaded.plans.iter().map(|p| p.tasks.len()).sum::<usize>();
+        for d in loaded.diagnostics.iter().filter(|d| d.is_error()) {
+            report.error(
+                0,
+                format!(
+                    "{file}:{}: {} (planpress check would fail)",
+                    d.line, d.message
+                ),
+            );
+        }
+    }
+    let expected: usize = a.plans.iter().map(|p| task_views(p).len()).sum();
+    if tasks_read != expected {
+        report.error(
+            0,
+            format!("the written files hold {tasks_read} tasks, but {expected} were found"),
+        );
+    }
+}

@@ -1,0 +1,519 @@
+//! The site `serve` shows, held in memory: the loaded model of the last good
+//! state (a [`Generation`]), every file a build would write (its
+//! [`Output`]s), and the bytes of the files rendered so far.
+//!
+//! Files are rendered on first request, with the same functions `build`
+//! uses, and kept until a change makes them stale. Rendering lazily is what
+//! keeps a save on a large site fast: a topic page of a 1,000-plan site is
+//! tens of megabytes and takes most of a second, so an edit must not wait
+//! for every page it touches, only for the ones a reader opens.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io;
+use std::sync::{Arc, Mutex, RwLock, RwLockWriteGuard};
+
+use crate::diagnostics::Diagnostic;
+use crate::index::Index;
+use crate::model::{JurisdictionId, NoticeId, PlanId, Site, TopicId, UnitId};
+use crate::output::checked_relative;
+use crate::render::Sink;
+use crate::render::pages::{Page, Renderer, Views};
+use crate::render::theme::Theme;
+
+/// A [`Sink`] that keeps files in memory, for rendering without a disk.
+#[derive(Default)]
+pub struct MemorySink {
+    files: Mutex<BTreeMap<String, Vec<u8>>>,
+}
+
+impl MemorySink {
+    pub fn into_files(self) -> BTreeMap<String, Vec<u8>> {
+        self.files.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Sink for MemorySink {
+    fn put(&self, path: &str, bytes: Vec<u8>) -> io::Result<()> {
+        checked_relative(path)?;
+        let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
+        // As on disk: two items writing one path is a slug collision, never
+        // a silent overwrite.
+        if files.contains_key(path) {
+            return Err(io::Error::new(
+                io::ErrorKind::AlreadyExists,
+                format!("two pages would be written to `{path}`"),
+            ));
+        }
+        files.insert(path.to_string(), bytes);
+        Ok(())
+    }
+}
+
+/// How a file of the site is made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    /// A page; `true` for its elder (长者版) twin.
+    Page(Page, bool),
+    /// A data file (JSON, CSV, iCalendar, sitemap, feed, robots.txt).
+    Data,
+}
+
+/// What a file shows, for deciding which files an edit makes stale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owner {
+    Plan(PlanId),
+    Notice(NoticeId),
+    Unit(UnitId),
+    Topic(TopicId),
+    Jurisdiction(JurisdictionId),
+    /// Lists, feeds and anything else that may show any document: stale
+    /// after every content change.
+    Site,
+}
+
+/// For each unit and non-configured topic, the first plan that names it.
+/// Units and topics are numbered in the order plans first name them, so an
+/// edit of plan `k` keeps every number only if all it names was named before.
+#[derive(Debug, Default, Clone)]
+pub struct FirstUse {
+    pub units: Vec<PlanId>,
+    /// `None` for topics of site.yaml, which exist whatever the plans say.
+    pub topics: Vec<Option<PlanId>>,
+}
+
+impl FirstUse {
+    fn of(site: &Site, index: &Index) -> FirstUse {
+        let units = index
+            .units
+            .iter()
+            .map(|t| {
+                let led = t.led.first().map(|r| r.plan);
+                let shared = t.shared.first().map(|r| r.plan);
+                led.into_iter().chain(shared).min().unwrap_or(usize::MAX)
+            })
+            .collect();
+        let configured: std::collections::HashSet<&str> =
+            site.config.topics.iter().map(|t| t.name.trim()).collect();
+        let mut topics: Vec<Option<PlanId>> = site
+            .topics
+            .iter()
+            .zip(&index.topics)
+            .map(|(topic, refs)| {
+                if configured.contains(topic.name.as_str()) {
+                    None
+                } else {
+                    Some(refs.first().map(|r| r.plan).unwrap_or(usize::MAX))
+                }
+            })
+            .collect();
+        for (p, plan) in site.plans.iter().enumerate() {
+            for &t in &plan.topics {
+                if let Some(Some(first)) = topics.get_mut(t) {
+                    *first = (*first).min(p);
+                }
+            }
+        }
+        FirstUse { units, topics }
+    }
+}
+
+/// One consistent state of the site: the model, its indexes and views, and
+/// the theme, with the list of files a build of it writes.
+pub struct Generation {
+    pub site: Site,
+    pub index: Index,
+    pub views: Views,
+    pub theme: Arc<Theme>,
+    /// Every file `build` would write except static files, by path.
+    pub outputs: HashMap<String, (Output, Owner)>,
+    pub first_use: FirstUse,
+}
+
+impl Generation {
+    pub fn new(site: Site, theme: Arc<Theme>) -> Result<Generation, Diagnostic> {
+        let index = Index::build(&site);
+        let views = Views::build(&site, &index);
+        Self::from_parts(site, index, views, theme)
+    }
+
+    /// A generation from a model whose index and views are already made.
+    pub fn from_parts(
+        site: Site,
+        index: Index,
+        views: Views,
+        theme: Arc<Theme>,
+    ) -> Result<Generation, Diagnostic> {
+        let first_use = FirstUse::of(&site, &index);
+        let mut generation = Generation {
+            site,
+            index,
+            views,
+            theme,
+            outputs: HashMap::new(),
+            first_use,
+        };
+        generation.outputs = generation.list_outputs()?;
+        Ok(generation)
+    }
+
+    pub fn renderer(&self) -> Renderer<'_> {
+        Renderer::new(&self.site, &self.index, &self.views, &self.theme)
+    }
+
+    /// Every page and data file, found by asking the renderer and the data
+    /// writer themselves, so the list cannot drift from what `build` writes.
+    pub fn list_outputs(&self) -> Result<HashMap<String, (Output, Owner)>, Diagnostic> {
+        let r = self.renderer();
+        let mut outputs = HashMap::new();
+        for page in r.pages() {
+            let owner = match page {
+                Page::Plan(p) => Owner::Plan(p),
+                Page::Notice(n) => Owner::Notice(n),
+                Page::Unit(u, _) => Owner::Unit(u),
+                Page::Topic(t, _) => Owner::Topic(t),
+                Page::Jurisdiction(j) => Owner::Jurisdiction(j),
+                _ => Owner::Site,
+            };
+            for elder in [false, true] {
+                outputs.insert(r.output_path(page, elder), (Output::Page(page, elder), owner));
+            }
+        }
+        let names = Mutex::new(Vec::new());
+        crate::render::data::write_selected(&r, &MemorySink::default(), &|path| {
+            names
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(path.to_string());
+            false
+        })?;
+        let unit_dirs: HashMap<&str, UnitId> = self
+            .views
+            .unit_paths
+            .iter()
+            .enumerate()
+            .map(|(u, p)| (p.as_str(), u))
+            .collect();
+        let plan_files: HashMap<String, PlanId> = self
+            .site
+            .plans
+            .iter()
+            .enumerate()
+            .map(|(p, plan)| (format!("data/plans/{}.json", plan.slug), p))
+            .collect();
+        for path in names.into_inner().unwrap_or_else(|e| e.into_inner()) {
+            let dir = path.rfind('/').map(|i| &path[..=i]).unwrap_or("");
+            let owner = if let Some(&u) = unit_dirs.get(dir) {
+                Owner::Unit(u)
+            } else if let Some(&p) = plan_files.get(&path) {
+                Owner::Plan(p)
+            } else {
+                Owner::Site
+            };
+            outputs.insert(path, (Output::Data, owner));
+        }
+        Ok(outputs)
+    }
+
+    /// Renders one file of the site.
+    pub fn render(&self, path: &str, output: Output) -> Result<Vec<u8>, Diagnostic> {
+        let r = self.renderer();
+        match output {
+            Output::Page(page, elder) => r.render_page(page, elder),
+            Output::Data => {
+                let sink = MemorySink::default();
+                crate::render::data::write_selected(&r, &sink, &|p| p == path)?;
+                sink.into_files().remove(path).ok_or_else(|| {
+                    Diagnostic::error(path, 0, "the data writer did not produce this file")
+                })
+            }
+        }
+    }
+}
+
+/// What open pages are told: the build number (it changes whenever what
+/// the server shows changed) and the current problems, if any.
+#[derive(Debug, Clone, Default)]
+pub struct Status {
+    pub build: u64,
+    pub errors: Arc<Vec<Diagnostic>>,
+}
+
+/// Problems by where they came from; the overlay shows all of them.
+#[derive(Debug, Default)]
+struct Problems {
+    /// Content, site.yaml or units.yaml does not load.
+    content: Vec<Diagnostic>,
+    /// Templates do not compile or fail on a probe page.
+    theme: Vec<Diagnostic>,
+    /// A page failed to render on request (cleared by the next change).
+    render: Vec<Diagnostic>,
+}
+
+/// The result of looking up a request path.
+pub enum Found {
+    /// A file, with its path in the site (which gives its type).
+    File(String, Arc<[u8]>),
+    /// A folder asked for without its `/`.
+    Redirect(String),
+    /// No such file: the site's 404 page, when it has one.
+    NotFound(Option<Arc<[u8]>>),
+    /// The file exists but cannot be rendered and no earlier version is kept.
+    Failed,
+    /// Nothing loaded yet: the content or theme had errors from the start.
+    NoSite,
+}
+
+/// Rendered bytes, with their total size so memory stays bounded.
+#[derive(Default)]
+struct Cache {
+    files: HashMap<String, (Arc<[u8]>, Owner)>,
+    bytes: usize,
+}
+
+/// Beyond this many bytes of rendered files, the cache starts over: topic
+/// pages of very large sites are tens of megabytes each.
+const CACHE_LIMIT: usize = 1 << 30;
+
+/// The served site, shared by the HTTP handlers and the rebuild thread.
+pub struct Live {
+    root: std::path::PathBuf,
+    generation: RwLock<Option<Generation>>,
+    cache: Mutex<Cache>,
+    /// The last good bytes of files made stale, served with the error
+    /// overlay when their new version fails to render.
+    stale: Mutex<HashMap<String, Arc<[u8]>>>,
+    /// Static files by site path (`static/portal.css`).
+    statics: RwLock<BTreeMap<String, Arc<[u8]>>>,
+    problems: Mutex<Problems>,
+    status: tokio::sync::watch::Sender<Status>,
+}
+
+impl Live {
+    /// An empty site for the folder `root` (used to show diagnostics).
+    pub fn new(root: &std::path::Path) -> Live {
+        Live {
+            root: root.to_path_buf(),
+            generation: RwLock::new(None),
+            cache: Mutex::default(),
+            stale: Mutex::default(),
+            statics: RwLock::default(),
+            problems: Mutex::default(),
+            status: tokio::sync::watch::Sender::new(Status::default()),
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A panic in another thread leaves the data as it was between two
+    // complete operations; serving on is better than stopping.
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Live {
+    pub fn subscribe(&self) -> tokio::sync::watch::Receiver<Status> {
+        self.status.subscribe()
+    }
+
+    pub fn status(&self) -> Status {
+        self.status.borrow().clone()
+    }
+
+    pub fn has_site(&self) -> bool {
+        self.generation
+            .read()
+            .map(|g| g.is_some())
+            .unwrap_or_else(|e| e.into_inner().is_some())
+    }
+
+    /// Exclusive access to the generation, for the rebuild thread. Waits
+    /// for renders in progress: they hold the read side until their bytes
+    /// are in the cache, so no stale render can land after an invalidation.
+    pub fn write(&self) -> RwLockWriteGuard<'_, Option<Generation>> {
+        self.generation.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Runs `f` on the current generation, if there is one.
+    pub fn read<R>(&self, f: impl FnOnce(&Generation) -> R) -> Option<R> {
+        let guard = self.generation.read().unwrap_or_else(|e| e.into_inner());
+        guard.as_ref().map(f)
+    }
+
+    /// Drops cached files for which `keep` says no, keeping their bytes as
+    /// the fallback for a failed render. Call with the write guard held.
+    pub fn invalidate(&self, keep: impl Fn(&str, Owner) -> bool) {
+        let mut cache = lock(&self.cache);
+        let mut stale = lock(&self.stale);
+        let files = std::mem::take(&mut cache.files);
+        cache.bytes = 0;
+        for (path, (bytes, owner)) in files {
+            if keep(&path, owner) {
+                cache.bytes += bytes.len();
+                cache.files.insert(path, (bytes, owner));
+            } else {
+                stale.insert(path, bytes);
+            }
+        }
+        let stale_bytes: usize = stale.values().map(|b| b.len()).sum();
+        if stale_bytes > CACHE_LIMIT {
+            stale.clear();
+        }
+    }
+
+    /// Replaces the static files.
+    pub fn set_statics(&self, statics: BTreeMap<String, Arc<[u8]>>) {
+        *self.statics.write().unwrap_or_else(|e| e.into_inner()) = statics;
+    }
+
+    /// Sets or removes one static file.
+    pub fn set_static(&self, path: String, bytes: Option<Arc<[u8]>>) {
+        let mut statics = self.statics.write().unwrap_or_else(|e| e.into_inner());
+        match bytes {
+            Some(b) => statics.insert(path, b),
+            None => statics.remove(&path),
+        };
+    }
+
+    /// Records content problems (empty: none) and tells open pages.
+    pub fn set_content_problems(&self, errors: Vec<Diagnostic>) {
+        lock(&self.problems).content = errors;
+        self.publish(false);
+    }
+
+    pub fn set_theme_problems(&self, errors: Vec<Diagnostic>) {
+        lock(&self.problems).theme = errors;
+        self.publish(false);
+    }
+
+    /// A new state is being shown: render errors of the old one are gone,
+    /// and open pages reload.
+    pub fn changed(&self) {
+        lock(&self.problems).render.clear();
+        self.publish(true);
+    }
+
+    fn publish(&self, new_build: bool) {
+        let errors: Vec<Diagnostic> = {
+            let p = lock(&self.problems);
+            p.content
+                .iter()
+                .chain(&p.theme)
+                .chain(&p.render)
+                .cloned()
+                .collect()
+        };
+        self.status.send_modify(|s| {
+            if new_build {
+                s.build += 1;
+            }
+            s.errors = Arc::new(errors);
+        });
+    }
+
+    /// Looks up a site path (`` for the home page, `plans/x/`, `feed.xml`),
+    /// rendering the file if it is not cached.
+    pub fn get(&self, rel: &str) -> Found {
+        let wanted = if rel.is_empty() || rel.ends_with('/') {
+            format!("{rel}index.html")
+        } else {
+            rel.to_string()
+        };
+        if let Some(bytes) = self.static_file(&wanted) {
+            return Found::File(wanted, bytes);
+        }
+        let guard = self.generation.read().unwrap_or_else(|e| e.into_inner());
+        let Some(generation) = guard.as_ref() else {
+            return Found::NoSite;
+        };
+        if let Some(&(output, owner)) = generation.outputs.get(&wanted) {
+            return match self.bytes(generation, &wanted, output, owner) {
+                Some(bytes) => Found::File(wanted, bytes),
+                None => Found::Failed,
+            };
+        }
+        let folder = format!("{rel}/index.html");
+        if !rel.is_empty() && !rel.ends_with('/') && generation.outputs.contains_key(&folder) {
+            return Found::Redirect(format!("{rel}/"));
+        }
+        let not_found = generation
+            .outputs
+            .get("404.html")
+            .and_then(|&(output, owner)| self.bytes(generation, "404.html", output, owner));
+        Found::NotFound(not_found)
+    }
+
+    fn static_file(&self, path: &str) -> Option<Arc<[u8]>> {
+        let statics = self.statics.read().unwrap_or_else(|e| e.into_inner());
+        statics.get(path).cloned()
+    }
+
+    /// Cached bytes, or rendered now; on failure the last good bytes, if
+    /// any, with the error recorded for the overlay.
+    fn bytes(
+        &self,
+        generation: &Generation,
+        path: &str,
+        output: Output,
+        owner: Owner,
+    ) -> Option<Arc<[u8]>> {
+        if let Some((bytes, _)) = lock(&self.cache).files.get(path) {
+            return Some(bytes.clone());
+        }
+        match generation.render(path, output) {
+            Ok(bytes) => {
+                let bytes: Arc<[u8]> = bytes.into();
+                self.insert(path, bytes.clone(), owner);
+                lock(&self.stale).remove(path);
+                Some(bytes)
+            }
+            Err(e) => {
+                self.render_failed(e);
+                lock(&self.stale).get(path).cloned()
+            }
+        }
+    }
+
+    /// Puts rendered bytes in the cache (the rebuild thread pre-renders the
+    /// pages an edit is most likely to be looked at on).
+    pub fn insert(&self, path: &str, bytes: Arc<[u8]>, owner: Owner) {
+        let mut cache = lock(&self.cache);
+        if cache.bytes + bytes.len() > CACHE_LIMIT {
+            cache.files.clear();
+            cache.bytes = 0;
+        }
+        cache.bytes += bytes.len();
+        if let Some((old, _)) = cache.files.insert(path.to_string(), (bytes, owner)) {
+            cache.bytes -= old.len();
+        }
+    }
+
+    /// Renders `path` into the cache now, with the generation given (the
+    /// rebuild thread holds the write guard). Returns the error, if any.
+    pub fn prerender(&self, generation: &Generation, path: &str) -> Result<(), Diagnostic> {
+        let Some(&(output, owner)) = generation.outputs.get(path) else {
+            return Ok(());
+        };
+        let bytes = generation.render(path, output)?;
+        self.insert(path, bytes.into(), owner);
+        Ok(())
+    }
+
+    fn render_failed(&self, e: Diagnostic) {
+        let known = {
+            let mut p = lock(&self.problems);
+            let known = p.render.contains(&e);
+            if !known {
+                p.render.push(e.clone());
+            }
+            known
+        };
+        if !known {
+            crate::diagnostics::emit(&[e], &self.root, std::io::IsTerminal::is_terminal(&std::io::stderr()));
+            self.publish(false);
+        }
+    }
+
+    /// Number of cached files (for tests and the terminal).
+    pub fn cached(&self) -> usize {
+        lock(&self.cache).files.len()
+    }
+}

@@ -1,0 +1,142 @@
+//! Watching the site folder for changes, in batches: an editor's
+//! save-as-rename or a `git checkout` of many files is one batch, so one
+//! rebuild.
+//!
+//! notify-debouncer-full merges each file's events and follows renames; it
+//! emits a file once that file has been quiet for [`DEBOUNCE`]. A burst over
+//! many files comes out over several ticks, so batches that follow each
+//! other within [`SETTLE`] are merged here before anything is rebuilt.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
+
+use notify::RecursiveMode;
+use notify::event::{AccessKind, AccessMode, EventKind};
+use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
+
+/// How long a file must be quiet before its change is reported.
+pub const DEBOUNCE: Duration = Duration::from_millis(25);
+/// How long to wait for more batches before rebuilding.
+pub const SETTLE: Duration = Duration::from_millis(30);
+/// A burst that never settles is still rebuilt after this long.
+const MAX_WAIT: Duration = Duration::from_secs(2);
+
+/// The folders of a site whose changes matter (the root itself is watched
+/// without recursion, for site.yaml and for these appearing later).
+pub const WATCHED_DIRS: &[&str] = &["content", "templates", "themes", "static"];
+
+/// Changed paths, relative to the site root.
+#[derive(Debug, Default)]
+pub struct Batch {
+    pub paths: BTreeSet<PathBuf>,
+    /// Events were lost (the system's queue overflowed): read everything.
+    pub rescan: bool,
+}
+
+pub struct Watcher {
+    root: PathBuf,
+    debouncer: Debouncer<notify::RecommendedWatcher, RecommendedCache>,
+    rx: Receiver<DebounceEventResult>,
+    watched: BTreeSet<PathBuf>,
+}
+
+impl Watcher {
+    /// Watches `root` (an absolute, canonical path).
+    pub fn start(root: &Path) -> Result<Watcher, String> {
+        let (tx, rx) = channel();
+        let debouncer = new_debouncer(DEBOUNCE, None, tx)
+            .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
+        let mut w = Watcher {
+            root: root.to_path_buf(),
+            debouncer,
+            rx,
+            watched: BTreeSet::new(),
+        };
+        w.debouncer
+            .watch(root, RecursiveMode::NonRecursive)
+            .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
+        w.watch_new_dirs();
+        Ok(w)
+    }
+
+    /// Starts watching the site's folders that exist and are not watched yet.
+    fn watch_new_dirs(&mut self) {
+        for name in WATCHED_DIRS {
+            let dir = self.root.join(name);
+            if self.watched.contains(&dir) {
+                if !dir.is_dir() {
+                    let _ = self.debouncer.unwatch(&dir);
+                    self.watched.remove(&dir);
+                }
+                continue;
+            }
+            if dir.is_dir() && self.debouncer.watch(&dir, RecursiveMode::Recursive).is_ok() {
+                self.watched.insert(dir);
+            }
+        }
+    }
+
+    /// Waits for the next batch of changes. With `idle`, gives up after that
+    /// long without any change and returns `None`; also `None` when the
+    /// watcher stopped.
+    pub fn next(&mut self, idle: Option<Duration>) -> Option<Batch> {
+        let first = match idle {
+            Some(t) => match self.rx.recv_timeout(t) {
+                Ok(r) => r,
+                Err(_) => return None,
+            },
+            None => self.rx.recv().ok()?,
+        };
+        let mut batch = Batch::default();
+        self.add(&mut batch, first);
+        let started = Instant::now();
+        loop {
+            match self.rx.recv_timeout(SETTLE) {
+                Ok(more) => self.add(&mut batch, more),
+                Err(RecvTimeoutError::Timeout) => break,
+                Err(RecvTimeoutError::Disconnected) => break,
+            }
+            if started.elapsed() > MAX_WAIT {
+                break;
+            }
+        }
+        // A folder created or removed at the top: watch it (or stop), and
+        // read everything, since its files came with it.
+        if batch.paths.iter().any(|p| {
+            p.components().count() == 1
+                && WATCHED_DIRS.iter().any(|d| p == Path::new(d))
+        }) {
+            self.watch_new_dirs();
+            batch.rescan = true;
+        }
+        Some(batch)
+    }
+
+    fn add(&self, batch: &mut Batch, result: DebounceEventResult) {
+        match result {
+            Ok(events) => {
+                for event in events {
+                    if event.need_rescan() {
+                        batch.rescan = true;
+                    }
+                    // Opening a file to read it is an event too (the
+                    // rebuild itself reads every file): only writes count.
+                    if let EventKind::Access(kind) = event.kind
+                        && kind != AccessKind::Close(AccessMode::Write)
+                    {
+                        continue;
+                    }
+                    for path in &event.paths {
+                        if let Ok(rel) = path.strip_prefix(&self.root) {
+                            batch.paths.insert(rel.to_path_buf());
+                        }
+                    }
+                }
+            }
+            // The watcher's own errors (a watch lost): read everything.
+            Err(_) => batch.rescan = true,
+        }
+    }
+}

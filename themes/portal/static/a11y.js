@@ -1,0 +1,269 @@
+/* planpress portal: the 无障碍 toolbar and the page tools (字体 大/中/小, 打印本页).
+   Progressive enhancement: every page works without this file. It is loaded in
+   <head> (not deferred) so saved settings apply before the page is drawn; the
+   controls are wired up once the document is parsed. No framework, no requests. */
+(function () {
+  'use strict';
+
+  var KEY = 'planpress.a11y';
+  var SCALES = [1, 1.125, 1.25, 1.375, 1.5, 1.75, 2];
+  var html = document.documentElement;
+  var state = { scale: 0, contrast: false, cursor: false, plain: false, open: false, docsize: 'm' };
+
+  try {
+    var saved = JSON.parse(window.localStorage.getItem(KEY) || '{}');
+    for (var k in state) {
+      if (Object.prototype.hasOwnProperty.call(saved, k) && typeof saved[k] === typeof state[k]) state[k] = saved[k];
+    }
+  } catch (e) { /* storage off or corrupt: use the defaults */ }
+  if (!(state.scale >= 0 && state.scale < SCALES.length)) state.scale = 0;
+  if (['s', 'm', 'l'].indexOf(state.docsize) < 0) state.docsize = 'm';
+
+  function save() {
+    try { window.localStorage.setItem(KEY, JSON.stringify(state)); } catch (e) { /* ignore */ }
+  }
+
+  var PLAIN_CSS =
+    'body{max-width:46em;margin:0 auto;padding:1em;font-family:sans-serif;font-size:1.125rem;line-height:1.8;color:#000;background:#fff}' +
+    'a{color:#00c}.vh{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}' +
+    '.skip-link{position:absolute;left:-999em}.skip-link:focus{position:static}' +
+    ':focus-visible{outline:3px solid #000;outline-offset:3px}[hidden]{display:none!important}' +
+    'button{margin:.2em;min-height:2.75rem;font:inherit}svg{max-width:10em;height:auto}table{border-collapse:collapse}' +
+    'th,td{border:1px solid #000;padding:.3em .5em;text-align:left;vertical-align:top}';
+
+  function applyPlain() {
+    var links = document.querySelectorAll('link[rel~="stylesheet"]');
+    for (var i = 0; i < links.length; i++) links[i].disabled = state.plain;
+    var style = document.getElementById('a11y-plain-style');
+    if (state.plain && !style) {
+      style = document.createElement('style');
+      style.id = 'a11y-plain-style';
+      style.textContent = PLAIN_CSS;
+      (document.head || html).appendChild(style);
+    } else if (!state.plain && style) {
+      style.parentNode.removeChild(style);
+    }
+  }
+
+  function apply() {
+    html.classList.remove('no-js');
+    html.classList.add('js');
+    if (state.scale > 0) html.style.setProperty('--a11y-scale', String(SCALES[state.scale]));
+    else html.style.removeProperty('--a11y-scale');
+    html.classList.toggle('a11y-contrast', state.contrast);
+    html.classList.toggle('a11y-cursor', state.cursor);
+    html.classList.toggle('a11y-plain', state.plain);
+    applyPlain();
+  }
+  apply();
+
+  function $(sel, root) { return (root || document).querySelector(sel); }
+  function $all(sel, root) { return Array.prototype.slice.call((root || document).querySelectorAll(sel)); }
+
+  function init() {
+    var toolbar = document.getElementById('a11y-toolbar');
+    var status = toolbar ? $('.tb-status', toolbar) : null;
+    var entries = [];
+
+    function say(text) {
+      if (!status) return;
+      status.textContent = '';
+      // A fresh text node makes screen readers announce repeated messages too.
+      window.setTimeout(function () { status.textContent = text; }, 50);
+    }
+
+    function sync() {
+      if (!toolbar) return;
+      $all('[data-a11y]', toolbar).forEach(function (b) {
+        var what = b.getAttribute('data-a11y');
+        if (what === 'contrast' || what === 'cursor' || what === 'plain') {
+          b.setAttribute('aria-pressed', state[what] ? 'true' : 'false');
+        }
+      });
+      $all('[data-a11y="smaller"], [data-a11y="reset-size"]', toolbar).forEach(function (b) { b.disabled = state.scale === 0; });
+      $all('[data-a11y="bigger"]', toolbar).forEach(function (b) { b.disabled = state.scale === SCALES.length - 1; });
+      toolbar.hidden = !state.open;
+      entries.forEach(function (e) { e.setAttribute('aria-expanded', state.open ? 'true' : 'false'); });
+    }
+
+    function setOpen(open, focusTarget) {
+      state.open = open;
+      save();
+      sync();
+      if (focusTarget) focusTarget.focus();
+    }
+
+    // The header's 无障碍 link (to the accessibility notes in the footer without
+    // JavaScript) becomes a button that shows and hides the toolbar.
+    if (toolbar) {
+      $all('a[data-a11y-entry]').forEach(function (a) {
+        var b = document.createElement('button');
+        b.type = 'button';
+        b.className = a.className;
+        b.textContent = a.textContent;
+        b.setAttribute('aria-controls', 'a11y-toolbar');
+        b.setAttribute('aria-expanded', 'false');
+        b.addEventListener('click', function () { setOpen(!state.open, null); });
+        a.parentNode.replaceChild(b, a);
+        entries.push(b);
+      });
+    }
+
+    // ---- read-aloud (语音朗读) ----
+    var speech = 'speechSynthesis' in window && typeof window.SpeechSynthesisUtterance === 'function';
+    var reading = { queue: [], index: 0, active: false, paused: false };
+    var speechGroup = toolbar ? $('.tb-speech', toolbar) : null;
+
+    function speechButtons() {
+      if (!toolbar) return;
+      var pause = $('[data-a11y="pause"]', toolbar);
+      var stop = $('[data-a11y="stop"]', toolbar);
+      var speak = $('[data-a11y="speak"]', toolbar);
+      if (pause) { pause.disabled = !reading.active; pause.setAttribute('aria-pressed', reading.paused ? 'true' : 'false'); }
+      if (stop) stop.disabled = !reading.active;
+      if (speak) speak.textContent = reading.active ? '从头朗读' : '朗读正文';
+    }
+
+    function chineseVoice() {
+      var voices = window.speechSynthesis.getVoices() || [];
+      var best = null;
+      for (var i = 0; i < voices.length; i++) {
+        var lang = (voices[i].lang || '').replace('_', '-').toLowerCase();
+        if (lang === 'zh-cn') return voices[i];
+        if (!best && lang.indexOf('zh') === 0) best = voices[i];
+      }
+      return best;
+    }
+
+    function textToRead() {
+      var main = $('[data-read-aloud]') || $('main') || document.body;
+      var text = (main.innerText || main.textContent || '').replace(/[ \t\u00a0]+/g, ' ');
+      var parts = text.replace(/([。！？；!?;\n])/g, '$1\u0001').split('\u0001');
+      var chunks = [];
+      parts.forEach(function (p) {
+        p = p.trim();
+        while (p.length > 150) { chunks.push(p.slice(0, 150)); p = p.slice(150); }
+        if (p) chunks.push(p);
+      });
+      return chunks;
+    }
+
+    function speakNext() {
+      if (!reading.active) return;
+      if (reading.index >= reading.queue.length) { stopReading('朗读完毕'); return; }
+      var u = new window.SpeechSynthesisUtterance(reading.queue[reading.index]);
+      u.lang = 'zh-CN';
+      var v = chineseVoice();
+      if (v) u.voice = v;
+      u.rate = html.classList.contains('elder') ? 0.85 : 1;
+      u.onend = function () { if (reading.active) { reading.index += 1; speakNext(); } };
+      u.onerror = function () { if (reading.active) { reading.index += 1; speakNext(); } };
+      window.speechSynthesis.speak(u);
+    }
+
+    function startReading() {
+      window.speechSynthesis.cancel();
+      reading = { queue: textToRead(), index: 0, active: true, paused: false };
+      speechButtons();
+      say('开始朗读正文');
+      speakNext();
+    }
+
+    function stopReading(message) {
+      reading.active = false;
+      reading.paused = false;
+      window.speechSynthesis.cancel();
+      speechButtons();
+      say(message || '朗读已停止');
+    }
+
+    if (speech && speechGroup) {
+      speechGroup.hidden = false;
+      window.addEventListener('pagehide', function () { window.speechSynthesis.cancel(); });
+    }
+
+    // ---- toolbar buttons ----
+    if (toolbar) {
+      toolbar.addEventListener('click', function (ev) {
+        var b = ev.target.closest ? ev.target.closest('[data-a11y]') : null;
+        if (!b || b.disabled) return;
+        var what = b.getAttribute('data-a11y');
+        switch (what) {
+          case 'bigger':
+            state.scale = Math.min(SCALES.length - 1, state.scale + 1);
+            say('文字大小 ' + Math.round(SCALES[state.scale] * 100) + '%');
+            break;
+          case 'smaller':
+            state.scale = Math.max(0, state.scale - 1);
+            say('文字大小 ' + Math.round(SCALES[state.scale] * 100) + '%');
+            break;
+          case 'reset-size':
+            state.scale = 0;
+            say('文字恢复默认大小');
+            break;
+          case 'contrast':
+          case 'cursor':
+          case 'plain':
+            state[what] = !state[what];
+            say(b.textContent.replace('✓', '').trim() + (state[what] ? '已开启' : '已关闭'));
+            break;
+          case 'reset-all':
+            state.scale = 0; state.contrast = false; state.cursor = false; state.plain = false; state.docsize = 'm';
+            applyDocSize();
+            say('已恢复全部默认设置');
+            break;
+          case 'close':
+            if (reading.active) stopReading();
+            setOpen(false, entries[0] || null);
+            return;
+          case 'speak':
+            if (speech) startReading();
+            return;
+          case 'pause':
+            if (!speech || !reading.active) return;
+            if (reading.paused) { window.speechSynthesis.resume(); reading.paused = false; say('继续朗读'); }
+            else { window.speechSynthesis.pause(); reading.paused = true; say('朗读已暂停'); }
+            speechButtons();
+            return;
+          case 'stop':
+            if (speech) stopReading();
+            return;
+        }
+        save();
+        apply();
+        sync();
+      });
+      toolbar.addEventListener('keydown', function (ev) {
+        if (ev.key === 'Escape' && entries[0]) setOpen(false, entries[0]);
+      });
+    }
+
+    // ---- 字体 大/中/小 and 打印本页 on document pages ----
+    var docBody = document.getElementById('doc-content');
+    function applyDocSize() {
+      if (docBody) {
+        if (state.docsize === 'm') docBody.removeAttribute('data-docsize');
+        else docBody.setAttribute('data-docsize', state.docsize);
+      }
+      $all('[data-docsize]').forEach(function (b) {
+        if (b.tagName === 'BUTTON') b.setAttribute('aria-pressed', b.getAttribute('data-docsize') === state.docsize ? 'true' : 'false');
+      });
+    }
+    $all('[data-doc-tools]').forEach(function (tools) {
+      tools.hidden = false;
+      tools.addEventListener('click', function (ev) {
+        var b = ev.target.closest ? ev.target.closest('button') : null;
+        if (!b) return;
+        if (b.hasAttribute('data-print')) { window.print(); return; }
+        var size = b.getAttribute('data-docsize');
+        if (size) { state.docsize = size; save(); applyDocSize(); }
+      });
+    });
+    applyDocSize();
+    speechButtons();
+    sync();
+  }
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
+  else init();
+}());
