@@ -85,6 +85,8 @@ if ((SMOKE)); then
     [[ -n ${BENCH_BUSY_RETRIES:-} ]] || BUSY_RETRIES=0
 fi
 ((${#SIZES[@]})) || SIZES=(100 1000 5000)
+# Smallest first: each size's output tells how big the next one's will be.
+mapfile -t SIZES < <(printf '%s\n' "${SIZES[@]}" | sort -n -u)
 [[ $MODE == threads ]] && DO_HUGO=0
 
 mkdir -p "$WORK"
@@ -97,7 +99,7 @@ else
 fi
 mkdir -p "$OUTBASE" && OUTROOT=$(mktemp -d "$OUTBASE/planpress-bench-out.XXXXXX") ||
     { echo "run.sh: cannot make an output folder in $OUTBASE" >&2; exit 2; }
-trap 'rm -rf "$OUTROOT"' EXIT
+trap 'rm -rf "$OUTROOT" ${DISK_OUT:+"$DISK_OUT"}' EXIT
 RAW="$WORK/raw-$(date +%Y%m%d-%H%M%S).tsv"
 LOGS="$WORK/logs"
 mkdir -p "$LOGS"
@@ -254,6 +256,7 @@ measure_once() {
     fi
     [[ $status == ok ]] || say "$tool N=$n run $run: $status; log: $log"
     LAST_OTHERS=$others
+    LAST_BYTES=$bytes
     local busy=0
     if [[ $status == ok ]] && ((others > BUSY_LIMIT && RETRY_LEFT > 0)); then
         status="busy(discarded)"
@@ -282,18 +285,57 @@ pp_build() { # MODE N TOOL RUN OUT [VAR=VALUE...]
 
 # --- the runs -------------------------------------------------------------------------
 
+# Where size N's builds write. tmpfs lives in memory: planpress's output and its
+# copy must fit in well under the memory available, with room for the build
+# itself, or the machine would run out of memory. The estimate is linear in N
+# from the last planpress build (plus a quarter); without one, sizes above
+# 1,000 plans go to disk.
+PP_BYTES_PER_PLAN=0
+output_dir() { # N: sets OUT
+    local n=$1 fstype avail_kb need_kb
+    fstype=$(df --output=fstype "$OUTROOT" 2>/dev/null | tail -1)
+    if [[ $fstype == tmpfs ]] && ((DO_PP)); then
+        avail_kb=$(awk '/MemAvailable/ { print $2 }' /proc/meminfo)
+        local why=
+        if ((PP_BYTES_PER_PLAN > 0)); then
+            need_kb=$((PP_BYTES_PER_PLAN * n * 5 / 4 * 2 / 1024 + 4 * 1024 * 1024))
+            why="planpress's output and its copy (about $((need_kb / 1048576)) GiB with headroom) would not fit in half the memory available"
+        elif ((n > 1000)); then
+            need_kb=$((avail_kb + 1))
+            why="no smaller size was measured first to tell how big planpress's output will be"
+        else
+            need_kb=0
+        fi
+        if ((need_kb > avail_kb / 2)); then
+            [[ -n $DISK_OUT ]] || DISK_OUT=$(mktemp -d "$WORK/planpress-bench-out.XXXXXX")
+            echo "N=$n: written to disk ($DISK_OUT): $why" >>"$RAW.notes"
+            local disk_kb
+            disk_kb=$(df --output=avail -k "$DISK_OUT" | tail -1)
+            if ((PP_BYTES_PER_PLAN > 0 && need_kb > disk_kb)); then
+                say "N=$n: warning: about $((need_kb / 1048576)) GiB needed, $((disk_kb / 1048576)) GiB free on disk"
+            fi
+            say "N=$n: output to disk ($DISK_OUT): too big for memory"
+            OUT=$DISK_OUT/$n
+            return
+        fi
+    fi
+    OUT=$OUTROOT/$n
+}
+DISK_OUT=
+
 PP_FAILED=0
 printf 'mode\tn\ttool\trun\tstatus\twall_s\tuser_s\tsys_s\tmaxrss_kb\tfiles\tbytes\thtml\tothers_pct\n' >"$RAW"
 for n in "${SIZES[@]}"; do
     corpus "$n" || { say "corpus generation failed for N=$n"; exit 2; }
     link_theme "$n"
-    OUT="$OUTROOT/$n"
+    output_dir "$n"
     mkdir -p "$OUT"
     if [[ $MODE == compare ]]; then
         for ((r = 1; r <= RUNS; r++)); do
             say "N=$n run $r/$RUNS"
             if ((DO_PP)); then
                 if pp_build compare "$n" planpress "$r" "$OUT/planpress"; then
+                    PP_BYTES_PER_PLAN=$((LAST_BYTES / n))
                     measure compare "$n" "copy" "$r" "$OUT/copy" -- cp -r "$OUT/planpress" "$OUT/copy"
                 else
                     PP_FAILED=1
@@ -325,6 +367,7 @@ for n in "${SIZES[@]}"; do
                 else
                     pp_build threads "$n" "planpress($threads)" "$r" "$OUT/planpress" RAYON_NUM_THREADS=$threads || PP_FAILED=1
                 fi
+                [[ -d $OUT/planpress ]] && PP_BYTES_PER_PLAN=$((LAST_BYTES / n))
                 rm -rf "$OUT/planpress"
             done
         done
@@ -358,7 +401,12 @@ if "${hugo_version}":
     print("Hugo: ${hugo_version}  ")
 print("Command: bench/run.sh ${ARGS}  (sizes: ${SIZES[*]}; runs: ${RUNS})  ")
 print(f"Runs: {runs} per tool and size, alternating; wall and CPU are medians, peak RSS the highest run.  ")
-print("Output written to: ${OUTROOT} ($(df --output=fstype "$OUTROOT" 2>/dev/null | tail -1))")
+print("Output written to: ${OUTROOT} ($(df --output=fstype "$OUTROOT" 2>/dev/null | tail -1))  ")
+try:
+    for line in open(raw + ".notes"):
+        print(line.strip() + "  ")
+except FileNotFoundError:
+    pass
 print()
 
 groups = {}

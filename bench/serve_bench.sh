@@ -7,7 +7,13 @@
 # the reloaded plan page fully received. Prints each run, the medians, and
 # the time of a full `planpress build` of the same site for comparison.
 #
-#   bash bench/serve_bench.sh [--plans 1000] [--runs 9] [--dir /tmp/planpress-serve-bench] [--no-build]
+#   bash bench/serve_bench.sh [--plans 1000] [--runs 9] [--dir /tmp/planpress-serve-bench]
+#                             [--first] [--no-build]
+#
+# By default the edited plan is a typical one (the middle plan of the middle
+# jurisdiction), which the server updates incrementally. With --first it is
+# the first plan of that jurisdiction, which names most of its units first:
+# the server assembles the whole site again (the slow path).
 #
 # Needs python3 (standard library only) and a release build (built here).
 set -euo pipefail
@@ -16,12 +22,14 @@ PLANS=1000
 RUNS=9
 DIR=/tmp/planpress-serve-bench
 FULL_BUILD=1
+WHICH=typical
 while [ $# -gt 0 ]; do
   case "$1" in
     --plans) PLANS=$2; shift 2 ;;
     --runs) RUNS=$2; shift 2 ;;
     --dir) DIR=$2; shift 2 ;;
     --no-build) FULL_BUILD=0; shift ;;
+    --first) WHICH=first; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -45,10 +53,10 @@ LOG="$DIR/serve.log"
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true' EXIT
 
-python3 - "$SITE" "$LOG" "$RUNS" <<'EOF'
+python3 - "$SITE" "$LOG" "$RUNS" "$WHICH" <<'EOF'
 import os, re, socket, statistics, sys, time
 
-site, log, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+site, log, runs, which = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 
 # Wait for the server's address.
 deadline = time.time() + 600
@@ -63,14 +71,15 @@ if port is None:
     sys.exit("the server did not start")
 print(open(log, encoding="utf-8").read().splitlines()[0])
 
-# A plan in the middle of the site, that is not the first of its jurisdiction.
-plans = sorted(
-    os.path.join(dp, f)
-    for dp, _, fs in os.walk(os.path.join(site, "content"))
-    for f in fs
-    if f.endswith(".md")
+# The middle plan of the middle jurisdiction folder: a typical plan, whose
+# units were all named by earlier plans (the first plans of a folder name
+# most of its units first, and take the full path; see the server log).
+folders = sorted(
+    d.path for d in os.scandir(os.path.join(site, "content")) if d.is_dir()
 )
-path = plans[len(plans) // 2]
+folder = folders[len(folders) // 2]
+plans = sorted(os.path.join(folder, f) for f in os.listdir(folder) if f.endswith(".md"))
+path = plans[0] if which == "first" else plans[len(plans) // 2]
 slug = os.path.basename(path)[:-3]
 original = open(path, encoding="utf-8").read()
 print(f"editing {os.path.relpath(path, site)}")

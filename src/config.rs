@@ -57,6 +57,20 @@ pub struct SiteConfig {
     /// How many plans the home page lists.
     #[serde(default = "default_latest")]
     pub home_latest: usize,
+    /// What raw HTML written inside Markdown content becomes: `sanitize`
+    /// (the default) keeps what an allow-list permits, `reject` makes it an
+    /// error, for sites whose content must be plain Markdown.
+    #[serde(default)]
+    pub raw_html: RawHtml,
+}
+
+/// The `raw_html` setting.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RawHtml {
+    #[default]
+    Sanitize,
+    Reject,
 }
 
 /// 主办单位, 联系方式, ICP备案号, 网站标识码…
@@ -165,6 +179,18 @@ mod tests {
         assert_eq!(c.base_path(), "/");
         c.base_url = "https://example.gov.cn/fzjs".into();
         assert_eq!(c.base_path(), "/fzjs/");
+    }
+
+    #[test]
+    fn raw_html_setting() {
+        assert_eq!(
+            SiteConfig::parse("title: t").unwrap().raw_html,
+            RawHtml::Sanitize
+        );
+        let c = SiteConfig::parse("title: t\nraw_html: reject\n").unwrap();
+        assert_eq!(c.raw_html, RawHtml::Reject);
+        let e = SiteConfig::parse("title: t\nraw_html: allow\n").unwrap_err();
+        assert_eq!(e.line, 2);
     }
 
     #[test]

@@ -12,6 +12,9 @@ use crate::render::Sink;
 pub struct Staging {
     pub dir: PathBuf,
     target: PathBuf,
+    /// Folders already made, so that thousands of pages in one folder tree
+    /// cost one `mkdir` each rather than one per file.
+    made: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
 }
 
 /// Checks that an output path stays inside the output folder: relative,
@@ -46,6 +49,7 @@ impl Staging {
     /// removing one left behind by a killed build.
     pub fn new(target: &Path) -> io::Result<Staging> {
         let target = absolute(target)?;
+        check_replaceable(&target)?;
         let name = target
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
@@ -59,8 +63,18 @@ impl Staging {
         if dir.exists() {
             fs::remove_dir_all(&dir)?;
         }
+        // A build killed between the two renames of `commit` (systems
+        // without an atomic exchange) left the old site aside: put it back.
+        let old = dir.with_extension("old");
+        if !target.exists() && old.is_dir() {
+            fs::rename(&old, &target)?;
+        }
         fs::create_dir_all(&dir)?;
-        Ok(Staging { dir, target })
+        Ok(Staging {
+            dir,
+            target,
+            made: Default::default(),
+        })
     }
 
     /// Replaces the target with the staging folder in one step where the
@@ -96,7 +110,12 @@ impl Staging {
             if !dir.is_dir() {
                 continue;
             }
-            for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+            // Links are not followed, a linked `static/` folder included:
+            // nothing from outside the site is published.
+            let walk = walkdir::WalkDir::new(dir)
+                .follow_root_links(false)
+                .sort_by_file_name();
+            for entry in walk {
                 let entry = entry.map_err(io::Error::other)?;
                 if !entry.file_type().is_file() {
                     continue;
@@ -118,7 +137,17 @@ impl Sink for Staging {
     fn put(&self, path: &str, bytes: Vec<u8>) -> io::Result<()> {
         let dest = self.dir.join(checked_relative(path)?);
         if let Some(parent) = dest.parent() {
-            fs::create_dir_all(parent)?;
+            let known = self
+                .made
+                .lock()
+                .map(|m| m.contains(parent))
+                .unwrap_or(false);
+            if !known {
+                fs::create_dir_all(parent)?;
+                if let Ok(mut m) = self.made.lock() {
+                    m.insert(parent.to_path_buf());
+                }
+            }
         }
         // create_new: two items that would write the same path are a bug in
         // the page list or a slug collision, never a silent overwrite.
@@ -135,6 +164,43 @@ impl Sink for Staging {
             })?;
         io::Write::write_all(&mut f, &bytes)
     }
+}
+
+/// Checks that `target` is a folder a build may replace whole: one that does
+/// not exist yet, an empty one, or a site an earlier build wrote (it has
+/// `index.html`). The site folder itself (`--out .`), its `content/`, a home
+/// folder or a file are refused rather than deleted.
+fn check_replaceable(target: &Path) -> io::Result<()> {
+    let refuse = |why: &str| {
+        Err(io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            format!(
+                "{} {why}; a build replaces its output folder whole, so choose an empty or new folder for --out",
+                target.display()
+            ),
+        ))
+    };
+    let meta = match fs::symlink_metadata(target) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e),
+        Ok(m) => m,
+    };
+    if meta.file_type().is_symlink() {
+        return refuse("is a symbolic link (pass the folder it points to)");
+    }
+    if !meta.is_dir() {
+        return refuse("is a file, not a folder");
+    }
+    if fs::read_dir(target)?.next().is_none() {
+        return Ok(());
+    }
+    if target.join("site.yaml").exists() || target.join("content").exists() {
+        return refuse("is a site folder, not a built site");
+    }
+    if !target.join("index.html").is_file() {
+        return refuse("is not empty and is not a site planpress built (it has no index.html)");
+    }
+    Ok(())
 }
 
 fn absolute(p: &Path) -> io::Result<PathBuf> {
@@ -182,11 +248,54 @@ mod tests {
     }
 
     #[test]
+    fn only_built_sites_and_empty_folders_are_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        // The site folder itself (`--out .`) and its content are refused.
+        fs::write(root.join("site.yaml"), "title: t").unwrap();
+        fs::create_dir_all(root.join("content")).unwrap();
+        fs::write(root.join("content/a.md"), "x").unwrap();
+        for bad in [root.to_path_buf(), root.join("content")] {
+            let e = Staging::new(&bad).err().expect("refused");
+            assert_eq!(e.kind(), io::ErrorKind::AlreadyExists, "{e}");
+        }
+        assert!(root.join("content/a.md").is_file());
+        // A file, and a symbolic link, are refused too.
+        fs::write(root.join("file"), "x").unwrap();
+        assert!(Staging::new(&root.join("file")).is_err());
+        std::os::unix::fs::symlink(root.join("content"), root.join("link")).unwrap();
+        assert!(Staging::new(&root.join("link")).is_err());
+        // New, empty, and earlier builds are fine.
+        Staging::new(&root.join("new")).unwrap().abandon();
+        fs::create_dir_all(root.join("empty")).unwrap();
+        Staging::new(&root.join("empty")).unwrap().abandon();
+        fs::create_dir_all(root.join("public")).unwrap();
+        fs::write(root.join("public/index.html"), "old").unwrap();
+        Staging::new(&root.join("public")).unwrap().abandon();
+    }
+
+    #[test]
+    fn an_old_site_set_aside_is_put_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("public");
+        let old = dir.path().join(".public.old");
+        fs::create_dir_all(&old).unwrap();
+        fs::write(old.join("index.html"), "old").unwrap();
+        Staging::new(&target).unwrap().abandon();
+        assert_eq!(
+            fs::read_to_string(target.join("index.html")).unwrap(),
+            "old"
+        );
+        assert!(!old.exists());
+    }
+
+    #[test]
     fn commit_replaces_the_old_site_whole() {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("public");
         fs::create_dir_all(target.join("old")).unwrap();
         fs::write(target.join("old/index.html"), "old").unwrap();
+        fs::write(target.join("index.html"), "old").unwrap();
         let s = Staging::new(&target).unwrap();
         s.put("index.html", b"new".to_vec()).unwrap();
         assert!(s.put("index.html", b"again".to_vec()).is_err());

@@ -11,7 +11,18 @@ pub fn slugify(text: &str) -> String {
         let piece: Option<String> = if c.is_ascii_alphanumeric() {
             Some(c.to_ascii_lowercase().to_string())
         } else {
-            c.to_pinyin().map(|p| p.plain().to_string())
+            // `plain()` keeps `ü` (绿 `lü`, 女 `nü`): written `v` as pinyin
+            // keyboards do, and anything else non-ASCII dropped, so that a
+            // slug is always ASCII.
+            c.to_pinyin()
+                .map(|p| {
+                    p.plain()
+                        .chars()
+                        .map(|c| if c == 'ü' { 'v' } else { c })
+                        .filter(char::is_ascii_alphanumeric)
+                        .collect::<String>()
+                })
+                .filter(|p| !p.is_empty())
         };
         match piece {
             Some(p) => {
@@ -36,16 +47,36 @@ pub fn slugify(text: &str) -> String {
 /// Makes slugs unique by adding `-2`, `-3`… to later ones. `items` must be in
 /// a fixed order so the result is deterministic.
 pub fn dedupe(slugs: &mut [String]) {
-    let mut seen = std::collections::HashSet::new();
+    let mut unique = Unique::default();
     for slug in slugs.iter_mut() {
-        if seen.insert(slug.clone()) {
-            continue;
+        *slug = unique.claim(std::mem::take(slug));
+    }
+}
+
+/// Slugs handed out so far. A slug already taken gets the first free `-2`,
+/// `-3`…; the next number to try is kept per slug, so that thousands of names
+/// with one slug (names without pinyin all make `x`) cost linear time, not
+/// quadratic.
+#[derive(Debug, Default)]
+pub struct Unique {
+    taken: std::collections::HashSet<String>,
+    next: std::collections::HashMap<String, usize>,
+}
+
+impl Unique {
+    /// `slug` itself when it is free, otherwise the first free `slug-N`.
+    pub fn claim(&mut self, slug: String) -> String {
+        if self.taken.insert(slug.clone()) {
+            return slug;
         }
-        let mut n = 2;
-        while !seen.insert(format!("{slug}-{n}")) {
-            n += 1;
+        let n = self.next.entry(slug.clone()).or_insert(2);
+        loop {
+            let candidate = format!("{slug}-{n}");
+            *n += 1;
+            if self.taken.insert(candidate.clone()) {
+                return candidate;
+            }
         }
-        *slug = format!("{slug}-{n}");
     }
 }
 
@@ -61,6 +92,9 @@ mod tests {
         assert_eq!(slugify("12345热线"), "12345rexian");
         assert_eq!(slugify("../../etc"), "etc");
         assert_eq!(slugify("〈〉"), "x");
+        // Found by fuzzing: pinyin's `ü` made non-ASCII slugs.
+        assert_eq!(slugify("区园林绿化局"), "quyuanlinlvhuaju");
+        assert_eq!(slugify("女"), "nv");
         assert!(slugify(&"长".repeat(10_000)).len() <= 90);
     }
 
@@ -69,5 +103,24 @@ mod tests {
         let mut s = vec!["a".to_string(), "a".into(), "a-2".into(), "b".into()];
         dedupe(&mut s);
         assert_eq!(s, vec!["a", "a-2", "a-2-2", "b"]);
+        let mut s = vec![
+            "a-3".to_string(),
+            "a".into(),
+            "a".into(),
+            "a".into(),
+            "a".into(),
+        ];
+        dedupe(&mut s);
+        assert_eq!(s, vec!["a-3", "a", "a-2", "a-4", "a-5"]);
+    }
+
+    #[test]
+    fn many_equal_slugs_take_linear_time() {
+        // Found by the limit tests: 8,000 names without pinyin took seconds.
+        let mut s = vec!["x".to_string(); 50_000];
+        let t = std::time::Instant::now();
+        dedupe(&mut s);
+        assert_eq!(s[49_999], "x-50000");
+        assert!(t.elapsed().as_secs() < 5, "{:?}", t.elapsed());
     }
 }

@@ -35,6 +35,9 @@ pub fn assemble(
         unit_names: HashMap::new(),
         topics: Vec::new(),
         topic_names: HashMap::new(),
+        topic_slugs: slug::Unique::default(),
+        jurisdiction_names: HashMap::new(),
+        jurisdiction_slugs: slug::Unique::default(),
         diagnostics: Vec::new(),
         unregistered: Vec::new(),
     };
@@ -176,29 +179,27 @@ struct Assembler<'r> {
     unit_names: HashMap<(JurisdictionId, String), UnitId>,
     topics: Vec<Topic>,
     topic_names: HashMap<String, TopicId>,
+    topic_slugs: slug::Unique,
+    jurisdiction_names: HashMap<String, JurisdictionId>,
+    jurisdiction_slugs: slug::Unique,
     diagnostics: Vec<Diagnostic>,
     unregistered: Vec<(String, Diagnostic)>,
 }
 
 impl Assembler<'_> {
     fn jurisdiction(&mut self, name: &str) -> JurisdictionId {
-        if let Some(i) = self.jurisdictions.iter().position(|j| j.name == name) {
+        if let Some(&i) = self.jurisdiction_names.get(name) {
             return i;
         }
+        // In order of first mention, as `slug::dedupe` would number them.
+        let slug = self.jurisdiction_slugs.claim(slug::slugify(name));
         self.jurisdictions.push(Jurisdiction {
             name: name.to_string(),
-            slug: slug::slugify(name),
+            slug,
         });
-        let mut slugs: Vec<String> = self
-            .jurisdictions
-            .iter()
-            .map(|j| slug::slugify(&j.name))
-            .collect();
-        slug::dedupe(&mut slugs);
-        for (j, s) in self.jurisdictions.iter_mut().zip(slugs) {
-            j.slug = s;
-        }
-        self.jurisdictions.len() - 1
+        let id = self.jurisdictions.len() - 1;
+        self.jurisdiction_names.insert(name.to_string(), id);
+        id
     }
 
     fn topic(&mut self, name: &str, slug_hint: Option<&str>) -> TopicId {
@@ -206,18 +207,11 @@ impl Assembler<'_> {
         if let Some(&id) = self.topic_names.get(name) {
             return id;
         }
-        let mut slug = slug_hint
+        let slug = slug_hint
             .filter(|s| super::fields::is_valid_slug(s))
             .map(str::to_string)
             .unwrap_or_else(|| slug::slugify(name));
-        let taken: std::collections::HashSet<&str> =
-            self.topics.iter().map(|t| t.slug.as_str()).collect();
-        let base = slug.clone();
-        let mut n = 2;
-        while taken.contains(slug.as_str()) {
-            slug = format!("{base}-{n}");
-            n += 1;
-        }
+        let slug = self.topic_slugs.claim(slug);
         self.topics.push(Topic {
             name: name.to_string(),
             slug,
@@ -287,9 +281,10 @@ impl Assembler<'_> {
     ) -> Task {
         let resolve = |names: &[String], this: &mut Self| -> Vec<UnitId> {
             let mut ids = Vec::new();
+            let mut seen = std::collections::HashSet::new();
             for n in names {
                 if let Some(id) = this.unit(jurisdiction, n, file, t.line)
-                    && !ids.contains(&id)
+                    && seen.insert(id)
                 {
                     ids.push(id);
                 }

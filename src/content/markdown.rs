@@ -60,6 +60,11 @@ pub fn load(rel: &Path, text: &str, registry: &Registry) -> Loaded {
         );
         return out;
     };
+    // Front matter starts on line 2.
+    if let Err(d) = super::yaml::guard(rel, front, 1) {
+        out.diagnostics.push(d);
+        return out;
+    }
     let fields: DocFields = match serde_yaml::from_str(front) {
         Ok(f) => f,
         Err(e) => {
@@ -76,6 +81,8 @@ pub fn load(rel: &Path, text: &str, registry: &Registry) -> Loaded {
         return out;
     };
     let slug = common.slug.clone();
+    let front_lines = super::yaml::Locator::read(front);
+    let phase_html = super::yaml::phases_html_lines(&front_lines, "", &fields, 1);
     match common.kind {
         DocKind::Notice => out.notices.push(RawNotice {
             slug,
@@ -86,10 +93,16 @@ pub fn load(rel: &Path, text: &str, registry: &Registry) -> Loaded {
             signature: fields.signature.clone(),
             transmits: fields.transmits.clone(),
             source,
+            raw_html: {
+                let lead = &body[..body.len() - body.trim_start().len()];
+                super::raw_html_lines(body.trim(), body_line + lead.matches('\n').count())
+            },
         }),
         DocKind::Plan(kind) => {
             let known = registry.multi_part_names(&common.jurisdiction);
             let parsed = parse_body(rel, body, body_line, &known, &mut out.diagnostics);
+            let mut raw_html = parsed.raw_html;
+            raw_html.extend(phase_html);
             out.plans.push(RawPlan {
                 slug,
                 kind,
@@ -101,6 +114,7 @@ pub fn load(rel: &Path, text: &str, registry: &Registry) -> Loaded {
                 tasks: parsed.tasks,
                 phases: fields.phases(),
                 source,
+                raw_html,
             });
         }
     }
@@ -129,6 +143,8 @@ fn split_front_matter(text: &str) -> Option<(&str, &str, usize)> {
 pub struct ParsedBody {
     pub blocks: Vec<Block>,
     pub tasks: Vec<RawTask>,
+    /// Lines where raw HTML is written in prose or tasks.
+    pub raw_html: Vec<usize>,
 }
 
 /// One paragraph (or heading line) with the line it starts on.
@@ -149,7 +165,15 @@ pub fn parse_body(
     let mut builder = Builder::default();
     let mut extractor = Extractor::with_known(known_units.to_vec());
     let mut last_was_task = false;
+    let mut raw_html = Vec::new();
+    // Tasks whose deadlines are read again once all their lines are in:
+    // once per task, not once per line (a task with thousands of
+    // continuation lines would be quadratic).
+    let mut continued: Vec<usize> = Vec::new();
     for para in paragraphs(body, first_line) {
+        if para.heading.is_none() {
+            raw_html.extend(super::raw_html_lines(&para.text, para.line));
+        }
         if let Some(hashes) = para.heading {
             let (number, title, level) = heading_parts(&para.text, hashes);
             builder.open_section(number, title, level);
@@ -167,9 +191,16 @@ pub fn parse_body(
             };
             let a = extractor.extract(&para.text);
             merge_continuation(task, a);
+            continued.push(builder.tasks.len() - 1);
         } else {
             builder.add_text(para.text);
             last_was_task = false;
+        }
+    }
+    continued.dedup();
+    for i in continued {
+        if let Some(task) = builder.tasks.get_mut(i) {
+            task.deadlines = super::fields::deadlines_for(task.schedule.as_deref(), &task.text);
         }
     }
     for (task, dup_of) in builder.duplicates() {
@@ -185,7 +216,9 @@ pub fn parse_body(
             )),
         );
     }
-    builder.finish()
+    let mut parsed = builder.finish();
+    parsed.raw_html = raw_html;
+    parsed
 }
 
 /// Splits the body into paragraphs: blank lines separate them, and a heading
@@ -298,7 +331,8 @@ fn task_from(number: String, line: usize, a: super::annotations::Annotations) ->
     }
 }
 
-/// Adds a paragraph such as `进度安排:…` to the task above it.
+/// Adds a paragraph such as `进度安排:…` to the task above it (its deadlines
+/// are read again by the caller).
 fn merge_continuation(task: &mut RawTask, a: super::annotations::Annotations) {
     task.lead.extend(a.lead);
     task.responsible.extend(a.responsible);
@@ -314,7 +348,6 @@ fn merge_continuation(task: &mut RawTask, a: super::annotations::Annotations) {
         task.text.push('\n');
         task.text.push_str(&a.text);
     }
-    task.deadlines = super::fields::deadlines_for(task.schedule.as_deref(), &task.text);
 }
 
 /// Builds the section tree from a flat run of headings, tasks and prose.
@@ -387,6 +420,7 @@ impl Builder {
         ParsedBody {
             blocks,
             tasks: self.tasks,
+            raw_html: Vec::new(),
         }
     }
 }
@@ -451,6 +485,12 @@ mod tests {
         };
         assert_eq!(first.anchor, "sec-1");
         assert_eq!(first.number.as_deref(), Some("一、"));
+    }
+
+    #[test]
+    fn raw_html_is_found_in_prose_and_tasks_not_headings() {
+        let (p, _) = parse("甲。\n\n1.任务<b>x</b>。\n\n## 标题<i>\n\n乙\n丙<!-- c -->\n");
+        assert_eq!(p.raw_html, vec![3, 8]);
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod assemble;
 pub mod deadline;
 pub mod fields;
 pub mod markdown;
+pub mod text;
 pub mod units;
 pub mod yaml;
 
@@ -18,7 +19,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use crate::config::SiteConfig;
+use crate::config::{RawHtml, SiteConfig};
 use crate::diagnostics::Diagnostic;
 use crate::model::{Block, Deadline, DocMeta, Period, Phase, PlanKind, Site, SourceFile};
 
@@ -38,6 +39,9 @@ pub struct RawPlan {
     pub tasks: Vec<RawTask>,
     pub phases: Vec<Phase>,
     pub source: SourceFile,
+    /// Lines where raw HTML is written in the plan's Markdown (preamble,
+    /// prose, tasks, phases), for `raw_html: reject`.
+    pub raw_html: Vec<usize>,
 }
 
 /// A task as read, with units still names as written.
@@ -68,6 +72,8 @@ pub struct RawNotice {
     pub signature: Option<String>,
     pub transmits: Vec<String>,
     pub source: SourceFile,
+    /// Lines where raw HTML is written in the notice's body.
+    pub raw_html: Vec<usize>,
 }
 
 /// What one content file holds.
@@ -135,6 +141,13 @@ pub fn load_site_with(root: &Path, config: SiteConfig) -> LoadResult {
 /// reported and an empty one used, so that the content is still checked.
 pub fn load_registry(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> units::Registry {
     let registry_path = root.join("content").join(UNITS_FILE);
+    // Not `is_file`, which follows a symbolic link out of the site.
+    let is_link =
+        std::fs::symlink_metadata(&registry_path).is_ok_and(|m| m.file_type().is_symlink());
+    if is_link {
+        diagnostics.push(symlink_warning(&relative(root, &registry_path)));
+        return units::Registry::default();
+    }
     if registry_path.is_file() {
         match units::Registry::load(root, &registry_path) {
             Ok(r) => r,
@@ -152,12 +165,16 @@ pub fn load_registry(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> units::R
 /// from [`load_site_with`] so that `serve` can keep each file's parse and
 /// re-read only the file that changed, yet assemble exactly as a build does.
 pub fn assemble_loaded(
-    config: SiteConfig,
+    mut config: SiteConfig,
     mut loaded: Loaded,
     registry: &units::Registry,
     mut diagnostics: Vec<Diagnostic>,
 ) -> LoadResult {
     diagnostics.append(&mut loaded.diagnostics);
+    text::clean_config(&mut config);
+    if config.raw_html == RawHtml::Reject {
+        diagnostics.extend(raw_html_errors(&loaded));
+    }
     // Parallel reduction keeps order in rayon, but sort anyway: the model's
     // numbering must not depend on how the work was split.
     loaded
@@ -177,6 +194,37 @@ pub fn assemble_loaded(
     }
 }
 
+/// One error per place where content writes raw HTML, when the site says
+/// `raw_html: reject`.
+fn raw_html_errors(loaded: &Loaded) -> Vec<Diagnostic> {
+    let plans = loaded.plans.iter().map(|p| (&p.source, &p.raw_html));
+    let notices = loaded.notices.iter().map(|n| (&n.source, &n.raw_html));
+    plans
+        .chain(notices)
+        .flat_map(|(source, lines)| {
+            lines.iter().map(|&line| {
+                Diagnostic::error(&source.path, line, "raw HTML in content")
+                    .with_hint("site.yaml says `raw_html: reject`: write it as Markdown (`**bold**`, `[text](url)`), or set `raw_html: sanitize`")
+            })
+        })
+        .collect()
+}
+
+/// Lines where raw HTML starts in the Markdown `text`, whose first line is
+/// `first_line` of its file.
+pub fn raw_html_lines(text: &str, first_line: usize) -> Vec<usize> {
+    let mut lines = Vec::new();
+    let (mut line, mut at) = (first_line, 0);
+    for offset in crate::render::markdown::raw_html_offsets(text) {
+        line += text.get(at..offset).map_or(0, |s| s.matches('\n').count());
+        at = offset;
+        if lines.last() != Some(&line) {
+            lines.push(line);
+        }
+    }
+    lines
+}
+
 /// Content files under `content/`, relative to `root`, in a fixed order.
 pub fn content_files(root: &Path, content_dir: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     let mut files = Vec::new();
@@ -189,6 +237,19 @@ pub fn content_files(root: &Path, content_dir: &Path) -> (Vec<PathBuf>, Vec<Diag
         return (files, diagnostics);
     }
     // Symlinks are not followed: content must not reach outside the site.
+    // `content/` itself may be a link only to a folder inside the site.
+    let inside = |p: &Path| matches!((p.canonicalize(), root.canonicalize()), (Ok(p), Ok(r)) if p.starts_with(&r));
+    if content_dir.is_symlink() && !inside(content_dir) {
+        diagnostics.push(
+            Diagnostic::error(
+                "content",
+                0,
+                "content/ is a link to a folder outside the site",
+            )
+            .with_hint("planpress reads nothing outside the site folder; move the content into it"),
+        );
+        return (files, diagnostics);
+    }
     for entry in WalkDir::new(content_dir).sort_by_file_name() {
         let entry = match entry {
             Ok(e) => e,
@@ -198,6 +259,11 @@ pub fn content_files(root: &Path, content_dir: &Path) -> (Vec<PathBuf>, Vec<Diag
                 continue;
             }
         };
+        // The registry is read (and a link refused) by `load_registry`.
+        if entry.file_type().is_symlink() && entry.path() != content_dir.join(UNITS_FILE) {
+            diagnostics.push(symlink_warning(&relative(root, entry.path())));
+            continue;
+        }
         if !entry.file_type().is_file() {
             continue;
         }
@@ -212,6 +278,11 @@ pub fn content_files(root: &Path, content_dir: &Path) -> (Vec<PathBuf>, Vec<Diag
         }
     }
     (files, diagnostics)
+}
+
+fn symlink_warning(rel: &Path) -> Diagnostic {
+    Diagnostic::warning(rel, 0, "a symbolic link, not followed")
+        .with_hint("planpress reads only files inside the site folder; copy the file here instead of linking it")
 }
 
 fn relative(root: &Path, path: &Path) -> PathBuf {
@@ -229,14 +300,32 @@ pub fn load_file(root: &Path, rel: &Path, registry: &units::Registry) -> Loaded 
             };
         }
     };
-    match rel.extension().and_then(|e| e.to_str()) {
+    let mut loaded = match rel.extension().and_then(|e| e.to_str()) {
         Some("yaml" | "yml") => yaml::load(rel, &text, registry),
         _ => markdown::load(rel, &text, registry),
-    }
+    };
+    text::clean_loaded(&mut loaded);
+    loaded
 }
+
+/// Content files larger than this are refused: the longest plan is a few
+/// hundred kilobytes, and reading stays bounded in time and memory whatever
+/// file lands in content/.
+pub const MAX_FILE_BYTES: u64 = 10 << 20;
 
 /// Reads a file as UTF-8 text, with a message and a hint when it is not.
 pub fn read_text(path: &Path) -> Result<String, (String, String)> {
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    if size > MAX_FILE_BYTES {
+        return Err((
+            format!(
+                "this file is {} MB; files larger than {} MB are not read",
+                size >> 20,
+                MAX_FILE_BYTES >> 20
+            ),
+            "a plan is at most a few hundred KB: check that this is the right file, or split it into one file per plan".into(),
+        ));
+    }
     let bytes = std::fs::read(path).map_err(|e| {
         (
             format!("cannot read file: {e}"),
@@ -282,6 +371,8 @@ pub fn yaml_error(
         || message.contains("input contains invalid characters")
     {
         "dates are written YYYY-MM-DD, e.g. 2017-07-19"
+    } else if message.contains("recursion limit exceeded") {
+        "the YAML nests too deeply: sections nest at most five levels; check the indentation and brackets"
     } else if message.contains("missing field") {
         "add the field; README.md (Content format) lists what each document needs"
     } else {

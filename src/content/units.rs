@@ -58,6 +58,7 @@ impl Registry {
         let rel = path.strip_prefix(root).unwrap_or(path).to_path_buf();
         let text =
             super::read_text(path).map_err(|(m, h)| Diagnostic::error(&rel, 0, m).with_hint(h))?;
+        super::yaml::guard(&rel, &text, 0)?;
         let entries: Vec<Entry> = if text.trim().is_empty() {
             Vec::new()
         } else {
@@ -68,7 +69,19 @@ impl Registry {
             file: rel,
             ..Registry::default()
         };
-        for (i, entry) in entries.into_iter().enumerate() {
+        for (i, mut entry) in entries.into_iter().enumerate() {
+            // The same characters go as from content (see `text`), so that
+            // names still match.
+            super::text::clean(&mut entry.jurisdiction);
+            for u in &mut entry.units {
+                super::text::clean(&mut u.name);
+                u.aliases.iter_mut().for_each(|a| {
+                    super::text::clean(a);
+                });
+            }
+            entry.groups.iter_mut().for_each(|g| {
+                super::text::clean(g);
+            });
             let jr = registry
                 .jurisdictions
                 .entry(entry.jurisdiction.trim().to_string())

@@ -30,6 +30,10 @@ struct YamlFile {
 /// Loads one YAML content file.
 pub fn load(rel: &Path, text: &str, registry: &Registry) -> Loaded {
     let mut out = Loaded::default();
+    if let Err(d) = guard(rel, text, 0) {
+        out.diagnostics.push(d);
+        return out;
+    }
     let file: YamlFile = match serde_yaml::from_str(text) {
         Ok(f) => f,
         Err(e) => {
@@ -114,6 +118,10 @@ fn load_notice(
     }
     let mut transmits = fields.transmits.clone();
     transmits.extend(plan_slugs);
+    let mut raw_html = Vec::new();
+    if let Some(body) = &fields.body {
+        raw_html = value_html_lines(lines, "notice.body", body, 0);
+    }
     out.notices.push(RawNotice {
         slug: common.slug,
         meta: fields.meta(),
@@ -126,6 +134,7 @@ fn load_notice(
             path: rel.to_path_buf(),
             line,
         },
+        raw_html,
     });
 }
 
@@ -152,15 +161,20 @@ fn load_plan(
         return;
     };
     let known = registry.multi_part_names(&common.jurisdiction);
+    let mut raw_html = phases_html_lines(lines, path, fields, 0);
     let mut walker = Walker {
         rel,
         lines,
         known: &known,
         tasks: Vec::new(),
         diagnostics: &mut out.diagnostics,
+        raw_html: &mut raw_html,
     };
     let mut body = Vec::new();
     if let Some(p) = fields.preamble.as_deref().filter(|p| !p.trim().is_empty()) {
+        walker
+            .raw_html
+            .extend(value_html_lines(lines, &format!("{path}.preamble"), p, 0));
         body.push(Block::Text(p.trim().to_string()));
     }
     walker.tasks_into(&fields.tasks, path, &[], &mut body);
@@ -185,7 +199,44 @@ fn load_plan(
             path: rel.to_path_buf(),
             line,
         },
+        raw_html,
     });
+}
+
+/// Lines where raw HTML is written in a Markdown field at `path`.
+fn value_html_lines(lines: &Locator, path: &str, value: &str, line_offset: usize) -> Vec<usize> {
+    let value = value.trim();
+    if !value.contains('<') {
+        return Vec::new();
+    }
+    super::raw_html_lines(value, lines.line(path) + line_offset)
+}
+
+/// Lines where raw HTML is written in the `body` of a document's phases.
+pub fn phases_html_lines(
+    lines: &Locator,
+    path: &str,
+    fields: &DocFields,
+    line_offset: usize,
+) -> Vec<usize> {
+    let prefix = if path.is_empty() {
+        String::new()
+    } else {
+        format!("{path}.")
+    };
+    fields
+        .phases
+        .iter()
+        .enumerate()
+        .flat_map(|(i, p)| {
+            value_html_lines(
+                lines,
+                &format!("{prefix}phases.{i}.body"),
+                &p.body,
+                line_offset,
+            )
+        })
+        .collect()
 }
 
 fn report_duplicates(rel: &Path, tasks: &[RawTask], diagnostics: &mut Vec<Diagnostic>) {
@@ -216,6 +267,7 @@ struct Walker<'a> {
     known: &'a [String],
     tasks: Vec<RawTask>,
     diagnostics: &'a mut Vec<Diagnostic>,
+    raw_html: &'a mut Vec<usize>,
 }
 
 impl Walker<'_> {
@@ -224,6 +276,12 @@ impl Walker<'_> {
         section_path.push(s.title.trim().to_string());
         let mut blocks = Vec::new();
         if let Some(text) = s.text.as_deref().filter(|t| !t.trim().is_empty()) {
+            self.raw_html.extend(value_html_lines(
+                self.lines,
+                &format!("{path}.text"),
+                text,
+                0,
+            ));
             blocks.push(Block::Text(text.trim().to_string()));
         }
         self.tasks_into(&s.tasks, path, &section_path, &mut blocks);
@@ -277,6 +335,12 @@ impl Walker<'_> {
                     continue;
                 }
             };
+            self.raw_html.extend(value_html_lines(
+                self.lines,
+                &format!("{path}.tasks.{i}.text"),
+                &t.text,
+                0,
+            ));
             let list = |l: &Option<NameList>| names(l.as_ref(), self.known);
             let task = RawTask {
                 number,
@@ -318,6 +382,89 @@ fn names(list: Option<&NameList>, known: &[String]) -> Vec<String> {
     }
 }
 
+/// YAML nested deeper than this is refused before it is parsed: no content
+/// file nests a tenth as deep, and the YAML parser under serde takes time in
+/// proportion to the square of the depth of `[[[[…]]]]` (100,000 levels took
+/// a minute).
+const MAX_DEPTH: usize = 200;
+
+/// Checks what would make parsing `text` take unbounded time or memory,
+/// before it is parsed: nesting deeper than [`MAX_DEPTH`], and aliases
+/// (`*name`) that expand to much more than the file (a 300 KB file whose
+/// aliases repeat one long string 10,000 times would take gigabytes).
+/// `line_offset` is added to lines (front matter below the top of a file).
+pub fn guard(rel: &Path, text: &str, line_offset: usize) -> Result<(), Diagnostic> {
+    let limit = (1u64 << 20).saturating_add(4 * text.len() as u64);
+    let mut parser = Parser::new_from_str(text);
+    let mut anchors: HashMap<usize, u64> = HashMap::new();
+    // Open collections: (expanded size so far, anchor id).
+    let mut open: Vec<(u64, usize)> = Vec::new();
+    let mut total: u64 = 0;
+    loop {
+        let (event, mark) = match parser.next_token() {
+            Ok(e) => e,
+            // This parser stops at 255 levels of `[`/`{`.
+            Err(e) if e.info().contains("recursion limit") => {
+                return Err(too_deep(rel, e.marker().line() + line_offset));
+            }
+            // A syntax error is left for serde to report, with its own message.
+            Err(_) => return Ok(()),
+        };
+        let line = mark.line() + line_offset;
+        let done = match event {
+            Event::StreamEnd => return Ok(()),
+            Event::MappingStart(anchor, _) | Event::SequenceStart(anchor, _) => {
+                open.push((1, anchor));
+                if open.len() > MAX_DEPTH {
+                    return Err(too_deep(rel, line));
+                }
+                None
+            }
+            Event::MappingEnd | Event::SequenceEnd => open.pop().map(|(size, anchor)| {
+                if anchor > 0 {
+                    anchors.insert(anchor, size);
+                }
+                size
+            }),
+            Event::Scalar(value, _, anchor, _) => {
+                let size = value.len() as u64 + 1;
+                if anchor > 0 {
+                    anchors.insert(anchor, size);
+                }
+                Some(size)
+            }
+            Event::Alias(id) => Some(anchors.get(&id).copied().unwrap_or(1)),
+            _ => None,
+        };
+        if let Some(size) = done {
+            match open.last_mut() {
+                Some((parent, _)) => *parent = parent.saturating_add(size),
+                None => total = total.saturating_add(size),
+            }
+            let expanded = open
+                .iter()
+                .fold(total, |sum, (size, _)| sum.saturating_add(*size));
+            if expanded > limit {
+                return Err(Diagnostic::error(
+                    rel,
+                    line,
+                    "YAML aliases (`*name`) here repeat more text than the file holds many times over",
+                )
+                .with_hint("write the values out, or repeat them fewer times"));
+            }
+        }
+    }
+}
+
+fn too_deep(rel: &Path, line: usize) -> Diagnostic {
+    Diagnostic::error(
+        rel,
+        line,
+        format!("the YAML nests more than {MAX_DEPTH} levels deep"),
+    )
+    .with_hint("sections nest at most five levels; check the brackets and the indentation here")
+}
+
 /// Lines of YAML nodes by path (`plans.0.sections.2.tasks.3`), so that checks
 /// made after deserialising can still point at the right line.
 #[derive(Debug, Default)]
@@ -334,7 +481,8 @@ impl Locator {
         Locator { lines: recv.lines }
     }
 
-    /// The line of the node at `path`, or 1 when unknown.
+    /// The line of the node at `path`, or 1 when unknown. For a block
+    /// scalar (`|`, `>`) it is the line its text starts on.
     pub fn line(&self, path: &str) -> usize {
         self.lines.get(path).copied().unwrap_or(1)
     }
@@ -419,6 +567,36 @@ mod tests {
         assert_eq!(l.line("plans.0"), 2);
         assert_eq!(l.line("plans.0.sections.0.tasks.0"), 6);
         assert_eq!(l.line("plans.0.sections.0.tasks.1"), 8);
+    }
+
+    #[test]
+    fn locator_finds_where_text_starts() {
+        let text =
+            "plan:\n  a: |\n    one\n    two\n  b: >-\n\n    three\n  c: \"x\"\n  d:\n    plain\n";
+        let l = Locator::read(text);
+        assert_eq!(l.line("plan.a"), 3);
+        assert_eq!(l.line("plan.b"), 7);
+        assert_eq!(l.line("plan.c"), 8);
+        assert_eq!(l.line("plan.d"), 10);
+    }
+
+    #[test]
+    fn deep_nesting_and_alias_bombs_are_refused_quickly() {
+        let rel = Path::new("a.yaml");
+        let t = std::time::Instant::now();
+        let deep = format!("plan: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+        let e = guard(rel, &deep, 0).unwrap_err();
+        assert!(e.message.contains("nests more than"), "{}", e.message);
+        let big = "长".repeat(100_000);
+        let bomb = format!("plan:\n  topics: [&s \"{big}\"{}]\n", ", *s".repeat(10_000));
+        let e = guard(rel, &bomb, 0).unwrap_err();
+        assert!(e.message.contains("aliases"), "{}", e.message);
+        assert_eq!(e.line, 2);
+        assert!(t.elapsed().as_secs() < 10, "{:?}", t.elapsed());
+        // Ordinary files, and modest aliases, pass.
+        let ok = "plan:\n  a: &u [区司法局, 区法院]\n  tasks:\n    - lead: *u\n    - lead: *u\n";
+        assert!(guard(rel, ok, 0).is_ok());
+        assert!(guard(rel, "plan: [unclosed", 0).is_ok());
     }
 
     #[test]

@@ -208,6 +208,14 @@ pub fn input_kind(name: &str, bytes: &[u8]) -> Result<InputKind, String> {
     if ext == "docx" {
         return Err(format!("{name}: not a valid .docx (not a zip archive)"));
     }
+    // Text has no NUL bytes, unless it is UTF-16 with its byte-order mark
+    // (Notepad's "Unicode"), which `decode` reads.
+    let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
+    if !utf16 && bytes.iter().take(8192).any(|&b| b == 0) {
+        return Err(format!(
+            "{name}: a binary file (an image, an archive…), not a document; import .txt, .html or .docx files"
+        ));
+    }
     if matches!(
         ext.as_str(),
         "htm" | "html" | "shtml" | "xhtml" | "jsp" | "asp" | "aspx" | "php"
@@ -459,5 +467,24 @@ impl Context {
     pub fn first_sighting(&mut self, jurisdiction: &str, name: &str) -> bool {
         self.seen
             .insert((jurisdiction.to_string(), name.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn binary_files_are_refused_utf16_text_is_not() {
+        // Found by the limit tests: a PNG was imported as a plan titled `IHDR`.
+        let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10";
+        let e = input_kind("image.png", png).unwrap_err();
+        assert!(e.contains("binary file"), "{e}");
+        assert!(input_kind("a.txt", b"abc\0def").is_err());
+        let mut utf16 = vec![0xFF, 0xFE];
+        for u in "测试方案\n1.任务。".encode_utf16() {
+            utf16.extend(u.to_le_bytes());
+        }
+        assert_eq!(input_kind("a.txt", &utf16), Ok(InputKind::Text));
     }
 }

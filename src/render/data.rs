@@ -267,10 +267,22 @@ fn csv_tasks(
                 strings.role_shared.clone()
             });
         }
-        w.write_record(&row).map_err(err)?;
+        w.write_record(row.iter().map(|c| formula_safe(c).into_owned()))
+            .map_err(err)?;
     }
     w.into_inner()
         .map_err(|e| Diagnostic::error("data", 0, format!("cannot write CSV: {e}")))
+}
+
+/// A cell that a spreadsheet would run as a formula (`=HYPERLINK(…)`,
+/// `+cmd|…`, `@SUM(…)`, DDE) is written with a leading `'`, which makes
+/// Excel and WPS read it as text (OWASP's advice on CSV injection).
+fn formula_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
 }
 
 /// A unit's deadlines as an iCalendar file a calendar app can subscribe to:
@@ -409,4 +421,26 @@ fn robots(r: &Renderer) -> String {
         "User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n",
         r.base_url
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::formula_safe;
+
+    #[test]
+    fn formula_cells_are_written_as_text() {
+        for bad in [
+            "=1+1",
+            "+cmd|' /C calc'!A0",
+            "-2+3",
+            "@SUM(A1)",
+            "\t=1",
+            "\r=1",
+        ] {
+            assert_eq!(formula_safe(bad), format!("'{bad}"));
+        }
+        for ok in ["区司法局", "2025-06-30", "1", "《规划》", ""] {
+            assert_eq!(formula_safe(ok), ok);
+        }
+    }
 }

@@ -13,21 +13,83 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     b
 });
 
+/// The Markdown dialect of content: CommonMark with tables and strikethrough.
+const OPTIONS: Options = Options::ENABLE_TABLES.union(Options::ENABLE_STRIKETHROUGH);
+
 /// Renders Markdown to sanitised HTML.
 pub fn to_html(markdown: &str) -> String {
     let mut out = String::with_capacity(markdown.len() + markdown.len() / 4);
-    let parser = Parser::new_ext(
-        markdown,
-        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH,
-    );
+    let parser = Parser::new_ext(markdown, OPTIONS);
     html::push_html(&mut out, parser);
     // pulldown-cmark escapes all text itself; only raw HTML (`<`) and link
     // targets (`](`, reference links `]:`) can carry markup it passes through.
-    if markdown.contains(['<', ']']) {
-        SANITIZER.clean(&out).to_string()
-    } else {
-        out
+    if !markdown.contains(['<', ']']) {
+        return out;
     }
+    // The HTML parser under the sanitiser takes time in proportion to how
+    // deep elements nest, for every element: 20,000 nested `<div>` or `>`
+    // quotes took seconds, a megabyte of them hours. No document nests that
+    // deep; such a text is shown as plain text instead.
+    if nesting_depth(&out) > MAX_NESTING {
+        return format!("<p>{}</p>\n", super::escape(markdown));
+    }
+    SANITIZER.clean(&out).to_string()
+}
+
+/// Deeper than this, HTML is not parsed (see [`to_html`]).
+const MAX_NESTING: usize = 64;
+
+/// How deep the elements of `html` nest, as far as a tag scan tells: void
+/// elements and those the parser closes by itself (`p`, `li`, `td`…) do not
+/// count, so the estimate errs on the shallow side only for odd markup.
+fn nesting_depth(html: &str) -> usize {
+    const FLAT: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr", "p", "li", "dt", "dd", "td", "th", "tr", "option", "rb", "rt", "rp",
+    ];
+    let (mut depth, mut max) = (0usize, 0usize);
+    let mut rest = html;
+    while let Some(at) = rest.find('<') {
+        rest = &rest[at + 1..];
+        let closing = rest.starts_with('/');
+        let name: String = rest
+            .trim_start_matches('/')
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .take(12)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if name.is_empty() || !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            continue;
+        }
+        if FLAT.contains(&name.as_str()) {
+            continue;
+        }
+        if closing {
+            depth = depth.saturating_sub(1);
+        } else {
+            depth += 1;
+            max = max.max(depth);
+        }
+    }
+    max
+}
+
+/// Byte offsets where raw HTML (a block or an inline tag, a comment…)
+/// starts in `markdown`, read as [`to_html`] reads it: for the site setting
+/// `raw_html: reject`.
+pub fn raw_html_offsets(markdown: &str) -> Vec<usize> {
+    use pulldown_cmark::{Event, Tag};
+    if !markdown.contains('<') {
+        return Vec::new();
+    }
+    let mut out: Vec<usize> = Parser::new_ext(markdown, OPTIONS)
+        .into_offset_iter()
+        .filter(|(e, _)| matches!(e, Event::Start(Tag::HtmlBlock) | Event::InlineHtml(_)))
+        .map(|(_, range)| range.start)
+        .collect();
+    out.dedup();
+    out
 }
 
 /// The text without Markdown syntax, for data files and search.
@@ -62,6 +124,40 @@ mod tests {
         let html = to_html("[点我](javascript:alert(1)) [官网](https://www.gov.cn/)");
         assert!(!html.contains("javascript:"), "{html}");
         assert!(html.contains("https://www.gov.cn/"));
+    }
+
+    #[test]
+    fn raw_html_is_found_where_it_starts() {
+        assert!(raw_html_offsets("a < b, 3<5, <https://www.gov.cn/>").is_empty());
+        assert!(raw_html_offsets("`<b>` in code").is_empty());
+        assert_eq!(raw_html_offsets("甲<b>乙</b>"), vec![3, 9]);
+        assert_eq!(raw_html_offsets("x\n\n<div>\ny\n</div>\n"), vec![3]);
+        assert_eq!(raw_html_offsets("<!-- c -->"), vec![0]);
+    }
+
+    #[test]
+    fn deep_nesting_is_plain_text_in_bounded_time() {
+        // Found by the limit tests: each took seconds at 20,000 and grew
+        // with the square of the depth.
+        for deep in [
+            format!("甲{}乙", "<div>".repeat(20_000)),
+            format!("{} x]", ">".repeat(20_000)),
+            format!("{}x]", "- ".repeat(20_000)),
+            format!("{}<script>alert(1)</script>", "<b>".repeat(20_000)),
+        ] {
+            let t = std::time::Instant::now();
+            let html = to_html(&deep);
+            assert!(t.elapsed().as_secs() < 5, "{:?}", t.elapsed());
+            assert!(
+                !html.contains("<div") && !html.contains("<script"),
+                "{html:.200}"
+            );
+            assert!(!html.contains("<blockquote"), "{html:.200}");
+        }
+        // Tables and lists as documents have them are still HTML.
+        let table = format!("<table>{}</table>", "<tr><td>a<td>b</tr>".repeat(2000));
+        assert!(to_html(&table).contains("<td>a</td>"));
+        assert_eq!(nesting_depth("<ul><li><ul><li>x</li></ul></li></ul>"), 2);
     }
 
     #[test]

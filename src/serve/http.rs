@@ -226,7 +226,7 @@ async fn files(State(app): State<App>, method: Method, uri: Uri) -> Response {
     };
     let live = app.live.clone();
     let lookup_rel = rel.clone();
-    // Rendering takes CPU time (a large topic page takes most of a second):
+    // Rendering takes CPU time (a large data file takes most of a second):
     // off the async threads.
     let found = match tokio::task::spawn_blocking(move || live.get(&lookup_rel)).await {
         Ok(f) => f,
@@ -269,32 +269,33 @@ async fn files(State(app): State<App>, method: Method, uri: Uri) -> Response {
     }
 }
 
-/// The event for a status, given the build the page last knew.
+/// The event for a status, given the build the page last knew: `reload`
+/// for a new build, else `broken` with the overlay (none: problems gone).
 fn event_for(status: &Status, known_build: u64) -> Event {
     if status.build != known_build {
         Event::default()
             .event("reload")
             .data(format!("{{\"build\":{}}}", status.build))
-    } else if !status.errors.is_empty() {
-        let data = serde_json::json!({ "build": status.build, "overlay": overlay(&status.errors) });
-        Event::default().event("broken").data(data.to_string())
     } else {
-        // Problems went away without a new build (a render error of the
-        // old state): reload to get the page without the overlay.
         Event::default()
-            .event("reload")
-            .data(format!("{{\"build\":{}}}", status.build))
+            .event("broken")
+            .data(overlay_data(status).to_string())
     }
 }
 
-fn hello(status: &Status) -> Event {
+fn overlay_data(status: &Status) -> serde_json::Value {
     let overlay_html = if status.errors.is_empty() {
         serde_json::Value::Null
     } else {
         serde_json::Value::String(overlay(&status.errors))
     };
-    let data = serde_json::json!({ "build": status.build, "overlay": overlay_html });
-    Event::default().event("hello").data(data.to_string())
+    serde_json::json!({ "build": status.build, "overlay": overlay_html })
+}
+
+fn hello(status: &Status) -> Event {
+    Event::default()
+        .event("hello")
+        .data(overlay_data(status).to_string())
 }
 
 struct Listener {

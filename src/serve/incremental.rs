@@ -19,12 +19,11 @@ use std::collections::{BTreeSet, HashMap};
 use std::hash::Hasher;
 use std::path::Path;
 
-use crate::content::assemble::assemble;
 use crate::content::units::normalize;
-use crate::content::{RawNotice, RawPlan};
+use crate::content::{Loaded, RawNotice, RawPlan};
 use crate::diagnostics::Diagnostic;
 use crate::index::Index;
-use crate::model::{JurisdictionId, NoticeId, Plan, PlanId, Site, TopicId, UnitId};
+use crate::model::{JurisdictionId, NoticeId, Plan, PlanId, Site, TaskRef, TopicId, UnitId};
 use crate::render::pages::Views;
 
 use super::memory::{Generation, Owner};
@@ -69,17 +68,21 @@ fn names_of(plan: &Plan) -> (BTreeSet<UnitId>, BTreeSet<TopicId>) {
 }
 
 /// Tries the fast path for the content file `rel`, which was read again
-/// into `ws`. `None` means: assemble the whole site.
-pub fn patch_for(ws: &Workspace, generation: &Generation, rel: &Path) -> Option<Patch> {
+/// into `ws`. An error says why the whole site must be assembled instead.
+pub fn patch_for(
+    ws: &Workspace,
+    generation: &Generation,
+    rel: &Path,
+) -> Result<Patch, &'static str> {
     let site = &generation.site;
-    let config = ws.config.as_ref().ok()?;
-    let file = ws.files.get(rel)?;
+    let config = ws.config.as_ref().map_err(|_| "site.yaml has errors")?;
+    let file = ws.files.get(rel).ok_or("the file is new")?;
     let new = &file.loaded;
-    if new.diagnostics.iter().any(Diagnostic::is_error) || !new.notices.is_empty() {
-        return None;
+    if new.diagnostics.iter().any(Diagnostic::is_error) {
+        return Err("the file has errors");
     }
-    if site.notices.iter().any(|n| n.source.path == rel) {
-        return None;
+    if !new.notices.is_empty() || site.notices.iter().any(|n| n.source.path == rel) {
+        return Err("the file holds a notice");
     }
     let old_ids: Vec<PlanId> = (0..site.plans.len())
         .filter(|&p| site.plans[p].source.path == rel)
@@ -87,7 +90,7 @@ pub fn patch_for(ws: &Workspace, generation: &Generation, rel: &Path) -> Option<
     let mut new_plans: Vec<&RawPlan> = new.plans.iter().collect();
     new_plans.sort_by_key(|p| p.source.line);
     if old_ids.is_empty() || old_ids.len() != new_plans.len() {
-        return None;
+        return Err("the file's plans were added or removed");
     }
     let topic_ids: HashMap<&str, TopicId> = site
         .topics
@@ -119,11 +122,11 @@ pub fn patch_for(ws: &Workspace, generation: &Generation, rel: &Path) -> Option<
         let old = &site.plans[k];
         let jurisdiction = &site.jurisdictions[old.jurisdiction];
         if raw.slug != old.slug || raw.jurisdiction != jurisdiction.name {
-            return None;
+            return Err("a slug or jurisdiction changed");
         }
         let (old_units, old_topics) = names_of(old);
         if !named_before(k, &old_units, &old_topics) {
-            return None;
+            return Err("the plan was the first to name a unit or topic");
         }
         // The notices that transmit this plan, as they were read, each
         // reduced to transmitting this plan alone.
@@ -133,16 +136,31 @@ pub fn patch_for(ws: &Workspace, generation: &Generation, rel: &Path) -> Option<
         let mut notices: Vec<RawNotice> = Vec::new();
         for &n in &notice_ids {
             let source = &site.notices[n].source;
-            let mut notice = (*raw_notices.get(&(source.path.clone(), source.line))?).clone();
+            let mut notice = (*raw_notices
+                .get(&(source.path.clone(), source.line))
+                .ok_or("a notice was not found")?)
+            .clone();
             notice.transmits = vec![raw.slug.clone()];
             notices.push(notice);
         }
-        let mini = assemble(config.clone(), vec![raw.clone()], notices, &ws.registry);
-        if mini.diagnostics.iter().any(Diagnostic::is_error) {
-            return None;
-        }
-        let mini_site = mini.site;
-        let mut plan = mini_site.plans.into_iter().next()?;
+        // Through the function a build uses, so every check it makes on
+        // assembled content applies here too.
+        let mini = crate::content::assemble_loaded(
+            config.clone(),
+            Loaded {
+                plans: vec![raw.clone()],
+                notices,
+                diagnostics: Vec::new(),
+            },
+            &ws.registry,
+            Vec::new(),
+        );
+        let mini_site = mini.site.ok_or("the plan has errors")?;
+        let mut plan = mini_site
+            .plans
+            .into_iter()
+            .next()
+            .ok_or("the plan was not assembled")?;
         // Local numbers to the site's.
         let topic_map: Vec<Option<TopicId>> = mini_site
             .topics
@@ -159,22 +177,24 @@ pub fn patch_for(ws: &Workspace, generation: &Generation, rel: &Path) -> Option<
             })
             .collect();
         let map_topic = |t: TopicId| topic_map.get(t).copied().flatten();
-        let map_units = |ids: &[UnitId]| -> Option<Vec<UnitId>> {
+        let new_unit = "the plan now names a new unit";
+        let new_topic = "the plan now names a new topic";
+        let map_units = |ids: &[UnitId]| -> Result<Vec<UnitId>, &'static str> {
             let mut out: Vec<UnitId> = Vec::with_capacity(ids.len());
             for &u in ids {
-                let g = unit_map.get(u).copied().flatten()?;
+                let g = unit_map.get(u).copied().flatten().ok_or(new_unit)?;
                 if !out.contains(&g) {
                     out.push(g);
                 }
             }
-            Some(out)
+            Ok(out)
         };
         plan.jurisdiction = old.jurisdiction;
         plan.topics = plan
             .topics
             .iter()
-            .map(|&t| map_topic(t))
-            .collect::<Option<Vec<_>>>()?;
+            .map(|&t| map_topic(t).ok_or(new_topic))
+            .collect::<Result<Vec<_>, _>>()?;
         for task in &mut plan.tasks {
             task.lead = map_units(&task.lead)?;
             task.responsible = map_units(&task.responsible)?;
@@ -182,30 +202,32 @@ pub fn patch_for(ws: &Workspace, generation: &Generation, rel: &Path) -> Option<
             let mut topics = task
                 .topics
                 .iter()
-                .map(|&t| map_topic(t))
-                .collect::<Option<Vec<_>>>()?;
+                .map(|&t| map_topic(t).ok_or(new_topic))
+                .collect::<Result<Vec<_>, _>>()?;
             topics.sort_unstable();
             topics.dedup();
             task.topics = topics;
         }
         plan.notice = match plan.notice {
-            Some(local) => Some(*notice_ids.get(local)?),
+            Some(local) => Some(*notice_ids.get(local).ok_or("a notice changed")?),
             None => None,
         };
         if plan.notice != old.notice {
-            return None;
+            return Err("a notice changed");
         }
         let (new_units, new_topics) = names_of(&plan);
         if !named_before(k, &new_units, &new_topics) {
-            return None;
+            return Err("the plan is now the first to name a unit or topic");
         }
         patch.units.extend(old_units.into_iter().chain(new_units));
-        patch.topics.extend(old_topics.into_iter().chain(new_topics));
+        patch
+            .topics
+            .extend(old_topics.into_iter().chain(new_topics));
         patch.notices.extend(notice_ids);
         patch.jurisdictions.insert(old.jurisdiction);
         patch.plans.push((k, plan));
     }
-    Some(patch)
+    Ok(patch)
 }
 
 /// Every name of every unit, by jurisdiction, to the unit that holds it;
@@ -220,15 +242,15 @@ fn unit_keys(site: &Site) -> HashMap<(JurisdictionId, String), UnitId> {
     keys
 }
 
-/// Applies a patch: the plans are replaced, the index is built again (it is
-/// cheap), and the task views of all other plans are kept. The list of
-/// files is made again too: a unit's or topic's pages are split by task
-/// count, so an edit can add or remove one of them.
+/// Applies a patch: the plans are replaced, the index is updated for them,
+/// and the task views of all other plans are kept. The list of files is
+/// made again only when the list of pages changed: a unit's or topic's
+/// pages are split by task count, so an edit can add or remove one.
 pub fn apply(generation: &mut Generation, patch: &Patch) -> Result<(), Diagnostic> {
     for (k, plan) in &patch.plans {
         generation.site.plans[*k] = plan.clone();
     }
-    generation.index = Index::build(&generation.site);
+    patch_index(&mut generation.index, &generation.site, patch);
     let mut reuse: Vec<Option<Vec<crate::render::views::TaskView>>> =
         std::mem::take(&mut generation.views.tasks)
             .into_iter()
@@ -240,13 +262,91 @@ pub fn apply(generation: &mut Generation, patch: &Patch) -> Result<(), Diagnosti
         }
     }
     generation.views = Views::build_reusing(&generation.site, &generation.index, reuse);
-    generation.outputs = generation.list_outputs()?;
+    if generation.renderer().pages() != generation.pages {
+        generation.outputs = generation.list_outputs()?;
+    }
     Ok(())
 }
 
-/// A hash of everything in the model, to compare a patched site with a
-/// fully assembled one without holding two copies of its text.
-pub fn fingerprint(site: &Site) -> u64 {
+/// Updates the index for the patched plans: their task references leave
+/// the units and topics they named and join the ones they name now, in
+/// task order, as [`Index::build`] would put them.
+fn patch_index(index: &mut Index, site: &Site, patch: &Patch) {
+    let changed: BTreeSet<PlanId> = patch.plans.iter().map(|(k, _)| *k).collect();
+    for &u in &patch.units {
+        if let Some(t) = index.units.get_mut(u) {
+            t.led.retain(|r| !changed.contains(&r.plan));
+            t.shared.retain(|r| !changed.contains(&r.plan));
+        }
+    }
+    for &t in &patch.topics {
+        if let Some(refs) = index.topics.get_mut(t) {
+            refs.retain(|r| !changed.contains(&r.plan));
+        }
+    }
+    fn insert(refs: &mut Vec<TaskRef>, r: TaskRef) {
+        let at = refs.partition_point(|x| *x < r);
+        refs.insert(at, r);
+    }
+    for &k in &changed {
+        let plan = &site.plans[k];
+        for (t, task) in plan.tasks.iter().enumerate() {
+            let r = TaskRef { plan: k, task: t };
+            for &u in &task.lead {
+                insert(&mut index.units[u].led, r);
+            }
+            for u in task.all_units() {
+                if !task.lead.contains(&u) {
+                    insert(&mut index.units[u].shared, r);
+                }
+            }
+            for &topic in &task.topics {
+                insert(&mut index.topics[topic], r);
+            }
+        }
+    }
+    for &j in &patch.jurisdictions {
+        if let Some(ji) = index.jurisdictions.get_mut(j) {
+            ji.task_count = ji.plans.iter().map(|&p| site.plans[p].tasks.len()).sum();
+        }
+    }
+    // Dates may have changed: the order of Index::build, newest first.
+    index.plans_by_date.sort_by(|&a, &b| {
+        let (pa, pb) = (&site.plans[a], &site.plans[b]);
+        let da = pa.meta.date_published.or(pa.meta.date_signed);
+        let db = pb.meta.date_published.or(pb.meta.date_signed);
+        db.cmp(&da).then_with(|| pa.slug.cmp(&pb.slug))
+    });
+}
+
+/// Hashes of what an incremental update could get wrong: the tables of
+/// units, topics, jurisdictions and notices (their numbering), and the
+/// updated plans. Other plans are assembled from unchanged files against
+/// unchanged tables, so they are the same in both.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Fingerprint {
+    tables: u64,
+    plans: Vec<(PlanId, u64)>,
+}
+
+pub fn fingerprint(site: &Site, plans: &BTreeSet<PlanId>) -> Fingerprint {
+    Fingerprint {
+        tables: hash_debug(&(
+            &site.jurisdictions,
+            &site.units,
+            &site.topics,
+            &site.notices,
+            site.plans.len(),
+        )),
+        plans: plans
+            .iter()
+            .map(|&p| (p, site.plans.get(p).map(hash_debug).unwrap_or(0)))
+            .collect(),
+    }
+}
+
+/// A hash of a value's Debug text, written straight into the hasher.
+fn hash_debug<T: std::fmt::Debug>(value: &T) -> u64 {
     struct HashWriter(std::collections::hash_map::DefaultHasher);
     impl std::fmt::Write for HashWriter {
         fn write_str(&mut self, s: &str) -> std::fmt::Result {
@@ -255,7 +355,157 @@ pub fn fingerprint(site: &Site) -> u64 {
         }
     }
     let mut w = HashWriter(std::collections::hash_map::DefaultHasher::new());
-    // Debug output covers every field; writing into a hasher cannot fail.
-    let _ = std::fmt::write(&mut w, format_args!("{site:?}"));
+    // Writing into a hasher cannot fail.
+    let _ = std::fmt::write(&mut w, format_args!("{value:?}"));
     w.0.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::render::theme::Theme;
+    use crate::serve::workspace::{FileChange, Workspace};
+
+    const COPY: &str = "content/zhuzhou-2015-zz-copy.md";
+
+    /// The example site plus a second plan of 株洲县 after the first.
+    fn example() -> tempfile::TempDir {
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::copy(repo.join("site.yaml"), dir.path().join("site.yaml")).unwrap();
+        for sub in ["content", "themes"] {
+            for e in walkdir::WalkDir::new(repo.join(sub)) {
+                let e = e.unwrap();
+                let dest = dir.path().join(e.path().strip_prefix(repo).unwrap());
+                if e.file_type().is_dir() {
+                    std::fs::create_dir_all(&dest).unwrap();
+                } else {
+                    std::fs::copy(e.path(), &dest).unwrap();
+                }
+            }
+        }
+        let text = std::fs::read_to_string(
+            dir.path()
+                .join("content/zhuzhou-2015-fazhi-shishi-yijian.md"),
+        )
+        .unwrap();
+        std::fs::write(dir.path().join(COPY), text).unwrap();
+        dir
+    }
+
+    fn edit(root: &Path, from: &str, to: &str) {
+        let path = root.join(COPY);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{from}");
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    }
+
+    fn generation(ws: &Workspace) -> Generation {
+        let site = ws.assemble().unwrap().site.unwrap();
+        let theme = Theme::load(&ws.root, ws.config.as_ref().unwrap()).unwrap();
+        Generation::new(site, Arc::new(theme)).unwrap()
+    }
+
+    #[test]
+    fn a_patched_site_equals_a_fully_assembled_one() {
+        let dir = example();
+        let root = dir.path();
+        let mut ws = Workspace::open(root, "http://127.0.0.1:8000/");
+        let mut live = generation(&ws);
+        // Another lead unit, other text, another date (the plans' order).
+        edit(
+            root,
+            "(责任单位:县司法局、县人大常委会办公室",
+            "(责任单位:县公安局、县人大常委会办公室",
+        );
+        edit(root, "强化宪法宣传教育。", "强化宪法宣传教育（修订）。");
+        edit(
+            root,
+            "date_published: 2015-03-02",
+            "date_published: 2019-01-01",
+        );
+        assert_eq!(ws.update_file(Path::new(COPY)), FileChange::Modified);
+        let patch = patch_for(&ws, &live, Path::new(COPY)).expect("the fast path applies");
+        apply(&mut live, &patch).unwrap();
+        let full = generation(&ws);
+        assert_eq!(format!("{:?}", live.site), format!("{:?}", full.site));
+        assert_eq!(format!("{:?}", live.index), format!("{:?}", full.index));
+        assert_eq!(
+            serde_json::to_string(&live.views.tasks).unwrap(),
+            serde_json::to_string(&full.views.tasks).unwrap()
+        );
+        assert_eq!(
+            serde_json::to_string(&(
+                &live.views.units,
+                &live.views.topics,
+                &live.views.jurisdictions,
+                &live.views.plans
+            ))
+            .unwrap(),
+            serde_json::to_string(&(
+                &full.views.units,
+                &full.views.topics,
+                &full.views.jurisdictions,
+                &full.views.plans
+            ))
+            .unwrap()
+        );
+        assert_eq!(live.pages, full.pages);
+        let mut a: Vec<&String> = live.outputs.keys().collect();
+        let mut b: Vec<&String> = full.outputs.keys().collect();
+        a.sort();
+        b.sort();
+        assert_eq!(a, b);
+        let all: BTreeSet<PlanId> = (0..full.site.plans.len()).collect();
+        assert_eq!(fingerprint(&live.site, &all), fingerprint(&full.site, &all));
+        // The units the edit moved a task between, and its topics, are stale.
+        let unit = |name: &str| {
+            full.site
+                .units
+                .iter()
+                .position(|u| {
+                    u.name == name && full.site.jurisdictions[u.jurisdiction].name == "株洲市株洲县"
+                })
+                .unwrap()
+        };
+        assert!(!patch.keeps(Owner::Unit(unit("县司法局"))));
+        assert!(!patch.keeps(Owner::Unit(unit("县公安局"))));
+        assert!(!patch.keeps(Owner::Site));
+        let other = full
+            .site
+            .plans
+            .iter()
+            .position(|p| p.slug == "daoli-2017-shijian-fangan")
+            .unwrap();
+        assert!(patch.keeps(Owner::Plan(other)));
+    }
+
+    #[test]
+    fn the_first_plan_to_name_a_unit_takes_the_full_path() {
+        let dir = example();
+        let root = dir.path();
+        let mut ws = Workspace::open(root, "http://127.0.0.1:8000/");
+        let live = generation(&ws);
+        // A unit no plan names yet.
+        edit(
+            root,
+            "(责任单位:县司法局、县人大常委会办公室",
+            "(责任单位:县新设试点局、县人大常委会办公室",
+        );
+        ws.update_file(Path::new(COPY));
+        assert!(patch_for(&ws, &live, Path::new(COPY)).is_err());
+        // The original plan is the first to name its units.
+        let original = Path::new("content/zhuzhou-2015-fazhi-shishi-yijian.md");
+        let text = std::fs::read_to_string(root.join(original)).unwrap();
+        std::fs::write(
+            root.join(original),
+            text.replacen("强化宪法宣传教育。", "强化宪法宣传教育（改）。", 1),
+        )
+        .unwrap();
+        ws.update_file(original);
+        assert!(patch_for(&ws, &live, original).is_err());
+    }
 }

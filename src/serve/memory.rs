@@ -4,9 +4,10 @@
 //!
 //! Files are rendered on first request, with the same functions `build`
 //! uses, and kept until a change makes them stale. Rendering lazily is what
-//! keeps a save on a large site fast: a topic page of a 1,000-plan site is
-//! tens of megabytes and takes most of a second, so an edit must not wait
-//! for every page it touches, only for the ones a reader opens.
+//! keeps a save on a large site fast: one plan of a 1,000-plan site is shown
+//! on hundreds of unit and topic pages and in data files of tens of
+//! megabytes, so an edit must not wait for every file it touches, only for
+//! the ones a reader opens.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io;
@@ -124,6 +125,8 @@ pub struct Generation {
     pub index: Index,
     pub views: Views,
     pub theme: Arc<Theme>,
+    /// Every page, as the renderer lists them.
+    pub pages: Vec<Page>,
     /// Every file `build` would write except static files, by path.
     pub outputs: HashMap<String, (Output, Owner)>,
     pub first_use: FirstUse,
@@ -149,6 +152,7 @@ impl Generation {
             index,
             views,
             theme,
+            pages: Vec::new(),
             outputs: HashMap::new(),
             first_use,
         };
@@ -162,10 +166,12 @@ impl Generation {
 
     /// Every page and data file, found by asking the renderer and the data
     /// writer themselves, so the list cannot drift from what `build` writes.
-    pub fn list_outputs(&self) -> Result<HashMap<String, (Output, Owner)>, Diagnostic> {
+    /// Also sets [`Generation::pages`].
+    pub fn list_outputs(&mut self) -> Result<HashMap<String, (Output, Owner)>, Diagnostic> {
+        self.pages = self.renderer().pages();
         let r = self.renderer();
         let mut outputs = HashMap::new();
-        for page in r.pages() {
+        for &page in &self.pages {
             let owner = match page {
                 Page::Plan(p) => Owner::Plan(p),
                 Page::Notice(n) => Owner::Notice(n),
@@ -175,7 +181,10 @@ impl Generation {
                 _ => Owner::Site,
             };
             for elder in [false, true] {
-                outputs.insert(r.output_path(page, elder), (Output::Page(page, elder), owner));
+                outputs.insert(
+                    r.output_path(page, elder),
+                    (Output::Page(page, elder), owner),
+                );
             }
         }
         let names = Mutex::new(Vec::new());
@@ -240,13 +249,24 @@ pub struct Status {
 
 /// Problems by where they came from; the overlay shows all of them.
 #[derive(Debug, Default)]
-struct Problems {
+pub struct Problems {
     /// Content, site.yaml or units.yaml does not load.
-    content: Vec<Diagnostic>,
+    pub content: Vec<Diagnostic>,
     /// Templates do not compile or fail on a probe page.
-    theme: Vec<Diagnostic>,
+    pub theme: Vec<Diagnostic>,
     /// A page failed to render on request (cleared by the next change).
-    render: Vec<Diagnostic>,
+    pub render: Vec<Diagnostic>,
+}
+
+/// What open pages are told after problems change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tell {
+    /// Nothing yet: another message follows.
+    Nothing,
+    /// The problems (the overlay is shown, changed or hidden).
+    Problems,
+    /// A new build: pages reload.
+    Reload,
 }
 
 /// The result of looking up a request path.
@@ -373,22 +393,15 @@ impl Live {
         };
     }
 
-    /// Records content problems (empty: none) and tells open pages.
-    pub fn set_content_problems(&self, errors: Vec<Diagnostic>) {
-        lock(&self.problems).content = errors;
-        self.publish(false);
-    }
-
-    pub fn set_theme_problems(&self, errors: Vec<Diagnostic>) {
-        lock(&self.problems).theme = errors;
-        self.publish(false);
-    }
-
-    /// A new state is being shown: render errors of the old one are gone,
-    /// and open pages reload.
-    pub fn changed(&self) {
-        lock(&self.problems).render.clear();
-        self.publish(true);
+    /// Changes the recorded problems and tells open pages, in one message
+    /// (so a page never sees its overlay go away before it reloads).
+    pub fn report(&self, tell: Tell, change: impl FnOnce(&mut Problems)) {
+        change(&mut lock(&self.problems));
+        match tell {
+            Tell::Nothing => {}
+            Tell::Problems => self.publish(false),
+            Tell::Reload => self.publish(true),
+        }
     }
 
     fn publish(&self, new_build: bool) {
@@ -401,11 +414,15 @@ impl Live {
                 .cloned()
                 .collect()
         };
-        self.status.send_modify(|s| {
+        // Only a real change is sent: every message makes open pages act.
+        self.status.send_if_modified(|s| {
             if new_build {
                 s.build += 1;
+            } else if *s.errors == errors {
+                return false;
             }
             s.errors = Arc::new(errors);
+            true
         });
     }
 
@@ -507,7 +524,11 @@ impl Live {
             known
         };
         if !known {
-            crate::diagnostics::emit(&[e], &self.root, std::io::IsTerminal::is_terminal(&std::io::stderr()));
+            crate::diagnostics::emit(
+                &[e],
+                &self.root,
+                std::io::IsTerminal::is_terminal(&std::io::stderr()),
+            );
             self.publish(false);
         }
     }

@@ -23,6 +23,7 @@ pub mod memory;
 pub mod watch;
 pub mod workspace;
 
+use std::collections::BTreeSet;
 use std::io::IsTerminal;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, TcpListener};
 use std::path::{Path, PathBuf};
@@ -35,8 +36,8 @@ use crate::diagnostics::Diagnostic;
 use crate::render::pages::{Page, Renderer};
 use crate::render::theme::Theme;
 
-use memory::{Generation, Live, Owner};
-use watch::{Batch, Watcher};
+use memory::{Generation, Live, Owner, Tell};
+use watch::{Batch, Message, Next, Watcher};
 use workspace::{FileChange, Workspace};
 
 pub struct ServeOptions {
@@ -97,7 +98,7 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
         t.elapsed().as_millis()
     );
     println!("watching for changes; Ctrl-C stops");
-    let watcher = Watcher::start(&root)?;
+    let watcher: Watcher<Check> = Watcher::start(&root)?;
     std::thread::Builder::new()
         .name("planpress-rebuild".into())
         .spawn(move || rebuilder.run(watcher))
@@ -204,8 +205,19 @@ struct Rebuilder {
     in_sync: bool,
     /// The last theme that compiled and rendered every kind of page.
     good_theme: Option<Arc<Theme>>,
-    /// An incremental update is not yet checked against a full assembly.
-    verify_pending: bool,
+    /// `good_theme` has rendered a page of every kind of the live content.
+    theme_probed: bool,
+    /// Plans updated incrementally and not yet checked against a full
+    /// assembly.
+    unchecked: BTreeSet<usize>,
+    /// A check is running on another thread.
+    checking: bool,
+    /// Counts changes to the files read; `live_version` is the count the
+    /// live state was made from. A check of an older count is dropped.
+    version: u64,
+    live_version: u64,
+    /// Why the last content change was not applied incrementally.
+    full_because: Option<&'static str>,
 }
 
 impl Rebuilder {
@@ -216,7 +228,12 @@ impl Rebuilder {
             color: std::io::stderr().is_terminal(),
             in_sync: false,
             good_theme: None,
-            verify_pending: false,
+            theme_probed: false,
+            unchecked: BTreeSet::new(),
+            checking: false,
+            version: 0,
+            live_version: 0,
+            full_because: None,
         }
     }
 
@@ -227,19 +244,20 @@ impl Rebuilder {
     /// The first full load; prints every diagnostic, as `build` does.
     fn start(&mut self) {
         self.live.set_statics(self.ws.read_statics());
-        self.check_theme(true, false);
+        self.check_theme(false);
         if let Some(warnings) = self.rebuild_all() {
             self.emit(&warnings);
         }
     }
 
-    fn run(mut self, mut watcher: Watcher) {
+    fn run(mut self, mut watcher: Watcher<Check>) {
         loop {
-            let idle = self.verify_pending.then_some(VERIFY_WHEN_IDLE);
+            let idle = (!self.unchecked.is_empty() && !self.checking).then_some(VERIFY_WHEN_IDLE);
             match watcher.next(idle) {
-                Some(batch) => self.apply(batch),
-                None if self.verify_pending => self.verify(),
-                None => return,
+                Next::Changes(batch) => self.apply(batch),
+                Next::Idle => self.start_check(&watcher),
+                Next::Done(check) => self.finish_check(check),
+                Next::Closed => return,
             }
         }
     }
@@ -253,6 +271,8 @@ impl Rebuilder {
         let mut content: Vec<PathBuf> = Vec::new();
         let mut statics: Vec<String> = Vec::new();
         let units_file = Path::new("content").join(crate::content::UNITS_FILE);
+        // The files of the batch that matter, to name in the terminal.
+        let mut touched: Vec<String> = Vec::new();
         for rel in &batch.paths {
             let abs = self.ws.root.join(rel);
             if rel == Path::new("site.yaml") {
@@ -265,7 +285,10 @@ impl Rebuilder {
                 content.push(rel.clone());
             } else if rel.starts_with("templates") || rel.starts_with("themes") {
                 theme = true;
+            } else {
+                continue;
             }
+            touched.push(rel.display().to_string());
         }
         let mut changed: Vec<PathBuf> = Vec::new();
         let mut single: Option<PathBuf> = None;
@@ -278,9 +301,9 @@ impl Rebuilder {
             self.ws.reload_registry();
             changed = self.ws.files.keys().cloned().collect();
         } else {
-            let unknown = content.iter().any(|rel| {
-                !self.ws.files.contains_key(rel) && !self.ws.root.join(rel).is_file()
-            });
+            let unknown = content
+                .iter()
+                .any(|rel| !self.ws.files.contains_key(rel) && !self.ws.root.join(rel).is_file());
             if unknown {
                 // A folder moved in or out, or a file that is not content:
                 // list content/ again (reading only new files).
@@ -310,22 +333,30 @@ impl Rebuilder {
                 self.live.set_static(key.clone(), self.ws.read_static(key));
             }
         }
-        let what = describe(&changed, theme, &statics);
+        let what = describe(&touched);
         if changed.is_empty() && !theme && statics.is_empty() && !config {
             return;
         }
         let content_changed = !changed.is_empty() || config || registry;
+        if content_changed {
+            self.version += 1;
+        }
         // With content changing too, the rebuild below tells open pages.
-        let theme_ok = !theme || self.check_theme(false, !content_changed);
-        let mut how = "full";
+        let theme_ok = !theme || self.check_theme(!content_changed);
+        let mut how = "full".to_string();
+        self.full_because = None;
         if content_changed {
             let patched = match &single {
                 Some(rel) if self.in_sync && !theme => self.try_patch(rel),
                 _ => false,
             };
             if patched {
-                how = "incremental";
-                self.emit(&self.ws.warnings_of(single.as_deref().unwrap_or(Path::new(""))));
+                how = "incremental".into();
+                self.emit(
+                    &self
+                        .ws
+                        .warnings_of(single.as_deref().unwrap_or(Path::new(""))),
+                );
             } else if self.rebuild_all().is_none() {
                 println!("{what}: not updated, the errors above must be fixed first");
                 return;
@@ -333,35 +364,36 @@ impl Rebuilder {
                 for rel in &changed {
                     self.emit(&self.ws.warnings_of(rel));
                 }
+                if let Some(why) = self.full_because {
+                    how = format!("full: {why}");
+                }
             }
         } else if theme {
             if !theme_ok {
                 println!("{what}: templates not updated, the errors above must be fixed first");
                 return;
             }
-            how = "templates";
+            how = "templates".into();
         } else {
             // Static files only: nothing rendered depends on them.
-            how = "static";
-            self.live.changed();
+            how = "static".into();
+            self.live.report(Tell::Reload, |p| p.render.clear());
         }
-        println!(
-            "{what}: updated in {} ms ({how})",
-            t.elapsed().as_millis()
-        );
+        println!("{what}: updated in {} ms ({how})", t.elapsed().as_millis());
     }
 
     /// Compiles the theme and renders one page of every kind with it. On
     /// success it becomes the theme of the live site; on failure the
     /// errors are shown and the last good theme stays.
-    fn check_theme(&mut self, first: bool, notify: bool) -> bool {
+    fn check_theme(&mut self, notify: bool) -> bool {
         let theme = match &self.ws.theme {
             Ok(t) => t.clone(),
             Err(errors) => {
                 if !errors.is_empty() {
                     self.emit(errors);
                 }
-                self.live.set_theme_problems(errors.clone());
+                self.live
+                    .report(Tell::Problems, |p| p.theme = errors.clone());
                 return false;
             }
         };
@@ -371,7 +403,7 @@ impl Rebuilder {
         match probed {
             Some(Err(errors)) => {
                 self.emit(&errors);
-                self.live.set_theme_problems(errors);
+                self.live.report(Tell::Problems, |p| p.theme = errors);
                 false
             }
             Some(Ok(rendered)) => {
@@ -385,16 +417,18 @@ impl Rebuilder {
                 }
                 drop(guard);
                 self.good_theme = Some(theme);
-                self.live.set_theme_problems(Vec::new());
-                if notify {
-                    self.live.changed();
-                }
+                self.theme_probed = true;
+                let tell = if notify { Tell::Reload } else { Tell::Nothing };
+                self.live.report(tell, |p| {
+                    p.theme.clear();
+                    p.render.clear();
+                });
                 true
             }
             None => {
-                if self.good_theme.is_none() || !first {
-                    self.good_theme = Some(theme);
-                }
+                // No site yet to try it on: the next full rebuild probes it.
+                self.good_theme = Some(theme);
+                self.theme_probed = false;
                 true
             }
         }
@@ -403,7 +437,7 @@ impl Rebuilder {
     /// Assembles the whole site and shows it. Returns the warnings, or
     /// `None` when there were errors (shown in the terminal and browser).
     fn rebuild_all(&mut self) -> Option<Vec<Diagnostic>> {
-        self.verify_pending = false;
+        self.unchecked.clear();
         let errors = self.ws.parse_errors();
         if !errors.is_empty() {
             self.fail(errors);
@@ -441,9 +475,14 @@ impl Rebuilder {
                 return None;
             }
         };
-        // The first generation (or one after the theme was broken from the
-        // start) is probed too, so template errors show at once.
-        let probed = probe(&generation, &theme);
+        // A theme not yet tried on real content (at the start) is probed
+        // here, so template errors show at once; after that, content edits
+        // only render what is asked for.
+        let probed = if self.theme_probed {
+            Ok(Vec::new())
+        } else {
+            probe(&generation, &theme)
+        };
         {
             let mut guard = self.live.write();
             *guard = Some(generation);
@@ -453,20 +492,22 @@ impl Rebuilder {
                     for (path, bytes, owner) in rendered {
                         self.live.insert(&path, bytes.into(), owner);
                     }
-                    if self.good_theme.is_none() {
-                        self.good_theme = Some(theme);
-                    }
+                    self.good_theme = Some(theme);
+                    self.theme_probed = true;
                 }
                 Err(errors) => {
                     drop(guard);
                     self.emit(&errors);
-                    self.live.set_theme_problems(errors);
+                    self.live.report(Tell::Nothing, |p| p.theme = errors);
                 }
             }
         }
         self.in_sync = true;
-        self.live.set_content_problems(Vec::new());
-        self.live.changed();
+        self.live_version = self.version;
+        self.live.report(Tell::Reload, |p| {
+            p.content.clear();
+            p.render.clear();
+        });
         Some(
             result
                 .diagnostics
@@ -479,7 +520,7 @@ impl Rebuilder {
     fn fail(&mut self, errors: Vec<Diagnostic>) {
         self.in_sync = false;
         self.emit(&errors);
-        self.live.set_content_problems(errors);
+        self.live.report(Tell::Problems, |p| p.content = errors);
     }
 
     /// The fast path for one saved content file; false when it does not apply.
@@ -488,8 +529,12 @@ impl Rebuilder {
         let Some(generation) = guard.as_mut() else {
             return false;
         };
-        let Some(patch) = incremental::patch_for(&self.ws, generation, rel) else {
-            return false;
+        let patch = match incremental::patch_for(&self.ws, generation, rel) {
+            Ok(p) => p,
+            Err(why) => {
+                self.full_because = Some(why);
+                return false;
+            }
         };
         if incremental::apply(generation, &patch).is_err() {
             // The model is half-updated: start over from the files.
@@ -516,24 +561,64 @@ impl Rebuilder {
             self.live.insert(&path, bytes.into(), Owner::Plan(k));
         }
         drop(guard);
-        self.verify_pending = true;
-        self.live.set_content_problems(Vec::new());
-        self.live.changed();
+        self.unchecked.extend(patch.plans.iter().map(|(k, _)| *k));
+        self.live_version = self.version;
+        self.live.report(Tell::Reload, |p| {
+            p.content.clear();
+            p.render.clear();
+        });
         true
     }
 
-    /// Checks the last incremental update against a full assembly of the
-    /// same files; on a difference, shows the full one.
-    fn verify(&mut self) {
-        self.verify_pending = false;
-        let Ok(result) = self.ws.assemble() else {
+    /// Assembles the whole site on another thread, to check the incremental
+    /// updates since the last full assembly (see [`incremental`]).
+    fn start_check(&mut self, watcher: &Watcher<Check>) {
+        let Ok(snapshot) = self.ws.snapshot() else {
+            self.unchecked.clear();
             return;
         };
-        let Some(site) = result.site else {
+        let plans = self.unchecked.clone();
+        let version = self.version;
+        let tx = watcher.sender();
+        self.checking = true;
+        let spawned = std::thread::Builder::new()
+            .name("planpress-check".into())
+            .spawn(move || {
+                let site = snapshot.assemble().site;
+                let fingerprint = site.map(|s| incremental::fingerprint(&s, &plans));
+                let _ = tx.send(Message::Done(Check {
+                    version,
+                    plans,
+                    fingerprint,
+                }));
+            });
+        if spawned.is_err() {
+            self.checking = false;
+            self.unchecked.clear();
+        }
+    }
+
+    /// Compares a full assembly with the live state; on a difference (a bug
+    /// in the incremental path), shows the full one.
+    fn finish_check(&mut self, check: Check) {
+        self.checking = false;
+        if check.version != self.live_version {
+            // Files changed since: check again when idle.
+            return;
+        }
+        for p in &check.plans {
+            self.unchecked.remove(p);
+        }
+        let Some(full) = check.fingerprint else {
+            // A build would fail where the incremental path did not: show
+            // the errors.
+            self.rebuild_all();
             return;
         };
-        let full = incremental::fingerprint(&site);
-        if self.live.read(|g| incremental::fingerprint(&g.site)) == Some(full) {
+        let live = self
+            .live
+            .read(|g| incremental::fingerprint(&g.site, &check.plans));
+        if live.as_ref() == Some(&full) {
             return;
         }
         eprintln!(
@@ -543,13 +628,21 @@ impl Rebuilder {
     }
 }
 
+/// The result of checking incremental updates against a full assembly.
+pub struct Check {
+    version: u64,
+    plans: BTreeSet<usize>,
+    /// `None` when the full assembly failed (reported on the next change).
+    fingerprint: Option<incremental::Fingerprint>,
+}
+
+/// A file rendered ahead of a request: its path, bytes and owner.
+type Rendered = (String, Vec<u8>, Owner);
+
 /// Renders one page of every kind (the smallest of each), standard and
 /// elder, and the templated data files, with `theme`: template errors that
 /// only show when rendering are found before the theme is used.
-fn probe(
-    g: &Generation,
-    theme: &Theme,
-) -> Result<Vec<(String, Vec<u8>, Owner)>, Vec<Diagnostic>> {
+fn probe(g: &Generation, theme: &Theme) -> Result<Vec<Rendered>, Vec<Diagnostic>> {
     let site = &g.site;
     let smallest = |n: usize, size: &dyn Fn(usize) -> usize| (0..n).min_by_key(|&i| size(i));
     let mut pages = vec![
@@ -583,7 +676,7 @@ fn probe(
         .iter()
         .flat_map(|&(p, o)| [(p, false, o), (p, true, o)])
         .collect();
-    let results: Vec<Result<(String, Vec<u8>, Owner), Diagnostic>> = jobs
+    let results: Vec<Result<Rendered, Diagnostic>> = jobs
         .par_iter()
         .map(|&(page, elder, owner)| {
             r.render_page(page, elder)
@@ -599,9 +692,9 @@ fn probe(
         }
     }
     let sink = memory::MemorySink::default();
-    if let Err(e) = crate::render::data::write_selected(&r, &sink, &|p| {
-        p == "sitemap.xml" || p == "feed.xml"
-    }) {
+    if let Err(e) =
+        crate::render::data::write_selected(&r, &sink, &|p| p == "sitemap.xml" || p == "feed.xml")
+    {
         errors.push(e);
     }
     for (path, bytes) in sink.into_files() {
@@ -616,16 +709,11 @@ fn probe(
     }
 }
 
-/// `content/a.md`, `content/a.md and 2 more`, `templates`, `static/x.css`.
-fn describe(changed: &[PathBuf], theme: bool, statics: &[String]) -> String {
-    let mut names: Vec<String> = changed.iter().map(|p| p.display().to_string()).collect();
-    if theme {
-        names.push("templates".into());
-    }
-    names.extend(statics.iter().cloned());
-    match names.len() {
-        0 => "site.yaml".into(),
-        1 => names.remove(0),
-        n => format!("{} and {} more", names[0], n - 1),
+/// `content/a.md`, or `content/a.md and 2 more`.
+fn describe(touched: &[String]) -> String {
+    match touched {
+        [] => "the site folder".into(),
+        [one] => one.clone(),
+        [first, rest @ ..] => format!("{first} and {} more", rest.len()),
     }
 }

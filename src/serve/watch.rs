@@ -9,7 +9,7 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::time::{Duration, Instant};
 
 use notify::RecursiveMode;
@@ -19,13 +19,30 @@ use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, ne
 /// How long a file must be quiet before its change is reported.
 pub const DEBOUNCE: Duration = Duration::from_millis(25);
 /// How long to wait for more batches before rebuilding.
-pub const SETTLE: Duration = Duration::from_millis(30);
+pub const SETTLE: Duration = Duration::from_millis(20);
 /// A burst that never settles is still rebuilt after this long.
 const MAX_WAIT: Duration = Duration::from_secs(2);
 
 /// The folders of a site whose changes matter (the root itself is watched
 /// without recursion, for site.yaml and for these appearing later).
 pub const WATCHED_DIRS: &[&str] = &["content", "templates", "themes", "static"];
+
+/// What the rebuild thread waits for: file events, or the result of work
+/// it started on another thread (checking an incremental update).
+pub enum Message<T> {
+    Events(DebounceEventResult),
+    Done(T),
+}
+
+/// What [`Watcher::next`] returns.
+pub enum Next<T> {
+    Changes(Batch),
+    Done(T),
+    /// Nothing happened for the idle time asked for.
+    Idle,
+    /// The watcher is gone.
+    Closed,
+}
 
 /// Changed paths, relative to the site root.
 #[derive(Debug, Default)]
@@ -35,30 +52,43 @@ pub struct Batch {
     pub rescan: bool,
 }
 
-pub struct Watcher {
+pub struct Watcher<T> {
     root: PathBuf,
     debouncer: Debouncer<notify::RecommendedWatcher, RecommendedCache>,
-    rx: Receiver<DebounceEventResult>,
+    rx: Receiver<Message<T>>,
+    tx: Sender<Message<T>>,
     watched: BTreeSet<PathBuf>,
+    /// A result that came in while a batch was being gathered.
+    held: Option<T>,
 }
 
-impl Watcher {
+impl<T: Send + 'static> Watcher<T> {
     /// Watches `root` (an absolute, canonical path).
-    pub fn start(root: &Path) -> Result<Watcher, String> {
+    pub fn start(root: &Path) -> Result<Watcher<T>, String> {
         let (tx, rx) = channel();
-        let debouncer = new_debouncer(DEBOUNCE, None, tx)
-            .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
+        let events = tx.clone();
+        let debouncer = new_debouncer(DEBOUNCE, None, move |r: DebounceEventResult| {
+            let _ = events.send(Message::Events(r));
+        })
+        .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
         let mut w = Watcher {
             root: root.to_path_buf(),
             debouncer,
             rx,
+            tx,
             watched: BTreeSet::new(),
+            held: None,
         };
         w.debouncer
             .watch(root, RecursiveMode::NonRecursive)
             .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
         w.watch_new_dirs();
         Ok(w)
+    }
+
+    /// Where another thread sends the result of work it was given.
+    pub fn sender(&self) -> Sender<Message<T>> {
+        self.tx.clone()
     }
 
     /// Starts watching the site's folders that exist and are not watched yet.
@@ -78,23 +108,34 @@ impl Watcher {
         }
     }
 
-    /// Waits for the next batch of changes. With `idle`, gives up after that
-    /// long without any change and returns `None`; also `None` when the
-    /// watcher stopped.
-    pub fn next(&mut self, idle: Option<Duration>) -> Option<Batch> {
+    /// Waits for the next batch of changes (or a result). With `idle`,
+    /// gives up after that long without any and returns [`Next::Idle`].
+    pub fn next(&mut self, idle: Option<Duration>) -> Next<T> {
+        if let Some(done) = self.held.take() {
+            return Next::Done(done);
+        }
         let first = match idle {
             Some(t) => match self.rx.recv_timeout(t) {
-                Ok(r) => r,
-                Err(_) => return None,
+                Ok(m) => m,
+                Err(RecvTimeoutError::Timeout) => return Next::Idle,
+                Err(RecvTimeoutError::Disconnected) => return Next::Closed,
             },
-            None => self.rx.recv().ok()?,
+            None => match self.rx.recv() {
+                Ok(m) => m,
+                Err(_) => return Next::Closed,
+            },
+        };
+        let first = match first {
+            Message::Done(done) => return Next::Done(done),
+            Message::Events(e) => e,
         };
         let mut batch = Batch::default();
         self.add(&mut batch, first);
         let started = Instant::now();
         loop {
             match self.rx.recv_timeout(SETTLE) {
-                Ok(more) => self.add(&mut batch, more),
+                Ok(Message::Events(more)) => self.add(&mut batch, more),
+                Ok(Message::Done(done)) => self.held = Some(done),
                 Err(RecvTimeoutError::Timeout) => break,
                 Err(RecvTimeoutError::Disconnected) => break,
             }
@@ -104,14 +145,15 @@ impl Watcher {
         }
         // A folder created or removed at the top: watch it (or stop), and
         // read everything, since its files came with it.
-        if batch.paths.iter().any(|p| {
-            p.components().count() == 1
-                && WATCHED_DIRS.iter().any(|d| p == Path::new(d))
-        }) {
+        if batch
+            .paths
+            .iter()
+            .any(|p| p.components().count() == 1 && WATCHED_DIRS.iter().any(|d| p == Path::new(d)))
+        {
             self.watch_new_dirs();
             batch.rescan = true;
         }
-        Some(batch)
+        Next::Changes(batch)
     }
 
     fn add(&self, batch: &mut Batch, result: DebounceEventResult) {

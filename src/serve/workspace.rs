@@ -38,7 +38,7 @@ pub struct Workspace {
     /// The server's own address: links must work locally.
     pub base_url: String,
     pub config: Result<SiteConfig, Diagnostic>,
-    pub registry: Registry,
+    pub registry: Arc<Registry>,
     registry_errors: Vec<Diagnostic>,
     listing_errors: Vec<Diagnostic>,
     pub files: BTreeMap<PathBuf, FileState>,
@@ -58,7 +58,7 @@ impl Workspace {
             root: root.to_path_buf(),
             base_url: base_url.to_string(),
             config: Err(Diagnostic::error("site.yaml", 0, "not read yet")),
-            registry: Registry::default(),
+            registry: Arc::default(),
             registry_errors: Vec::new(),
             listing_errors: Vec::new(),
             files: BTreeMap::new(),
@@ -82,7 +82,10 @@ impl Workspace {
     /// Reads units.yaml and, since parsing uses it, every content file.
     pub fn reload_registry(&mut self) {
         self.registry_errors.clear();
-        self.registry = content::load_registry(&self.root, &mut self.registry_errors);
+        self.registry = Arc::new(content::load_registry(
+            &self.root,
+            &mut self.registry_errors,
+        ));
         self.rescan_content(true);
     }
 
@@ -109,7 +112,10 @@ impl Workspace {
             .map(|rel| (rel.clone(), self.read_file(rel)))
             .collect();
         for (rel, state) in read {
-            let same = self.files.get(&rel).is_some_and(|old| old.hash == state.hash);
+            let same = self
+                .files
+                .get(&rel)
+                .is_some_and(|old| old.hash == state.hash);
             if !same {
                 changed.push(rel.clone());
             }
@@ -182,13 +188,24 @@ impl Workspace {
         errors.extend(self.registry_errors.iter().cloned());
         errors.extend(self.listing_errors.iter().cloned());
         for f in self.files.values() {
-            errors.extend(f.loaded.diagnostics.iter().filter(|d| d.is_error()).cloned());
+            errors.extend(
+                f.loaded
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.is_error())
+                    .cloned(),
+            );
         }
         errors
     }
 
     /// Assembles the whole site from the kept parses, as a build would.
     pub fn assemble(&self) -> Result<LoadResult, Diagnostic> {
+        Ok(self.snapshot()?.assemble())
+    }
+
+    /// A copy of everything assembling needs, to assemble on another thread.
+    pub fn snapshot(&self) -> Result<Snapshot, Diagnostic> {
         let config = self.config.clone()?;
         let mut loaded = Loaded::default();
         for f in self.files.values() {
@@ -200,12 +217,12 @@ impl Workspace {
         }
         let mut diagnostics = self.listing_errors.clone();
         diagnostics.extend(self.registry_errors.iter().cloned());
-        Ok(content::assemble_loaded(
+        Ok(Snapshot {
             config,
             loaded,
-            &self.registry,
+            registry: self.registry.clone(),
             diagnostics,
-        ))
+        })
     }
 
     /// The static folders, lowest priority first (the theme's, then the
@@ -290,6 +307,20 @@ impl Workspace {
             .flat_map(|f| &f.loaded.notices)
             .map(|n| ((n.source.path.clone(), n.source.line), n))
             .collect()
+    }
+}
+
+/// The inputs of a full assembly, owned.
+pub struct Snapshot {
+    config: SiteConfig,
+    loaded: Loaded,
+    registry: Arc<Registry>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Snapshot {
+    pub fn assemble(self) -> LoadResult {
+        content::assemble_loaded(self.config, self.loaded, &self.registry, self.diagnostics)
     }
 }
 

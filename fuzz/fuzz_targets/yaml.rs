@@ -1,0 +1,25 @@
+//! YAML content files (`plan:` / `notice:` + `plans:`), the line locator and
+//! `site.yaml`, on arbitrary UTF-8.
+#![no_main]
+
+use std::path::Path;
+
+use libfuzzer_sys::fuzz_target;
+use planpress::config::SiteConfig;
+use planpress::content::units::Registry;
+use planpress::content::yaml::{Locator, load};
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let loaded = load(Path::new("content/f.yaml"), text, &Registry::default());
+    for p in &loaded.plans {
+        assert!(!p.slug.is_empty());
+    }
+    let _ = Locator::read(text).line("plans.0.sections.0.tasks.0");
+    if let Ok(c) = SiteConfig::parse(text) {
+        let base = c.base_path();
+        assert!(base.starts_with('/') && base.ends_with('/'), "{base}");
+    }
+});

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Short fuzz run of every target (issue 9), for .ci/run: about a minute in
+# all once built. Longer runs: `fuzz/run.sh --seconds 600 [TARGET...]`.
+#
+# Each target starts from its seeds (fuzz/seeds/TARGET, kept in git) and a
+# scratch corpus outside the repo; a crash, a panic, an input slower than
+# --timeout seconds or one needing more than --rss MB fails the run and
+# leaves the input in fuzz/artifacts/TARGET/.
+#
+# Needs a nightly toolchain and cargo-fuzz; installs cargo-fuzz when missing.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+seconds=8
+timeout=10
+rss=2048
+targets=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --seconds) seconds="$2"; shift 2 ;;
+    --timeout) timeout="$2"; shift 2 ;;
+    --rss) rss="$2"; shift 2 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    *) targets+=("$1"); shift ;;
+  esac
+done
+if [ ${#targets[@]} -eq 0 ]; then
+  targets=(annotations markdown yaml deadline slug html import)
+fi
+
+if ! rustup toolchain list | grep -q '^nightly'; then
+  rustup toolchain install nightly --profile minimal
+fi
+if ! command -v cargo-fuzz >/dev/null; then
+  cargo install cargo-fuzz --locked
+fi
+
+# No sanitizer: planpress has no unsafe code, and panics, overflow (debug
+# assertions on), hangs and memory use are what is looked for here. For a
+# run under AddressSanitizer: FUZZ_SANITIZER=address fuzz/run.sh ...
+sanitizer="${FUZZ_SANITIZER:-none}"
+flags=(+nightly fuzz run -s "$sanitizer" -a -O)
+
+cargo +nightly fuzz build -s "$sanitizer" -a -O
+
+scratch="$(mktemp -d)"
+trap 'rm -rf "$scratch"' EXIT
+status=0
+for t in "${targets[@]}"; do
+  mkdir -p "$scratch/$t"
+  start=$(date +%s)
+  log="$scratch/$t.log"
+  if cargo "${flags[@]}" "$t" "$scratch/$t" "seeds/$t" -- \
+      -max_total_time="$seconds" -timeout="$timeout" -rss_limit_mb="$rss" \
+      -max_len=65536 -print_final_stats=1 >"$log" 2>&1; then
+    stat() { grep -Eo "stat::$1: *[0-9]+" "$log" | grep -Eo '[0-9]+$' || echo '?'; }
+    echo "fuzz $t: ok, $(stat number_of_executed_units) inputs in $(( $(date +%s) - start )) s," \
+      "slowest $(stat slowest_unit_time_sec) s, peak $(stat peak_rss_mb) MB," \
+      "corpus $(find "$scratch/$t" -type f | wc -l) inputs"
+  else
+    echo "fuzz $t: FAILED"
+    tail -40 "$log"
+    status=1
+  fi
+done
+exit $status
