@@ -1086,9 +1086,6 @@ fn templates_cannot_include_files_outside_the_site() {
 }
 
 #[test]
-#[ignore = "found in issue 9, not fixed here: src/render/theme.rs (collect_templates) follows a \
-            templates/ folder that is itself a link out of the site; it needs \
-            WalkDir::follow_root_links(false) as content/ and static/ have"]
 fn a_templates_folder_linked_out_of_the_site_is_not_read() {
     let outside = tempfile::tempdir().unwrap();
     let plan = read(&repo().join("themes/portal/templates/plan.html"))

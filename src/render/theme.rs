@@ -162,7 +162,12 @@ fn collect_templates(root: &Path, dir: &Path, out: &mut BTreeMap<String, PathBuf
         return;
     }
     // Symlinks are not followed: templates must come from inside the site.
-    for entry in WalkDir::new(dir).sort_by_file_name().into_iter().flatten() {
+    for entry in WalkDir::new(dir)
+        .follow_root_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
         if !entry.file_type().is_file() {
             continue;
         }
