@@ -275,8 +275,10 @@ fn heading_parts(text: &str, hashes: usize) -> (Option<String>, String, u8) {
     (None, text.to_string(), hashes.clamp(1, 5) as u8)
 }
 
-/// A paragraph that is a numbered heading on a line of its own (`二、维护宪法法律权威`).
-fn paragraph_heading(text: &str) -> Option<(String, String, u8)> {
+/// A paragraph that is a numbered heading on a line of its own (`二、维护宪法法律权威`):
+/// (number as written, title, level). The importer uses the same rule, so that
+/// what it writes reads back with the same structure.
+pub fn paragraph_heading(text: &str) -> Option<(String, String, u8)> {
     if text.contains('\n') || text.chars().count() > MAX_HEADING_CHARS {
         return None;
     }

@@ -75,20 +75,6 @@ const CN_DIGITS: &str = "一二三四五六七八九十百零〇两";
 
 /// Heading numberings and the level each implies, as planpress's Markdown
 /// reader ranks them: 第X章 > 第X节 > 一、 > (一) > (1).
-static HEADING: LazyLock<Vec<(Regex, u8)>> = LazyLock::new(|| {
-    let cn = "[一二三四五六七八九十百零〇两]+";
-    [
-        (format!(r"^(第{cn}章)\s*(.*)$"), 1),
-        (format!(r"^(第{cn}节)\s*(.*)$"), 2),
-        (format!(r"^({cn}[、.．])\s*(.*)$"), 3),
-        (format!(r"^([(（]{cn}[)）])\s*(.*)$"), 4),
-        (r"^([(（]\d{1,3}[)）])\s*(.*)$".to_string(), 5),
-    ]
-    .into_iter()
-    .filter_map(|(re, level)| Regex::new(&re).ok().map(|r| (r, level)))
-    .collect()
-});
-
 /// `(一)指导思想。以马克思列宁主义…`: a heading run into its first paragraph.
 static INLINE_HEADING: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r"^((?:第[一二三四五六七八九十百零〇两]+[章节])|(?:[一二三四五六七八九十百零〇两]+[、.．])|(?:[(（][一二三四五六七八九十百零〇两]+[)）]))\s*([^。；;，,:：“”《》]{2,20})。(.+)$").ok()
@@ -180,27 +166,8 @@ pub fn cn_number(s: &str) -> Option<u32> {
     any.then_some(total + current)
 }
 
-/// A heading line: (number as written, title, level).
-pub fn heading(text: &str) -> Option<(String, String, u8)> {
-    if text.contains('\n') || text.chars().count() > 60 {
-        return None;
-    }
-    let body = text.trim_end_matches(['。', '.']);
-    if body.contains('。') {
-        return None;
-    }
-    for (re, level) in HEADING.iter() {
-        if let Some(c) = re.captures(body) {
-            let number = c.get(1)?.as_str().to_string();
-            let title = c.get(2)?.as_str().trim().to_string();
-            if title.is_empty() {
-                return None;
-            }
-            return Some((number, title, *level));
-        }
-    }
-    None
-}
+/// A heading line: (number as written, title, level); the Markdown loader's rule.
+pub use crate::content::markdown::paragraph_heading as heading;
 
 /// A heading with its first paragraph on the same line.
 fn inline_heading(text: &str) -> Option<(String, String, u8, String)> {
