@@ -37,6 +37,29 @@ pub struct TaskReport<'a> {
     pub topics: Vec<&'a str>,
 }
 
+impl<'a> TaskReport<'a> {
+    /// The task's facts by name: what `check --json` and `data/tasks.json` share.
+    pub fn new(site: &'a Site, t: &'a crate::model::Task) -> TaskReport<'a> {
+        let unit_name = |u: &usize| site.units[*u].name.as_str();
+        TaskReport {
+            number: &t.number,
+            lead_units: t.lead.iter().map(unit_name).collect(),
+            units: t.all_units().iter().map(unit_name).collect(),
+            officials: &t.officials,
+            deadlines: t
+                .deadlines
+                .iter()
+                .filter_map(|d| d.date.map(|x| x.to_string()))
+                .collect(),
+            topics: t
+                .topics
+                .iter()
+                .map(|&x| site.topics[x].name.as_str())
+                .collect(),
+        }
+    }
+}
+
 #[derive(Serialize)]
 pub struct NoticeReport<'a> {
     pub slug: &'a str,
@@ -65,7 +88,6 @@ impl<'a> Report<'a> {
                 diagnostics: diagnostics.iter().collect(),
             };
         };
-        let unit_name = |u: &usize| site.units[*u].name.as_str();
         let plans = site
             .plans
             .iter()
@@ -74,26 +96,7 @@ impl<'a> Report<'a> {
                 title: &p.meta.title,
                 jurisdiction: &site.jurisdictions[p.jurisdiction].name,
                 kind: p.kind.label(),
-                tasks: p
-                    .tasks
-                    .iter()
-                    .map(|t| TaskReport {
-                        number: &t.number,
-                        lead_units: t.lead.iter().map(unit_name).collect(),
-                        units: t.all_units().iter().map(unit_name).collect(),
-                        officials: &t.officials,
-                        deadlines: t
-                            .deadlines
-                            .iter()
-                            .filter_map(|d| d.date.map(|x| x.to_string()))
-                            .collect(),
-                        topics: t
-                            .topics
-                            .iter()
-                            .map(|&x| site.topics[x].name.as_str())
-                            .collect(),
-                    })
-                    .collect(),
+                tasks: p.tasks.iter().map(|t| TaskReport::new(site, t)).collect(),
             })
             .collect();
         let notices = site

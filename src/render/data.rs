@@ -19,13 +19,9 @@ use super::views::TaskView;
 #[derive(Serialize)]
 struct TaskRecord<'a> {
     plan: &'a str,
-    number: &'a str,
+    #[serde(flatten)]
+    facts: crate::check::TaskReport<'a>,
     text: &'a str,
-    lead_units: Vec<&'a str>,
-    units: Vec<&'a str>,
-    officials: &'a [String],
-    deadlines: Vec<String>,
-    topics: Vec<&'a str>,
     jurisdiction: &'a str,
     url: String,
 }
@@ -85,29 +81,8 @@ pub fn write_selected(
         let view = &r.views.tasks[tr.plan][tr.task];
         TaskRecord {
             plan: &plan.slug,
-            number: &task.number,
+            facts: crate::check::TaskReport::new(site, task),
             text: &view.plain,
-            lead_units: task
-                .lead
-                .iter()
-                .map(|&u| site.units[u].name.as_str())
-                .collect(),
-            units: task
-                .all_units()
-                .iter()
-                .map(|&u| site.units[u].name.as_str())
-                .collect(),
-            officials: &task.officials,
-            deadlines: task
-                .deadlines
-                .iter()
-                .filter_map(|d| d.date.map(|x| x.to_string()))
-                .collect(),
-            topics: task
-                .topics
-                .iter()
-                .map(|&t| site.topics[t].name.as_str())
-                .collect(),
             jurisdiction: &site.jurisdictions[plan.jurisdiction].name,
             url: format!("{}{}", r.base_url, view.path),
         }
