@@ -67,7 +67,7 @@ pub fn render(
     let mut timings = Vec::new();
     let t = Instant::now();
     let index = Index::build(site);
-    let views = Views::build(site, &index);
+    let views = Views::build(site, &index, theme).map_err(|d| vec![d])?;
     timings.push(("index and views", t.elapsed()));
     let renderer = Renderer::new(site, &index, &views, theme);
     let total = renderer.pages().len() * 2;

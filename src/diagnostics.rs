@@ -1,6 +1,7 @@
 //! One error vocabulary for every stage: a [`Diagnostic`] names the file, the
 //! line and column, what is wrong and what to do about it.
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -116,16 +117,22 @@ pub fn emit(diagnostics: &[Diagnostic], root: &Path, color: bool) {
         ..Config::default()
     };
     let mut files = SimpleFiles::new();
+    // Each file is read and stored once, however many diagnostics name it: a
+    // big site can have thousands of warnings in hundreds of files.
+    let mut ids: HashMap<&Path, usize> = HashMap::new();
     let mut lock = writer.lock();
     for d in diagnostics {
-        let source = std::fs::read_to_string(root.join(&d.file)).unwrap_or_default();
-        let Some(offset) = byte_offset(&source, d.line, d.column) else {
+        let id = *ids.entry(d.file.as_path()).or_insert_with(|| {
+            let source = std::fs::read_to_string(root.join(&d.file)).unwrap_or_default();
+            files.add(d.file.display().to_string(), source)
+        });
+        let source = files.get(id).map(|f| f.source().as_str()).unwrap_or("");
+        let Some(offset) = byte_offset(source, d.line, d.column) else {
             // The position is not in the file (it changed, or is unreadable):
             // print the plain form rather than a wrong snippet.
             let _ = writeln!(lock, "{d}");
             continue;
         };
-        let id = files.add(d.file.display().to_string(), source);
         let severity = match d.severity {
             Severity::Error => codespan_reporting::diagnostic::Severity::Error,
             Severity::Warning => codespan_reporting::diagnostic::Severity::Warning,

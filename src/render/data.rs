@@ -12,8 +12,8 @@ use crate::diagnostics::Diagnostic;
 use crate::model::{Site, TaskRef};
 
 use super::Sink;
-use super::pages::{Page, Renderer};
-use super::views::TaskView;
+use super::markdown;
+use super::pages::{Page, Renderer, plan_path};
 
 /// A task in `data/tasks.json`: the fields of `check --json` plus where it is.
 #[derive(Serialize)]
@@ -21,9 +21,20 @@ struct TaskRecord<'a> {
     plan: &'a str,
     #[serde(flatten)]
     facts: crate::check::TaskReport<'a>,
-    text: &'a str,
+    text: String,
     jurisdiction: &'a str,
     url: String,
+}
+
+/// The task's full address (base URL, plan page, anchor).
+fn task_url(r: &Renderer, tr: TaskRef) -> String {
+    let plan = &r.site.plans[tr.plan];
+    format!(
+        "{}{}#{}",
+        r.base_url,
+        plan_path(&plan.slug),
+        plan.tasks[tr.task].anchor
+    )
 }
 
 #[derive(Serialize)]
@@ -78,13 +89,12 @@ pub fn write_selected(
     let task_record = |tr: TaskRef| -> TaskRecord {
         let plan = &site.plans[tr.plan];
         let task = &plan.tasks[tr.task];
-        let view = &r.views.tasks[tr.plan][tr.task];
         TaskRecord {
             plan: &plan.slug,
             facts: crate::check::TaskReport::new(site, task),
-            text: &view.plain,
+            text: markdown::to_plain(&task.text),
             jurisdiction: &site.jurisdictions[plan.jurisdiction].name,
-            url: format!("{}{}", r.base_url, view.path),
+            url: task_url(r, tr),
         }
     };
     let all_tasks: Vec<TaskRef> = site
@@ -208,7 +218,6 @@ fn csv_tasks(
     for &tr in refs {
         let plan = &site.plans[tr.plan];
         let task = &plan.tasks[tr.task];
-        let view: &TaskView = &r.views.tasks[tr.plan][tr.task];
         let deadlines = task
             .deadlines
             .iter()
@@ -224,7 +233,7 @@ fn csv_tasks(
         let mut row = vec![
             plan.meta.title.clone(),
             task.number.clone(),
-            view.plain.clone(),
+            markdown::to_plain(&task.text),
             names(&task.lead),
             names(&task.responsible),
             names(&task.participating),
@@ -233,10 +242,10 @@ fn csv_tasks(
             deadlines,
             topics,
             site.jurisdictions[plan.jurisdiction].name.clone(),
-            format!("{}{}", r.base_url, view.path),
+            task_url(r, tr),
         ];
         if let Some(led) = led {
-            row.push(if led.contains(&tr) {
+            row.push(if led.binary_search(&tr).is_ok() {
                 strings.role_lead.clone()
             } else {
                 strings.role_shared.clone()
@@ -281,7 +290,7 @@ fn ics_for_unit(r: &Renderer, u: usize, refs: &[TaskRef]) -> Result<Vec<u8>, Dia
     for &tr in refs {
         let plan = &site.plans[tr.plan];
         let task = &plan.tasks[tr.task];
-        let view = &r.views.tasks[tr.plan][tr.task];
+        let plain = markdown::to_plain(&task.text);
         // A fixed stamp keeps the file byte-identical from build to build.
         let stamp = plan
             .meta
@@ -293,13 +302,15 @@ fn ics_for_unit(r: &Renderer, u: usize, refs: &[TaskRef]) -> Result<Vec<u8>, Dia
             .and_utc();
         for (i, d) in task.deadlines.iter().enumerate() {
             let Some(date) = d.date else { continue };
-            let summary: String = view.plain.chars().take(60).collect();
+            let summary: String = plain.chars().take(60).collect();
             let event = icalendar::Event::new()
                 .uid(&format!("{}-{}-{}@{}", plan.slug, task.anchor, i, host))
                 .timestamp(stamp)
                 .summary(&format!("{} {}", task.number, summary))
-                .description(&format!("{} {}\n{}", plan.meta.title, d.text, view.plain))
-                .url(&format!("{}{}", r.base_url, view.path))
+                // The full text is one click away (the URL): a unit's
+                // calendar on a big site holds thousands of events.
+                .description(&format!("{} {}", plan.meta.title, d.text))
+                .url(&task_url(r, tr))
                 .all_day(date)
                 .done();
             cal.push(event);

@@ -16,8 +16,53 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 /// The Markdown dialect of content: CommonMark with tables and strikethrough.
 const OPTIONS: Options = Options::ENABLE_TABLES.union(Options::ENABLE_STRIKETHROUGH);
 
+/// Whether `markdown` is a single line that Markdown reads as one paragraph
+/// of literal text, printed as is: no character that could start syntax or
+/// need escaping, no leading or trailing space. Most task texts are; they
+/// skip the parser (tests check both ways agree).
+fn is_literal_line(markdown: &str) -> bool {
+    let (Some(first), Some(last)) = (markdown.chars().next(), markdown.chars().last()) else {
+        return false;
+    };
+    // List markers, thematic breaks and setext underlines only count at the
+    // start of a line.
+    if first.is_ascii_digit()
+        || first.is_ascii_whitespace()
+        || last.is_ascii_whitespace()
+        || matches!(first, '-' | '+' | '=')
+    {
+        return false;
+    }
+    !markdown.bytes().any(|b| {
+        matches!(
+            b,
+            b'\\'
+                | b'`'
+                | b'*'
+                | b'_'
+                | b'['
+                | b']'
+                | b'<'
+                | b'>'
+                | b'!'
+                | b'#'
+                | b'&'
+                | b'|'
+                | b'~'
+                | b'"'
+                | b'\''
+                | b'\n'
+                | b'\r'
+                | b'\t'
+        )
+    })
+}
+
 /// Renders Markdown to sanitised HTML.
 pub fn to_html(markdown: &str) -> String {
+    if is_literal_line(markdown) {
+        return format!("<p>{markdown}</p>\n");
+    }
     let mut out = String::with_capacity(markdown.len() + markdown.len() / 4);
     let parser = Parser::new_ext(markdown, OPTIONS);
     html::push_html(&mut out, parser);
@@ -95,6 +140,9 @@ pub fn raw_html_offsets(markdown: &str) -> Vec<usize> {
 /// The text without Markdown syntax, for data files and search.
 pub fn to_plain(markdown: &str) -> String {
     use pulldown_cmark::{Event, TagEnd};
+    if is_literal_line(markdown) {
+        return markdown.to_string();
+    }
     let mut out = String::with_capacity(markdown.len());
     for event in Parser::new(markdown) {
         match event {
@@ -110,6 +158,68 @@ pub fn to_plain(markdown: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The parser's own output, without the literal-line shortcut.
+    fn parsed(markdown: &str) -> (String, String) {
+        let mut html = String::new();
+        html::push_html(&mut html, Parser::new_ext(markdown, OPTIONS));
+        let mut plain = String::new();
+        for event in Parser::new(markdown) {
+            match event {
+                pulldown_cmark::Event::Text(t) => plain.push_str(&t),
+                pulldown_cmark::Event::End(pulldown_cmark::TagEnd::Paragraph) => plain.push('\n'),
+                _ => {}
+            }
+        }
+        (html, plain.trim().to_string())
+    }
+
+    #[test]
+    fn literal_lines_render_as_the_parser_renders_them() {
+        let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let site = crate::content::load_site(repo).site.unwrap();
+        let mut lines: Vec<String> = site
+            .plans
+            .iter()
+            .flat_map(|p| p.tasks.iter().map(|t| t.text.clone()))
+            .collect();
+        lines.extend(
+            [
+                "加强（一）领导，推进法治。",
+                "a.b c",
+                "全面依法治区/2025年",
+                "％＊＃",
+                "（1）甲",
+                "甲：乙-丙+丁=戊 http://www.gov.cn",
+            ]
+            .map(String::from),
+        );
+        let mut literal = 0;
+        for line in &lines {
+            if is_literal_line(line) {
+                literal += 1;
+                let (html, plain) = parsed(line);
+                assert_eq!(to_html(line), html, "{line}");
+                assert_eq!(to_plain(line), plain, "{line}");
+            }
+        }
+        assert!(
+            literal > 100,
+            "the shortcut applies to ordinary lines ({literal})"
+        );
+        for syntax in [
+            "- 甲",
+            "1. 乙",
+            "# 丙",
+            "甲*乙*",
+            "甲<b>乙</b>",
+            "甲&amp;",
+            " 甲",
+            "甲\n乙",
+        ] {
+            assert!(!is_literal_line(syntax), "{syntax}");
+        }
+    }
 
     #[test]
     fn scripts_and_handlers_are_removed() {

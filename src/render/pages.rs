@@ -5,6 +5,7 @@
 //! every page context that shows them.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -18,11 +19,27 @@ use super::theme::{Theme, template_error};
 use super::views::*;
 use super::{Sink, markdown, qr};
 
+/// Marks where the link prefix (`root`) goes in task fragments rendered once
+/// for both versions of a page: the standard one puts the base path there,
+/// the elder one the base path plus `elder/`. Content cannot contain it (the
+/// loader takes control characters out), so it never collides with text.
+pub const ROOT_MARK: &str = "\u{0}";
+
+/// Shared link values (cheap to clone into any number of task views).
+pub struct Links {
+    pub units: Vec<tera::Value>,
+    pub topics: Vec<tera::Value>,
+    pub plans: Vec<tera::Value>,
+}
+
 /// Views shared by all pages.
 pub struct Views {
     pub plans: Vec<PlanSummary>,
-    /// By plan, in task order.
-    pub tasks: Vec<Vec<TaskView>>,
+    /// Each task as a row for unit and topic pages (`partials/task-row.html`,
+    /// links prefixed with [`ROOT_MARK`]), by plan, in task order: rendered
+    /// once, whatever the number of pages that list the task.
+    pub rows: Vec<Vec<tera::Value>>,
+    pub links: Links,
     pub units: Vec<UnitSummary>,
     pub unit_paths: Vec<String>,
     pub jurisdictions: Vec<JurisdictionSummary>,
@@ -54,40 +71,22 @@ fn date(d: Option<chrono::NaiveDate>) -> Option<String> {
 }
 
 impl Views {
-    pub fn build(site: &Site, index: &Index) -> Views {
-        Self::build_reusing(site, index, Vec::new())
+    pub fn build(site: &Site, index: &Index, theme: &Theme) -> Result<Views, Diagnostic> {
+        Self::build_reusing(site, index, theme, Vec::new())
     }
 
     /// Like [`Views::build`], but a plan whose entry in `reuse` is `Some`
-    /// keeps those task views instead of rendering its Markdown again. Task
-    /// views are most of the cost of this function; `serve` passes the views
-    /// of the plans an edit did not touch, when no unit, topic or
-    /// jurisdiction changed name or path.
+    /// keeps those rows instead of rendering them again. Rows are most of the
+    /// cost of this function; `serve` passes the rows of the plans an edit
+    /// did not touch, when no unit, topic or jurisdiction changed name or path.
     pub fn build_reusing(
         site: &Site,
         index: &Index,
-        mut reuse: Vec<Option<Vec<TaskView>>>,
-    ) -> Views {
+        theme: &Theme,
+        mut reuse: Vec<Option<Vec<tera::Value>>>,
+    ) -> Result<Views, Diagnostic> {
         reuse.resize_with(site.plans.len(), || None);
         let unit_paths: Vec<String> = (0..site.units.len()).map(|u| unit_path(site, u)).collect();
-        let unit_links: Vec<UnitLink> = site
-            .units
-            .iter()
-            .zip(&unit_paths)
-            .map(|(u, path)| UnitLink {
-                name: u.name.clone(),
-                kind: u.kind,
-                path: path.clone(),
-            })
-            .collect();
-        let topic_links: Vec<NamedPath> = site
-            .topics
-            .iter()
-            .map(|t| NamedPath {
-                name: t.name.clone(),
-                path: topic_path(&t.slug),
-            })
-            .collect();
         let jurisdiction_links: Vec<NamedPath> = site
             .jurisdictions
             .iter()
@@ -117,49 +116,47 @@ impl Views {
                 task_count: p.tasks.len(),
             })
             .collect();
-        let tasks: Vec<Vec<TaskView>> = site
-            .plans
-            .par_iter()
-            .zip(&plans)
-            .zip(reuse)
-            .map(|((plan, summary), reused)| {
-                if let Some(tasks) = reused {
-                    return tasks;
-                }
-                let links = |ids: &[UnitId]| ids.iter().map(|&u| unit_links[u].clone()).collect();
-                plan.tasks
-                    .iter()
-                    .map(|t| TaskView {
-                        number: t.number.clone(),
-                        anchor: t.anchor.clone(),
-                        html: markdown::to_html(&t.text),
-                        plain: markdown::to_plain(&t.text),
-                        lead: links(&t.lead),
-                        responsible: links(&t.responsible),
-                        participating: links(&t.participating),
-                        officials: t.officials.clone(),
-                        schedule: t.schedule.clone(),
-                        deadlines: t
-                            .deadlines
-                            .iter()
-                            .map(|d| DeadlineView {
-                                text: d.text.clone(),
-                                date: date(d.date),
-                                kind: d.kind,
-                            })
-                            .collect(),
-                        priority: t.priority.clone(),
-                        topics: t.topics.iter().map(|&x| topic_links[x].clone()).collect(),
-                        plan: NamedPath {
-                            name: summary.title.clone(),
-                            path: summary.path.clone(),
-                        },
-                        path: format!("{}#{}", summary.path, t.anchor),
-                        section: t.section_path.last().cloned(),
+        let links = Links {
+            units: site
+                .units
+                .iter()
+                .zip(&unit_paths)
+                .map(|(u, path)| {
+                    tera::Value::from_serializable(&UnitLink {
+                        name: u.name.clone(),
+                        kind: u.kind,
+                        path: path.clone(),
                     })
-                    .collect()
+                })
+                .collect(),
+            topics: site
+                .topics
+                .iter()
+                .map(|t| {
+                    tera::Value::from_serializable(&NamedPath {
+                        name: t.name.clone(),
+                        path: topic_path(&t.slug),
+                    })
+                })
+                .collect(),
+            plans: plans
+                .iter()
+                .map(|p| {
+                    tera::Value::from_serializable(&NamedPath {
+                        name: p.title.clone(),
+                        path: p.path.clone(),
+                    })
+                })
+                .collect(),
+        };
+        let rows: Vec<Vec<tera::Value>> = (0..site.plans.len())
+            .into_par_iter()
+            .zip(reuse)
+            .map(|(p, reused)| match reused {
+                Some(rows) => Ok(rows),
+                None => task_rows(site, p, &links, theme),
             })
-            .collect();
+            .collect::<Result<_, Diagnostic>>()?;
         let units = site
             .units
             .iter()
@@ -204,25 +201,122 @@ impl Views {
                 plan_ids.dedup();
                 TopicSummary {
                     name: topic.name.clone(),
-                    path: topic_links[t].path.clone(),
+                    path: topic_path(&topic.slug),
                     task_count: refs.len(),
                     plan_count: plan_ids.len(),
                 }
             })
             .collect();
-        Views {
+        Ok(Views {
             plans,
-            tasks,
+            rows,
+            links,
             units,
             unit_paths,
             jurisdictions,
             topics,
-        }
+        })
     }
 
-    fn task(&self, r: TaskRef) -> &TaskView {
-        &self.tasks[r.plan][r.task]
+    fn row(&self, r: TaskRef) -> tera::Value {
+        self.rows[r.plan][r.task].clone()
     }
+}
+
+/// The view of task `t` of plan `p`. `html` is left empty unless `with_html`:
+/// rows do not show it.
+pub fn task_view(site: &Site, p: usize, t: usize, links: &Links, with_html: bool) -> TaskView {
+    let plan = &site.plans[p];
+    let task = &plan.tasks[t];
+    let pick = |ids: &[UnitId]| ids.iter().map(|&u| links.units[u].clone()).collect();
+    TaskView {
+        number: task.number.clone(),
+        anchor: task.anchor.clone(),
+        html: if with_html {
+            markdown::to_html(&task.text)
+        } else {
+            String::new()
+        },
+        summary: summary(&markdown::to_plain(&task.text)),
+        lead: pick(&task.lead),
+        responsible: pick(&task.responsible),
+        participating: pick(&task.participating),
+        officials: task.officials.clone(),
+        schedule: task.schedule.clone(),
+        deadlines: task
+            .deadlines
+            .iter()
+            .map(|d| DeadlineView {
+                text: d.text.clone(),
+                date: date(d.date),
+                kind: d.kind,
+            })
+            .collect(),
+        priority: task.priority.clone(),
+        topics: task
+            .topics
+            .iter()
+            .map(|&x| links.topics[x].clone())
+            .collect(),
+        plan: links.plans[p].clone(),
+        path: format!("{}#{}", plan_path(&plan.slug), task.anchor),
+        section: task.section_path.last().cloned(),
+    }
+}
+
+/// At most this many characters of a task's first sentence show in lists.
+const SUMMARY_CHARS: usize = 60;
+
+/// The first sentence of `plain` (to `。`, `；` or a line break), cut to
+/// [`SUMMARY_CHARS`] with `…` when longer.
+fn summary(plain: &str) -> String {
+    let end = plain
+        .char_indices()
+        .find(|&(_, c)| matches!(c, '。' | '；' | ';' | '\n'))
+        .map(|(i, c)| if c == '\n' { i } else { i + c.len_utf8() })
+        .unwrap_or(plain.len());
+    let sentence = &plain[..end];
+    match sentence.char_indices().nth(SUMMARY_CHARS) {
+        Some((cut, _)) => format!("{}…", &sentence[..cut]),
+        None => sentence.to_string(),
+    }
+}
+
+/// The rows of plan `p`'s tasks, rendered once with [`ROOT_MARK`] as `root`.
+fn task_rows(
+    site: &Site,
+    p: usize,
+    links: &Links,
+    theme: &Theme,
+) -> Result<Vec<tera::Value>, Diagnostic> {
+    let mut ctx = Context::new();
+    ctx.insert("root", ROOT_MARK);
+    (0..site.plans[p].tasks.len())
+        .map(|t| {
+            ctx.insert("task", &task_view(site, p, t, links, false));
+            let html = theme
+                .tera
+                .render("partials/task-row.html", &ctx)
+                .map_err(|e| template_error(&e, &theme.sources))?;
+            Ok(tera::Value::safe_string(&html))
+        })
+        .collect()
+}
+
+/// Puts the link prefix where task fragments hold [`ROOT_MARK`].
+fn resolve_root(html: Vec<u8>, root: &str) -> Vec<u8> {
+    let mark = ROOT_MARK.as_bytes()[0];
+    if !html.contains(&mark) {
+        return html;
+    }
+    let mut out = Vec::with_capacity(html.len() + html.len() / 16);
+    for (i, part) in html.split(|&b| b == mark).enumerate() {
+        if i > 0 {
+            out.extend_from_slice(root.as_bytes());
+        }
+        out.extend_from_slice(part);
+    }
+    out
 }
 
 /// One page to render.
@@ -334,6 +428,10 @@ pub struct Renderer<'a> {
     pub base: String,
     /// The base URL with scheme when the site has one, else the base path.
     pub base_url: String,
+    /// Each unit's tasks (led and shared) in document order, made when its
+    /// first page is rendered: a group's thousands of tasks are merged once,
+    /// not once per page.
+    unit_tasks: Vec<OnceLock<Vec<TaskRef>>>,
 }
 
 /// Site-wide values every template gets.
@@ -363,6 +461,7 @@ impl<'a> Renderer<'a> {
             theme,
             base,
             base_url,
+            unit_tasks: (0..site.units.len()).map(|_| OnceLock::new()).collect(),
         }
     }
 
@@ -440,28 +539,25 @@ impl<'a> Renderer<'a> {
         progress: &(dyn Fn() + Sync),
     ) -> Result<usize, Vec<Diagnostic>> {
         let pages = self.pages();
-        let jobs: Vec<(Page, bool)> = pages
-            .iter()
-            .flat_map(|&p| [(p, false), (p, true)])
-            .collect();
-        let mut errors: Vec<Diagnostic> = jobs
+        let put = |page: Page, elder: bool, html: Vec<u8>| {
+            let path = self.output_path(page, elder);
+            sink.put(&path, html)
+                .map_err(|e| Diagnostic::error(path, 0, format!("cannot write: {e}")))
+        };
+        let mut errors: Vec<Diagnostic> = pages
             .par_iter()
-            .filter_map(|&(page, elder)| {
-                let r = self.render_page(page, elder).and_then(|html| {
-                    sink.put(&self.output_path(page, elder), html).map_err(|e| {
-                        Diagnostic::error(
-                            self.output_path(page, elder),
-                            0,
-                            format!("cannot write: {e}"),
-                        )
-                    })
+            .filter_map(|&page| {
+                let r = self.render_pair(page).and_then(|(standard, elder)| {
+                    put(page, false, standard)?;
+                    put(page, true, elder)
                 });
+                progress();
                 progress();
                 r.err()
             })
             .collect();
         if errors.is_empty() {
-            Ok(jobs.len())
+            Ok(pages.len() * 2)
         } else {
             crate::diagnostics::sort(&mut errors);
             errors.dedup_by(|a, b| a.file == b.file && a.line == b.line && a.message == b.message);
@@ -471,19 +567,55 @@ impl<'a> Renderer<'a> {
 
     /// Renders one page to HTML.
     pub fn render_page(&self, page: Page, elder: bool) -> Result<Vec<u8>, Diagnostic> {
-        let mut ctx = self.common_context(page, elder);
-        self.page_context(page, &mut ctx);
-        let mut out = Vec::with_capacity(32 * 1024);
+        let mut ctx = self.common_context(page);
+        self.page_context(page, &mut ctx)?;
+        self.render_version(page, &mut ctx, elder)
+    }
+
+    /// Renders both versions of a page (standard, elder) from one context:
+    /// the page's tasks are rendered once for both.
+    pub fn render_pair(&self, page: Page) -> Result<(Vec<u8>, Vec<u8>), Diagnostic> {
+        let mut ctx = self.common_context(page);
+        self.page_context(page, &mut ctx)?;
+        Ok((
+            self.render_version(page, &mut ctx, false)?,
+            self.render_version(page, &mut ctx, true)?,
+        ))
+    }
+
+    /// Renders `page` with `ctx`, as the standard or the elder version.
+    fn render_version(
+        &self,
+        page: Page,
+        ctx: &mut Context,
+        elder: bool,
+    ) -> Result<Vec<u8>, Diagnostic> {
+        let (root, twin_root) = if elder {
+            (format!("{}elder/", self.base), self.base.clone())
+        } else {
+            (self.base.clone(), format!("{}elder/", self.base))
+        };
+        let twin = match page {
+            Page::NotFound => twin_root,
+            _ => format!("{twin_root}{}", self.page_path(page)),
+        };
+        ctx.insert("root", &root);
+        ctx.insert("elder", &elder);
+        ctx.insert("twin", &twin);
+        let mut out = Vec::with_capacity(64 * 1024);
         self.theme
             .tera
-            .render_to(page.template(), &ctx, &mut out)
+            .render_to(page.template(), ctx, &mut out)
             .map_err(|e| template_error(&e, &self.theme.sources))?;
-        Ok(out)
+        Ok(resolve_root(out, &root))
     }
 
     /// Renders a non-page template (`sitemap.xml`, `feed.xml`) with `vars`.
     pub fn render_extra(&self, template: &str, vars: Context) -> Result<Vec<u8>, Diagnostic> {
-        let mut ctx = self.common_context(Page::Home, false);
+        let mut ctx = self.common_context(Page::Home);
+        ctx.insert("root", &self.base);
+        ctx.insert("elder", &false);
+        ctx.insert("twin", &format!("{}elder/", self.base));
         ctx.extend(vars);
         let mut out = Vec::new();
         self.theme
@@ -493,7 +625,8 @@ impl<'a> Renderer<'a> {
         Ok(out)
     }
 
-    fn common_context(&self, page: Page, elder: bool) -> Context {
+    /// What both versions of a page share (all but `root`, `elder`, `twin`).
+    fn common_context(&self, page: Page) -> Context {
         let site = self.site;
         let mut ctx = Context::new();
         ctx.insert(
@@ -507,27 +640,9 @@ impl<'a> Renderer<'a> {
                 identity: &site.config.identity,
             },
         );
-        let path = self.page_path(page);
-        let root = if elder {
-            format!("{}elder/", self.base)
-        } else {
-            self.base.clone()
-        };
-        let twin_root = if elder {
-            self.base.clone()
-        } else {
-            format!("{}elder/", self.base)
-        };
-        let twin = match page {
-            Page::NotFound => twin_root.clone(),
-            _ => format!("{twin_root}{path}"),
-        };
-        ctx.insert("root", &root);
         ctx.insert("static", &format!("{}static/", self.base));
-        ctx.insert("elder", &elder);
         ctx.insert("labels", &self.theme.strings.labels);
-        ctx.insert("twin", &twin);
-        ctx.insert("page", &self.page_info(page, path));
+        ctx.insert("page", &self.page_info(page, self.page_path(page)));
         ctx
     }
 
@@ -659,7 +774,7 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn page_context(&self, page: Page, ctx: &mut Context) {
+    fn page_context(&self, page: Page, ctx: &mut Context) -> Result<(), Diagnostic> {
         let (site, views, index) = (self.site, self.views, self.index);
         match page {
             Page::Home => {
@@ -688,7 +803,7 @@ impl<'a> Renderer<'a> {
                     .collect();
                 ctx.insert("plans", &plans);
             }
-            Page::Plan(p) => self.plan_context(p, ctx),
+            Page::Plan(p) => self.plan_context(p, ctx)?,
             Page::Notice(n) => self.notice_context(n, ctx),
             Page::Units => {
                 #[derive(Serialize)]
@@ -731,11 +846,15 @@ impl<'a> Renderer<'a> {
                     },
                 );
                 let t = &index.units[u];
-                let mut all: Vec<TaskRef> = t.led.iter().chain(&t.shared).copied().collect();
-                all.sort_unstable();
-                let slice = self.slice(&all, n);
+                let all = self.unit_tasks[u].get_or_init(|| {
+                    let mut all: Vec<TaskRef> = t.led.iter().chain(&t.shared).copied().collect();
+                    all.sort_unstable();
+                    all
+                });
+                let slice = self.slice(all, n);
+                // `led` is in document order, so sorted.
                 let (led, shared): (Vec<TaskRef>, Vec<TaskRef>) =
-                    slice.iter().partition(|r| t.led.contains(r));
+                    slice.iter().partition(|r| t.led.binary_search(r).is_ok());
                 ctx.insert("groups", &self.groups(&led, &shared));
                 ctx.insert(
                     "pagination",
@@ -777,9 +896,11 @@ impl<'a> Renderer<'a> {
             }
             Page::Search | Page::NotFound => {}
         }
+        Ok(())
     }
 
-    /// Tasks grouped by plan, in plan order, each group's tasks in document order.
+    /// Task rows grouped by plan, in plan order, each group's rows in
+    /// document order.
     fn groups(&self, led: &[TaskRef], shared: &[TaskRef]) -> Vec<PlanGroup<'a>> {
         let views: &'a Views = self.views;
         let mut by_plan: BTreeMap<usize, PlanGroup<'a>> = BTreeMap::new();
@@ -796,27 +917,45 @@ impl<'a> Renderer<'a> {
             })
         }
         for &r in led {
-            entry(&mut by_plan, views, r.plan).led.push(views.task(r));
+            entry(&mut by_plan, views, r.plan).led.push(views.row(r));
         }
         for &r in shared {
-            entry(&mut by_plan, views, r.plan)
-                .shared
-                .push(views.task(r));
+            entry(&mut by_plan, views, r.plan).shared.push(views.row(r));
         }
         let mut all: Vec<TaskRef> = led.iter().chain(shared).copied().collect();
         all.sort_unstable();
         for r in all {
-            entry(&mut by_plan, views, r.plan).tasks.push(views.task(r));
+            entry(&mut by_plan, views, r.plan).tasks.push(views.row(r));
         }
         by_plan.into_values().collect()
     }
 
-    fn plan_context(&self, p: usize, ctx: &mut Context) {
+    fn plan_context(&self, p: usize, ctx: &mut Context) -> Result<(), Diagnostic> {
         let site = self.site;
         let plan = &site.plans[p];
         let mut body = Vec::new();
         let mut toc = Vec::new();
         flatten(&plan.body, 0, &mut body, &mut toc);
+        let tasks: Vec<TaskView> = (0..plan.tasks.len())
+            .map(|t| task_view(site, p, t, &self.views.links, true))
+            .collect();
+        // Each task is rendered once here, for both versions of the page.
+        let mut fragment = Context::new();
+        fragment.insert("root", ROOT_MARK);
+        fragment.insert("mode", "plan");
+        fragment.insert("here", "");
+        for item in &mut body {
+            if let BodyItem::Task { index, h, html } = item {
+                fragment.insert("hl", h);
+                fragment.insert("task", &tasks[*index]);
+                let out = self
+                    .theme
+                    .tera
+                    .render("partials/task.html", &fragment)
+                    .map_err(|e| template_error(&e, &self.theme.sources))?;
+                *html = tera::Value::safe_string(&out);
+            }
+        }
         #[derive(Serialize)]
         struct PlanVars<'a> {
             summary: &'a PlanSummary,
@@ -861,7 +1000,8 @@ impl<'a> Renderer<'a> {
                 qr_svg: qr::svg_for(&url, &format!("{} {}", plan.meta.title, self.label("qr"))),
             },
         );
-        ctx.insert("tasks", &self.views.tasks[p]);
+        ctx.insert("tasks", &tasks);
+        Ok(())
     }
 
     fn notice_context(&self, n: usize, ctx: &mut Context) {
@@ -954,7 +1094,11 @@ fn flatten(blocks: &[Block], depth: usize, body: &mut Vec<BodyItem>, toc: &mut V
             Block::Text(t) => body.push(BodyItem::Text {
                 html: markdown::to_html(t),
             }),
-            Block::Task(i) => body.push(BodyItem::Task { index: *i }),
+            Block::Task(i) => body.push(BodyItem::Task {
+                index: *i,
+                h: (depth + 2).min(6) as u8,
+                html: tera::Value::none(),
+            }),
             Block::Section(s) => {
                 body.push(BodyItem::Heading {
                     number: s.number.clone(),

@@ -35,25 +35,32 @@ pub struct DeadlineView {
     pub kind: crate::model::DeadlineKind,
 }
 
-/// One task, as every page shows it.
+/// One task, as its plan page shows it (`partials/task.html`) and as lists
+/// show it (`partials/task-row.html`). Each is rendered once per task.
+///
+/// Links to units, topics and the plan are `tera::Value`s made once per site
+/// and shared (cheap to clone), not strings copied into every task.
 #[derive(Debug, Clone, Serialize)]
 pub struct TaskView {
     pub number: String,
     pub anchor: String,
     /// The task's text as sanitised HTML (safe to print with `| safe`).
     pub html: String,
-    /// The text without markup, for data and search.
-    pub plain: String,
-    pub lead: Vec<UnitLink>,
-    pub responsible: Vec<UnitLink>,
-    pub participating: Vec<UnitLink>,
+    /// The first sentence of the text, without markup, shortened to about
+    /// 60 characters: what lists show.
+    pub summary: String,
+    /// [`UnitLink`]s.
+    pub lead: Vec<tera::Value>,
+    pub responsible: Vec<tera::Value>,
+    pub participating: Vec<tera::Value>,
     pub officials: Vec<String>,
     pub schedule: Option<String>,
     pub deadlines: Vec<DeadlineView>,
     pub priority: Option<String>,
-    pub topics: Vec<NamedPath>,
-    /// The plan the task belongs to (title and path), for pages that gather tasks.
-    pub plan: NamedPath,
+    /// [`NamedPath`]s.
+    pub topics: Vec<tera::Value>,
+    /// The plan the task belongs to: a [`NamedPath`] (title and path).
+    pub plan: tera::Value,
     /// `plans/slug/#task-11`: the task's address on the site.
     pub path: String,
     pub section: Option<String>,
@@ -122,8 +129,14 @@ pub enum BodyItem {
     },
     /// Prose, as sanitised HTML.
     Text { html: String },
-    /// Index into the page's `tasks`.
-    Task { index: usize },
+    /// A task: `index` into the page's `tasks`; `h`, the heading level
+    /// (2 to 6) of its number, one below its section's; `html`, the task
+    /// rendered with `partials/task.html` (safe HTML).
+    Task {
+        index: usize,
+        h: u8,
+        html: tera::Value,
+    },
 }
 
 /// A table-of-contents entry.
@@ -156,14 +169,15 @@ pub struct UnitSummary {
     pub total: usize,
 }
 
-/// Tasks of one plan on a unit or topic page.
+/// Tasks of one plan on a unit or topic page, as rendered rows
+/// (`partials/task-row.html`, safe HTML).
 #[derive(Debug, Clone, Serialize)]
 pub struct PlanGroup<'a> {
     pub plan: &'a PlanSummary,
-    pub led: Vec<&'a TaskView>,
-    pub shared: Vec<&'a TaskView>,
+    pub led: Vec<tera::Value>,
+    pub shared: Vec<tera::Value>,
     /// All tasks of the plan on this page (topic pages use only this).
-    pub tasks: Vec<&'a TaskView>,
+    pub tasks: Vec<tera::Value>,
 }
 
 /// A jurisdiction in lists.

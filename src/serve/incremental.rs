@@ -7,7 +7,7 @@
 //! already named by an earlier plan: then the edited plan is assembled on its
 //! own (a one-plan site, with the notices that transmit it), its local
 //! numbers are mapped to the site's, and it replaces the old plan in place.
-//! Only the task views of the edited plans are rendered again; the pages
+//! Only the task rows of the edited plans are rendered again; the pages
 //! that show other plans, units and topics stay cached.
 //!
 //! When any condition does not hold, the caller assembles the whole site,
@@ -243,7 +243,7 @@ fn unit_keys(site: &Site) -> HashMap<(JurisdictionId, String), UnitId> {
 }
 
 /// Applies a patch: the plans are replaced, the index is updated for them,
-/// and the task views of all other plans are kept. The list of files is
+/// and the task rows of all other plans are kept. The list of files is
 /// made again only when the list of pages changed: a unit's or topic's
 /// pages are split by task count, so an edit can add or remove one.
 pub fn apply(generation: &mut Generation, patch: &Patch) -> Result<(), Diagnostic> {
@@ -251,17 +251,21 @@ pub fn apply(generation: &mut Generation, patch: &Patch) -> Result<(), Diagnosti
         generation.site.plans[*k] = plan.clone();
     }
     patch_index(&mut generation.index, &generation.site, patch);
-    let mut reuse: Vec<Option<Vec<crate::render::views::TaskView>>> =
-        std::mem::take(&mut generation.views.tasks)
-            .into_iter()
-            .map(Some)
-            .collect();
+    let mut reuse: Vec<Option<Vec<tera::Value>>> = std::mem::take(&mut generation.views.rows)
+        .into_iter()
+        .map(Some)
+        .collect();
     for (k, _) in &patch.plans {
         if let Some(slot) = reuse.get_mut(*k) {
             *slot = None;
         }
     }
-    generation.views = Views::build_reusing(&generation.site, &generation.index, reuse);
+    generation.views = Views::build_reusing(
+        &generation.site,
+        &generation.index,
+        &generation.theme,
+        reuse,
+    )?;
     if generation.renderer().pages() != generation.pages {
         generation.outputs = generation.list_outputs()?;
     }
@@ -434,8 +438,8 @@ mod tests {
         assert_eq!(format!("{:?}", live.site), format!("{:?}", full.site));
         assert_eq!(format!("{:?}", live.index), format!("{:?}", full.index));
         assert_eq!(
-            serde_json::to_string(&live.views.tasks).unwrap(),
-            serde_json::to_string(&full.views.tasks).unwrap()
+            format!("{:?}", live.views.rows),
+            format!("{:?}", full.views.rows)
         );
         assert_eq!(
             serde_json::to_string(&(

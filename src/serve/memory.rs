@@ -135,7 +135,7 @@ pub struct Generation {
 impl Generation {
     pub fn new(site: Site, theme: Arc<Theme>) -> Result<Generation, Diagnostic> {
         let index = Index::build(&site);
-        let views = Views::build(&site, &index);
+        let views = Views::build(&site, &index, &theme)?;
         Self::from_parts(site, index, views, theme)
     }
 
