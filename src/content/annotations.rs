@@ -609,20 +609,29 @@ fn protected_mask(s: &str) -> Vec<bool> {
         ('[', ']'),
         ('“', '”'),
     ];
-    // Half- and full-width parentheses are one family.
+    // Half- and full-width parentheses are one family. A match, not a
+    // search of PAIRS: this runs on every character of every document.
     let family = |c: char| -> Option<(usize, bool)> {
-        PAIRS.iter().enumerate().find_map(|(k, &(o, cl))| {
-            let k = if k == 1 { 0 } else { k };
-            if c == o {
-                Some((k, true))
-            } else if c == cl {
-                Some((k, false))
-            } else {
-                None
-            }
+        Some(match c {
+            '(' | '（' => (0, true),
+            ')' | '）' => (0, false),
+            '〈' => (2, true),
+            '〉' => (2, false),
+            '《' => (3, true),
+            '》' => (3, false),
+            '【' => (4, true),
+            '】' => (4, false),
+            '〔' => (5, true),
+            '〕' => (5, false),
+            '[' => (6, true),
+            ']' => (6, false),
+            '“' => (7, true),
+            '”' => (7, false),
+            _ => return None,
         })
     };
-    let mut diff = vec![0i64; s.len() + 1];
+    debug_assert!(PAIRS.iter().all(|&(o, c)| family(o).is_some() && family(c).is_some()));
+    let mut diff: Vec<i32> = Vec::new();
     let mut stack: Vec<(usize, usize)> = Vec::new();
     let mut open_count = [0usize; PAIRS.len()];
     for (i, c) in s.char_indices() {
@@ -637,6 +646,9 @@ fn protected_mask(s: &str) -> Vec<bool> {
             while let Some((top, at)) = stack.pop() {
                 open_count[top] -= 1;
                 if top == k {
+                    if diff.is_empty() {
+                        diff = vec![0; s.len() + 1];
+                    }
                     diff[at] += 1;
                     diff[i + c.len_utf8()] -= 1;
                     break;
@@ -644,7 +656,10 @@ fn protected_mask(s: &str) -> Vec<bool> {
             }
         }
     }
-    let mut depth = 0i64;
+    if diff.is_empty() {
+        return vec![false; s.len()];
+    }
+    let mut depth = 0i32;
     diff.iter()
         .take(s.len())
         .map(|d| {

@@ -1,6 +1,7 @@
 //! From raw documents to the model: jurisdictions, units and topics get their
 //! identities here, in document order, so numbering is deterministic.
 
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use std::collections::HashMap;
 
 use crate::config::SiteConfig;
@@ -170,6 +171,27 @@ fn check_slugs(plans: &[RawPlan], notices: &[RawNotice], diagnostics: &mut Vec<D
     }
 }
 
+/// The topics' keywords (site.yaml), found in a text in one pass: a big site
+/// has hundreds of thousands of tasks and dozens of keywords.
+struct Keywords {
+    matcher: Option<AhoCorasick>,
+    /// The topic of each keyword, by pattern index.
+    topics: Vec<TopicId>,
+}
+
+impl Keywords {
+    /// Adds the topic of every keyword that occurs in `text`.
+    fn topics_in(&self, text: &str, out: &mut Vec<TopicId>) {
+        if let Some(m) = &self.matcher {
+            // Overlapping: `法治` inside `法治政府` counts for both topics.
+            out.extend(
+                m.find_overlapping_iter(text)
+                    .map(|hit| self.topics[hit.pattern().as_usize()]),
+            );
+        }
+    }
+}
+
 struct Assembler<'r> {
     registry: &'r Registry,
     group_markers: Vec<String>,
@@ -222,21 +244,32 @@ impl Assembler<'_> {
     }
 
     /// Topics of site.yaml, in its order, with their keywords.
-    fn config_topics(&mut self, config: &SiteConfig) -> Vec<(TopicId, Vec<String>)> {
-        config
-            .topics
-            .iter()
-            .map(|t| {
-                let id = self.topic(&t.name, t.slug.as_deref());
-                let mut words = t.keywords.clone();
-                words.push(t.name.clone());
-                words.retain(|w| !w.trim().is_empty());
-                (id, words)
-            })
-            .collect()
+    fn config_topics(&mut self, config: &SiteConfig) -> Keywords {
+        let mut words = Vec::new();
+        let mut topics = Vec::new();
+        for t in &config.topics {
+            let id = self.topic(&t.name, t.slug.as_deref());
+            for w in t.keywords.iter().chain(std::iter::once(&t.name)) {
+                if !w.trim().is_empty() {
+                    words.push(w.clone());
+                    topics.push(id);
+                }
+            }
+        }
+        Keywords {
+            // Plain strings cannot make a bad automaton; None only if the
+            // list is empty or absurdly large, and then no topic matches.
+            // A DFA: overlapping search steps through every byte, and a
+            // DFA's step is the cheapest.
+            matcher: AhoCorasick::builder()
+                .kind(Some(AhoCorasickKind::DFA))
+                .build(&words)
+                .ok(),
+            topics,
+        }
     }
 
-    fn plan(&mut self, p: RawPlan, keywords: &[(TopicId, Vec<String>)]) -> Plan {
+    fn plan(&mut self, p: RawPlan, keywords: &Keywords) -> Plan {
         let jurisdiction = self.jurisdiction(&p.jurisdiction);
         let plan_topics: Vec<TopicId> = p.topics.iter().map(|t| self.topic(t, None)).collect();
         let names_units = p
@@ -277,7 +310,7 @@ impl Assembler<'_> {
         jurisdiction: JurisdictionId,
         file: &std::path::Path,
         plan_topics: &[TopicId],
-        keywords: &[(TopicId, Vec<String>)],
+        keywords: &Keywords,
     ) -> Task {
         let resolve = |names: &[String], this: &mut Self| -> Vec<UnitId> {
             let mut ids = Vec::new();
@@ -300,14 +333,8 @@ impl Assembler<'_> {
             topics.push(id);
         }
         let headings = t.section_path.join(" ");
-        for (id, words) in keywords {
-            if words
-                .iter()
-                .any(|w| headings.contains(w.as_str()) || t.text.contains(w.as_str()))
-            {
-                topics.push(*id);
-            }
-        }
+        keywords.topics_in(&headings, &mut topics);
+        keywords.topics_in(&t.text, &mut topics);
         topics.sort_unstable();
         topics.dedup();
         Task {

@@ -35,8 +35,9 @@ static SECTION_NUMBER: LazyLock<Vec<(Regex, u8)>> = LazyLock::new(|| {
 });
 
 /// `1.` `1．` `1、` at the start of a paragraph, not `2.5亿` or `2015年`.
+/// A task number and its separator (`11.`, `3、`); see [`task_start`].
 static TASK_NUMBER: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"^(\d{1,4})\s*[.．、]\s*([^\d].*|)$").ok());
+    LazyLock::new(|| Regex::new(r"^(\d{1,4})\s*[.．、]").ok());
 
 /// Paragraphs that continue the task above them (schedule, priority, units
 /// written on their own line).
@@ -300,13 +301,27 @@ pub fn paragraph_heading(text: &str) -> Option<(String, String, u8)> {
 }
 
 /// The task number and the rest, when a paragraph starts with one.
+///
+/// A digit right after the separator means a decimal (`1.5亿元`), not a task,
+/// unless a space stands between them (`1. 2019年底前…`).
 fn task_start(text: &str) -> Option<(String, String)> {
     let first_line = text.lines().next().unwrap_or("");
     let c = TASK_NUMBER.as_ref()?.captures(first_line)?;
     let number = c.get(1)?.as_str().to_string();
     // `first_line` starts `text`, so its offsets are offsets into `text`.
-    let after_number = c.get(2)?.start();
-    Some((number, text.get(after_number..)?.to_string()))
+    let after_separator = c.get(0)?.end();
+    let rest = &first_line[after_separator..];
+    let trimmed = rest.trim_start();
+    let starts_with_digit = |s: &str| s.chars().next().is_some_and(|c| c.is_numeric());
+    let start = if !starts_with_digit(trimmed) {
+        after_separator + (rest.len() - trimmed.len())
+    } else {
+        // The text starts at the last space before the digit, as it did
+        // when one regex read the whole line.
+        let last_space = rest[..rest.len() - trimmed.len()].chars().next_back()?;
+        after_separator + (rest.len() - trimmed.len()) - last_space.len_utf8()
+    };
+    Some((number, text.get(start..)?.to_string()))
 }
 
 fn is_continuation(text: &str) -> bool {
@@ -514,6 +529,12 @@ mod tests {
     fn years_and_decimals_do_not_start_tasks() {
         assert!(task_start("2015年底前完成。").is_none());
         assert!(task_start("2.5亿元").is_none());
+        assert_eq!(
+            task_start("1. 2019年底前完成。"),
+            Some(("1".into(), " 2019年底前完成。".into()))
+        );
+        assert_eq!(task_start("7．"), Some(("7".into(), String::new())));
+        assert_eq!(task_start("3、 加强"), Some(("3".into(), "加强".into())));
         assert_eq!(task_start("12.召开会议。").map(|t| t.0), Some("12".into()));
         let (n, rest) = task_start("3.加强监督。\n进度安排:2024年底前。").unwrap();
         assert_eq!(

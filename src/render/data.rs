@@ -21,7 +21,7 @@ struct TaskRecord<'a> {
     plan: &'a str,
     #[serde(flatten)]
     facts: crate::check::TaskReport<'a>,
-    text: String,
+    text: std::borrow::Cow<'a, str>,
     jurisdiction: &'a str,
     url: String,
 }
@@ -92,7 +92,7 @@ pub fn write_selected(
         TaskRecord {
             plan: &plan.slug,
             facts: crate::check::TaskReport::new(site, task),
-            text: markdown::to_plain(&task.text),
+            text: markdown::to_plain_cow(&task.text),
             jurisdiction: &site.jurisdictions[plan.jurisdiction].name,
             url: task_url(r, tr),
         }
@@ -230,29 +230,34 @@ fn csv_tasks(
             .map(|&t| site.topics[t].name.as_str())
             .collect::<Vec<_>>()
             .join("、");
-        let mut row = vec![
-            plan.meta.title.clone(),
-            task.number.clone(),
-            markdown::to_plain(&task.text),
-            names(&task.lead),
-            names(&task.responsible),
-            names(&task.participating),
-            task.officials.join("、"),
-            task.schedule.clone().unwrap_or_default(),
-            deadlines,
-            topics,
-            site.jurisdictions[plan.jurisdiction].name.clone(),
-            task_url(r, tr),
+        let url = task_url(r, tr);
+        let officials = task.officials.join("、");
+        let mut row: [&str; 13] = [
+            &plan.meta.title,
+            &task.number,
+            &markdown::to_plain_cow(&task.text),
+            &names(&task.lead),
+            &names(&task.responsible),
+            &names(&task.participating),
+            &officials,
+            task.schedule.as_deref().unwrap_or_default(),
+            &deadlines,
+            &topics,
+            &site.jurisdictions[plan.jurisdiction].name,
+            &url,
+            "",
         ];
         if let Some(led) = led {
-            row.push(if led.binary_search(&tr).is_ok() {
-                strings.role_lead.clone()
+            row[12] = if led.binary_search(&tr).is_ok() {
+                &strings.role_lead
             } else {
-                strings.role_shared.clone()
-            });
+                &strings.role_shared
+            };
         }
-        w.write_record(row.iter().map(|c| formula_safe(c).into_owned()))
-            .map_err(err)?;
+        for cell in &row[..columns] {
+            w.write_field(formula_safe(cell).as_bytes()).map_err(err)?;
+        }
+        w.write_record(None::<&[u8]>).map_err(err)?;
     }
     w.into_inner()
         .map_err(|e| Diagnostic::error("data", 0, format!("cannot write CSV: {e}")))
@@ -290,7 +295,7 @@ fn ics_for_unit(r: &Renderer, u: usize, refs: &[TaskRef]) -> Result<Vec<u8>, Dia
     for &tr in refs {
         let plan = &site.plans[tr.plan];
         let task = &plan.tasks[tr.task];
-        let plain = markdown::to_plain(&task.text);
+        let plain = markdown::to_plain_cow(&task.text);
         // A fixed stamp keeps the file byte-identical from build to build.
         let stamp = plan
             .meta

@@ -16,6 +16,18 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 /// The Markdown dialect of content: CommonMark with tables and strikethrough.
 const OPTIONS: Options = Options::ENABLE_TABLES.union(Options::ENABLE_STRIKETHROUGH);
 
+/// Bytes that may be Markdown syntax or need escaping anywhere in a line.
+static SYNTAX: [bool; 256] = {
+    let mut table = [false; 256];
+    let bytes = b"\\`*_[]<>!#&|~\"'\n\r\t";
+    let mut i = 0;
+    while i < bytes.len() {
+        table[bytes[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
 /// Whether `markdown` is a single line that Markdown reads as one paragraph
 /// of literal text, printed as is: no character that could start syntax or
 /// need escaping, no leading or trailing space. Most task texts are; they
@@ -33,29 +45,7 @@ fn is_literal_line(markdown: &str) -> bool {
     {
         return false;
     }
-    !markdown.bytes().any(|b| {
-        matches!(
-            b,
-            b'\\'
-                | b'`'
-                | b'*'
-                | b'_'
-                | b'['
-                | b']'
-                | b'<'
-                | b'>'
-                | b'!'
-                | b'#'
-                | b'&'
-                | b'|'
-                | b'~'
-                | b'"'
-                | b'\''
-                | b'\n'
-                | b'\r'
-                | b'\t'
-        )
-    })
+    !markdown.bytes().any(|b| SYNTAX[b as usize])
 }
 
 /// Renders Markdown to sanitised HTML.
@@ -135,6 +125,15 @@ pub fn raw_html_offsets(markdown: &str) -> Vec<usize> {
         .collect();
     out.dedup();
     out
+}
+
+/// [`to_plain`], borrowing the text when it has no syntax (most tasks).
+pub fn to_plain_cow(markdown: &str) -> std::borrow::Cow<'_, str> {
+    if is_literal_line(markdown) {
+        markdown.into()
+    } else {
+        to_plain(markdown).into()
+    }
 }
 
 /// The text without Markdown syntax, for data files and search.
