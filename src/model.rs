@@ -273,8 +273,9 @@ pub struct Task {
     /// 近期重点突破的工作
     pub priority: Option<String>,
     pub topics: Vec<TopicId>,
-    /// Titles of the enclosing sections, outermost first (for topic matching and breadcrumbs).
-    pub section_path: Vec<String>,
+    /// Title of the innermost section that holds the task, shared by the
+    /// tasks of that section (a big site has hundreds of thousands of tasks).
+    pub section: Option<std::sync::Arc<str>>,
     /// 1-based line of the task in its source file.
     pub line: usize,
 }

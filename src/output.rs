@@ -135,6 +135,23 @@ impl Staging {
 
 impl Sink for Staging {
     fn put(&self, path: &str, bytes: Vec<u8>) -> io::Result<()> {
+        io::Write::write_all(&mut self.create(path)?, &bytes)
+    }
+
+    fn put_with(
+        &self,
+        path: &str,
+        write: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let mut out = io::BufWriter::with_capacity(256 * 1024, self.create(path)?);
+        write(&mut out)?;
+        io::Write::flush(&mut out)
+    }
+}
+
+impl Staging {
+    /// Creates the file for `path` (and its folders), refusing to replace one.
+    fn create(&self, path: &str) -> io::Result<fs::File> {
         let dest = self.dir.join(checked_relative(path)?);
         if let Some(parent) = dest.parent() {
             let known = self
@@ -151,7 +168,7 @@ impl Sink for Staging {
         }
         // create_new: two items that would write the same path are a bug in
         // the page list or a slug collision, never a silent overwrite.
-        let mut f = fs::OpenOptions::new()
+        fs::OpenOptions::new()
             .write(true)
             .create_new(true)
             .open(&dest)
@@ -161,8 +178,7 @@ impl Sink for Staging {
                 } else {
                     e
                 }
-            })?;
-        io::Write::write_all(&mut f, &bytes)
+            })
     }
 }
 

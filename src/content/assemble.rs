@@ -41,6 +41,7 @@ pub fn assemble(
         jurisdiction_slugs: slug::Unique::default(),
         diagnostics: Vec::new(),
         unregistered: Vec::new(),
+        last_section: None,
     };
     let keywords = a.config_topics(&config);
     check_slugs(&plans, &notices, &mut a.diagnostics);
@@ -206,6 +207,8 @@ struct Assembler<'r> {
     jurisdiction_slugs: slug::Unique,
     diagnostics: Vec<Diagnostic>,
     unregistered: Vec<(String, Diagnostic)>,
+    /// The last task's section title (see `shared_section`).
+    last_section: Option<std::sync::Arc<str>>,
 }
 
 impl Assembler<'_> {
@@ -241,6 +244,19 @@ impl Assembler<'_> {
         self.topic_names
             .insert(name.to_string(), self.topics.len() - 1);
         self.topics.len() - 1
+    }
+
+    /// The section title as a shared string: consecutive tasks of a section
+    /// share one.
+    fn shared_section(&mut self, title: &str) -> std::sync::Arc<str> {
+        match &self.last_section {
+            Some(last) if **last == *title => last.clone(),
+            _ => {
+                let shared: std::sync::Arc<str> = title.into();
+                self.last_section = Some(shared.clone());
+                shared
+            }
+        }
     }
 
     /// Topics of site.yaml, in its order, with their keywords.
@@ -349,7 +365,7 @@ impl Assembler<'_> {
             deadlines: t.deadlines,
             priority: t.priority,
             topics,
-            section_path: t.section_path,
+            section: t.section_path.last().map(|s| self.shared_section(s)),
             line: t.line,
         }
     }

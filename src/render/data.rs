@@ -2,6 +2,8 @@
 //! tasks as CSV and its deadlines as iCalendar, plus the sitemap, the Atom
 //! feed and robots.txt.
 
+use std::io::{self, Write};
+
 use chrono::NaiveDate;
 use icalendar::{Calendar, Component, EventLike};
 use rayon::prelude::*;
@@ -12,7 +14,6 @@ use crate::diagnostics::Diagnostic;
 use crate::model::{Site, TaskRef};
 
 use super::Sink;
-use super::markdown;
 use super::pages::{Page, Renderer, plan_path};
 
 /// A task in `data/tasks.json`: the fields of `check --json` plus where it is.
@@ -21,7 +22,7 @@ struct TaskRecord<'a> {
     plan: &'a str,
     #[serde(flatten)]
     facts: crate::check::TaskReport<'a>,
-    text: std::borrow::Cow<'a, str>,
+    text: &'a str,
     jurisdiction: &'a str,
     url: String,
 }
@@ -92,7 +93,7 @@ pub fn write_selected(
         TaskRecord {
             plan: &plan.slug,
             facts: crate::check::TaskReport::new(site, task),
-            text: markdown::to_plain_cow(&task.text),
+            text: r.views.plain(site, tr),
             jurisdiction: &site.jurisdictions[plan.jurisdiction].name,
             url: task_url(r, tr),
         }
@@ -103,12 +104,29 @@ pub fn write_selected(
         .enumerate()
         .flat_map(|(p, plan)| (0..plan.tasks.len()).map(move |t| TaskRef { plan: p, task: t }))
         .collect();
+    // The two files of all tasks are the biggest of the site: streamed to
+    // the sink, never whole in memory.
+    let stream = |path: &str, write: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>| {
+        count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        sink.put_with(path, write)
+            .map_err(|e| Diagnostic::error(path, 0, format!("cannot write: {e}")))
+    };
     if want("data/tasks.json") {
-        let records: Vec<TaskRecord> = all_tasks.iter().map(|&t| task_record(t)).collect();
-        write("data/tasks.json", json(&records)?)?;
+        stream("data/tasks.json", &mut |out| {
+            out.write_all(b"[")?;
+            for (i, &t) in all_tasks.iter().enumerate() {
+                if i > 0 {
+                    out.write_all(b",")?;
+                }
+                serde_json::to_writer(&mut *out, &task_record(t))?;
+            }
+            out.write_all(b"]\n")
+        })?;
     }
     if want("data/tasks.csv") {
-        write("data/tasks.csv", csv_tasks(r, &all_tasks, None)?)?;
+        stream("data/tasks.csv", &mut |out| {
+            csv_tasks(r, &all_tasks, None, out).map_err(|d| io::Error::other(d.message))
+        })?;
     }
     let plans: Vec<PlanRecord> = site
         .plans
@@ -170,7 +188,9 @@ pub fn write_selected(
         let dir = &r.views.unit_paths[u];
         let path = format!("{dir}tasks.csv");
         if want(&path) {
-            write(&path, csv_tasks(r, &refs, Some(&t.led))?)?;
+            let mut bytes = Vec::new();
+            csv_tasks(r, &refs, Some(&t.led), &mut bytes)?;
+            write(&path, bytes)?;
         }
         let path = format!("{dir}deadlines.ics");
         if want(&path) {
@@ -196,10 +216,13 @@ fn csv_tasks(
     r: &Renderer,
     refs: &[TaskRef],
     led: Option<&[TaskRef]>,
-) -> Result<Vec<u8>, Diagnostic> {
+    out: &mut dyn Write,
+) -> Result<(), Diagnostic> {
     let site = r.site;
     let strings = &r.theme.strings;
-    let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
+    let io_err = |e: io::Error| Diagnostic::error("data", 0, format!("cannot write CSV: {e}"));
+    out.write_all(&[0xEF, 0xBB, 0xBF]).map_err(io_err)?;
+    let mut w = csv::Writer::from_writer(out);
     let err = |e: csv::Error| Diagnostic::error("data", 0, format!("cannot write CSV: {e}"));
     let columns = if led.is_some() { 13 } else { 12 };
     let headers: Vec<&str> = strings
@@ -235,7 +258,7 @@ fn csv_tasks(
         let mut row: [&str; 13] = [
             &plan.meta.title,
             &task.number,
-            &markdown::to_plain_cow(&task.text),
+            r.views.plain(site, tr),
             &names(&task.lead),
             &names(&task.responsible),
             &names(&task.participating),
@@ -259,8 +282,7 @@ fn csv_tasks(
         }
         w.write_record(None::<&[u8]>).map_err(err)?;
     }
-    w.into_inner()
-        .map_err(|e| Diagnostic::error("data", 0, format!("cannot write CSV: {e}")))
+    w.flush().map_err(io_err)
 }
 
 /// A cell that a spreadsheet would run as a formula (`=HYPERLINK(…)`,
@@ -295,7 +317,7 @@ fn ics_for_unit(r: &Renderer, u: usize, refs: &[TaskRef]) -> Result<Vec<u8>, Dia
     for &tr in refs {
         let plan = &site.plans[tr.plan];
         let task = &plan.tasks[tr.task];
-        let plain = markdown::to_plain_cow(&task.text);
+        let plain = r.views.plain(site, tr);
         // A fixed stamp keeps the file byte-identical from build to build.
         let stamp = plan
             .meta

@@ -18,6 +18,18 @@ pub trait Sink: Sync {
     /// Stores `bytes` at `path` (relative, `/`-separated, already checked to
     /// stay inside the output).
     fn put(&self, path: &str, bytes: Vec<u8>) -> io::Result<()>;
+
+    /// Stores what `write` writes at `path`: big files (all tasks as JSON or
+    /// CSV) go to disk as they are made instead of whole into memory.
+    fn put_with(
+        &self,
+        path: &str,
+        write: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let mut bytes = Vec::new();
+        write(&mut bytes)?;
+        self.put(path, bytes)
+    }
 }
 
 /// HTML-escapes text for attributes and text nodes.

@@ -39,6 +39,9 @@ pub struct Views {
     /// links prefixed with [`ROOT_MARK`]), by plan, in task order: rendered
     /// once, whatever the number of pages that list the task.
     pub rows: Vec<Vec<tera::Value>>,
+    /// Each task's text without Markdown, where it differs from the text
+    /// itself (most tasks have no syntax: `None`), by plan. See [`Views::plain`].
+    pub plain: Vec<Vec<Option<Box<str>>>>,
     pub links: Links,
     pub units: Vec<UnitSummary>,
     pub unit_paths: Vec<String>,
@@ -149,12 +152,25 @@ impl Views {
                 })
                 .collect(),
         };
+        let plain: Vec<Vec<Option<Box<str>>>> = site
+            .plans
+            .par_iter()
+            .map(|plan| {
+                plan.tasks
+                    .iter()
+                    .map(|t| match markdown::to_plain_cow(&t.text) {
+                        std::borrow::Cow::Borrowed(_) => None,
+                        std::borrow::Cow::Owned(s) => Some(s.into_boxed_str()),
+                    })
+                    .collect()
+            })
+            .collect();
         let rows: Vec<Vec<tera::Value>> = (0..site.plans.len())
             .into_par_iter()
             .zip(reuse)
             .map(|(p, reused)| match reused {
                 Some(rows) => Ok(rows),
-                None => task_rows(site, p, &links, theme),
+                None => task_rows(site, p, &plain[p], &links, theme),
             })
             .collect::<Result<_, Diagnostic>>()?;
         let units = site
@@ -210,6 +226,7 @@ impl Views {
         Ok(Views {
             plans,
             rows,
+            plain,
             links,
             units,
             unit_paths,
@@ -221,23 +238,40 @@ impl Views {
     fn row(&self, r: TaskRef) -> tera::Value {
         self.rows[r.plan][r.task].clone()
     }
+
+    /// The task's text without Markdown: for data files, summaries, search.
+    pub fn plain<'s>(&'s self, site: &'s Site, r: TaskRef) -> &'s str {
+        match &self.plain[r.plan][r.task] {
+            Some(plain) => plain,
+            None => &site.plans[r.plan].tasks[r.task].text,
+        }
+    }
 }
 
 /// The view of task `t` of plan `p`. `html` is left empty unless `with_html`:
 /// rows do not show it.
-pub fn task_view(site: &Site, p: usize, t: usize, links: &Links, with_html: bool) -> TaskView {
+pub fn task_view(
+    site: &Site,
+    p: usize,
+    t: usize,
+    plain: &[Option<Box<str>>],
+    links: &Links,
+    with_html: bool,
+) -> TaskView {
     let plan = &site.plans[p];
     let task = &plan.tasks[t];
+    let plain_text = plain[t].as_deref().unwrap_or(&task.text);
     let pick = |ids: &[UnitId]| ids.iter().map(|&u| links.units[u].clone()).collect();
     TaskView {
         number: task.number.clone(),
         anchor: task.anchor.clone(),
-        html: if with_html {
-            markdown::to_html(&task.text)
-        } else {
-            String::new()
+        html: match (with_html, &plain[t]) {
+            (false, _) => String::new(),
+            // No syntax: the text is its own HTML (see markdown::to_html).
+            (true, None) => format!("<p>{}</p>\n", task.text),
+            (true, Some(_)) => markdown::to_html(&task.text),
         },
-        summary: summary(&markdown::to_plain(&task.text)),
+        summary: summary(plain_text),
         lead: pick(&task.lead),
         responsible: pick(&task.responsible),
         participating: pick(&task.participating),
@@ -260,7 +294,7 @@ pub fn task_view(site: &Site, p: usize, t: usize, links: &Links, with_html: bool
             .collect(),
         plan: links.plans[p].clone(),
         path: format!("{}#{}", plan_path(&plan.slug), task.anchor),
-        section: task.section_path.last().cloned(),
+        section: task.section.as_deref().map(str::to_string),
     }
 }
 
@@ -286,6 +320,7 @@ fn summary(plain: &str) -> String {
 fn task_rows(
     site: &Site,
     p: usize,
+    plain: &[Option<Box<str>>],
     links: &Links,
     theme: &Theme,
 ) -> Result<Vec<tera::Value>, Diagnostic> {
@@ -293,7 +328,7 @@ fn task_rows(
     ctx.insert("root", ROOT_MARK);
     (0..site.plans[p].tasks.len())
         .map(|t| {
-            ctx.insert("task", &task_view(site, p, t, links, false));
+            ctx.insert("task", &task_view(site, p, t, plain, links, false));
             let html = theme
                 .tera
                 .render("partials/task-row.html", &ctx)
@@ -937,7 +972,7 @@ impl<'a> Renderer<'a> {
         let mut toc = Vec::new();
         flatten(&plan.body, 0, &mut body, &mut toc);
         let tasks: Vec<TaskView> = (0..plan.tasks.len())
-            .map(|t| task_view(site, p, t, &self.views.links, true))
+            .map(|t| task_view(site, p, t, &self.views.plain[p], &self.views.links, true))
             .collect();
         // Each task is rendered once here, for both versions of the page.
         let mut fragment = Context::new();
