@@ -1,0 +1,99 @@
+// axe-core (WCAG 2.0, 2.1 and 2.2, levels A and AA) on every HTML page of the
+// example site, standard and 长者版, plus a missing page (the 404 answer) and
+// the sub-path build's paginated unit and topic pages; lang="zh-CN" on every
+// page, in the file and in the browser. Any violation fails.
+// AXE_PAGES=all checks every page, AXE_PAGES=types only the representative page
+// of each type; by default a quarter of the unit pages and every other page.
+import { launch, pageTypes, htmlPaths, runAxe, formatViolations, report, visit, AXE_TAGS, SITE_URL, SITE_DIR, SUB_SITE_URL, SUB_SITE_DIR } from './lib.mjs';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+const t = report('a11y');
+const AXE_VERSION = createRequire(import.meta.url)('axe-core/package.json').version;
+
+// lang="zh-CN" in every HTML file of the output, browser or not.
+let langFiles = 0;
+for (const [dir, base] of [[SITE_DIR, SITE_URL], [SUB_SITE_DIR, SUB_SITE_URL]]) {
+  if (!dir) continue;
+  const bad = htmlPaths(dir).filter((rel) => {
+    const file = path.join(dir, rel === '' || rel.endsWith('/') ? rel + 'index.html' : rel);
+    return !/<html[^>]*\slang="zh-CN"/.test(fs.readFileSync(file, 'utf8').slice(0, 2000));
+  });
+  langFiles += htmlPaths(dir).length - bad.length;
+  t.check(bad.length === 0, `lang="zh-CN" on the <html> of every page in ${base}`, bad.slice(0, 20).join('\n'));
+}
+
+// What to load: every page (or one per type), the 404 answer, the paginated pages of the sub-path build.
+const targets = [];
+let skipped = 0;
+if (process.env.AXE_PAGES === 'types') {
+  for (const p of pageTypes()) targets.push({ url: p.url, status: p.status });
+} else {
+  // Unit pages are four fifths of the site and all come from one template: unless
+  // AXE_PAGES=all, every fourth standard one and a different fourth of the
+  // 长者版 ones are checked, every other page is (the whole run takes ~3 minutes).
+  const all = process.env.AXE_PAGES === 'all';
+  const unitIndex = { true: 0, false: 0 };
+  for (const rel of htmlPaths(SITE_DIR)) {
+    if (rel === '404.html' || rel === 'elder/404.html') continue;
+    if (!all && /^(elder\/)?units\/[^/]+\/[^/]+\//.test(rel)) {
+      const elder = rel.startsWith('elder/');
+      const i = unitIndex[elder]++;
+      if (i % 4 !== (elder ? 2 : 0)) {
+        skipped++;
+        continue;
+      }
+    }
+    targets.push({ url: SITE_URL + rel, status: 200 });
+  }
+  // The representative page of each type (the largest unit page among them) is always checked.
+  for (const p of pageTypes()) {
+    if (!targets.some((x) => x.url === p.url)) {
+      targets.push({ url: p.url, status: p.status });
+      if (p.status === 200) skipped--;
+    }
+  }
+}
+if (SUB_SITE_DIR && SUB_SITE_URL) {
+  for (const p of pageTypes({ dir: SUB_SITE_DIR, base: SUB_SITE_URL })) {
+    if (p.type.includes('page 2+')) targets.push({ url: p.url, status: p.status });
+  }
+}
+
+const context = await launch();
+let violations = 0;
+let nodes = 0;
+let checked = 0;
+const byRule = new Map();
+
+async function worker(queue) {
+  const page = await context.newPage();
+  for (;;) {
+    const target = queue.shift();
+    if (!target) break;
+    await t.step(`axe ${target.url}`, async () => {
+      await visit(page, target.url, { status: target.status });
+      const lang = await page.evaluate(() => document.documentElement.lang);
+      t.check(lang === 'zh-CN', `lang="zh-CN" in the browser: ${target.url}`, `lang="${lang}"`);
+      const found = await runAxe(page);
+      checked++;
+      for (const v of found) {
+        byRule.set(v.id, (byRule.get(v.id) || 0) + 1);
+        nodes += v.nodes.length;
+      }
+      violations += found.length;
+      t.check(found.length === 0, `no axe violations: ${target.url}`, formatViolations(found));
+    });
+  }
+  await page.close();
+}
+
+const queue = [...targets];
+const started = Date.now();
+// Two tabs at a time: the machine has two cores and axe is CPU-bound.
+await Promise.all([worker(queue), worker(queue)]);
+t.info(`axe-core ${AXE_VERSION}, tags ${AXE_TAGS.join(', ')}; ${((Date.now() - started) / 1000).toFixed(0)}s`);
+if (byRule.size) t.info(`violations by rule: ${[...byRule].map(([k, v]) => `${k} on ${v} pages`).join(', ')}`);
+if (skipped) t.info(`${skipped} unit pages left out (AXE_PAGES=all checks them too)`);
+await t.done(`${checked} pages checked with axe-core, ${violations} axe violations (${nodes} elements); lang="zh-CN" in ${langFiles} HTML files`);

@@ -1,0 +1,283 @@
+// Shared helpers of the browser suite (tests/browser/*.spec.mjs, run by run.sh).
+//
+// Environment (set by run.sh):
+//   SITE_URL        the example site, e.g. http://127.0.0.1:PORT/
+//   SITE_DIR        its output folder
+//   SUB_SITE_URL    optional: a second build published under a sub-path
+//   SUB_SITE_DIR      (--base-url /fzjs/, small page_size so unit and topic pages paginate)
+//   SCREENSHOT_DIR  where screenshots go (outside the repo)
+//   CHROMIUM        the browser binary (default /usr/bin/chromium)
+//
+// A spec:
+//   import { launch, pageTypes, runAxe, report } from './lib.mjs';
+//   const t = report('elder');
+//   const context = await launch({ viewport: { width: 375, height: 800 } });
+//   const page = await context.newPage();
+//   t.check(cond, 'what was checked', details?);
+//   await t.done('12 pages checked');   // closes browsers, prints the tally, exits 1 on any failure
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+
+export const SITE_URL = withSlash(process.env.SITE_URL || 'http://127.0.0.1:8000/');
+export const SITE_DIR = process.env.SITE_DIR || path.resolve('public');
+export const SUB_SITE_URL = process.env.SUB_SITE_URL ? withSlash(process.env.SUB_SITE_URL) : null;
+export const SUB_SITE_DIR = process.env.SUB_SITE_DIR || null;
+export const SCREENSHOT_DIR = process.env.SCREENSHOT_DIR || '/tmp/planpress-shots';
+export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-quic',
+  '--disable-sync',
+];
+export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+function withSlash(u) {
+  return u.endsWith('/') ? u : u + '/';
+}
+
+// ---------------------------------------------------------------- browser
+
+const browsers = [];
+
+/** A new browser context of a headless Debian Chromium (one browser per call;
+ *  `context.close()` closes it too). Options are Playwright's newContext
+ *  options; `javaScriptEnabled` defaults to true, the viewport to 1280x900. */
+export async function launch({ javaScriptEnabled = true, viewport = { width: 1280, height: 900 }, ...options } = {}) {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: CHROMIUM_ARGS,
+    headless: true,
+    timeout: 60_000,
+  });
+  browsers.push(browser);
+  const context = await browser.newContext({
+    javaScriptEnabled,
+    viewport,
+    locale: 'zh-CN',
+    reducedMotion: 'reduce',
+    ...options,
+  });
+  context.setDefaultTimeout(30_000);
+  const close = context.close.bind(context);
+  context.close = async () => {
+    await close().catch(() => {});
+    await browser.close().catch(() => {});
+  };
+  return context;
+}
+
+async function closeAll() {
+  await Promise.all(browsers.map((b) => b.close().catch(() => {})));
+}
+
+/** Go to `url` and wait for the page to be loaded; fails on a status other
+ *  than `status` (200 unless told). Returns the response. */
+export async function visit(page, url, { status = 200 } = {}) {
+  const res = await page.goto(url, { waitUntil: 'load' });
+  if (!res) throw new Error(`no response for ${url}`);
+  if (res.status() !== status) throw new Error(`${url}: HTTP ${res.status()}, expected ${status}`);
+  return res;
+}
+
+// ---------------------------------------------------------------- pages
+
+/** Every HTML file of an output folder, as site-relative URL paths
+ *  (`plans/x/` for plans/x/index.html, `404.html` as it is), sorted. */
+export function htmlPaths(dir = SITE_DIR) {
+  const out = [];
+  (function walk(d, rel) {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      if (e.name.startsWith('.')) continue;
+      const p = path.join(d, e.name);
+      const r = rel + e.name;
+      if (e.isDirectory()) walk(p, r + '/');
+      else if (e.isFile() && e.name.endsWith('.html')) out.push(e.name === 'index.html' ? rel : r);
+    }
+  })(dir, '');
+  return out.sort();
+}
+
+/** The page kind of a built page: its `<body class="kind-…">`. */
+export function pageKind(dir, rel) {
+  const file = path.join(dir, rel === '' || rel.endsWith('/') ? rel + 'index.html' : rel);
+  const m = /<body[^>]*class="[^"]*\bkind-([a-z0-9_-]+)/.exec(fs.readFileSync(file, 'utf8'));
+  return m ? m[1] : 'unknown';
+}
+
+/** Representative pages of every page type, standard and 长者版, discovered
+ *  from the output folder by their `kind-…` body class: the largest page of
+ *  each kind (the most content to get wrong), and the first later page of a paginated unit and topic listing where the
+ *  build has one. Each entry: { type, kind, elder, path, url, status }.
+ *  The 404 type is a path that does not exist (the server answers 404.html). */
+export function pageTypes({ dir = SITE_DIR, base = SITE_URL, elder = true } = {}) {
+  const firsts = new Map();
+  const paged = new Map();
+  const sizes = new Map();
+  for (const rel of htmlPaths(dir)) {
+    if (rel.startsWith('elder/')) continue;
+    const kind = pageKind(dir, rel);
+    if (kind === 'not_found' || kind === '404' || rel === '404.html') {
+      firsts.set('404', null);
+      continue;
+    }
+    if (/\/page\/\d+\/$/.test(rel)) {
+      if (!paged.has(kind)) paged.set(kind, rel);
+    } else {
+      const size = fs.statSync(path.join(dir, rel === '' || rel.endsWith('/') ? rel + 'index.html' : rel)).size;
+      if (!firsts.has(kind) || size > sizes.get(kind)) {
+        firsts.set(kind, rel);
+        sizes.set(kind, size);
+      }
+    }
+  }
+  const order = ['home', 'plans', 'plan', 'notice', 'units', 'unit', 'topics', 'topic', 'jurisdictions', 'jurisdiction', 'search', '404'];
+  const kinds = [...firsts.keys()].sort((a, b) => rank(order, a) - rank(order, b) || a.localeCompare(b));
+  const list = [];
+  for (const kind of kinds) {
+    if (kind === '404') {
+      list.push({ type: '404', kind: '404', path: 'no-such-page/', status: 404 });
+      continue;
+    }
+    list.push({ type: kind, kind, path: firsts.get(kind), status: 200 });
+    if (paged.has(kind)) list.push({ type: `${kind} (page 2+)`, kind, path: paged.get(kind), status: 200 });
+  }
+  const out = [];
+  for (const p of list) {
+    out.push({ ...p, elder: false, url: base + p.path });
+    if (elder && (p.status === 404 || fs.existsSync(path.join(dir, 'elder', p.path)))) {
+      out.push({ ...p, type: p.type + ' 长者版', elder: true, path: 'elder/' + p.path, url: base + 'elder/' + p.path });
+    }
+  }
+  return out;
+}
+
+function rank(order, k) {
+  const i = order.indexOf(k);
+  return i < 0 ? order.length : i;
+}
+
+/** The representative plan page (standard), e.g. `plans/daoli-2017-shijian-fangan/`. */
+export function planPath(dir = SITE_DIR) {
+  const p = pageTypes({ dir, elder: false }).find((t) => t.kind === 'plan');
+  if (!p) throw new Error(`no plan page in ${dir}`);
+  return p.path;
+}
+
+// ---------------------------------------------------------------- axe
+
+let axeSource = null;
+
+/** Run axe-core in `page` with the WCAG 2.0/2.1/2.2 A and AA rules; returns
+ *  axe's violations (an empty list when there are none). */
+export async function runAxe(page, { tags = AXE_TAGS } = {}) {
+  if (!axeSource) axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+  const has = await page.evaluate(() => typeof window.axe !== 'undefined');
+  if (!has) await page.evaluate(axeSource);
+  return page.evaluate(async (runOnly) => {
+    const r = await window.axe.run(document, {
+      runOnly: { type: 'tag', values: runOnly },
+      resultTypes: ['violations'],
+    });
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => ({ target: n.target.join(' '), summary: n.failureSummary })),
+    }));
+  }, tags);
+}
+
+/** One line per violation, for a failure message. */
+export function formatViolations(violations, max = 5) {
+  return violations
+    .map((v) => {
+      const nodes = v.nodes.slice(0, max).map((n) => `      ${n.target}\n        ${(n.summary || '').replace(/\n/g, '\n        ')}`);
+      const more = v.nodes.length > max ? `\n      … and ${v.nodes.length - max} more` : '';
+      return `    [${v.impact}] ${v.id}: ${v.help} (${v.nodes.length})\n${nodes.join('\n')}${more}`;
+    })
+    .join('\n');
+}
+
+// ---------------------------------------------------------------- in-page checks
+
+/** Does the page scroll sideways? Returns null, or the widest offenders. */
+export async function horizontalOverflow(page) {
+  return page.evaluate(() => {
+    const doc = document.documentElement;
+    const width = doc.clientWidth;
+    if (doc.scrollWidth <= width) return null;
+    const wide = [];
+    for (const el of document.body.querySelectorAll('*')) {
+      const r = el.getBoundingClientRect();
+      if (r.right > width + 1 && r.width > 0) {
+        const name = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.classList.length ? '.' + [...el.classList].join('.') : '');
+        wide.push(`${name} (right edge ${Math.round(r.right)}px)`);
+      }
+    }
+    return { scrollWidth: doc.scrollWidth, width, elements: wide.slice(0, 8) };
+  });
+}
+
+// ---------------------------------------------------------------- report
+
+/** A tiny tally: check(cond, what, details) counts a check and prints each
+ *  failure; done(summary) prints `  => summary` (run.sh repeats these lines at
+ *  the end) and `NAME: N passed, M failed`, closes the browsers and exits (1 on
+ *  any failure, or when nothing was checked). */
+export function report(name) {
+  const started = Date.now();
+  let passed = 0;
+  let failed = 0;
+  const t = {
+    name,
+    get failed() {
+      return failed;
+    },
+    check(cond, what, details) {
+      if (cond) {
+        passed++;
+        if (process.env.VERBOSE) console.log(`  ok   ${what}`);
+      } else {
+        failed++;
+        console.log(`  FAIL ${what}`);
+        if (details) console.log(String(typeof details === 'string' ? details : JSON.stringify(details, null, 2)).replace(/^/gm, '       '));
+      }
+      return !!cond;
+    },
+    fail(what, details) {
+      return t.check(false, what, details);
+    },
+    info(line) {
+      console.log(`  ${line}`);
+    },
+    /** Run `fn`; an exception counts as one failed check instead of ending the spec. */
+    async step(what, fn) {
+      try {
+        return await fn();
+      } catch (e) {
+        t.fail(what, e && e.stack ? e.stack : String(e));
+        return undefined;
+      }
+    },
+    async done(summary) {
+      await closeAll();
+      const secs = ((Date.now() - started) / 1000).toFixed(1);
+      if (summary) console.log(`  => ${summary}`);
+      console.log(`${name}: ${passed} passed, ${failed} failed (${secs}s)`);
+      process.exit(failed > 0 || passed === 0 ? 1 : 0);
+    },
+  };
+  process.on('unhandledRejection', async (e) => {
+    t.fail('unhandled error', e && e.stack ? e.stack : String(e));
+    await t.done();
+  });
+  return t;
+}
