@@ -135,7 +135,11 @@ impl Staging {
 
 impl Sink for Staging {
     fn put(&self, path: &str, bytes: Vec<u8>) -> io::Result<()> {
-        io::Write::write_all(&mut self.create(path)?, &bytes)
+        self.put_slice(path, &bytes)
+    }
+
+    fn put_slice(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        io::Write::write_all(&mut self.create(path)?, bytes)
     }
 
     fn put_with(

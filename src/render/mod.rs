@@ -19,6 +19,12 @@ pub trait Sink: Sync {
     /// stay inside the output).
     fn put(&self, path: &str, bytes: Vec<u8>) -> io::Result<()>;
 
+    /// Stores a copy of `bytes` at `path` (a sink that writes files needs
+    /// no copy: pages are rendered into buffers reused from page to page).
+    fn put_slice(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        self.put(path, bytes.to_vec())
+    }
+
     /// Stores what `write` writes at `path`: big files (all tasks as JSON or
     /// CSV) go to disk as they are made instead of whole into memory.
     fn put_with(

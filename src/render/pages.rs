@@ -338,6 +338,23 @@ fn task_rows(
         .collect()
 }
 
+/// [`resolve_root`] into a reusable buffer; returns `html` itself when it
+/// holds no marker.
+fn resolve_root_into<'b>(html: &'b [u8], root: &str, out: &'b mut Vec<u8>) -> &'b [u8] {
+    let mark = ROOT_MARK.as_bytes()[0];
+    if !html.contains(&mark) {
+        return html;
+    }
+    out.clear();
+    for (i, part) in html.split(|&b| b == mark).enumerate() {
+        if i > 0 {
+            out.extend_from_slice(root.as_bytes());
+        }
+        out.extend_from_slice(part);
+    }
+    out
+}
+
 /// Puts the link prefix where task fragments hold [`ROOT_MARK`].
 fn resolve_root(html: Vec<u8>, root: &str) -> Vec<u8> {
     let mark = ROOT_MARK.as_bytes()[0];
@@ -574,18 +591,10 @@ impl<'a> Renderer<'a> {
         progress: &(dyn Fn() + Sync),
     ) -> Result<usize, Vec<Diagnostic>> {
         let pages = self.pages();
-        let put = |page: Page, elder: bool, html: Vec<u8>| {
-            let path = self.output_path(page, elder);
-            sink.put(&path, html)
-                .map_err(|e| Diagnostic::error(path, 0, format!("cannot write: {e}")))
-        };
         let mut errors: Vec<Diagnostic> = pages
             .par_iter()
             .filter_map(|&page| {
-                let r = self.render_pair(page).and_then(|(standard, elder)| {
-                    put(page, false, standard)?;
-                    put(page, true, elder)
-                });
+                let r = self.write_pair(page, sink);
                 progress();
                 progress();
                 r.err()
@@ -607,15 +616,27 @@ impl<'a> Renderer<'a> {
         self.render_version(page, &mut ctx, elder)
     }
 
-    /// Renders both versions of a page (standard, elder) from one context:
-    /// the page's tasks are rendered once for both.
-    pub fn render_pair(&self, page: Page) -> Result<(Vec<u8>, Vec<u8>), Diagnostic> {
+    /// Renders both versions of a page into `sink`. Each thread renders
+    /// into the same two buffers page after page: a fresh buffer per page
+    /// costs more in allocation and page faults than the template itself.
+    fn write_pair(&self, page: Page, sink: &dyn Sink) -> Result<(), Diagnostic> {
+        thread_local! {
+            static BUFFERS: std::cell::RefCell<(Vec<u8>, Vec<u8>)> =
+                const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
+        }
         let mut ctx = self.common_context(page);
         self.page_context(page, &mut ctx)?;
-        Ok((
-            self.render_version(page, &mut ctx, false)?,
-            self.render_version(page, &mut ctx, true)?,
-        ))
+        BUFFERS.with_borrow_mut(|(raw, resolved)| {
+            for elder in [false, true] {
+                raw.clear();
+                let root = self.render_version_to(page, &mut ctx, elder, raw)?;
+                let html = resolve_root_into(raw, &root, resolved);
+                let path = self.output_path(page, elder);
+                sink.put_slice(&path, html)
+                    .map_err(|e| Diagnostic::error(path, 0, format!("cannot write: {e}")))?;
+            }
+            Ok(())
+        })
     }
 
     /// Renders `page` with `ctx`, as the standard or the elder version.
@@ -625,6 +646,20 @@ impl<'a> Renderer<'a> {
         ctx: &mut Context,
         elder: bool,
     ) -> Result<Vec<u8>, Diagnostic> {
+        let mut out = Vec::with_capacity(64 * 1024);
+        let root = self.render_version_to(page, ctx, elder, &mut out)?;
+        Ok(resolve_root(out, &root))
+    }
+
+    /// Renders `page` into `out`, with the marker of task fragments still in
+    /// place; returns the link prefix that replaces it.
+    fn render_version_to(
+        &self,
+        page: Page,
+        ctx: &mut Context,
+        elder: bool,
+        out: &mut Vec<u8>,
+    ) -> Result<String, Diagnostic> {
         let (root, twin_root) = if elder {
             (format!("{}elder/", self.base), self.base.clone())
         } else {
@@ -637,12 +672,11 @@ impl<'a> Renderer<'a> {
         ctx.insert("root", &root);
         ctx.insert("elder", &elder);
         ctx.insert("twin", &twin);
-        let mut out = Vec::with_capacity(64 * 1024);
         self.theme
             .tera
-            .render_to(page.template(), ctx, &mut out)
+            .render_to(page.template(), ctx, &mut *out)
             .map_err(|e| template_error(&e, &self.theme.sources))?;
-        Ok(resolve_root(out, &root))
+        Ok(root)
     }
 
     /// Renders a non-page template (`sitemap.xml`, `feed.xml`) with `vars`.
