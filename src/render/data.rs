@@ -111,7 +111,10 @@ pub fn write_selected(
         sink.put_with(path, write)
             .map_err(|e| Diagnostic::error(path, 0, format!("cannot write: {e}")))
     };
-    if want("data/tasks.json") {
+    let tasks_json = || -> Result<(), Diagnostic> {
+        if !want("data/tasks.json") {
+            return Ok(());
+        }
         stream("data/tasks.json", &mut |out| {
             out.write_all(b"[")?;
             for (i, &t) in all_tasks.iter().enumerate() {
@@ -121,92 +124,106 @@ pub fn write_selected(
                 serde_json::to_writer(&mut *out, &task_record(t))?;
             }
             out.write_all(b"]\n")
-        })?;
-    }
-    if want("data/tasks.csv") {
+        })
+    };
+    let tasks_csv = || -> Result<(), Diagnostic> {
+        if !want("data/tasks.csv") {
+            return Ok(());
+        }
         stream("data/tasks.csv", &mut |out| {
             csv_tasks(r, &all_tasks, None, out).map_err(|d| io::Error::other(d.message))
-        })?;
-    }
-    let plans: Vec<PlanRecord> = site
-        .plans
-        .iter()
-        .enumerate()
-        .map(|(p, plan)| PlanRecord {
-            slug: &plan.slug,
-            title: &plan.meta.title,
-            kind: plan.kind.label(),
-            jurisdiction: &site.jurisdictions[plan.jurisdiction].name,
-            issuer: plan.meta.issuer.as_deref(),
-            doc_number: plan.meta.doc_number.as_deref(),
-            index_number: plan.meta.index_number.as_deref(),
-            date_signed: plan.meta.date_signed.map(|d| d.to_string()),
-            date_published: plan.meta.date_published.map(|d| d.to_string()),
-            period: r.views.plans[p].period.clone(),
-            topics: plan
-                .topics
-                .iter()
-                .map(|&t| site.topics[t].name.as_str())
-                .collect(),
-            task_count: plan.tasks.len(),
-            url: format!("{}{}", r.base_url, r.views.plans[p].path),
         })
-        .collect();
-    if want("data/plans.json") {
-        write("data/plans.json", json(&plans)?)?;
-    }
-    // One JSON file per plan, with its tasks, linked from the plan page.
-    site.plans
-        .par_iter()
-        .enumerate()
-        .try_for_each(|(p, plan)| {
-            #[derive(Serialize)]
-            struct One<'a> {
-                #[serde(flatten)]
-                plan: &'a PlanRecord<'a>,
-                tasks: Vec<TaskRecord<'a>>,
-            }
-            let path = format!("data/plans/{}.json", plan.slug);
-            if !want(&path) {
-                return Ok(());
-            }
-            let tasks = (0..plan.tasks.len())
-                .map(|t| task_record(TaskRef { plan: p, task: t }))
+    };
+    // Each of the two streams is written by one thread; they and the many
+    // small files below run side by side.
+    let ((json_done, csv_done), rest_done) = rayon::join(
+        || rayon::join(tasks_json, tasks_csv),
+        || -> Result<(), Diagnostic> {
+            let plans: Vec<PlanRecord> = site
+                .plans
+                .iter()
+                .enumerate()
+                .map(|(p, plan)| PlanRecord {
+                    slug: &plan.slug,
+                    title: &plan.meta.title,
+                    kind: plan.kind.label(),
+                    jurisdiction: &site.jurisdictions[plan.jurisdiction].name,
+                    issuer: plan.meta.issuer.as_deref(),
+                    doc_number: plan.meta.doc_number.as_deref(),
+                    index_number: plan.meta.index_number.as_deref(),
+                    date_signed: plan.meta.date_signed.map(|d| d.to_string()),
+                    date_published: plan.meta.date_published.map(|d| d.to_string()),
+                    period: r.views.plans[p].period.clone(),
+                    topics: plan
+                        .topics
+                        .iter()
+                        .map(|&t| site.topics[t].name.as_str())
+                        .collect(),
+                    task_count: plan.tasks.len(),
+                    url: format!("{}{}", r.base_url, r.views.plans[p].path),
+                })
                 .collect();
-            write(
-                &path,
-                json(&One {
-                    plan: &plans[p],
-                    tasks,
-                })?,
-            )
-        })?;
-    (0..site.units.len()).into_par_iter().try_for_each(|u| {
-        let t = &r.index.units[u];
-        let mut refs: Vec<TaskRef> = t.led.iter().chain(&t.shared).copied().collect();
-        refs.sort_unstable();
-        let dir = &r.views.unit_paths[u];
-        let path = format!("{dir}tasks.csv");
-        if want(&path) {
-            let mut bytes = Vec::new();
-            csv_tasks(r, &refs, Some(&t.led), &mut bytes)?;
-            write(&path, bytes)?;
-        }
-        let path = format!("{dir}deadlines.ics");
-        if want(&path) {
-            write(&path, ics_for_unit(r, u, &refs)?)?;
-        }
-        Ok(())
-    })?;
-    if want("sitemap.xml") {
-        write("sitemap.xml", sitemap(r)?)?;
-    }
-    if want("feed.xml") {
-        write("feed.xml", feed(r)?)?;
-    }
-    if want("robots.txt") {
-        write("robots.txt", robots(r).into_bytes())?;
-    }
+            if want("data/plans.json") {
+                write("data/plans.json", json(&plans)?)?;
+            }
+            // One JSON file per plan, with its tasks, linked from the plan page.
+            site.plans
+                .par_iter()
+                .enumerate()
+                .try_for_each(|(p, plan)| {
+                    #[derive(Serialize)]
+                    struct One<'a> {
+                        #[serde(flatten)]
+                        plan: &'a PlanRecord<'a>,
+                        tasks: Vec<TaskRecord<'a>>,
+                    }
+                    let path = format!("data/plans/{}.json", plan.slug);
+                    if !want(&path) {
+                        return Ok(());
+                    }
+                    let tasks = (0..plan.tasks.len())
+                        .map(|t| task_record(TaskRef { plan: p, task: t }))
+                        .collect();
+                    write(
+                        &path,
+                        json(&One {
+                            plan: &plans[p],
+                            tasks,
+                        })?,
+                    )
+                })?;
+            (0..site.units.len()).into_par_iter().try_for_each(|u| {
+                let t = &r.index.units[u];
+                let mut refs: Vec<TaskRef> = t.led.iter().chain(&t.shared).copied().collect();
+                refs.sort_unstable();
+                let dir = &r.views.unit_paths[u];
+                let path = format!("{dir}tasks.csv");
+                if want(&path) {
+                    let mut bytes = Vec::new();
+                    csv_tasks(r, &refs, Some(&t.led), &mut bytes)?;
+                    write(&path, bytes)?;
+                }
+                let path = format!("{dir}deadlines.ics");
+                if want(&path) {
+                    write(&path, ics_for_unit(r, u, &refs)?)?;
+                }
+                Ok(())
+            })?;
+            if want("sitemap.xml") {
+                write("sitemap.xml", sitemap(r)?)?;
+            }
+            if want("feed.xml") {
+                write("feed.xml", feed(r)?)?;
+            }
+            if want("robots.txt") {
+                write("robots.txt", robots(r).into_bytes())?;
+            }
+            Ok(())
+        },
+    );
+    json_done?;
+    csv_done?;
+    rest_done?;
     Ok(count.into_inner())
 }
 
