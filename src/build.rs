@@ -65,6 +65,8 @@ pub fn render(
     progress: Progress,
 ) -> Result<Rendered, Vec<Diagnostic>> {
     let mut timings = Vec::new();
+    // The search index's segmenter loads its dictionary meanwhile.
+    crate::search::prepare();
     let t = Instant::now();
     let index = Index::build(site);
     let views = Views::build(site, &index, theme).map_err(|d| vec![d])?;
@@ -80,8 +82,11 @@ pub fn render(
     let pages = renderer.render_all(sink, &tick)?;
     timings.push(("pages", t.elapsed()));
     let t = Instant::now();
-    let files = crate::render::data::write_all(&renderer, sink).map_err(|d| vec![d])?;
+    let mut files = crate::render::data::write_all(&renderer, sink).map_err(|d| vec![d])?;
     timings.push(("data", t.elapsed()));
+    let t = Instant::now();
+    files += crate::search::write_all(site, sink).map_err(|d| vec![d])?;
+    timings.push(("search", t.elapsed()));
     Ok(Rendered {
         pages,
         files,

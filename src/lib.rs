@@ -2,7 +2,8 @@
 //!
 //! The modules follow the pipeline: [`content`] loads files into the
 //! [`model`], [`index`] cross-references units, topics and jurisdictions,
-//! [`render`] turns them into pages and [`output`] writes the site.
+//! [`render`] turns them into pages, [`search`] makes the search index and
+//! [`output`] writes the site.
 
 pub mod build;
 pub mod check;
@@ -14,5 +15,6 @@ pub mod index;
 pub mod model;
 pub mod output;
 pub mod render;
+pub mod search;
 pub mod serve;
 pub mod slug;

@@ -630,7 +630,11 @@ fn protected_mask(s: &str) -> Vec<bool> {
             _ => return None,
         })
     };
-    debug_assert!(PAIRS.iter().all(|&(o, c)| family(o).is_some() && family(c).is_some()));
+    debug_assert!(
+        PAIRS
+            .iter()
+            .all(|&(o, c)| family(o).is_some() && family(c).is_some())
+    );
     let mut diff: Vec<i32> = Vec::new();
     let mut stack: Vec<(usize, usize)> = Vec::new();
     let mut open_count = [0usize; PAIRS.len()];

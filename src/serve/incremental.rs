@@ -251,6 +251,7 @@ pub fn apply(generation: &mut Generation, patch: &Patch) -> Result<(), Diagnosti
         generation.site.plans[*k] = plan.clone();
     }
     patch_index(&mut generation.index, &generation.site, patch);
+    generation.search = std::sync::OnceLock::new();
     let mut reuse: Vec<Option<Vec<tera::Value>>> = std::mem::take(&mut generation.views.rows)
         .into_iter()
         .map(Some)

@@ -130,6 +130,10 @@ pub struct Generation {
     /// Every file `build` would write except static files, by path.
     pub outputs: HashMap<String, (Output, Owner)>,
     pub first_use: FirstUse,
+    /// The files of the search index (`search/…`), all made on the first
+    /// request for one of them, so that a save never waits for the index.
+    /// An edit replaces it with an empty one.
+    pub search: std::sync::OnceLock<HashMap<String, Arc<[u8]>>>,
 }
 
 impl Generation {
@@ -155,6 +159,7 @@ impl Generation {
             pages: Vec::new(),
             outputs: HashMap::new(),
             first_use,
+            search: std::sync::OnceLock::new(),
         };
         generation.outputs = generation.list_outputs()?;
         Ok(generation)
@@ -162,6 +167,20 @@ impl Generation {
 
     pub fn renderer(&self) -> Renderer<'_> {
         Renderer::new(&self.site, &self.index, &self.views, &self.theme)
+    }
+
+    /// A file of the search index, the whole index being made on the first
+    /// request (as `build` makes it).
+    pub fn search_file(&self, path: &str) -> Option<Arc<[u8]>> {
+        self.search
+            .get_or_init(|| {
+                crate::search::build(&self.site)
+                    .into_iter()
+                    .map(|(p, b)| (p, b.into()))
+                    .collect()
+            })
+            .get(path)
+            .cloned()
     }
 
     /// Every page and data file, found by asking the renderer and the data
@@ -446,6 +465,11 @@ impl Live {
                 Some(bytes) => Found::File(wanted, bytes),
                 None => Found::Failed,
             };
+        }
+        if crate::search::is_index_file(&wanted)
+            && let Some(bytes) = generation.search_file(&wanted)
+        {
+            return Found::File(wanted, bytes);
         }
         let folder = format!("{rel}/index.html");
         if !rel.is_empty() && !rel.ends_with('/') && generation.outputs.contains_key(&folder) {

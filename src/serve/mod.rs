@@ -15,7 +15,9 @@
 //! [`http::INJECT_START`] and [`http::INJECT_END`]), every file is
 //! byte-identical to what `build --base-url http://HOST:PORT/` writes; the
 //! tests in `tests/serve.rs` compare them. A file added to the build must be
-//! added to [`memory::Generation`]'s outputs too, or those tests fail.
+//! added to [`memory::Generation`]'s outputs too, or those tests fail (the
+//! search index is the exception: [`memory::Generation::search_file`] makes
+//! all of it on the first request for one of its files).
 
 pub mod http;
 pub mod incremental;

@@ -31,7 +31,7 @@ function shown() {
     statusRole: status ? status.getAttribute('role') : null,
     busy: document.querySelector('[data-search-results]').getAttribute('aria-busy'),
     more: !document.querySelector('[data-search-more]').hidden,
-    results: [...document.querySelectorAll('.search-result')].map((li) => {
+    results: [...document.querySelectorAll('[data-search-results] > .search-result')].map((li) => {
       const a = li.querySelector('[data-slot="link"]');
       const dd = (s) => {
         const el = li.querySelector(`[data-slot="${s}"]`);
@@ -189,7 +189,7 @@ await t.step('no HTML from the query', async () => {
   await searchFor(page, SITE_URL, evil);
   const s = await page.evaluate(() => ({
     pwned: !!window.__pwned,
-    imgs: document.querySelectorAll('.search-results img, [data-search-status] img').length,
+    imgs: document.querySelectorAll('[data-search-results] img, [data-search-status] img').length,
     status: document.querySelector('[data-search-status]').textContent,
   }));
   t.check(!s.pwned && s.imgs === 0 && s.status.includes('<img'), 'the query is shown as text', s);
@@ -208,14 +208,14 @@ await t.step('keyboard', async () => {
   let reached = false;
   for (let i = 0; i < 12 && !reached; i++) {
     await page.keyboard.press('Tab');
-    reached = await page.evaluate(() => document.activeElement && document.activeElement.matches('.search-result [data-slot="link"]'));
+    reached = await page.evaluate(() => document.activeElement && document.activeElement.matches('[data-search-results] > .search-result [data-slot="link"]'));
   }
   t.check(reached, 'keyboard: Tab reaches the results');
   await page.focus('[data-search-more]');
   await page.keyboard.press('Enter');
-  await page.waitForFunction(() => document.querySelectorAll('.search-result').length > 10);
+  await page.waitForFunction(() => document.querySelectorAll('[data-search-results] > .search-result').length > 10);
   const focus = await page.evaluate(() => {
-    const items = [...document.querySelectorAll('.search-result')];
+    const items = [...document.querySelectorAll('[data-search-results] > .search-result')];
     return { index: items.indexOf(document.activeElement.closest('.search-result')), count: items.length };
   });
   t.check(focus.index === 10, `keyboard: 显示更多 moves focus to the first new result (${focus.index} of ${focus.count})`);
@@ -235,10 +235,10 @@ await t.step('长者版', async () => {
     const px = (el) => parseFloat(getComputedStyle(el).fontSize);
     const box = (el) => el.getBoundingClientRect();
     return {
-      text: px(document.querySelector('.search-result-text')),
-      title: px(document.querySelector('.search-result-title')),
+      text: px(document.querySelector('[data-search-results] > .search-result .search-result-text')),
+      title: px(document.querySelector('[data-search-results] > .search-result .search-result-title')),
       select: box(document.querySelector('#search-j')).height,
-      link: box(document.querySelector('.search-result-title a')).height,
+      link: box(document.querySelector('[data-search-results] > .search-result .search-result-title a')).height,
     };
   });
   t.check(sizes.text >= 20 && sizes.title >= 28 && sizes.select >= 60 && sizes.link >= 60, '长者版: large text and targets', sizes);

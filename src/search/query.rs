@@ -1,0 +1,422 @@
+//! A query against the index files, step by step as the search page
+//! (`themes/portal/static/search.js`) runs it; the tests use it to check the
+//! index without a browser, and it documents the algorithm:
+//!
+//! 1. The query is normalised (NFKC, lower case) and split at white space
+//!    into parts; a part is split at punctuation into clauses.
+//! 2. Each clause is segmented by forward maximum matching against the
+//!    dictionary shard of the character at hand: the longest term of the
+//!    index that starts there. A character that starts no term is looked up
+//!    as a prefix (every term beginning with it); stop words are skipped.
+//! 3. A part matches the documents that have all its terms. A document's
+//!    score is the sum over matched terms of `idf × w·(k+1)/(w+k)`.
+//! 4. Documents matching more parts come first, then by score, then in
+//!    document order. Filters (jurisdiction, topic, unit) keep only the
+//!    documents in their lists.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde_json::Value;
+
+use super::segment::{STOP, clauses, normalize};
+
+/// Reads a file of the site by its path (`search/meta.json`).
+pub type Fetch<'a> = &'a dyn Fn(&str) -> Option<Vec<u8>>;
+
+/// One result.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    pub doc: u32,
+    /// `task`, `section` or `plan`.
+    pub kind: &'static str,
+    /// The task's number, the section's heading, the plan's title.
+    pub label: String,
+    pub plan: String,
+    /// From the site's root: `plans/x/#task-5`.
+    pub path: String,
+    pub text: String,
+    pub lead: Vec<String>,
+    pub jurisdiction: String,
+    /// How many parts of the query it matches.
+    pub parts: usize,
+    pub score: f64,
+}
+
+/// What to keep: a jurisdiction and topic by name, a unit by name within
+/// the jurisdiction.
+#[derive(Debug, Clone, Default)]
+pub struct Filters {
+    pub jurisdiction: Option<String>,
+    pub topic: Option<String>,
+    pub unit: Option<String>,
+}
+
+/// The outcome of a query.
+#[derive(Debug, Default)]
+pub struct Results {
+    /// The terms each part was segmented into.
+    pub terms: Vec<Vec<String>>,
+    pub hits: Vec<Hit>,
+    /// Every file read, with its size: what a browser would download.
+    pub fetched: BTreeMap<String, usize>,
+}
+
+struct Reader<'a> {
+    fetch: Fetch<'a>,
+    cache: HashMap<String, Value>,
+    packs: HashMap<String, Vec<u8>>,
+    fetched: BTreeMap<String, usize>,
+}
+
+impl Reader<'_> {
+    fn bytes(&mut self, path: &str) -> Result<Vec<u8>, String> {
+        let bytes = (self.fetch)(path).ok_or_else(|| format!("missing index file {path}"))?;
+        self.fetched.insert(path.to_string(), bytes.len());
+        Ok(bytes)
+    }
+
+    fn json(&mut self, path: &str) -> Result<&Value, String> {
+        if !self.cache.contains_key(path) {
+            let bytes = self.bytes(path)?;
+            let v: Value = serde_json::from_slice(&bytes).map_err(|e| format!("{path}: {e}"))?;
+            self.cache.insert(path.to_string(), v);
+        }
+        Ok(&self.cache[path])
+    }
+
+    /// Postings at `[pack, offset, length]`: (document, weight) pairs. A
+    /// negative length is a bitmap's.
+    fn postings(&mut self, pack: u64, off: u64, len: i64) -> Result<Vec<(u32, u32)>, String> {
+        let path = format!("{}p/{pack}.bin", super::DIR);
+        if !self.packs.contains_key(&path) {
+            let b = self.bytes(&path)?;
+            self.packs.insert(path.clone(), b);
+        }
+        let b = &self.packs[&path];
+        let range = off as usize..off as usize + len.unsigned_abs() as usize;
+        let slice = b.get(range).ok_or_else(|| format!("{path}: bad range"))?;
+        if len < 0 {
+            return Ok(slice
+                .iter()
+                .enumerate()
+                .flat_map(|(i, &byte)| {
+                    (0..8u32)
+                        .filter(move |bit| byte & (1 << bit) != 0)
+                        .map(move |bit| (i as u32 * 8 + bit, 1))
+                })
+                .collect());
+        }
+        Ok(decode(slice))
+    }
+
+    /// The postings of the entry called `name` in a list of `[name, _,
+    /// [pack, offset, length]]` (the manifest's topics, a jurisdiction's
+    /// units); none when no entry has that name.
+    fn named_postings(&mut self, list: &[Value], name: &str) -> Result<Vec<(u32, u32)>, String> {
+        let Some(entry) = list.iter().find(|e| e[0].as_str() == Some(name)) else {
+            return Ok(Vec::new());
+        };
+        let l = &entry[2];
+        self.postings(
+            l[0].as_u64().unwrap_or(0),
+            l[1].as_u64().unwrap_or(0),
+            l[2].as_i64().unwrap_or(0),
+        )
+    }
+}
+
+/// Decodes a posting list.
+pub fn decode(bytes: &[u8]) -> Vec<(u32, u32)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    let mut doc = 0u32;
+    while i < bytes.len() {
+        let mut v = 0u64;
+        let mut shift = 0;
+        loop {
+            let b = bytes[i];
+            i += 1;
+            v |= u64::from(b & 0x7f) << shift;
+            shift += 7;
+            if b < 0x80 {
+                break;
+            }
+        }
+        let delta = (v >> 1) as u32;
+        doc = if out.is_empty() { delta } else { doc + delta };
+        let w = if v & 1 == 1 {
+            let w = bytes[i];
+            i += 1;
+            u32::from(w)
+        } else {
+            1
+        };
+        out.push((doc, w));
+    }
+    out
+}
+
+/// A term of the dictionary: where its postings are and how many
+/// documents have it.
+#[derive(Debug, Clone)]
+struct Term {
+    text: String,
+    loc: (u64, u64, i64),
+    df: u64,
+}
+
+/// The dictionary shard that holds terms beginning with `c`.
+fn shard_of(starts: &[Value], c: char) -> Option<usize> {
+    let key = c.to_string();
+    let n = starts.partition_point(|s| s.as_str().is_some_and(|s| s <= key.as_str()));
+    n.checked_sub(1)
+}
+
+fn shard_terms(r: &mut Reader, i: usize) -> Result<Vec<Term>, String> {
+    let v = r.json(&format!("{}d/{i}.json", super::DIR))?;
+    let t = v["t"].as_array().cloned().unwrap_or_default();
+    let refs = v["r"].as_array().cloned().unwrap_or_default();
+    Ok(t.iter()
+        .enumerate()
+        .map(|(k, s)| {
+            let n = |j: usize| refs.get(4 * k + j).and_then(Value::as_i64).unwrap_or(0);
+            Term {
+                text: s.as_str().unwrap_or("").to_string(),
+                loc: (n(0) as u64, n(1) as u64, n(2)),
+                df: n(3) as u64,
+            }
+        })
+        .collect())
+}
+
+/// Segments one clause: each item is a term, or the terms a missing
+/// character expands to (an empty list when none).
+fn segment(r: &mut Reader, starts: &[Value], clause: &str) -> Result<Vec<Vec<Term>>, String> {
+    let chars: Vec<char> = clause.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let Some(shard) = shard_of(starts, chars[i]) else {
+            out.push(Vec::new());
+            i += 1;
+            continue;
+        };
+        let terms = shard_terms(r, shard)?;
+        let by_text: HashMap<&str, &Term> = terms.iter().map(|t| (t.text.as_str(), t)).collect();
+        let longest = terms
+            .iter()
+            .map(|t| t.text.chars().count())
+            .max()
+            .unwrap_or(1);
+        let mut found = None;
+        for len in (1..=longest.min(chars.len() - i)).rev() {
+            let s: String = chars[i..i + len].iter().collect();
+            if let Some(t) = by_text.get(s.as_str()) {
+                found = Some(((*t).clone(), len));
+                break;
+            }
+        }
+        match found {
+            Some((t, len)) => {
+                out.push(vec![t]);
+                i += len;
+            }
+            None => {
+                let c = chars[i];
+                if !STOP.contains(c) {
+                    // A prefix: the most frequent terms beginning with it.
+                    let prefix = c.to_string();
+                    let mut ex: Vec<Term> = terms
+                        .iter()
+                        .filter(|t| t.text.starts_with(&prefix))
+                        .cloned()
+                        .collect();
+                    ex.sort_by(|a, b| b.df.cmp(&a.df).then(a.text.cmp(&b.text)));
+                    ex.truncate(MAX_EXPANSION);
+                    out.push(ex);
+                }
+                i += 1;
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// At most this many terms stand for a character that starts no term.
+pub const MAX_EXPANSION: usize = 20;
+
+/// Runs a query; `limit` results get their fragments loaded.
+pub fn search(fetch: Fetch, q: &str, filters: &Filters, limit: usize) -> Result<Results, String> {
+    let mut r = Reader {
+        fetch,
+        cache: HashMap::new(),
+        packs: HashMap::new(),
+        fetched: BTreeMap::new(),
+    };
+    let meta = r.json(&format!("{}meta.json", super::DIR))?.clone();
+    let n = meta["n"].as_u64().unwrap_or(0) as f64;
+    let starts = meta["s"].as_array().cloned().unwrap_or_default();
+    let q = normalize(q);
+    let mut results = Results::default();
+    // Per document: parts matched, score.
+    let mut docs: HashMap<u32, (usize, f64)> = HashMap::new();
+    for part in q.split_whitespace() {
+        let mut items: Vec<Vec<Term>> = Vec::new();
+        for clause in clauses(part) {
+            items.extend(segment(&mut r, &starts, clause)?);
+        }
+        if items.is_empty() {
+            continue;
+        }
+        // An item that is no term of the index: the part matches nothing,
+        // and nothing more needs downloading.
+        let dead = items.iter().any(Vec::is_empty);
+        results.terms.push(
+            items
+                .iter()
+                .map(|ts| {
+                    ts.iter()
+                        .map(|t| t.text.as_str())
+                        .collect::<Vec<_>>()
+                        .join("|")
+                })
+                .collect(),
+        );
+        // Documents with every item of the part.
+        let mut part_docs: Option<HashMap<u32, f64>> = dead.then(HashMap::new);
+        for alts in items.iter().filter(|_| !dead) {
+            let mut union: HashMap<u32, f64> = HashMap::new();
+            for t in alts {
+                let idf = (1.0 + (n - t.df as f64 + 0.5) / (t.df as f64 + 0.5)).ln();
+                for (d, w) in r.postings(t.loc.0, t.loc.1, t.loc.2)? {
+                    let w = f64::from(w);
+                    let s = idf * w * 2.2 / (w + 1.2);
+                    let e = union.entry(d).or_insert(0.0);
+                    *e = e.max(s);
+                }
+            }
+            part_docs = Some(match part_docs {
+                None => union,
+                Some(prev) => prev
+                    .into_iter()
+                    .filter_map(|(d, s)| union.get(&d).map(|s2| (d, s + s2)))
+                    .collect(),
+            });
+        }
+        for (d, s) in part_docs.unwrap_or_default() {
+            let e = docs.entry(d).or_insert((0, 0.0));
+            e.0 += 1;
+            e.1 += s;
+        }
+    }
+
+    // Filters.
+    let pd: Vec<u64> = meta["pd"]
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_u64).collect())
+        .unwrap_or_default();
+    let pj: Vec<u64> = meta["pj"]
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_u64).collect())
+        .unwrap_or_default();
+    let mut plan_start = Vec::with_capacity(pd.len());
+    let mut acc = 0u64;
+    for d in &pd {
+        plan_start.push(acc);
+        acc += d;
+    }
+    let plan_of = |doc: u32| plan_start.partition_point(|&s| s <= u64::from(doc)) - 1;
+    let jurisdictions = meta["j"].as_array().cloned().unwrap_or_default();
+    let jname = |j: u64| {
+        jurisdictions
+            .get(j as usize)
+            .and_then(|v| v[0].as_str())
+            .unwrap_or("")
+            .to_string()
+    };
+    let mut keep: Option<std::collections::HashSet<u32>> = None;
+    let mut restrict = |set: Vec<(u32, u32)>| {
+        let set: std::collections::HashSet<u32> = set.into_iter().map(|(d, _)| d).collect();
+        keep = Some(match keep.take() {
+            None => set,
+            Some(k) => k.intersection(&set).copied().collect(),
+        });
+    };
+    let want_j = filters.jurisdiction.as_ref().map(|name| {
+        jurisdictions
+            .iter()
+            .position(|v| v[0].as_str() == Some(name))
+            .unwrap_or(usize::MAX) as u64
+    });
+    if let Some(name) = &filters.topic {
+        let topics = meta["t"].as_array().cloned().unwrap_or_default();
+        restrict(r.named_postings(&topics, name)?);
+    }
+    if let Some(name) = &filters.unit {
+        let j = want_j.ok_or("a unit filter needs a jurisdiction")?;
+        let units = r.json(&format!("{}u/{j}.json", super::DIR))?.clone();
+        let units = units.as_array().cloned().unwrap_or_default();
+        restrict(r.named_postings(&units, name)?);
+    }
+    let mut ranked: Vec<(u32, usize, f64)> = docs
+        .into_iter()
+        .filter(|(d, _)| keep.as_ref().is_none_or(|k| k.contains(d)))
+        .filter(|(d, _)| want_j.is_none_or(|j| pj.get(plan_of(*d)) == Some(&j)))
+        .map(|(d, (p, s))| (d, p, s))
+        .collect();
+    ranked.sort_by(|a, b| {
+        b.1.cmp(&a.1)
+            .then(b.2.partial_cmp(&a.2).unwrap_or(std::cmp::Ordering::Equal))
+            .then(a.0.cmp(&b.0))
+    });
+
+    let k = meta["k"].as_u64().unwrap_or(1).max(1);
+    for (i, &(doc, parts, score)) in ranked.iter().enumerate() {
+        let mut hit = Hit {
+            doc,
+            kind: "task",
+            label: String::new(),
+            plan: String::new(),
+            path: String::new(),
+            text: String::new(),
+            lead: Vec::new(),
+            jurisdiction: jname(pj.get(plan_of(doc)).copied().unwrap_or(0)),
+            parts,
+            score,
+        };
+        if i < limit {
+            let frag = r.json(&format!("{}f/{}.json", super::DIR, u64::from(doc) / k))?;
+            let d = &frag["d"][(u64::from(doc) % k) as usize];
+            let p = &frag["p"][d[1].as_u64().unwrap_or(0) as usize];
+            hit.kind = match d[0].as_u64() {
+                Some(0) => "task",
+                Some(1) => "section",
+                _ => "plan",
+            };
+            hit.label = d[2].as_str().unwrap_or("").to_string();
+            hit.plan = p[0].as_str().unwrap_or("").to_string();
+            let anchor = d[3].as_str().unwrap_or("");
+            hit.path = format!(
+                "{}{}",
+                p[1].as_str().unwrap_or(""),
+                if anchor.is_empty() {
+                    String::new()
+                } else {
+                    format!("#{anchor}")
+                }
+            );
+            hit.text = d[4].as_str().unwrap_or("").to_string();
+            hit.lead = d[5]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|u| u[0].as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default();
+        }
+        results.hits.push(hit);
+    }
+    results.fetched = r.fetched;
+    Ok(results)
+}

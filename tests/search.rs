@@ -1,0 +1,429 @@
+//! The search index of the example site, queried the way the search page
+//! queries it (`planpress::search::query` mirrors `static/search.js`).
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use common::repo;
+use planpress::model::Site;
+use planpress::render::markdown::to_plain;
+use planpress::search::query::{Filters, Results, search};
+
+fn site() -> Site {
+    planpress::build::load(repo(), None)
+        .map(|(site, _)| site)
+        .unwrap_or_else(|e| panic!("the example site loads: {e:?}"))
+}
+
+fn index(site: &Site) -> BTreeMap<String, Vec<u8>> {
+    planpress::search::build(site).into_iter().collect()
+}
+
+fn run(files: &BTreeMap<String, Vec<u8>>, q: &str, filters: &Filters) -> Results {
+    let fetch = |p: &str| files.get(p).cloned();
+    search(&fetch, q, filters, usize::MAX).unwrap()
+}
+
+/// `plan-slug#task-N` for every task whose text contains `needle`.
+fn tasks_mentioning(site: &Site, needle: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for plan in &site.plans {
+        for task in &plan.tasks {
+            if to_plain(&task.text).contains(needle) {
+                out.insert(format!("plans/{}/#{}", plan.slug, task.anchor));
+            }
+        }
+    }
+    out
+}
+
+fn task_paths(r: &Results) -> BTreeSet<String> {
+    r.hits
+        .iter()
+        .filter(|h| h.kind == "task")
+        .map(|h| h.path.clone())
+        .collect()
+}
+
+fn all_terms(files: &BTreeMap<String, Vec<u8>>) -> BTreeSet<String> {
+    let mut terms = BTreeSet::new();
+    for (path, bytes) in files {
+        if path.starts_with("search/d/") {
+            let v: serde_json::Value = serde_json::from_slice(bytes).unwrap();
+            for t in v["t"].as_array().unwrap() {
+                terms.insert(t.as_str().unwrap().to_string());
+            }
+        }
+    }
+    terms
+}
+
+#[test]
+fn the_index_holds_chinese_words_not_characters() {
+    let site = site();
+    let files = index(&site);
+    let terms = all_terms(&files);
+    for word in [
+        "法律顾问",
+        "法律",
+        "顾问",
+        "公职",
+        "律师",
+        "宪法",
+        "宣誓",
+        "依法行政",
+        // Whole names of units, jurisdictions and their parts.
+        "区司法局",
+        "县司法局",
+        "区委依法治区办",
+        "哈尔滨市道里区",
+        "道里区",
+        "下陆区",
+        "株洲县",
+    ] {
+        assert!(terms.contains(word), "{word} is a term");
+    }
+    let multi = terms.iter().filter(|t| t.chars().count() >= 2).count();
+    assert!(
+        multi * 10 > terms.len() * 7,
+        "most terms are words of two characters or more ({multi} of {})",
+        terms.len()
+    );
+    for stop in ["的", "和", "及"] {
+        assert!(!terms.contains(stop), "stop word {stop} is not indexed");
+    }
+    // Every file is small: the manifest, shards and fragments especially.
+    for (path, bytes) in &files {
+        assert!(bytes.len() < 64 * 1024, "{path} is {} bytes", bytes.len());
+    }
+    assert!(files["search/meta.json"].len() < 4096);
+}
+
+#[test]
+fn falv_guwen_finds_the_tasks_on_legal_advisers() {
+    let site = site();
+    let files = index(&site);
+    let r = run(&files, "法律顾问", &Filters::default());
+    assert_eq!(r.terms, [["法律顾问"]]);
+    let found = task_paths(&r);
+    let expected = tasks_mentioning(&site, "法律顾问制度");
+    assert!(expected.len() >= 2, "{expected:?}");
+    assert!(
+        expected.is_subset(&found),
+        "missing: {:?}",
+        expected.difference(&found).collect::<Vec<_>>()
+    );
+    assert_eq!(
+        found,
+        tasks_mentioning(&site, "法律顾问"),
+        "exactly the tasks that name 法律顾问"
+    );
+    // The task about the system itself ranks first.
+    assert!(r.hits[0].text.contains("法律顾问"), "{:?}", r.hits[0]);
+}
+
+#[test]
+fn gongzhi_lvshi_finds_the_three_jurisdictions_and_a_filter_narrows() {
+    let site = site();
+    let files = index(&site);
+    let r = run(&files, "公职律师", &Filters::default());
+    let found = task_paths(&r);
+    for must in [
+        "plans/daoli-2017-shijian-fangan/#task-5",
+        "plans/zhuzhou-2015-fazhi-shishi-yijian/#task-68",
+    ] {
+        assert!(found.contains(must), "{must} in {found:?}");
+    }
+    let expected = tasks_mentioning(&site, "公职律师");
+    assert!(
+        expected.iter().filter(|p| p.contains("xialu")).count() >= 2,
+        "下陆区 measures name 公职律师"
+    );
+    assert!(
+        expected.is_subset(&found),
+        "missing: {:?}",
+        expected.difference(&found).collect::<Vec<_>>()
+    );
+    let jurisdictions: BTreeSet<&str> = r.hits.iter().map(|h| h.jurisdiction.as_str()).collect();
+    assert_eq!(jurisdictions.len(), 3, "{jurisdictions:?}");
+
+    let only = Filters {
+        jurisdiction: Some("黄石市下陆区".into()),
+        ..Filters::default()
+    };
+    let narrowed = run(&files, "公职律师", &only);
+    assert!(!narrowed.hits.is_empty());
+    assert!(narrowed.hits.len() < r.hits.len());
+    assert!(
+        narrowed
+            .hits
+            .iter()
+            .all(|h| h.jurisdiction == "黄石市下陆区")
+    );
+    assert_eq!(
+        task_paths(&narrowed),
+        found
+            .iter()
+            .filter(|p| p.contains("xialu"))
+            .cloned()
+            .collect::<BTreeSet<_>>()
+    );
+}
+
+#[test]
+fn xianfa_xuanshi_finds_tasks_in_all_three_documents() {
+    let site = site();
+    let files = index(&site);
+    let r = run(&files, "宪法宣誓", &Filters::default());
+    let found = task_paths(&r);
+    let expected = tasks_mentioning(&site, "宪法宣誓");
+    assert!(
+        expected.is_subset(&found),
+        "missing: {:?}",
+        expected.difference(&found).collect::<Vec<_>>()
+    );
+    for doc in ["daoli-2017", "zhuzhou-2015", "xialu-2023"] {
+        assert!(
+            found.iter().any(|p| p.contains(doc)),
+            "a task of {doc} in {found:?}"
+        );
+    }
+    // Full-width input and spaces inside the words do not matter.
+    let wide = run(&files, "　宪法宣誓　", &Filters::default());
+    assert_eq!(task_paths(&wide), found);
+}
+
+#[test]
+fn tasks_with_all_words_rank_first() {
+    let site = site();
+    let files = index(&site);
+    let r = run(&files, "公职律师 法律顾问", &Filters::default());
+    assert_eq!(r.terms.len(), 2);
+    let both: BTreeSet<String> = tasks_mentioning(&site, "公职律师")
+        .intersection(&tasks_mentioning(&site, "法律顾问"))
+        .cloned()
+        .collect();
+    assert!(both.len() >= 2, "tasks name both: {both:?}");
+    let n = both.len();
+    let top: BTreeSet<String> = r.hits[..n].iter().map(|h| h.path.clone()).collect();
+    assert_eq!(top, both, "tasks with both words come first");
+    assert!(r.hits[..n].iter().all(|h| h.parts == 2));
+    assert!(r.hits[n..].iter().all(|h| h.parts == 1));
+    // Every task that names either comes too.
+    let either: BTreeSet<String> = tasks_mentioning(&site, "公职律师")
+        .union(&tasks_mentioning(&site, "法律顾问"))
+        .cloned()
+        .collect();
+    assert!(either.is_subset(&task_paths(&r)));
+}
+
+#[test]
+fn a_units_name_finds_its_tasks_and_the_unit_filter_keeps_them() {
+    let site = site();
+    let files = index(&site);
+    // Tasks 区委依法治区办 of 道里区 leads or shares.
+    let unit = site
+        .units
+        .iter()
+        .position(|u| {
+            u.name == "区委依法治区办"
+                && site.jurisdictions[u.jurisdiction].name == "哈尔滨市道里区"
+        })
+        .expect("the unit exists");
+    let mut expected = BTreeSet::new();
+    for plan in &site.plans {
+        for task in &plan.tasks {
+            if task.all_units().contains(&unit) {
+                expected.insert(format!("plans/{}/#{}", plan.slug, task.anchor));
+            }
+        }
+    }
+    assert!(!expected.is_empty());
+    let r = run(&files, "区委依法治区办", &Filters::default());
+    let found = task_paths(&r);
+    assert!(
+        expected.is_subset(&found),
+        "missing: {:?}",
+        expected.difference(&found).collect::<Vec<_>>()
+    );
+    // Lead units rank above tasks that only name the unit elsewhere.
+    assert!(
+        r.hits[0].lead.iter().any(|u| u == "区委依法治区办"),
+        "{:?}",
+        r.hits[0]
+    );
+
+    let filters = Filters {
+        jurisdiction: Some("哈尔滨市道里区".into()),
+        topic: None,
+        unit: Some("区委依法治区办".into()),
+    };
+    let r = run(&files, "法治", &filters);
+    assert!(!r.hits.is_empty());
+    assert!(task_paths(&r).is_subset(&expected));
+}
+
+#[test]
+fn a_topic_filter_keeps_the_topics_tasks() {
+    let site = site();
+    let files = index(&site);
+    let all = run(&files, "制度", &Filters::default());
+    let topic = Filters {
+        topic: Some("法治队伍".into()),
+        ..Filters::default()
+    };
+    let some = run(&files, "制度", &topic);
+    assert!(!some.hits.is_empty() && some.hits.len() < all.hits.len());
+    let t = site
+        .topics
+        .iter()
+        .position(|t| t.name == "法治队伍")
+        .unwrap();
+    for h in some.hits.iter().filter(|h| h.kind == "task") {
+        let plan = site
+            .plans
+            .iter()
+            .find(|p| h.path.starts_with(&format!("plans/{}/", p.slug)))
+            .unwrap();
+        let task = plan
+            .tasks
+            .iter()
+            .find(|x| h.path.ends_with(&format!("#{}", x.anchor)))
+            .unwrap();
+        assert!(task.topics.contains(&t), "{}", h.path);
+    }
+}
+
+#[test]
+fn a_query_downloads_little() {
+    let site = site();
+    let files = index(&site);
+    let fetch = |p: &str| files.get(p).cloned();
+    let r = search(&fetch, "公职律师", &Filters::default(), 10).unwrap();
+    let count = |dir: &str, map: &mut dyn Iterator<Item = &String>| {
+        map.filter(|p| p.starts_with(&format!("search/{dir}/")))
+            .count()
+    };
+    // Two dictionary shards (公…, 律…), the packs with their postings, and
+    // the fragments of the first ten results.
+    let shards = count("d", &mut r.fetched.keys());
+    assert!(
+        shards <= 2 && shards * 3 < count("d", &mut files.keys()),
+        "{:?}",
+        r.fetched
+    );
+    assert!(count("p", &mut r.fetched.keys()) <= 2, "{:?}", r.fetched);
+    assert!(count("f", &mut r.fetched.keys()) <= 10, "{:?}", r.fetched);
+    assert!(!r.fetched.keys().any(|p| p.starts_with("search/u/")));
+}
+
+#[test]
+fn the_index_is_identical_whatever_the_thread_count() {
+    let site = site();
+    let with = |n: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .unwrap()
+            .install(|| planpress::search::build(&site))
+    };
+    let one = with(1);
+    let four = with(4);
+    assert_eq!(one.len(), four.len());
+    for (a, b) in one.iter().zip(&four) {
+        assert_eq!(a.0, b.0);
+        assert!(a.1 == b.1, "{} differs between thread counts", a.0);
+    }
+    assert_eq!(index(&site), one.into_iter().collect());
+}
+
+#[test]
+fn index_files_are_told_apart_from_the_page() {
+    use planpress::search::is_index_file;
+    assert!(is_index_file("search/meta.json"));
+    assert!(is_index_file("search/p/0.bin"));
+    assert!(!is_index_file("search/index.html"));
+    assert!(!is_index_file("search/"));
+    assert!(!is_index_file("plans/x/index.html"));
+}
+
+/// Times the index of a generated site (`bench/gen_corpus.py`):
+/// `PP_SEARCH_BENCH=/tmp/planpress-bench/1000 cargo test --release --test search -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn bench_index() {
+    let Some(root) = std::env::var_os("PP_SEARCH_BENCH") else {
+        return;
+    };
+    let (site, _) = planpress::build::load(std::path::Path::new(&root), None).unwrap();
+    planpress::search::segment::warm_up();
+    // CPU time of the whole process (all threads), from /proc: wall time
+    // on a shared machine says more about the neighbours.
+    let cpu = || {
+        let s = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+        let f: Vec<&str> = s
+            .rsplit(')')
+            .next()
+            .unwrap_or("")
+            .split_whitespace()
+            .collect();
+        let ticks = |i: usize| f.get(i).and_then(|x| x.parse::<u64>().ok()).unwrap_or(0);
+        ticks(11) + ticks(12)
+    };
+    let mut files = Vec::new();
+    for _ in 0..3 {
+        let t = std::time::Instant::now();
+        let c = cpu();
+        files = planpress::search::build(&site);
+        let bytes: usize = files.iter().map(|f| f.1.len()).sum();
+        eprintln!(
+            "{} files, {bytes} bytes in {:?} wall, {} ms CPU",
+            files.len(),
+            t.elapsed(),
+            (cpu() - c) * 10
+        );
+    }
+    let mut by_dir: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for (path, bytes) in &files {
+        let dir = path
+            .split('/')
+            .nth(1)
+            .filter(|_| path.matches('/').count() > 1);
+        let e = by_dir.entry(dir.unwrap_or("meta.json")).or_default();
+        e.0 += 1;
+        e.1 += bytes.len();
+    }
+    eprintln!("by folder (files, bytes): {by_dir:?}");
+    let files: BTreeMap<String, Vec<u8>> = files.into_iter().collect();
+    let fetch = |p: &str| files.get(p).cloned();
+    for q in [
+        "公职律师",
+        "宪法宣誓",
+        "法律顾问",
+        "区司法局",
+        "法治",
+        "法治 建设",
+        "依法行政 考核",
+    ] {
+        for limit in [1, 10] {
+            let r = search(&fetch, q, &Filters::default(), limit).unwrap();
+            let bytes: usize = r.fetched.values().sum();
+            let kinds = |d: &str| {
+                r.fetched
+                    .iter()
+                    .filter(|(p, _)| p.starts_with(&format!("search/{d}/")))
+                    .map(|(_, b)| *b)
+                    .sum::<usize>()
+            };
+            eprintln!(
+                "{q}: {} results; first {limit}: {} files, {bytes} bytes (dictionary {}, postings {}, fragments {})",
+                r.hits.len(),
+                r.fetched.len(),
+                kinds("d"),
+                kinds("p"),
+                kinds("f"),
+            );
+        }
+    }
+}
