@@ -30,6 +30,8 @@ pub struct Links {
     pub units: Vec<tera::Value>,
     pub topics: Vec<tera::Value>,
     pub plans: Vec<tera::Value>,
+    /// Each plan's [`PlanSummary`], for the listing pages that show it.
+    pub plan_summaries: Vec<tera::Value>,
 }
 
 /// Views shared by all pages.
@@ -151,6 +153,7 @@ impl Views {
                     })
                 })
                 .collect(),
+            plan_summaries: plans.iter().map(tera::Value::from_serializable).collect(),
         };
         let plain: Vec<Vec<Option<Box<str>>>> = site
             .plans
@@ -342,32 +345,29 @@ fn task_rows(
 /// holds no marker.
 fn resolve_root_into<'b>(html: &'b [u8], root: &str, out: &'b mut Vec<u8>) -> &'b [u8] {
     let mark = ROOT_MARK.as_bytes()[0];
-    if !html.contains(&mark) {
+    let mut at = 0;
+    let mut found = memchr::memchr_iter(mark, html).peekable();
+    if found.peek().is_none() {
         return html;
     }
     out.clear();
-    for (i, part) in html.split(|&b| b == mark).enumerate() {
-        if i > 0 {
-            out.extend_from_slice(root.as_bytes());
-        }
-        out.extend_from_slice(part);
+    out.reserve(html.len() + html.len() / 16);
+    for i in found {
+        out.extend_from_slice(&html[at..i]);
+        out.extend_from_slice(root.as_bytes());
+        at = i + 1;
     }
+    out.extend_from_slice(&html[at..]);
     out
 }
 
 /// Puts the link prefix where task fragments hold [`ROOT_MARK`].
 fn resolve_root(html: Vec<u8>, root: &str) -> Vec<u8> {
-    let mark = ROOT_MARK.as_bytes()[0];
-    if !html.contains(&mark) {
+    if memchr::memchr(ROOT_MARK.as_bytes()[0], &html).is_none() {
         return html;
     }
-    let mut out = Vec::with_capacity(html.len() + html.len() / 16);
-    for (i, part) in html.split(|&b| b == mark).enumerate() {
-        if i > 0 {
-            out.extend_from_slice(root.as_bytes());
-        }
-        out.extend_from_slice(part);
-    }
+    let mut out = Vec::new();
+    resolve_root_into(&html, root, &mut out);
     out
 }
 
@@ -970,16 +970,16 @@ impl<'a> Renderer<'a> {
 
     /// Task rows grouped by plan, in plan order, each group's rows in
     /// document order.
-    fn groups(&self, led: &[TaskRef], shared: &[TaskRef]) -> Vec<PlanGroup<'a>> {
-        let views: &'a Views = self.views;
-        let mut by_plan: BTreeMap<usize, PlanGroup<'a>> = BTreeMap::new();
-        fn entry<'m, 'v>(
-            m: &'m mut BTreeMap<usize, PlanGroup<'v>>,
-            views: &'v Views,
+    fn groups(&self, led: &[TaskRef], shared: &[TaskRef]) -> Vec<PlanGroup> {
+        let views = self.views;
+        let mut by_plan: BTreeMap<usize, PlanGroup> = BTreeMap::new();
+        fn entry<'m>(
+            m: &'m mut BTreeMap<usize, PlanGroup>,
+            views: &Views,
             plan: usize,
-        ) -> &'m mut PlanGroup<'v> {
+        ) -> &'m mut PlanGroup {
             m.entry(plan).or_insert_with(|| PlanGroup {
-                plan: &views.plans[plan],
+                plan: views.links.plan_summaries[plan].clone(),
                 led: Vec::new(),
                 shared: Vec::new(),
                 tasks: Vec::new(),
@@ -1005,8 +1005,13 @@ impl<'a> Renderer<'a> {
         let mut body = Vec::new();
         let mut toc = Vec::new();
         flatten(&plan.body, 0, &mut body, &mut toc);
-        let tasks: Vec<TaskView> = (0..plan.tasks.len())
-            .map(|t| task_view(site, p, t, &self.views.plain[p], &self.views.links, true))
+        // Each task becomes a template value once: the fragment below and the
+        // page's `tasks` share it (values are reference-counted).
+        let tasks: Vec<tera::Value> = (0..plan.tasks.len())
+            .map(|t| {
+                let view = task_view(site, p, t, &self.views.plain[p], &self.views.links, true);
+                tera::Value::from_serializable(&view)
+            })
             .collect();
         // Each task is rendered once here, for both versions of the page.
         let mut fragment = Context::new();
@@ -1016,7 +1021,7 @@ impl<'a> Renderer<'a> {
         for item in &mut body {
             if let BodyItem::Task { index, h, html } = item {
                 fragment.insert("hl", h);
-                fragment.insert("task", &tasks[*index]);
+                fragment.insert_value("task", tasks[*index].clone());
                 let out = self
                     .theme
                     .tera
@@ -1069,7 +1074,7 @@ impl<'a> Renderer<'a> {
                 qr_svg: qr::svg_for(&url, &format!("{} {}", plan.meta.title, self.label("qr"))),
             },
         );
-        ctx.insert("tasks", &tasks);
+        ctx.insert_value("tasks", tasks.into());
         Ok(())
     }
 

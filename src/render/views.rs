@@ -172,8 +172,9 @@ pub struct UnitSummary {
 /// Tasks of one plan on a unit or topic page, as rendered rows
 /// (`partials/task-row.html`, safe HTML).
 #[derive(Debug, Clone, Serialize)]
-pub struct PlanGroup<'a> {
-    pub plan: &'a PlanSummary,
+pub struct PlanGroup {
+    /// A [`PlanSummary`], made once per plan.
+    pub plan: tera::Value,
     pub led: Vec<tera::Value>,
     pub shared: Vec<tera::Value>,
     /// All tasks of the plan on this page (topic pages use only this).

@@ -101,15 +101,33 @@ pub fn prepare() {
         .spawn(segment::warm_up);
 }
 
-/// Builds the index and writes it into `sink`. Returns the number of files.
+/// Builds the index and writes it into `sink` as it is made, so that its
+/// result fragments (most of its bytes) are never all in memory at once.
+/// Returns the number of files.
 pub fn write_all(site: &Site, sink: &dyn Sink) -> Result<usize, Diagnostic> {
-    let files = build(site);
-    let n = files.len();
-    files.into_par_iter().try_for_each(|(path, bytes)| {
+    build_into(site, &|path, bytes| {
         sink.put(&path, bytes)
             .map_err(|e| Diagnostic::error(&path, 0, format!("cannot write: {e}")))
-    })?;
-    Ok(n)
+    })
+}
+
+/// Receives each file of the index (path, bytes) as it is made, from any thread.
+pub type Emit<'a> = &'a (dyn Fn(String, Vec<u8>) -> Result<(), Diagnostic> + Sync);
+
+/// The files of the index, sorted by path.
+pub fn build(site: &Site) -> Vec<(String, Vec<u8>)> {
+    let files = std::sync::Mutex::new(Vec::new());
+    let collected = build_into(site, &|path, bytes| {
+        files
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((path, bytes));
+        Ok(())
+    });
+    debug_assert!(collected.is_ok(), "collecting cannot fail");
+    let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
+    files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    files
 }
 
 /// Document kinds, as the fragments give them.
@@ -492,7 +510,20 @@ fn fx(bytes: &[u8]) -> u64 {
 }
 
 /// Builds every file of the index, sorted by path.
-pub fn build(site: &Site) -> Vec<(String, Vec<u8>)> {
+/// Makes the index, handing every file to `emit`; the manifest comes last,
+/// since its version is a hash of all the others. Returns the number of files.
+pub fn build_into(site: &Site, emit: Emit) -> Result<usize, Diagnostic> {
+    // Each file's hash, for the version: a fold over the hashes in path
+    // order, so the version does not depend on the order files are made in.
+    let hashes: std::sync::Mutex<Vec<(String, u64)>> = Default::default();
+    let out = |path: String, bytes: Vec<u8>| -> Result<(), Diagnostic> {
+        let h = fx(path.as_bytes()) ^ fx(&bytes).rotate_left(17);
+        hashes
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((path.clone(), h));
+        emit(path, bytes)
+    };
     let interner = Interner::default();
     let threads = rayon::current_num_threads().max(1);
     let caches: Vec<std::sync::Mutex<Worker>> =
@@ -542,7 +573,6 @@ pub fn build(site: &Site) -> Vec<(String, Vec<u8>)> {
 
     let mut lists: Vec<Postings> = Vec::new();
     let mut plan_docs_count: Vec<usize> = Vec::with_capacity(site.plans.len());
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let mut pending: Vec<(usize, DocOut)> = Vec::new();
     let mut next_chunk = 0usize;
     let mut base = 0u32;
@@ -553,7 +583,7 @@ pub fn build(site: &Site) -> Vec<(String, Vec<u8>)> {
             pending.len() / CHUNK * CHUNK
         };
         if full == 0 {
-            return Vec::new();
+            return Ok(());
         }
         let ready: Vec<(usize, DocOut)> = pending.drain(..full).collect();
         let first = next_chunk;
@@ -590,14 +620,12 @@ pub fn build(site: &Site) -> Vec<(String, Vec<u8>)> {
                             .collect(),
                     ));
                 }
-                {
-                    let mut out = Vec::with_capacity(docs.len() * 640);
-                    // Plain data of strings and numbers: cannot fail.
-                    let _ = serde_json::to_writer(&mut out, &frag);
-                    (format!("{DIR}f/{}.json", first + i), out)
-                }
+                let mut bytes = Vec::with_capacity(docs.len() * 640);
+                // Plain data of strings and numbers: cannot fail.
+                let _ = serde_json::to_writer(&mut bytes, &frag);
+                (format!("{DIR}f/{}.json", first + i), bytes)
             })
-            .collect::<Vec<_>>()
+            .try_for_each(|(path, bytes)| out(path, bytes))
     };
     for batch in (0..site.plans.len()).collect::<Vec<_>>().chunks(BATCH) {
         let outs: Vec<PlanOut> = batch
@@ -617,9 +645,9 @@ pub fn build(site: &Site) -> Vec<(String, Vec<u8>)> {
             plan_docs_count.push(out.docs.len());
             pending.extend(out.docs.into_iter().map(|d| (out.plan, d)));
         }
-        files.extend(emit_chunks(&mut pending, false));
+        emit_chunks(&mut pending, false)?;
     }
-    files.extend(emit_chunks(&mut pending, true));
+    emit_chunks(&mut pending, true)?;
     let n_docs = base as usize;
 
     // Terms, sorted; their postings packed in that order.
@@ -684,7 +712,7 @@ pub fn build(site: &Site) -> Vec<(String, Vec<u8>)> {
         shards.push(json(&shard));
     }
     for (i, bytes) in shards.into_iter().enumerate() {
-        files.push((format!("{DIR}d/{i}.json"), bytes));
+        out(format!("{DIR}d/{i}.json"), bytes)?;
     }
 
     // Filters: topics' and units' task lists.
@@ -750,18 +778,17 @@ pub fn build(site: &Site) -> Vec<(String, Vec<u8>)> {
             .collect();
         let jur = &site.jurisdictions[j];
         jurisdictions.push((jur.name.as_str(), jurisdiction_path(&jur.slug), list.len()));
-        files.push((format!("{DIR}u/{j}.json"), json(&list)));
+        out(format!("{DIR}u/{j}.json"), json(&list))?;
     }
     for (i, bytes) in packer.packs.into_iter().enumerate() {
-        files.push((format!("{DIR}p/{i}.bin"), bytes));
+        out(format!("{DIR}p/{i}.bin"), bytes)?;
     }
 
-    files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let version = files
-        .par_iter()
-        .map(|(path, bytes)| fx(path.as_bytes()) ^ fx(bytes).rotate_left(17))
-        .collect::<Vec<u64>>()
-        .into_iter()
+    let mut hashes = hashes.into_inner().unwrap_or_else(|e| e.into_inner());
+    hashes.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let version = hashes
+        .iter()
+        .map(|&(_, h)| h)
         .fold(0xcbf2_9ce4_8422_2325u64, |h, x| {
             (h ^ x).wrapping_mul(0x0000_0100_0000_01b3)
         });
@@ -776,7 +803,6 @@ pub fn build(site: &Site) -> Vec<(String, Vec<u8>)> {
         j: jurisdictions,
         t: topics,
     };
-    files.push((format!("{DIR}meta.json"), json(&manifest)));
-    files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    files
+    emit(format!("{DIR}meta.json"), json(&manifest))?;
+    Ok(hashes.len() + 1)
 }
