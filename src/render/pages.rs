@@ -484,6 +484,8 @@ pub struct Renderer<'a> {
     /// first page is rendered: a group's thousands of tasks are merged once,
     /// not once per page.
     unit_tasks: Vec<OnceLock<Vec<TaskRef>>>,
+    /// `site`, `static` and `labels`, the same on every page: made once.
+    every_page: Context,
 }
 
 /// Site-wide values every template gets.
@@ -506,6 +508,20 @@ impl<'a> Renderer<'a> {
         } else {
             base.clone()
         };
+        let mut every_page = Context::new();
+        every_page.insert(
+            "site",
+            &SiteVars {
+                title: &site.config.title,
+                description: site.config.description.as_deref(),
+                base: &base,
+                base_url: &base_url,
+                language: &site.config.language,
+                identity: &site.config.identity,
+            },
+        );
+        every_page.insert("static", &format!("{base}static/"));
+        every_page.insert("labels", &theme.strings.labels);
         Renderer {
             site,
             index,
@@ -514,6 +530,7 @@ impl<'a> Renderer<'a> {
             base,
             base_url,
             unit_tasks: (0..site.units.len()).map(|_| OnceLock::new()).collect(),
+            every_page,
         }
     }
 
@@ -696,21 +713,7 @@ impl<'a> Renderer<'a> {
 
     /// What both versions of a page share (all but `root`, `elder`, `twin`).
     fn common_context(&self, page: Page) -> Context {
-        let site = self.site;
-        let mut ctx = Context::new();
-        ctx.insert(
-            "site",
-            &SiteVars {
-                title: &site.config.title,
-                description: site.config.description.as_deref(),
-                base: &self.base,
-                base_url: &self.base_url,
-                language: &site.config.language,
-                identity: &site.config.identity,
-            },
-        );
-        ctx.insert("static", &format!("{}static/", self.base));
-        ctx.insert("labels", &self.theme.strings.labels);
+        let mut ctx = self.every_page.clone();
         ctx.insert("page", &self.page_info(page, self.page_path(page)));
         ctx
     }
