@@ -428,3 +428,58 @@ fn robots(r: &Renderer) -> String {
         r.base_url
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use serde::Serialize;
+
+    use super::{Renderer, TaskRecord, TaskRef};
+    use crate::index::Index;
+    use crate::render::pages::Views;
+    use crate::render::theme::Theme;
+
+    /// The record as `check --json` gives a task, plus where it is.
+    #[derive(Serialize)]
+    struct Expected<'a> {
+        plan: &'a str,
+        #[serde(flatten)]
+        facts: crate::check::TaskReport<'a>,
+        text: &'a str,
+        jurisdiction: &'a str,
+        url: String,
+    }
+
+    #[test]
+    fn task_records_have_the_facts_of_check() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let (site, _) = crate::build::load(root, Some("https://example.org/fz")).unwrap();
+        let theme = Theme::load(root, &site.config).unwrap();
+        let index = Index::build(&site);
+        let views = Views::build(&site, &index, &theme).unwrap();
+        let r = Renderer::new(&site, &index, &views, &theme);
+        let mut tasks = 0;
+        for (p, plan) in site.plans.iter().enumerate() {
+            for (t, task) in plan.tasks.iter().enumerate() {
+                let tr = TaskRef { plan: p, task: t };
+                let expected = Expected {
+                    plan: &plan.slug,
+                    facts: crate::check::TaskReport::new(&site, task),
+                    text: r.views.plain(&site, tr),
+                    jurisdiction: &site.jurisdictions[plan.jurisdiction].name,
+                    url: format!(
+                        "https://example.org/fz/plans/{}/#{}",
+                        plan.slug, task.anchor
+                    ),
+                };
+                assert_eq!(
+                    serde_json::to_string(&TaskRecord::new(&r, tr)).unwrap(),
+                    serde_json::to_string(&expected).unwrap()
+                );
+                tasks += 1;
+            }
+        }
+        assert!(tasks > 100);
+    }
+}
