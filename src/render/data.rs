@@ -161,29 +161,20 @@ impl<'a> PlanRecord<'a> {
     }
 }
 
-/// A plan's file: the plan and its tasks.
+/// A plan's file: the plan and its tasks, made with no tasks, which
+/// [`plan_json`] then puts in.
 #[derive(Serialize)]
 struct PlanFile<'a> {
     #[serde(flatten)]
     plan: &'a PlanRecord<'a>,
-    tasks: PlanTasks<'a>,
-}
-
-struct PlanTasks<'a>(&'a Renderer<'a>, usize);
-
-impl Serialize for PlanTasks<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let PlanTasks(r, p) = *self;
-        let tasks = 0..r.site.plans[p].tasks.len();
-        s.collect_seq(tasks.map(|t| TaskRecord::new(r, TaskRef { plan: p, task: t })))
-    }
+    tasks: [(); 0],
 }
 
 fn write_error(path: &str, e: impl std::fmt::Display) -> Diagnostic {
     Diagnostic::error(path, 0, format!("cannot write: {e}"))
 }
 
-fn json_error(e: serde_json::Error) -> Diagnostic {
+fn json_error(e: impl std::fmt::Display) -> Diagnostic {
     Diagnostic::error("data", 0, format!("cannot write JSON: {e}"))
 }
 
@@ -224,29 +215,29 @@ pub fn write_selected(
         count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         sink.put_with(path, write).map_err(|e| write_error(path, e))
     };
-    let tasks_json = || stream("data/tasks.json", &mut |out| tasks_json(r, out));
     let tasks_csv = || {
         stream("data/tasks.csv", &mut |out| {
             tasks_csv(r, out).map_err(|d| io::Error::other(d.message))
         })
     };
     // Each of the two streams is written by one thread; they and the many
-    // small files below run side by side.
-    let ((json_done, csv_done), rest_done) = rayon::join(
-        || rayon::join(tasks_json, tasks_csv),
-        || -> Result<(), Diagnostic> {
-            plan_files(r, want, &put)?;
-            units::write(r, want, &put)?;
+    // small files run side by side.
+    let (json_done, (csv_done, rest_done)) = rayon::join(
+        || json_files(r, want, &put, &stream),
+        || {
+            rayon::join(tasks_csv, || -> Result<(), Diagnostic> {
+                units::write(r, want, &put)?;
             if want("sitemap.xml") {
                 put("sitemap.xml", &sitemap(r)?)?;
             }
             if want("feed.xml") {
                 put("feed.xml", &feed(r)?)?;
             }
-            if want("robots.txt") {
-                put("robots.txt", robots(r).as_bytes())?;
-            }
-            Ok(())
+                if want("robots.txt") {
+                    put("robots.txt", robots(r).as_bytes())?;
+                }
+                Ok(())
+            })
         },
     );
     json_done?;
@@ -255,55 +246,116 @@ pub fn write_selected(
     Ok(count.into_inner())
 }
 
-/// Every task, in plan order, as one JSON array.
-fn tasks_json(r: &Renderer, out: &mut dyn Write) -> io::Result<()> {
-    // Tasks are serialized into a buffer, written out a few at a time.
-    let mut buf = Vec::with_capacity(1 << 16);
-    buf.push(b'[');
-    let mut first = true;
-    for (p, plan) in r.site.plans.iter().enumerate() {
-        for t in 0..plan.tasks.len() {
-            if !std::mem::take(&mut first) {
-                buf.push(b',');
-            }
-            serde_json::to_writer(&mut buf, &TaskRecord::new(r, TaskRef { plan: p, task: t }))?;
-            if buf.len() >= 1 << 16 {
-                out.write_all(&buf)?;
-                buf.clear();
-            }
-        }
-    }
-    buf.extend_from_slice(b"]\n");
-    out.write_all(&buf)
-}
+/// Streams a file to the sink (`put_with`) if it was asked for.
+type Stream<'a> = dyn Fn(&str, &mut dyn FnMut(&mut dyn Write) -> io::Result<()>) -> Result<(), Diagnostic>
+    + Sync
+    + 'a;
 
-/// `data/plans.json`, and one JSON file per plan with its tasks, linked
-/// from the plan page.
-fn plan_files(
+/// Plans are serialized this many at a time, side by side, before their
+/// tasks go to `data/tasks.json` in order.
+const PLAN_WINDOW: usize = 64;
+
+/// `data/plans.json`, one JSON file per plan with its tasks (linked from
+/// the plan page) and `data/tasks.json`, every task in plan order. Each
+/// task is serialized once, for its plan's file and for the file of all.
+fn json_files(
     r: &Renderer,
     want: &(dyn Fn(&str) -> bool + Sync),
     put: &units::Put,
+    stream: &Stream,
 ) -> Result<(), Diagnostic> {
     let plans: Vec<PlanRecord> = (0..r.site.plans.len())
         .map(|p| PlanRecord::new(r, p))
         .collect();
-    let mut buf = Vec::new();
     if want("data/plans.json") {
+        let mut buf = Vec::new();
         json_into(&plans, &mut buf)?;
         put("data/plans.json", &buf)?;
     }
-    plans
-        .par_iter()
-        .enumerate()
-        .try_for_each_init(Vec::new, |buf, (p, plan)| {
-            let path = format!("data/plans/{}.json", plan.slug);
-            if !want(&path) {
-                return Ok(());
-            }
-            let tasks = PlanTasks(r, p);
-            json_into(&PlanFile { plan, tasks }, buf)?;
-            put(&path, buf)
+    let path = "data/tasks.json";
+    if !want(path) {
+        return each_plan_json(r, &plans, want, put, None);
+    }
+    // The stream wants an I/O error: a diagnostic is kept aside for it.
+    let mut failed = None;
+    let streamed = stream(path, &mut |out| {
+        each_plan_json(r, &plans, want, put, Some(out)).map_err(|d| {
+            let e = io::Error::other(d.message.clone());
+            failed = Some(d);
+            e
         })
+    });
+    failed.map_or(streamed, Err)
+}
+
+/// Writes the plan files `want` asks for and, into `all`, every task.
+fn each_plan_json(
+    r: &Renderer,
+    plans: &[PlanRecord],
+    want: &(dyn Fn(&str) -> bool + Sync),
+    put: &units::Put,
+    mut all: Option<&mut dyn Write>,
+) -> Result<(), Diagnostic> {
+    let io_err = |e: io::Error| write_error("data/tasks.json", e);
+    let streamed = all.is_some();
+    let mut out = |bytes: &[u8]| all.as_mut().map_or(Ok(()), |o| o.write_all(bytes));
+    out(b"[").map_err(io_err)?;
+    let mut first = true;
+    for start in (0..plans.len()).step_by(PLAN_WINDOW) {
+        let window = start..(start + PLAN_WINDOW).min(plans.len());
+        let tasks: Vec<Vec<u8>> = window
+            .into_par_iter()
+            .map_init(Vec::new, |buf, p| {
+                let path = format!("data/plans/{}.json", plans[p].slug);
+                let file = want(&path).then_some(path);
+                if file.is_none() && !streamed {
+                    return Ok(Vec::new());
+                }
+                plan_json(r, p, &plans[p], file.as_deref(), put, buf)
+            })
+            .collect::<Result<_, Diagnostic>>()?;
+        for t in tasks.iter().filter(|t| !t.is_empty()) {
+            if !std::mem::take(&mut first) {
+                out(b",").map_err(io_err)?;
+            }
+            out(t).map_err(io_err)?;
+        }
+    }
+    out(b"]\n").map_err(io_err)
+}
+
+/// Writes the plan's file at `path`, if given; returns the plan's tasks as
+/// JSON array items, comma-separated (nothing for a plan without tasks).
+fn plan_json(
+    r: &Renderer,
+    p: usize,
+    plan: &PlanRecord,
+    path: Option<&str>,
+    put: &units::Put,
+    buf: &mut Vec<u8>,
+) -> Result<Vec<u8>, Diagnostic> {
+    let mut tasks = Vec::new();
+    for t in 0..r.site.plans[p].tasks.len() {
+        if t > 0 {
+            tasks.push(b',');
+        }
+        let record = TaskRecord::new(r, TaskRef { plan: p, task: t });
+        serde_json::to_writer(&mut tasks, &record).map_err(json_error)?;
+    }
+    let Some(path) = path else {
+        return Ok(tasks);
+    };
+    json_into(&PlanFile { plan, tasks: [] }, buf)?;
+    // `…"tasks":[]}\n`: the tasks go between the brackets.
+    let at = buf.len().saturating_sub(3);
+    if buf.get(at..) != Some(b"]}\n") {
+        return Err(json_error("a plan file does not end with its tasks"));
+    }
+    let end = buf.split_off(at);
+    buf.extend_from_slice(&tasks);
+    buf.extend_from_slice(&end);
+    put(path, buf)?;
+    Ok(tasks)
 }
 
 /// A CSV file with more columns than the theme names cannot be written.
