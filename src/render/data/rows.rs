@@ -83,7 +83,9 @@ pub(super) fn write_record<W: io::Write>(
 /// `+cmd|…`, `@SUM(…)`, DDE) is written with a leading `'`, which makes
 /// Excel and WPS read it as text (OWASP's advice on CSV injection).
 pub(super) fn formula_safe(cell: &str) -> std::borrow::Cow<'_, str> {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    // The marks are ASCII: the first byte tells.
+    let first = cell.as_bytes().first();
+    if first.is_some_and(|b| matches!(b, b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')) {
         format!("'{cell}").into()
     } else {
         cell.into()

@@ -40,11 +40,52 @@ struct Shared<'r> {
 /// records and their events: few allocations, little unused capacity.
 const CHUNK: usize = 256;
 
-/// One jurisdiction's tasks, each made once.
+/// One jurisdiction's tasks, each made once, in order.
 struct Made {
-    /// Sorted, for lookup.
-    tasks: Vec<TaskRef>,
+    /// Where each task is among them.
+    slots: Slots,
     chunks: Vec<Chunk>,
+}
+
+/// A place for each task of the site: looking a task up costs no search.
+struct Slots {
+    /// By plan, the place of its first task.
+    first: Vec<usize>,
+    /// By place, the task's position among those made, if it was made.
+    at: Vec<Option<usize>>,
+}
+
+impl Slots {
+    fn new(r: &Renderer) -> Slots {
+        let mut first = Vec::with_capacity(r.site.plans.len());
+        let mut total = 0;
+        for plan in &r.site.plans {
+            first.push(total);
+            total += plan.tasks.len();
+        }
+        Slots {
+            first,
+            at: vec![None; total],
+        }
+    }
+
+    fn place(&self, tr: TaskRef) -> Option<usize> {
+        Some(self.first.get(tr.plan)? + tr.task)
+    }
+
+    /// Records the positions of `tasks` among those made, or with `made`
+    /// false forgets them.
+    fn mark(&mut self, tasks: &[TaskRef], made: bool) {
+        for (i, &tr) in tasks.iter().enumerate() {
+            if let Some(slot) = self.place(tr).and_then(|k| self.at.get_mut(k)) {
+                *slot = made.then_some(i);
+            }
+        }
+    }
+
+    fn get(&self, tr: TaskRef) -> Option<usize> {
+        *self.at.get(self.place(tr)?)?
+    }
 }
 
 /// Tasks' CSV records (without the role, terminator included) and events,
@@ -61,7 +102,7 @@ impl Made {
     /// The task's CSV record and events.
     fn get(&self, tr: TaskRef) -> Result<(&[u8], &str), Diagnostic> {
         let missing = || Diagnostic::error("data", 0, "a unit's task was not prepared");
-        let i = self.tasks.binary_search(&tr).map_err(|_| missing())?;
+        let i = self.slots.get(tr).ok_or_else(missing)?;
         let (c, j) = (self.chunks.get(i / CHUNK).ok_or_else(missing)?, i % CHUNK);
         let span = |ends: &[usize]| {
             let start = if j == 0 {
@@ -89,6 +130,7 @@ pub(super) fn write(
     for (u, unit) in r.site.units.iter().enumerate() {
         by_jurisdiction[unit.jurisdiction].push(u);
     }
+    let mut slots = Slots::new(r);
     for units in by_jurisdiction {
         let wanted: Vec<Wanted> = units
             .into_iter()
@@ -97,10 +139,12 @@ pub(super) fn write(
         if wanted.is_empty() {
             continue;
         }
-        let made = make(&shared, &wanted)?;
+        let (tasks, made) = make(&shared, &wanted, slots)?;
         wanted
             .par_iter()
             .try_for_each_init(Vec::new, |buf, w| unit_files(&shared, &made, w, buf, put))?;
+        slots = made.slots;
+        slots.mark(&tasks, false);
     }
     Ok(())
 }
@@ -142,8 +186,13 @@ fn unit_tasks(r: &Renderer, u: UnitId) -> Vec<TaskRef> {
 }
 
 /// Makes the CSV records and events of the tasks of the `wanted` units,
-/// each of the two only if one of those files was asked for.
-fn make(s: &Shared, wanted: &[Wanted]) -> Result<Made, Diagnostic> {
+/// each of the two only if one of those files was asked for. Returns the
+/// tasks, in order, and what was made of them.
+fn make(
+    s: &Shared,
+    wanted: &[Wanted],
+    mut slots: Slots,
+) -> Result<(Vec<TaskRef>, Made), Diagnostic> {
     let r = s.r;
     let mut tasks: Vec<TaskRef> = wanted
         .iter()
@@ -160,7 +209,8 @@ fn make(s: &Shared, wanted: &[Wanted]) -> Result<Made, Diagnostic> {
         .par_chunks(CHUNK)
         .map(|tasks| make_chunk(s, tasks, csv, ics))
         .collect::<Result<_, Diagnostic>>()?;
-    Ok(Made { tasks, chunks })
+    slots.mark(&tasks, true);
+    Ok((tasks, Made { slots, chunks }))
 }
 
 fn make_chunk(s: &Shared, tasks: &[TaskRef], csv: bool, ics: bool) -> Result<Chunk, Diagnostic> {
