@@ -227,12 +227,12 @@ pub fn write_selected(
         || {
             rayon::join(tasks_csv, || -> Result<(), Diagnostic> {
                 units::write(r, want, &put)?;
-            if want("sitemap.xml") {
-                put("sitemap.xml", &sitemap(r)?)?;
-            }
-            if want("feed.xml") {
-                put("feed.xml", &feed(r)?)?;
-            }
+                if want("sitemap.xml") {
+                    put("sitemap.xml", &sitemap(r)?)?;
+                }
+                if want("feed.xml") {
+                    put("feed.xml", &feed(r)?)?;
+                }
                 if want("robots.txt") {
                     put("robots.txt", robots(r).as_bytes())?;
                 }

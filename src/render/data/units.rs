@@ -1,10 +1,11 @@
 //! Each unit's tasks as CSV (with its role in each) and its deadlines as
 //! iCalendar. A task is listed by every unit it names, three or four on
 //! average, so its CSV record and its events are made once and copied into
-//! each unit's files. Units are done one jurisdiction at a time: a task's
-//! units are those of its plan's jurisdiction, so only that jurisdiction's
-//! tasks are held at once. (Were a task to name units of two
-//! jurisdictions, it would be made once in each: the files are the same.)
+//! each unit's files. Units are done one jurisdiction at a time, their CSV
+//! files then their calendars: a task's units are those of its plan's
+//! jurisdiction, so only that jurisdiction's records, or its events, are
+//! held at once. (Were a task to name units of two jurisdictions, it would
+//! be made once in each: the files are the same.)
 
 use rayon::prelude::*;
 
@@ -17,11 +18,19 @@ use super::rows::{self, Records, RowMaker};
 /// Stores one file: the path and its bytes.
 pub(super) type Put<'a> = dyn Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync + 'a;
 
-/// A unit and which of its files were asked for.
+/// The two files of a unit.
+#[derive(Clone, Copy)]
+enum Kind {
+    /// `tasks.csv`
+    Csv,
+    /// `deadlines.ics`
+    Ics,
+}
+
+/// A unit whose file (of one kind) was asked for, and the file's path.
 struct Wanted {
     unit: UnitId,
-    csv: Option<String>,
-    ics: Option<String>,
+    path: String,
 }
 
 /// What every unit's files share.
@@ -36,11 +45,12 @@ struct Shared<'r> {
     host: String,
 }
 
-/// Tasks are made this many at a time, into one buffer each for their
-/// records and their events: few allocations, little unused capacity.
+/// Tasks are made this many at a time, into one buffer each: few
+/// allocations.
 const CHUNK: usize = 256;
 
-/// One jurisdiction's tasks, each made once, in order.
+/// One jurisdiction's tasks, each made once (as a CSV record or as
+/// events), in order.
 struct Made {
     /// Where each task is among them.
     slots: Slots,
@@ -51,11 +61,13 @@ struct Made {
 struct Slots {
     /// By plan, the place of its first task.
     first: Vec<usize>,
-    /// By place, the task's position among those made, if it was made.
-    at: Vec<Option<usize>>,
+    /// By place, the task's position among those made, or [`Slots::NONE`].
+    at: Vec<u32>,
 }
 
 impl Slots {
+    const NONE: u32 = u32::MAX;
+
     fn new(r: &Renderer) -> Slots {
         let mut first = Vec::with_capacity(r.site.plans.len());
         let mut total = 0;
@@ -65,7 +77,7 @@ impl Slots {
         }
         Slots {
             first,
-            at: vec![None; total],
+            at: vec![Slots::NONE; total],
         }
     }
 
@@ -78,43 +90,48 @@ impl Slots {
     fn mark(&mut self, tasks: &[TaskRef], made: bool) {
         for (i, &tr) in tasks.iter().enumerate() {
             if let Some(slot) = self.place(tr).and_then(|k| self.at.get_mut(k)) {
-                *slot = made.then_some(i);
+                let i = u32::try_from(i).unwrap_or(Slots::NONE);
+                *slot = if made { i } else { Slots::NONE };
             }
         }
     }
 
     fn get(&self, tr: TaskRef) -> Option<usize> {
-        *self.at.get(self.place(tr)?)?
+        let i = *self.at.get(self.place(tr)?)?;
+        (i != Slots::NONE).then_some(i as usize)
     }
 }
 
-/// Tasks' CSV records (without the role, terminator included) and events,
-/// one after the other, with where each ends.
-#[derive(Default)]
+/// Tasks' CSV records (without the role, terminator included) or events,
+/// one after the other, with where each ends. Allocated at its size: the
+/// allocator would keep a shrunk buffer's memory.
 struct Chunk {
+    text: Box<[u8]>,
+    ends: Box<[usize]>,
+}
+
+/// Buffers that a chunk is made in, reused from chunk to chunk.
+#[derive(Default)]
+struct Scratch {
     rows: Vec<u8>,
-    row_ends: Vec<usize>,
     events: String,
-    event_ends: Vec<usize>,
+    ends: Vec<usize>,
+    url: String,
 }
 
 impl Made {
-    /// The task's CSV record and events.
-    fn get(&self, tr: TaskRef) -> Result<(&[u8], &str), Diagnostic> {
+    /// The task's CSV record or events.
+    fn get(&self, tr: TaskRef) -> Result<&[u8], Diagnostic> {
         let missing = || Diagnostic::error("data", 0, "a unit's task was not prepared");
         let i = self.slots.get(tr).ok_or_else(missing)?;
         let (c, j) = (self.chunks.get(i / CHUNK).ok_or_else(missing)?, i % CHUNK);
-        let span = |ends: &[usize]| {
-            let start = if j == 0 {
-                Some(0)
-            } else {
-                ends.get(j - 1).copied()
-            };
-            Some(start?..*ends.get(j)?)
+        let start = if j == 0 {
+            Some(0)
+        } else {
+            c.ends.get(j - 1).copied()
         };
-        let row = span(&c.row_ends).and_then(|s| c.rows.get(s));
-        let events = span(&c.event_ends).and_then(|s| c.events.get(s));
-        row.zip(events).ok_or_else(missing)
+        let span = start.zip(c.ends.get(j).copied());
+        span.and_then(|(a, b)| c.text.get(a..b)).ok_or_else(missing)
     }
 }
 
@@ -132,21 +149,46 @@ pub(super) fn write(
     }
     let mut slots = Slots::new(r);
     for units in by_jurisdiction {
-        let wanted: Vec<Wanted> = units
-            .into_iter()
-            .filter_map(|u| asked(r, u, want))
-            .collect();
-        if wanted.is_empty() {
-            continue;
+        let (mut csv, mut ics) = (Vec::new(), Vec::new());
+        for u in units {
+            let dir = &r.views.unit_paths[u];
+            for (files, name) in [(&mut csv, "tasks.csv"), (&mut ics, "deadlines.ics")] {
+                let path = format!("{dir}{name}");
+                if want(&path) {
+                    files.push(Wanted { unit: u, path });
+                }
+            }
         }
-        let (tasks, made) = make(&shared, &wanted, slots)?;
-        wanted
-            .par_iter()
-            .try_for_each_init(Vec::new, |buf, w| unit_files(&shared, &made, w, buf, put))?;
-        slots = made.slots;
-        slots.mark(&tasks, false);
+        for (kind, wanted) in [(Kind::Csv, csv), (Kind::Ics, ics)] {
+            slots = write_kind(&shared, kind, &wanted, slots, put)?;
+        }
     }
     Ok(())
+}
+
+/// Writes the `wanted` files of one kind; gives back `slots` cleared.
+fn write_kind(
+    s: &Shared,
+    kind: Kind,
+    wanted: &[Wanted],
+    slots: Slots,
+    put: &Put,
+) -> Result<Slots, Diagnostic> {
+    if wanted.is_empty() {
+        return Ok(slots);
+    }
+    let (tasks, made) = make(s, kind, wanted, slots)?;
+    wanted.par_iter().try_for_each_init(Vec::new, |buf, w| {
+        let refs = unit_tasks(s.r, w.unit);
+        match kind {
+            Kind::Csv => unit_csv(s, &made, w.unit, &refs, buf)?,
+            Kind::Ics => unit_ics(s, &made, w.unit, &refs, buf)?,
+        }
+        put(&w.path, buf)
+    })?;
+    let mut slots = made.slots;
+    slots.mark(&tasks, false);
+    Ok(slots)
 }
 
 fn shared<'r>(r: &'r Renderer<'r>, records: &'r Records) -> Result<Shared<'r>, Diagnostic> {
@@ -169,14 +211,6 @@ fn shared<'r>(r: &'r Renderer<'r>, records: &'r Records) -> Result<Shared<'r>, D
     })
 }
 
-/// Asks `want` about each of the unit's files, once.
-fn asked(r: &Renderer, u: UnitId, want: &(dyn Fn(&str) -> bool + Sync)) -> Option<Wanted> {
-    let dir = &r.views.unit_paths[u];
-    let csv = Some(format!("{dir}tasks.csv")).filter(|p| want(p));
-    let ics = Some(format!("{dir}deadlines.ics")).filter(|p| want(p));
-    (csv.is_some() || ics.is_some()).then_some(Wanted { unit: u, csv, ics })
-}
-
 /// The unit's tasks, led and shared, in document order.
 fn unit_tasks(r: &Renderer, u: UnitId) -> Vec<TaskRef> {
     let t = &r.index.units[u];
@@ -185,11 +219,11 @@ fn unit_tasks(r: &Renderer, u: UnitId) -> Vec<TaskRef> {
     refs
 }
 
-/// Makes the CSV records and events of the tasks of the `wanted` units,
-/// each of the two only if one of those files was asked for. Returns the
-/// tasks, in order, and what was made of them.
+/// Makes the CSV records or the events of the tasks of the `wanted`
+/// units. Returns the tasks, in order, and what was made of them.
 fn make(
     s: &Shared,
+    kind: Kind,
     wanted: &[Wanted],
     mut slots: Slots,
 ) -> Result<(Vec<TaskRef>, Made), Diagnostic> {
@@ -203,63 +237,50 @@ fn make(
         .collect();
     tasks.sort_unstable();
     tasks.dedup();
-    let csv = wanted.iter().any(|w| w.csv.is_some());
-    let ics = wanted.iter().any(|w| w.ics.is_some());
     let chunks = tasks
         .par_chunks(CHUNK)
-        .map(|tasks| make_chunk(s, tasks, csv, ics))
+        .map_init(Scratch::default, |b, tasks| make_chunk(s, kind, tasks, b))
         .collect::<Result<_, Diagnostic>>()?;
     slots.mark(&tasks, true);
     Ok((tasks, Made { slots, chunks }))
 }
 
-fn make_chunk(s: &Shared, tasks: &[TaskRef], csv: bool, ics: bool) -> Result<Chunk, Diagnostic> {
-    let r = s.r;
-    let mut maker = RowMaker::new(r);
-    let mut w = s.records.writer(Vec::new());
-    let mut url = String::new();
-    let mut chunk = Chunk {
-        row_ends: Vec::with_capacity(tasks.len()),
-        event_ends: Vec::with_capacity(tasks.len()),
-        ..Chunk::default()
-    };
-    for &tr in tasks {
-        url.clear();
-        rows::push_url(r, tr, &mut url);
-        if csv {
-            maker.row(tr, &url, &mut w)?;
-            w.flush().map_err(rows::csv_error)?;
-        }
-        chunk.row_ends.push(w.get_ref().len());
-        if ics {
-            rows::push_events(r, tr, &s.host, &url, &mut chunk.events)?;
-        }
-        chunk.event_ends.push(chunk.events.len());
-    }
-    chunk.rows = w.into_inner().map_err(rows::csv_error)?;
-    chunk.rows.shrink_to_fit();
-    chunk.events.shrink_to_fit();
-    Ok(chunk)
-}
-
-/// Writes the unit's files that were asked for, made in `buf`.
-fn unit_files(
+fn make_chunk(
     s: &Shared,
-    made: &Made,
-    w: &Wanted,
-    buf: &mut Vec<u8>,
-    put: &Put,
-) -> Result<(), Diagnostic> {
-    let refs = unit_tasks(s.r, w.unit);
-    if let Some(path) = &w.csv {
-        unit_csv(s, made, w.unit, &refs, buf)?;
-        put(path, buf)?;
+    kind: Kind,
+    tasks: &[TaskRef],
+    b: &mut Scratch,
+) -> Result<Chunk, Diagnostic> {
+    let r = s.r;
+    b.rows.clear();
+    b.events.clear();
+    b.ends.clear();
+    let mut maker = RowMaker::new(r);
+    let mut w = s.records.writer(&mut b.rows);
+    for &tr in tasks {
+        b.url.clear();
+        rows::push_url(r, tr, &mut b.url);
+        match kind {
+            Kind::Csv => {
+                maker.row(tr, &b.url, &mut w)?;
+                w.flush().map_err(rows::csv_error)?;
+                b.ends.push(w.get_ref().len());
+            }
+            Kind::Ics => {
+                rows::push_events(r, tr, &s.host, &b.url, &mut b.events)?;
+                b.ends.push(b.events.len());
+            }
+        }
     }
-    if let Some(path) = &w.ics {
-        unit_ics(s, made, w.unit, &refs, buf)?;
-        put(path, buf)?;
-    }
-    Ok(())
+    drop(w);
+    let text = match kind {
+        Kind::Csv => b.rows.as_slice(),
+        Kind::Ics => b.events.as_bytes(),
+    };
+    Ok(Chunk {
+        text: text.into(),
+        ends: b.ends.as_slice().into(),
+    })
 }
 
 fn unit_csv(
@@ -276,7 +297,7 @@ fn unit_csv(
     buf.clear();
     buf.extend_from_slice(&s.csv_head);
     for &tr in refs {
-        buf.extend_from_slice(s.records.open(made.get(tr)?.0));
+        buf.extend_from_slice(s.records.open(made.get(tr)?));
         let role = if led.binary_search(&tr).is_ok() {
             &s.lead
         } else {
@@ -305,7 +326,7 @@ fn unit_ics(
     buf.clear();
     buf.extend_from_slice(head.as_bytes());
     for &tr in refs {
-        buf.extend_from_slice(made.get(tr)?.1.as_bytes());
+        buf.extend_from_slice(made.get(tr)?);
     }
     buf.extend_from_slice(foot.as_bytes());
     Ok(())
