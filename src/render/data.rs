@@ -2,40 +2,120 @@
 //! tasks as CSV and its deadlines as iCalendar, plus the sitemap, the Atom
 //! feed and robots.txt.
 
+mod rows;
+mod units;
+
 use std::io::{self, Write};
 
 use chrono::NaiveDate;
-use icalendar::{Calendar, Component, EventLike};
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 use tera::Context;
 
 use crate::diagnostics::Diagnostic;
-use crate::model::{Site, TaskRef};
+use crate::model::{Deadline, Site, Task, TaskRef, UnitId};
 
 use super::Sink;
-use super::pages::{Page, Renderer, plan_path};
+use super::pages::{Page, Renderer};
+use rows::{Records, RowMaker};
 
-/// A task in `data/tasks.json`: the fields of `check --json` plus where it is.
+/// A task in `data/tasks.json`: the fields of `check --json` (those of
+/// [`crate::check::TaskReport`], in its order) plus where it is. The lists
+/// are written straight from the model rather than gathered first.
 #[derive(Serialize)]
 struct TaskRecord<'a> {
     plan: &'a str,
-    #[serde(flatten)]
-    facts: crate::check::TaskReport<'a>,
+    number: &'a str,
+    lead_units: Names<'a>,
+    units: AllUnits<'a>,
+    officials: &'a [String],
+    deadlines: Dates<'a>,
+    topics: Names<'a>,
     text: &'a str,
     jurisdiction: &'a str,
-    url: String,
+    url: Url<'a>,
+}
+
+impl<'a> TaskRecord<'a> {
+    fn new(r: &'a Renderer, tr: TaskRef) -> TaskRecord<'a> {
+        let site = r.site;
+        let plan = &site.plans[tr.plan];
+        let task = &plan.tasks[tr.task];
+        TaskRecord {
+            plan: &plan.slug,
+            number: &task.number,
+            lead_units: Names::Units(site, &task.lead),
+            units: AllUnits(site, task),
+            officials: &task.officials,
+            deadlines: Dates(&task.deadlines),
+            topics: Names::Topics(site, &task.topics),
+            text: r.views.plain(site, tr),
+            jurisdiction: &site.jurisdictions[plan.jurisdiction].name,
+            url: Url(r, tr),
+        }
+    }
+}
+
+/// Unit or topic names, by id.
+enum Names<'a> {
+    Units(&'a Site, &'a [UnitId]),
+    Topics(&'a Site, &'a [usize]),
+}
+
+impl Serialize for Names<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match *self {
+            Names::Units(site, ids) => s.collect_seq(ids.iter().map(|&u| &site.units[u].name)),
+            Names::Topics(site, ids) => s.collect_seq(ids.iter().map(|&t| &site.topics[t].name)),
+        }
+    }
+}
+
+/// Every unit the task names, as [`Task::all_units`] orders them.
+struct AllUnits<'a>(&'a Site, &'a Task);
+
+impl Serialize for AllUnits<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let AllUnits(site, t) = *self;
+        let roles = || t.lead.iter().chain(&t.responsible).chain(&t.participating);
+        // Each unit once, where it first comes.
+        let first = roles()
+            .enumerate()
+            .filter(|&(i, u)| !roles().take(i).any(|x| x == u))
+            .map(|(_, &u)| &site.units[u].name);
+        s.collect_seq(first)
+    }
+}
+
+/// The dated deadlines, as ISO dates.
+struct Dates<'a>(&'a [Deadline]);
+
+impl Serialize for Dates<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().filter_map(|d| d.date.map(IsoDate)))
+    }
+}
+
+struct IsoDate(NaiveDate);
+
+impl Serialize for IsoDate {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0)
+    }
 }
 
 /// The task's full address (base URL, plan page, anchor).
-fn task_url(r: &Renderer, tr: TaskRef) -> String {
-    let plan = &r.site.plans[tr.plan];
-    format!(
-        "{}{}#{}",
-        r.base_url,
-        plan_path(&plan.slug),
-        plan.tasks[tr.task].anchor
-    )
+struct Url<'a>(&'a Renderer<'a>, TaskRef);
+
+impl Serialize for Url<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let Url(r, tr) = *self;
+        let anchor = &r.site.plans[tr.plan].tasks[tr.task].anchor;
+        s.collect_str(&format_args!(
+            "{}{}#{}",
+            r.base_url, r.views.plans[tr.plan].path, anchor
+        ))
+    }
 }
 
 #[derive(Serialize)]
@@ -55,16 +135,55 @@ struct PlanRecord<'a> {
     url: String,
 }
 
-fn write(sink: &dyn Sink, path: &str, bytes: Vec<u8>) -> Result<(), Diagnostic> {
-    sink.put(path, bytes)
-        .map_err(|e| Diagnostic::error(path, 0, format!("cannot write: {e}")))
+impl<'a> PlanRecord<'a> {
+    fn new(r: &'a Renderer, p: usize) -> PlanRecord<'a> {
+        let site = r.site;
+        let plan = &site.plans[p];
+        PlanRecord {
+            slug: &plan.slug,
+            title: &plan.meta.title,
+            kind: plan.kind.label(),
+            jurisdiction: &site.jurisdictions[plan.jurisdiction].name,
+            issuer: plan.meta.issuer.as_deref(),
+            doc_number: plan.meta.doc_number.as_deref(),
+            index_number: plan.meta.index_number.as_deref(),
+            date_signed: plan.meta.date_signed.map(|d| d.to_string()),
+            date_published: plan.meta.date_published.map(|d| d.to_string()),
+            period: r.views.plans[p].period.clone(),
+            topics: plan
+                .topics
+                .iter()
+                .map(|&t| site.topics[t].name.as_str())
+                .collect(),
+            task_count: plan.tasks.len(),
+            url: format!("{}{}", r.base_url, r.views.plans[p].path),
+        }
+    }
 }
 
-fn json<T: Serialize>(value: &T) -> Result<Vec<u8>, Diagnostic> {
-    let mut out = serde_json::to_vec(value)
-        .map_err(|e| Diagnostic::error("data", 0, format!("cannot write JSON: {e}")))?;
+/// A plan's file: the plan and its tasks, made with no tasks, which
+/// [`plan_json`] then puts in.
+#[derive(Serialize)]
+struct PlanFile<'a> {
+    #[serde(flatten)]
+    plan: &'a PlanRecord<'a>,
+    tasks: [(); 0],
+}
+
+fn write_error(path: &str, e: impl std::fmt::Display) -> Diagnostic {
+    Diagnostic::error(path, 0, format!("cannot write: {e}"))
+}
+
+fn json_error(e: impl std::fmt::Display) -> Diagnostic {
+    Diagnostic::error("data", 0, format!("cannot write JSON: {e}"))
+}
+
+/// `value` as JSON and a newline, in `out`.
+fn json_into<T: Serialize>(value: &T, out: &mut Vec<u8>) -> Result<(), Diagnostic> {
+    out.clear();
+    serde_json::to_writer(&mut *out, value).map_err(json_error)?;
     out.push(b'\n');
-    Ok(out)
+    Ok(())
 }
 
 /// Writes every data file. Returns how many files were written.
@@ -81,144 +200,44 @@ pub fn write_selected(
     sink: &dyn Sink,
     want: &(dyn Fn(&str) -> bool + Sync),
 ) -> Result<usize, Diagnostic> {
-    let site = r.site;
     let count = std::sync::atomic::AtomicUsize::new(0);
-    let write = |path: &str, bytes: Vec<u8>| -> Result<(), Diagnostic> {
+    let put = |path: &str, bytes: &[u8]| -> Result<(), Diagnostic> {
         count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        write(sink, path, bytes)
+        sink.put_slice(path, bytes)
+            .map_err(|e| write_error(path, e))
     };
-    let task_record = |tr: TaskRef| -> TaskRecord {
-        let plan = &site.plans[tr.plan];
-        let task = &plan.tasks[tr.task];
-        TaskRecord {
-            plan: &plan.slug,
-            facts: crate::check::TaskReport::new(site, task),
-            text: r.views.plain(site, tr),
-            jurisdiction: &site.jurisdictions[plan.jurisdiction].name,
-            url: task_url(r, tr),
-        }
-    };
-    let all_tasks: Vec<TaskRef> = site
-        .plans
-        .iter()
-        .enumerate()
-        .flat_map(|(p, plan)| (0..plan.tasks.len()).map(move |t| TaskRef { plan: p, task: t }))
-        .collect();
     // The two files of all tasks are the biggest of the site: streamed to
     // the sink, never whole in memory.
     let stream = |path: &str, write: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>| {
+        if !want(path) {
+            return Ok(());
+        }
         count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        sink.put_with(path, write)
-            .map_err(|e| Diagnostic::error(path, 0, format!("cannot write: {e}")))
+        sink.put_with(path, write).map_err(|e| write_error(path, e))
     };
-    let tasks_json = || -> Result<(), Diagnostic> {
-        if !want("data/tasks.json") {
-            return Ok(());
-        }
-        stream("data/tasks.json", &mut |out| {
-            out.write_all(b"[")?;
-            for (i, &t) in all_tasks.iter().enumerate() {
-                if i > 0 {
-                    out.write_all(b",")?;
-                }
-                serde_json::to_writer(&mut *out, &task_record(t))?;
-            }
-            out.write_all(b"]\n")
-        })
-    };
-    let tasks_csv = || -> Result<(), Diagnostic> {
-        if !want("data/tasks.csv") {
-            return Ok(());
-        }
+    let tasks_csv = || {
         stream("data/tasks.csv", &mut |out| {
-            csv_tasks(r, &all_tasks, None, out).map_err(|d| io::Error::other(d.message))
+            tasks_csv(r, out).map_err(|d| io::Error::other(d.message))
         })
     };
     // Each of the two streams is written by one thread; they and the many
-    // small files below run side by side.
-    let ((json_done, csv_done), rest_done) = rayon::join(
-        || rayon::join(tasks_json, tasks_csv),
-        || -> Result<(), Diagnostic> {
-            let plans: Vec<PlanRecord> = site
-                .plans
-                .iter()
-                .enumerate()
-                .map(|(p, plan)| PlanRecord {
-                    slug: &plan.slug,
-                    title: &plan.meta.title,
-                    kind: plan.kind.label(),
-                    jurisdiction: &site.jurisdictions[plan.jurisdiction].name,
-                    issuer: plan.meta.issuer.as_deref(),
-                    doc_number: plan.meta.doc_number.as_deref(),
-                    index_number: plan.meta.index_number.as_deref(),
-                    date_signed: plan.meta.date_signed.map(|d| d.to_string()),
-                    date_published: plan.meta.date_published.map(|d| d.to_string()),
-                    period: r.views.plans[p].period.clone(),
-                    topics: plan
-                        .topics
-                        .iter()
-                        .map(|&t| site.topics[t].name.as_str())
-                        .collect(),
-                    task_count: plan.tasks.len(),
-                    url: format!("{}{}", r.base_url, r.views.plans[p].path),
-                })
-                .collect();
-            if want("data/plans.json") {
-                write("data/plans.json", json(&plans)?)?;
-            }
-            // One JSON file per plan, with its tasks, linked from the plan page.
-            site.plans
-                .par_iter()
-                .enumerate()
-                .try_for_each(|(p, plan)| {
-                    #[derive(Serialize)]
-                    struct One<'a> {
-                        #[serde(flatten)]
-                        plan: &'a PlanRecord<'a>,
-                        tasks: Vec<TaskRecord<'a>>,
-                    }
-                    let path = format!("data/plans/{}.json", plan.slug);
-                    if !want(&path) {
-                        return Ok(());
-                    }
-                    let tasks = (0..plan.tasks.len())
-                        .map(|t| task_record(TaskRef { plan: p, task: t }))
-                        .collect();
-                    write(
-                        &path,
-                        json(&One {
-                            plan: &plans[p],
-                            tasks,
-                        })?,
-                    )
-                })?;
-            (0..site.units.len()).into_par_iter().try_for_each(|u| {
-                let t = &r.index.units[u];
-                let mut refs: Vec<TaskRef> = t.led.iter().chain(&t.shared).copied().collect();
-                refs.sort_unstable();
-                let dir = &r.views.unit_paths[u];
-                let path = format!("{dir}tasks.csv");
-                if want(&path) {
-                    let mut bytes = Vec::new();
-                    csv_tasks(r, &refs, Some(&t.led), &mut bytes)?;
-                    write(&path, bytes)?;
+    // small files run side by side.
+    let (json_done, (csv_done, rest_done)) = rayon::join(
+        || json_files(r, want, &put, &stream),
+        || {
+            rayon::join(tasks_csv, || -> Result<(), Diagnostic> {
+                units::write(r, want, &put)?;
+                if want("sitemap.xml") {
+                    put("sitemap.xml", &sitemap(r)?)?;
                 }
-                let path = format!("{dir}deadlines.ics");
-                if want(&path) {
-                    write(&path, ics_for_unit(r, u, &refs)?)?;
+                if want("feed.xml") {
+                    put("feed.xml", &feed(r)?)?;
+                }
+                if want("robots.txt") {
+                    put("robots.txt", robots(r).as_bytes())?;
                 }
                 Ok(())
-            })?;
-            if want("sitemap.xml") {
-                write("sitemap.xml", sitemap(r)?)?;
-            }
-            if want("feed.xml") {
-                write("feed.xml", feed(r)?)?;
-            }
-            if want("robots.txt") {
-                write("robots.txt", robots(r).into_bytes())?;
-            }
-            Ok(())
+            })
         },
     );
     json_done?;
@@ -227,144 +246,153 @@ pub fn write_selected(
     Ok(count.into_inner())
 }
 
-/// Tasks as CSV, UTF-8 with a byte-order mark so that Excel reads it right.
-/// With `led`, a role column says whether the unit leads or shares each task.
-fn csv_tasks(
+/// Streams a file to the sink (`put_with`) if it was asked for.
+type Stream<'a> = dyn Fn(&str, &mut dyn FnMut(&mut dyn Write) -> io::Result<()>) -> Result<(), Diagnostic>
+    + Sync
+    + 'a;
+
+/// Plans are serialized this many at a time, side by side, before their
+/// tasks go to `data/tasks.json` in order.
+const PLAN_WINDOW: usize = 64;
+
+/// `data/plans.json`, one JSON file per plan with its tasks (linked from
+/// the plan page) and `data/tasks.json`, every task in plan order. Each
+/// task is serialized once, for its plan's file and for the file of all.
+fn json_files(
     r: &Renderer,
-    refs: &[TaskRef],
-    led: Option<&[TaskRef]>,
-    out: &mut dyn Write,
+    want: &(dyn Fn(&str) -> bool + Sync),
+    put: &units::Put,
+    stream: &Stream,
 ) -> Result<(), Diagnostic> {
-    let site = r.site;
-    let strings = &r.theme.strings;
-    let io_err = |e: io::Error| Diagnostic::error("data", 0, format!("cannot write CSV: {e}"));
-    out.write_all(&[0xEF, 0xBB, 0xBF]).map_err(io_err)?;
-    let mut w = csv::Writer::from_writer(out);
-    let err = |e: csv::Error| Diagnostic::error("data", 0, format!("cannot write CSV: {e}"));
-    let columns = if led.is_some() { 13 } else { 12 };
-    let headers: Vec<&str> = strings
-        .csv_headers
-        .iter()
-        .take(columns)
-        .map(String::as_str)
+    let plans: Vec<PlanRecord> = (0..r.site.plans.len())
+        .map(|p| PlanRecord::new(r, p))
         .collect();
-    w.write_record(&headers).map_err(err)?;
-    let names = |ids: &[usize]| {
-        ids.iter()
-            .map(|&u| site.units[u].name.as_str())
-            .collect::<Vec<_>>()
-            .join("、")
+    if want("data/plans.json") {
+        let mut buf = Vec::new();
+        json_into(&plans, &mut buf)?;
+        put("data/plans.json", &buf)?;
+    }
+    let path = "data/tasks.json";
+    if !want(path) {
+        return each_plan_json(r, &plans, want, put, None);
+    }
+    // The stream wants an I/O error: a diagnostic is kept aside for it.
+    let mut failed = None;
+    let streamed = stream(path, &mut |out| {
+        each_plan_json(r, &plans, want, put, Some(out)).map_err(|d| {
+            let e = io::Error::other(d.message.clone());
+            failed = Some(d);
+            e
+        })
+    });
+    failed.map_or(streamed, Err)
+}
+
+/// Writes the plan files `want` asks for and, into `all`, every task.
+fn each_plan_json(
+    r: &Renderer,
+    plans: &[PlanRecord],
+    want: &(dyn Fn(&str) -> bool + Sync),
+    put: &units::Put,
+    mut all: Option<&mut dyn Write>,
+) -> Result<(), Diagnostic> {
+    let io_err = |e: io::Error| write_error("data/tasks.json", e);
+    let streamed = all.is_some();
+    let mut out = |bytes: &[u8]| all.as_mut().map_or(Ok(()), |o| o.write_all(bytes));
+    out(b"[").map_err(io_err)?;
+    let mut first = true;
+    for start in (0..plans.len()).step_by(PLAN_WINDOW) {
+        let window = start..(start + PLAN_WINDOW).min(plans.len());
+        let tasks: Vec<Vec<u8>> = window
+            .into_par_iter()
+            .map_init(Vec::new, |buf, p| {
+                let path = format!("data/plans/{}.json", plans[p].slug);
+                let file = want(&path).then_some(path);
+                if file.is_none() && !streamed {
+                    return Ok(Vec::new());
+                }
+                plan_json(r, p, &plans[p], file.as_deref(), put, buf)
+            })
+            .collect::<Result<_, Diagnostic>>()?;
+        for t in tasks.iter().filter(|t| !t.is_empty()) {
+            if !std::mem::take(&mut first) {
+                out(b",").map_err(io_err)?;
+            }
+            out(t).map_err(io_err)?;
+        }
+    }
+    out(b"]\n").map_err(io_err)
+}
+
+/// Writes the plan's file at `path`, if given; returns the plan's tasks as
+/// JSON array items, comma-separated (nothing for a plan without tasks).
+fn plan_json(
+    r: &Renderer,
+    p: usize,
+    plan: &PlanRecord,
+    path: Option<&str>,
+    put: &units::Put,
+    buf: &mut Vec<u8>,
+) -> Result<Vec<u8>, Diagnostic> {
+    let mut tasks = Vec::new();
+    for t in 0..r.site.plans[p].tasks.len() {
+        if t > 0 {
+            tasks.push(b',');
+        }
+        let record = TaskRecord::new(r, TaskRef { plan: p, task: t });
+        serde_json::to_writer(&mut tasks, &record).map_err(json_error)?;
+    }
+    let Some(path) = path else {
+        return Ok(tasks);
     };
-    for &tr in refs {
-        let plan = &site.plans[tr.plan];
-        let task = &plan.tasks[tr.task];
-        let deadlines = task
-            .deadlines
-            .iter()
-            .filter_map(|d| d.date.map(|x| x.to_string()))
-            .collect::<Vec<_>>()
-            .join(" ");
-        let topics = task
-            .topics
-            .iter()
-            .map(|&t| site.topics[t].name.as_str())
-            .collect::<Vec<_>>()
-            .join("、");
-        let url = task_url(r, tr);
-        let officials = task.officials.join("、");
-        let mut row: [&str; 13] = [
-            &plan.meta.title,
-            &task.number,
-            r.views.plain(site, tr),
-            &names(&task.lead),
-            &names(&task.responsible),
-            &names(&task.participating),
-            &officials,
-            task.schedule.as_deref().unwrap_or_default(),
-            &deadlines,
-            &topics,
-            &site.jurisdictions[plan.jurisdiction].name,
-            &url,
-            "",
-        ];
-        if let Some(led) = led {
-            row[12] = if led.binary_search(&tr).is_ok() {
-                &strings.role_lead
-            } else {
-                &strings.role_shared
-            };
-        }
-        for cell in &row[..columns] {
-            w.write_field(formula_safe(cell).as_bytes()).map_err(err)?;
-        }
-        w.write_record(None::<&[u8]>).map_err(err)?;
+    json_into(&PlanFile { plan, tasks: [] }, buf)?;
+    // `…"tasks":[]}\n`: the tasks go between the brackets.
+    let at = buf.len().saturating_sub(3);
+    if buf.get(at..) != Some(b"]}\n") {
+        return Err(json_error("a plan file does not end with its tasks"));
     }
-    w.flush().map_err(io_err)
+    let end = buf.split_off(at);
+    buf.extend_from_slice(&tasks);
+    buf.extend_from_slice(&end);
+    put(path, buf)?;
+    Ok(tasks)
 }
 
-/// A cell that a spreadsheet would run as a formula (`=HYPERLINK(…)`,
-/// `+cmd|…`, `@SUM(…)`, DDE) is written with a leading `'`, which makes
-/// Excel and WPS read it as text (OWASP's advice on CSV injection).
-fn formula_safe(cell: &str) -> std::borrow::Cow<'_, str> {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{cell}").into()
-    } else {
-        cell.into()
+/// A CSV file with more columns than the theme names cannot be written.
+fn check_columns(headers: &[String], columns: usize) -> Result<(), Diagnostic> {
+    if headers.len() >= columns {
+        return Ok(());
     }
+    Err(rows_error(format!(
+        "found record with {columns} fields, but the previous record has {} fields",
+        headers.len()
+    )))
 }
 
-/// A unit's deadlines as an iCalendar file a calendar app can subscribe to:
-/// one all-day event per dated deadline.
-fn ics_for_unit(r: &Renderer, u: usize, refs: &[TaskRef]) -> Result<Vec<u8>, Diagnostic> {
-    let site = r.site;
-    let unit = &site.units[u];
-    let jurisdiction = &site.jurisdictions[unit.jurisdiction];
-    let host = r
-        .base_url
-        .split("://")
-        .nth(1)
-        .and_then(|s| s.split('/').next())
-        .filter(|h| !h.is_empty())
-        .unwrap_or("planpress.local");
-    let mut cal = Calendar::new();
-    cal.name(&format!(
-        "{} {}{}",
-        jurisdiction.name, unit.name, r.theme.strings.calendar_suffix
-    ));
-    for &tr in refs {
-        let plan = &site.plans[tr.plan];
-        let task = &plan.tasks[tr.task];
-        let plain = r.views.plain(site, tr);
-        // A fixed stamp keeps the file byte-identical from build to build.
-        let stamp = plan
-            .meta
-            .date_published
-            .or(plan.meta.date_signed)
-            .unwrap_or(NaiveDate::MIN)
-            .and_hms_opt(0, 0, 0)
-            .unwrap_or_default()
-            .and_utc();
-        for (i, d) in task.deadlines.iter().enumerate() {
-            let Some(date) = d.date else { continue };
-            let summary: String = plain.chars().take(60).collect();
-            let event = icalendar::Event::new()
-                .uid(&format!("{}-{}-{}@{}", plan.slug, task.anchor, i, host))
-                .timestamp(stamp)
-                .summary(&format!("{} {}", task.number, summary))
-                // The full text is one click away (the URL): a unit's
-                // calendar on a big site holds thousands of events.
-                .description(&format!("{} {}", plan.meta.title, d.text))
-                .url(&task_url(r, tr))
-                .all_day(date)
-                .done();
-            cal.push(event);
+fn rows_error(message: String) -> Diagnostic {
+    Diagnostic::error("data", 0, format!("cannot write CSV: {message}"))
+}
+
+/// Every task as CSV, UTF-8 with a byte-order mark so that Excel reads it
+/// right.
+fn tasks_csv(r: &Renderer, out: &mut dyn Write) -> Result<(), Diagnostic> {
+    out.write_all(&[0xEF, 0xBB, 0xBF])
+        .map_err(rows::csv_error)?;
+    let mut w = Records::new()?.writer(out);
+    let headers = &r.theme.strings.csv_headers;
+    let names: Vec<&str> = headers.iter().take(12).map(String::as_str).collect();
+    rows::write_record(&mut w, &names, false)?;
+    let mut maker = RowMaker::new(r);
+    let mut url = String::new();
+    for (p, plan) in r.site.plans.iter().enumerate() {
+        for t in 0..plan.tasks.len() {
+            let tr = TaskRef { plan: p, task: t };
+            url.clear();
+            rows::push_url(r, tr, &mut url);
+            maker.row(tr, &url, &mut w)?;
         }
     }
-    let cal = cal.done();
-    let text: String = (&cal)
-        .try_into()
-        .map_err(|e| Diagnostic::error("data", 0, format!("cannot write iCalendar: {e}")))?;
-    Ok(text.into_bytes())
+    w.flush().map_err(rows::csv_error)
 }
 
 fn sitemap(r: &Renderer) -> Result<Vec<u8>, Diagnostic> {
@@ -455,22 +483,55 @@ fn robots(r: &Renderer) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::formula_safe;
+    use std::path::Path;
+
+    use serde::Serialize;
+
+    use super::{Renderer, TaskRecord, TaskRef};
+    use crate::index::Index;
+    use crate::render::pages::Views;
+    use crate::render::theme::Theme;
+
+    /// The record as `check --json` gives a task, plus where it is.
+    #[derive(Serialize)]
+    struct Expected<'a> {
+        plan: &'a str,
+        #[serde(flatten)]
+        facts: crate::check::TaskReport<'a>,
+        text: &'a str,
+        jurisdiction: &'a str,
+        url: String,
+    }
 
     #[test]
-    fn formula_cells_are_written_as_text() {
-        for bad in [
-            "=1+1",
-            "+cmd|' /C calc'!A0",
-            "-2+3",
-            "@SUM(A1)",
-            "\t=1",
-            "\r=1",
-        ] {
-            assert_eq!(formula_safe(bad), format!("'{bad}"));
+    fn task_records_have_the_facts_of_check() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let (site, _) = crate::build::load(root, Some("https://example.org/fz")).unwrap();
+        let theme = Theme::load(root, &site.config).unwrap();
+        let index = Index::build(&site);
+        let views = Views::build(&site, &index, &theme).unwrap();
+        let r = Renderer::new(&site, &index, &views, &theme);
+        let mut tasks = 0;
+        for (p, plan) in site.plans.iter().enumerate() {
+            for (t, task) in plan.tasks.iter().enumerate() {
+                let tr = TaskRef { plan: p, task: t };
+                let expected = Expected {
+                    plan: &plan.slug,
+                    facts: crate::check::TaskReport::new(&site, task),
+                    text: r.views.plain(&site, tr),
+                    jurisdiction: &site.jurisdictions[plan.jurisdiction].name,
+                    url: format!(
+                        "https://example.org/fz/plans/{}/#{}",
+                        plan.slug, task.anchor
+                    ),
+                };
+                assert_eq!(
+                    serde_json::to_string(&TaskRecord::new(&r, tr)).unwrap(),
+                    serde_json::to_string(&expected).unwrap()
+                );
+                tasks += 1;
+            }
         }
-        for ok in ["区司法局", "2025-06-30", "1", "《规划》", ""] {
-            assert_eq!(formula_safe(ok), ok);
-        }
+        assert!(tasks > 100);
     }
 }

@@ -1,0 +1,318 @@
+//! One task as a CSV record and as calendar events, made once however many
+//! files list it. The csv and icalendar crates write every byte.
+
+use std::fmt::Write as _;
+use std::io;
+use std::ops::Range;
+
+use chrono::NaiveDate;
+use icalendar::{Calendar, Component, EventLike};
+
+use crate::diagnostics::Diagnostic;
+use crate::model::{Site, TaskRef, UnitId};
+
+use super::super::pages::Renderer;
+
+/// Writes CSV records with one configuration, so that records written
+/// apart can be joined into one file.
+pub(super) struct Records {
+    builder: csv::WriterBuilder,
+    /// What ends each record (`\n`).
+    terminator: Vec<u8>,
+}
+
+pub(super) fn csv_error(e: impl std::fmt::Display) -> Diagnostic {
+    Diagnostic::error("data", 0, format!("cannot write CSV: {e}"))
+}
+
+impl Records {
+    pub fn new() -> Result<Records, Diagnostic> {
+        let mut records = Records {
+            builder: csv::WriterBuilder::new(),
+            terminator: Vec::new(),
+        };
+        let mut one = Vec::new();
+        records.write(&["x"], false, &mut one)?;
+        records.terminator = one.split_off(1);
+        Ok(records)
+    }
+
+    pub fn writer<W: io::Write>(&self, out: W) -> csv::Writer<W> {
+        self.builder.from_writer(out)
+    }
+
+    /// Appends `cells` to `out` as one record, terminator included.
+    pub fn write(&self, cells: &[&str], safe: bool, out: &mut Vec<u8>) -> Result<(), Diagnostic> {
+        let mut w = self.writer(&mut *out);
+        write_record(&mut w, cells, safe)?;
+        w.flush().map_err(csv_error)
+    }
+
+    /// `record` without its terminator, to be followed by more cells.
+    pub fn open<'b>(&self, record: &'b [u8]) -> &'b [u8] {
+        &record[..record.len().saturating_sub(self.terminator.len())]
+    }
+
+    /// The last cell of a record that [`Records::open`] left open: a
+    /// delimiter, the cell and the terminator.
+    pub fn last_cell(&self, cell: &str) -> Result<Vec<u8>, Diagnostic> {
+        let mut out = Vec::new();
+        self.write(&["", cell], true, &mut out)?;
+        Ok(out)
+    }
+}
+
+/// Writes `cells` as one record; `safe` writes each cell [`formula_safe`].
+pub(super) fn write_record<W: io::Write>(
+    w: &mut csv::Writer<W>,
+    cells: &[&str],
+    safe: bool,
+) -> Result<(), Diagnostic> {
+    for &cell in cells {
+        let cell = if safe {
+            formula_safe(cell)
+        } else {
+            cell.into()
+        };
+        w.write_field(cell.as_bytes()).map_err(csv_error)?;
+    }
+    w.write_record(None::<&[u8]>).map_err(csv_error)
+}
+
+/// A cell that a spreadsheet would run as a formula (`=HYPERLINK(…)`,
+/// `+cmd|…`, `@SUM(…)`, DDE) is written with a leading `'`, which makes
+/// Excel and WPS read it as text (OWASP's advice on CSV injection).
+pub(super) fn formula_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    // The marks are ASCII: the first byte tells.
+    let first = cell.as_bytes().first();
+    if first.is_some_and(|b| matches!(b, b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
+/// The task's full address (base URL, plan page, anchor), appended to `out`.
+pub(super) fn push_url(r: &Renderer, tr: TaskRef, out: &mut String) {
+    out.push_str(&r.base_url);
+    out.push_str(&r.views.plans[tr.plan].path);
+    out.push('#');
+    out.push_str(&r.site.plans[tr.plan].tasks[tr.task].anchor);
+}
+
+/// Makes tasks' CSV records, reusing its text buffer from task to task.
+pub(super) struct RowMaker<'r> {
+    r: &'r Renderer<'r>,
+    text: String,
+}
+
+impl<'r> RowMaker<'r> {
+    pub fn new(r: &'r Renderer<'r>) -> Self {
+        RowMaker {
+            r,
+            text: String::new(),
+        }
+    }
+
+    /// Writes the task's record of twelve cells (without the role); `url`
+    /// is the task's, from [`push_url`].
+    pub fn row<W: io::Write>(
+        &mut self,
+        tr: TaskRef,
+        url: &str,
+        w: &mut csv::Writer<W>,
+    ) -> Result<(), Diagnostic> {
+        let (r, site) = (self.r, self.r.site);
+        let plan = &site.plans[tr.plan];
+        let task = &plan.tasks[tr.task];
+        // The cells made of several values are written one after the other
+        // into one buffer, then cut out of it.
+        let s = &mut self.text;
+        s.clear();
+        let lead = push_names(s, site, &task.lead);
+        let responsible = push_names(s, site, &task.responsible);
+        let participating = push_names(s, site, &task.participating);
+        let officials = push_joined(s, task.officials.iter().map(String::as_str), "、");
+        let start = s.len();
+        for (i, date) in task.deadlines.iter().filter_map(|d| d.date).enumerate() {
+            if i > 0 {
+                s.push(' ');
+            }
+            // Writing to a String cannot fail.
+            let _ = write!(s, "{date}");
+        }
+        let deadlines = start..s.len();
+        let topic_names = task.topics.iter().map(|&t| site.topics[t].name.as_str());
+        let topics = push_joined(s, topic_names, "、");
+        let s = &*s;
+        let cells: [&str; 12] = [
+            &plan.meta.title,
+            &task.number,
+            r.views.plain(site, tr),
+            &s[lead],
+            &s[responsible],
+            &s[participating],
+            &s[officials],
+            task.schedule.as_deref().unwrap_or_default(),
+            &s[deadlines],
+            &s[topics],
+            &site.jurisdictions[plan.jurisdiction].name,
+            url,
+        ];
+        write_record(w, &cells, true)
+    }
+}
+
+fn push_names(s: &mut String, site: &Site, ids: &[UnitId]) -> Range<usize> {
+    push_joined(s, ids.iter().map(|&u| site.units[u].name.as_str()), "、")
+}
+
+/// Appends `parts` joined by `sep`; returns where they are in `s`.
+fn push_joined<'a>(
+    s: &mut String,
+    parts: impl Iterator<Item = &'a str>,
+    sep: &str,
+) -> Range<usize> {
+    let start = s.len();
+    for (i, part) in parts.enumerate() {
+        if i > 0 {
+            s.push_str(sep);
+        }
+        s.push_str(part);
+    }
+    start..s.len()
+}
+
+fn ics_error(e: impl std::fmt::Display) -> Diagnostic {
+    Diagnostic::error("data", 0, format!("cannot write iCalendar: {e}"))
+}
+
+/// The host that makes event UIDs unique across sites.
+pub(super) fn calendar_host(r: &Renderer) -> String {
+    r.base_url
+        .split("://")
+        .nth(1)
+        .and_then(|s| s.split('/').next())
+        .filter(|h| !h.is_empty())
+        .unwrap_or("planpress.local")
+        .to_string()
+}
+
+/// Appends the task's events to `out`: one all-day event per dated
+/// deadline; `url` is the task's, from [`push_url`].
+pub(super) fn push_events(
+    r: &Renderer,
+    tr: TaskRef,
+    host: &str,
+    url: &str,
+    out: &mut String,
+) -> Result<(), Diagnostic> {
+    let site = r.site;
+    let plan = &site.plans[tr.plan];
+    let task = &plan.tasks[tr.task];
+    if task.deadlines.iter().all(|d| d.date.is_none()) {
+        return Ok(());
+    }
+    let plain = r.views.plain(site, tr);
+    let summary = &plain[..plain.char_indices().nth(60).map_or(plain.len(), |(i, _)| i)];
+    // A fixed stamp keeps the file byte-identical from build to build.
+    let stamp = plan
+        .meta
+        .date_published
+        .or(plan.meta.date_signed)
+        .unwrap_or(NaiveDate::MIN)
+        .and_hms_opt(0, 0, 0)
+        .unwrap_or_default()
+        .and_utc();
+    for (i, d) in task.deadlines.iter().enumerate() {
+        let Some(date) = d.date else { continue };
+        let event = icalendar::Event::new()
+            .uid(&format!("{}-{}-{}@{}", plan.slug, task.anchor, i, host))
+            .timestamp(stamp)
+            .summary(&format!("{} {}", task.number, summary))
+            // The full text is one click away (the URL): a unit's
+            // calendar on a big site holds thousands of events.
+            .description(&format!("{} {}", plan.meta.title, d.text))
+            .url(url)
+            .all_day(date)
+            .done();
+        event.fmt_write(out).map_err(ics_error)?;
+    }
+    Ok(())
+}
+
+/// A calendar named `name` cut where its events go: what comes before
+/// them and what comes after.
+pub(super) fn calendar_frame(name: &str) -> Result<(String, String), Diagnostic> {
+    let mut cal = Calendar::new();
+    cal.name(name);
+    let mut head: String = (&cal.done()).try_into().map_err(ics_error)?;
+    // Events are written after the calendar's properties, before its last line.
+    let end = head
+        .trim_end_matches("\r\n")
+        .rfind("\r\n")
+        .map(|i| i + 2)
+        .ok_or_else(|| ics_error("the calendar has no end"))?;
+    let foot = head.split_off(end);
+    Ok((head, foot))
+}
+
+#[cfg(test)]
+mod tests {
+    use icalendar::{Component, EventLike};
+
+    use super::{Records, formula_safe};
+
+    #[test]
+    fn formula_cells_are_written_as_text() {
+        for bad in [
+            "=1+1",
+            "+cmd|' /C calc'!A0",
+            "-2+3",
+            "@SUM(A1)",
+            "\t=1",
+            "\r=1",
+        ] {
+            assert_eq!(formula_safe(bad), format!("'{bad}"));
+        }
+        for ok in ["区司法局", "2025-06-30", "1", "《规划》", ""] {
+            assert_eq!(formula_safe(ok), ok);
+        }
+    }
+
+    /// A record cut open and closed with another cell is the record the
+    /// crate writes with all the cells at once.
+    #[test]
+    fn a_record_takes_one_more_cell() {
+        let records = Records::new().unwrap();
+        let cells = ["a,b", "say \"hi\"", "", "two\nlines", "=1", " x "];
+        for last in ["lead", "", "a\"b", "-1", "x,y"] {
+            let mut whole = Vec::new();
+            let mut all = cells.to_vec();
+            all.push(last);
+            records.write(&all, true, &mut whole).unwrap();
+            let mut open = Vec::new();
+            records.write(&cells, true, &mut open).unwrap();
+            let mut joined = records.open(&open).to_vec();
+            joined.extend(records.last_cell(last).unwrap());
+            assert_eq!(joined, whole, "{last:?}");
+        }
+    }
+
+    #[test]
+    fn a_calendar_frame_holds_events() {
+        let mut cal = icalendar::Calendar::new();
+        cal.name("区司法局");
+        let event = icalendar::Event::new()
+            .uid("x@y")
+            .all_day(chrono::NaiveDate::from_ymd_opt(2025, 6, 30).unwrap())
+            .timestamp(chrono::DateTime::UNIX_EPOCH)
+            .done();
+        cal.push(event.clone());
+        let whole: String = (&cal.done()).try_into().unwrap();
+        let (head, foot) = super::calendar_frame("区司法局").unwrap();
+        let mut event_text = String::new();
+        event.fmt_write(&mut event_text).unwrap();
+        assert_eq!(format!("{head}{event_text}{foot}"), whole);
+    }
+}

@@ -1,0 +1,333 @@
+//! Each unit's tasks as CSV (with its role in each) and its deadlines as
+//! iCalendar. A task is listed by every unit it names, three or four on
+//! average, so its CSV record and its events are made once and copied into
+//! each unit's files. Units are done one jurisdiction at a time, their CSV
+//! files then their calendars: a task's units are those of its plan's
+//! jurisdiction, so only that jurisdiction's records, or its events, are
+//! held at once. (Were a task to name units of two jurisdictions, it would
+//! be made once in each: the files are the same.)
+
+use rayon::prelude::*;
+
+use crate::diagnostics::Diagnostic;
+use crate::model::{TaskRef, UnitId};
+
+use super::super::pages::Renderer;
+use super::rows::{self, Records, RowMaker};
+
+/// Stores one file: the path and its bytes.
+pub(super) type Put<'a> = dyn Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync + 'a;
+
+/// The two files of a unit.
+#[derive(Clone, Copy)]
+enum Kind {
+    /// `tasks.csv`
+    Csv,
+    /// `deadlines.ics`
+    Ics,
+}
+
+/// A unit whose file (of one kind) was asked for, and the file's path.
+struct Wanted {
+    unit: UnitId,
+    path: String,
+}
+
+/// What every unit's files share.
+struct Shared<'r> {
+    r: &'r Renderer<'r>,
+    records: &'r Records,
+    /// Byte-order mark and column names.
+    csv_head: Vec<u8>,
+    /// The role cells that end a row, record terminator included.
+    lead: Vec<u8>,
+    shared: Vec<u8>,
+    host: String,
+}
+
+/// Tasks are made this many at a time, into one buffer each: few
+/// allocations.
+const CHUNK: usize = 256;
+
+/// One jurisdiction's tasks, each made once (as a CSV record or as
+/// events), in order.
+struct Made {
+    /// Where each task is among them.
+    slots: Slots,
+    chunks: Vec<Chunk>,
+}
+
+/// A place for each task of the site: looking a task up costs no search.
+struct Slots {
+    /// By plan, the place of its first task.
+    first: Vec<usize>,
+    /// By place, the task's position among those made, or [`Slots::NONE`].
+    at: Vec<u32>,
+}
+
+impl Slots {
+    const NONE: u32 = u32::MAX;
+
+    fn new(r: &Renderer) -> Slots {
+        let mut first = Vec::with_capacity(r.site.plans.len());
+        let mut total = 0;
+        for plan in &r.site.plans {
+            first.push(total);
+            total += plan.tasks.len();
+        }
+        Slots {
+            first,
+            at: vec![Slots::NONE; total],
+        }
+    }
+
+    fn place(&self, tr: TaskRef) -> Option<usize> {
+        Some(self.first.get(tr.plan)? + tr.task)
+    }
+
+    /// Records the positions of `tasks` among those made, or with `made`
+    /// false forgets them.
+    fn mark(&mut self, tasks: &[TaskRef], made: bool) {
+        for (i, &tr) in tasks.iter().enumerate() {
+            if let Some(slot) = self.place(tr).and_then(|k| self.at.get_mut(k)) {
+                let i = u32::try_from(i).unwrap_or(Slots::NONE);
+                *slot = if made { i } else { Slots::NONE };
+            }
+        }
+    }
+
+    fn get(&self, tr: TaskRef) -> Option<usize> {
+        let i = *self.at.get(self.place(tr)?)?;
+        (i != Slots::NONE).then_some(i as usize)
+    }
+}
+
+/// Tasks' CSV records (without the role, terminator included) or events,
+/// one after the other, with where each ends. Allocated at its size: the
+/// allocator would keep a shrunk buffer's memory.
+struct Chunk {
+    text: Box<[u8]>,
+    ends: Box<[usize]>,
+}
+
+/// Buffers that a chunk is made in, reused from chunk to chunk.
+#[derive(Default)]
+struct Scratch {
+    rows: Vec<u8>,
+    events: String,
+    ends: Vec<usize>,
+    url: String,
+}
+
+impl Made {
+    /// The task's CSV record or events.
+    fn get(&self, tr: TaskRef) -> Result<&[u8], Diagnostic> {
+        let missing = || Diagnostic::error("data", 0, "a unit's task was not prepared");
+        let i = self.slots.get(tr).ok_or_else(missing)?;
+        let (c, j) = (self.chunks.get(i / CHUNK).ok_or_else(missing)?, i % CHUNK);
+        let start = if j == 0 {
+            Some(0)
+        } else {
+            c.ends.get(j - 1).copied()
+        };
+        let span = start.zip(c.ends.get(j).copied());
+        span.and_then(|(a, b)| c.text.get(a..b)).ok_or_else(missing)
+    }
+}
+
+/// Writes the files of every unit that `want` asks for.
+pub(super) fn write(
+    r: &Renderer,
+    want: &(dyn Fn(&str) -> bool + Sync),
+    put: &Put,
+) -> Result<(), Diagnostic> {
+    let records = Records::new()?;
+    let shared = shared(r, &records)?;
+    let mut by_jurisdiction = vec![Vec::new(); r.site.jurisdictions.len()];
+    for (u, unit) in r.site.units.iter().enumerate() {
+        by_jurisdiction[unit.jurisdiction].push(u);
+    }
+    let mut slots = Slots::new(r);
+    for units in by_jurisdiction {
+        let (mut csv, mut ics) = (Vec::new(), Vec::new());
+        for u in units {
+            let dir = &r.views.unit_paths[u];
+            for (files, name) in [(&mut csv, "tasks.csv"), (&mut ics, "deadlines.ics")] {
+                let path = format!("{dir}{name}");
+                if want(&path) {
+                    files.push(Wanted { unit: u, path });
+                }
+            }
+        }
+        for (kind, wanted) in [(Kind::Csv, csv), (Kind::Ics, ics)] {
+            slots = write_kind(&shared, kind, &wanted, slots, put)?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes the `wanted` files of one kind; gives back `slots` cleared.
+fn write_kind(
+    s: &Shared,
+    kind: Kind,
+    wanted: &[Wanted],
+    slots: Slots,
+    put: &Put,
+) -> Result<Slots, Diagnostic> {
+    if wanted.is_empty() {
+        return Ok(slots);
+    }
+    let (tasks, made) = make(s, kind, wanted, slots)?;
+    wanted.par_iter().try_for_each_init(Vec::new, |buf, w| {
+        let refs = unit_tasks(s.r, w.unit);
+        match kind {
+            Kind::Csv => unit_csv(s, &made, w.unit, &refs, buf)?,
+            Kind::Ics => unit_ics(s, &made, w.unit, &refs, buf)?,
+        }
+        put(&w.path, buf)
+    })?;
+    let mut slots = made.slots;
+    slots.mark(&tasks, false);
+    Ok(slots)
+}
+
+fn shared<'r>(r: &'r Renderer<'r>, records: &'r Records) -> Result<Shared<'r>, Diagnostic> {
+    let strings = &r.theme.strings;
+    let mut csv_head = vec![0xEF, 0xBB, 0xBF];
+    let names: Vec<&str> = strings
+        .csv_headers
+        .iter()
+        .take(13)
+        .map(String::as_str)
+        .collect();
+    records.write(&names, false, &mut csv_head)?;
+    Ok(Shared {
+        r,
+        records,
+        csv_head,
+        lead: records.last_cell(&strings.role_lead)?,
+        shared: records.last_cell(&strings.role_shared)?,
+        host: rows::calendar_host(r),
+    })
+}
+
+/// The unit's tasks, led and shared, in document order.
+fn unit_tasks(r: &Renderer, u: UnitId) -> Vec<TaskRef> {
+    let t = &r.index.units[u];
+    let mut refs: Vec<TaskRef> = t.led.iter().chain(&t.shared).copied().collect();
+    refs.sort_unstable();
+    refs
+}
+
+/// Makes the CSV records or the events of the tasks of the `wanted`
+/// units. Returns the tasks, in order, and what was made of them.
+fn make(
+    s: &Shared,
+    kind: Kind,
+    wanted: &[Wanted],
+    mut slots: Slots,
+) -> Result<(Vec<TaskRef>, Made), Diagnostic> {
+    let r = s.r;
+    let mut tasks: Vec<TaskRef> = wanted
+        .iter()
+        .flat_map(|w| {
+            let t = &r.index.units[w.unit];
+            t.led.iter().chain(&t.shared).copied()
+        })
+        .collect();
+    tasks.sort_unstable();
+    tasks.dedup();
+    let chunks = tasks
+        .par_chunks(CHUNK)
+        .map_init(Scratch::default, |b, tasks| make_chunk(s, kind, tasks, b))
+        .collect::<Result<_, Diagnostic>>()?;
+    slots.mark(&tasks, true);
+    Ok((tasks, Made { slots, chunks }))
+}
+
+fn make_chunk(
+    s: &Shared,
+    kind: Kind,
+    tasks: &[TaskRef],
+    b: &mut Scratch,
+) -> Result<Chunk, Diagnostic> {
+    let r = s.r;
+    b.rows.clear();
+    b.events.clear();
+    b.ends.clear();
+    let mut maker = RowMaker::new(r);
+    let mut w = s.records.writer(&mut b.rows);
+    for &tr in tasks {
+        b.url.clear();
+        rows::push_url(r, tr, &mut b.url);
+        match kind {
+            Kind::Csv => {
+                maker.row(tr, &b.url, &mut w)?;
+                w.flush().map_err(rows::csv_error)?;
+                b.ends.push(w.get_ref().len());
+            }
+            Kind::Ics => {
+                rows::push_events(r, tr, &s.host, &b.url, &mut b.events)?;
+                b.ends.push(b.events.len());
+            }
+        }
+    }
+    drop(w);
+    let text = match kind {
+        Kind::Csv => b.rows.as_slice(),
+        Kind::Ics => b.events.as_bytes(),
+    };
+    Ok(Chunk {
+        text: text.into(),
+        ends: b.ends.as_slice().into(),
+    })
+}
+
+fn unit_csv(
+    s: &Shared,
+    made: &Made,
+    u: UnitId,
+    refs: &[TaskRef],
+    buf: &mut Vec<u8>,
+) -> Result<(), Diagnostic> {
+    let led = &s.r.index.units[u].led;
+    if !refs.is_empty() {
+        super::check_columns(&s.r.theme.strings.csv_headers, 13)?;
+    }
+    buf.clear();
+    buf.extend_from_slice(&s.csv_head);
+    for &tr in refs {
+        buf.extend_from_slice(s.records.open(made.get(tr)?));
+        let role = if led.binary_search(&tr).is_ok() {
+            &s.lead
+        } else {
+            &s.shared
+        };
+        buf.extend_from_slice(role);
+    }
+    Ok(())
+}
+
+/// The unit's calendar, named after it, holding its tasks' events.
+fn unit_ics(
+    s: &Shared,
+    made: &Made,
+    u: UnitId,
+    refs: &[TaskRef],
+    buf: &mut Vec<u8>,
+) -> Result<(), Diagnostic> {
+    let site = s.r.site;
+    let unit = &site.units[u];
+    let name = format!(
+        "{} {}{}",
+        site.jurisdictions[unit.jurisdiction].name, unit.name, s.r.theme.strings.calendar_suffix
+    );
+    let (head, foot) = rows::calendar_frame(&name)?;
+    buf.clear();
+    buf.extend_from_slice(head.as_bytes());
+    for &tr in refs {
+        buf.extend_from_slice(made.get(tr)?);
+    }
+    buf.extend_from_slice(foot.as_bytes());
+    Ok(())
+}
