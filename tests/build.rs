@@ -258,14 +258,55 @@ fn site_templates_override_single_theme_templates() {
     .unwrap();
     let out = site.path().join("public");
     build(site.path(), &out, &[]);
-    assert_eq!(
-        read(&out.join("plans/daoli-2017-shijian-fangan/index.html")),
-        "<p>自定义 道里区法治建设系列实践活动方案</p>"
-    );
+    for page in ["plans", "elder/plans"] {
+        let html = read(&out.join(format!("{page}/daoli-2017-shijian-fangan/index.html")));
+        assert!(
+            html.contains("<div class=\"container\">")
+                && html.contains("<p>自定义 道里区法治建设系列实践活动方案</p>"),
+            "the site's plan.html gives the content, the theme's base.html the page around it: {html}"
+        );
+        assert!(
+            !html.contains("doc-kicker"),
+            "the theme's plan.html is not used"
+        );
+    }
     assert!(
-        read(&out.join("units/index.html")).contains("<html"),
+        read(&out.join("units/index.html")).contains("class=\"block-link\""),
         "other templates still come from the theme"
     );
+}
+
+#[test]
+fn page_templates_that_extend_the_layout_or_read_elder_are_explained() {
+    let site = copy_example();
+    let out = site.path().join("public");
+    std::fs::create_dir_all(site.path().join("templates")).unwrap();
+    // The layout prints a page's content itself: a page template that
+    // extends it (the common Tera habit) is told what to write instead.
+    std::fs::write(
+        site.path().join("templates/topic.html"),
+        "{#- a topic -#}\n{% extends \"base.html\" %}\n{% block content %}<h1>x</h1>{% endblock content %}\n",
+    )
+    .unwrap();
+    let o = build_result(site.path(), &out);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(err.contains("templates/topic.html:2:"), "{err}");
+    assert!(err.contains("{{ content | safe }}"), "{err}");
+    assert!(!out.exists());
+
+    // Content is rendered once for both versions: `elder` is the layout's.
+    std::fs::write(
+        site.path().join("templates/topic.html"),
+        "<h1>{{ topic.name }}</h1>\n{% if elder %}长者{% endif %}\n",
+    )
+    .unwrap();
+    let o = build_result(site.path(), &out);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(err.contains("templates/topic.html:2:"), "{err}");
+    assert!(err.contains("html.elder"), "{err}");
+    assert!(!out.exists());
 }
 
 #[test]

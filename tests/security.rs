@@ -1093,8 +1093,10 @@ fn templates_cannot_include_files_outside_the_site() {
 #[test]
 fn a_templates_folder_linked_out_of_the_site_is_not_read() {
     let outside = tempfile::tempdir().unwrap();
-    let plan = read(&repo().join("themes/portal/templates/plan.html"))
-        .replace("{% block content %}", "{% block content %}OUTSIDE-TEMPLATE");
+    let plan = format!(
+        "OUTSIDE-TEMPLATE{}",
+        read(&repo().join("themes/portal/templates/plan.html"))
+    );
     std::fs::write(outside.path().join("plan.html"), plan).unwrap();
     let site = copy_example();
     let root = site.path();

@@ -15,7 +15,7 @@ use crate::diagnostics::Diagnostic;
 use crate::index::Index;
 use crate::model::{Block, DocMeta, Site, TaskRef, UnitId};
 
-use super::theme::{Theme, template_error};
+use super::theme::{LAYOUT, Theme, template_error};
 use super::views::*;
 use super::{Sink, markdown, qr};
 
@@ -630,7 +630,24 @@ impl<'a> Renderer<'a> {
     pub fn render_page(&self, page: Page, elder: bool) -> Result<Vec<u8>, Diagnostic> {
         let mut ctx = self.common_context(page);
         self.page_context(page, &mut ctx)?;
+        self.page_content(page, &mut ctx)?;
         self.render_version(page, &mut ctx, elder)
+    }
+
+    /// Renders the page's own template (its content) once, for both
+    /// versions, with [`ROOT_MARK`] as `root` (no `elder` or `twin`: only the
+    /// layout differs between versions), and puts it in `ctx` as `content`.
+    /// A big site's pages are mostly content, so rendering it once instead
+    /// of twice saves most of what the 长者版 would cost.
+    fn page_content(&self, page: Page, ctx: &mut Context) -> Result<(), Diagnostic> {
+        ctx.insert("root", ROOT_MARK);
+        let content = self
+            .theme
+            .tera
+            .render(page.template(), ctx)
+            .map_err(|e| template_error(&e, &self.theme.sources))?;
+        ctx.insert_value("content", tera::Value::safe_string(&content));
+        Ok(())
     }
 
     /// Renders both versions of a page into `sink`. Each thread renders
@@ -643,6 +660,7 @@ impl<'a> Renderer<'a> {
         }
         let mut ctx = self.common_context(page);
         self.page_context(page, &mut ctx)?;
+        self.page_content(page, &mut ctx)?;
         BUFFERS.with_borrow_mut(|(raw, resolved)| {
             for elder in [false, true] {
                 raw.clear();
@@ -668,8 +686,9 @@ impl<'a> Renderer<'a> {
         Ok(resolve_root(out, &root))
     }
 
-    /// Renders `page` into `out`, with the marker of task fragments still in
-    /// place; returns the link prefix that replaces it.
+    /// Renders `page`'s layout around its content (see [`Self::page_content`])
+    /// into `out`, with the marker of shared fragments still in place;
+    /// returns the link prefix that replaces it.
     fn render_version_to(
         &self,
         page: Page,
@@ -691,7 +710,7 @@ impl<'a> Renderer<'a> {
         ctx.insert("twin", &twin);
         self.theme
             .tera
-            .render_to(page.template(), ctx, &mut *out)
+            .render_to(LAYOUT, ctx, &mut *out)
             .map_err(|e| template_error(&e, &self.theme.sources))?;
         Ok(root)
     }

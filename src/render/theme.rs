@@ -74,8 +74,18 @@ impl Default for ThemeStrings {
     }
 }
 
-/// The templates every theme must have (docs/templates.md).
-pub const REQUIRED: &[&str] = &[
+/// The templates every theme must have besides its page templates
+/// (docs/templates.md).
+pub const REQUIRED: &[&str] = &["sitemap.xml", "feed.xml", LAYOUT];
+
+/// The page shell (header, navigation, footer) every page is rendered in,
+/// once per version; it prints the page's `content`, which the page's own
+/// template renders once for both versions (docs/templates.md).
+pub const LAYOUT: &str = "base.html";
+
+/// Page templates (the pages' own templates, not partials or the layout),
+/// which every theme has.
+pub const PAGE_TEMPLATES: &[&str] = &[
     "home.html",
     "plans.html",
     "plan.html",
@@ -88,9 +98,58 @@ pub const REQUIRED: &[&str] = &[
     "jurisdiction.html",
     "search.html",
     "404.html",
-    "sitemap.xml",
-    "feed.xml",
 ];
+
+/// The line of an `{% extends %}` in a page template: page templates give
+/// only the page's content, which the layout prints.
+fn extends_line(text: &str) -> Option<usize> {
+    text.lines()
+        .position(|line| {
+            let t = line.trim_start();
+            (t.starts_with("{%") || t.starts_with("{%-"))
+                && t.trim_start_matches(['{', '%', '-', ' '])
+                    .starts_with("extends")
+        })
+        .map(|i| i + 1)
+}
+
+/// Variables that exist only in the layout, since they differ between the
+/// two versions of a page.
+const LAYOUT_ONLY: &[&str] = &["elder", "twin"];
+
+/// An error for each page template that reads a layout-only variable, itself
+/// or in a template it includes: a page's content is rendered once for both
+/// versions, so it would silently show the standard version's choice on both.
+fn layout_variables_in_pages(
+    tera: &Tera,
+    contents: &[(String, String)],
+    sources: &BTreeMap<String, PathBuf>,
+) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    for page in PAGE_TEMPLATES {
+        let Ok(vars) = tera.get_template_variables(page) else {
+            continue;
+        };
+        for var in LAYOUT_ONLY.iter().filter(|v| vars.contains(**v)) {
+            let text = contents
+                .iter()
+                .find(|(n, _)| n == page)
+                .map(|(_, t)| t.as_str());
+            let line = text
+                .and_then(|t| t.lines().position(|l| l.contains(var)))
+                .map_or(0, |i| i + 1);
+            diagnostics.push(
+                Diagnostic::error(
+                    sources.get(*page).cloned().unwrap_or_else(|| PathBuf::from(page)),
+                    line,
+                    format!("`{var}` is read in a page's content (here or in a template it includes), which is the same on both versions of the page"),
+                )
+                .with_hint("a page's template is rendered once for the standard and the 长者版 page: `elder` and `twin` exist only in base.html; style the 长者版 with `html.elder` in CSS"),
+            );
+        }
+    }
+    diagnostics
+}
 
 impl Theme {
     pub fn load(root: &Path, config: &SiteConfig) -> Result<Theme, Vec<Diagnostic>> {
@@ -107,7 +166,7 @@ impl Theme {
                 Err((m, h)) => diagnostics.push(Diagnostic::error(rel, 0, m).with_hint(h)),
             }
         }
-        for required in REQUIRED {
+        for required in PAGE_TEMPLATES.iter().chain(REQUIRED) {
             if !sources.contains_key(*required) {
                 diagnostics.push(
                     Diagnostic::error(
@@ -122,13 +181,28 @@ impl Theme {
                 );
             }
         }
+        for (name, text) in &contents {
+            if !PAGE_TEMPLATES.contains(&name.as_str()) {
+                continue;
+            }
+            if let Some(line) = extends_line(text) {
+                diagnostics.push(
+                    Diagnostic::error(&sources[name], line, "a page template gives only the page's content and extends nothing")
+                        .with_hint("remove the `{% extends %}` and the `{% block content %}` around the content: base.html prints it as `{{ content | safe }}`, once per version (docs/templates.md)"),
+                );
+            }
+        }
         if !diagnostics.is_empty() {
             return Err(diagnostics);
         }
         let mut tera = Tera::new();
         tera.autoescape_on([".html", ".xml"]);
-        if let Err(e) = tera.add_raw_templates(contents) {
+        if let Err(e) = tera.add_raw_templates(contents.clone()) {
             return Err(vec![template_error(&e, &sources)]);
+        }
+        let layout_only = layout_variables_in_pages(&tera, &contents, &sources);
+        if !layout_only.is_empty() {
+            return Err(layout_only);
         }
         let strings = load_strings(root, &theme_dir)?;
         let mut static_dirs = vec![theme_dir.join("static")];

@@ -269,6 +269,12 @@
     if (to < text.length) el.appendChild(document.createTextNode('…'));
   }
 
+  // The 长者版 shows shorter excerpts in its larger type.
+  function excerptChars() {
+    var elder = document.documentElement.classList.contains('elder');
+    return parseInt(elder && ds.excerptElder ? ds.excerptElder : ds.excerpt, 10) || 120;
+  }
+
   function slot(el, name) { return el.querySelector('[data-slot="' + name + '"]'); }
 
   function renderHit(f, words) {
@@ -282,7 +288,7 @@
     var k = slot(li, 'kind');
     if (k) k.textContent = ds['kind' + kind.charAt(0).toUpperCase() + kind.slice(1)] || '';
     var text = slot(li, 'text');
-    if (f.text) highlight(text, f.text, words, parseInt(ds.excerpt, 10) || 120);
+    if (f.text) highlight(text, f.text, words, excerptChars());
     else text.remove();
     var planEl = slot(li, 'plan');
     if (planEl) {
