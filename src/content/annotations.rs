@@ -20,6 +20,7 @@
 //! running text (trailing sentences, schedule lines) are read up to the end of
 //! their sentence or line.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -48,7 +49,8 @@ pub struct Annotations {
 #[derive(Debug, Default)]
 pub struct Extractor {
     first_listed_is_lead: bool,
-    /// Unit names that contain a separator (`各街道、镇`) and must not be split.
+    /// Unit names that contain a separator (`各街道、镇`) and must not be
+    /// split, as [`multi_part`] prepares them.
     known: Vec<String>,
 }
 
@@ -62,7 +64,7 @@ impl Extractor {
     pub fn with_known(known: Vec<String>) -> Self {
         Self {
             first_listed_is_lead: false,
-            known,
+            known: multi_part(&known),
         }
     }
 
@@ -122,6 +124,13 @@ impl Extractor {
 /// Names are returned as written (trimmed, each once); telling departments from
 /// groups is the registry's job.
 pub fn split_units(list: &str, known: &[String]) -> Vec<String> {
+    split_prepared(list, &multi_part(known))
+}
+
+/// The names of `known` that contain a separator, trimmed, longest first:
+/// what [`split_prepared`] keeps whole. Prepared once per extractor, not once
+/// per list.
+fn multi_part(known: &[String]) -> Vec<String> {
     let mut known_multi: Vec<&str> = known
         .iter()
         .map(|k| k.trim())
@@ -129,75 +138,37 @@ pub fn split_units(list: &str, known: &[String]) -> Vec<String> {
         .collect();
     known_multi.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
     known_multi.dedup();
+    known_multi.into_iter().map(str::to_string).collect()
+}
 
-    let protected = protected_mask(list);
-    // Raw items with the separator written before them.
-    let mut raw: Vec<RawItem> = Vec::new();
-    let mut cur = RawItem {
-        text: String::new(),
-        sep: None,
-        known: false,
-    };
-    let mut at_item_start = true;
-    let mut skip_until = 0;
-    for (i, c) in list.char_indices() {
-        if i < skip_until {
-            continue;
-        }
-        let is_protected = protected.get(i).copied().unwrap_or(false);
-        if at_item_start {
-            if is_blank(c) {
-                continue;
-            }
-            if c == '及' && !is_protected {
-                continue;
-            }
-            if let Some(k) = known_multi.iter().find(|k| list[i..].starts_with(**k)) {
-                cur.text.push_str(k);
-                cur.known = true;
-                skip_until = i + k.len();
-                at_item_start = false;
-                continue;
-            }
-            at_item_start = false;
-        }
-        if !is_protected && is_list_separator(c) {
-            let next = RawItem {
-                text: String::new(),
-                sep: Some(c),
-                known: false,
-            };
-            raw.push(std::mem::replace(&mut cur, next));
-            at_item_start = true;
-            continue;
-        }
-        cur.text.push(c);
-    }
-    raw.push(cur);
+/// [`split_units`] with `known_multi` already from [`multi_part`].
+fn split_prepared(list: &str, known_multi: &[String]) -> Vec<String> {
+    let raw = raw_items(list, known_multi);
 
     // Clean, then split `X等相关单位`.
-    let mut items: Vec<RawItem> = Vec::new();
+    let mut items: Vec<RawItem> = Vec::with_capacity(raw.len());
     for item in raw {
-        let text = clean_item(&item.text);
+        let text = clean_item(item.text);
         if text.is_empty() {
             continue;
         }
         if item.known {
             items.push(RawItem {
-                text: text.to_string(),
-                ..item
+                text: text.into(),
+                sep: item.sep,
+                known: true,
             });
             continue;
         }
         let (head, tail) = split_deng(text);
         items.push(RawItem {
-            text: head.to_string(),
+            text: head.into(),
             sep: item.sep,
             known: false,
         });
         if let Some(tail) = tail {
             items.push(RawItem {
-                text: tail.to_string(),
+                text: tail.into(),
                 sep: Some('等'),
                 known: false,
             });
@@ -205,7 +176,7 @@ pub fn split_units(list: &str, known: &[String]) -> Vec<String> {
     }
 
     // Join groups written with a separator inside (`各街道、镇`).
-    let mut out: Vec<RawItem> = Vec::new();
+    let mut out: Vec<RawItem> = Vec::with_capacity(items.len());
     for item in items {
         if let Some(last) = out.last_mut()
             && !last.known
@@ -217,17 +188,66 @@ pub fn split_units(list: &str, known: &[String]) -> Vec<String> {
                 .text
                 .starts_with(['区', '县', '市', '省', '州', '团', '各'])
         {
-            last.text.push('、');
-            last.text.push_str(&item.text);
+            let joined = last.text.to_mut();
+            joined.push('、');
+            joined.push_str(&item.text);
             continue;
         }
         out.push(item);
     }
-    dedup(out.into_iter().map(|i| i.text).collect())
+    dedup(out.into_iter().map(|i| i.text.into_owned()).collect())
 }
 
-struct RawItem {
-    text: String,
+/// The items of `list` as written, with the separator before each: an item
+/// runs from its first character (blanks and a leading `及` skipped) to the
+/// next separator outside brackets, a known name counting as one character.
+fn raw_items<'a>(list: &'a str, known_multi: &[String]) -> Vec<Written<'a>> {
+    let protected = Protected::of(list);
+    let mut raw: Vec<Written> = Vec::new();
+    let mut sep = None;
+    let mut known = false;
+    // Where the current item starts, once it has.
+    let mut start: Option<usize> = None;
+    let mut skip_until = 0;
+    for (i, c) in list.char_indices() {
+        if i < skip_until {
+            continue;
+        }
+        if start.is_none() {
+            if is_blank(c) || (c == '及' && !protected.contains(i)) {
+                continue;
+            }
+            start = Some(i);
+            if let Some(k) = known_multi
+                .iter()
+                .find(|k| list[i..].starts_with(k.as_str()))
+            {
+                known = true;
+                skip_until = i + k.len();
+                continue;
+            }
+        }
+        if is_list_separator(c) && !protected.contains(i) {
+            let text = start.map_or("", |s| &list[s..i]);
+            raw.push(Written { text, sep, known });
+            (sep, known, start) = (Some(c), false, None);
+        }
+    }
+    let text = start.map_or("", |s| &list[s..]);
+    raw.push(Written { text, sep, known });
+    raw
+}
+
+/// An item as written in the list.
+struct Written<'a> {
+    text: &'a str,
+    sep: Option<char>,
+    known: bool,
+}
+
+struct RawItem<'a> {
+    /// Borrowed from the list until two items are joined.
+    text: Cow<'a, str>,
     /// The separator written before the item (`None` for the first).
     sep: Option<char>,
     /// Whether the item is a name from `known` and must stay as it is.
@@ -359,21 +379,85 @@ static CARRY_RE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new("(?:以下|下)同").expect("static carry regex"));
 
 /// Labels outside brackets, as (label start, value start, field).
-fn find_labels(s: &str, protected: &[bool]) -> Vec<(usize, usize, Field)> {
-    LABEL_RE
-        .captures_iter(s)
-        .filter_map(|c| {
-            let m = c.get(0)?;
-            let field = field_of(c.get(1)?.as_str())?;
-            let outside = !protected.get(m.start()).copied().unwrap_or(false);
-            outside.then_some((m.start(), m.end(), field))
-        })
-        .collect()
+///
+/// Every label ends at a colon and holds none, so each colon ends at most one
+/// label, starting a few characters before it: the regex runs on that short
+/// stretch before each colon, not over the whole text, and finds what a
+/// search of the whole text finds.
+fn find_labels(s: &str, protected: &Protected) -> Vec<(usize, usize, Field)> {
+    let mut labels = Vec::new();
+    let mut floor = 0;
+    for (colon, colon_end) in colons(s) {
+        let from = label_window(s, floor, colon);
+        let found = s
+            .get(..colon_end)
+            .and_then(|head| LABEL_RE.find_at(head, from));
+        if let Some(m) = found
+            && let Some(field) = field_of(m.as_str())
+            && !protected.contains(m.start())
+        {
+            labels.push((m.start(), m.end(), field));
+        }
+        floor = colon_end;
+    }
+    labels
 }
 
-fn field_of(label: &str) -> Option<Field> {
-    let label: String = label.chars().filter(|c| !is_blank(*c)).collect();
-    LABELS.iter().find(|(l, _)| *l == label).map(|(_, f)| *f)
+/// Byte ranges of the colons (`:` `：`) of `s`, in order.
+fn colons(s: &str) -> Vec<(usize, usize)> {
+    let half = s.match_indices(':');
+    let full = s.match_indices('：');
+    let mut all: Vec<(usize, usize)> = half.chain(full).map(|(at, c)| (at, at + c.len())).collect();
+    all.sort_unstable();
+    all
+}
+
+/// Where a label ending at the colon at `colon` can start at the earliest:
+/// the longest label's count of characters back, gaps (`牵头 单位`) not
+/// counted, and never before `floor` (the end of the previous colon).
+fn label_window(s: &str, floor: usize, colon: usize) -> usize {
+    let before = s.get(floor..colon).unwrap_or("");
+    let mut start = before.len();
+    let mut letters = 0;
+    for (at, c) in before.char_indices().rev() {
+        if is_gap(c) {
+            continue;
+        }
+        if letters == *MAX_LABEL_CHARS {
+            break;
+        }
+        letters += 1;
+        start = at;
+    }
+    floor + start
+}
+
+/// The characters [`GAP`] allows inside and after a label.
+fn is_gap(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\u{a0}' | '\u{3000}')
+}
+
+static MAX_LABEL_CHARS: LazyLock<usize> = LazyLock::new(|| {
+    LABELS
+        .iter()
+        .map(|(l, _)| l.chars().count())
+        .max()
+        .unwrap_or(0)
+});
+
+fn has_colon(s: &str) -> bool {
+    s.contains(':') || s.contains('：')
+}
+
+/// The field of a [`LABEL_RE`] match: the label with its blanks and colon
+/// left out.
+fn field_of(matched: &str) -> Option<Field> {
+    let label = matched.trim_end_matches([':', '：']);
+    let letters = || label.chars().filter(|c| !is_blank(*c));
+    LABELS
+        .iter()
+        .find(|(l, _)| l.chars().eq(letters()))
+        .map(|(_, f)| *f)
 }
 
 /// Everything found in one task, before the lead rule is applied.
@@ -396,7 +480,7 @@ impl Found {
     /// `label:value` fields, each value running to the next label (a `,`
     /// inside a value separates units, not fields), or a rule alone.
     fn read_fields(&mut self, content: &str, known: &[String]) {
-        let protected = protected_mask(content);
+        let protected = Protected::of(content);
         let labels = find_labels(content, &protected);
         if labels.is_empty() {
             self.note_rule(content);
@@ -413,7 +497,7 @@ impl Found {
     /// sentences right after it go too), a schedule or priority to the end of
     /// its line; both stop at the next label.
     fn read_running_text(&mut self, text: &str, known: &[String]) -> Vec<(usize, usize)> {
-        let protected = protected_mask(text);
+        let protected = Protected::of(text);
         let labels = find_labels(text, &protected);
         let mut cuts = Vec::new();
         let mut consumed = 0;
@@ -428,9 +512,9 @@ impl Found {
             let mut cut_end = limit;
             let mut value_end = limit;
             let sentence_end = || {
-                text[value_start..limit].char_indices().find(|&(p, c)| {
-                    is_sentence_end(c) && !protected.get(value_start + p).copied().unwrap_or(false)
-                })
+                text[value_start..limit]
+                    .char_indices()
+                    .find(|&(p, c)| is_sentence_end(c) && !protected.contains(value_start + p))
             };
             if field.is_list()
                 && let Some((p, c)) = sentence_end()
@@ -461,8 +545,12 @@ impl Found {
     /// Records a rule when `s` is nothing but a rule and/or `下同`; returns
     /// whether it was.
     fn note_rule(&mut self, s: &str) -> bool {
-        let rule = RULE_RE.is_match(s);
-        let carries = CARRY_RE.is_match(s);
+        let rule = has_rule(s);
+        let carries = has_carry(s);
+        if !rule && !carries {
+            // The common case, without building the leftover.
+            return false;
+        }
         let leftover = CARRY_RE
             .replace_all(&RULE_RE.replace_all(s, ""), "")
             .to_string();
@@ -481,28 +569,27 @@ impl Found {
     /// Adds one field's value. A rule stated inside the value
     /// (`县政府法制办。排名第一的单位为牵头单位。下同`) is taken out first.
     fn add(&mut self, field: Field, value: &str, known: &[String]) {
-        let rule_at = [RULE_RE.find(value), CARRY_RE.find(value)]
+        let rule_at = [find_rule(value), find_carry(value)]
             .into_iter()
             .flatten()
-            .map(|m| m.start())
             .min();
         let value = match rule_at {
             Some(at) => {
                 let tail = &value[at..];
-                self.rule |= RULE_RE.is_match(tail);
-                self.rule_carries |= CARRY_RE.is_match(tail);
+                self.rule |= has_rule(tail);
+                self.rule_carries |= has_carry(tail);
                 &value[..at]
             }
             None => value,
         };
         if field.is_list() {
             // Inside a parenthesis the list ends with its first sentence.
-            let protected = protected_mask(value);
+            let protected = Protected::of(value);
             let end = value
-                .char_indices()
-                .find(|&(p, c)| c == '。' && !protected.get(p).copied().unwrap_or(false))
+                .match_indices('。')
+                .find(|&(p, _)| !protected.contains(p))
                 .map_or(value.len(), |(p, _)| p);
-            let names = split_units(&value[..end], known);
+            let names = split_prepared(&value[..end], known);
             match field {
                 Field::Lead => self.lead.extend(names),
                 Field::Responsible => self.responsible.extend(names),
@@ -523,6 +610,28 @@ impl Found {
             }
         }
     }
+}
+
+/// [`RULE_RE`] and [`CARRY_RE`] behind a memchr for a word every match holds
+/// (`牵头`, `同`): few texts state a rule, and the regexes cost more to start.
+fn has_rule(s: &str) -> bool {
+    s.contains("牵头") && RULE_RE.is_match(s)
+}
+
+fn has_carry(s: &str) -> bool {
+    s.contains('同') && CARRY_RE.is_match(s)
+}
+
+fn find_rule(s: &str) -> Option<usize> {
+    s.contains("牵头")
+        .then(|| RULE_RE.find(s).map(|m| m.start()))
+        .flatten()
+}
+
+fn find_carry(s: &str) -> Option<usize> {
+    s.contains('同')
+        .then(|| CARRY_RE.find(s).map(|m| m.start()))
+        .flatten()
 }
 
 fn is_sentence_end(c: char) -> bool {
@@ -591,86 +700,82 @@ fn is_rule_only(s: &str) -> bool {
 }
 
 fn starts_with_label(s: &str) -> bool {
-    LABEL_START_RE.is_match(s)
+    has_colon(s) && LABEL_START_RE.is_match(s)
 }
 
-/// For every byte of `s`, whether it lies inside a matched pair of brackets
+/// The byte ranges of a string that lie inside a matched pair of brackets
 /// (`()` `（）` `〈〉` `《》` `【】` `〔〕` `[]` `“”`), where separators and labels
 /// are not what they seem. Unmatched brackets protect nothing, so a stray `(`
-/// cannot swallow the rest of a list.
-fn protected_mask(s: &str) -> Vec<bool> {
-    const PAIRS: [(char, char); 8] = [
-        ('(', ')'),
-        ('（', '）'),
-        ('〈', '〉'),
-        ('《', '》'),
-        ('【', '】'),
-        ('〔', '〕'),
-        ('[', ']'),
-        ('“', '”'),
-    ];
-    // Half- and full-width parentheses are one family. A match, not a
-    // search of PAIRS: this runs on every character of every document.
-    let family = |c: char| -> Option<(usize, bool)> {
-        Some(match c {
-            '(' | '（' => (0, true),
-            ')' | '）' => (0, false),
-            '〈' => (2, true),
-            '〉' => (2, false),
-            '《' => (3, true),
-            '》' => (3, false),
-            '【' => (4, true),
-            '】' => (4, false),
-            '〔' => (5, true),
-            '〕' => (5, false),
-            '[' => (6, true),
-            ']' => (6, false),
-            '“' => (7, true),
-            '”' => (7, false),
-            _ => return None,
-        })
-    };
-    debug_assert!(
-        PAIRS
-            .iter()
-            .all(|&(o, c)| family(o).is_some() && family(c).is_some())
-    );
-    let mut diff: Vec<i32> = Vec::new();
-    let mut stack: Vec<(usize, usize)> = Vec::new();
-    let mut open_count = [0usize; PAIRS.len()];
-    for (i, c) in s.char_indices() {
-        let Some((k, is_open)) = family(c) else {
-            continue;
-        };
-        if is_open {
-            stack.push((k, i));
-            open_count[k] += 1;
-        } else if open_count[k] > 0 {
-            // Pop down to the matching opener, dropping unmatched ones.
-            while let Some((top, at)) = stack.pop() {
-                open_count[top] -= 1;
-                if top == k {
-                    if diff.is_empty() {
-                        diff = vec![0; s.len() + 1];
+/// cannot swallow the rest of a list. Ranges, not a flag per byte: most texts
+/// have a handful of brackets, and this is built for every text and value.
+struct Protected {
+    /// Sorted, disjoint, each from an opening bracket to past its closing one.
+    spans: Vec<(usize, usize)>,
+}
+
+impl Protected {
+    fn of(s: &str) -> Protected {
+        let mut spans: Vec<(usize, usize)> = Vec::new();
+        let mut stack: Vec<(usize, usize)> = Vec::new();
+        let mut open_count = [0usize; 8];
+        for (i, c) in s.char_indices() {
+            let Some((k, is_open)) = bracket_family(c) else {
+                continue;
+            };
+            if is_open {
+                stack.push((k, i));
+                open_count[k] += 1;
+            } else if open_count[k] > 0 {
+                // Pop down to the matching opener, dropping unmatched ones.
+                while let Some((top, at)) = stack.pop() {
+                    open_count[top] -= 1;
+                    if top == k {
+                        spans.push((at, i + c.len_utf8()));
+                        break;
                     }
-                    diff[at] += 1;
-                    diff[i + c.len_utf8()] -= 1;
-                    break;
                 }
             }
         }
+        // Pairs close inner first; keep the outermost, in text order.
+        spans.sort_unstable();
+        let mut merged: Vec<(usize, usize)> = Vec::with_capacity(spans.len());
+        for (start, end) in spans {
+            match merged.last_mut() {
+                Some(last) if start < last.1 => last.1 = last.1.max(end),
+                _ => merged.push((start, end)),
+            }
+        }
+        Protected { spans: merged }
     }
-    if diff.is_empty() {
-        return vec![false; s.len()];
+
+    /// Whether byte `pos` lies inside brackets.
+    fn contains(&self, pos: usize) -> bool {
+        let i = self.spans.partition_point(|&(_, end)| end <= pos);
+        self.spans.get(i).is_some_and(|&(start, _)| start <= pos)
     }
-    let mut depth = 0i32;
-    diff.iter()
-        .take(s.len())
-        .map(|d| {
-            depth += d;
-            depth > 0
-        })
-        .collect()
+}
+
+/// A bracket's family and whether it opens; half- and full-width parentheses
+/// are one family. A match, not a table search: this runs on every character
+/// of every document.
+fn bracket_family(c: char) -> Option<(usize, bool)> {
+    Some(match c {
+        '(' | '（' => (0, true),
+        ')' | '）' => (0, false),
+        '〈' => (2, true),
+        '〉' => (2, false),
+        '《' => (3, true),
+        '》' => (3, false),
+        '【' => (4, true),
+        '】' => (4, false),
+        '〔' => (5, true),
+        '〕' => (5, false),
+        '[' => (6, true),
+        ']' => (6, false),
+        '“' => (7, true),
+        '”' => (7, false),
+        _ => return None,
+    })
 }
 
 /// Cuts the byte ranges out of `text`. A line emptied by a cut is dropped; a
@@ -678,57 +783,127 @@ fn protected_mask(s: &str) -> Vec<bool> {
 /// `…考核,牵头单位:区司法局。` reads `…考核。`. Lines without cuts are kept as
 /// they are.
 fn remove_ranges(text: &str, ranges: &[(usize, usize)]) -> String {
-    if ranges.is_empty() {
+    let spans = merged_spans(ranges, text.len());
+    if spans.is_empty() {
         return text.trim_matches(is_blank).to_string();
     }
-    let mut removed = vec![false; text.len()];
-    for &(a, b) in ranges {
-        for r in removed.iter_mut().take(b.min(text.len())).skip(a) {
-            *r = true;
-        }
-    }
-    let mut lines: Vec<String> = Vec::new();
+    let mut out = String::with_capacity(text.len());
+    let mut any_line = false;
+    // The first span that may still reach the current line or a later one.
+    let mut next = 0;
     let mut line_start = 0;
     for line in text.split('\n') {
-        let ls = line_start;
-        line_start += line.len() + 1;
-        let cut_here = removed.iter().skip(ls).take(line.len() + 1).any(|&r| r);
-        if !cut_here {
-            lines.push(line.to_string());
-            continue;
+        let (ls, le) = (line_start, line_start + line.len());
+        line_start = le + 1;
+        while spans.get(next).is_some_and(|&(_, b)| b <= ls) {
+            next += 1;
         }
-        let mut kept = String::new();
-        let mut cut_at_end = false;
-        for (p, c) in line.char_indices() {
-            if removed.get(ls + p).copied().unwrap_or(false) {
-                cut_at_end = true;
-            } else {
-                kept.push(c);
-                if !is_blank(c) {
-                    cut_at_end = false;
-                }
+        // A cut of the line's own line break counts as a cut of the line.
+        let reach = (le + 1).min(text.len());
+        if spans.get(next).is_none_or(|&(a, _)| a >= reach) {
+            if any_line {
+                out.push('\n');
             }
-        }
-        let kept = kept.trim_end_matches(is_blank);
-        if kept.trim_matches(is_blank).is_empty() {
+            out.push_str(line);
+            any_line = true;
             continue;
         }
-        let mut kept = kept.to_string();
-        if cut_at_end && kept.ends_with(is_list_separator) {
-            kept.pop();
-            kept.push('。');
+        let mark = out.len();
+        if any_line {
+            out.push('\n');
         }
-        lines.push(kept);
+        let body = out.len();
+        let cut_at_end = push_kept(&mut out, text, (ls, le), &spans[next..]);
+        let kept_len = out[body..].trim_end_matches(is_blank).len();
+        out.truncate(body + kept_len);
+        if out[body..].trim_matches(is_blank).is_empty() {
+            out.truncate(mark);
+            continue;
+        }
+        any_line = true;
+        if cut_at_end && out.ends_with(is_list_separator) {
+            out.pop();
+            out.push('。');
+        }
     }
-    lines.join("\n").trim_matches(is_blank).to_string()
+    let end = out.trim_end_matches(is_blank).len();
+    out.truncate(end);
+    let start = out.len() - out.trim_start_matches(is_blank).len();
+    out.drain(..start);
+    out
 }
 
-/// Keeps the first of equal names, in order.
+/// The ranges clipped to `len`, without empty ones, sorted and merged.
+fn merged_spans(ranges: &[(usize, usize)], len: usize) -> Vec<(usize, usize)> {
+    let mut spans: Vec<(usize, usize)> = ranges
+        .iter()
+        .map(|&(a, b)| (a, b.min(len)))
+        .filter(|&(a, b)| a < b)
+        .collect();
+    spans.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(spans.len());
+    for (a, b) in spans {
+        match merged.last_mut() {
+            Some(last) if a <= last.1 => last.1 = last.1.max(b),
+            _ => merged.push((a, b)),
+        }
+    }
+    merged
+}
+
+/// Appends what the spans leave of the line `text[ls..le]`; returns whether
+/// the last thing on the line, blanks aside, was cut.
+fn push_kept(
+    out: &mut String,
+    text: &str,
+    (ls, le): (usize, usize),
+    spans: &[(usize, usize)],
+) -> bool {
+    let mut cut_at_end = false;
+    let keep = |out: &mut String, piece: &str, cut_at_end: &mut bool| {
+        out.push_str(piece);
+        if piece.chars().any(|c| !is_blank(c)) {
+            *cut_at_end = false;
+        }
+    };
+    let mut pos = ls;
+    for &(a, b) in spans {
+        if a >= le {
+            break;
+        }
+        let (a, b) = (a.max(pos), b.min(le));
+        if a > pos {
+            keep(out, text.get(pos..a).unwrap_or(""), &mut cut_at_end);
+        }
+        if b > a {
+            cut_at_end = true;
+        }
+        pos = pos.max(b);
+    }
+    if pos < le {
+        keep(out, text.get(pos..le).unwrap_or(""), &mut cut_at_end);
+    }
+    cut_at_end
+}
+
+/// Keeps the first of equal names, in order. Lists are short, so a scan
+/// beats hashing; a long one (a pasted table) gets a set.
 fn dedup(names: Vec<String>) -> Vec<String> {
-    let mut seen = std::collections::HashSet::new();
+    if names.len() <= 16 {
+        let mut out: Vec<String> = Vec::with_capacity(names.len());
+        for n in names {
+            if !out.contains(&n) {
+                out.push(n);
+            }
+        }
+        return out;
+    }
+    let mut seen = rustc_hash::FxHashSet::default();
+    let keep: Vec<bool> = names.iter().map(|n| seen.insert(n.as_str())).collect();
     names
         .into_iter()
-        .filter(|n| seen.insert(n.clone()))
+        .zip(keep)
+        .filter_map(|(n, k)| k.then_some(n))
         .collect()
 }
 
@@ -1288,6 +1463,80 @@ mod tests {
         let mut ex = Extractor::with_known(v(&["区委、区政府督查室"]));
         let a = ex.extract("任务。牵头单位:区委、区政府督查室、区司法局。");
         assert_eq!(a.lead, v(&["区委、区政府督查室", "区司法局"]));
+    }
+
+    /// [`find_labels`] as one search of the whole text would find them.
+    fn labels_by_whole_search(s: &str, protected: &Protected) -> Vec<(usize, usize, Field)> {
+        LABEL_RE
+            .find_iter(s)
+            .filter_map(|m| {
+                let field = field_of(m.as_str())?;
+                (!protected.contains(m.start())).then_some((m.start(), m.end(), field))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn label_search_by_colon_finds_what_a_whole_search_finds() {
+        let pieces = [
+            "牵头",
+            "单位",
+            "部门",
+            "区",
+            "领导",
+            "责任",
+            "近期重点",
+            "突破的工作",
+            "进度安排",
+            "完成",
+            "时限",
+            "时间",
+            ":",
+            "：",
+            " ",
+            "\u{3000}",
+            "\t",
+            "(",
+            ")",
+            "“",
+            "”",
+            "。",
+            "、",
+            "区法院",
+            "\n",
+            "协办",
+            "参与",
+            "配合",
+        ];
+        // A fixed pseudo-random sequence: the same cases on every run.
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            for _ in 0..(seed % 24) {
+                seed = seed
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                text.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+            }
+            let protected = Protected::of(&text);
+            assert_eq!(
+                find_labels(&text, &protected),
+                labels_by_whole_search(&text, &protected),
+                "{text:?}"
+            );
+        }
+        for text in [
+            ZHUZHOU_1,
+            ZHUZHOU_2,
+            "牵头 单位 ：区司法局",
+            "近期重点突破的工作:甲。近期重点:乙",
+        ] {
+            let protected = Protected::of(text);
+            assert_eq!(
+                find_labels(text, &protected),
+                labels_by_whole_search(text, &protected)
+            );
+        }
     }
 
     #[test]

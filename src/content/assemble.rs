@@ -2,7 +2,8 @@
 //! identities here, in document order, so numbering is deterministic.
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
-use std::collections::HashMap;
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::config::SiteConfig;
 use crate::diagnostics::Diagnostic;
@@ -33,11 +34,11 @@ pub fn assemble(
         group_markers: config.group_markers.clone(),
         jurisdictions: Vec::new(),
         units: Vec::new(),
-        unit_names: HashMap::new(),
+        unit_names: Vec::new(),
         topics: Vec::new(),
-        topic_names: HashMap::new(),
+        topic_names: FxHashMap::default(),
         topic_slugs: slug::Unique::default(),
-        jurisdiction_names: HashMap::new(),
+        jurisdiction_names: FxHashMap::default(),
         jurisdiction_slugs: slug::Unique::default(),
         diagnostics: Vec::new(),
         unregistered: Vec::new(),
@@ -45,8 +46,13 @@ pub fn assemble(
     };
     let keywords = a.config_topics(&config);
     check_slugs(&plans, &notices, &mut a.diagnostics);
-    let mut model_plans: Vec<Plan> = plans.into_iter().map(|p| a.plan(p, &keywords)).collect();
-    let plan_ids: HashMap<String, usize> = model_plans
+    let hits = keyword_topics(&plans, &keywords);
+    let mut model_plans: Vec<Plan> = plans
+        .into_iter()
+        .zip(hits)
+        .map(|(p, hits)| a.plan(p, hits))
+        .collect();
+    let plan_ids: FxHashMap<String, usize> = model_plans
         .iter()
         .enumerate()
         .map(|(i, p)| (p.slug.clone(), i))
@@ -147,7 +153,7 @@ fn unregistered_summary(
 
 /// Two documents with one slug would write one page: an error, not an overwrite.
 fn check_slugs(plans: &[RawPlan], notices: &[RawNotice], diagnostics: &mut Vec<Diagnostic>) {
-    let mut seen: HashMap<&str, &crate::model::SourceFile> = HashMap::new();
+    let mut seen: FxHashMap<&str, &crate::model::SourceFile> = FxHashMap::default();
     let docs = plans
         .iter()
         .map(|p| (p.slug.as_str(), &p.source))
@@ -193,17 +199,48 @@ impl Keywords {
     }
 }
 
+/// The topics the keywords find for every task of every plan, in the
+/// headings above it or in its text (sorted, once each). Pure, so done in
+/// parallel ahead of the serial assembly; consecutive tasks under the same
+/// headings share one search of them.
+fn keyword_topics(plans: &[RawPlan], keywords: &Keywords) -> Vec<Vec<Vec<TopicId>>> {
+    plans
+        .par_iter()
+        .map(|p| {
+            let mut headings: Option<(&[String], Vec<TopicId>)> = None;
+            p.tasks
+                .iter()
+                .map(|t| {
+                    let mut topics = match &headings {
+                        Some((path, hits)) if *path == t.section_path.as_slice() => hits.clone(),
+                        _ => {
+                            let mut hits = Vec::new();
+                            keywords.topics_in(&t.section_path.join(" "), &mut hits);
+                            headings = Some((&t.section_path, hits.clone()));
+                            hits
+                        }
+                    };
+                    keywords.topics_in(&t.text, &mut topics);
+                    topics.sort_unstable();
+                    topics.dedup();
+                    topics
+                })
+                .collect()
+        })
+        .collect()
+}
+
 struct Assembler<'r> {
     registry: &'r Registry,
     group_markers: Vec<String>,
     jurisdictions: Vec<Jurisdiction>,
     units: Vec<Unit>,
-    /// (jurisdiction, normalised name) -> unit; every name of a unit is a key.
-    unit_names: HashMap<(JurisdictionId, String), UnitId>,
+    /// By jurisdiction: normalised name -> unit; every name of a unit is a key.
+    unit_names: Vec<FxHashMap<String, UnitId>>,
     topics: Vec<Topic>,
-    topic_names: HashMap<String, TopicId>,
+    topic_names: FxHashMap<String, TopicId>,
     topic_slugs: slug::Unique,
-    jurisdiction_names: HashMap<String, JurisdictionId>,
+    jurisdiction_names: FxHashMap<String, JurisdictionId>,
     jurisdiction_slugs: slug::Unique,
     diagnostics: Vec<Diagnostic>,
     unregistered: Vec<(String, Diagnostic)>,
@@ -222,6 +259,7 @@ impl Assembler<'_> {
             name: name.to_string(),
             slug,
         });
+        self.unit_names.push(FxHashMap::default());
         let id = self.jurisdictions.len() - 1;
         self.jurisdiction_names.insert(name.to_string(), id);
         id
@@ -285,7 +323,7 @@ impl Assembler<'_> {
         }
     }
 
-    fn plan(&mut self, p: RawPlan, keywords: &Keywords) -> Plan {
+    fn plan(&mut self, p: RawPlan, hits: Vec<Vec<TopicId>>) -> Plan {
         let jurisdiction = self.jurisdiction(&p.jurisdiction);
         let plan_topics: Vec<TopicId> = p.topics.iter().map(|t| self.topic(t, None)).collect();
         let names_units = p
@@ -295,14 +333,15 @@ impl Assembler<'_> {
         let tasks = p
             .tasks
             .into_iter()
-            .map(|t| {
+            .zip(hits)
+            .map(|(t, hits)| {
                 if t.lead.is_empty() && p.kind != PlanKind::MultiYearPlan && names_units {
                     self.diagnostics.push(
                         Diagnostic::warning(&p.source.path, t.line, format!("task {} has no lead unit", t.number))
                             .with_hint("name the 牵头单位 (e.g. `牵头单位:区司法局。`), or state that the first listed unit leads"),
                     );
                 }
-                self.task(t, jurisdiction, &p.source.path, &plan_topics, keywords)
+                self.task(t, jurisdiction, &p.source.path, &plan_topics, hits)
             })
             .collect();
         Plan {
@@ -326,19 +365,13 @@ impl Assembler<'_> {
         jurisdiction: JurisdictionId,
         file: &std::path::Path,
         plan_topics: &[TopicId],
-        keywords: &Keywords,
+        keyword_hits: Vec<TopicId>,
     ) -> Task {
         let resolve = |names: &[String], this: &mut Self| -> Vec<UnitId> {
-            let mut ids = Vec::new();
-            let mut seen = std::collections::HashSet::new();
-            for n in names {
-                if let Some(id) = this.unit(jurisdiction, n, file, t.line)
-                    && seen.insert(id)
-                {
-                    ids.push(id);
-                }
-            }
-            ids
+            let ids = names
+                .iter()
+                .filter_map(|n| this.unit(jurisdiction, n, file, t.line));
+            unique(ids)
         };
         let lead = resolve(&t.lead, self);
         let responsible = resolve(&t.responsible, self);
@@ -348,9 +381,7 @@ impl Assembler<'_> {
             let id = self.topic(name, None);
             topics.push(id);
         }
-        let headings = t.section_path.join(" ");
-        keywords.topics_in(&headings, &mut topics);
-        keywords.topics_in(&t.text, &mut topics);
+        topics.extend(keyword_hits);
         topics.sort_unstable();
         topics.dedup();
         Task {
@@ -379,12 +410,14 @@ impl Assembler<'_> {
         file: &std::path::Path,
         line: usize,
     ) -> Option<UnitId> {
+        // Both parts come out normalised (and `normalize` changes nothing
+        // normalised), so they are keys as they are.
         let (name, second) = split_merged(written);
         if name.is_empty() {
             return None;
         }
         for n in std::iter::once(&name).chain(&second) {
-            if let Some(&id) = self.unit_names.get(&(jurisdiction, normalize(n))) {
+            if let Some(id) = self.unit_id(jurisdiction, n) {
                 return Some(id);
             }
         }
@@ -405,15 +438,14 @@ impl Assembler<'_> {
             }
         };
         // The registry's canonical name may already be a unit (met by another alias).
-        if let Some(&id) = self.unit_names.get(&(jurisdiction, normalize(&name))) {
-            self.unit_names
-                .insert((jurisdiction, normalize(written)), id);
+        if let Some(id) = self.unit_id(jurisdiction, &normalize(&name)) {
+            self.names_of(jurisdiction).insert(normalize(written), id);
             return Some(id);
         }
         let id = self.units.len();
         for n in std::iter::once(&name).chain(&other_names) {
-            self.unit_names
-                .entry((jurisdiction, normalize(n)))
+            self.names_of(jurisdiction)
+                .entry(normalize(n))
                 .or_insert(id);
         }
         if !is_registered && self.registry.get(&jname).is_some() {
@@ -441,6 +473,19 @@ impl Assembler<'_> {
         Some(id)
     }
 
+    /// The unit a normalised name already means in a jurisdiction.
+    fn unit_id(&self, jurisdiction: JurisdictionId, normalized: &str) -> Option<UnitId> {
+        self.unit_names.get(jurisdiction)?.get(normalized).copied()
+    }
+
+    fn names_of(&mut self, jurisdiction: JurisdictionId) -> &mut FxHashMap<String, UnitId> {
+        if self.unit_names.len() <= jurisdiction {
+            self.unit_names
+                .resize_with(jurisdiction + 1, FxHashMap::default);
+        }
+        &mut self.unit_names[jurisdiction]
+    }
+
     /// Unit slugs are unique within their jurisdiction's folder; the order
     /// they are deduplicated in is by name, not by discovery.
     fn assign_unit_slugs(&mut self) {
@@ -459,4 +504,21 @@ impl Assembler<'_> {
             }
         }
     }
+}
+
+/// The ids in order, each once. Tasks name a few units, so a scan beats
+/// hashing; a long list gets a set.
+fn unique(ids: impl Iterator<Item = UnitId>) -> Vec<UnitId> {
+    let ids: Vec<UnitId> = ids.collect();
+    if ids.len() <= 16 {
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            if !out.contains(&id) {
+                out.push(id);
+            }
+        }
+        return out;
+    }
+    let mut seen = FxHashSet::default();
+    ids.into_iter().filter(|id| seen.insert(*id)).collect()
 }

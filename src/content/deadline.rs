@@ -67,6 +67,10 @@ static POST_RE: LazyLock<Regex> = LazyLock::new(|| {
 /// `date: None`, so that readers still see the words.
 pub fn parse_deadlines(text: &str) -> Vec<Deadline> {
     let mut out = Vec::new();
+    // Every phrase holds a year: text without a digit needs no regex.
+    if !has_digit(text) {
+        return out;
+    }
     let mut pos = 0;
     while pos < text.len() {
         let Some(caps) = TIME_RE.captures_at(text, pos) else {
@@ -162,6 +166,24 @@ pub fn parse_deadlines(text: &str) -> Vec<Deadline> {
     out
 }
 
+/// The capture groups of [`time_expr`], named once rather than formatted at
+/// every lookup.
+const GROUP_NAMES: [&str; 14] = [
+    "y1", "nian1", "m1", "d1", "p1", "h1", "q1", "y2", "nian2", "m2", "d2", "p2", "h2", "q2",
+];
+
+/// Whether `text` has a digit as [`D`] reads them (half- or full-width),
+/// from its bytes: `０`–`９` are `EF BC 90`–`EF BC 99`.
+fn has_digit(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.iter().enumerate().any(|(i, &x)| {
+        x.is_ascii_digit()
+            || (x == 0xef
+                && b.get(i + 1) == Some(&0xbc)
+                && matches!(b.get(i + 2), Some(0x90..=0x99)))
+    })
+}
+
 /// The end of a suffix such as `前` or `起` right after `at`, and the suffix.
 fn post_end(text: &str, at: usize) -> Option<(usize, &str)> {
     let c = POST_RE.captures(&text[at..])?;
@@ -238,7 +260,12 @@ struct TimeExpr {
 impl TimeExpr {
     /// Reads the groups numbered `n` (see [`time_expr`]).
     fn from_caps(c: &Captures, n: &str) -> Option<Self> {
-        let g = |name: &str| c.name(&format!("{name}{n}")).map(|m| m.as_str());
+        let g = |name: &str| {
+            let group = GROUP_NAMES
+                .iter()
+                .find(|g| g.strip_suffix(n) == Some(name))?;
+            c.name(group).map(|m| m.as_str())
+        };
         let year = i32::try_from(number(g("y")?)?).ok()?;
         let part = if let Some(m) = g("m") {
             let month = number(m)?;

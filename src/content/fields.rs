@@ -381,7 +381,11 @@ pub fn deadlines_for(schedule: Option<&str>, text: &str) -> Vec<Deadline> {
     }
 }
 
-fn strip_titles(text: &str) -> String {
+fn strip_titles(text: &str) -> std::borrow::Cow<'_, str> {
+    // Most tasks cite no title: no copy then.
+    if !text.contains('《') && !text.contains('》') {
+        return text.into();
+    }
     let mut out = String::with_capacity(text.len());
     let mut depth = 0usize;
     for c in text.chars() {
@@ -392,7 +396,7 @@ fn strip_titles(text: &str) -> String {
             _ => {}
         }
     }
-    out
+    out.into()
 }
 
 /// Reads a plan period written `2021-2025`, `2021—2025年` or `2021年-2025年`.

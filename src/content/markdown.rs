@@ -183,7 +183,7 @@ pub fn parse_body(
             builder.open_section(Some(number), title, level);
             last_was_task = false;
         } else if let Some((number, rest)) = task_start(&para.text) {
-            let a = extractor.extract(&rest);
+            let a = extractor.extract(rest);
             builder.add_task(task_from(number, para.line, a));
             last_was_task = true;
         } else if last_was_task && is_continuation(&para.text) {
@@ -280,6 +280,32 @@ fn heading_parts(text: &str, hashes: usize) -> (Option<String>, String, u8) {
 /// (number as written, title, level). The importer uses the same rule, so that
 /// what it writes reads back with the same structure.
 pub fn paragraph_heading(text: &str) -> Option<(String, String, u8)> {
+    // Every numbering starts with one of these: most lines are settled
+    // without a regex.
+    let starts_numbered = |c: char| {
+        matches!(
+            c,
+            '第' | '('
+                | '（'
+                | '一'
+                | '二'
+                | '三'
+                | '四'
+                | '五'
+                | '六'
+                | '七'
+                | '八'
+                | '九'
+                | '十'
+                | '百'
+                | '零'
+                | '〇'
+                | '两'
+        )
+    };
+    if !text.chars().next().is_some_and(starts_numbered) {
+        return None;
+    }
     if text.contains('\n') || text.chars().count() > MAX_HEADING_CHARS {
         return None;
     }
@@ -304,7 +330,11 @@ pub fn paragraph_heading(text: &str) -> Option<(String, String, u8)> {
 ///
 /// A digit right after the separator means a decimal (`1.5亿元`), not a task,
 /// unless a space stands between them (`1. 2019年底前…`).
-fn task_start(text: &str) -> Option<(String, String)> {
+fn task_start(text: &str) -> Option<(String, &str)> {
+    // `\d` is a decimal digit, which `is_numeric` includes.
+    if !text.chars().next().is_some_and(char::is_numeric) {
+        return None;
+    }
     let first_line = text.lines().next().unwrap_or("");
     let c = TASK_NUMBER.as_ref()?.captures(first_line)?;
     let number = c.get(1)?.as_str().to_string();
@@ -321,7 +351,7 @@ fn task_start(text: &str) -> Option<(String, String)> {
         let last_space = rest[..rest.len() - trimmed.len()].chars().next_back()?;
         after_separator + (rest.len() - trimmed.len()) - last_space.len_utf8()
     };
-    Some((number, text.get(start..)?.to_string()))
+    Some((number, text.get(start..)?))
 }
 
 fn is_continuation(text: &str) -> bool {
@@ -415,7 +445,7 @@ impl Builder {
 
     /// Tasks whose number was used before, with the earlier one's line.
     fn duplicates(&self) -> Vec<(&RawTask, usize)> {
-        let mut seen: std::collections::HashMap<&str, usize> = Default::default();
+        let mut seen: rustc_hash::FxHashMap<&str, usize> = Default::default();
         let mut dups = Vec::new();
         for t in &self.tasks {
             match seen.get(t.number.as_str()) {
@@ -531,14 +561,14 @@ mod tests {
         assert!(task_start("2.5亿元").is_none());
         assert_eq!(
             task_start("1. 2019年底前完成。"),
-            Some(("1".into(), " 2019年底前完成。".into()))
+            Some(("1".into(), " 2019年底前完成。"))
         );
-        assert_eq!(task_start("7．"), Some(("7".into(), String::new())));
-        assert_eq!(task_start("3、 加强"), Some(("3".into(), "加强".into())));
+        assert_eq!(task_start("7．"), Some(("7".into(), "")));
+        assert_eq!(task_start("3、 加强"), Some(("3".into(), "加强")));
         assert_eq!(task_start("12.召开会议。").map(|t| t.0), Some("12".into()));
         let (n, rest) = task_start("3.加强监督。\n进度安排:2024年底前。").unwrap();
         assert_eq!(
-            (n.as_str(), rest.as_str()),
+            (n.as_str(), rest),
             ("3", "加强监督。\n进度安排:2024年底前。")
         );
     }

@@ -304,7 +304,9 @@ pub fn load_file(root: &Path, rel: &Path, registry: &units::Registry) -> Loaded 
         Some("yaml" | "yml") => yaml::load(rel, &text, registry),
         _ => markdown::load(rel, &text, registry),
     };
-    text::clean_loaded(&mut loaded);
+    if text::may_need_cleaning(&text) {
+        text::clean_loaded(&mut loaded);
+    }
     loaded
 }
 
@@ -338,14 +340,17 @@ pub fn read_text(path: &Path) -> Result<String, (String, String)> {
             "content files are UTF-8 text (.md or .yaml); move other files out of content/".into(),
         ));
     }
-    let text = String::from_utf8(bytes).map_err(|e| {
+    let mut text = String::from_utf8(bytes).map_err(|e| {
         (
             format!("not valid UTF-8 (at byte {})", e.utf8_error().valid_up_to()),
             "save the file as UTF-8; files in GBK can be converted with `planpress import`".into(),
         )
     })?;
     // A byte-order mark from Windows editors is not content.
-    Ok(text.strip_prefix('\u{feff}').unwrap_or(&text).to_string())
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    Ok(text)
 }
 
 /// Turns a serde_yaml error into a diagnostic; `line_offset` is added to the
