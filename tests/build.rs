@@ -276,37 +276,47 @@ fn site_templates_override_single_theme_templates() {
     );
 }
 
+/// Writes the site-local template `name`, builds, and checks that the build
+/// fails, writes nothing, and says each of `expected`.
+fn expect_template_error(site: &Path, name: &str, text: &str, expected: &[&str]) {
+    let out = site.join("public");
+    std::fs::create_dir_all(site.join("templates")).unwrap();
+    std::fs::write(site.join("templates").join(name), text).unwrap();
+    let o = build_result(site, &out);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    for e in expected {
+        assert!(err.contains(e), "no `{e}` in: {err}");
+    }
+    assert!(!out.exists());
+    std::fs::remove_file(site.join("templates").join(name)).unwrap();
+}
+
 #[test]
 fn page_templates_that_extend_the_layout_or_read_elder_are_explained() {
     let site = copy_example();
-    let out = site.path().join("public");
-    std::fs::create_dir_all(site.path().join("templates")).unwrap();
     // The layout prints a page's content itself: a page template that
     // extends it (the common Tera habit) is told what to write instead.
-    std::fs::write(
-        site.path().join("templates/topic.html"),
+    expect_template_error(
+        site.path(),
+        "topic.html",
         "{#- a topic -#}\n{% extends \"base.html\" %}\n{% block content %}<h1>x</h1>{% endblock content %}\n",
-    )
-    .unwrap();
-    let o = build_result(site.path(), &out);
-    assert!(!o.status.success());
-    let err = stderr(&o);
-    assert!(err.contains("templates/topic.html:2:"), "{err}");
-    assert!(err.contains("{{ content | safe }}"), "{err}");
-    assert!(!out.exists());
-
+        &["templates/topic.html:2:", "{{ content | safe }}"],
+    );
     // Content is rendered once for both versions: `elder` is the layout's.
-    std::fs::write(
-        site.path().join("templates/topic.html"),
+    expect_template_error(
+        site.path(),
+        "topic.html",
         "<h1>{{ topic.name }}</h1>\n{% if elder %}长者{% endif %}\n",
-    )
-    .unwrap();
-    let o = build_result(site.path(), &out);
-    assert!(!o.status.success());
-    let err = stderr(&o);
-    assert!(err.contains("templates/topic.html:2:"), "{err}");
-    assert!(err.contains("html.elder"), "{err}");
-    assert!(!out.exists());
+        &["templates/topic.html:2:", "html.elder"],
+    );
+    // A layout that forgets the content.
+    expect_template_error(
+        site.path(),
+        "base.html",
+        "<!DOCTYPE html><html lang=\"zh-CN\"><body><main></main></body></html>\n",
+        &["templates/base.html", "{{ content | safe }}"],
+    );
 }
 
 #[test]

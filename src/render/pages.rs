@@ -25,6 +25,10 @@ use super::{Sink, markdown, qr};
 /// loader takes control characters out), so it never collides with text.
 pub const ROOT_MARK: &str = "\u{0}";
 
+/// Where the layout prints a page's content (rendered once for both
+/// versions); like [`ROOT_MARK`], content cannot contain it.
+pub const CONTENT_MARK: &str = "\u{1}";
+
 /// Shared link values (cheap to clone into any number of task views).
 pub struct Links {
     pub units: Vec<tera::Value>,
@@ -341,34 +345,15 @@ fn task_rows(
         .collect()
 }
 
-/// [`resolve_root`] into a reusable buffer; returns `html` itself when it
-/// holds no marker.
-fn resolve_root_into<'b>(html: &'b [u8], root: &str, out: &'b mut Vec<u8>) -> &'b [u8] {
-    let mark = ROOT_MARK.as_bytes()[0];
+/// Appends `html` to `out` with `root` where it holds [`ROOT_MARK`].
+fn resolve_root_append(html: &[u8], root: &str, out: &mut Vec<u8>) {
     let mut at = 0;
-    let mut found = memchr::memchr_iter(mark, html).peekable();
-    if found.peek().is_none() {
-        return html;
-    }
-    out.clear();
-    out.reserve(html.len() + html.len() / 16);
-    for i in found {
+    for i in memchr::memchr_iter(ROOT_MARK.as_bytes()[0], html) {
         out.extend_from_slice(&html[at..i]);
         out.extend_from_slice(root.as_bytes());
         at = i + 1;
     }
     out.extend_from_slice(&html[at..]);
-    out
-}
-
-/// Puts the link prefix where task fragments hold [`ROOT_MARK`].
-fn resolve_root(html: Vec<u8>, root: &str) -> Vec<u8> {
-    if memchr::memchr(ROOT_MARK.as_bytes()[0], &html).is_none() {
-        return html;
-    }
-    let mut out = Vec::new();
-    resolve_root_into(&html, root, &mut out);
-    out
 }
 
 /// One page to render.
@@ -630,42 +615,49 @@ impl<'a> Renderer<'a> {
     pub fn render_page(&self, page: Page, elder: bool) -> Result<Vec<u8>, Diagnostic> {
         let mut ctx = self.common_context(page);
         self.page_context(page, &mut ctx)?;
-        self.page_content(page, &mut ctx)?;
-        self.render_version(page, &mut ctx, elder)
+        let mut content = Vec::new();
+        self.page_content(page, &mut ctx, &mut content)?;
+        let (mut layout, mut out) = (Vec::new(), Vec::new());
+        self.render_version(page, &mut ctx, elder, &content, &mut layout, &mut out)?;
+        Ok(out)
     }
 
     /// Renders the page's own template (its content) once, for both
-    /// versions, with [`ROOT_MARK`] as `root` (no `elder` or `twin`: only the
-    /// layout differs between versions), and puts it in `ctx` as `content`.
-    /// A big site's pages are mostly content, so rendering it once instead
-    /// of twice saves most of what the 长者版 would cost.
-    fn page_content(&self, page: Page, ctx: &mut Context) -> Result<(), Diagnostic> {
+    /// versions, into `out`, with [`ROOT_MARK`] as `root` (no `elder` or
+    /// `twin`: only the layout differs between versions); `ctx` gets
+    /// [`CONTENT_MARK`] as `content`, for the layout to print. A big site's
+    /// pages are mostly content, so rendering it once instead of twice saves
+    /// most of what the 长者版 would cost.
+    fn page_content(
+        &self,
+        page: Page,
+        ctx: &mut Context,
+        out: &mut Vec<u8>,
+    ) -> Result<(), Diagnostic> {
         ctx.insert("root", ROOT_MARK);
-        let content = self
-            .theme
+        out.clear();
+        self.theme
             .tera
-            .render(page.template(), ctx)
+            .render_to(page.template(), ctx, &mut *out)
             .map_err(|e| template_error(&e, &self.theme.sources))?;
-        ctx.insert_value("content", tera::Value::safe_string(&content));
+        ctx.insert_value("content", tera::Value::safe_string(CONTENT_MARK));
         Ok(())
     }
 
     /// Renders both versions of a page into `sink`. Each thread renders
-    /// into the same two buffers page after page: a fresh buffer per page
+    /// into the same buffers page after page: a fresh buffer per page
     /// costs more in allocation and page faults than the template itself.
     fn write_pair(&self, page: Page, sink: &dyn Sink) -> Result<(), Diagnostic> {
         thread_local! {
-            static BUFFERS: std::cell::RefCell<(Vec<u8>, Vec<u8>)> =
-                const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
+            static BUFFERS: std::cell::RefCell<[Vec<u8>; 3]> =
+                const { std::cell::RefCell::new([Vec::new(), Vec::new(), Vec::new()]) };
         }
         let mut ctx = self.common_context(page);
         self.page_context(page, &mut ctx)?;
-        self.page_content(page, &mut ctx)?;
-        BUFFERS.with_borrow_mut(|(raw, resolved)| {
+        BUFFERS.with_borrow_mut(|[content, layout, html]| {
+            self.page_content(page, &mut ctx, content)?;
             for elder in [false, true] {
-                raw.clear();
-                let root = self.render_version_to(page, &mut ctx, elder, raw)?;
-                let html = resolve_root_into(raw, &root, resolved);
+                self.render_version(page, &mut ctx, elder, content, layout, html)?;
                 let path = self.output_path(page, elder);
                 sink.put_slice(&path, html)
                     .map_err(|e| Diagnostic::error(path, 0, format!("cannot write: {e}")))?;
@@ -674,28 +666,19 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    /// Renders `page` with `ctx`, as the standard or the elder version.
+    /// Renders `page`'s layout (standard or elder) into `layout`, then the
+    /// page into `out`: the layout with `content` where it prints
+    /// [`CONTENT_MARK`], and the version's link prefix where the content
+    /// holds [`ROOT_MARK`].
     fn render_version(
         &self,
         page: Page,
         ctx: &mut Context,
         elder: bool,
-    ) -> Result<Vec<u8>, Diagnostic> {
-        let mut out = Vec::with_capacity(64 * 1024);
-        let root = self.render_version_to(page, ctx, elder, &mut out)?;
-        Ok(resolve_root(out, &root))
-    }
-
-    /// Renders `page`'s layout around its content (see [`Self::page_content`])
-    /// into `out`, with the marker of shared fragments still in place;
-    /// returns the link prefix that replaces it.
-    fn render_version_to(
-        &self,
-        page: Page,
-        ctx: &mut Context,
-        elder: bool,
+        content: &[u8],
+        layout: &mut Vec<u8>,
         out: &mut Vec<u8>,
-    ) -> Result<String, Diagnostic> {
+    ) -> Result<(), Diagnostic> {
         let (root, twin_root) = if elder {
             (format!("{}elder/", self.base), self.base.clone())
         } else {
@@ -708,11 +691,34 @@ impl<'a> Renderer<'a> {
         ctx.insert("root", &root);
         ctx.insert("elder", &elder);
         ctx.insert("twin", &twin);
+        layout.clear();
         self.theme
             .tera
-            .render_to(LAYOUT, ctx, &mut *out)
+            .render_to(LAYOUT, ctx, &mut *layout)
             .map_err(|e| template_error(&e, &self.theme.sources))?;
-        Ok(root)
+        let mark = CONTENT_MARK.as_bytes()[0];
+        let mut parts = layout.split(|&b| b == mark);
+        out.clear();
+        out.extend_from_slice(parts.next().unwrap_or_default());
+        let mut printed = false;
+        for rest in parts {
+            resolve_root_append(content, &root, out);
+            out.extend_from_slice(rest);
+            printed = true;
+        }
+        if !printed {
+            let file = self
+                .theme
+                .sources
+                .get(LAYOUT)
+                .cloned()
+                .unwrap_or_else(|| LAYOUT.into());
+            return Err(
+                Diagnostic::error(file, 0, "the layout does not print the page's content")
+                    .with_hint("put `{{ content | safe }}` where pages go, inside <main>"),
+            );
+        }
+        Ok(())
     }
 
     /// Renders a non-page template (`sitemap.xml`, `feed.xml`) with `vars`.
