@@ -247,7 +247,7 @@ measure_once() {
         'BEGIN { o = busy / hz - u - s; if (o < 0.05) o = 0; printf "%.0f", 100 * o / (w * n + 0.001) }')
     if [[ -d $out ]]; then
         read -r files bytes html < <(find "$out" -type f -printf '%s %f\n' |
-            awk '{ n++; b += $1 } $2 ~ /\.html$/ { h++ } END { print n + 0, b + 0, h + 0 }')
+            awk '{ n++; b += $1 } $2 ~ /\.html$/ { h++ } END { printf "%d %.0f %d\n", n, b, h }')
     fi
     if ((rc != 0)); then
         status="failed(exit $rc)"
@@ -288,7 +288,7 @@ pp_build() { # MODE N TOOL RUN OUT [VAR=VALUE...]
 # Where size N's builds write. tmpfs lives in memory: planpress's output and its
 # copy must fit in well under the memory available, with room for the build
 # itself, or the machine would run out of memory. The estimate is linear in N
-# from the last planpress build (plus a quarter); without one, sizes above
+# from the last planpress build (plus a tenth); without one, sizes above
 # 1,000 plans go to disk.
 PP_BYTES_PER_PLAN=0
 output_dir() { # N: sets OUT
@@ -298,15 +298,17 @@ output_dir() { # N: sets OUT
         avail_kb=$(awk '/MemAvailable/ { print $2 }' /proc/meminfo)
         local why=
         if ((PP_BYTES_PER_PLAN > 0)); then
-            need_kb=$((PP_BYTES_PER_PLAN * n * 5 / 4 * 2 / 1024 + 4 * 1024 * 1024))
-            why="planpress's output and its copy (about $((need_kb / 1048576)) GiB with headroom) would not fit in half the memory available"
+            need_kb=$((PP_BYTES_PER_PLAN * n * 11 / 10 * 2 / 1024 + 2 * 1024 * 1024))
+            why="planpress's output and its copy (about $((need_kb / 1048576)) GiB with headroom) would not fit in 4/5 of the memory available"
         elif ((n > 1000)); then
             need_kb=$((avail_kb + 1))
             why="no smaller size was measured first to tell how big planpress's output will be"
         else
             need_kb=0
         fi
-        if ((need_kb > avail_kb / 2)); then
+        # Output and copy plus a tenth, and 2 GiB for the build itself (about
+        # 1 GiB at 5,000 plans); the last fifth of memory stays free.
+        if ((need_kb > avail_kb * 4 / 5)); then
             [[ -n $DISK_OUT ]] || DISK_OUT=$(mktemp -d "$WORK/planpress-bench-out.XXXXXX")
             echo "N=$n: written to disk ($DISK_OUT): $why" >>"$RAW.notes"
             local disk_kb
