@@ -84,6 +84,11 @@ pub fn render(
     let t = Instant::now();
     let mut files = crate::render::data::write_all(&renderer, sink).map_err(|d| vec![d])?;
     timings.push(("data", t.elapsed()));
+    // The search index reads only the site model: the pages' shared values,
+    // rows and indexes go first, which lowers the build's peak memory.
+    drop(renderer);
+    drop(views);
+    drop(index);
     let t = Instant::now();
     files += crate::search::write_all(site, sink).map_err(|d| vec![d])?;
     timings.push(("search", t.elapsed()));
