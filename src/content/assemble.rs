@@ -384,18 +384,28 @@ impl Assembler<'_> {
         topics.extend(keyword_hits);
         topics.sort_unstable();
         topics.dedup();
+        // A big site holds hundreds of thousands of tasks for the whole build:
+        // no spare capacity left over from parsing.
+        let tight = |mut v: Vec<usize>| {
+            v.shrink_to_fit();
+            v
+        };
+        let mut text = t.text;
+        text.shrink_to_fit();
+        let mut deadlines = t.deadlines;
+        deadlines.shrink_to_fit();
         Task {
             anchor: format!("task-{}", slug::slugify(&t.number)),
             number: t.number,
-            text: t.text,
-            lead,
-            responsible,
-            participating,
+            text,
+            lead: tight(lead),
+            responsible: tight(responsible),
+            participating: tight(participating),
             officials: t.officials,
             schedule: t.schedule,
-            deadlines: t.deadlines,
+            deadlines,
             priority: t.priority,
-            topics,
+            topics: tight(topics),
             section: t.section_path.last().map(|s| self.shared_section(s)),
             line: t.line,
         }
