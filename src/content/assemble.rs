@@ -384,26 +384,19 @@ impl Assembler<'_> {
         topics.extend(keyword_hits);
         topics.sort_unstable();
         topics.dedup();
-        // A big site holds hundreds of thousands of tasks for the whole build:
-        // no spare capacity left over from parsing.
-        let tight = |mut v: Vec<usize>| {
-            v.shrink_to_fit();
-            v
-        };
+        // Like its lists (`tight`), the text keeps no capacity from parsing.
         let mut text = t.text;
         text.shrink_to_fit();
-        let mut deadlines = t.deadlines;
-        deadlines.shrink_to_fit();
         Task {
             anchor: format!("task-{}", slug::slugify(&t.number)),
             number: t.number,
             text,
-            lead: tight(lead),
-            responsible: tight(responsible),
-            participating: tight(participating),
+            lead,
+            responsible,
+            participating,
             officials: t.officials,
             schedule: t.schedule,
-            deadlines,
+            deadlines: tight(t.deadlines),
             priority: t.priority,
             topics: tight(topics),
             section: t.section_path.last().map(|s| self.shared_section(s)),
@@ -516,6 +509,13 @@ impl Assembler<'_> {
     }
 }
 
+/// A task's list without spare capacity: a big site holds hundreds of
+/// thousands of tasks for the whole build.
+fn tight<T>(mut v: Vec<T>) -> Vec<T> {
+    v.shrink_to_fit();
+    v
+}
+
 /// The ids in order, each once. Tasks name a few units, so a scan beats
 /// hashing; a long list gets a set.
 fn unique(ids: impl Iterator<Item = UnitId>) -> Vec<UnitId> {
@@ -527,8 +527,8 @@ fn unique(ids: impl Iterator<Item = UnitId>) -> Vec<UnitId> {
                 out.push(id);
             }
         }
-        return out;
+        return tight(out);
     }
     let mut seen = FxHashSet::default();
-    ids.into_iter().filter(|id| seen.insert(*id)).collect()
+    tight(ids.into_iter().filter(|id| seen.insert(*id)).collect())
 }
