@@ -52,7 +52,7 @@ impl Index {
             jurisdictions[plan.jurisdiction].plans.push(p);
             jurisdictions[plan.jurisdiction].task_count += plan.tasks.len();
             for (t, task) in plan.tasks.iter().enumerate() {
-                let r = TaskRef { plan: p, task: t };
+                let r = TaskRef::new(p, t);
                 for &u in &task.lead {
                     units[u].led.push(r);
                 }

@@ -24,10 +24,31 @@ pub type JurisdictionId = usize;
 pub type TopicId = usize;
 
 /// A task is addressed by its plan and its position in that plan's task list.
+/// Stored as two `u32`: the indexes hold millions of references on a big
+/// site, and neither count comes near four billion.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct TaskRef {
-    pub plan: PlanId,
-    pub task: usize,
+    plan: u32,
+    task: u32,
+}
+
+impl TaskRef {
+    pub fn new(plan: PlanId, task: usize) -> Self {
+        // Sites hold thousands of plans of at most a few hundred tasks.
+        let narrow = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
+        TaskRef {
+            plan: narrow(plan),
+            task: narrow(task),
+        }
+    }
+
+    pub fn plan(self) -> PlanId {
+        self.plan as usize
+    }
+
+    pub fn task(self) -> usize {
+        self.task as usize
+    }
 }
 
 /// The whole loaded site: configuration, documents and the entities they name.

@@ -39,8 +39,8 @@ struct TaskRecord<'a> {
 impl<'a> TaskRecord<'a> {
     fn new(r: &'a Renderer, tr: TaskRef) -> TaskRecord<'a> {
         let site = r.site;
-        let plan = &site.plans[tr.plan];
-        let task = &plan.tasks[tr.task];
+        let plan = &site.plans[tr.plan()];
+        let task = &plan.tasks[tr.task()];
         TaskRecord {
             plan: &plan.slug,
             number: &task.number,
@@ -110,10 +110,12 @@ struct Url<'a>(&'a Renderer<'a>, TaskRef);
 impl Serialize for Url<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let Url(r, tr) = *self;
-        let anchor = &r.site.plans[tr.plan].tasks[tr.task].anchor;
+        let anchor = &r.site.plans[tr.plan()].tasks[tr.task()].anchor;
         s.collect_str(&format_args!(
             "{}{}#{}",
-            r.base_url, r.views.plans[tr.plan].path, anchor
+            r.base_url,
+            r.views.plans[tr.plan()].path,
+            anchor
         ))
     }
 }
@@ -339,7 +341,7 @@ fn plan_json(
         if t > 0 {
             tasks.push(b',');
         }
-        let record = TaskRecord::new(r, TaskRef { plan: p, task: t });
+        let record = TaskRecord::new(r, TaskRef::new(p, t));
         serde_json::to_writer(&mut tasks, &record).map_err(json_error)?;
     }
     let Some(path) = path else {
@@ -386,7 +388,7 @@ fn tasks_csv(r: &Renderer, out: &mut dyn Write) -> Result<(), Diagnostic> {
     let mut url = String::new();
     for (p, plan) in r.site.plans.iter().enumerate() {
         for t in 0..plan.tasks.len() {
-            let tr = TaskRef { plan: p, task: t };
+            let tr = TaskRef::new(p, t);
             url.clear();
             rows::push_url(r, tr, &mut url);
             maker.row(tr, &url, &mut w)?;
@@ -514,7 +516,7 @@ mod tests {
         let mut tasks = 0;
         for (p, plan) in site.plans.iter().enumerate() {
             for (t, task) in plan.tasks.iter().enumerate() {
-                let tr = TaskRef { plan: p, task: t };
+                let tr = TaskRef::new(p, t);
                 let expected = Expected {
                     plan: &plan.slug,
                     facts: crate::check::TaskReport::new(&site, task),

@@ -218,7 +218,7 @@ impl Views {
             .enumerate()
             .map(|(t, topic)| {
                 let refs = &index.topics[t];
-                let mut plan_ids: Vec<usize> = refs.iter().map(|r| r.plan).collect();
+                let mut plan_ids: Vec<usize> = refs.iter().map(|r| r.plan()).collect();
                 plan_ids.dedup();
                 plan_ids.sort_unstable();
                 plan_ids.dedup();
@@ -243,14 +243,14 @@ impl Views {
     }
 
     fn row(&self, r: TaskRef) -> tera::Value {
-        self.rows[r.plan][r.task].clone()
+        self.rows[r.plan()][r.task()].clone()
     }
 
     /// The task's text without Markdown: for data files, summaries, search.
     pub fn plain<'s>(&'s self, site: &'s Site, r: TaskRef) -> &'s str {
-        match &self.plain[r.plan][r.task] {
+        match &self.plain[r.plan()][r.task()] {
             Some(plain) => plain,
-            None => &site.plans[r.plan].tasks[r.task].text,
+            None => &site.plans[r.plan()].tasks[r.task()].text,
         }
     }
 }
@@ -1014,15 +1014,19 @@ impl<'a> Renderer<'a> {
             })
         }
         for &r in led {
-            entry(&mut by_plan, views, r.plan).led.push(views.row(r));
+            entry(&mut by_plan, views, r.plan()).led.push(views.row(r));
         }
         for &r in shared {
-            entry(&mut by_plan, views, r.plan).shared.push(views.row(r));
+            entry(&mut by_plan, views, r.plan())
+                .shared
+                .push(views.row(r));
         }
         let mut all: Vec<TaskRef> = led.iter().chain(shared).copied().collect();
         all.sort_unstable();
         for r in all {
-            entry(&mut by_plan, views, r.plan).tasks.push(views.row(r));
+            entry(&mut by_plan, views, r.plan())
+                .tasks
+                .push(views.row(r));
         }
         by_plan.into_values().collect()
     }

@@ -280,13 +280,13 @@ fn patch_index(index: &mut Index, site: &Site, patch: &Patch) {
     let changed: BTreeSet<PlanId> = patch.plans.iter().map(|(k, _)| *k).collect();
     for &u in &patch.units {
         if let Some(t) = index.units.get_mut(u) {
-            t.led.retain(|r| !changed.contains(&r.plan));
-            t.shared.retain(|r| !changed.contains(&r.plan));
+            t.led.retain(|r| !changed.contains(&r.plan()));
+            t.shared.retain(|r| !changed.contains(&r.plan()));
         }
     }
     for &t in &patch.topics {
         if let Some(refs) = index.topics.get_mut(t) {
-            refs.retain(|r| !changed.contains(&r.plan));
+            refs.retain(|r| !changed.contains(&r.plan()));
         }
     }
     fn insert(refs: &mut Vec<TaskRef>, r: TaskRef) {
@@ -296,7 +296,7 @@ fn patch_index(index: &mut Index, site: &Site, patch: &Patch) {
     for &k in &changed {
         let plan = &site.plans[k];
         for (t, task) in plan.tasks.iter().enumerate() {
-            let r = TaskRef { plan: k, task: t };
+            let r = TaskRef::new(k, t);
             for &u in &task.lead {
                 insert(&mut index.units[u].led, r);
             }

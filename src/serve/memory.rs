@@ -88,8 +88,8 @@ impl FirstUse {
             .units
             .iter()
             .map(|t| {
-                let led = t.led.first().map(|r| r.plan);
-                let shared = t.shared.first().map(|r| r.plan);
+                let led = t.led.first().map(|r| r.plan());
+                let shared = t.shared.first().map(|r| r.plan());
                 led.into_iter().chain(shared).min().unwrap_or(usize::MAX)
             })
             .collect();
@@ -103,7 +103,7 @@ impl FirstUse {
                 if configured.contains(topic.name.as_str()) {
                     None
                 } else {
-                    Some(refs.first().map(|r| r.plan).unwrap_or(usize::MAX))
+                    Some(refs.first().map(|r| r.plan()).unwrap_or(usize::MAX))
                 }
             })
             .collect();

@@ -95,9 +95,9 @@ pub(super) fn formula_safe(cell: &str) -> std::borrow::Cow<'_, str> {
 /// The task's full address (base URL, plan page, anchor), appended to `out`.
 pub(super) fn push_url(r: &Renderer, tr: TaskRef, out: &mut String) {
     out.push_str(&r.base_url);
-    out.push_str(&r.views.plans[tr.plan].path);
+    out.push_str(&r.views.plans[tr.plan()].path);
     out.push('#');
-    out.push_str(&r.site.plans[tr.plan].tasks[tr.task].anchor);
+    out.push_str(&r.site.plans[tr.plan()].tasks[tr.task()].anchor);
 }
 
 /// Makes tasks' CSV records, reusing its text buffer from task to task.
@@ -123,8 +123,8 @@ impl<'r> RowMaker<'r> {
         w: &mut csv::Writer<W>,
     ) -> Result<(), Diagnostic> {
         let (r, site) = (self.r, self.r.site);
-        let plan = &site.plans[tr.plan];
-        let task = &plan.tasks[tr.task];
+        let plan = &site.plans[tr.plan()];
+        let task = &plan.tasks[tr.task()];
         // The cells made of several values are written one after the other
         // into one buffer, then cut out of it.
         let s = &mut self.text;
@@ -208,8 +208,8 @@ pub(super) fn push_events(
     out: &mut String,
 ) -> Result<(), Diagnostic> {
     let site = r.site;
-    let plan = &site.plans[tr.plan];
-    let task = &plan.tasks[tr.task];
+    let plan = &site.plans[tr.plan()];
+    let task = &plan.tasks[tr.task()];
     if task.deadlines.iter().all(|d| d.date.is_none()) {
         return Ok(());
     }

@@ -82,7 +82,7 @@ impl Slots {
     }
 
     fn place(&self, tr: TaskRef) -> Option<usize> {
-        Some(self.first.get(tr.plan)? + tr.task)
+        Some(self.first.get(tr.plan())? + tr.task())
     }
 
     /// Records the positions of `tasks` among those made, or with `made`
