@@ -23,35 +23,74 @@ pub struct Assembled {
     pub unregistered: Vec<(String, Diagnostic)>,
 }
 
+/// Raw plans in, model plans out, a batch at a time: a build hands over one
+/// batch of files' plans before it reads the next, so that raw documents
+/// (unit names as written, each task's section path) are never all in
+/// memory beside the model. Batches must come in the order of [`assemble`].
+pub struct Assembly<'r> {
+    a: Assembler<'r>,
+    keywords: Keywords,
+    plans: Vec<Plan>,
+}
+
+impl<'r> Assembly<'r> {
+    pub fn new(config: &SiteConfig, registry: &'r Registry) -> Self {
+        let mut a = Assembler {
+            registry,
+            group_markers: config.group_markers.clone(),
+            jurisdictions: Vec::new(),
+            units: Vec::new(),
+            unit_names: Vec::new(),
+            topics: Vec::new(),
+            topic_names: FxHashMap::default(),
+            topic_slugs: slug::Unique::default(),
+            jurisdiction_names: FxHashMap::default(),
+            jurisdiction_slugs: slug::Unique::default(),
+            diagnostics: Vec::new(),
+            unregistered: Vec::new(),
+            last_section: None,
+        };
+        let keywords = a.config_topics(config);
+        Assembly {
+            a,
+            keywords,
+            plans: Vec::new(),
+        }
+    }
+
+    /// Adds the next plans, sorted by source file and line.
+    pub fn add_plans(&mut self, plans: Vec<RawPlan>) {
+        let hits = keyword_topics(&plans, &self.keywords);
+        let a = &mut self.a;
+        self.plans
+            .extend(plans.into_iter().zip(hits).map(|(p, hits)| a.plan(p, hits)));
+    }
+
+    /// The site, once every plan is in; `notices` sorted like the plans.
+    pub fn finish(self, config: SiteConfig, notices: Vec<RawNotice>) -> Assembled {
+        finish(self.a, self.plans, config, notices)
+    }
+}
+
+/// Assembles plans and notices sorted by source file and line.
 pub fn assemble(
     config: SiteConfig,
     plans: Vec<RawPlan>,
     notices: Vec<RawNotice>,
     registry: &Registry,
 ) -> Assembled {
-    let mut a = Assembler {
-        registry,
-        group_markers: config.group_markers.clone(),
-        jurisdictions: Vec::new(),
-        units: Vec::new(),
-        unit_names: Vec::new(),
-        topics: Vec::new(),
-        topic_names: FxHashMap::default(),
-        topic_slugs: slug::Unique::default(),
-        jurisdiction_names: FxHashMap::default(),
-        jurisdiction_slugs: slug::Unique::default(),
-        diagnostics: Vec::new(),
-        unregistered: Vec::new(),
-        last_section: None,
-    };
-    let keywords = a.config_topics(&config);
-    check_slugs(&plans, &notices, &mut a.diagnostics);
-    let hits = keyword_topics(&plans, &keywords);
-    let mut model_plans: Vec<Plan> = plans
-        .into_iter()
-        .zip(hits)
-        .map(|(p, hits)| a.plan(p, hits))
-        .collect();
+    let mut assembly = Assembly::new(&config, registry);
+    assembly.add_plans(plans);
+    assembly.finish(config, notices)
+}
+
+fn finish(
+    mut a: Assembler,
+    mut model_plans: Vec<Plan>,
+    config: SiteConfig,
+    notices: Vec<RawNotice>,
+) -> Assembled {
+    check_slugs(&model_plans, &notices, &mut a.diagnostics);
     let plan_ids: FxHashMap<String, usize> = model_plans
         .iter()
         .enumerate()
@@ -96,7 +135,7 @@ pub fn assemble(
         (&a.1.file, a.1.line, &a.1.message).cmp(&(&b.1.file, b.1.line, &b.1.message))
     });
     a.diagnostics
-        .extend(unregistered_summary(&unregistered, registry));
+        .extend(unregistered_summary(&unregistered, a.registry));
     Assembled {
         site: Site {
             config,
@@ -152,7 +191,7 @@ fn unregistered_summary(
 }
 
 /// Two documents with one slug would write one page: an error, not an overwrite.
-fn check_slugs(plans: &[RawPlan], notices: &[RawNotice], diagnostics: &mut Vec<Diagnostic>) {
+fn check_slugs(plans: &[Plan], notices: &[RawNotice], diagnostics: &mut Vec<Diagnostic>) {
     let mut seen: FxHashMap<&str, &crate::model::SourceFile> = FxHashMap::default();
     let docs = plans
         .iter()

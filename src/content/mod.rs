@@ -122,19 +122,74 @@ pub fn load_site(root: &Path) -> LoadResult {
     load_site_with(root, config)
 }
 
+/// Files read and parsed together before their plans are assembled: enough
+/// for the threads to share, few enough that the raw documents of a batch
+/// (unit names as written, a section path per task) stay small beside the
+/// model of thousands of plans.
+const LOAD_BATCH: usize = 128;
+
 /// Loads the content of `root` with a given configuration.
-pub fn load_site_with(root: &Path, config: SiteConfig) -> LoadResult {
+///
+/// Files go in batches: one batch is read and parsed in parallel while the
+/// previous one is assembled, in file order, so the result is the same as
+/// assembling everything at once ([`assemble_loaded`]).
+pub fn load_site_with(root: &Path, mut config: SiteConfig) -> LoadResult {
     let content_dir = root.join("content");
-    let (files, mut diagnostics) = content_files(root, &content_dir);
+    let (mut files, mut diagnostics) = content_files(root, &content_dir);
+    // The order plans are assembled in (see `sort_loaded`), so batches
+    // concatenate to it.
+    files.sort();
     let registry = load_registry(root, &mut diagnostics);
-    let loaded = files
+    text::clean_config(&mut config);
+    let mut assembly = assemble::Assembly::new(&config, &registry);
+    let (mut notices, mut raw_html) = (Vec::new(), Vec::new());
+    let mut absorb = |mut loaded: Loaded| {
+        diagnostics.append(&mut loaded.diagnostics);
+        if config.raw_html == RawHtml::Reject {
+            raw_html.extend(raw_html_errors(&loaded));
+        }
+        sort_loaded(&mut loaded);
+        notices.append(&mut loaded.notices);
+        assembly.add_plans(loaded.plans);
+    };
+    let mut pending: Option<Loaded> = None;
+    for batch in files.chunks(LOAD_BATCH) {
+        let (loaded, ()) = rayon::join(
+            || load_files(root, batch, &registry),
+            || pending.take().map_or((), &mut absorb),
+        );
+        pending = Some(loaded);
+    }
+    if let Some(last) = pending {
+        absorb(last);
+    }
+    diagnostics.append(&mut raw_html);
+    // Notices are sorted within each batch, and batches are in file order.
+    let assembled = assembly.finish(config, notices);
+    assembled_result(diagnostics, assembled)
+}
+
+/// Reads and parses files in parallel.
+fn load_files(root: &Path, files: &[PathBuf], registry: &units::Registry) -> Loaded {
+    files
         .par_iter()
-        .map(|rel| load_file(root, rel, &registry))
+        .map(|rel| load_file(root, rel, registry))
         .reduce(Loaded::default, |mut a, b| {
             a.merge(b);
             a
-        });
-    assemble_loaded(config, loaded, &registry, diagnostics)
+        })
+}
+
+/// Plans and notices in the order of their source file and line.
+fn sort_loaded(loaded: &mut Loaded) {
+    // Parallel reduction keeps order in rayon, but sort anyway: the model's
+    // numbering must not depend on how the work was split.
+    loaded
+        .plans
+        .sort_by(|a, b| (&a.source.path, a.source.line).cmp(&(&b.source.path, b.source.line)));
+    loaded
+        .notices
+        .sort_by(|a, b| (&a.source.path, a.source.line).cmp(&(&b.source.path, b.source.line)));
 }
 
 /// Reads `content/units.yaml` when there is one; a broken registry is
@@ -175,15 +230,15 @@ pub fn assemble_loaded(
     if config.raw_html == RawHtml::Reject {
         diagnostics.extend(raw_html_errors(&loaded));
     }
-    // Parallel reduction keeps order in rayon, but sort anyway: the model's
-    // numbering must not depend on how the work was split.
-    loaded
-        .plans
-        .sort_by(|a, b| (&a.source.path, a.source.line).cmp(&(&b.source.path, b.source.line)));
-    loaded
-        .notices
-        .sort_by(|a, b| (&a.source.path, a.source.line).cmp(&(&b.source.path, b.source.line)));
+    sort_loaded(&mut loaded);
     let assembled = assemble::assemble(config, loaded.plans, loaded.notices, registry);
+    assembled_result(diagnostics, assembled)
+}
+
+fn assembled_result(
+    mut diagnostics: Vec<Diagnostic>,
+    assembled: assemble::Assembled,
+) -> LoadResult {
     diagnostics.extend(assembled.diagnostics);
     crate::diagnostics::sort(&mut diagnostics);
     let has_errors = diagnostics.iter().any(Diagnostic::is_error);
@@ -386,4 +441,70 @@ pub fn yaml_error(
     Diagnostic::error(file, line, message)
         .at_column(column)
         .with_hint(hint)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A plan whose tasks name units in an order that depends on `i`, so
+    /// that unit numbering depends on the order plans are assembled in.
+    fn plan_file(i: usize) -> String {
+        let unit = |k: usize| format!("区第{}局", (i * 7 + k * 3) % 23);
+        let mut text = format!(
+            "---\ntitle: 第{i}号方案\nkind: 实施方案\njurisdiction: 测试市{}区\ntopics: [专题{}]\n---\n\n## 一、任务\n\n",
+            i % 3,
+            i % 5
+        );
+        for t in 1..=3 {
+            text.push_str(&format!(
+                "{t}.推进第{i}项工作。(牵头单位:{},参与单位:{}、{})\n\n",
+                unit(t),
+                unit(t + 1),
+                unit(t + 2)
+            ));
+        }
+        text
+    }
+
+    #[test]
+    fn loading_in_batches_assembles_as_all_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join("site.yaml"), "title: 测试\n").unwrap();
+        // A folder and a file beside it named alike (`a/` and `a.md`), and
+        // more files than one batch holds.
+        for i in 0..(LOAD_BATCH * 2 + 17) {
+            let rel = match i % 3 {
+                0 => format!("content/a/p{i:04}.md"),
+                1 => format!("content/a{i:04}.md"),
+                _ => format!("content/b/c/p{i:04}.md"),
+            };
+            let path = root.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, plan_file(i)).unwrap();
+        }
+        std::fs::write(root.join("content/a.md"), plan_file(9999)).unwrap();
+
+        let batched = load_site(root).site.expect("the site loads");
+        let config = SiteConfig::load(root).unwrap();
+        let (files, diagnostics) = content_files(root, &root.join("content"));
+        let registry = load_registry(root, &mut Vec::new());
+        let mut all = Loaded::default();
+        for rel in &files {
+            all.merge(load_file(root, rel, &registry));
+        }
+        let at_once = assemble_loaded(config, all, &registry, diagnostics)
+            .site
+            .expect("the site loads");
+
+        assert_eq!(batched.plans.len(), LOAD_BATCH * 2 + 18);
+        let show = |s: &Site| {
+            format!(
+                "{:?}\n{:?}\n{:?}\n{:?}",
+                s.plans, s.units, s.topics, s.jurisdictions
+            )
+        };
+        assert_eq!(show(&batched), show(&at_once));
+    }
 }
