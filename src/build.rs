@@ -69,7 +69,7 @@ pub fn render(
     crate::search::prepare();
     let t = Instant::now();
     let index = Index::build(site);
-    let views = Views::build(site, &index, theme).map_err(|d| vec![d])?;
+    let mut views = Views::build(site, &index, theme).map_err(|d| vec![d])?;
     timings.push(("index and views", t.elapsed()));
     let renderer = Renderer::new(site, &index, &views, theme);
     let total = renderer.pages().len() * 2;
@@ -81,6 +81,12 @@ pub fn render(
     let t = Instant::now();
     let pages = renderer.render_all(sink, &tick)?;
     timings.push(("pages", t.elapsed()));
+    // The data files need neither the task rows of unit and topic pages nor
+    // the renderer's merged unit lists: they go before the data phase, whose
+    // buffers would otherwise come on top of them at the build's peak.
+    drop(renderer);
+    views.rows = Vec::new();
+    let renderer = Renderer::new(site, &index, &views, theme);
     let t = Instant::now();
     let mut files = crate::render::data::write_all(&renderer, sink).map_err(|d| vec![d])?;
     timings.push(("data", t.elapsed()));
