@@ -31,7 +31,7 @@ pub struct TaskReport<'a> {
     pub lead_units: Vec<&'a str>,
     /// Canonical names of every unit the task names, in any role.
     pub units: Vec<&'a str>,
-    pub officials: &'a [String],
+    pub officials: &'a [Box<str>],
     /// ISO dates.
     pub deadlines: Vec<String>,
     pub topics: Vec<&'a str>,
@@ -43,7 +43,7 @@ impl<'a> TaskReport<'a> {
         let unit_name = |u: &usize| site.units[*u].name.as_str();
         TaskReport {
             number: &t.number,
-            lead_units: t.lead.iter().map(unit_name).collect(),
+            lead_units: t.lead().iter().map(unit_name).collect(),
             units: t.all_units().iter().map(unit_name).collect(),
             officials: &t.officials,
             deadlines: t

@@ -53,11 +53,11 @@ impl Index {
             jurisdictions[plan.jurisdiction].task_count += plan.tasks.len();
             for (t, task) in plan.tasks.iter().enumerate() {
                 let r = TaskRef::new(p, t);
-                for &u in &task.lead {
+                for &u in task.lead() {
                     units[u].led.push(r);
                 }
                 for u in task.all_units() {
-                    if !task.lead.contains(&u) {
+                    if !task.lead().contains(&u) {
                         units[u].shared.push(r);
                     }
                 }

@@ -268,17 +268,45 @@ pub enum Block {
     Text(String),
     /// Index into [`Plan::tasks`].
     Task(usize),
-    Section(Section),
+    /// Boxed: most blocks are tasks, which should not take a section's size.
+    Section(Box<Section>),
 }
 
 /// 任务 / 举措 / 具体项目: one numbered measure and who answers for it.
+///
+/// Kept compact (boxed slices, one list for the three roles, the anchor
+/// derived from the number): a provincial site holds hundreds of thousands.
 #[derive(Debug, Clone)]
 pub struct Task {
     /// The number as written (`11`), unique within its plan.
-    pub number: String,
-    /// Stable anchor on the plan page, e.g. `task-11`.
-    pub anchor: String,
+    pub number: Box<str>,
+    /// The anchor's name when it is not the number itself (see [`Task::anchor`]).
+    anchor_name: Option<Box<str>>,
     /// The measure's text without its unit annotations (Markdown).
+    pub text: Box<str>,
+    /// Lead, responsible and participating units, one after the other.
+    units: Box<[UnitId]>,
+    lead_end: u32,
+    responsible_end: u32,
+    /// 牵头领导: people, by name.
+    pub officials: Box<[Box<str>]>,
+    /// 进度安排, as written.
+    pub schedule: Option<Box<str>>,
+    pub deadlines: Box<[Deadline]>,
+    /// 近期重点突破的工作
+    pub priority: Option<Box<str>>,
+    pub topics: Box<[TopicId]>,
+    /// Title of the innermost section that holds the task, shared by the
+    /// tasks of that section.
+    pub section: Option<std::sync::Arc<str>>,
+    /// 1-based line of the task in its source file.
+    pub line: usize,
+}
+
+/// What a [`Task`] is made of; [`Task::new`] packs it.
+#[derive(Debug, Clone, Default)]
+pub struct TaskParts {
+    pub number: String,
     pub text: String,
     /// 牵头单位
     pub lead: Vec<UnitId>,
@@ -286,37 +314,120 @@ pub struct Task {
     pub responsible: Vec<UnitId>,
     /// 参与单位 / 配合单位
     pub participating: Vec<UnitId>,
-    /// 牵头领导: people, by name.
     pub officials: Vec<String>,
-    /// 进度安排, as written.
     pub schedule: Option<String>,
     pub deadlines: Vec<Deadline>,
-    /// 近期重点突破的工作
     pub priority: Option<String>,
     pub topics: Vec<TopicId>,
-    /// Title of the innermost section that holds the task, shared by the
-    /// tasks of that section (a big site has hundreds of thousands of tasks).
     pub section: Option<std::sync::Arc<str>>,
-    /// 1-based line of the task in its source file.
     pub line: usize,
 }
 
 impl Task {
+    pub fn new(p: TaskParts) -> Task {
+        let slug = crate::slug::slugify(&p.number);
+        let anchor_name = (slug != p.number).then(|| slug.into_boxed_str());
+        // A task names a handful of units; the counts cannot overflow.
+        let lead_end = p.lead.len();
+        let responsible_end = lead_end + p.responsible.len();
+        let mut units = p.lead;
+        units.extend(p.responsible);
+        units.extend(p.participating);
+        let narrow = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
+        Task {
+            number: p.number.into_boxed_str(),
+            anchor_name,
+            text: p.text.into_boxed_str(),
+            units: units.into_boxed_slice(),
+            lead_end: narrow(lead_end),
+            responsible_end: narrow(responsible_end),
+            officials: p
+                .officials
+                .into_iter()
+                .map(String::into_boxed_str)
+                .collect(),
+            schedule: p.schedule.map(String::into_boxed_str),
+            deadlines: p.deadlines.into_boxed_slice(),
+            priority: p.priority.map(String::into_boxed_str),
+            topics: p.topics.into_boxed_slice(),
+            section: p.section,
+            line: p.line,
+        }
+    }
+
+    /// 牵头单位
+    pub fn lead(&self) -> &[UnitId] {
+        &self.units[..self.lead_end as usize]
+    }
+
+    /// 责任单位
+    pub fn responsible(&self) -> &[UnitId] {
+        &self.units[self.lead_end as usize..self.responsible_end as usize]
+    }
+
+    /// 参与单位 / 配合单位
+    pub fn participating(&self) -> &[UnitId] {
+        &self.units[self.responsible_end as usize..]
+    }
+
+    /// Replaces the task's units (serve renumbers them after an edit).
+    pub fn set_units(
+        &mut self,
+        lead: Vec<UnitId>,
+        responsible: Vec<UnitId>,
+        participating: Vec<UnitId>,
+    ) {
+        let packed = Task::new(TaskParts {
+            lead,
+            responsible,
+            participating,
+            ..TaskParts::default()
+        });
+        self.units = packed.units;
+        self.lead_end = packed.lead_end;
+        self.responsible_end = packed.responsible_end;
+    }
+
+    /// Stable anchor on the plan page, e.g. `task-11`.
+    pub fn anchor(&self) -> Anchor<'_> {
+        Anchor(self.anchor_name.as_deref().unwrap_or(&self.number))
+    }
+
     /// Every unit named by the task, in role order (lead, responsible,
     /// participating), each once.
     pub fn all_units(&self) -> Vec<UnitId> {
         let mut all: Vec<UnitId> = Vec::new();
-        for &u in self
-            .lead
-            .iter()
-            .chain(&self.responsible)
-            .chain(&self.participating)
-        {
+        for &u in self.units.iter() {
             if !all.contains(&u) {
                 all.push(u);
             }
         }
         all
+    }
+}
+
+/// A task's anchor (`task-` and its number as a slug); displays as such.
+#[derive(Debug, Clone, Copy)]
+pub struct Anchor<'a>(&'a str);
+
+impl std::fmt::Display for Anchor<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("task-")?;
+        f.write_str(self.0)
+    }
+}
+
+impl Anchor<'_> {
+    /// Appends the anchor to `out`.
+    pub fn push_to(self, out: &mut String) {
+        out.push_str("task-");
+        out.push_str(self.0);
+    }
+}
+
+impl PartialEq<str> for Anchor<'_> {
+    fn eq(&self, other: &str) -> bool {
+        other.strip_prefix("task-") == Some(self.0)
     }
 }
 

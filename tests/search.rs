@@ -31,7 +31,7 @@ fn tasks_mentioning(site: &Site, needle: &str) -> BTreeSet<String> {
     for plan in &site.plans {
         for task in &plan.tasks {
             if to_plain(&task.text).contains(needle) {
-                out.insert(format!("plans/{}/#{}", plan.slug, task.anchor));
+                out.insert(format!("plans/{}/#{}", plan.slug, task.anchor()));
             }
         }
     }
@@ -235,7 +235,7 @@ fn a_units_name_finds_its_tasks_and_the_unit_filter_keeps_them() {
     for plan in &site.plans {
         for task in &plan.tasks {
             if task.all_units().contains(&unit) {
-                expected.insert(format!("plans/{}/#{}", plan.slug, task.anchor));
+                expected.insert(format!("plans/{}/#{}", plan.slug, task.anchor()));
             }
         }
     }
@@ -289,7 +289,7 @@ fn a_topic_filter_keeps_the_topics_tasks() {
         let task = plan
             .tasks
             .iter()
-            .find(|x| h.path.ends_with(&format!("#{}", x.anchor)))
+            .find(|x| h.path.ends_with(&format!("#{}", x.anchor())))
             .unwrap();
         assert!(task.topics.contains(&t), "{}", h.path);
     }

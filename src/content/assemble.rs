@@ -8,8 +8,8 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use crate::config::SiteConfig;
 use crate::diagnostics::Diagnostic;
 use crate::model::{
-    Jurisdiction, JurisdictionId, Notice, Plan, PlanKind, Site, Task, Topic, TopicId, Unit, UnitId,
-    UnitKind,
+    Block, Jurisdiction, JurisdictionId, Notice, Plan, PlanKind, Site, Task, TaskParts, Topic,
+    TopicId, Unit, UnitId, UnitKind,
 };
 use crate::slug;
 
@@ -369,7 +369,7 @@ impl Assembler<'_> {
             .tasks
             .iter()
             .any(|t| !t.lead.is_empty() || !t.responsible.is_empty());
-        let tasks = p
+        let mut tasks: Vec<Task> = p
             .tasks
             .into_iter()
             .zip(hits)
@@ -383,6 +383,11 @@ impl Assembler<'_> {
                 self.task(t, jurisdiction, &p.source.path, &plan_topics, hits)
             })
             .collect();
+        // `collect` reuses the raw tasks' buffer, which is more than twice
+        // the size the tasks need: give the difference back.
+        tasks.shrink_to_fit();
+        let mut body = p.body;
+        shrink_blocks(&mut body);
         Plan {
             slug: p.slug,
             kind: p.kind,
@@ -390,7 +395,7 @@ impl Assembler<'_> {
             jurisdiction,
             period: p.period,
             topics: plan_topics,
-            body: p.body,
+            body,
             tasks,
             phases: p.phases,
             notice: None,
@@ -423,24 +428,20 @@ impl Assembler<'_> {
         topics.extend(keyword_hits);
         topics.sort_unstable();
         topics.dedup();
-        // Like its lists (`tight`), the text keeps no capacity from parsing.
-        let mut text = t.text;
-        text.shrink_to_fit();
-        Task {
-            anchor: format!("task-{}", slug::slugify(&t.number)),
+        Task::new(TaskParts {
             number: t.number,
-            text,
+            text: t.text,
             lead,
             responsible,
             participating,
             officials: t.officials,
             schedule: t.schedule,
-            deadlines: tight(t.deadlines),
+            deadlines: t.deadlines,
             priority: t.priority,
-            topics: tight(topics),
+            topics,
             section: t.section_path.last().map(|s| self.shared_section(s)),
             line: t.line,
-        }
+        })
     }
 
     /// The unit a name means in a jurisdiction: the registry's when it knows
@@ -548,11 +549,15 @@ impl Assembler<'_> {
     }
 }
 
-/// A task's list without spare capacity: a big site holds hundreds of
-/// thousands of tasks for the whole build.
-fn tight<T>(mut v: Vec<T>) -> Vec<T> {
-    v.shrink_to_fit();
-    v
+/// Gives back the spare capacity that parsing left in a plan's body (its
+/// blocks grow one push at a time), for the whole build.
+fn shrink_blocks(blocks: &mut Vec<Block>) {
+    blocks.shrink_to_fit();
+    for block in blocks {
+        if let Block::Section(s) = block {
+            shrink_blocks(&mut s.blocks);
+        }
+    }
 }
 
 /// The ids in order, each once. Tasks name a few units, so a scan beats
@@ -566,8 +571,8 @@ fn unique(ids: impl Iterator<Item = UnitId>) -> Vec<UnitId> {
                 out.push(id);
             }
         }
-        return tight(out);
+        return out;
     }
     let mut seen = FxHashSet::default();
-    tight(ids.into_iter().filter(|id| seen.insert(*id)).collect())
+    ids.into_iter().filter(|id| seen.insert(*id)).collect()
 }

@@ -422,7 +422,7 @@ impl Builder {
 
     fn close_section(&mut self) {
         if let Some(section) = self.stack.pop() {
-            self.push_block(Block::Section(section));
+            self.push_block(Block::Section(Box::new(section)));
         }
     }
 

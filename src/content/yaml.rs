@@ -180,7 +180,7 @@ fn load_plan(
     walker.tasks_into(&fields.tasks, path, &[], &mut body);
     for (i, s) in fields.sections.iter().enumerate() {
         let section = walker.section(s, &format!("{path}.sections.{i}"), 1, &[]);
-        body.push(Block::Section(section));
+        body.push(Block::Section(Box::new(section)));
     }
     let tasks = walker.tasks;
     super::markdown::assign_anchors(&mut body, "sec");
@@ -305,7 +305,7 @@ impl Walker<'_> {
                 level + 1,
                 &section_path,
             );
-            blocks.push(Block::Section(child));
+            blocks.push(Block::Section(Box::new(child)));
         }
         Section {
             number: s.number.clone().map(|n| display_number(n.into_string())),

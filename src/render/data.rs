@@ -28,7 +28,7 @@ struct TaskRecord<'a> {
     number: &'a str,
     lead_units: Names<'a>,
     units: AllUnits<'a>,
-    officials: &'a [String],
+    officials: &'a [Box<str>],
     deadlines: Dates<'a>,
     topics: Names<'a>,
     text: &'a str,
@@ -44,7 +44,7 @@ impl<'a> TaskRecord<'a> {
         TaskRecord {
             plan: &plan.slug,
             number: &task.number,
-            lead_units: Names::Units(site, &task.lead),
+            lead_units: Names::Units(site, task.lead()),
             units: AllUnits(site, task),
             officials: &task.officials,
             deadlines: Dates(&task.deadlines),
@@ -77,7 +77,12 @@ struct AllUnits<'a>(&'a Site, &'a Task);
 impl Serialize for AllUnits<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let AllUnits(site, t) = *self;
-        let roles = || t.lead.iter().chain(&t.responsible).chain(&t.participating);
+        let roles = || {
+            t.lead()
+                .iter()
+                .chain(t.responsible())
+                .chain(t.participating())
+        };
         // Each unit once, where it first comes.
         let first = roles()
             .enumerate()
@@ -110,7 +115,7 @@ struct Url<'a>(&'a Renderer<'a>, TaskRef);
 impl Serialize for Url<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let Url(r, tr) = *self;
-        let anchor = &r.site.plans[tr.plan()].tasks[tr.task()].anchor;
+        let anchor = r.site.plans[tr.plan()].tasks[tr.task()].anchor();
         s.collect_str(&format_args!(
             "{}{}#{}",
             r.base_url,
@@ -524,7 +529,8 @@ mod tests {
                     jurisdiction: &site.jurisdictions[plan.jurisdiction].name,
                     url: format!(
                         "https://example.org/fz/plans/{}/#{}",
-                        plan.slug, task.anchor
+                        plan.slug,
+                        task.anchor()
                     ),
                 };
                 assert_eq!(

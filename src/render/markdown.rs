@@ -180,7 +180,7 @@ mod tests {
         let mut lines: Vec<String> = site
             .plans
             .iter()
-            .flat_map(|p| p.tasks.iter().map(|t| t.text.clone()))
+            .flat_map(|p| p.tasks.iter().map(|t| t.text.to_string()))
             .collect();
         lines.extend(
             [

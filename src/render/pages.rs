@@ -270,8 +270,8 @@ pub fn task_view(
     let plain_text = plain[t].as_deref().unwrap_or(&task.text);
     let pick = |ids: &[UnitId]| ids.iter().map(|&u| links.units[u].clone()).collect();
     TaskView {
-        number: task.number.clone(),
-        anchor: task.anchor.clone(),
+        number: task.number.to_string(),
+        anchor: task.anchor().to_string(),
         html: match (with_html, &plain[t]) {
             (false, _) => String::new(),
             // No syntax: the text is its own HTML (see markdown::to_html).
@@ -279,11 +279,11 @@ pub fn task_view(
             (true, Some(_)) => markdown::to_html(&task.text),
         },
         summary: summary(plain_text),
-        lead: pick(&task.lead),
-        responsible: pick(&task.responsible),
-        participating: pick(&task.participating),
-        officials: task.officials.clone(),
-        schedule: task.schedule.clone(),
+        lead: pick(task.lead()),
+        responsible: pick(task.responsible()),
+        participating: pick(task.participating()),
+        officials: task.officials.iter().map(|o| o.to_string()).collect(),
+        schedule: task.schedule.as_deref().map(str::to_string),
         deadlines: task
             .deadlines
             .iter()
@@ -293,14 +293,14 @@ pub fn task_view(
                 kind: d.kind,
             })
             .collect(),
-        priority: task.priority.clone(),
+        priority: task.priority.as_deref().map(str::to_string),
         topics: task
             .topics
             .iter()
             .map(|&x| links.topics[x].clone())
             .collect(),
         plan: links.plans[p].clone(),
-        path: format!("{}#{}", plan_path(&plan.slug), task.anchor),
+        path: format!("{}#{}", plan_path(&plan.slug), task.anchor()),
         section: task.section.as_deref().map(str::to_string),
     }
 }

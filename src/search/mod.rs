@@ -141,7 +141,7 @@ struct DocOut<'a> {
     /// The task's number, the section's number and title, the plan's title.
     label: Cow<'a, str>,
     /// Anchor on the plan page (`task-5`, `sec-3`), empty for a plan.
-    anchor: &'a str,
+    anchor: Cow<'a, str>,
     text: String,
     lead: &'a [UnitId],
 }
@@ -308,7 +308,7 @@ fn plan_docs<'a>(
     docs.push(DocOut {
         kind: KIND_PLAN,
         label: Cow::Borrowed(&plan.meta.title),
-        anchor: "",
+        anchor: Cow::Borrowed(""),
         text: excerpt(&preamble),
         lead: &[],
     });
@@ -320,11 +320,11 @@ fn plan_docs<'a>(
         for v in [&task.schedule, &task.priority].into_iter().flatten() {
             acc.text(cache, interner, v, W_TEXT);
         }
-        for &u in &task.lead {
+        for &u in task.lead() {
             acc.names(&names.units[u], W_LEAD);
         }
         for u in task.all_units() {
-            if !task.lead.contains(&u) {
+            if !task.lead().contains(&u) {
                 acc.names(&names.units[u], W_UNIT);
             }
         }
@@ -339,9 +339,9 @@ fn plan_docs<'a>(
         docs.push(DocOut {
             kind: KIND_TASK,
             label: Cow::Borrowed(&task.number),
-            anchor: &task.anchor,
+            anchor: Cow::Owned(task.anchor().to_string()),
             text: plain,
-            lead: &task.lead,
+            lead: task.lead(),
         });
     }
 
@@ -376,7 +376,7 @@ fn plan_docs<'a>(
         docs.push(DocOut {
             kind: KIND_SECTION,
             label,
-            anchor: &s.anchor,
+            anchor: Cow::Borrowed(&s.anchor),
             text: excerpt(&prose.join("\n")),
             lead: &[],
         });
@@ -612,7 +612,7 @@ pub fn build_into(site: &Site, emit: Emit) -> Result<usize, Diagnostic> {
                         doc.kind,
                         frag.p.len() - 1,
                         &doc.label,
-                        doc.anchor,
+                        &doc.anchor,
                         &doc.text,
                         doc.lead
                             .iter()

@@ -196,9 +196,10 @@ pub fn patch_for(
             .map(|&t| map_topic(t).ok_or(new_topic))
             .collect::<Result<Vec<_>, _>>()?;
         for task in &mut plan.tasks {
-            task.lead = map_units(&task.lead)?;
-            task.responsible = map_units(&task.responsible)?;
-            task.participating = map_units(&task.participating)?;
+            let lead = map_units(task.lead())?;
+            let responsible = map_units(task.responsible())?;
+            let participating = map_units(task.participating())?;
+            task.set_units(lead, responsible, participating);
             let mut topics = task
                 .topics
                 .iter()
@@ -206,7 +207,7 @@ pub fn patch_for(
                 .collect::<Result<Vec<_>, _>>()?;
             topics.sort_unstable();
             topics.dedup();
-            task.topics = topics;
+            task.topics = topics.into_boxed_slice();
         }
         plan.notice = match plan.notice {
             Some(local) => Some(*notice_ids.get(local).ok_or("a notice changed")?),
@@ -297,11 +298,11 @@ fn patch_index(index: &mut Index, site: &Site, patch: &Patch) {
         let plan = &site.plans[k];
         for (t, task) in plan.tasks.iter().enumerate() {
             let r = TaskRef::new(k, t);
-            for &u in &task.lead {
+            for &u in task.lead() {
                 insert(&mut index.units[u].led, r);
             }
             for u in task.all_units() {
-                if !task.lead.contains(&u) {
+                if !task.lead().contains(&u) {
                     insert(&mut index.units[u].shared, r);
                 }
             }

@@ -97,7 +97,9 @@ pub(super) fn push_url(r: &Renderer, tr: TaskRef, out: &mut String) {
     out.push_str(&r.base_url);
     out.push_str(&r.views.plans[tr.plan()].path);
     out.push('#');
-    out.push_str(&r.site.plans[tr.plan()].tasks[tr.task()].anchor);
+    r.site.plans[tr.plan()].tasks[tr.task()]
+        .anchor()
+        .push_to(out);
 }
 
 /// Makes tasks' CSV records, reusing its text buffer from task to task.
@@ -129,10 +131,10 @@ impl<'r> RowMaker<'r> {
         // into one buffer, then cut out of it.
         let s = &mut self.text;
         s.clear();
-        let lead = push_names(s, site, &task.lead);
-        let responsible = push_names(s, site, &task.responsible);
-        let participating = push_names(s, site, &task.participating);
-        let officials = push_joined(s, task.officials.iter().map(String::as_str), "、");
+        let lead = push_names(s, site, task.lead());
+        let responsible = push_names(s, site, task.responsible());
+        let participating = push_names(s, site, task.participating());
+        let officials = push_joined(s, task.officials.iter().map(|o| &**o), "、");
         let start = s.len();
         for (i, date) in task.deadlines.iter().filter_map(|d| d.date).enumerate() {
             if i > 0 {
@@ -227,7 +229,7 @@ pub(super) fn push_events(
     for (i, d) in task.deadlines.iter().enumerate() {
         let Some(date) = d.date else { continue };
         let event = icalendar::Event::new()
-            .uid(&format!("{}-{}-{}@{}", plan.slug, task.anchor, i, host))
+            .uid(&format!("{}-{}-{}@{}", plan.slug, task.anchor(), i, host))
             .timestamp(stamp)
             .summary(&format!("{} {}", task.number, summary))
             // The full text is one click away (the URL): a unit's
