@@ -47,8 +47,60 @@ pub fn load(
     }
 }
 
-/// Time spent per phase.
-pub type Timings = Vec<(&'static str, Duration)>;
+/// One phase of a build: its name, how long it took, and the process's
+/// resident memory at its end and at its highest so far (MiB; Linux only),
+/// so that `--verbose` shows where both time and memory go.
+#[derive(Debug, Clone, Copy)]
+pub struct Phase {
+    pub name: &'static str,
+    pub time: Duration,
+    pub memory: Option<Memory>,
+}
+
+/// Resident memory of the process, in MiB.
+#[derive(Debug, Clone, Copy)]
+pub struct Memory {
+    pub now: u64,
+    pub peak: u64,
+}
+
+impl Memory {
+    /// `VmRSS` and `VmHWM` of `/proc/self/status`. The peak is never reset
+    /// (that would also reset what `time -v` reports for the whole run).
+    fn read() -> Option<Memory> {
+        let status = std::fs::read_to_string("/proc/self/status").ok()?;
+        let field = |name: &str| -> Option<u64> {
+            let kib: u64 = status
+                .lines()
+                .find_map(|l| l.strip_prefix(name))?
+                .trim()
+                .trim_end_matches("kB")
+                .trim()
+                .parse()
+                .ok()?;
+            Some(kib / 1024)
+        };
+        Some(Memory {
+            now: field("VmRSS:")?,
+            peak: field("VmHWM:")?,
+        })
+    }
+}
+
+/// The phases of a build, in order.
+#[derive(Debug, Default)]
+pub struct Timings(pub Vec<Phase>);
+
+impl Timings {
+    /// Ends a phase begun at `start`.
+    fn end(&mut self, name: &'static str, start: Instant) {
+        self.0.push(Phase {
+            name,
+            time: start.elapsed(),
+            memory: Memory::read(),
+        });
+    }
+}
 
 /// What [`render`] produced: pages, other files, and timings.
 pub struct Rendered {
@@ -64,13 +116,11 @@ pub fn render(
     sink: &dyn Sink,
     progress: Progress,
 ) -> Result<Rendered, Vec<Diagnostic>> {
-    let mut timings = Vec::new();
-    // The search index's segmenter loads its dictionary meanwhile.
-    crate::search::prepare();
+    let mut timings = Timings::default();
     let t = Instant::now();
     let index = Index::build(site);
     let mut views = Views::build(site, &index, theme).map_err(|d| vec![d])?;
-    timings.push(("index and views", t.elapsed()));
+    timings.end("index and views", t);
     let renderer = Renderer::new(site, &index, &views, theme);
     let total = renderer.pages().len() * 2;
     let done = AtomicUsize::new(0);
@@ -80,7 +130,7 @@ pub fn render(
     };
     let t = Instant::now();
     let pages = renderer.render_all(sink, &tick)?;
-    timings.push(("pages", t.elapsed()));
+    timings.end("pages", t);
     // The data files need neither the task rows of unit and topic pages nor
     // the renderer's merged unit lists: they go before the data phase, whose
     // buffers would otherwise come on top of them at the build's peak.
@@ -89,15 +139,18 @@ pub fn render(
     let renderer = Renderer::new(site, &index, &views, theme);
     let t = Instant::now();
     let mut files = crate::render::data::write_all(&renderer, sink).map_err(|d| vec![d])?;
-    timings.push(("data", t.elapsed()));
+    timings.end("data", t);
     // The search index reads only the site model: the pages' shared values,
     // rows and indexes go first, which lowers the build's peak memory.
     drop(renderer);
     drop(views);
     drop(index);
+    // The segmenter's dictionary (about 45 MiB) loads only now, so that it is
+    // not held beside the pages' and data files' memory.
+    crate::search::prepare();
     let t = Instant::now();
     files += crate::search::write_all(site, sink).map_err(|d| vec![d])?;
-    timings.push(("search", t.elapsed()));
+    timings.end("search", t);
     Ok(Rendered {
         pages,
         files,
@@ -109,10 +162,11 @@ pub fn render(
 pub fn build(opts: &BuildOptions, progress: Progress) -> Result<BuildReport, Vec<Diagnostic>> {
     let t = Instant::now();
     let (site, warnings) = load(&opts.root, opts.base_url.as_deref())?;
-    let mut timings = vec![("load", t.elapsed())];
+    let mut timings = Timings::default();
+    timings.end("load", t);
     let t = Instant::now();
     let theme = Theme::load(&opts.root, &site.config)?;
-    timings.push(("templates", t.elapsed()));
+    timings.end("templates", t);
     let staging = Staging::new(&opts.out).map_err(|e| {
         vec![Diagnostic::error(
             &opts.out,
@@ -139,7 +193,7 @@ pub fn build(opts: &BuildOptions, progress: Progress) -> Result<BuildReport, Vec
             return Err(e);
         }
     };
-    timings.extend(rendered.timings);
+    timings.0.extend(rendered.timings.0);
     let t = Instant::now();
     staging.commit().map_err(|e| {
         vec![Diagnostic::error(
@@ -148,7 +202,7 @@ pub fn build(opts: &BuildOptions, progress: Progress) -> Result<BuildReport, Vec
             format!("cannot replace the output folder: {e}"),
         )]
     })?;
-    timings.push(("swap", t.elapsed()));
+    timings.end("swap", t);
     Ok(BuildReport {
         pages: rendered.pages,
         files: rendered.pages + rendered.files + statics,
