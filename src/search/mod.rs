@@ -420,32 +420,59 @@ impl Postings {
 #[derive(Debug, Clone, Copy, Serialize)]
 struct Loc(u32, u32, u32);
 
-/// Packs posting lists into files.
-#[derive(Default)]
-struct Packer {
-    packs: Vec<Vec<u8>>,
-    /// The pack being filled.
-    open: Option<usize>,
+/// Packs posting lists into files, handing each pack to `out` as soon as
+/// nothing more goes into it: the packs are never all in memory beside the
+/// lists they are made of.
+struct Packer<'o> {
+    /// The number of packs made so far.
+    count: u32,
+    /// The pack being filled, and its number.
+    open: Option<(u32, Vec<u8>)>,
+    out: &'o dyn Fn(String, Vec<u8>) -> Result<(), Diagnostic>,
 }
 
-impl Packer {
-    fn add(&mut self, bytes: &[u8]) -> Loc {
-        if bytes.len() >= PACK_ALONE {
-            self.packs.push(bytes.to_vec());
-            return Loc((self.packs.len() - 1) as u32, 0, bytes.len() as u32);
+impl<'o> Packer<'o> {
+    fn new(out: &'o dyn Fn(String, Vec<u8>) -> Result<(), Diagnostic>) -> Self {
+        Packer {
+            count: 0,
+            open: None,
+            out,
         }
-        let open = match self.open {
-            Some(i) if self.packs[i].len() + bytes.len() <= PACK_TARGET => i,
-            _ => {
-                self.packs.push(Vec::with_capacity(PACK_TARGET));
-                self.packs.len() - 1
-            }
-        };
-        self.open = Some(open);
-        let pack = &mut self.packs[open];
-        let off = pack.len();
-        pack.extend_from_slice(bytes);
-        Loc(open as u32, off as u32, bytes.len() as u32)
+    }
+
+    fn emit(&self, pack: u32, bytes: Vec<u8>) -> Result<(), Diagnostic> {
+        (self.out)(format!("{DIR}p/{pack}.bin"), bytes)
+    }
+
+    fn add(&mut self, bytes: &[u8]) -> Result<Loc, Diagnostic> {
+        let len = bytes.len() as u32;
+        if bytes.len() >= PACK_ALONE {
+            let pack = self.count;
+            self.count += 1;
+            self.emit(pack, bytes.to_vec())?;
+            return Ok(Loc(pack, 0, len));
+        }
+        if let Some((_, open)) = &self.open
+            && open.len() + bytes.len() > PACK_TARGET
+        {
+            self.finish()?;
+        }
+        let (pack, open) = self.open.get_or_insert_with(|| {
+            let pack = self.count;
+            self.count += 1;
+            (pack, Vec::with_capacity(PACK_TARGET))
+        });
+        let off = open.len() as u32;
+        open.extend_from_slice(bytes);
+        Ok(Loc(*pack, off, len))
+    }
+
+    /// Hands over the pack being filled, if any.
+    fn finish(&mut self) -> Result<(), Diagnostic> {
+        match self.open.take() {
+            Some((pack, bytes)) => self.emit(pack, bytes),
+            None => Ok(()),
+        }
     }
 }
 
@@ -654,25 +681,26 @@ pub fn build_into(site: &Site, emit: Emit) -> Result<usize, Diagnostic> {
     let terms = interner.into_terms();
     let mut order: Vec<usize> = (0..lists.len()).filter(|&i| lists[i].df > 0).collect();
     order.sort_unstable_by(|&a, &b| terms[a].cmp(&terms[b]));
-    let mut packer = Packer::default();
+    let mut packer = Packer::new(&out);
     // A list longer than a bitmap of all documents is written as that
     // bitmap (its weights dropped: such a term is in most documents and
     // weighs next to nothing in a score). Its length is then negative.
     let bitmap_len = base.div_ceil(8) as usize;
+    // Each list is freed once packed, so lists and packs are not all held twice.
     let locs: Vec<(Loc, bool)> = order
         .iter()
         .map(|&i| {
-            let bytes = &lists[i].bytes;
+            let bytes = std::mem::take(&mut lists[i].bytes);
             if bytes.len() <= bitmap_len {
-                return (packer.add(bytes), false);
+                return Ok((packer.add(&bytes)?, false));
             }
             let mut bits = vec![0u8; bitmap_len];
-            for (d, _) in query::decode(bytes) {
+            for (d, _) in query::decode(&bytes) {
                 bits[d as usize / 8] |= 1 << (d % 8);
             }
-            (packer.add(&bits), true)
+            Ok((packer.add(&bits)?, true))
         })
-        .collect();
+        .collect::<Result<_, Diagnostic>>()?;
 
     // Dictionary shards, cut at first-character boundaries.
     let first_char = |t: &str| t.chars().next().unwrap_or('\0');
@@ -745,14 +773,14 @@ pub fn build_into(site: &Site, emit: Emit) -> Result<usize, Diagnostic> {
         .iter()
         .zip(&topic_lists)
         .map(|(t, l)| {
-            (
+            Ok((
                 t.name.as_str(),
                 topic_path(&t.slug),
-                packer.add(&l.bytes),
+                packer.add(&l.bytes)?,
                 l.df,
-            )
+            ))
         })
-        .collect();
+        .collect::<Result<_, Diagnostic>>()?;
     let mut units_by_j: Vec<Vec<UnitId>> = vec![Vec::new(); site.jurisdictions.len()];
     for (u, unit) in site.units.iter().enumerate() {
         if unit_lists[u].df > 0 {
@@ -768,21 +796,19 @@ pub fn build_into(site: &Site, emit: Emit) -> Result<usize, Diagnostic> {
         let list: Vec<(&str, &str, Loc, u32)> = units
             .iter()
             .map(|&u| {
-                (
+                Ok((
                     site.units[u].name.as_str(),
                     unit_paths[u].as_str(),
-                    packer.add(&unit_lists[u].bytes),
+                    packer.add(&unit_lists[u].bytes)?,
                     unit_lists[u].df,
-                )
+                ))
             })
-            .collect();
+            .collect::<Result<_, Diagnostic>>()?;
         let jur = &site.jurisdictions[j];
         jurisdictions.push((jur.name.as_str(), jurisdiction_path(&jur.slug), list.len()));
         out(format!("{DIR}u/{j}.json"), json(&list))?;
     }
-    for (i, bytes) in packer.packs.into_iter().enumerate() {
-        out(format!("{DIR}p/{i}.bin"), bytes)?;
-    }
+    packer.finish()?;
 
     let mut hashes = hashes.into_inner().unwrap_or_else(|e| e.into_inner());
     hashes.sort_unstable_by(|a, b| a.0.cmp(&b.0));
