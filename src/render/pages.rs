@@ -5,7 +5,6 @@
 //! every page context that shows them.
 
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -42,9 +41,9 @@ pub struct Links {
 pub struct Views {
     pub plans: Vec<PlanSummary>,
     /// Each task as a row for unit and topic pages (`partials/task-row.html`,
-    /// links prefixed with [`ROOT_MARK`]), by plan, in task order: rendered
-    /// once, whatever the number of pages that list the task.
-    pub rows: Vec<Vec<tera::Value>>,
+    /// links prefixed with [`ROOT_MARK`]), by plan: rendered once, whatever
+    /// the number of pages that list the task.
+    pub rows: Vec<PlanRows>,
     /// Each task's text without Markdown, where it differs from the text
     /// itself (most tasks have no syntax: `None`), by plan. See [`Views::plain`].
     pub plain: Vec<Vec<Option<Box<str>>>>,
@@ -53,6 +52,35 @@ pub struct Views {
     pub unit_paths: Vec<String>,
     pub jurisdictions: Vec<JurisdictionSummary>,
     pub topics: Vec<TopicSummary>,
+}
+
+/// The rows of one plan's tasks, in task order, one after the other in one
+/// string: a big site holds hundreds of thousands of rows for the whole
+/// pages phase, and one allocation per plan keeps them compact.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct PlanRows {
+    html: String,
+    /// Where each task's row ends in `html`.
+    ends: Vec<u32>,
+}
+
+impl PlanRows {
+    /// The row of the plan's task `t`.
+    pub fn get(&self, t: usize) -> &str {
+        let start = match t {
+            0 => 0,
+            _ => self.ends.get(t - 1).map_or(0, |&e| e as usize),
+        };
+        let end = self.ends.get(t).map_or(start, |&e| e as usize);
+        self.html.get(start..end).unwrap_or_default()
+    }
+
+    fn push(&mut self, row: &str) {
+        self.html.push_str(row);
+        // A plan's rows are a few hundred bytes each, far from 4 GB.
+        self.ends
+            .push(u32::try_from(self.html.len()).unwrap_or(u32::MAX));
+    }
 }
 
 pub fn plan_path(slug: &str) -> String {
@@ -92,7 +120,7 @@ impl Views {
         site: &Site,
         index: &Index,
         theme: &Theme,
-        mut reuse: Vec<Option<Vec<tera::Value>>>,
+        mut reuse: Vec<Option<PlanRows>>,
     ) -> Result<Views, Diagnostic> {
         reuse.resize_with(site.plans.len(), || None);
         let unit_paths: Vec<String> = (0..site.units.len()).map(|u| unit_path(site, u)).collect();
@@ -172,7 +200,7 @@ impl Views {
                     .collect()
             })
             .collect();
-        let rows: Vec<Vec<tera::Value>> = (0..site.plans.len())
+        let rows: Vec<PlanRows> = (0..site.plans.len())
             .into_par_iter()
             .zip(reuse)
             .map(|(p, reused)| match reused {
@@ -243,7 +271,11 @@ impl Views {
     }
 
     fn row(&self, r: TaskRef) -> tera::Value {
-        self.rows[r.plan()][r.task()].clone()
+        let row = self
+            .rows
+            .get(r.plan())
+            .map_or("", |rows| rows.get(r.task()));
+        tera::Value::safe_string(row)
     }
 
     /// The task's text without Markdown: for data files, summaries, search.
@@ -330,19 +362,24 @@ fn task_rows(
     plain: &[Option<Box<str>>],
     links: &Links,
     theme: &Theme,
-) -> Result<Vec<tera::Value>, Diagnostic> {
+) -> Result<PlanRows, Diagnostic> {
     let mut ctx = Context::new();
     ctx.insert("root", ROOT_MARK);
-    (0..site.plans[p].tasks.len())
-        .map(|t| {
-            ctx.insert("task", &task_view(site, p, t, plain, links, false));
-            let html = theme
-                .tera
-                .render("partials/task-row.html", &ctx)
-                .map_err(|e| template_error(&e, &theme.sources))?;
-            Ok(tera::Value::safe_string(&html))
-        })
-        .collect()
+    let tasks = site.plans[p].tasks.len();
+    let mut rows = PlanRows {
+        html: String::new(),
+        ends: Vec::with_capacity(tasks),
+    };
+    for t in 0..tasks {
+        ctx.insert("task", &task_view(site, p, t, plain, links, false));
+        let html = theme
+            .tera
+            .render("partials/task-row.html", &ctx)
+            .map_err(|e| template_error(&e, &theme.sources))?;
+        rows.push(&html);
+    }
+    rows.html.shrink_to_fit();
+    Ok(rows)
 }
 
 /// Appends `html` to `out` with `root` where it holds [`ROOT_MARK`].
@@ -354,6 +391,38 @@ fn resolve_root_append(html: &[u8], root: &str, out: &mut Vec<u8>) {
         at = i + 1;
     }
     out.extend_from_slice(&html[at..]);
+}
+
+/// The tasks at `start..start + len` of the document-order merge of a
+/// unit's `led` and `shared` tasks (each in document order), by role.
+/// Merged page by page rather than kept whole: a few hundred thousand
+/// references for the whole pages phase, against a merge that is cheap.
+fn page_of_merged(
+    led: &[TaskRef],
+    shared: &[TaskRef],
+    start: usize,
+    len: usize,
+) -> (Vec<TaskRef>, Vec<TaskRef>) {
+    let (mut i, mut j) = (0, 0);
+    let (mut page_led, mut page_shared) = (Vec::new(), Vec::new());
+    for k in 0..start.saturating_add(len) {
+        let take_led = match (led.get(i), shared.get(j)) {
+            (Some(a), Some(b)) => a <= b,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => break,
+        };
+        let (list, at, out) = if take_led {
+            (led, &mut i, &mut page_led)
+        } else {
+            (shared, &mut j, &mut page_shared)
+        };
+        if k >= start {
+            out.push(list[*at]);
+        }
+        *at += 1;
+    }
+    (page_led, page_shared)
 }
 
 /// One page to render.
@@ -465,10 +534,6 @@ pub struct Renderer<'a> {
     pub base: String,
     /// The base URL with scheme when the site has one, else the base path.
     pub base_url: String,
-    /// Each unit's tasks (led and shared) in document order, made when its
-    /// first page is rendered: a group's thousands of tasks are merged once,
-    /// not once per page.
-    unit_tasks: Vec<OnceLock<Vec<TaskRef>>>,
     /// `site`, `static` and `labels`, the same on every page: made once.
     every_page: Context,
 }
@@ -514,7 +579,6 @@ impl<'a> Renderer<'a> {
             theme,
             base,
             base_url,
-            unit_tasks: (0..site.units.len()).map(|_| OnceLock::new()).collect(),
             every_page,
         }
     }
@@ -943,19 +1007,13 @@ impl<'a> Renderer<'a> {
                     },
                 );
                 let t = &index.units[u];
-                let all = self.unit_tasks[u].get_or_init(|| {
-                    let mut all: Vec<TaskRef> = t.led.iter().chain(&t.shared).copied().collect();
-                    all.sort_unstable();
-                    all
-                });
-                let slice = self.slice(all, n);
-                // `led` is in document order, so sorted.
-                let (led, shared): (Vec<TaskRef>, Vec<TaskRef>) =
-                    slice.iter().partition(|r| t.led.binary_search(r).is_ok());
+                let per = site.config.page_size.max(1);
+                let (led, shared) =
+                    page_of_merged(&t.led, &t.shared, n.saturating_sub(1) * per, per);
                 ctx.insert("groups", &self.groups(&led, &shared));
                 ctx.insert(
                     "pagination",
-                    &self.pagination(&self.views.unit_paths[u], all.len(), n),
+                    &self.pagination(&self.views.unit_paths[u], t.total(), n),
                 );
             }
             Page::Topics => ctx.insert("topics", &views.topics),
@@ -1227,7 +1285,7 @@ fn flatten(blocks: &[Block], depth: usize, body: &mut Vec<BodyItem>, toc: &mut V
 
 #[cfg(test)]
 mod tests {
-    use super::safe_url;
+    use super::{TaskRef, page_of_merged, safe_url};
 
     #[test]
     fn only_web_and_mail_urls_pass() {
@@ -1249,6 +1307,28 @@ mod tests {
             "vbscript:x",
         ] {
             assert_eq!(safe_url(bad), "#", "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_page_of_a_units_tasks_is_a_slice_of_both_roles_merged() {
+        let refs = |v: &[(usize, usize)]| -> Vec<TaskRef> {
+            v.iter().map(|&(p, t)| TaskRef::new(p, t)).collect()
+        };
+        let led = refs(&[(0, 1), (0, 4), (2, 0), (2, 7), (5, 3)]);
+        let shared = refs(&[(0, 2), (1, 0), (2, 5), (6, 1)]);
+        let mut all: Vec<TaskRef> = led.iter().chain(&shared).copied().collect();
+        all.sort_unstable();
+        for per in 1..=10 {
+            for start in (0..=all.len() + per).step_by(per) {
+                let (l, s) = page_of_merged(&led, &shared, start, per);
+                let want = &all[start.min(all.len())..(start + per).min(all.len())];
+                let mut got: Vec<TaskRef> = l.iter().chain(&s).copied().collect();
+                got.sort_unstable();
+                assert_eq!(got, want, "page at {start}, {per} a page");
+                assert!(l.iter().all(|r| led.contains(r)));
+                assert!(s.iter().all(|r| shared.contains(r)));
+            }
         }
     }
 }

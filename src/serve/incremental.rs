@@ -24,7 +24,7 @@ use crate::content::{Loaded, RawNotice, RawPlan};
 use crate::diagnostics::Diagnostic;
 use crate::index::Index;
 use crate::model::{JurisdictionId, NoticeId, Plan, PlanId, Site, TaskRef, TopicId, UnitId};
-use crate::render::pages::Views;
+use crate::render::pages::{PlanRows, Views};
 
 use super::memory::{Generation, Owner};
 use super::workspace::Workspace;
@@ -253,7 +253,7 @@ pub fn apply(generation: &mut Generation, patch: &Patch) -> Result<(), Diagnosti
     }
     patch_index(&mut generation.index, &generation.site, patch);
     generation.search = std::sync::OnceLock::new();
-    let mut reuse: Vec<Option<Vec<tera::Value>>> = std::mem::take(&mut generation.views.rows)
+    let mut reuse: Vec<Option<PlanRows>> = std::mem::take(&mut generation.views.rows)
         .into_iter()
         .map(Some)
         .collect();
