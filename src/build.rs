@@ -87,6 +87,21 @@ impl Memory {
     }
 }
 
+/// Hands the memory that a phase freed back to the system, in every thread.
+///
+/// The binary allocates with mimalloc, which keeps freed pages resident in
+/// the heap of the thread that used them, so a phase's garbage would stay
+/// resident under the next phase's allocations (at 5,000 plans: 80 MiB
+/// after the pages, 130 MiB after the data files). Purging on every free
+/// instead (`MIMALLOC_PURGE_DELAY=0`) cost about 5 % more CPU.
+fn release_free_memory() {
+    // SAFETY: mi_collect takes no pointers and only purges mimalloc's own
+    // free pages; it is harmless when mimalloc is not the global allocator.
+    let collect = || unsafe { libmimalloc_sys::mi_collect(true) };
+    rayon::broadcast(|_| collect());
+    collect();
+}
+
 /// The phases of a build, in order.
 #[derive(Debug, Default)]
 pub struct Timings(pub Vec<Phase>);
@@ -136,6 +151,7 @@ pub fn render(
     // buffers would otherwise come on top of them at the build's peak.
     drop(renderer);
     views.rows = Vec::new();
+    release_free_memory();
     let renderer = Renderer::new(site, &index, &views, theme);
     let t = Instant::now();
     let mut files = crate::render::data::write_all(&renderer, sink).map_err(|d| vec![d])?;
@@ -145,6 +161,7 @@ pub fn render(
     drop(renderer);
     drop(views);
     drop(index);
+    release_free_memory();
     // The segmenter's dictionary (about 45 MiB) loads only now, so that it is
     // not held beside the pages' and data files' memory.
     crate::search::prepare();
