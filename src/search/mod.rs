@@ -71,7 +71,7 @@ const PACK_ALONE: usize = 8 * 1024;
 /// hold about this many bytes.
 const SHARD_TARGET: usize = 6 * 1024;
 /// Plans segmented between two merges (bounds the memory held).
-const BATCH: usize = 256;
+const BATCH: usize = 64;
 /// Text kept for a section's or plan's excerpt, in characters.
 const EXCERPT_CHARS: usize = 400;
 
@@ -406,6 +406,12 @@ fn varint(out: &mut Vec<u8>, mut v: u64) {
 
 impl Postings {
     fn push(&mut self, doc: u32, w: u8) {
+        // Grow by a quarter rather than double: all lists are held until the
+        // last document, and doubling left a third of their bytes unused.
+        const MAX_ENTRY: usize = 11;
+        if self.bytes.capacity() - self.bytes.len() < MAX_ENTRY {
+            self.bytes.reserve_exact((self.bytes.len() / 4).max(64));
+        }
         let delta = if self.df == 0 { doc } else { doc - self.last };
         varint(&mut self.bytes, (u64::from(delta) << 1) | u64::from(w != 1));
         if w != 1 {
