@@ -369,23 +369,18 @@ impl Assembler<'_> {
             .tasks
             .iter()
             .any(|t| !t.lead.is_empty() || !t.responsible.is_empty());
-        let mut tasks: Vec<Task> = p
-            .tasks
-            .into_iter()
-            .zip(hits)
-            .map(|(t, hits)| {
-                if t.lead.is_empty() && p.kind != PlanKind::MultiYearPlan && names_units {
-                    self.diagnostics.push(
-                        Diagnostic::warning(&p.source.path, t.line, format!("task {} has no lead unit", t.number))
-                            .with_hint("name the 牵头单位 (e.g. `牵头单位:区司法局。`), or state that the first listed unit leads"),
-                    );
-                }
-                self.task(t, jurisdiction, &p.source.path, &plan_topics, hits)
-            })
-            .collect();
-        // `collect` reuses the raw tasks' buffer, which is more than twice
-        // the size the tasks need: give the difference back.
-        tasks.shrink_to_fit();
+        // A new list of the right size: collecting in place would keep the
+        // raw tasks' buffer, more than twice the size the tasks need.
+        let mut tasks: Vec<Task> = Vec::with_capacity(p.tasks.len());
+        for (t, hits) in p.tasks.into_iter().zip(hits) {
+            if t.lead.is_empty() && p.kind != PlanKind::MultiYearPlan && names_units {
+                self.diagnostics.push(
+                    Diagnostic::warning(&p.source.path, t.line, format!("task {} has no lead unit", t.number))
+                        .with_hint("name the 牵头单位 (e.g. `牵头单位:区司法局。`), or state that the first listed unit leads"),
+                );
+            }
+            tasks.push(self.task(t, jurisdiction, &p.source.path, &plan_topics, hits));
+        }
         let mut body = p.body;
         shrink_blocks(&mut body);
         Plan {
