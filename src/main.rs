@@ -56,7 +56,7 @@ enum Command {
         /// No progress bar and no summary.
         #[arg(long, short)]
         quiet: bool,
-        /// Print the time each phase took.
+        /// Print the time each phase took and the memory in use.
         #[arg(long, short)]
         verbose: bool,
     },
