@@ -1,12 +1,11 @@
 //! One error vocabulary for every stage: a [`Diagnostic`] names the file, the
 //! line and column, what is wrong and what to do about it.
 
-use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
-use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term::{self, Config, DisplayStyle};
 use serde::Serialize;
 
@@ -116,17 +115,23 @@ pub fn emit(diagnostics: &[Diagnostic], root: &Path, color: bool) {
         display_style: DisplayStyle::Medium,
         ..Config::default()
     };
-    let mut files = SimpleFiles::new();
-    // Each file is read and stored once, however many diagnostics name it: a
-    // big site can have thousands of warnings in hundreds of files.
-    let mut ids: HashMap<&Path, usize> = HashMap::new();
+    // One file's text is held at a time: a big site can have thousands of
+    // warnings in thousands of files. Diagnostics come sorted by file, so
+    // each file is read once (more often only if they are not).
+    let mut current: Option<(&Path, SimpleFile<String, String>)> = None;
     let mut lock = writer.lock();
     for d in diagnostics {
-        let id = *ids.entry(d.file.as_path()).or_insert_with(|| {
-            let source = std::fs::read_to_string(root.join(&d.file)).unwrap_or_default();
-            files.add(d.file.display().to_string(), source)
-        });
-        let source = files.get(id).map(|f| f.source().as_str()).unwrap_or("");
+        let file = match &mut current {
+            Some((path, file)) if *path == d.file.as_path() => &*file,
+            slot => {
+                let source = std::fs::read_to_string(root.join(&d.file)).unwrap_or_default();
+                let name = d.file.display().to_string();
+                &slot
+                    .insert((d.file.as_path(), SimpleFile::new(name, source)))
+                    .1
+            }
+        };
+        let source = file.source().as_str();
         let Some(offset) = byte_offset(source, d.line, d.column) else {
             // The position is not in the file (it changed, or is unreadable):
             // print the plain form rather than a wrong snippet.
@@ -139,9 +144,9 @@ pub fn emit(diagnostics: &[Diagnostic], root: &Path, color: bool) {
         };
         let diagnostic = CsDiagnostic::new(severity)
             .with_message(&d.message)
-            .with_labels(vec![Label::primary(id, offset..offset)])
+            .with_labels(vec![Label::primary((), offset..offset)])
             .with_notes(d.hint.iter().map(|h| format!("hint: {h}")).collect());
-        if term::emit_to_write_style(&mut lock, &config, &files, &diagnostic).is_err() {
+        if term::emit_to_write_style(&mut lock, &config, file, &diagnostic).is_err() {
             let _ = writeln!(lock, "{d}");
         }
     }
