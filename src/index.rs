@@ -45,8 +45,7 @@ pub struct Index {
 
 impl Index {
     pub fn build(site: &Site) -> Index {
-        let mut units = vec![UnitTasks::default(); site.units.len()];
-        let mut topics = vec![Vec::new(); site.topics.len()];
+        let (mut units, mut topics) = lists_of_their_size(site);
         let mut jurisdictions = vec![JurisdictionIndex::default(); site.jurisdictions.len()];
         for (p, plan) in site.plans.iter().enumerate() {
             jurisdictions[plan.jurisdiction].plans.push(p);
@@ -56,10 +55,8 @@ impl Index {
                 for &u in task.lead() {
                     units[u].led.push(r);
                 }
-                for u in task.all_units() {
-                    if !task.lead().contains(&u) {
-                        units[u].shared.push(r);
-                    }
+                for u in task.shared_units() {
+                    units[u].shared.push(r);
                 }
                 for &topic in &task.topics {
                     topics[topic].push(r);
@@ -93,4 +90,34 @@ impl Index {
             plans_by_date,
         }
     }
+}
+
+/// Empty task lists for every unit and topic, each with room for exactly
+/// its tasks: a big site's lists hold millions of references for the whole
+/// build, and growing them by doubling left a third of that unused.
+fn lists_of_their_size(site: &Site) -> (Vec<UnitTasks>, Vec<Vec<TaskRef>>) {
+    let mut led = vec![0usize; site.units.len()];
+    let mut shared = vec![0usize; site.units.len()];
+    let mut topics = vec![0usize; site.topics.len()];
+    for task in site.plans.iter().flat_map(|p| &p.tasks) {
+        for &u in task.lead() {
+            led[u] += 1;
+        }
+        for u in task.shared_units() {
+            shared[u] += 1;
+        }
+        for &t in task.topics.iter() {
+            topics[t] += 1;
+        }
+    }
+    let units = led
+        .into_iter()
+        .zip(shared)
+        .map(|(l, s)| UnitTasks {
+            led: Vec::with_capacity(l),
+            shared: Vec::with_capacity(s),
+        })
+        .collect();
+    let topics = topics.into_iter().map(Vec::with_capacity).collect();
+    (units, topics)
 }

@@ -378,7 +378,8 @@ fn task_rows(
             .map_err(|e| template_error(&e, &theme.sources))?;
         rows.push(&html);
     }
-    rows.html.shrink_to_fit();
+    // A copy of the exact size: the rows are kept for the whole pages phase.
+    rows.html = rows.html.as_str().into();
     Ok(rows)
 }
 

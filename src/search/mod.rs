@@ -323,10 +323,8 @@ fn plan_docs<'a>(
         for &u in task.lead() {
             acc.names(&names.units[u], W_LEAD);
         }
-        for u in task.all_units() {
-            if !task.lead().contains(&u) {
-                acc.names(&names.units[u], W_UNIT);
-            }
+        for u in task.shared_units() {
+            acc.names(&names.units[u], W_UNIT);
         }
         for o in &task.officials {
             acc.names(cache.name_terms(interner, o), W_OFFICIAL);

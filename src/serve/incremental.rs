@@ -301,10 +301,8 @@ fn patch_index(index: &mut Index, site: &Site, patch: &Patch) {
             for &u in task.lead() {
                 insert(&mut index.units[u].led, r);
             }
-            for u in task.all_units() {
-                if !task.lead().contains(&u) {
-                    insert(&mut index.units[u].shared, r);
-                }
+            for u in task.shared_units() {
+                insert(&mut index.units[u].shared, r);
             }
             for &topic in &task.topics {
                 insert(&mut index.topics[topic], r);
