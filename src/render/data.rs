@@ -2,6 +2,7 @@
 //! tasks as CSV and its deadlines as iCalendar, plus the sitemap, the Atom
 //! feed and robots.txt.
 
+mod ics;
 mod rows;
 mod units;
 

@@ -1,17 +1,20 @@
 //! One task as a CSV record and as calendar events, made once however many
-//! files list it. The csv and icalendar crates write every byte.
+//! files list it. The csv crate writes every byte of a record; events are
+//! written as the icalendar crate writes them (see [`super::ics`]), which
+//! writes the calendar around them.
 
 use std::fmt::Write as _;
 use std::io;
 use std::ops::Range;
 
 use chrono::NaiveDate;
-use icalendar::{Calendar, Component, EventLike};
+use icalendar::Calendar;
 
 use crate::diagnostics::Diagnostic;
 use crate::model::{Site, TaskRef, UnitId};
 
 use super::super::pages::Renderer;
+use super::ics::{Event, Events};
 
 /// Writes CSV records with one configuration, so that records written
 /// apart can be joined into one file.
@@ -207,13 +210,14 @@ pub(super) fn push_events(
     tr: TaskRef,
     host: &str,
     url: &str,
+    events: &mut Events,
     out: &mut String,
-) -> Result<(), Diagnostic> {
+) {
     let site = r.site;
     let plan = &site.plans[tr.plan()];
     let task = &plan.tasks[tr.task()];
     if task.deadlines.iter().all(|d| d.date.is_none()) {
-        return Ok(());
+        return;
     }
     let plain = r.views.plain(site, tr);
     let summary = &plain[..plain.char_indices().nth(60).map_or(plain.len(), |(i, _)| i)];
@@ -222,25 +226,24 @@ pub(super) fn push_events(
         .meta
         .date_published
         .or(plan.meta.date_signed)
-        .unwrap_or(NaiveDate::MIN)
-        .and_hms_opt(0, 0, 0)
-        .unwrap_or_default()
-        .and_utc();
+        .unwrap_or(NaiveDate::MIN);
+    let mut anchor = String::new();
+    task.anchor().push_to(&mut anchor);
     for (i, d) in task.deadlines.iter().enumerate() {
         let Some(date) = d.date else { continue };
-        let event = icalendar::Event::new()
-            .uid(&format!("{}-{}-{}@{}", plan.slug, task.anchor(), i, host))
-            .timestamp(stamp)
-            .summary(&format!("{} {}", task.number, summary))
+        let i = i.to_string();
+        let event = Event {
             // The full text is one click away (the URL): a unit's
             // calendar on a big site holds thousands of events.
-            .description(&format!("{} {}", plan.meta.title, d.text))
-            .url(url)
-            .all_day(date)
-            .done();
-        event.fmt_write(out).map_err(ics_error)?;
+            description: &[&plan.meta.title, " ", &d.text],
+            date,
+            stamp,
+            summary: &[&task.number, " ", summary],
+            uid: &[&plan.slug, "-", &anchor, "-", &i, "@", host],
+            url,
+        };
+        events.push(&event, out);
     }
-    Ok(())
 }
 
 /// A calendar named `name` cut where its events go: what comes before

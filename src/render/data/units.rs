@@ -13,6 +13,7 @@ use crate::diagnostics::Diagnostic;
 use crate::model::{TaskRef, UnitId};
 
 use super::super::pages::Renderer;
+use super::ics::Events;
 use super::rows::{self, Records, RowMaker};
 
 /// Stores one file: the path and its bytes.
@@ -115,6 +116,7 @@ struct Chunk {
 struct Scratch {
     rows: Vec<u8>,
     events: String,
+    writer: Events,
     ends: Vec<usize>,
     url: String,
 }
@@ -267,7 +269,7 @@ fn make_chunk(
                 b.ends.push(w.get_ref().len());
             }
             Kind::Ics => {
-                rows::push_events(r, tr, &s.host, &b.url, &mut b.events)?;
+                rows::push_events(r, tr, &s.host, &b.url, &mut b.writer, &mut b.events);
                 b.ends.push(b.events.len());
             }
         }
