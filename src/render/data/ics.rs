@@ -3,8 +3,8 @@
 //! builds each event as a map of owned strings, formats dates with chrono's
 //! strftime and escapes a value in four passes; a unit's calendar on a big
 //! site holds thousands of events, each made once per jurisdiction, and
-//! that work was most of the data phase. The calendar's frame (its
-//! properties around the events) is still the crate's.
+//! that work was most of the data phase. The calendar around the events
+//! is written the same way, for each unit.
 
 use std::fmt::Write as _;
 
@@ -28,7 +28,23 @@ pub(super) struct Event<'a> {
     pub url: &'a str,
 }
 
+/// What ends a calendar, after its events.
+pub(super) const CALENDAR_END: &str = "END:VCALENDAR\r\n";
+
 impl Events {
+    /// Appends what begins a calendar named `name`, before its events: the
+    /// crate's `Calendar::new().name(name)`.
+    pub fn begin_calendar(&mut self, name: &str, out: &mut String) {
+        out.push_str("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:ICALENDAR-RS\r\n");
+        out.push_str("CALSCALE:GREGORIAN\r\n");
+        // The crate does not know NAME (RFC 7986) as TEXT: not escaped.
+        self.line.clear();
+        self.line.push_str("NAME:");
+        self.line.push_str(name);
+        self.end_line(out);
+        self.text(out, "X-WR-CALNAME", &[name]);
+    }
+
     /// Appends the event to `out`, its properties in the crate's order (by
     /// name: it keeps them in a sorted map).
     pub fn push(&mut self, e: &Event, out: &mut String) {
@@ -163,7 +179,7 @@ mod tests {
     use chrono::NaiveDate;
     use icalendar::{Component, EventLike};
 
-    use super::{Event, Events};
+    use super::{CALENDAR_END, Event, Events};
 
     /// The event as the icalendar crate writes it.
     fn crates(e: &Event) -> String {
@@ -221,6 +237,55 @@ mod tests {
             texts.push(format!("{}{}", " ".repeat(n / 2), "中".repeat(n / 3)));
         }
         texts
+    }
+
+    /// A calendar holding `events`, as the crate writes it and as we do.
+    fn calendars(name: &str, events: &[Event]) -> (String, String) {
+        let mut cal = icalendar::Calendar::new();
+        cal.name(name);
+        for e in events {
+            let stamp = e.stamp.and_hms_opt(0, 0, 0).unwrap().and_utc();
+            cal.push(
+                icalendar::Event::new()
+                    .uid(&e.uid.concat())
+                    .timestamp(stamp)
+                    .summary(&e.summary.concat())
+                    .description(&e.description.concat())
+                    .url(e.url)
+                    .all_day(e.date)
+                    .done(),
+            );
+        }
+        let crates: String = (&cal.done()).try_into().unwrap();
+        let mut writer = Events::default();
+        let mut ours = String::new();
+        writer.begin_calendar(name, &mut ours);
+        for e in events {
+            writer.push(e, &mut ours);
+        }
+        ours.push_str(CALENDAR_END);
+        (ours, crates)
+    }
+
+    #[test]
+    fn calendars_are_the_crates_byte_for_byte() {
+        let date = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
+        let texts = texts();
+        let event = |text: &'static [&'static str]| Event {
+            description: text,
+            date,
+            stamp: date,
+            summary: text,
+            uid: &["x-task-1-0@example.org"],
+            url: "/plans/x/#task-1",
+        };
+        let some = [event(&["2025年6月底前"]), event(&["a,b;c\\d"])];
+        for name in &texts {
+            for events in [&[][..], &some[..1], &some[..]] {
+                let (ours, crates) = calendars(name, events);
+                assert_eq!(ours, crates, "{name:?}");
+            }
+        }
     }
 
     #[test]

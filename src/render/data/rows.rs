@@ -1,14 +1,12 @@
 //! One task as a CSV record and as calendar events, made once however many
 //! files list it. The csv crate writes every byte of a record; events are
-//! written as the icalendar crate writes them (see [`super::ics`]), which
-//! writes the calendar around them.
+//! written as the icalendar crate writes them (see [`super::ics`]).
 
 use std::fmt::Write as _;
 use std::io;
 use std::ops::Range;
 
 use chrono::NaiveDate;
-use icalendar::Calendar;
 
 use crate::diagnostics::Diagnostic;
 use crate::model::{Site, TaskRef, UnitId};
@@ -188,10 +186,6 @@ fn push_joined<'a>(
     start..s.len()
 }
 
-fn ics_error(e: impl std::fmt::Display) -> Diagnostic {
-    Diagnostic::error("data", 0, format!("cannot write iCalendar: {e}"))
-}
-
 /// The host that makes event UIDs unique across sites.
 pub(super) fn calendar_host(r: &Renderer) -> String {
     r.base_url
@@ -246,26 +240,8 @@ pub(super) fn push_events(
     }
 }
 
-/// A calendar named `name` cut where its events go: what comes before
-/// them and what comes after.
-pub(super) fn calendar_frame(name: &str) -> Result<(String, String), Diagnostic> {
-    let mut cal = Calendar::new();
-    cal.name(name);
-    let mut head: String = (&cal.done()).try_into().map_err(ics_error)?;
-    // Events are written after the calendar's properties, before its last line.
-    let end = head
-        .trim_end_matches("\r\n")
-        .rfind("\r\n")
-        .map(|i| i + 2)
-        .ok_or_else(|| ics_error("the calendar has no end"))?;
-    let foot = head.split_off(end);
-    Ok((head, foot))
-}
-
 #[cfg(test)]
 mod tests {
-    use icalendar::{Component, EventLike};
-
     use super::{Records, formula_safe};
 
     #[test]
@@ -302,22 +278,5 @@ mod tests {
             joined.extend(records.last_cell(last).unwrap());
             assert_eq!(joined, whole, "{last:?}");
         }
-    }
-
-    #[test]
-    fn a_calendar_frame_holds_events() {
-        let mut cal = icalendar::Calendar::new();
-        cal.name("区司法局");
-        let event = icalendar::Event::new()
-            .uid("x@y")
-            .all_day(chrono::NaiveDate::from_ymd_opt(2025, 6, 30).unwrap())
-            .timestamp(chrono::DateTime::UNIX_EPOCH)
-            .done();
-        cal.push(event.clone());
-        let whole: String = (&cal.done()).try_into().unwrap();
-        let (head, foot) = super::calendar_frame("区司法局").unwrap();
-        let mut event_text = String::new();
-        event.fmt_write(&mut event_text).unwrap();
-        assert_eq!(format!("{head}{event_text}{foot}"), whole);
     }
 }

@@ -13,7 +13,7 @@ use crate::diagnostics::Diagnostic;
 use crate::model::{TaskRef, UnitId};
 
 use super::super::pages::Renderer;
-use super::ics::Events;
+use super::ics::{CALENDAR_END, Events};
 use super::rows::{self, Records, RowMaker};
 
 /// Stores one file: the path and its bytes.
@@ -324,12 +324,13 @@ fn unit_ics(
         "{} {}{}",
         site.jurisdictions[unit.jurisdiction].name, unit.name, s.r.theme.strings.calendar_suffix
     );
-    let (head, foot) = rows::calendar_frame(&name)?;
+    let mut head = String::new();
+    Events::default().begin_calendar(&name, &mut head);
     buf.clear();
     buf.extend_from_slice(head.as_bytes());
     for &tr in refs {
         buf.extend_from_slice(made.get(tr)?);
     }
-    buf.extend_from_slice(foot.as_bytes());
+    buf.extend_from_slice(CALENDAR_END.as_bytes());
     Ok(())
 }
