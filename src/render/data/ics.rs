@@ -6,9 +6,9 @@
 //! that work was most of the data phase. The calendar around the events
 //! is written the same way, for each unit.
 
-use std::fmt::Write as _;
+use chrono::NaiveDate;
 
-use chrono::{Datelike, NaiveDate};
+use super::dates;
 
 /// Writes events into a text, reusing one buffer for each content line.
 #[derive(Default)]
@@ -79,7 +79,7 @@ impl Events {
         self.line.clear();
         self.line.push_str(name);
         self.line.push(':');
-        push_date(&mut self.line, date);
+        dates::push_basic(&mut self.line, date);
         self.line.push_str(then);
         self.end_line(out);
     }
@@ -152,26 +152,6 @@ fn fold_into(out: &mut String, line: &str) {
         next += LIMIT - 1;
     }
     out.push_str(line.get(pos..).unwrap_or_default());
-}
-
-/// The date as chrono's `%Y%m%d` writes it: digits alone for years 0 to
-/// 9999, which is every plan's; chrono itself writes the others (a sign
-/// and at least four digits).
-fn push_date(out: &mut String, date: NaiveDate) {
-    let year = date.year();
-    if !(0..=9999).contains(&year) {
-        // Writing to a String cannot fail.
-        let _ = write!(out, "{}", date.format("%Y%m%d"));
-        return;
-    }
-    let mut rest = year.unsigned_abs() * 10_000 + date.month() * 100 + date.day();
-    let mut digits = [b'0'; 8];
-    for d in digits.iter_mut().rev() {
-        // A digit: below 10.
-        *d += (rest % 10) as u8;
-        rest /= 10;
-    }
-    out.extend(digits.iter().map(|&d| char::from(d)));
 }
 
 #[cfg(test)]

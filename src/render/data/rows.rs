@@ -2,7 +2,6 @@
 //! files list it. The csv crate writes every byte of a record; events are
 //! written as the icalendar crate writes them (see [`super::ics`]).
 
-use std::fmt::Write as _;
 use std::io;
 use std::ops::Range;
 
@@ -12,6 +11,7 @@ use crate::diagnostics::Diagnostic;
 use crate::model::{Site, TaskRef, UnitId};
 
 use super::super::pages::Renderer;
+use super::dates;
 use super::ics::{Event, Events};
 
 /// Writes CSV records with one configuration, so that records written
@@ -141,8 +141,7 @@ impl<'r> RowMaker<'r> {
             if i > 0 {
                 s.push(' ');
             }
-            // Writing to a String cannot fail.
-            let _ = write!(s, "{date}");
+            dates::push_iso(s, date);
         }
         let deadlines = start..s.len();
         let topic_names = task.topics.iter().map(|&t| site.topics[t].name.as_str());
