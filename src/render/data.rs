@@ -2,6 +2,8 @@
 //! tasks as CSV and its deadlines as iCalendar, plus the sitemap, the Atom
 //! feed and robots.txt.
 
+mod dates;
+mod ics;
 mod rows;
 mod units;
 
@@ -33,11 +35,13 @@ struct TaskRecord<'a> {
     topics: Names<'a>,
     text: &'a str,
     jurisdiction: &'a str,
-    url: Url<'a>,
+    url: &'a str,
 }
 
 impl<'a> TaskRecord<'a> {
-    fn new(r: &'a Renderer, tr: TaskRef) -> TaskRecord<'a> {
+    /// The task's record; `url` is its full address, from
+    /// [`rows::push_url`].
+    fn new(r: &'a Renderer, tr: TaskRef, url: &'a str) -> TaskRecord<'a> {
         let site = r.site;
         let plan = &site.plans[tr.plan()];
         let task = &plan.tasks[tr.task()];
@@ -51,7 +55,7 @@ impl<'a> TaskRecord<'a> {
             topics: Names::Topics(site, &task.topics),
             text: r.views.plain(site, tr),
             jurisdiction: &site.jurisdictions[plan.jurisdiction].name,
-            url: Url(r, tr),
+            url,
         }
     }
 }
@@ -105,23 +109,9 @@ struct IsoDate(NaiveDate);
 
 impl Serialize for IsoDate {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(&self.0)
-    }
-}
-
-/// The task's full address (base URL, plan page, anchor).
-struct Url<'a>(&'a Renderer<'a>, TaskRef);
-
-impl Serialize for Url<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let Url(r, tr) = *self;
-        let anchor = r.site.plans[tr.plan()].tasks[tr.task()].anchor();
-        s.collect_str(&format_args!(
-            "{}{}#{}",
-            r.base_url,
-            r.views.plans[tr.plan()].path,
-            anchor
-        ))
+        let mut text = String::with_capacity(10);
+        dates::push_iso(&mut text, self.0);
+        s.serialize_str(&text)
     }
 }
 
@@ -312,13 +302,13 @@ fn each_plan_json(
         let window = start..(start + PLAN_WINDOW).min(plans.len());
         let tasks: Vec<Vec<u8>> = window
             .into_par_iter()
-            .map_init(Vec::new, |buf, p| {
+            .map_init(JsonScratch::default, |b, p| {
                 let path = format!("data/plans/{}.json", plans[p].slug);
                 let file = want(&path).then_some(path);
                 if file.is_none() && !streamed {
                     return Ok(Vec::new());
                 }
-                plan_json(r, p, &plans[p], file.as_deref(), put, buf)
+                plan_json(r, p, &plans[p], file.as_deref(), streamed, put, b)
             })
             .collect::<Result<_, Diagnostic>>()?;
         for t in tasks.iter().filter(|t| !t.is_empty()) {
@@ -331,37 +321,56 @@ fn each_plan_json(
     out(b"]\n").map_err(io_err)
 }
 
+/// Buffers that a plan's JSON is made in, reused from plan to plan.
+#[derive(Default)]
+struct JsonScratch {
+    file: Vec<u8>,
+    url: String,
+}
+
 /// Writes the plan's file at `path`, if given; returns the plan's tasks as
-/// JSON array items, comma-separated (nothing for a plan without tasks).
+/// JSON array items, comma-separated (nothing for a plan without tasks),
+/// if `all` (the file of every task) wants them. The tasks are serialized
+/// into the plan's file, where they go, and copied out once.
 fn plan_json(
     r: &Renderer,
     p: usize,
     plan: &PlanRecord,
     path: Option<&str>,
+    all: bool,
     put: &units::Put,
-    buf: &mut Vec<u8>,
+    b: &mut JsonScratch,
 ) -> Result<Vec<u8>, Diagnostic> {
-    let mut tasks = Vec::new();
+    let file = &mut b.file;
+    file.clear();
+    if path.is_some() {
+        json_into(&PlanFile { plan, tasks: [] }, file)?;
+        // `…"tasks":[]}\n`: the tasks go between the brackets.
+        let at = file.len().saturating_sub(3);
+        if file.get(at..) != Some(b"]}\n") {
+            return Err(json_error("a plan file does not end with its tasks"));
+        }
+        file.truncate(at);
+    }
+    let start = file.len();
     for t in 0..r.site.plans[p].tasks.len() {
         if t > 0 {
-            tasks.push(b',');
+            file.push(b',');
         }
-        let record = TaskRecord::new(r, TaskRef::new(p, t));
-        serde_json::to_writer(&mut tasks, &record).map_err(json_error)?;
+        let tr = TaskRef::new(p, t);
+        b.url.clear();
+        rows::push_url(r, tr, &mut b.url);
+        let record = TaskRecord::new(r, tr, &b.url);
+        serde_json::to_writer(&mut *file, &record).map_err(json_error)?;
     }
-    let Some(path) = path else {
-        return Ok(tasks);
+    let tasks = match all {
+        true => file.get(start..).unwrap_or_default().to_vec(),
+        false => Vec::new(),
     };
-    json_into(&PlanFile { plan, tasks: [] }, buf)?;
-    // `…"tasks":[]}\n`: the tasks go between the brackets.
-    let at = buf.len().saturating_sub(3);
-    if buf.get(at..) != Some(b"]}\n") {
-        return Err(json_error("a plan file does not end with its tasks"));
+    if let Some(path) = path {
+        file.extend_from_slice(b"]}\n");
+        put(path, file)?;
     }
-    let end = buf.split_off(at);
-    buf.extend_from_slice(&tasks);
-    buf.extend_from_slice(&end);
-    put(path, buf)?;
     Ok(tasks)
 }
 
@@ -533,8 +542,10 @@ mod tests {
                         task.anchor()
                     ),
                 };
+                let mut url = String::new();
+                super::rows::push_url(&r, tr, &mut url);
                 assert_eq!(
-                    serde_json::to_string(&TaskRecord::new(&r, tr)).unwrap(),
+                    serde_json::to_string(&TaskRecord::new(&r, tr, &url)).unwrap(),
                     serde_json::to_string(&expected).unwrap()
                 );
                 tasks += 1;

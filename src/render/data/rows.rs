@@ -1,17 +1,18 @@
 //! One task as a CSV record and as calendar events, made once however many
-//! files list it. The csv and icalendar crates write every byte.
+//! files list it. The csv crate writes every byte of a record; events are
+//! written as the icalendar crate writes them (see [`super::ics`]).
 
-use std::fmt::Write as _;
 use std::io;
 use std::ops::Range;
 
 use chrono::NaiveDate;
-use icalendar::{Calendar, Component, EventLike};
 
 use crate::diagnostics::Diagnostic;
 use crate::model::{Site, TaskRef, UnitId};
 
 use super::super::pages::Renderer;
+use super::dates;
+use super::ics::{Event, Events};
 
 /// Writes CSV records with one configuration, so that records written
 /// apart can be joined into one file.
@@ -140,8 +141,7 @@ impl<'r> RowMaker<'r> {
             if i > 0 {
                 s.push(' ');
             }
-            // Writing to a String cannot fail.
-            let _ = write!(s, "{date}");
+            dates::push_iso(s, date);
         }
         let deadlines = start..s.len();
         let topic_names = task.topics.iter().map(|&t| site.topics[t].name.as_str());
@@ -185,10 +185,6 @@ fn push_joined<'a>(
     start..s.len()
 }
 
-fn ics_error(e: impl std::fmt::Display) -> Diagnostic {
-    Diagnostic::error("data", 0, format!("cannot write iCalendar: {e}"))
-}
-
 /// The host that makes event UIDs unique across sites.
 pub(super) fn calendar_host(r: &Renderer) -> String {
     r.base_url
@@ -207,13 +203,14 @@ pub(super) fn push_events(
     tr: TaskRef,
     host: &str,
     url: &str,
+    events: &mut Events,
     out: &mut String,
-) -> Result<(), Diagnostic> {
+) {
     let site = r.site;
     let plan = &site.plans[tr.plan()];
     let task = &plan.tasks[tr.task()];
     if task.deadlines.iter().all(|d| d.date.is_none()) {
-        return Ok(());
+        return;
     }
     let plain = r.views.plain(site, tr);
     let summary = &plain[..plain.char_indices().nth(60).map_or(plain.len(), |(i, _)| i)];
@@ -222,47 +219,28 @@ pub(super) fn push_events(
         .meta
         .date_published
         .or(plan.meta.date_signed)
-        .unwrap_or(NaiveDate::MIN)
-        .and_hms_opt(0, 0, 0)
-        .unwrap_or_default()
-        .and_utc();
+        .unwrap_or(NaiveDate::MIN);
+    let mut anchor = String::new();
+    task.anchor().push_to(&mut anchor);
     for (i, d) in task.deadlines.iter().enumerate() {
         let Some(date) = d.date else { continue };
-        let event = icalendar::Event::new()
-            .uid(&format!("{}-{}-{}@{}", plan.slug, task.anchor(), i, host))
-            .timestamp(stamp)
-            .summary(&format!("{} {}", task.number, summary))
+        let i = i.to_string();
+        let event = Event {
             // The full text is one click away (the URL): a unit's
             // calendar on a big site holds thousands of events.
-            .description(&format!("{} {}", plan.meta.title, d.text))
-            .url(url)
-            .all_day(date)
-            .done();
-        event.fmt_write(out).map_err(ics_error)?;
+            description: &[&plan.meta.title, " ", &d.text],
+            date,
+            stamp,
+            summary: &[&task.number, " ", summary],
+            uid: &[&plan.slug, "-", &anchor, "-", &i, "@", host],
+            url,
+        };
+        events.push(&event, out);
     }
-    Ok(())
-}
-
-/// A calendar named `name` cut where its events go: what comes before
-/// them and what comes after.
-pub(super) fn calendar_frame(name: &str) -> Result<(String, String), Diagnostic> {
-    let mut cal = Calendar::new();
-    cal.name(name);
-    let mut head: String = (&cal.done()).try_into().map_err(ics_error)?;
-    // Events are written after the calendar's properties, before its last line.
-    let end = head
-        .trim_end_matches("\r\n")
-        .rfind("\r\n")
-        .map(|i| i + 2)
-        .ok_or_else(|| ics_error("the calendar has no end"))?;
-    let foot = head.split_off(end);
-    Ok((head, foot))
 }
 
 #[cfg(test)]
 mod tests {
-    use icalendar::{Component, EventLike};
-
     use super::{Records, formula_safe};
 
     #[test]
@@ -299,22 +277,5 @@ mod tests {
             joined.extend(records.last_cell(last).unwrap());
             assert_eq!(joined, whole, "{last:?}");
         }
-    }
-
-    #[test]
-    fn a_calendar_frame_holds_events() {
-        let mut cal = icalendar::Calendar::new();
-        cal.name("区司法局");
-        let event = icalendar::Event::new()
-            .uid("x@y")
-            .all_day(chrono::NaiveDate::from_ymd_opt(2025, 6, 30).unwrap())
-            .timestamp(chrono::DateTime::UNIX_EPOCH)
-            .done();
-        cal.push(event.clone());
-        let whole: String = (&cal.done()).try_into().unwrap();
-        let (head, foot) = super::calendar_frame("区司法局").unwrap();
-        let mut event_text = String::new();
-        event.fmt_write(&mut event_text).unwrap();
-        assert_eq!(format!("{head}{event_text}{foot}"), whole);
     }
 }

@@ -13,6 +13,7 @@ use crate::diagnostics::Diagnostic;
 use crate::model::{TaskRef, UnitId};
 
 use super::super::pages::Renderer;
+use super::ics::{CALENDAR_END, Events};
 use super::rows::{self, Records, RowMaker};
 
 /// Stores one file: the path and its bytes.
@@ -85,13 +86,42 @@ impl Slots {
         Some(self.first.get(tr.plan())? + tr.task())
     }
 
-    /// Records the positions of `tasks` among those made, or with `made`
-    /// false forgets them.
-    fn mark(&mut self, tasks: &[TaskRef], made: bool) {
-        for (i, &tr) in tasks.iter().enumerate() {
+    /// Takes each of `refs` once and gives them back in document order,
+    /// each recorded at its position among them: marked first, then found
+    /// by walking the places, which needs no sort.
+    fn take(&mut self, refs: impl Iterator<Item = TaskRef>) -> Vec<TaskRef> {
+        let (mut lo, mut hi) = (usize::MAX, 0);
+        for tr in refs {
+            if let Some(k) = self.place(tr).filter(|&k| k < self.at.len()) {
+                // Any position: the walk below numbers them.
+                self.at[k] = 0;
+                (lo, hi) = (lo.min(k), hi.max(k + 1));
+            }
+        }
+        let mut taken = Vec::new();
+        // The plan that holds `lo` is the last to start at or before it.
+        let from = self.first.partition_point(|&f| f <= lo).saturating_sub(1);
+        for (p, &start) in self.first.iter().enumerate().skip(from) {
+            if start >= hi {
+                break;
+            }
+            let end = self.first.get(p + 1).copied().unwrap_or(self.at.len());
+            let slots = self.at.get_mut(start..end).unwrap_or_default();
+            for (t, slot) in slots.iter_mut().enumerate() {
+                if *slot != Slots::NONE {
+                    *slot = u32::try_from(taken.len()).unwrap_or(Slots::NONE);
+                    taken.push(TaskRef::new(p, t));
+                }
+            }
+        }
+        taken
+    }
+
+    /// Forgets the positions of `tasks`.
+    fn clear(&mut self, tasks: &[TaskRef]) {
+        for &tr in tasks {
             if let Some(slot) = self.place(tr).and_then(|k| self.at.get_mut(k)) {
-                let i = u32::try_from(i).unwrap_or(Slots::NONE);
-                *slot = if made { i } else { Slots::NONE };
+                *slot = Slots::NONE;
             }
         }
     }
@@ -115,6 +145,7 @@ struct Chunk {
 struct Scratch {
     rows: Vec<u8>,
     events: String,
+    writer: Events,
     ends: Vec<usize>,
     url: String,
 }
@@ -179,15 +210,14 @@ fn write_kind(
     }
     let (tasks, made) = make(s, kind, wanted, slots)?;
     wanted.par_iter().try_for_each_init(Vec::new, |buf, w| {
-        let refs = unit_tasks(s.r, w.unit);
         match kind {
-            Kind::Csv => unit_csv(s, &made, w.unit, &refs, buf)?,
-            Kind::Ics => unit_ics(s, &made, w.unit, &refs, buf)?,
+            Kind::Csv => unit_csv(s, &made, w.unit, buf)?,
+            Kind::Ics => unit_ics(s, &made, w.unit, buf)?,
         }
         put(&w.path, buf)
     })?;
     let mut slots = made.slots;
-    slots.mark(&tasks, false);
+    slots.clear(&tasks);
     Ok(slots)
 }
 
@@ -211,12 +241,17 @@ fn shared<'r>(r: &'r Renderer<'r>, records: &'r Records) -> Result<Shared<'r>, D
     })
 }
 
-/// The unit's tasks, led and shared, in document order.
-fn unit_tasks(r: &Renderer, u: UnitId) -> Vec<TaskRef> {
+/// The unit's tasks in document order, each with whether the unit leads
+/// it: its two lists, each in document order, merged.
+fn unit_tasks<'r>(r: &'r Renderer<'r>, u: UnitId) -> impl Iterator<Item = (TaskRef, bool)> + 'r {
     let t = &r.index.units[u];
-    let mut refs: Vec<TaskRef> = t.led.iter().chain(&t.shared).copied().collect();
-    refs.sort_unstable();
-    refs
+    let mut led = t.led.iter().copied().peekable();
+    let mut shared = t.shared.iter().copied().peekable();
+    std::iter::from_fn(move || match (led.peek(), shared.peek()) {
+        (Some(a), Some(b)) if b < a => shared.next().map(|b| (b, false)),
+        (Some(_), _) => led.next().map(|a| (a, true)),
+        (None, _) => shared.next().map(|b| (b, false)),
+    })
 }
 
 /// Makes the CSV records or the events of the tasks of the `wanted`
@@ -228,20 +263,14 @@ fn make(
     mut slots: Slots,
 ) -> Result<(Vec<TaskRef>, Made), Diagnostic> {
     let r = s.r;
-    let mut tasks: Vec<TaskRef> = wanted
-        .iter()
-        .flat_map(|w| {
-            let t = &r.index.units[w.unit];
-            t.led.iter().chain(&t.shared).copied()
-        })
-        .collect();
-    tasks.sort_unstable();
-    tasks.dedup();
+    let tasks = slots.take(wanted.iter().flat_map(|w| {
+        let t = &r.index.units[w.unit];
+        t.led.iter().chain(&t.shared).copied()
+    }));
     let chunks = tasks
         .par_chunks(CHUNK)
         .map_init(Scratch::default, |b, tasks| make_chunk(s, kind, tasks, b))
         .collect::<Result<_, Diagnostic>>()?;
-    slots.mark(&tasks, true);
     Ok((tasks, Made { slots, chunks }))
 }
 
@@ -267,7 +296,7 @@ fn make_chunk(
                 b.ends.push(w.get_ref().len());
             }
             Kind::Ics => {
-                rows::push_events(r, tr, &s.host, &b.url, &mut b.events)?;
+                rows::push_events(r, tr, &s.host, &b.url, &mut b.writer, &mut b.events);
                 b.ends.push(b.events.len());
             }
         }
@@ -283,51 +312,34 @@ fn make_chunk(
     })
 }
 
-fn unit_csv(
-    s: &Shared,
-    made: &Made,
-    u: UnitId,
-    refs: &[TaskRef],
-    buf: &mut Vec<u8>,
-) -> Result<(), Diagnostic> {
-    let led = &s.r.index.units[u].led;
-    if !refs.is_empty() {
+fn unit_csv(s: &Shared, made: &Made, u: UnitId, buf: &mut Vec<u8>) -> Result<(), Diagnostic> {
+    if s.r.index.units[u].total() > 0 {
         super::check_columns(&s.r.theme.strings.csv_headers, 13)?;
     }
     buf.clear();
     buf.extend_from_slice(&s.csv_head);
-    for &tr in refs {
+    for (tr, led) in unit_tasks(s.r, u) {
         buf.extend_from_slice(s.records.open(made.get(tr)?));
-        let role = if led.binary_search(&tr).is_ok() {
-            &s.lead
-        } else {
-            &s.shared
-        };
-        buf.extend_from_slice(role);
+        buf.extend_from_slice(if led { &s.lead } else { &s.shared });
     }
     Ok(())
 }
 
 /// The unit's calendar, named after it, holding its tasks' events.
-fn unit_ics(
-    s: &Shared,
-    made: &Made,
-    u: UnitId,
-    refs: &[TaskRef],
-    buf: &mut Vec<u8>,
-) -> Result<(), Diagnostic> {
+fn unit_ics(s: &Shared, made: &Made, u: UnitId, buf: &mut Vec<u8>) -> Result<(), Diagnostic> {
     let site = s.r.site;
     let unit = &site.units[u];
     let name = format!(
         "{} {}{}",
         site.jurisdictions[unit.jurisdiction].name, unit.name, s.r.theme.strings.calendar_suffix
     );
-    let (head, foot) = rows::calendar_frame(&name)?;
+    let mut head = String::new();
+    Events::default().begin_calendar(&name, &mut head);
     buf.clear();
     buf.extend_from_slice(head.as_bytes());
-    for &tr in refs {
+    for (tr, _) in unit_tasks(s.r, u) {
         buf.extend_from_slice(made.get(tr)?);
     }
-    buf.extend_from_slice(foot.as_bytes());
+    buf.extend_from_slice(CALENDAR_END.as_bytes());
     Ok(())
 }
