@@ -17,6 +17,18 @@ impl UnitTasks {
     pub fn total(&self) -> usize {
         self.led.len() + self.shared.len()
     }
+
+    /// The unit's tasks in document order, each with whether the unit leads
+    /// it: its two lists (each in document order) merged as they are read.
+    pub fn in_order(&self) -> impl Iterator<Item = (TaskRef, bool)> + '_ {
+        let mut led = self.led.iter().copied().peekable();
+        let mut shared = self.shared.iter().copied().peekable();
+        std::iter::from_fn(move || match (led.peek(), shared.peek()) {
+            (Some(a), Some(b)) if b < a => shared.next().map(|b| (b, false)),
+            (Some(_), _) => led.next().map(|a| (a, true)),
+            (None, _) => shared.next().map(|b| (b, false)),
+        })
+    }
 }
 
 /// What a jurisdiction holds.
@@ -120,4 +132,38 @@ fn lists_of_their_size(site: &Site) -> (Vec<UnitTasks>, Vec<Vec<TaskRef>>) {
         .collect();
     let topics = topics.into_iter().map(Vec::with_capacity).collect();
     (units, topics)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_units_tasks_in_order_merge_both_roles() {
+        let refs = |v: &[(usize, usize)]| -> Vec<TaskRef> {
+            v.iter().map(|&(p, t)| TaskRef::new(p, t)).collect()
+        };
+        let tasks = UnitTasks {
+            led: refs(&[(0, 1), (0, 4), (2, 0), (2, 7), (5, 3)]),
+            shared: refs(&[(0, 2), (1, 0), (2, 5), (6, 1)]),
+        };
+        let mut want: Vec<(TaskRef, bool)> = tasks
+            .led
+            .iter()
+            .map(|&r| (r, true))
+            .chain(tasks.shared.iter().map(|&r| (r, false)))
+            .collect();
+        want.sort_unstable();
+        assert_eq!(tasks.in_order().collect::<Vec<_>>(), want);
+        let only_led = UnitTasks {
+            led: tasks.led.clone(),
+            shared: Vec::new(),
+        };
+        assert!(
+            only_led
+                .in_order()
+                .map(|(r, _)| r)
+                .eq(tasks.led.iter().copied())
+        );
+    }
 }

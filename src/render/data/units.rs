@@ -241,19 +241,6 @@ fn shared<'r>(r: &'r Renderer<'r>, records: &'r Records) -> Result<Shared<'r>, D
     })
 }
 
-/// The unit's tasks in document order, each with whether the unit leads
-/// it: its two lists, each in document order, merged.
-fn unit_tasks<'r>(r: &'r Renderer<'r>, u: UnitId) -> impl Iterator<Item = (TaskRef, bool)> + 'r {
-    let t = &r.index.units[u];
-    let mut led = t.led.iter().copied().peekable();
-    let mut shared = t.shared.iter().copied().peekable();
-    std::iter::from_fn(move || match (led.peek(), shared.peek()) {
-        (Some(a), Some(b)) if b < a => shared.next().map(|b| (b, false)),
-        (Some(_), _) => led.next().map(|a| (a, true)),
-        (None, _) => shared.next().map(|b| (b, false)),
-    })
-}
-
 /// Makes the CSV records or the events of the tasks of the `wanted`
 /// units. Returns the tasks, in order, and what was made of them.
 fn make(
@@ -318,7 +305,7 @@ fn unit_csv(s: &Shared, made: &Made, u: UnitId, buf: &mut Vec<u8>) -> Result<(),
     }
     buf.clear();
     buf.extend_from_slice(&s.csv_head);
-    for (tr, led) in unit_tasks(s.r, u) {
+    for (tr, led) in s.r.index.units[u].in_order() {
         buf.extend_from_slice(s.records.open(made.get(tr)?));
         buf.extend_from_slice(if led { &s.lead } else { &s.shared });
     }
@@ -337,7 +324,7 @@ fn unit_ics(s: &Shared, made: &Made, u: UnitId, buf: &mut Vec<u8>) -> Result<(),
     Events::default().begin_calendar(&name, &mut head);
     buf.clear();
     buf.extend_from_slice(head.as_bytes());
-    for (tr, _) in unit_tasks(s.r, u) {
+    for (tr, _) in s.r.index.units[u].in_order() {
         buf.extend_from_slice(made.get(tr)?);
     }
     buf.extend_from_slice(CALENDAR_END.as_bytes());
