@@ -168,19 +168,23 @@ mod tests {
 
     use super::{CALENDAR_END, Event, Events};
 
-    /// The event as the icalendar crate writes it.
-    fn crates(e: &Event) -> String {
+    /// The event as the icalendar crate makes it.
+    fn crate_event(e: &Event) -> icalendar::Event {
         let stamp = e.stamp.and_hms_opt(0, 0, 0).unwrap().and_utc();
-        let event = icalendar::Event::new()
+        icalendar::Event::new()
             .uid(&e.uid.concat())
             .timestamp(stamp)
             .summary(&e.summary.concat())
             .description(&e.description.concat())
             .url(e.url)
             .all_day(e.date)
-            .done();
+            .done()
+    }
+
+    /// The event as the icalendar crate writes it.
+    fn crates(e: &Event) -> String {
         let mut out = String::new();
-        event.fmt_write(&mut out).unwrap();
+        crate_event(e).fmt_write(&mut out).unwrap();
         out
     }
 
@@ -231,17 +235,7 @@ mod tests {
         let mut cal = icalendar::Calendar::new();
         cal.name(name);
         for e in events {
-            let stamp = e.stamp.and_hms_opt(0, 0, 0).unwrap().and_utc();
-            cal.push(
-                icalendar::Event::new()
-                    .uid(&e.uid.concat())
-                    .timestamp(stamp)
-                    .summary(&e.summary.concat())
-                    .description(&e.description.concat())
-                    .url(e.url)
-                    .all_day(e.date)
-                    .done(),
-            );
+            cal.push(crate_event(e));
         }
         let crates: String = (&cal.done()).try_into().unwrap();
         let mut writer = Events::default();
