@@ -223,7 +223,7 @@ pub fn write_selected(
         || json_files(r, want, &put, &stream),
         || {
             rayon::join(tasks_csv, || -> Result<(), Diagnostic> {
-                units::write(r, want, &put)?;
+                units::write(r, want, &stream)?;
                 if want("sitemap.xml") {
                     put("sitemap.xml", &sitemap(r)?)?;
                 }

@@ -7,12 +7,15 @@
 //! held at once. (Were a task to name units of two jurisdictions, it would
 //! be made once in each: the files are the same.)
 
+use std::io::{self, Write};
+
 use rayon::prelude::*;
 
 use crate::diagnostics::Diagnostic;
 use crate::model::{TaskRef, UnitId};
 
 use super::super::pages::Renderer;
+use super::Stream;
 use super::ics::{CALENDAR_END, Events};
 use super::rows::{self, Records, RowMaker};
 
@@ -166,11 +169,13 @@ impl Made {
     }
 }
 
-/// Writes the files of every unit that `want` asks for.
+/// Writes the files of every unit that `want` asks for, each streamed to
+/// the sink: a group's files run to megabytes, and one per thread would be
+/// held at the build's peak.
 pub(super) fn write(
     r: &Renderer,
     want: &(dyn Fn(&str) -> bool + Sync),
-    put: &Put,
+    stream: &Stream,
 ) -> Result<(), Diagnostic> {
     let records = Records::new()?;
     let shared = shared(r, &records)?;
@@ -191,7 +196,7 @@ pub(super) fn write(
             }
         }
         for (kind, wanted) in [(Kind::Csv, csv), (Kind::Ics, ics)] {
-            slots = write_kind(&shared, kind, &wanted, slots, put)?;
+            slots = write_kind(&shared, kind, &wanted, slots, stream)?;
         }
     }
     Ok(())
@@ -203,18 +208,17 @@ fn write_kind(
     kind: Kind,
     wanted: &[Wanted],
     slots: Slots,
-    put: &Put,
+    stream: &Stream,
 ) -> Result<Slots, Diagnostic> {
     if wanted.is_empty() {
         return Ok(slots);
     }
     let (tasks, made) = make(s, kind, wanted, slots)?;
-    wanted.par_iter().try_for_each_init(Vec::new, |buf, w| {
-        match kind {
-            Kind::Csv => unit_csv(s, &made, w.unit, buf)?,
-            Kind::Ics => unit_ics(s, &made, w.unit, buf)?,
-        }
-        put(&w.path, buf)
+    wanted.par_iter().try_for_each(|w| {
+        stream(&w.path, &mut |out| match kind {
+            Kind::Csv => unit_csv(s, &made, w.unit, out),
+            Kind::Ics => unit_ics(s, &made, w.unit, out),
+        })
     })?;
     let mut slots = made.slots;
     slots.clear(&tasks);
@@ -299,21 +303,20 @@ fn make_chunk(
     })
 }
 
-fn unit_csv(s: &Shared, made: &Made, u: UnitId, buf: &mut Vec<u8>) -> Result<(), Diagnostic> {
+fn unit_csv(s: &Shared, made: &Made, u: UnitId, out: &mut dyn Write) -> io::Result<()> {
     if s.r.index.units[u].total() > 0 {
-        super::check_columns(&s.r.theme.strings.csv_headers, 13)?;
+        super::check_columns(&s.r.theme.strings.csv_headers, 13).map_err(io_error)?;
     }
-    buf.clear();
-    buf.extend_from_slice(&s.csv_head);
+    out.write_all(&s.csv_head)?;
     for (tr, led) in s.r.index.units[u].in_order() {
-        buf.extend_from_slice(s.records.open(made.get(tr)?));
-        buf.extend_from_slice(if led { &s.lead } else { &s.shared });
+        out.write_all(s.records.open(made.get(tr).map_err(io_error)?))?;
+        out.write_all(if led { &s.lead } else { &s.shared })?;
     }
     Ok(())
 }
 
 /// The unit's calendar, named after it, holding its tasks' events.
-fn unit_ics(s: &Shared, made: &Made, u: UnitId, buf: &mut Vec<u8>) -> Result<(), Diagnostic> {
+fn unit_ics(s: &Shared, made: &Made, u: UnitId, out: &mut dyn Write) -> io::Result<()> {
     let site = s.r.site;
     let unit = &site.units[u];
     let name = format!(
@@ -322,11 +325,14 @@ fn unit_ics(s: &Shared, made: &Made, u: UnitId, buf: &mut Vec<u8>) -> Result<(),
     );
     let mut head = String::new();
     Events::default().begin_calendar(&name, &mut head);
-    buf.clear();
-    buf.extend_from_slice(head.as_bytes());
+    out.write_all(head.as_bytes())?;
     for (tr, _) in s.r.index.units[u].in_order() {
-        buf.extend_from_slice(made.get(tr)?);
+        out.write_all(made.get(tr).map_err(io_error)?)?;
     }
-    buf.extend_from_slice(CALENDAR_END.as_bytes());
-    Ok(())
+    out.write_all(CALENDAR_END.as_bytes())
+}
+
+/// A diagnostic carried through a writer.
+fn io_error(d: Diagnostic) -> io::Error {
+    io::Error::other(d.message)
 }
