@@ -40,11 +40,11 @@ pub struct TaskReport<'a> {
 impl<'a> TaskReport<'a> {
     /// The task's facts by name: what `check --json` and `data/tasks.json` share.
     pub fn new(site: &'a Site, t: &'a crate::model::Task) -> TaskReport<'a> {
-        let unit_name = |u: &usize| site.units[*u].name.as_str();
+        let unit_name = |u: usize| site.units[u].name.as_str();
         TaskReport {
             number: &t.number,
             lead_units: t.lead().iter().map(unit_name).collect(),
-            units: t.all_units().iter().map(unit_name).collect(),
+            units: t.named_units().map(unit_name).collect(),
             officials: &t.officials,
             deadlines: t
                 .deadlines
@@ -52,9 +52,9 @@ impl<'a> TaskReport<'a> {
                 .filter_map(|d| d.date.map(|x| x.to_string()))
                 .collect(),
             topics: t
-                .topics
+                .topics()
                 .iter()
-                .map(|&x| site.topics[x].name.as_str())
+                .map(|x| site.topics[x].name.as_str())
                 .collect(),
         }
     }

@@ -64,13 +64,13 @@ impl Index {
             jurisdictions[plan.jurisdiction].task_count += plan.tasks.len();
             for (t, task) in plan.tasks.iter().enumerate() {
                 let r = TaskRef::new(p, t);
-                for &u in task.lead() {
+                for u in task.lead() {
                     units[u].led.push(r);
                 }
                 for u in task.shared_units() {
                     units[u].shared.push(r);
                 }
-                for &topic in &task.topics {
+                for topic in task.topics() {
                     topics[topic].push(r);
                 }
             }
@@ -112,13 +112,13 @@ fn lists_of_their_size(site: &Site) -> (Vec<UnitTasks>, Vec<Vec<TaskRef>>) {
     let mut shared = vec![0usize; site.units.len()];
     let mut topics = vec![0usize; site.topics.len()];
     for task in site.plans.iter().flat_map(|p| &p.tasks) {
-        for &u in task.lead() {
+        for u in task.lead() {
             led[u] += 1;
         }
         for u in task.shared_units() {
             shared[u] += 1;
         }
-        for &t in task.topics.iter() {
+        for t in task.topics().iter() {
             topics[t] += 1;
         }
     }

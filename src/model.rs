@@ -284,10 +284,12 @@ pub struct Task {
     anchor_name: Option<Box<str>>,
     /// The measure's text without its unit annotations (Markdown).
     pub text: Box<str>,
-    /// Lead, responsible and participating units, one after the other.
-    units: Box<[UnitId]>,
+    /// Lead, responsible and participating units, then topics, one after
+    /// the other (as `u32`: ids of a site's few thousand units and topics).
+    ids: Box<[u32]>,
     lead_end: u32,
     responsible_end: u32,
+    units_end: u32,
     /// 牵头领导: people, by name.
     pub officials: Box<[Box<str>]>,
     /// 进度安排, as written.
@@ -295,7 +297,6 @@ pub struct Task {
     pub deadlines: Box<[Deadline]>,
     /// 近期重点突破的工作
     pub priority: Option<Box<str>>,
-    pub topics: Box<[TopicId]>,
     /// Title of the innermost section that holds the task, shared by the
     /// tasks of that section.
     pub section: Option<std::sync::Arc<str>>,
@@ -327,13 +328,19 @@ impl Task {
     pub fn new(p: TaskParts) -> Task {
         let slug = crate::slug::slugify(&p.number);
         let anchor_name = (slug != p.number).then(|| slug.into_boxed_str());
-        // A task names a handful of units; the counts cannot overflow.
-        let lead_end = p.lead.len();
-        let responsible_end = lead_end + p.responsible.len();
-        let mut units = p.lead;
-        units.extend(p.responsible);
-        units.extend(p.participating);
+        // Ids and counts come from vectors of a site's units and topics,
+        // far below four billion.
         let narrow = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
+        let roles = [&p.lead, &p.responsible, &p.participating];
+        let ids: Box<[u32]> = roles
+            .into_iter()
+            .flatten()
+            .chain(&p.topics)
+            .map(|&id| narrow(id))
+            .collect();
+        let lead_end = narrow(p.lead.len());
+        let responsible_end = lead_end + narrow(p.responsible.len());
+        let units_end = responsible_end + narrow(p.participating.len());
         // The text and number are copied, not moved: the parser's strings
         // have spare capacity and live among its temporaries, and copies of
         // their exact size made here keep the model compact (about 20 MiB
@@ -342,9 +349,10 @@ impl Task {
             number: p.number.as_str().into(),
             anchor_name,
             text: p.text.as_str().into(),
-            units: units.into_boxed_slice(),
-            lead_end: narrow(lead_end),
-            responsible_end: narrow(responsible_end),
+            ids,
+            lead_end,
+            responsible_end,
+            units_end,
             officials: p
                 .officials
                 .into_iter()
@@ -353,43 +361,54 @@ impl Task {
             schedule: p.schedule.map(String::into_boxed_str),
             deadlines: p.deadlines.into_boxed_slice(),
             priority: p.priority.map(String::into_boxed_str),
-            topics: p.topics.into_boxed_slice(),
             section: p.section,
             line: p.line,
         }
     }
 
+    fn span(&self, from: u32, to: u32) -> Ids<'_> {
+        Ids(self.ids.get(from as usize..to as usize).unwrap_or_default())
+    }
+
     /// 牵头单位
-    pub fn lead(&self) -> &[UnitId] {
-        &self.units[..self.lead_end as usize]
+    pub fn lead(&self) -> Ids<'_> {
+        self.span(0, self.lead_end)
     }
 
     /// 责任单位
-    pub fn responsible(&self) -> &[UnitId] {
-        &self.units[self.lead_end as usize..self.responsible_end as usize]
+    pub fn responsible(&self) -> Ids<'_> {
+        self.span(self.lead_end, self.responsible_end)
     }
 
     /// 参与单位 / 配合单位
-    pub fn participating(&self) -> &[UnitId] {
-        &self.units[self.responsible_end as usize..]
+    pub fn participating(&self) -> Ids<'_> {
+        self.span(self.responsible_end, self.units_end)
     }
 
-    /// Replaces the task's units (serve renumbers them after an edit).
-    pub fn set_units(
+    /// The task's topics (主题).
+    pub fn topics(&self) -> Ids<'_> {
+        Ids(self.ids.get(self.units_end as usize..).unwrap_or_default())
+    }
+
+    /// Replaces the task's units and topics (serve renumbers them after an edit).
+    pub fn set_ids(
         &mut self,
         lead: Vec<UnitId>,
         responsible: Vec<UnitId>,
         participating: Vec<UnitId>,
+        topics: Vec<TopicId>,
     ) {
         let packed = Task::new(TaskParts {
             lead,
             responsible,
             participating,
+            topics,
             ..TaskParts::default()
         });
-        self.units = packed.units;
+        self.ids = packed.ids;
         self.lead_end = packed.lead_end;
         self.responsible_end = packed.responsible_end;
+        self.units_end = packed.units_end;
     }
 
     /// Stable anchor on the plan page, e.g. `task-11`.
@@ -401,24 +420,59 @@ impl Task {
     /// role order; no allocation, for loops over hundreds of thousands of tasks.
     pub fn shared_units(&self) -> impl Iterator<Item = UnitId> + '_ {
         let lead = self.lead();
-        let others = &self.units[lead.len()..];
-        others
-            .iter()
-            .enumerate()
-            .filter(move |&(i, u)| !lead.contains(u) && !others[..i].contains(u))
-            .map(|(_, &u)| u)
+        let others = self.span(self.lead_end, self.units_end);
+        (0..others.len())
+            .filter(move |&i| {
+                let u = others.0[i];
+                !lead.0.contains(&u) && !others.0[..i].contains(&u)
+            })
+            .map(move |i| others.0[i] as usize)
     }
 
     /// Every unit named by the task, in role order (lead, responsible,
     /// participating), each once.
     pub fn all_units(&self) -> Vec<UnitId> {
-        let mut all: Vec<UnitId> = Vec::new();
-        for &u in self.units.iter() {
-            if !all.contains(&u) {
-                all.push(u);
-            }
-        }
-        all
+        self.named_units().collect()
+    }
+
+    /// Every unit named by the task, each once, in role order.
+    pub fn named_units(&self) -> impl Iterator<Item = UnitId> + '_ {
+        self.lead().iter().chain(self.shared_units())
+    }
+}
+
+/// Unit or topic ids of a task (see [`Task::lead`], [`Task::topics`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Ids<'a>(&'a [u32]);
+
+impl<'a> Ids<'a> {
+    pub fn iter(self) -> impl DoubleEndedIterator<Item = usize> + ExactSizeIterator + 'a {
+        self.0.iter().map(|&id| id as usize)
+    }
+
+    pub fn len(self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn contains(self, id: usize) -> bool {
+        self.iter().any(|x| x == id)
+    }
+
+    pub fn first(self) -> Option<usize> {
+        self.iter().next()
+    }
+}
+
+impl<'a> IntoIterator for Ids<'a> {
+    type Item = usize;
+    type IntoIter = std::iter::Map<std::slice::Iter<'a, u32>, fn(&u32) -> usize>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|&id| id as usize)
     }
 }
 

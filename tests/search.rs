@@ -291,7 +291,7 @@ fn a_topic_filter_keeps_the_topics_tasks() {
             .iter()
             .find(|x| h.path.ends_with(&format!("#{}", x.anchor())))
             .unwrap();
-        assert!(task.topics.contains(&t), "{}", h.path);
+        assert!(task.topics().contains(t), "{}", h.path);
     }
 }
 

@@ -15,7 +15,7 @@ use serde::{Serialize, Serializer};
 use tera::Context;
 
 use crate::diagnostics::Diagnostic;
-use crate::model::{Deadline, Site, Task, TaskRef, UnitId};
+use crate::model::{Deadline, Ids, Site, Task, TaskRef};
 
 use super::Sink;
 use super::pages::{Page, Renderer};
@@ -52,7 +52,7 @@ impl<'a> TaskRecord<'a> {
             units: AllUnits(site, task),
             officials: &task.officials,
             deadlines: Dates(&task.deadlines),
-            topics: Names::Topics(site, &task.topics),
+            topics: Names::Topics(site, task.topics()),
             text: r.views.plain(site, tr),
             jurisdiction: &site.jurisdictions[plan.jurisdiction].name,
             url,
@@ -62,15 +62,15 @@ impl<'a> TaskRecord<'a> {
 
 /// Unit or topic names, by id.
 enum Names<'a> {
-    Units(&'a Site, &'a [UnitId]),
-    Topics(&'a Site, &'a [usize]),
+    Units(&'a Site, Ids<'a>),
+    Topics(&'a Site, Ids<'a>),
 }
 
 impl Serialize for Names<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match *self {
-            Names::Units(site, ids) => s.collect_seq(ids.iter().map(|&u| &site.units[u].name)),
-            Names::Topics(site, ids) => s.collect_seq(ids.iter().map(|&t| &site.topics[t].name)),
+            Names::Units(site, ids) => s.collect_seq(ids.iter().map(|u| &site.units[u].name)),
+            Names::Topics(site, ids) => s.collect_seq(ids.iter().map(|t| &site.topics[t].name)),
         }
     }
 }
@@ -81,18 +81,7 @@ struct AllUnits<'a>(&'a Site, &'a Task);
 impl Serialize for AllUnits<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let AllUnits(site, t) = *self;
-        let roles = || {
-            t.lead()
-                .iter()
-                .chain(t.responsible())
-                .chain(t.participating())
-        };
-        // Each unit once, where it first comes.
-        let first = roles()
-            .enumerate()
-            .filter(|&(i, u)| !roles().take(i).any(|x| x == u))
-            .map(|(_, &u)| &site.units[u].name);
-        s.collect_seq(first)
+        s.collect_seq(t.named_units().map(|u| &site.units[u].name))
     }
 }
 

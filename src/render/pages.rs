@@ -12,7 +12,7 @@ use tera::Context;
 
 use crate::diagnostics::Diagnostic;
 use crate::index::Index;
-use crate::model::{Block, DocMeta, Site, TaskRef, UnitId};
+use crate::model::{Block, DocMeta, Ids, Site, TaskRef, UnitId};
 
 use super::theme::{LAYOUT, Theme, template_error};
 use super::views::*;
@@ -300,7 +300,7 @@ pub fn task_view(
     let plan = &site.plans[p];
     let task = &plan.tasks[t];
     let plain_text = plain[t].as_deref().unwrap_or(&task.text);
-    let pick = |ids: &[UnitId]| ids.iter().map(|&u| links.units[u].clone()).collect();
+    let pick = |ids: Ids| ids.iter().map(|u| links.units[u].clone()).collect();
     TaskView {
         number: task.number.to_string(),
         anchor: task.anchor().to_string(),
@@ -327,9 +327,9 @@ pub fn task_view(
             .collect(),
         priority: task.priority.as_deref().map(str::to_string),
         topics: task
-            .topics
+            .topics()
             .iter()
-            .map(|&x| links.topics[x].clone())
+            .map(|x| links.topics[x].clone())
             .collect(),
         plan: links.plans[p].clone(),
         path: format!("{}#{}", plan_path(&plan.slug), task.anchor()),

@@ -52,7 +52,7 @@ use rustc_hash::FxHasher;
 use serde::Serialize;
 
 use crate::diagnostics::Diagnostic;
-use crate::model::{Block, Plan, Site, UnitId};
+use crate::model::{Block, Ids, Plan, Site, UnitId};
 use crate::render::Sink;
 use crate::render::markdown::to_plain;
 use crate::render::pages::{jurisdiction_path, plan_path, topic_path, unit_path};
@@ -143,7 +143,7 @@ struct DocOut<'a> {
     /// Anchor on the plan page (`task-5`, `sec-3`), empty for a plan.
     anchor: Cow<'a, str>,
     text: String,
-    lead: &'a [UnitId],
+    lead: Option<Ids<'a>>,
 }
 
 /// One plan's documents and their (term, document within the plan, weight)
@@ -310,7 +310,7 @@ fn plan_docs<'a>(
         label: Cow::Borrowed(&plan.meta.title),
         anchor: Cow::Borrowed(""),
         text: excerpt(&preamble),
-        lead: &[],
+        lead: None,
     });
 
     // Tasks, in order.
@@ -320,7 +320,7 @@ fn plan_docs<'a>(
         for v in [&task.schedule, &task.priority].into_iter().flatten() {
             acc.text(cache, interner, v, W_TEXT);
         }
-        for &u in task.lead() {
+        for u in task.lead() {
             acc.names(&names.units[u], W_LEAD);
         }
         for u in task.shared_units() {
@@ -329,7 +329,7 @@ fn plan_docs<'a>(
         for o in &task.officials {
             acc.names(cache.name_terms(interner, o), W_OFFICIAL);
         }
-        for &t in &task.topics {
+        for t in task.topics() {
             acc.names(&names.topics[t], W_CONTEXT);
         }
         acc.names(jur, W_CONTEXT);
@@ -339,7 +339,7 @@ fn plan_docs<'a>(
             label: Cow::Borrowed(&task.number),
             anchor: Cow::Owned(task.anchor().to_string()),
             text: plain,
-            lead: task.lead(),
+            lead: Some(task.lead()),
         });
     }
 
@@ -376,7 +376,7 @@ fn plan_docs<'a>(
             label,
             anchor: Cow::Borrowed(&s.anchor),
             text: excerpt(&prose.join("\n")),
-            lead: &[],
+            lead: None,
         });
     });
     PlanOut {
@@ -646,8 +646,9 @@ pub fn build_into(site: &Site, emit: Emit) -> Result<usize, Diagnostic> {
                         &doc.anchor,
                         &doc.text,
                         doc.lead
-                            .iter()
-                            .map(|&u| (site.units[u].name.as_str(), unit_paths[u].as_str()))
+                            .into_iter()
+                            .flatten()
+                            .map(|u| (site.units[u].name.as_str(), unit_paths[u].as_str()))
                             .collect(),
                     ));
                 }
@@ -761,7 +762,7 @@ pub fn build_into(site: &Site, emit: Emit) -> Result<usize, Diagnostic> {
         }
         for (i, task) in plan.tasks.iter().enumerate() {
             let d = doc + 1 + i as u32;
-            for &t in &task.topics {
+            for t in task.topics() {
                 if topic_lists[t].df == 0 || topic_lists[t].last < d {
                     topic_lists[t].push(d, 1);
                 }

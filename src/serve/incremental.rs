@@ -23,7 +23,7 @@ use crate::content::units::normalize;
 use crate::content::{Loaded, RawNotice, RawPlan};
 use crate::diagnostics::Diagnostic;
 use crate::index::Index;
-use crate::model::{JurisdictionId, NoticeId, Plan, PlanId, Site, TaskRef, TopicId, UnitId};
+use crate::model::{Ids, JurisdictionId, NoticeId, Plan, PlanId, Site, TaskRef, TopicId, UnitId};
 use crate::render::pages::{PlanRows, Views};
 
 use super::memory::{Generation, Owner};
@@ -62,7 +62,7 @@ fn names_of(plan: &Plan) -> (BTreeSet<UnitId>, BTreeSet<TopicId>) {
     let mut topics: BTreeSet<TopicId> = plan.topics.iter().copied().collect();
     for task in &plan.tasks {
         units.extend(task.all_units());
-        topics.extend(task.topics.iter().copied());
+        topics.extend(task.topics());
     }
     (units, topics)
 }
@@ -179,9 +179,9 @@ pub fn patch_for(
         let map_topic = |t: TopicId| topic_map.get(t).copied().flatten();
         let new_unit = "the plan now names a new unit";
         let new_topic = "the plan now names a new topic";
-        let map_units = |ids: &[UnitId]| -> Result<Vec<UnitId>, &'static str> {
+        let map_units = |ids: Ids| -> Result<Vec<UnitId>, &'static str> {
             let mut out: Vec<UnitId> = Vec::with_capacity(ids.len());
-            for &u in ids {
+            for u in ids {
                 let g = unit_map.get(u).copied().flatten().ok_or(new_unit)?;
                 if !out.contains(&g) {
                     out.push(g);
@@ -199,15 +199,14 @@ pub fn patch_for(
             let lead = map_units(task.lead())?;
             let responsible = map_units(task.responsible())?;
             let participating = map_units(task.participating())?;
-            task.set_units(lead, responsible, participating);
             let mut topics = task
-                .topics
+                .topics()
                 .iter()
-                .map(|&t| map_topic(t).ok_or(new_topic))
+                .map(|t| map_topic(t).ok_or(new_topic))
                 .collect::<Result<Vec<_>, _>>()?;
             topics.sort_unstable();
             topics.dedup();
-            task.topics = topics.into_boxed_slice();
+            task.set_ids(lead, responsible, participating, topics);
         }
         plan.notice = match plan.notice {
             Some(local) => Some(*notice_ids.get(local).ok_or("a notice changed")?),
@@ -298,13 +297,13 @@ fn patch_index(index: &mut Index, site: &Site, patch: &Patch) {
         let plan = &site.plans[k];
         for (t, task) in plan.tasks.iter().enumerate() {
             let r = TaskRef::new(k, t);
-            for &u in task.lead() {
+            for u in task.lead() {
                 insert(&mut index.units[u].led, r);
             }
             for u in task.shared_units() {
                 insert(&mut index.units[u].shared, r);
             }
-            for &topic in &task.topics {
+            for topic in task.topics() {
                 insert(&mut index.topics[topic], r);
             }
         }

@@ -8,7 +8,7 @@ use std::ops::Range;
 use chrono::NaiveDate;
 
 use crate::diagnostics::Diagnostic;
-use crate::model::{Site, TaskRef, UnitId};
+use crate::model::{Ids, Site, TaskRef};
 
 use super::super::pages::Renderer;
 use super::dates;
@@ -144,7 +144,7 @@ impl<'r> RowMaker<'r> {
             dates::push_iso(s, date);
         }
         let deadlines = start..s.len();
-        let topic_names = task.topics.iter().map(|&t| site.topics[t].name.as_str());
+        let topic_names = task.topics().iter().map(|t| site.topics[t].name.as_str());
         let topics = push_joined(s, topic_names, "、");
         let s = &*s;
         let cells: [&str; 12] = [
@@ -165,8 +165,8 @@ impl<'r> RowMaker<'r> {
     }
 }
 
-fn push_names(s: &mut String, site: &Site, ids: &[UnitId]) -> Range<usize> {
-    push_joined(s, ids.iter().map(|&u| site.units[u].name.as_str()), "、")
+fn push_names(s: &mut String, site: &Site, ids: Ids) -> Range<usize> {
+    push_joined(s, ids.iter().map(|u| site.units[u].name.as_str()), "、")
 }
 
 /// Appends `parts` joined by `sep`; returns where they are in `s`.
