@@ -16,7 +16,7 @@
 use std::sync::LazyLock;
 
 use chrono::NaiveDate;
-use regex::{Captures, Regex};
+use regex::{CaptureLocations, Regex};
 
 use crate::model::{Deadline, DeadlineKind};
 
@@ -53,13 +53,15 @@ static SPAN_RE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static span regex")
 });
 
-/// What follows a time expression and decides its kind.
-static POST_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
-        r"^{S}(?P<post>之前|以前|前|起|开始|以来|以后|之后|至今)"
-    ))
-    .expect("static suffix regex")
-});
+/// What follows a time expression and decides its kind, in the order a
+/// regex alternation would try them (see [`post_end`]).
+const POSTS: [&str; 9] = [
+    "之前", "以前", "前", "起", "开始", "以来", "以后", "之后", "至今",
+];
+
+/// The most bytes a match of [`TIME_RE`] holds before its year: the longest
+/// `pre` (`截止到`) and two spaces of [`S`] (`\u{3000}`).
+const MAX_LEAD: usize = 3 * 3 + 2 * 3;
 
 /// Finds every deadline phrase in `text`, in order of appearance.
 ///
@@ -68,50 +70,64 @@ static POST_RE: LazyLock<Regex> = LazyLock::new(|| {
 pub fn parse_deadlines(text: &str) -> Vec<Deadline> {
     let mut out = Vec::new();
     // Every phrase holds a year: text without a digit needs no regex.
-    if !has_digit(text) {
+    if next_digit(text, 0).is_none() {
         return out;
     }
+    // Capture slots for every search, not one allocation per match.
+    let mut caps = TIME_RE.capture_locations();
+    let mut span_caps = SPAN_RE.capture_locations();
     let mut pos = 0;
     while pos < text.len() {
-        let Some(caps) = TIME_RE.captures_at(text, pos) else {
+        // A match starts at most `MAX_LEAD` bytes before its year's first
+        // digit: the search starts there, not at `pos`, and stops when no
+        // digit is left (without scanning the rest of the text).
+        let Some(digit) = next_digit(text, pos) else {
             break;
         };
-        let (Some(whole), Some(y1)) = (caps.get(0), caps.name("y1")) else {
+        let from = char_boundary_at_or_before(text, digit.saturating_sub(MAX_LEAD)).max(pos);
+        let Some(whole) = TIME_RE.captures_read_at(&mut caps, text, from) else {
             break;
         };
-        let retry = next_char_boundary(text, y1.start());
-        if text[..y1.start()].chars().next_back().is_some_and(is_digit) {
+        let Some((y1_start, _)) = caps.get(GROUPS_1.y) else {
+            break;
+        };
+        let retry = next_char_boundary(text, y1_start);
+        if text[..y1_start].chars().next_back().is_some_and(is_digit) {
             // `12015年`: not a year.
             pos = retry;
             continue;
         }
-        let first = TimeExpr::from_caps(&caps, "1");
+        let first = TimeExpr::from_locs(&caps, text, &GROUPS_1);
         let mut end = whole.end();
 
-        let span = SPAN_RE.captures(&text[end..]).and_then(|sc| {
-            let second = if sc.name("y2").is_some() {
-                TimeExpr::from_caps(&sc, "2")
-            } else {
-                let month = sc.name("mo2").and_then(|m| number(m.as_str()));
-                first.as_ref().map(|f| TimeExpr {
-                    year: f.year,
-                    has_nian: f.has_nian,
-                    part: Part::Month(month.unwrap_or(0), SubMonth::End),
-                })
-            }?;
-            let sc_end = sc.get(0)?.end();
-            let f = first.as_ref()?;
-            let after_y2 = sc.name("y2").map(|y| end + y.end());
-            let digit_follows = after_y2
-                .and_then(|i| text[i..].chars().next())
-                .is_some_and(is_digit);
-            let plausible = f.has_nian
-                || second.has_nian
-                || ((1900..=2199).contains(&f.year)
-                    && (1900..=2199).contains(&second.year)
-                    && f.year <= second.year);
-            (plausible && !digit_follows).then_some((second, end + sc_end))
-        });
+        let span = may_start_span(&text[end..])
+            .then(|| SPAN_RE.captures_read(&mut span_caps, &text[end..]))
+            .flatten()
+            .and_then(|sc| {
+                let after = &text[end..];
+                let second = if span_caps.get(GROUPS_2.y).is_some() {
+                    TimeExpr::from_locs(&span_caps, after, &GROUPS_2)
+                } else {
+                    let month = group(&span_caps, after, *MONTH_2).and_then(number);
+                    first.as_ref().map(|f| TimeExpr {
+                        year: f.year,
+                        has_nian: f.has_nian,
+                        part: Part::Month(month.unwrap_or(0), SubMonth::End),
+                    })
+                }?;
+                let sc_end = sc.end();
+                let f = first.as_ref()?;
+                let after_y2 = span_caps.get(GROUPS_2.y).map(|(_, y_end)| end + y_end);
+                let digit_follows = after_y2
+                    .and_then(|i| text[i..].chars().next())
+                    .is_some_and(is_digit);
+                let plausible = f.has_nian
+                    || second.has_nian
+                    || ((1900..=2199).contains(&f.year)
+                        && (1900..=2199).contains(&second.year)
+                        && f.year <= second.year);
+                (plausible && !digit_follows).then_some((second, end + sc_end))
+            });
 
         let Some(first) = first else {
             pos = retry;
@@ -134,7 +150,7 @@ pub fn parse_deadlines(text: &str) -> Vec<Deadline> {
                     pos = retry;
                     continue;
                 }
-                let pre = caps.name("pre").map(|m| m.as_str());
+                let pre = group(&caps, text, *PRE);
                 let post = post_end(text, end);
                 if let Some((e, _)) = post {
                     end = e;
@@ -166,29 +182,102 @@ pub fn parse_deadlines(text: &str) -> Vec<Deadline> {
     out
 }
 
-/// The capture groups of [`time_expr`], named once rather than formatted at
-/// every lookup.
-const GROUP_NAMES: [&str; 14] = [
-    "y1", "nian1", "m1", "d1", "p1", "h1", "q1", "y2", "nian2", "m2", "d2", "p2", "h2", "q2",
-];
-
-/// Whether `text` has a digit as [`D`] reads them (half- or full-width),
-/// from its bytes: `０`–`９` are `EF BC 90`–`EF BC 99`.
-fn has_digit(text: &str) -> bool {
-    let b = text.as_bytes();
-    b.iter().enumerate().any(|(i, &x)| {
-        x.is_ascii_digit()
-            || (x == 0xef
-                && b.get(i + 1) == Some(&0xbc)
-                && matches!(b.get(i + 2), Some(0x90..=0x99)))
-    })
+/// The capture groups of one time expression ([`time_expr`]) by index,
+/// looked up by name once.
+struct Groups {
+    y: usize,
+    nian: usize,
+    m: usize,
+    d: usize,
+    p: usize,
+    h: usize,
+    q: usize,
 }
 
-/// The end of a suffix such as `前` or `起` right after `at`, and the suffix.
+impl Groups {
+    /// The groups numbered `n` in `re`.
+    fn of(re: &Regex, n: &str) -> Groups {
+        let index = |name: &str| group_index(re, &format!("{name}{n}"));
+        Groups {
+            y: index("y"),
+            nian: index("nian"),
+            m: index("m"),
+            d: index("d"),
+            p: index("p"),
+            h: index("h"),
+            q: index("q"),
+        }
+    }
+}
+
+/// The index of a named group; one past the last group (which matches
+/// nothing) if there is none.
+fn group_index(re: &Regex, name: &str) -> usize {
+    re.capture_names()
+        .position(|n| n == Some(name))
+        .unwrap_or(re.captures_len())
+}
+
+static GROUPS_1: LazyLock<Groups> = LazyLock::new(|| Groups::of(&TIME_RE, "1"));
+static GROUPS_2: LazyLock<Groups> = LazyLock::new(|| Groups::of(&SPAN_RE, "2"));
+static PRE: LazyLock<usize> = LazyLock::new(|| group_index(&TIME_RE, "pre"));
+static MONTH_2: LazyLock<usize> = LazyLock::new(|| group_index(&SPAN_RE, "mo2"));
+
+/// The text of group `i` in `haystack`, when it matched.
+fn group<'h>(caps: &CaptureLocations, haystack: &'h str, i: usize) -> Option<&'h str> {
+    let (start, end) = caps.get(i)?;
+    haystack.get(start..end)
+}
+
+/// Where the first digit as [`D`] reads them (half- or full-width) at or
+/// after `from` is, from the bytes: `０`–`９` are `EF BC 90`–`EF BC 99`.
+fn next_digit(text: &str, from: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    let rest = b.get(from..)?;
+    let at = rest.iter().enumerate().position(|(i, &x)| {
+        x.is_ascii_digit()
+            || (x == 0xef
+                && rest.get(i + 1) == Some(&0xbc)
+                && matches!(rest.get(i + 2), Some(0x90..=0x99)))
+    })?;
+    Some(from + at)
+}
+
+/// `at`, or the start of the character it falls in.
+fn char_boundary_at_or_before(text: &str, mut at: usize) -> usize {
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// Up to two spaces of [`S`] at the start of `s` skipped, greedily (as the
+/// regex, which can only do worse with fewer: a space is never what follows).
+fn skip_spaces(s: &str) -> &str {
+    let mut rest = s;
+    for _ in 0..2 {
+        match rest.strip_prefix([' ', '\t', '\u{a0}', '\u{3000}']) {
+            Some(r) => rest = r,
+            None => break,
+        }
+    }
+    rest
+}
+
+/// Whether [`SPAN_RE`] can match `s`: after its spaces comes a dash, `至` or
+/// `到`. Most time expressions are not spans, and this spares them the regex.
+fn may_start_span(s: &str) -> bool {
+    skip_spaces(s).starts_with(['-', '—', '–', '－', '~', '～', '至', '到'])
+}
+
+/// The end of a suffix such as `前` or `起` right after `at`, and the suffix:
+/// what `^{S}(之前|以前|前|…)` matches, without a regex.
 fn post_end(text: &str, at: usize) -> Option<(usize, &str)> {
-    let c = POST_RE.captures(&text[at..])?;
-    let m = c.name("post")?;
-    Some((at + m.end(), m.as_str()))
+    let after = text.get(at..)?;
+    let rest = skip_spaces(after);
+    let post = POSTS.iter().find(|p| rest.starts_with(**p))?;
+    let start = at + (after.len() - rest.len());
+    Some((start + post.len(), &text[start..start + post.len()]))
 }
 
 fn next_char_boundary(text: &str, at: usize) -> usize {
@@ -258,37 +347,32 @@ struct TimeExpr {
 }
 
 impl TimeExpr {
-    /// Reads the groups numbered `n` (see [`time_expr`]).
-    fn from_caps(c: &Captures, n: &str) -> Option<Self> {
-        let g = |name: &str| {
-            let group = GROUP_NAMES
-                .iter()
-                .find(|g| g.strip_suffix(n) == Some(name))?;
-            c.name(group).map(|m| m.as_str())
-        };
-        let year = i32::try_from(number(g("y")?)?).ok()?;
-        let part = if let Some(m) = g("m") {
+    /// Reads the groups of `g` (see [`time_expr`]) matched in `haystack`.
+    fn from_locs(c: &CaptureLocations, haystack: &str, g: &Groups) -> Option<Self> {
+        let get = |i: usize| group(c, haystack, i);
+        let year = i32::try_from(number(get(g.y)?)?).ok()?;
+        let part = if let Some(m) = get(g.m) {
             let month = number(m)?;
-            if let Some(d) = g("d") {
+            if let Some(d) = get(g.d) {
                 Part::Day(month, number(d)?)
             } else {
-                let sub = match g("p") {
+                let sub = match get(g.p) {
                     Some("上旬") => SubMonth::Early,
                     Some("中旬") => SubMonth::Middle,
                     _ => SubMonth::End,
                 };
                 Part::Month(month, sub)
             }
-        } else if let Some(h) = g("h") {
+        } else if let Some(h) = get(g.h) {
             Part::Half(h == "上半年")
-        } else if let Some(q) = g("q") {
+        } else if let Some(q) = get(g.q) {
             Part::Quarter(number(q)?)
         } else {
             Part::Year
         };
         Some(TimeExpr {
             year,
-            has_nian: g("nian").is_some(),
+            has_nian: get(g.nian).is_some(),
             part,
         })
     }
