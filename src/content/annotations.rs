@@ -1542,14 +1542,19 @@ mod tests {
             "配合",
         ];
         // A fixed pseudo-random sequence: the same cases on every run.
+        let next = |seed: &mut u64| {
+            *seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (*seed >> 33) as usize
+        };
         let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
         for _ in 0..20_000 {
             let mut text = String::new();
-            for _ in 0..(seed % 24) {
-                seed = seed
-                    .wrapping_mul(6_364_136_223_846_793_005)
-                    .wrapping_add(1_442_695_040_888_963_407);
-                text.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+            // The length from the high bits too: the low bits of this
+            // generator repeat, and `seed % 24` alone could stick at 0.
+            for _ in 0..next(&mut seed) % 24 {
+                text.push_str(pieces[next(&mut seed) % pieces.len()]);
             }
             let protected = Protected::of(&text);
             assert_eq!(

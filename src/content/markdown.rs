@@ -601,14 +601,19 @@ mod tests {
             "1", "7", "0", "１", "٣", "①", " ", "\u{3000}", "\t", ".", "．", "、", "年", "a", "5",
         ];
         // A fixed pseudo-random sequence: the same cases on every run.
+        let next = |seed: &mut u64| {
+            *seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (*seed >> 33) as usize
+        };
         let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
         for _ in 0..20_000 {
             let mut line = String::new();
-            for _ in 0..(seed % 9) {
-                seed = seed
-                    .wrapping_mul(6_364_136_223_846_793_005)
-                    .wrapping_add(1_442_695_040_888_963_407);
-                line.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+            // The length from the high bits too: the low bits of this
+            // generator repeat, and `seed % 9` alone could stick at 0.
+            for _ in 0..next(&mut seed) % 9 {
+                line.push_str(pieces[next(&mut seed) % pieces.len()]);
             }
             let by_regex = TASK_NUMBER.as_ref().and_then(|re| {
                 let c = re.captures(&line)?;
