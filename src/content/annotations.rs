@@ -387,18 +387,25 @@ static CARRY_RE: LazyLock<Regex> =
 /// against the labels, which finds what a regex search of the whole text
 /// finds (no label ends with another, so at most one matches) without
 /// running a regex over the text.
-fn find_labels(s: &str, protected: &Protected) -> Vec<(usize, usize, Field)> {
+///
+/// The brackets of `s` come back too, for reading the values: computed only
+/// when there is a label to test, since most texts have none left once
+/// their parentheses are cut.
+fn find_labels(s: &str) -> (Vec<(usize, usize, Field)>, Protected) {
     let mut labels = Vec::new();
     let mut floor = 0;
     for (colon, colon_end) in colons(s) {
-        if let Some((start, field)) = label_ending(&s[floor..colon])
-            && !protected.contains(floor + start)
-        {
+        if let Some((start, field)) = label_ending(&s[floor..colon]) {
             labels.push((floor + start, colon_end, field));
         }
         floor = colon_end;
     }
-    labels
+    if labels.is_empty() {
+        return (labels, Protected { spans: Vec::new() });
+    }
+    let protected = Protected::of(s);
+    labels.retain(|&(start, _, _)| !protected.contains(start));
+    (labels, protected)
 }
 
 /// Byte ranges of the colons (`:` `：`) of `s`, in order. `：` is `EF BC 9A`.
@@ -487,8 +494,7 @@ impl Found {
     /// `label:value` fields, each value running to the next label (a `,`
     /// inside a value separates units, not fields), or a rule alone.
     fn read_fields(&mut self, content: &str, known: &[String]) {
-        let protected = Protected::of(content);
-        let labels = find_labels(content, &protected);
+        let (labels, _) = find_labels(content);
         if labels.is_empty() {
             self.note_rule(content);
             return;
@@ -504,8 +510,7 @@ impl Found {
     /// sentences right after it go too), a schedule or priority to the end of
     /// its line; both stop at the next label.
     fn read_running_text(&mut self, text: &str, known: &[String]) -> Vec<(usize, usize)> {
-        let protected = Protected::of(text);
-        let labels = find_labels(text, &protected);
+        let (labels, protected) = find_labels(text);
         let mut cuts = Vec::new();
         let mut consumed = 0;
         for (k, &(start, value_start, field)) in labels.iter().enumerate() {
@@ -1558,7 +1563,7 @@ mod tests {
             }
             let protected = Protected::of(&text);
             assert_eq!(
-                find_labels(&text, &protected),
+                find_labels(&text).0,
                 labels_by_whole_search(&text, &protected),
                 "{text:?}"
             );
@@ -1571,7 +1576,7 @@ mod tests {
         ] {
             let protected = Protected::of(text);
             assert_eq!(
-                find_labels(text, &protected),
+                find_labels(text).0,
                 labels_by_whole_search(text, &protected)
             );
         }
