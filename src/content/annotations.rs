@@ -352,7 +352,9 @@ fn label_pattern() -> String {
     format!("({}){GAP}[:：]", alts.join("|"))
 }
 
-/// Any label followed by a colon.
+/// Any label followed by a colon: what [`find_labels`] finds, as one regex
+/// (the tests compare the two).
+#[cfg(test)]
 static LABEL_RE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(&label_pattern()).expect("static label regex"));
 
@@ -381,69 +383,80 @@ static CARRY_RE: LazyLock<Regex> =
 /// Labels outside brackets, as (label start, value start, field).
 ///
 /// Every label ends at a colon and holds none, so each colon ends at most one
-/// label, starting a few characters before it: the regex runs on that short
-/// stretch before each colon, not over the whole text, and finds what a
-/// search of the whole text finds.
-fn find_labels(s: &str, protected: &Protected) -> Vec<(usize, usize, Field)> {
+/// label, right before it: each colon is read backwards, letter by letter,
+/// against the labels, which finds what a regex search of the whole text
+/// finds (no label ends with another, so at most one matches) without
+/// running a regex over the text.
+///
+/// The brackets of `s` come back too, for reading the values: computed only
+/// when there is a label to test, since most texts have none left once
+/// their parentheses are cut.
+fn find_labels(s: &str) -> (Vec<(usize, usize, Field)>, Protected) {
     let mut labels = Vec::new();
     let mut floor = 0;
     for (colon, colon_end) in colons(s) {
-        let from = label_window(s, floor, colon);
-        let found = s
-            .get(..colon_end)
-            .and_then(|head| LABEL_RE.find_at(head, from));
-        if let Some(m) = found
-            && let Some(field) = field_of(m.as_str())
-            && !protected.contains(m.start())
-        {
-            labels.push((m.start(), m.end(), field));
+        if let Some((start, field)) = label_ending(&s[floor..colon]) {
+            labels.push((floor + start, colon_end, field));
         }
         floor = colon_end;
     }
-    labels
+    if labels.is_empty() {
+        return (labels, Protected { spans: Vec::new() });
+    }
+    let protected = Protected::of(s);
+    labels.retain(|&(start, _, _)| !protected.contains(start));
+    (labels, protected)
 }
 
-/// Byte ranges of the colons (`:` `：`) of `s`, in order.
-fn colons(s: &str) -> Vec<(usize, usize)> {
-    let half = s.match_indices(':');
-    let full = s.match_indices('：');
-    let mut all: Vec<(usize, usize)> = half.chain(full).map(|(at, c)| (at, at + c.len())).collect();
-    all.sort_unstable();
-    all
+/// Byte ranges of the colons (`:` `：`) of `s`, in order. `：` is `EF BC 9A`.
+fn colons(s: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let b = s.as_bytes();
+    memchr::memchr2_iter(b':', 0xef, b).filter_map(move |at| {
+        if b[at] == b':' {
+            Some((at, at + 1))
+        } else {
+            (b.get(at + 1..at + 3) == Some(&[0xbc, 0x9a][..])).then_some((at, at + 3))
+        }
+    })
 }
 
-/// Where a label ending at the colon at `colon` can start at the earliest:
-/// the longest label's count of characters back, gaps (`牵头 单位`) not
-/// counted, and never before `floor` (the end of the previous colon).
-fn label_window(s: &str, floor: usize, colon: usize) -> usize {
-    let before = s.get(floor..colon).unwrap_or("");
-    let mut start = before.len();
-    let mut letters = 0;
+/// The label `before` ends with, blanks ([`GAP`]) allowed between its letters
+/// and after it: where it starts and its field.
+fn label_ending(before: &str) -> Option<(usize, Field)> {
+    // The last letters, last first, with where each starts: decoded once,
+    // then compared with each label.
+    let mut letters = [('\0', 0); MAX_LABEL_LETTERS];
+    let mut n = 0;
     for (at, c) in before.char_indices().rev() {
         if is_gap(c) {
             continue;
         }
-        if letters == *MAX_LABEL_CHARS {
+        if n == letters.len() {
             break;
         }
-        letters += 1;
-        start = at;
+        letters[n] = (c, at);
+        n += 1;
     }
-    floor + start
+    let letters = &letters[..n];
+    LABELS.iter().find_map(|&(label, field)| {
+        let mut k = 0;
+        for c in label.chars().rev() {
+            if letters.get(k)?.0 != c {
+                return None;
+            }
+            k += 1;
+        }
+        Some((letters.get(k.checked_sub(1)?)?.1, field))
+    })
 }
+
+/// The letters of the longest label.
+const MAX_LABEL_LETTERS: usize = 9;
 
 /// The characters [`GAP`] allows inside and after a label.
 fn is_gap(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\u{a0}' | '\u{3000}')
 }
-
-static MAX_LABEL_CHARS: LazyLock<usize> = LazyLock::new(|| {
-    LABELS
-        .iter()
-        .map(|(l, _)| l.chars().count())
-        .max()
-        .unwrap_or(0)
-});
 
 fn has_colon(s: &str) -> bool {
     s.contains(':') || s.contains('：')
@@ -451,6 +464,7 @@ fn has_colon(s: &str) -> bool {
 
 /// The field of a [`LABEL_RE`] match: the label with its blanks and colon
 /// left out.
+#[cfg(test)]
 fn field_of(matched: &str) -> Option<Field> {
     let label = matched.trim_end_matches([':', '：']);
     let letters = || label.chars().filter(|c| !is_blank(*c));
@@ -480,8 +494,7 @@ impl Found {
     /// `label:value` fields, each value running to the next label (a `,`
     /// inside a value separates units, not fields), or a rule alone.
     fn read_fields(&mut self, content: &str, known: &[String]) {
-        let protected = Protected::of(content);
-        let labels = find_labels(content, &protected);
+        let (labels, _) = find_labels(content);
         if labels.is_empty() {
             self.note_rule(content);
             return;
@@ -497,8 +510,7 @@ impl Found {
     /// sentences right after it go too), a schedule or priority to the end of
     /// its line; both stop at the next label.
     fn read_running_text(&mut self, text: &str, known: &[String]) -> Vec<(usize, usize)> {
-        let protected = Protected::of(text);
-        let labels = find_labels(text, &protected);
+        let (labels, protected) = find_labels(text);
         let mut cuts = Vec::new();
         let mut consumed = 0;
         for (k, &(start, value_start, field)) in labels.iter().enumerate() {
@@ -646,19 +658,16 @@ fn is_sentence_end(c: char) -> bool {
 fn annotation_parens(text: &str) -> Vec<(usize, usize, (usize, usize))> {
     let mut pairs: Vec<(usize, usize, (usize, usize))> = Vec::new();
     let mut stack: Vec<usize> = Vec::new();
-    for (i, c) in text.char_indices() {
-        match c {
-            '(' | '（' => stack.push(i),
-            ')' | '）' => {
-                if let Some(open) = stack.pop() {
-                    let inner = (
-                        open + text[open..].chars().next().map_or(1, char::len_utf8),
-                        i,
-                    );
-                    pairs.push((open, i + c.len_utf8(), inner));
-                }
-            }
-            _ => {}
+    // Family 0 of `brackets`: `(` `（` `)` `）`.
+    for (i, _, is_open, len) in brackets(text).filter(|b| b.1 == 0) {
+        if is_open {
+            stack.push(i);
+        } else if let Some(open) = stack.pop() {
+            let inner = (
+                open + text[open..].chars().next().map_or(1, char::len_utf8),
+                i,
+            );
+            pairs.push((open, i + len, inner));
         }
     }
     // `stack` holds the unclosed openers in text order; the end of the line
@@ -718,10 +727,7 @@ impl Protected {
         let mut spans: Vec<(usize, usize)> = Vec::new();
         let mut stack: Vec<(usize, usize)> = Vec::new();
         let mut open_count = [0usize; 8];
-        for (i, c) in s.char_indices() {
-            let Some((k, is_open)) = bracket_family(c) else {
-                continue;
-            };
+        for (i, k, is_open, len) in brackets(s) {
             if is_open {
                 stack.push((k, i));
                 open_count[k] += 1;
@@ -730,7 +736,7 @@ impl Protected {
                 while let Some((top, at)) = stack.pop() {
                     open_count[top] -= 1;
                     if top == k {
-                        spans.push((at, i + c.len_utf8()));
+                        spans.push((at, i + len));
                         break;
                     }
                 }
@@ -755,25 +761,57 @@ impl Protected {
     }
 }
 
-/// A bracket's family and whether it opens; half- and full-width parentheses
-/// are one family. A match, not a table search: this runs on every character
-/// of every document.
-fn bracket_family(c: char) -> Option<(usize, bool)> {
-    Some(match c {
-        '(' | '（' => (0, true),
-        ')' | '）' => (0, false),
-        '〈' => (2, true),
-        '〉' => (2, false),
-        '《' => (3, true),
-        '》' => (3, false),
-        '【' => (4, true),
-        '】' => (4, false),
-        '〔' => (5, true),
-        '〕' => (5, false),
-        '[' => (6, true),
-        ']' => (6, false),
-        '“' => (7, true),
-        '”' => (7, false),
+/// The brackets of `s` as (byte offset, family, whether it opens, byte
+/// length); half- and full-width parentheses are one family. Read from the
+/// bytes, not the characters: this runs on every text, value and list, and
+/// every bracket is ASCII or a three-byte character led by `E2`, `E3` or `EF`,
+/// bytes that never continue a character, so a table of lead bytes settles
+/// most bytes without decoding.
+fn brackets(s: &str) -> impl Iterator<Item = (usize, usize, bool, usize)> + '_ {
+    let b = s.as_bytes();
+    b.iter()
+        .enumerate()
+        .filter(|&(_, &lead)| MAY_START_BRACKET[usize::from(lead)])
+        .filter_map(move |(i, &lead)| {
+            let (k, is_open) = match lead {
+                b'(' => (0, true),
+                b')' => (0, false),
+                b'[' => (6, true),
+                b']' => (6, false),
+                _ => bracket3(lead, *b.get(i + 1)?, *b.get(i + 2)?)?,
+            };
+            Some((i, k, is_open, if lead < 0x80 { 1 } else { 3 }))
+        })
+}
+
+/// The bytes a bracket can start with (see [`brackets`]).
+static MAY_START_BRACKET: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut k = 0;
+    let leads = [b'(', b')', b'[', b']', 0xe2, 0xe3, 0xef];
+    while k < leads.len() {
+        table[leads[k] as usize] = true;
+        k += 1;
+    }
+    table
+};
+
+/// The family of a three-byte bracket and whether it opens: `（）` (with
+/// `()`), `〈〉`, `《》`, `【】`, `〔〕`, `“”`.
+fn bracket3(lead: u8, second: u8, third: u8) -> Option<(usize, bool)> {
+    Some(match (lead, second, third) {
+        (0xef, 0xbc, 0x88) => (0, true),
+        (0xef, 0xbc, 0x89) => (0, false),
+        (0xe3, 0x80, 0x88) => (2, true),
+        (0xe3, 0x80, 0x89) => (2, false),
+        (0xe3, 0x80, 0x8a) => (3, true),
+        (0xe3, 0x80, 0x8b) => (3, false),
+        (0xe3, 0x80, 0x90) => (4, true),
+        (0xe3, 0x80, 0x91) => (4, false),
+        (0xe3, 0x80, 0x94) => (5, true),
+        (0xe3, 0x80, 0x95) => (5, false),
+        (0xe2, 0x80, 0x9c) => (7, true),
+        (0xe2, 0x80, 0x9d) => (7, false),
         _ => return None,
     })
 }
@@ -1509,18 +1547,23 @@ mod tests {
             "配合",
         ];
         // A fixed pseudo-random sequence: the same cases on every run.
+        let next = |seed: &mut u64| {
+            *seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (*seed >> 33) as usize
+        };
         let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
         for _ in 0..20_000 {
             let mut text = String::new();
-            for _ in 0..(seed % 24) {
-                seed = seed
-                    .wrapping_mul(6_364_136_223_846_793_005)
-                    .wrapping_add(1_442_695_040_888_963_407);
-                text.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+            // The length from the high bits too: the low bits of this
+            // generator repeat, and `seed % 24` alone could stick at 0.
+            for _ in 0..next(&mut seed) % 24 {
+                text.push_str(pieces[next(&mut seed) % pieces.len()]);
             }
             let protected = Protected::of(&text);
             assert_eq!(
-                find_labels(&text, &protected),
+                find_labels(&text).0,
                 labels_by_whole_search(&text, &protected),
                 "{text:?}"
             );
@@ -1533,10 +1576,55 @@ mod tests {
         ] {
             let protected = Protected::of(text);
             assert_eq!(
-                find_labels(text, &protected),
+                find_labels(text).0,
                 labels_by_whole_search(text, &protected)
             );
         }
+    }
+
+    #[test]
+    fn labels_fit_the_backward_reading() {
+        let longest = LABELS.iter().map(|(l, _)| l.chars().count()).max();
+        assert_eq!(longest, Some(MAX_LABEL_LETTERS));
+        // At most one label ends at a colon.
+        for (a, _) in LABELS {
+            for (b, _) in LABELS {
+                assert!(a == b || !a.ends_with(b), "{a} ends with {b}");
+            }
+        }
+    }
+
+    #[test]
+    fn bracket_bytes_agree_with_bracket_characters() {
+        // (character, family, opens), as the documents' brackets pair.
+        let families = [
+            ('(', 0, true),
+            ('（', 0, true),
+            (')', 0, false),
+            ('）', 0, false),
+            ('〈', 2, true),
+            ('〉', 2, false),
+            ('《', 3, true),
+            ('》', 3, false),
+            ('【', 4, true),
+            ('】', 4, false),
+            ('〔', 5, true),
+            ('〕', 5, false),
+            ('[', 6, true),
+            (']', 6, false),
+            ('“', 7, true),
+            ('”', 7, false),
+        ];
+        let text = "甲(乙（丙）丁)、〈〉《》【】〔〕[]“”‘’「」。，：—…€ⅰ㈠ｆ\u{3000}";
+        let expected: Vec<(usize, usize, bool, usize)> = text
+            .char_indices()
+            .filter_map(|(i, c)| {
+                let &(_, k, is_open) = families.iter().find(|f| f.0 == c)?;
+                Some((i, k, is_open, c.len_utf8()))
+            })
+            .collect();
+        assert_eq!(brackets(text).collect::<Vec<_>>(), expected);
+        assert_eq!(expected.len(), 16);
     }
 
     #[test]

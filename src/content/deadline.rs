@@ -16,7 +16,7 @@
 use std::sync::LazyLock;
 
 use chrono::NaiveDate;
-use regex::{Captures, Regex};
+use regex::{CaptureLocations, Regex};
 
 use crate::model::{Deadline, DeadlineKind};
 
@@ -34,7 +34,10 @@ fn time_expr(n: u8) -> String {
     )
 }
 
-/// The start of a deadline: an optional `从`/`到`… and the first time expression.
+/// The start of a deadline: an optional `从`/`到`… and the first time
+/// expression. [`find_time`] reads what it matches by hand; the tests
+/// compare the two.
+#[cfg(test)]
 static TIME_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
         r"(?P<pre>从|自|截至|截止到|截止|直至|直到|到|至)?{S}{}",
@@ -53,13 +56,11 @@ static SPAN_RE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static span regex")
 });
 
-/// What follows a time expression and decides its kind.
-static POST_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
-        r"^{S}(?P<post>之前|以前|前|起|开始|以来|以后|之后|至今)"
-    ))
-    .expect("static suffix regex")
-});
+/// What follows a time expression and decides its kind, in the order a
+/// regex alternation would try them (see [`post_end`]).
+const POSTS: [&str; 9] = [
+    "之前", "以前", "前", "起", "开始", "以来", "以后", "之后", "至今",
+];
 
 /// Finds every deadline phrase in `text`, in order of appearance.
 ///
@@ -67,57 +68,24 @@ static POST_RE: LazyLock<Regex> = LazyLock::new(|| {
 /// `date: None`, so that readers still see the words.
 pub fn parse_deadlines(text: &str) -> Vec<Deadline> {
     let mut out = Vec::new();
-    // Every phrase holds a year: text without a digit needs no regex.
-    if !has_digit(text) {
-        return out;
-    }
     let mut pos = 0;
     while pos < text.len() {
-        let Some(caps) = TIME_RE.captures_at(text, pos) else {
+        let Some(time) = find_time(text, pos) else {
             break;
         };
-        let (Some(whole), Some(y1)) = (caps.get(0), caps.name("y1")) else {
-            break;
-        };
-        let retry = next_char_boundary(text, y1.start());
-        if text[..y1.start()].chars().next_back().is_some_and(is_digit) {
+        let retry = next_char_boundary(text, time.year_start);
+        if text[..time.year_start]
+            .chars()
+            .next_back()
+            .is_some_and(is_digit)
+        {
             // `12015年`: not a year.
             pos = retry;
             continue;
         }
-        let first = TimeExpr::from_caps(&caps, "1");
-        let mut end = whole.end();
-
-        let span = SPAN_RE.captures(&text[end..]).and_then(|sc| {
-            let second = if sc.name("y2").is_some() {
-                TimeExpr::from_caps(&sc, "2")
-            } else {
-                let month = sc.name("mo2").and_then(|m| number(m.as_str()));
-                first.as_ref().map(|f| TimeExpr {
-                    year: f.year,
-                    has_nian: f.has_nian,
-                    part: Part::Month(month.unwrap_or(0), SubMonth::End),
-                })
-            }?;
-            let sc_end = sc.get(0)?.end();
-            let f = first.as_ref()?;
-            let after_y2 = sc.name("y2").map(|y| end + y.end());
-            let digit_follows = after_y2
-                .and_then(|i| text[i..].chars().next())
-                .is_some_and(is_digit);
-            let plausible = f.has_nian
-                || second.has_nian
-                || ((1900..=2199).contains(&f.year)
-                    && (1900..=2199).contains(&second.year)
-                    && f.year <= second.year);
-            (plausible && !digit_follows).then_some((second, end + sc_end))
-        });
-
-        let Some(first) = first else {
-            pos = retry;
-            continue;
-        };
-        let deadline = match span {
+        let first = time.expr;
+        let mut end = time.end;
+        let deadline = match span_after(text, end, &first) {
             Some((second, span_end)) => {
                 end = span_end;
                 end = post_end(text, end).map_or(end, |(e, _)| e);
@@ -134,7 +102,7 @@ pub fn parse_deadlines(text: &str) -> Vec<Deadline> {
                     pos = retry;
                     continue;
                 }
-                let pre = caps.name("pre").map(|m| m.as_str());
+                let pre = time.pre;
                 let post = post_end(text, end);
                 if let Some((e, _)) = post {
                     end = e;
@@ -156,7 +124,7 @@ pub fn parse_deadlines(text: &str) -> Vec<Deadline> {
                 }
             }
         };
-        let words = text[whole.start()..end].trim_matches(is_space);
+        let words = text[time.start..end].trim_matches(is_space);
         out.push(Deadline {
             text: words.to_string(),
             ..deadline
@@ -166,29 +134,355 @@ pub fn parse_deadlines(text: &str) -> Vec<Deadline> {
     out
 }
 
-/// The capture groups of [`time_expr`], named once rather than formatted at
-/// every lookup.
-const GROUP_NAMES: [&str; 14] = [
-    "y1", "nian1", "m1", "d1", "p1", "h1", "q1", "y2", "nian2", "m2", "d2", "p2", "h2", "q2",
+/// The second half of a span ([`SPAN_RE`]) right after the time expression
+/// `first`, which ends at `end`: the second time and where the span ends.
+fn span_after(text: &str, end: usize, first: &TimeExpr) -> Option<(TimeExpr, usize)> {
+    let after = &text[end..];
+    // Most time expressions are not spans: no regex for them.
+    if !may_start_span(after) {
+        return None;
+    }
+    let mut caps = SPAN_RE.capture_locations();
+    let span_end = SPAN_RE.captures_read(&mut caps, after)?.end();
+    let second = if caps.get(GROUPS_2.y).is_some() {
+        TimeExpr::from_locs(&caps, after, &GROUPS_2)?
+    } else {
+        let month = group(&caps, after, *MONTH_2).and_then(number);
+        TimeExpr {
+            year: first.year,
+            has_nian: first.has_nian,
+            part: Part::Month(month.unwrap_or(0), SubMonth::End),
+        }
+    };
+    let after_y2 = caps.get(GROUPS_2.y).map(|(_, y_end)| end + y_end);
+    let digit_follows = after_y2
+        .and_then(|i| text[i..].chars().next())
+        .is_some_and(is_digit);
+    let plausible = first.has_nian
+        || second.has_nian
+        || ((1900..=2199).contains(&first.year)
+            && (1900..=2199).contains(&second.year)
+            && first.year <= second.year);
+    (plausible && !digit_follows).then_some((second, end + span_end))
+}
+
+/// The capture groups of one time expression ([`time_expr`]) by index,
+/// looked up by name once.
+struct Groups {
+    y: usize,
+    nian: usize,
+    m: usize,
+    d: usize,
+    p: usize,
+    h: usize,
+    q: usize,
+}
+
+impl Groups {
+    /// The groups numbered `n` in `re`.
+    fn of(re: &Regex, n: &str) -> Groups {
+        let index = |name: &str| group_index(re, &format!("{name}{n}"));
+        Groups {
+            y: index("y"),
+            nian: index("nian"),
+            m: index("m"),
+            d: index("d"),
+            p: index("p"),
+            h: index("h"),
+            q: index("q"),
+        }
+    }
+}
+
+/// The index of a named group; one past the last group (which matches
+/// nothing) if there is none.
+fn group_index(re: &Regex, name: &str) -> usize {
+    re.capture_names()
+        .position(|n| n == Some(name))
+        .unwrap_or(re.captures_len())
+}
+
+#[cfg(test)]
+static GROUPS_1: LazyLock<Groups> = LazyLock::new(|| Groups::of(&TIME_RE, "1"));
+static GROUPS_2: LazyLock<Groups> = LazyLock::new(|| Groups::of(&SPAN_RE, "2"));
+#[cfg(test)]
+static PRE: LazyLock<usize> = LazyLock::new(|| group_index(&TIME_RE, "pre"));
+static MONTH_2: LazyLock<usize> = LazyLock::new(|| group_index(&SPAN_RE, "mo2"));
+
+/// The text of group `i` in `haystack`, when it matched.
+fn group<'h>(caps: &CaptureLocations, haystack: &'h str, i: usize) -> Option<&'h str> {
+    let (start, end) = caps.get(i)?;
+    haystack.get(start..end)
+}
+
+/// Where the first digit as [`D`] reads them (half- or full-width) at or
+/// after `from` is, from the bytes: `０`–`９` are `EF BC 90`–`EF BC 99`.
+fn next_digit(text: &str, mut from: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    loop {
+        let at = next_digit_or_ef(b, from)?;
+        let full_width =
+            || b.get(at + 1) == Some(&0xbc) && matches!(b.get(at + 2), Some(0x90..=0x99));
+        if b[at].is_ascii_digit() || full_width() {
+            return Some(at);
+        }
+        // `EF` leads full-width punctuation (`，` `：` `（`) too.
+        from = at + 1;
+    }
+}
+
+/// Where the first byte at or after `from` that is an ASCII digit or `EF`
+/// is. Eight bytes at a time: most of a text is neither, and every task's
+/// text is searched.
+fn next_digit_or_ef(b: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let mut at = from;
+    while let Some(chunk) = b.get(at..at + 8) {
+        let w = u64::from_le_bytes(chunk.try_into().ok()?);
+        // ASCII digits: lanes below 0x80 that reach 0x80 when 0x50 (0x80 -
+        // '0') is added but not when 0x46 (0x80 - ':') is; the low seven
+        // bits plus either stay below 0x100, so no lane carries into the next.
+        let low = w & !HIGHS;
+        let digits = (low + ONES * 0x50) & !(low + ONES * 0x46) & !w & HIGHS;
+        // `EF`: the lanes of w ^ EF..EF that are zero; the test is exact as
+        // to whether there is one.
+        let x = w ^ (ONES * 0xef);
+        let efs = x.wrapping_sub(ONES) & !x & HIGHS;
+        if digits | efs != 0 {
+            break;
+        }
+        at += 8;
+    }
+    let rest = b.get(at..)?;
+    let found = rest.iter().position(|&x| x.is_ascii_digit() || x == 0xef)?;
+    Some(at + found)
+}
+
+/// Up to two spaces of [`S`] at the start of `s` skipped, greedily (as the
+/// regex, which can only do worse with fewer: a space is never what follows).
+fn skip_spaces(s: &str) -> &str {
+    let mut rest = s;
+    for _ in 0..2 {
+        match rest.strip_prefix([' ', '\t', '\u{a0}', '\u{3000}']) {
+            Some(r) => rest = r,
+            None => break,
+        }
+    }
+    rest
+}
+
+/// Whether [`SPAN_RE`] can match `s`: after its spaces comes a dash, `至` or
+/// `到`. Most time expressions are not spans, and this spares them the regex.
+fn may_start_span(s: &str) -> bool {
+    skip_spaces(s).starts_with(['-', '—', '–', '－', '~', '～', '至', '到'])
+}
+
+/// The end of a suffix such as `前` or `起` right after `at`, and the suffix:
+/// what `^{S}(之前|以前|前|…)` matches, without a regex.
+fn post_end(text: &str, at: usize) -> Option<(usize, &str)> {
+    let after = text.get(at..)?;
+    let rest = skip_spaces(after);
+    let post = POSTS.iter().find(|p| rest.starts_with(**p))?;
+    let start = at + (after.len() - rest.len());
+    Some((start + post.len(), &text[start..start + post.len()]))
+}
+
+/// What [`TIME_RE`] matches: where, the `pre` word, where the year starts
+/// and the time expression its groups hold.
+#[derive(Debug, PartialEq)]
+struct TimeMatch<'t> {
+    start: usize,
+    end: usize,
+    pre: Option<&'t str>,
+    year_start: usize,
+    expr: TimeExpr,
+}
+
+/// The words [`TIME_RE`] allows before a year (`pre`).
+const PRES: [&str; 9] = [
+    "从",
+    "自",
+    "截至",
+    "截止到",
+    "截止",
+    "直至",
+    "直到",
+    "到",
+    "至",
 ];
 
-/// Whether `text` has a digit as [`D`] reads them (half- or full-width),
-/// from its bytes: `０`–`９` are `EF BC 90`–`EF BC 99`.
-fn has_digit(text: &str) -> bool {
-    let b = text.as_bytes();
-    b.iter().enumerate().any(|(i, &x)| {
-        x.is_ascii_digit()
-            || (x == 0xef
-                && b.get(i + 1) == Some(&0xbc)
-                && matches!(b.get(i + 2), Some(0x90..=0x99)))
+/// The leftmost match of [`TIME_RE`] at or after `pos`, read by hand: the
+/// regex cost more than everything else in reading deadlines.
+///
+/// Every match holds four digits, and the first four digits after `pos` make
+/// one (everything after them is optional), so the match is the one around
+/// them. Before them the regex takes up to two spaces and a `pre` word, the
+/// longest that ends there (it starts leftmost); after them every optional
+/// part is taken when it can be (nothing after it is required, so the first
+/// path the regex tries succeeds), and no part can do better by giving
+/// characters back: each stops at a character the next cannot start with.
+fn find_time(text: &str, pos: usize) -> Option<TimeMatch<'_>> {
+    let year_start = next_year(text, pos)?;
+    let lead = text.get(pos..year_start)?;
+    let spaced = trim_spaces_end(lead);
+    let pre = PRES
+        .iter()
+        .filter(|p| spaced.ends_with(**p))
+        .max_by_key(|p| p.len())
+        .map(|p| &spaced[spaced.len() - p.len()..]);
+    let start = pos + spaced.len() - pre.map_or(0, str::len);
+    let (expr, end) = time_expr_at(text, year_start)?;
+    Some(TimeMatch {
+        start,
+        end,
+        pre,
+        year_start,
+        expr,
     })
 }
 
-/// The end of a suffix such as `前` or `起` right after `at`, and the suffix.
-fn post_end(text: &str, at: usize) -> Option<(usize, &str)> {
-    let c = POST_RE.captures(&text[at..])?;
-    let m = c.name("post")?;
-    Some((at + m.end(), m.as_str()))
+/// Where the first run of four digits (as [`D`] reads them) at or after
+/// `from` starts.
+fn next_year(text: &str, mut from: usize) -> Option<usize> {
+    loop {
+        let at = next_digit(text, from)?;
+        let (count, end) = digits_at(text, at, 4);
+        if count == 4 {
+            return Some(at);
+        }
+        // A shorter run holds no year, nor does any part of it.
+        from = end;
+    }
+}
+
+/// Up to `max` digits (as [`D`] reads them) at `at`: how many and where they end.
+fn digits_at(text: &str, at: usize, max: usize) -> (usize, usize) {
+    let mut end = at;
+    let mut count = 0;
+    for c in text.get(at..).unwrap_or("").chars().take(max) {
+        if !is_digit(c) {
+            break;
+        }
+        count += 1;
+        end += c.len_utf8();
+    }
+    (count, end)
+}
+
+/// `s` without the (up to two) spaces of [`S`] at its end that the regex
+/// would take before a year: with more, the third is no part of the match.
+fn trim_spaces_end(s: &str) -> &str {
+    let mut rest = s;
+    for _ in 0..2 {
+        match rest.strip_suffix(is_s) {
+            Some(r) => rest = r,
+            None => break,
+        }
+    }
+    rest
+}
+
+/// The characters of [`S`].
+fn is_s(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\u{a0}' | '\u{3000}')
+}
+
+/// The time expression ([`time_expr`]) whose four-digit year starts at `at`,
+/// and where it ends.
+fn time_expr_at(text: &str, at: usize) -> Option<(TimeExpr, usize)> {
+    let (_, year_end) = digits_at(text, at, 4);
+    let year = i32::try_from(number(text.get(at..year_end)?)?).ok()?;
+    let mut end = skip_s(text, year_end);
+    let mut expr = TimeExpr {
+        year,
+        has_nian: false,
+        part: Part::Year,
+    };
+    if let Some(after_nian) = text[end..].strip_prefix('年') {
+        expr.has_nian = true;
+        end = skip_s(text, text.len() - after_nian.len());
+        let rest = &text[end..];
+        if let Some((part, part_end)) = month_at(text, end) {
+            expr.part = part;
+            end = part_end;
+        } else if let Some(h) = ["上半年", "下半年"].iter().find(|h| rest.starts_with(**h)) {
+            expr.part = Part::Half(*h == "上半年");
+            end += h.len();
+        } else if let Some((q, q_end)) = quarter_at(text, end) {
+            expr.part = Part::Quarter(q);
+            end = q_end;
+        } else if let Some(w) = ["年底", "年末", "底", "末", "度"]
+            .iter()
+            .find(|w| rest.starts_with(**w))
+        {
+            end += w.len();
+        }
+    }
+    Some((expr, end))
+}
+
+/// Past the (up to two) spaces of [`S`] at `at`.
+fn skip_s(text: &str, at: usize) -> usize {
+    let rest = &text[at..];
+    at + rest.len() - skip_spaces(rest).len()
+}
+
+/// `6月`, `6月底`, `6月30日` at `at` (after `年`): the part and its end.
+fn month_at(text: &str, at: usize) -> Option<(Part, usize)> {
+    let (count, m_end) = digits_at(text, at, 2);
+    if count == 0 {
+        return None;
+    }
+    let month = number(&text[at..m_end])?;
+    let after = skip_s(text, m_end);
+    let after_yue = after + text[after..].strip_prefix('月').map(|_| '月'.len_utf8())?;
+    let end = skip_s(text, after_yue);
+    // A day (`30日`, `5号`) first, then a part of the month.
+    let (count, d_end) = digits_at(text, end, 2);
+    if count > 0 {
+        let unit = skip_s(text, d_end);
+        if let Some(u) = text[unit..]
+            .chars()
+            .next()
+            .filter(|u| matches!(u, '日' | '号'))
+        {
+            let day = number(&text[end..d_end])?;
+            return Some((Part::Day(month, day), unit + u.len_utf8()));
+        }
+    }
+    let rest = &text[end..];
+    let sub = ["上旬", "中旬", "下旬", "底", "末"]
+        .iter()
+        .find(|p| rest.starts_with(**p));
+    let part = match sub {
+        Some(&"上旬") => SubMonth::Early,
+        Some(&"中旬") => SubMonth::Middle,
+        _ => SubMonth::End,
+    };
+    Some((Part::Month(month, part), end + sub.map_or(0, |p| p.len())))
+}
+
+/// `第一季度`, `3季度末` at `at` (after `年`): the quarter and its end.
+fn quarter_at(text: &str, at: usize) -> Option<(u32, usize)> {
+    let after_di = at + text[at..].strip_prefix('第').map_or(0, |_| '第'.len_utf8());
+    let numeral_at = skip_s(text, after_di);
+    let numeral = text[numeral_at..].chars().next()?;
+    let q = match numeral {
+        '一' | '1' | '１' => 1,
+        '二' | '2' | '２' => 2,
+        '三' | '3' | '３' => 3,
+        '四' | '4' | '４' => 4,
+        _ => return None,
+    };
+    let jidu = skip_s(text, numeral_at + numeral.len_utf8());
+    let after = jidu + text[jidu..].strip_prefix("季度").map(|_| "季度".len())?;
+    let end = after
+        + ["末", "底"]
+            .iter()
+            .find(|w| text[after..].starts_with(**w))
+            .map_or(0, |w| w.len());
+    Some((q, end))
 }
 
 fn next_char_boundary(text: &str, at: usize) -> usize {
@@ -249,7 +543,7 @@ enum Part {
     Day(u32, u32),
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 struct TimeExpr {
     year: i32,
     /// Whether `年` was written (a bare four-digit number is only a year inside a span).
@@ -258,37 +552,32 @@ struct TimeExpr {
 }
 
 impl TimeExpr {
-    /// Reads the groups numbered `n` (see [`time_expr`]).
-    fn from_caps(c: &Captures, n: &str) -> Option<Self> {
-        let g = |name: &str| {
-            let group = GROUP_NAMES
-                .iter()
-                .find(|g| g.strip_suffix(n) == Some(name))?;
-            c.name(group).map(|m| m.as_str())
-        };
-        let year = i32::try_from(number(g("y")?)?).ok()?;
-        let part = if let Some(m) = g("m") {
+    /// Reads the groups of `g` (see [`time_expr`]) matched in `haystack`.
+    fn from_locs(c: &CaptureLocations, haystack: &str, g: &Groups) -> Option<Self> {
+        let get = |i: usize| group(c, haystack, i);
+        let year = i32::try_from(number(get(g.y)?)?).ok()?;
+        let part = if let Some(m) = get(g.m) {
             let month = number(m)?;
-            if let Some(d) = g("d") {
+            if let Some(d) = get(g.d) {
                 Part::Day(month, number(d)?)
             } else {
-                let sub = match g("p") {
+                let sub = match get(g.p) {
                     Some("上旬") => SubMonth::Early,
                     Some("中旬") => SubMonth::Middle,
                     _ => SubMonth::End,
                 };
                 Part::Month(month, sub)
             }
-        } else if let Some(h) = g("h") {
+        } else if let Some(h) = get(g.h) {
             Part::Half(h == "上半年")
-        } else if let Some(q) = g("q") {
+        } else if let Some(q) = get(g.q) {
             Part::Quarter(number(q)?)
         } else {
             Part::Year
         };
         Some(TimeExpr {
             year,
-            has_nian: g("nian").is_some(),
+            has_nian: get(g.nian).is_some(),
             part,
         })
     }
@@ -517,6 +806,115 @@ mod tests {
             "年底前",
         ] {
             assert_eq!(parse_deadlines(text), [], "{text}");
+        }
+    }
+
+    #[test]
+    fn digits_found_eight_bytes_at_a_time_as_one_at_a_time() {
+        let pieces = [
+            "0", "9", "/", ":", "０", "９", "／", "：", "，", "（", "\u{ef}", "a", "中", "年",
+            "🎉", "\u{7f}", "abcdefgh",
+        ];
+        let next = |seed: &mut u64| {
+            *seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (*seed >> 33) as usize
+        };
+        let mut seed: u64 = 0xbb67_ae85_84ca_a73b;
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            for _ in 0..next(&mut seed) % 40 {
+                text.push_str(pieces[next(&mut seed) % pieces.len()]);
+            }
+            for (from, _) in text.char_indices() {
+                let expected = text[from..]
+                    .char_indices()
+                    .find(|&(_, c)| is_digit(c))
+                    .map(|(i, _)| from + i);
+                assert_eq!(next_digit(&text, from), expected, "{text:?} from {from}");
+            }
+        }
+    }
+
+    /// What [`TIME_RE`] finds at or after `pos`, as [`find_time`] reports it.
+    fn time_by_regex(text: &str, pos: usize) -> Option<TimeMatch<'_>> {
+        let mut caps = TIME_RE.capture_locations();
+        let whole = TIME_RE.captures_read_at(&mut caps, text, pos)?;
+        Some(TimeMatch {
+            start: whole.start(),
+            end: whole.end(),
+            pre: group(&caps, text, *PRE),
+            year_start: caps.get(GROUPS_1.y)?.0,
+            expr: TimeExpr::from_locs(&caps, text, &GROUPS_1)?,
+        })
+    }
+
+    #[test]
+    fn time_read_by_hand_as_the_regex_reads_it() {
+        let pieces = [
+            "2015",
+            "1",
+            "12",
+            "３",
+            "２０１５",
+            "年",
+            "月",
+            "日",
+            "号",
+            "底",
+            "末",
+            "度",
+            "前",
+            "从",
+            "自",
+            "到",
+            "至",
+            "截",
+            "止",
+            "截止到",
+            "直",
+            "-",
+            " ",
+            "\u{3000}",
+            "\u{a0}",
+            "\t",
+            "上半年",
+            "下",
+            "第",
+            "一",
+            "四",
+            "五",
+            "季度",
+            "上旬",
+            "中旬",
+            "，",
+            "a",
+            "0",
+            "年底",
+        ];
+        // A fixed pseudo-random sequence: the same cases on every run.
+        let next = |seed: &mut u64| {
+            *seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (*seed >> 33) as usize
+        };
+        let mut seed: u64 = 0x6a09_e667_f3bc_c908;
+        for _ in 0..50_000 {
+            let mut text = String::new();
+            // The length from the high bits too: the low bits of this
+            // generator repeat, and `seed % 16` alone could stick at 0.
+            for _ in 0..next(&mut seed) % 16 {
+                text.push_str(pieces[next(&mut seed) % pieces.len()]);
+            }
+            for (pos, _) in text.char_indices() {
+                assert_eq!(
+                    find_time(&text, pos),
+                    time_by_regex(&text, pos),
+                    "{text:?} from {pos}"
+                );
+            }
         }
     }
 

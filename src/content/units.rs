@@ -1,6 +1,7 @@
 //! The unit registry (`content/units.yaml`) and the rules for names that are
 //! not in it.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -139,40 +140,71 @@ impl JurisdictionRegistry {
     }
 
     pub fn lookup(&self, name: &str) -> Option<&UnitDef> {
-        self.names.get(&normalize(name)).map(|&i| &self.defs[i])
+        self.names
+            .get(normalized(name).as_ref())
+            .map(|&i| &self.defs[i])
     }
 }
 
 /// Names compare equal whatever the width of their brackets and spaces.
 pub fn normalize(name: &str) -> String {
-    name.chars()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| match c {
-            '（' => '(',
-            '）' => ')',
-            '<' | '＜' => '〈',
-            '>' | '＞' => '〉',
-            c => c,
-        })
-        .collect()
+    normalized(name).into_owned()
+}
+
+/// [`normalize`], borrowing the name when it is normalised already, as
+/// nearly every name is: names are looked up once per mention, and a
+/// lookup need not copy them.
+pub fn normalized(name: &str) -> Cow<'_, str> {
+    if !name
+        .chars()
+        .any(|c| c.is_whitespace() || normal_form(c) != c)
+    {
+        return Cow::Borrowed(name);
+    }
+    Cow::Owned(
+        name.chars()
+            .filter(|c| !c.is_whitespace())
+            .map(normal_form)
+            .collect(),
+    )
+}
+
+/// One bracket in the form names are compared in.
+fn normal_form(c: char) -> char {
+    match c {
+        '（' => '(',
+        '）' => ')',
+        '<' | '＜' => '〈',
+        '>' | '＞' => '〉',
+        c => c,
+    }
 }
 
 /// `区委组织部〈区编办〉` is one organ with two names: (`区委组织部`, [`区编办`]).
 pub fn split_merged(name: &str) -> (String, Vec<String>) {
-    let name = normalize(name);
+    let name = normalized(name);
+    let (first, second) = merged_parts(&name);
+    (
+        first.to_string(),
+        second.map(str::to_string).into_iter().collect(),
+    )
+}
+
+/// [`split_merged`] of a name already normalised, as slices of it.
+pub fn merged_parts(name: &str) -> (&str, Option<&str>) {
     if let Some(open) = name.find('〈')
         && let Some(close) = name.rfind('〉')
         && open > 0
         && close > open
         && close + '〉'.len_utf8() == name.len()
     {
-        let first = name[..open].to_string();
-        let second = name[open + '〈'.len_utf8()..close].to_string();
+        let first = &name[..open];
+        let second = &name[open + '〈'.len_utf8()..close];
         if !second.is_empty() {
-            return (first, vec![second]);
+            return (first, Some(second));
         }
     }
-    (name, Vec::new())
+    (name, None)
 }
 
 /// Whether an unregistered name reads as a collective (区直各部门, 各街办,
@@ -197,6 +229,16 @@ mod tests {
         );
         assert_eq!(split_merged("区司法局"), ("区司法局".to_string(), vec![]));
         assert_eq!(split_merged("〈x〉"), ("〈x〉".to_string(), vec![]));
+        assert_eq!(
+            split_merged(" 区委组织部＜区编办> "),
+            ("区委组织部".to_string(), vec!["区编办".to_string()])
+        );
+        assert_eq!(split_merged("区委〈〉"), ("区委〈〉".to_string(), vec![]));
+        assert!(matches!(normalized("区司法局"), Cow::Borrowed(_)));
+        assert_eq!(
+            normalized("各单位党委（党组）\u{3000}办"),
+            "各单位党委(党组)办"
+        );
     }
 
     #[test]
