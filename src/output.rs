@@ -12,9 +12,6 @@ use crate::render::Sink;
 pub struct Staging {
     pub dir: PathBuf,
     target: PathBuf,
-    /// Folders already made, so that thousands of pages in one folder tree
-    /// cost one `mkdir` each rather than one per file.
-    made: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
 }
 
 /// Checks that an output path stays inside the output folder: relative,
@@ -70,11 +67,7 @@ impl Staging {
             fs::rename(&old, &target)?;
         }
         fs::create_dir_all(&dir)?;
-        Ok(Staging {
-            dir,
-            target,
-            made: Default::default(),
-        })
+        Ok(Staging { dir, target })
     }
 
     /// Replaces the target with the staging folder in one step where the
@@ -157,32 +150,33 @@ impl Staging {
     /// Creates the file for `path` (and its folders), refusing to replace one.
     fn create(&self, path: &str) -> io::Result<fs::File> {
         let dest = self.dir.join(checked_relative(path)?);
-        if let Some(parent) = dest.parent() {
-            let known = self
-                .made
-                .lock()
-                .map(|m| m.contains(parent))
-                .unwrap_or(false);
-            if !known {
-                fs::create_dir_all(parent)?;
-                if let Ok(mut m) = self.made.lock() {
-                    m.insert(parent.to_path_buf());
-                }
-            }
-        }
         // create_new: two items that would write the same path are a bug in
         // the page list or a slug collision, never a silent overwrite.
-        fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&dest)
-            .map_err(|e| {
-                if e.kind() == io::ErrorKind::AlreadyExists {
-                    io::Error::new(e.kind(), format!("two pages would be written to `{path}`"))
-                } else {
-                    e
+        let open = || {
+            fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&dest)
+        };
+        // Most files go into a folder that an earlier file needed: try
+        // first, and make the folders only when they are missing (no list
+        // of a big site's tens of thousands of folders to keep).
+        let file = match open() {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                if let Some(parent) = dest.parent() {
+                    fs::create_dir_all(parent)?;
                 }
-            })
+                open()
+            }
+            other => other,
+        };
+        file.map_err(|e| {
+            if e.kind() == io::ErrorKind::AlreadyExists {
+                io::Error::new(e.kind(), format!("two pages would be written to `{path}`"))
+            } else {
+                e
+            }
+        })
     }
 }
 
