@@ -1546,21 +1546,8 @@ mod tests {
             "参与",
             "配合",
         ];
-        // A fixed pseudo-random sequence: the same cases on every run.
-        let next = |seed: &mut u64| {
-            *seed = seed
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (*seed >> 33) as usize
-        };
-        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
-        for _ in 0..20_000 {
-            let mut text = String::new();
-            // The length from the high bits too: the low bits of this
-            // generator repeat, and `seed % 24` alone could stick at 0.
-            for _ in 0..next(&mut seed) % 24 {
-                text.push_str(pieces[next(&mut seed) % pieces.len()]);
-            }
+        use crate::content::testing::random_texts;
+        for text in random_texts(&pieces, 0x9e37_79b9_7f4a_7c15, 20_000, 24) {
             let protected = Protected::of(&text);
             assert_eq!(
                 find_labels(&text).0,

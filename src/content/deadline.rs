@@ -815,18 +815,8 @@ mod tests {
             "0", "9", "/", ":", "０", "９", "／", "：", "，", "（", "\u{ef}", "a", "中", "年",
             "🎉", "\u{7f}", "abcdefgh",
         ];
-        let next = |seed: &mut u64| {
-            *seed = seed
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (*seed >> 33) as usize
-        };
-        let mut seed: u64 = 0xbb67_ae85_84ca_a73b;
-        for _ in 0..20_000 {
-            let mut text = String::new();
-            for _ in 0..next(&mut seed) % 40 {
-                text.push_str(pieces[next(&mut seed) % pieces.len()]);
-            }
+        use crate::content::testing::random_texts;
+        for text in random_texts(&pieces, 0xbb67_ae85_84ca_a73b, 20_000, 40) {
             for (from, _) in text.char_indices() {
                 let expected = text[from..]
                     .char_indices()
@@ -893,21 +883,8 @@ mod tests {
             "0",
             "年底",
         ];
-        // A fixed pseudo-random sequence: the same cases on every run.
-        let next = |seed: &mut u64| {
-            *seed = seed
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (*seed >> 33) as usize
-        };
-        let mut seed: u64 = 0x6a09_e667_f3bc_c908;
-        for _ in 0..50_000 {
-            let mut text = String::new();
-            // The length from the high bits too: the low bits of this
-            // generator repeat, and `seed % 16` alone could stick at 0.
-            for _ in 0..next(&mut seed) % 16 {
-                text.push_str(pieces[next(&mut seed) % pieces.len()]);
-            }
+        use crate::content::testing::random_texts;
+        for text in random_texts(&pieces, 0x6a09_e667_f3bc_c908, 50_000, 16) {
             for (pos, _) in text.char_indices() {
                 assert_eq!(
                     find_time(&text, pos),

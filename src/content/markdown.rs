@@ -600,21 +600,8 @@ mod tests {
         let pieces = [
             "1", "7", "0", "１", "٣", "①", " ", "\u{3000}", "\t", ".", "．", "、", "年", "a", "5",
         ];
-        // A fixed pseudo-random sequence: the same cases on every run.
-        let next = |seed: &mut u64| {
-            *seed = seed
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (*seed >> 33) as usize
-        };
-        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
-        for _ in 0..20_000 {
-            let mut line = String::new();
-            // The length from the high bits too: the low bits of this
-            // generator repeat, and `seed % 9` alone could stick at 0.
-            for _ in 0..next(&mut seed) % 9 {
-                line.push_str(pieces[next(&mut seed) % pieces.len()]);
-            }
+        use crate::content::testing::random_texts;
+        for line in random_texts(&pieces, 0x2545_f491_4f6c_dd1d, 20_000, 9) {
             let by_regex = TASK_NUMBER.as_ref().and_then(|re| {
                 let c = re.captures(&line)?;
                 Some((c.get(1)?.as_str(), c.get(0)?.end()))

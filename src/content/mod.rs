@@ -454,6 +454,37 @@ pub fn yaml_error(
         .with_hint(hint)
 }
 
+/// Random texts for the tests that compare a hand-written reader with the
+/// regex it replaced.
+#[cfg(test)]
+pub(crate) mod testing {
+    /// `count` texts, each of fewer than `max` pieces picked from `pieces`:
+    /// a fixed pseudo-random sequence from `seed`, so the same texts on
+    /// every run.
+    pub fn random_texts<'a>(
+        pieces: &'a [&'a str],
+        mut seed: u64,
+        count: usize,
+        max: usize,
+    ) -> impl Iterator<Item = String> + 'a {
+        let mut next = move || {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            // The high bits: the low bits of this generator repeat, and a
+            // length taken from them could stick at 0.
+            (seed >> 33) as usize
+        };
+        (0..count).map(move |_| {
+            let mut text = String::new();
+            for _ in 0..next() % max {
+                text.push_str(pieces[next() % pieces.len()]);
+            }
+            text
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
