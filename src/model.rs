@@ -274,8 +274,9 @@ pub enum Block {
 
 /// 任务 / 举措 / 具体项目: one numbered measure and who answers for it.
 ///
-/// Kept compact (boxed slices, one list for the three roles, the anchor
-/// derived from the number): a provincial site holds hundreds of thousands.
+/// Kept compact (boxed strings and slices, the units of the three roles and
+/// the topics in one list of `u32`, the anchor derived from the number): a
+/// provincial site holds hundreds of thousands for the whole build.
 #[derive(Debug, Clone)]
 pub struct Task {
     /// The number as written (`11`), unique within its plan.
@@ -492,12 +493,6 @@ impl Anchor<'_> {
     pub fn push_to(self, out: &mut String) {
         out.push_str("task-");
         out.push_str(self.0);
-    }
-}
-
-impl PartialEq<str> for Anchor<'_> {
-    fn eq(&self, other: &str) -> bool {
-        other.strip_prefix("task-") == Some(self.0)
     }
 }
 

@@ -768,7 +768,7 @@ pub fn build_into(site: &Site, emit: Emit) -> Result<usize, Diagnostic> {
                     topic_lists[t].push(d, 1);
                 }
             }
-            for u in task.all_units() {
+            for u in task.named_units() {
                 unit_lists[u].push(d, 1);
             }
         }

@@ -61,7 +61,7 @@ fn names_of(plan: &Plan) -> (BTreeSet<UnitId>, BTreeSet<TopicId>) {
     let mut units = BTreeSet::new();
     let mut topics: BTreeSet<TopicId> = plan.topics.iter().copied().collect();
     for task in &plan.tasks {
-        units.extend(task.all_units());
+        units.extend(task.named_units());
         topics.extend(task.topics());
     }
     (units, topics)
