@@ -146,9 +146,9 @@ pub fn render(
     let t = Instant::now();
     let pages = renderer.render_all(sink, &tick)?;
     timings.end("pages", t);
-    // The data files need neither the task rows of unit and topic pages nor
-    // the renderer's merged unit lists: they go before the data phase, whose
-    // buffers would otherwise come on top of them at the build's peak.
+    // The data files do not need the task rows of unit and topic pages:
+    // they go before the data phase (the renderer, which borrows them,
+    // first), so that its memory does not come on top of theirs.
     drop(renderer);
     views.rows = Vec::new();
     release_free_memory();
@@ -156,13 +156,13 @@ pub fn render(
     let t = Instant::now();
     let mut files = crate::render::data::write_all(&renderer, sink).map_err(|d| vec![d])?;
     timings.end("data", t);
-    // The search index reads only the site model: the pages' shared values,
-    // rows and indexes go first, which lowers the build's peak memory.
+    // The search index reads only the site model: the pages' shared values
+    // and the indexes go first, which lowers the build's peak memory.
     drop(renderer);
     drop(views);
     drop(index);
     release_free_memory();
-    // The segmenter's dictionary (about 45 MiB) loads only now, so that it is
+    // The segmenter's dictionary (about 40 MiB) loads only now, so that it is
     // not held beside the pages' and data files' memory.
     crate::search::prepare();
     let t = Instant::now();

@@ -462,10 +462,6 @@ impl<'a> Ids<'a> {
     pub fn contains(self, id: usize) -> bool {
         self.iter().any(|x| x == id)
     }
-
-    pub fn first(self) -> Option<usize> {
-        self.iter().next()
-    }
 }
 
 impl<'a> IntoIterator for Ids<'a> {

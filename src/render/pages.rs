@@ -977,13 +977,10 @@ impl<'a> Renderer<'a> {
                 );
                 let t = &index.units[u];
                 let per = site.config.page_size.max(1);
-                let (mut led, mut shared) = (Vec::new(), Vec::new());
                 // Merged page by page rather than kept whole: a few hundred
                 // thousand references for the whole pages phase.
-                for (r, leads) in t.in_order().skip(n.saturating_sub(1) * per).take(per) {
-                    if leads { led.push(r) } else { shared.push(r) }
-                }
-                ctx.insert("groups", &self.groups(&led, &shared));
+                let page = t.in_order().skip(n.saturating_sub(1) * per).take(per);
+                ctx.insert("groups", &self.groups(page));
                 ctx.insert(
                     "pagination",
                     &self.pagination(&self.views.unit_paths[u], t.total(), n),
@@ -993,7 +990,8 @@ impl<'a> Renderer<'a> {
             Page::Topic(t, n) => {
                 ctx.insert("topic", &views.topics[t]);
                 let refs = &index.topics[t];
-                ctx.insert("groups", &self.groups(&[], self.slice(refs, n)));
+                let page = self.slice(refs, n).iter().map(|&r| (r, false));
+                ctx.insert("groups", &self.groups(page));
                 let first = topic_path(&site.topics[t].slug);
                 ctx.insert("pagination", &self.pagination(&first, refs.len(), n));
             }
@@ -1028,36 +1026,27 @@ impl<'a> Renderer<'a> {
     }
 
     /// Task rows grouped by plan, in plan order, each group's rows in
-    /// document order.
-    fn groups(&self, led: &[TaskRef], shared: &[TaskRef]) -> Vec<PlanGroup> {
+    /// document order. `tasks` come in document order, each with whether
+    /// it is one the page's unit leads (else one it shares).
+    fn groups(&self, tasks: impl Iterator<Item = (TaskRef, bool)>) -> Vec<PlanGroup> {
         let views = self.views;
         let mut by_plan: BTreeMap<usize, PlanGroup> = BTreeMap::new();
-        fn entry<'m>(
-            m: &'m mut BTreeMap<usize, PlanGroup>,
-            views: &Views,
-            plan: usize,
-        ) -> &'m mut PlanGroup {
-            m.entry(plan).or_insert_with(|| PlanGroup {
-                plan: views.links.plan_summaries[plan].clone(),
+        for (r, leads) in tasks {
+            let group = by_plan.entry(r.plan()).or_insert_with(|| PlanGroup {
+                plan: views.links.plan_summaries[r.plan()].clone(),
                 led: Vec::new(),
                 shared: Vec::new(),
                 tasks: Vec::new(),
-            })
-        }
-        for &r in led {
-            entry(&mut by_plan, views, r.plan()).led.push(views.row(r));
-        }
-        for &r in shared {
-            entry(&mut by_plan, views, r.plan())
-                .shared
-                .push(views.row(r));
-        }
-        let mut all: Vec<TaskRef> = led.iter().chain(shared).copied().collect();
-        all.sort_unstable();
-        for r in all {
-            entry(&mut by_plan, views, r.plan())
-                .tasks
-                .push(views.row(r));
+            });
+            // Made once, shared by the role's list and the list of all.
+            let row = views.row(r);
+            let role = if leads {
+                &mut group.led
+            } else {
+                &mut group.shared
+            };
+            role.push(row.clone());
+            group.tasks.push(row);
         }
         by_plan.into_values().collect()
     }
