@@ -433,11 +433,11 @@ struct Packer<'o> {
     count: u32,
     /// The pack being filled, and its number.
     open: Option<(u32, Vec<u8>)>,
-    out: &'o dyn Fn(String, Vec<u8>) -> Result<(), Diagnostic>,
+    out: Emit<'o>,
 }
 
 impl<'o> Packer<'o> {
-    fn new(out: &'o dyn Fn(String, Vec<u8>) -> Result<(), Diagnostic>) -> Self {
+    fn new(out: Emit<'o>) -> Self {
         Packer {
             count: 0,
             open: None,
