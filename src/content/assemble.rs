@@ -28,7 +28,8 @@ pub struct Assembled {
 /// Raw plans in, model plans out, a batch at a time: a build hands over one
 /// batch of files' plans before it reads the next, so that raw documents
 /// (unit names as written, each task's section path) are never all in
-/// memory beside the model. Batches must come in the order of [`assemble`].
+/// memory beside the model. Batches come in file order, each sorted by
+/// source file and line, so that ids are numbered the same however they are cut.
 pub struct Assembly<'r> {
     a: Assembler<'r>,
     keywords: Keywords,
@@ -72,18 +73,6 @@ impl<'r> Assembly<'r> {
     pub fn finish(self, config: SiteConfig, notices: Vec<RawNotice>) -> Assembled {
         finish(self.a, self.plans, config, notices)
     }
-}
-
-/// Assembles plans and notices sorted by source file and line.
-pub fn assemble(
-    config: SiteConfig,
-    plans: Vec<RawPlan>,
-    notices: Vec<RawNotice>,
-    registry: &Registry,
-) -> Assembled {
-    let mut assembly = Assembly::new(&config, registry);
-    assembly.add_plans(plans);
-    assembly.finish(config, notices)
 }
 
 fn finish(

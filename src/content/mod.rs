@@ -142,31 +142,44 @@ pub fn load_site_with(root: &Path, mut config: SiteConfig) -> LoadResult {
     let registry = load_registry(root, &mut diagnostics);
     text::clean_config(&mut config);
     let mut assembly = assemble::Assembly::new(&config, &registry);
-    let (mut notices, mut raw_html) = (Vec::new(), Vec::new());
-    let mut absorb = |mut loaded: Loaded| {
-        diagnostics.append(&mut loaded.diagnostics);
-        if config.raw_html == RawHtml::Reject {
-            raw_html.extend(raw_html_errors(&loaded));
-        }
-        sort_loaded(&mut loaded);
-        notices.append(&mut loaded.notices);
-        assembly.add_plans(loaded.plans);
-    };
+    let mut notices = Vec::new();
     let mut pending: Option<Loaded> = None;
     for batch in files.chunks(LOAD_BATCH) {
         let (loaded, ()) = rayon::join(
             || load_files(root, batch, &registry),
-            || pending.take().map_or((), &mut absorb),
+            || {
+                if let Some(done) = pending.take() {
+                    let batch_notices = absorb(&config, &mut assembly, done, &mut diagnostics);
+                    notices.extend(batch_notices);
+                }
+            },
         );
         pending = Some(loaded);
     }
     if let Some(last) = pending {
-        absorb(last);
+        notices.extend(absorb(&config, &mut assembly, last, &mut diagnostics));
     }
-    diagnostics.append(&mut raw_html);
     // Notices are sorted within each batch, and batches are in file order.
     let assembled = assembly.finish(config, notices);
     assembled_result(diagnostics, assembled)
+}
+
+/// Hands what a batch of files held to the assembly: its problems (and its
+/// raw HTML, when the site rejects it) to `diagnostics`, its plans to the
+/// assembly, in file order. Returns its notices, in file order.
+fn absorb(
+    config: &SiteConfig,
+    assembly: &mut assemble::Assembly,
+    mut loaded: Loaded,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<RawNotice> {
+    diagnostics.append(&mut loaded.diagnostics);
+    if config.raw_html == RawHtml::Reject {
+        diagnostics.extend(raw_html_errors(&loaded));
+    }
+    sort_loaded(&mut loaded);
+    assembly.add_plans(loaded.plans);
+    loaded.notices
 }
 
 /// Reads and parses files in parallel.
@@ -221,18 +234,14 @@ pub fn load_registry(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> units::R
 /// re-read only the file that changed, yet assemble exactly as a build does.
 pub fn assemble_loaded(
     mut config: SiteConfig,
-    mut loaded: Loaded,
+    loaded: Loaded,
     registry: &units::Registry,
     mut diagnostics: Vec<Diagnostic>,
 ) -> LoadResult {
-    diagnostics.append(&mut loaded.diagnostics);
     text::clean_config(&mut config);
-    if config.raw_html == RawHtml::Reject {
-        diagnostics.extend(raw_html_errors(&loaded));
-    }
-    sort_loaded(&mut loaded);
-    let assembled = assemble::assemble(config, loaded.plans, loaded.notices, registry);
-    assembled_result(diagnostics, assembled)
+    let mut assembly = assemble::Assembly::new(&config, registry);
+    let notices = absorb(&config, &mut assembly, loaded, &mut diagnostics);
+    assembled_result(diagnostics, assembly.finish(config, notices))
 }
 
 fn assembled_result(
