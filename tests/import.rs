@@ -14,7 +14,7 @@ use common::{planpress, repo, stderr};
 use serde_json::Value;
 
 fn corpus(name: &str) -> PathBuf {
-    repo().join("../shared/corpus").join(name)
+    repo().join("tests/corpus").join(name)
 }
 
 fn fixture(name: &str) -> PathBuf {
