@@ -496,3 +496,33 @@ fn page(report: &Report) -> Page<'_> {
         rows,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets() {
+        assert_eq!(Target::parse(None), Ok(Target::Beside));
+        assert_eq!(
+            Target::parse(Some(Path::new("pages/"))),
+            Ok(Target::Dir(PathBuf::from("pages/")))
+        );
+        assert_eq!(
+            Target::parse(Some(Path::new("a/check.HTML"))),
+            Ok(Target::File(PathBuf::from("a/check.HTML")))
+        );
+        // A content file name would be read as content.
+        assert!(Target::parse(Some(Path::new("content/x.md"))).is_err());
+        assert_eq!(
+            Target::Beside.path(Path::new("content"), "plan"),
+            PathBuf::from("content/plan.review.html")
+        );
+    }
+
+    #[test]
+    fn an_empty_report_renders() {
+        let html = render(&Report::default());
+        assert!(html.is_ok_and(|h| h.contains("<html lang=\"zh-CN\">")));
+    }
+}
