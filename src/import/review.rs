@@ -129,7 +129,7 @@ pub fn write(page: &Path, html: &str) -> Result<String, String> {
 /// furniture by where it stands.
 pub fn trace(a: &Analysis, report: &mut Report) {
     let mut found: Vec<(usize, Outcome)> = Vec::new();
-    let mut texts: Vec<String> = Vec::new();
+    let mut texts: HashSet<String> = HashSet::new();
     if let Some(n) = &a.notice {
         let title = n.meta.title.clone().unwrap_or_default();
         found.push((n.line, Outcome::Title { title }));
@@ -147,7 +147,7 @@ pub fn trace(a: &Analysis, report: &mut Report) {
     report.traces.extend(rest);
 }
 
-fn prose(p: &ProsePlan, found: &mut Vec<(usize, Outcome)>, texts: &mut Vec<String>) {
+fn prose(p: &ProsePlan, found: &mut Vec<(usize, Outcome)>, texts: &mut HashSet<String>) {
     let mut headings = HashSet::new();
     for (i, line) in p.markdown.lines().enumerate() {
         let Some(rest) = line.strip_prefix('#') else {
@@ -171,10 +171,10 @@ fn prose(p: &ProsePlan, found: &mut Vec<(usize, Outcome)>, texts: &mut Vec<Strin
     collect_texts(&p.parsed.blocks, texts);
 }
 
-fn collect_texts(blocks: &[MdBlock], texts: &mut Vec<String>) {
+fn collect_texts(blocks: &[MdBlock], texts: &mut HashSet<String>) {
     for b in blocks {
         match b {
-            MdBlock::Text(t) => texts.push(key(t)),
+            MdBlock::Text(t) => add_text(t, texts),
             MdBlock::Section(s) => collect_texts(&s.blocks, texts),
             MdBlock::Task(_) => {}
         }
@@ -212,8 +212,10 @@ fn task_trace(
     }
 }
 
-fn table(t: &TablePlan, found: &mut Vec<(usize, Outcome)>, texts: &mut Vec<String>) {
-    texts.extend(t.preamble.iter().map(|s| key(s)));
+fn table(t: &TablePlan, found: &mut Vec<(usize, Outcome)>, texts: &mut HashSet<String>) {
+    for text in &t.preamble {
+        add_text(text, texts);
+    }
     for task in &t.tasks {
         found.push((task.line, Outcome::Task(table_task(task))));
     }
@@ -222,7 +224,7 @@ fn table(t: &TablePlan, found: &mut Vec<(usize, Outcome)>, texts: &mut Vec<Strin
     }
 }
 
-fn section(s: &TSection, found: &mut Vec<(usize, Outcome)>, texts: &mut Vec<String>) {
+fn section(s: &TSection, found: &mut Vec<(usize, Outcome)>, texts: &mut HashSet<String>) {
     found.push((
         s.line,
         Outcome::Heading {
@@ -230,7 +232,9 @@ fn section(s: &TSection, found: &mut Vec<(usize, Outcome)>, texts: &mut Vec<Stri
             title: s.title.clone(),
         },
     ));
-    texts.extend(s.text.iter().map(|t| key(t)));
+    for text in &s.text {
+        add_text(text, texts);
+    }
     for task in &s.tasks {
         found.push((task.line, Outcome::Task(table_task(task))));
     }
@@ -247,6 +251,12 @@ fn table_task(t: &TTask) -> TaskTrace {
         [&t.lead, &t.responsible, &t.participating],
         deadlines,
     )
+}
+
+/// Plan text as looked up: whole, and line by line (a cell's lines).
+fn add_text(text: &str, texts: &mut HashSet<String>) {
+    texts.insert(key(text));
+    texts.extend(text.lines().map(key));
 }
 
 /// A text as compared: no Markdown escapes, no spaces.
@@ -266,7 +276,7 @@ fn text_start(text: &str) -> String {
 /// Lines kept but not yet traced: in a notice, its addressees, signature,
 /// date or text; in a plan, the rest of a broken title, plan text, or a
 /// line read with the task above it (a label line, a cell).
-fn untraced(a: &Analysis, report: &Report, texts: &[String]) -> Vec<(usize, Outcome)> {
+fn untraced(a: &Analysis, report: &Report, texts: &HashSet<String>) -> Vec<(usize, Outcome)> {
     let mut traced: BTreeMap<usize, Vec<&Outcome>> = BTreeMap::new();
     for (line, o) in &report.traces {
         traced.entry(*line).or_default().push(o);
@@ -308,7 +318,7 @@ fn untraced(a: &Analysis, report: &Report, texts: &[String]) -> Vec<(usize, Outc
             continue;
         }
         let k = key(text);
-        let outcome = if title.as_deref().is_some_and(|t| t.contains(&k)) {
+        let outcome = if !k.is_empty() && title.as_deref().is_some_and(|t| t.contains(&k)) {
             Outcome::Title {
                 title: title.clone().unwrap_or_default(),
             }
@@ -318,7 +328,7 @@ fn untraced(a: &Analysis, report: &Report, texts: &[String]) -> Vec<(usize, Outc
         } else {
             title = None;
             match &task {
-                _ if texts.iter().any(|t| t.contains(&k)) => Outcome::Text,
+                _ if texts.contains(&k) => Outcome::Text,
                 Some(number) => Outcome::TaskPart {
                     number: number.clone(),
                 },
@@ -433,19 +443,20 @@ fn page(report: &Report) -> Page<'_> {
             row.texts.push(text);
             continue;
         }
-        let became = outcomes.get(line).cloned().unwrap_or_default();
-        let why = if became.is_empty() {
-            dropped.get(line).cloned().unwrap_or_default()
-        } else {
-            Vec::new()
-        };
         rows.push(Row {
             line: *line,
             texts: vec![text],
-            outcomes: became,
-            dropped: why,
+            outcomes: outcomes.get(line).cloned().unwrap_or_default(),
+            dropped: dropped.get(line).cloned().unwrap_or_default(),
             unsure: unsure.get(line).cloned().unwrap_or_default(),
         });
+    }
+    // A line kept as something says why only when it shares its position
+    // with dropped text (an HTML line holding several blocks).
+    for row in rows.iter_mut() {
+        if !row.outcomes.is_empty() && row.texts.len() == 1 {
+            row.dropped.clear();
+        }
     }
     let lines: HashSet<usize> = rows.iter().map(|r| r.line).collect();
     let mut checks: Vec<Check> = Vec::new();
