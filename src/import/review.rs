@@ -22,7 +22,7 @@ use super::tables::{TSection, TTask, TablePlan};
 use crate::content::RawTask;
 use crate::model::Block as MdBlock;
 
-/// The page's template: its words and styles are the theme's business.
+/// The page's template: its words and styles live there, not in Rust.
 const TEMPLATE: &str = include_str!("../../defaults/review.html");
 
 /// How many characters of a task's text the page repeats.
