@@ -77,6 +77,10 @@ enum Command {
         /// Replace existing files.
         #[arg(long)]
         force: bool,
+        /// Also write a review page showing each line beside what it became:
+        /// OUT/NAME.review.html, or --review=FILE.html, or --review=FOLDER/.
+        #[arg(long, value_name = "PATH", require_equals = true)]
+        review: Option<Option<PathBuf>>,
     },
     /// Build the site and serve it locally; every change rebuilds and reloads open pages.
     Serve {
@@ -111,7 +115,8 @@ fn main() -> ExitCode {
             format,
             jurisdiction,
             force,
-        } => import(files, out, format, jurisdiction, force),
+            review,
+        } => import(files, out, format, jurisdiction, force, review),
         Command::Serve {
             root,
             port,
@@ -129,8 +134,22 @@ fn import(
     format: Option<String>,
     jurisdiction: Option<String>,
     force: bool,
+    review: Option<Option<PathBuf>>,
 ) -> ExitCode {
-    use planpress::import::{Context, Format, Options, import_file};
+    use planpress::import::{Context, Format, Options, import_file, review::Target};
+    let review = match review.map(|p| Target::parse(p.as_deref())).transpose() {
+        Ok(Some(Target::File(_))) if files.len() > 1 => {
+            eprintln!(
+                "error: --review=FILE takes one input; give a folder (--review=DIR/) for several"
+            );
+            return ExitCode::FAILURE;
+        }
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let opts = Options {
         out: out.clone(),
         format: format.as_deref().map(|f| match f {
@@ -139,6 +158,7 @@ fn import(
         }),
         jurisdiction,
         force,
+        review,
     };
     let mut ctx = match Context::for_dir(&out) {
         Ok(c) => c,

@@ -19,6 +19,7 @@ fuzz_target!(|data: &[u8]| {
         format: None,
         jurisdiction: (pick & 4 != 0).then(|| "黄石市下陆区".to_string()),
         force: false,
+        review: None,
     };
     let mut ctx = Context::default();
     if let Ok(imported) = convert(name, bytes, &opts, &mut ctx) {

@@ -258,12 +258,14 @@ pub fn strip(blocks: Vec<Block>, meta: &mut Meta, report: &mut Report) -> Vec<Bl
                 apply(meta, *key, value);
             }
             report.dropped(b.line, format!("portal metadata: {}", shorten(text)));
+            report.kept_as(b.line, super::report::Field::Portal);
             continue;
         }
         if let Some(href) = &b.link {
             if is_attachment(text, href) {
                 meta.attachments.push((text.to_string(), href.clone()));
                 report.dropped(b.line, format!("attachment link: {}", shorten(text)));
+                report.kept_as(b.line, super::report::Field::Attachment);
             } else {
                 report.dropped(b.line, format!("link: {}", shorten(text)));
             }

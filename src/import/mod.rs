@@ -21,6 +21,7 @@ pub mod decode;
 pub mod docx;
 pub mod html;
 pub mod report;
+pub mod review;
 pub mod structure;
 pub mod tables;
 pub mod write;
@@ -103,6 +104,8 @@ pub struct Options {
     pub jurisdiction: Option<String>,
     /// Replace existing files.
     pub force: bool,
+    /// Also write the review page (`--review`), and where.
+    pub review: Option<review::Target>,
 }
 
 /// What the target site already knows: its unit registry and the
@@ -299,9 +302,12 @@ pub fn convert(
         return Err(format!("{name}: no text found"));
     }
     let blocks = normalize(blocks, &mut report);
+    report.read(&blocks);
     let blocks = chrome::strip(blocks, &mut meta, &mut report);
+    report.survived(&blocks);
     let blocks = join_spaces(blocks, &mut report);
     let analysis = structure::analyse(&blocks, meta, opts, ctx, &mut report)?;
+    review::trace(&analysis, &mut report);
     let files = write::render(name, &analysis, opts, ctx, &mut report)?;
     Ok(Imported { files, report })
 }
@@ -351,8 +357,12 @@ fn import_file_inner(
         .iter()
         .map(|(file, _)| opts.out.join(file))
         .collect();
+    let review = review::planned(path, opts, &targets, &imported.report).map_err(|e| (e, None))?;
     if !opts.force
-        && let Some(existing) = targets.iter().find(|t| t.exists())
+        && let Some(existing) = targets
+            .iter()
+            .chain(review.as_ref().map(|r| &r.0))
+            .find(|t| t.exists())
     {
         return Err((
             format!(
@@ -375,7 +385,11 @@ fn import_file_inner(
                 (format!("{}: {e}", target.display()), None)
             })?;
     }
-    Ok(imported.report)
+    let mut report = imported.report;
+    if let Some((page, html)) = review {
+        report.review_page = Some(review::write(&page, &html).map_err(|e| (e, None))?);
+    }
+    Ok(report)
 }
 
 /// Normalises every block's text and cells (see [`clean::normalize_line`]).

@@ -1,8 +1,12 @@
 //! What an import found, for the person who reviews the files it wrote:
 //! counts, tasks without a lead unit, units the registry does not know yet,
 //! and every line that was dropped or read with doubt, by input position.
+//! It also keeps each input line and what it became (its trace), for the
+//! review page ([`super::review`]).
 
 use std::fmt::Write as _;
+
+use serde::Serialize;
 
 /// One remark tied to a place in the input.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,6 +39,65 @@ pub struct NewUnit {
     pub group: bool,
 }
 
+/// A metadata field a line was kept as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    DocNumber,
+    DateSigned,
+    /// The issuer named in the document's head.
+    Issuer,
+    /// The signature closing a notice or plan.
+    Signature,
+    Recipients,
+    /// A portal page's metadata block (发布时间, 索引号…).
+    Portal,
+    Attachment,
+}
+
+/// A task as read, for the review page.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct TaskTrace {
+    pub number: String,
+    /// The task's text (the page shows its start).
+    pub text: String,
+    pub lead: Vec<String>,
+    pub responsible: Vec<String>,
+    pub participating: Vec<String>,
+    /// Deadlines or the schedule, as written.
+    pub deadlines: Vec<String>,
+}
+
+/// What one input line became. A line that was dropped has no outcome: its
+/// `dropped` note says why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Outcome {
+    /// A notice's or plan's title.
+    Title {
+        title: String,
+    },
+    /// Kept as a metadata field, not as text.
+    Meta {
+        field: Field,
+    },
+    Heading {
+        number: String,
+        title: String,
+    },
+    Task(TaskTrace),
+    /// Read with the task above (a label line, a cell of its row).
+    TaskPart {
+        number: String,
+    },
+    /// Text of a notice.
+    Notice,
+    /// Text of a plan that is neither heading nor task.
+    Text,
+    /// Read, yet in no file (a table header's other cells…).
+    Unused,
+}
+
 #[derive(Debug, Default)]
 pub struct Report {
     /// The input file as named on the command line.
@@ -51,6 +114,14 @@ pub struct Report {
     pub unsure: Vec<Note>,
     /// Problems that made the output unusable (check would fail).
     pub errors: Vec<Note>,
+    /// Each input line with text, as read: (position, text).
+    pub lines: Vec<(usize, String)>,
+    /// Positions of the lines left once the page furniture was dropped.
+    pub kept: Vec<usize>,
+    /// What lines became, in the order found.
+    pub traces: Vec<(usize, Outcome)>,
+    /// Where the review page was written, if it was.
+    pub review_page: Option<String>,
 }
 
 /// How many notes of one kind are printed before the rest are counted.
@@ -76,6 +147,26 @@ impl Report {
             line,
             text: text.into(),
         });
+    }
+
+    /// Notes what the line at `line` became.
+    pub fn trace(&mut self, line: usize, outcome: Outcome) {
+        self.traces.push((line, outcome));
+    }
+
+    /// Notes that the line at `line` was kept as a metadata field.
+    pub fn kept_as(&mut self, line: usize, field: Field) {
+        self.trace(line, Outcome::Meta { field });
+    }
+
+    /// Keeps the input lines as read, for the review page.
+    pub fn read(&mut self, blocks: &[super::Block]) {
+        self.lines = blocks.iter().map(|b| (b.line, b.text.clone())).collect();
+    }
+
+    /// Notes which lines are left once the page furniture is dropped.
+    pub fn survived(&mut self, blocks: &[super::Block]) {
+        self.kept = blocks.iter().map(|b| b.line).collect();
     }
 
     pub fn unsure_count(&self) -> usize {
@@ -160,6 +251,18 @@ impl Report {
             if notes.len() > MAX_NOTES {
                 let _ = writeln!(out, "    … {} more", notes.len() - MAX_NOTES);
             }
+        }
+        match &self.review_page {
+            Some(page) => {
+                let _ = writeln!(out, "  review page: {page}");
+            }
+            None if !self.unsure.is_empty() || !self.no_lead.is_empty() => {
+                let _ = writeln!(
+                    out,
+                    "  (--review writes a page showing each line beside what it became)"
+                );
+            }
+            None => {}
         }
         out
     }

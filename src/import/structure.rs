@@ -431,12 +431,14 @@ fn read_head(blocks: &[Block], meta: &mut Meta, report: &mut Report) -> Head {
                 meta.doc_number = Some(n);
             }
             report.dropped(b.line, format!("document number, kept as doc_number: {t}"));
+            report.kept_as(b.line, super::report::Field::DocNumber);
             i += 1;
             continue;
         }
         if let Some(d) = date_line(t) {
             head.date.get_or_insert(d);
             report.dropped(b.line, format!("date, kept as date_signed: {t}"));
+            report.kept_as(b.line, super::report::Field::DateSigned);
             i += 1;
             continue;
         }
@@ -455,6 +457,7 @@ fn read_head(blocks: &[Block], meta: &mut Meta, report: &mut Report) -> Head {
             if organ_like(t) && !t.contains("关于") {
                 head.issuer.get_or_insert_with(|| compact(t));
                 report.dropped(b.line, format!("issuer in the document's head: {t}"));
+                report.kept_as(b.line, super::report::Field::Issuer);
             } else {
                 report.dropped(
                     b.line,
@@ -678,6 +681,7 @@ pub fn analyse(
                 last.line,
                 format!("date, kept as date_signed: {}", last.text),
             );
+            report.kept_as(last.line, super::report::Field::DateSigned);
             region.pop();
             if let Some(prev) = region.last()
                 && organ_like(&prev.text)
@@ -687,6 +691,7 @@ pub fn analyse(
                     prev.line,
                     format!("signature, kept as issuer: {}", prev.text),
                 );
+                report.kept_as(prev.line, super::report::Field::Signature);
                 region.pop();
             }
         }

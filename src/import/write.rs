@@ -187,7 +187,7 @@ fn meta_fields(doc: &mut YDoc, m: &Meta) {
 
 /// The slug base for an input's files: its file name when that is a valid
 /// slug, otherwise the name's pinyin.
-fn base_slug(name: &str) -> String {
+pub fn base_slug(name: &str) -> String {
     let stem = Path::new(name)
         .file_stem()
         .map(|s| s.to_string_lossy().to_string())

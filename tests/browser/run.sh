@@ -2,7 +2,8 @@
 # The browser suite (issue 4): builds the example site, serves it on 127.0.0.1
 # and runs every tests/browser/*.spec.mjs with Node, in sorted order, against
 # Debian's headless Chromium (axe-core, the Nu HTML checker, the 长者版 sizes,
-# keyboard, the 无障碍 toolbar, no JavaScript, reflow, screenshots).
+# keyboard, the 无障碍 toolbar, no JavaScript, reflow, screenshots, and the
+# review page of `planpress import --review`).
 #
 #   tests/browser/run.sh                 all specs
 #   SPECS="elder toolbar" tests/browser/run.sh   only these
@@ -59,6 +60,8 @@ mkdir -p "$SCREENSHOT_DIR"
 
 echo "browser suite: building the example site"
 cargo run -q --release -- build --quiet --out "$SITE_DIR"
+# The binary just built, for specs that run planpress themselves (review.spec.mjs).
+export PLANPRESS="$(cd "${CARGO_TARGET_DIR:-target}" && pwd)/release/planpress"
 
 # The same site under a sub-path, with short pages so that listings paginate.
 mkdir -p "$work/root"
