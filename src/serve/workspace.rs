@@ -213,6 +213,7 @@ impl Workspace {
                 plans: f.loaded.plans.clone(),
                 notices: f.loaded.notices.clone(),
                 diagnostics: f.loaded.diagnostics.clone(),
+                failed: f.loaded.failed.clone(),
             });
         }
         let mut diagnostics = self.listing_errors.clone();
