@@ -57,13 +57,15 @@ impl Drop for Server {
 
 impl Server {
     fn start(root: &Path) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_planpress"))
+        let child = Command::new(env!("CARGO_BIN_EXE_planpress"))
             .args(["serve", "--port", "0", "--root", root.to_str().unwrap()])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let stdout = child.stdout.take().unwrap();
+        // Killed and waited for on drop, whatever happens below.
+        let mut server = Server { child, port: 0 };
+        let stdout = server.child.stdout.take().unwrap();
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
@@ -72,14 +74,14 @@ impl Server {
         });
         let start = Instant::now();
         let prefix = "http://127.0.0.1:";
-        loop {
+        while server.port == 0 {
             let left = Duration::from_secs(60).saturating_sub(start.elapsed());
             let line = rx.recv_timeout(left).expect("serve printed no address");
             if let Some(rest) = line.split(prefix).nth(1) {
-                let port = rest.split('/').next().unwrap().parse().unwrap();
-                return Server { child, port };
+                server.port = rest.split('/').next().unwrap().parse().unwrap();
             }
         }
+        server
     }
 
     /// Status and body of a GET.
