@@ -8,8 +8,25 @@
 # leaves the input in fuzz/artifacts/TARGET/.
 #
 # Needs a nightly toolchain and cargo-fuzz; installs cargo-fuzz when missing.
+#
+# fuzz/Cargo.lock is tracked and must not change in a run: it is checked
+# first. After a dependency of planpress changes, `fuzz/run.sh --sync-lock`
+# makes it again from ../Cargo.lock (the same versions) and nothing else;
+# commit the result.
 set -euo pipefail
 cd "$(dirname "$0")"
+
+if [ "${1:-}" = "--sync-lock" ]; then
+  cp ../Cargo.lock Cargo.lock
+  cargo metadata --format-version 1 >/dev/null
+  echo "fuzz/Cargo.lock made from Cargo.lock; commit it"
+  exit 0
+fi
+if ! cargo metadata --locked --format-version 1 >/dev/null 2>&1; then
+  echo "fuzz: fuzz/Cargo.lock is out of date with planpress's dependencies;"
+  echo "      run fuzz/run.sh --sync-lock and commit fuzz/Cargo.lock"
+  exit 1
+fi
 
 seconds=8
 timeout=10
@@ -20,7 +37,7 @@ while [ $# -gt 0 ]; do
     --seconds) seconds="$2"; shift 2 ;;
     --timeout) timeout="$2"; shift 2 ;;
     --rss) rss="$2"; shift 2 ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) targets+=("$1"); shift ;;
   esac
 done

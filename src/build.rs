@@ -192,16 +192,13 @@ pub fn build(opts: &BuildOptions, progress: Progress) -> Result<BuildReport, Vec
         )]
     })?;
     let rendered = render(&site, &theme, &staging, progress).and_then(|r| {
-        staging
-            .copy_static(&theme.static_dirs)
-            .map(|n| (r, n))
-            .map_err(|e| {
-                vec![Diagnostic::error(
-                    "static",
-                    0,
-                    format!("cannot copy static files: {e}"),
-                )]
-            })
+        theme.write_static(&staging).map(|n| (r, n)).map_err(|e| {
+            vec![Diagnostic::error(
+                "static",
+                0,
+                format!("cannot copy static files: {e}"),
+            )]
+        })
     });
     let (rendered, statics) = match rendered {
         Ok(r) => r,

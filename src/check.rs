@@ -133,17 +133,25 @@ impl<'a> Report<'a> {
     }
 }
 
-/// `N plans, M tasks, K units, E errors, W warnings`.
+/// `N plans, M tasks, K units, E errors, W warnings`, counting what was
+/// read even when some files failed, and then how many files have errors.
 pub fn summary(result: &LoadResult, diagnostics: &[Diagnostic]) -> String {
-    let (plans, tasks, units) = match &result.site {
-        Some(s) => (
-            s.plans.len(),
-            s.plans.iter().map(|p| p.tasks.len()).sum::<usize>(),
-            s.units.len(),
-        ),
-        None => (0, 0, 0),
-    };
-    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-    let warnings = diagnostics.len() - errors;
-    format!("{plans} plans, {tasks} tasks, {units} units, {errors} errors, {warnings} warnings")
+    let c = result.read;
+    let errors: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.is_error()).collect();
+    let warnings = diagnostics.len() - errors.len();
+    let mut line = format!(
+        "{} plans, {} tasks, {} units, {} errors, {warnings} warnings",
+        c.plans,
+        c.tasks,
+        c.units,
+        errors.len()
+    );
+    let files: std::collections::BTreeSet<&std::path::Path> =
+        errors.iter().map(|d| d.file.as_path()).collect();
+    match files.len() {
+        0 => {}
+        1 => line.push_str("; 1 file has errors"),
+        n => line.push_str(&format!("; {n} files have errors")),
+    }
+    line
 }

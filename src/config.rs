@@ -36,7 +36,8 @@ pub struct SiteConfig {
     pub base_url: String,
     #[serde(default = "default_language")]
     pub language: String,
-    /// A folder name under `themes/`.
+    /// A folder name under `themes/`; `portal`, the default, is built into
+    /// planpress and needs no folder.
     #[serde(default = "default_theme")]
     pub theme: String,
     #[serde(default)]
@@ -62,6 +63,11 @@ pub struct SiteConfig {
     /// error, for sites whose content must be plain Markdown.
     #[serde(default)]
     pub raw_html: RawHtml,
+    /// Static files and folders whose name starts with `.` that are
+    /// published all the same (`.well-known`), as paths under `static/`;
+    /// any other (`.env`, `.git/`) never is.
+    #[serde(default)]
+    pub publish_dotfiles: Vec<String>,
 }
 
 /// The `raw_html` setting.
@@ -136,15 +142,48 @@ impl SiteConfig {
     /// Reads `site.yaml` under `root`.
     pub fn load(root: &Path) -> Result<SiteConfig, Diagnostic> {
         let path = root.join("site.yaml");
+        if !path.exists() {
+            return Err(Self::missing(root));
+        }
         let text = std::fs::read_to_string(&path).map_err(|e| {
             Diagnostic::error("site.yaml", 0, format!("cannot read site.yaml: {e}"))
-                .with_hint("run planpress in a site folder, or pass --root DIR")
+                .with_hint("check the file's permissions")
         })?;
         Self::parse(&text)
     }
 
+    /// The one error for a folder that is not a site: what to do, not the
+    /// first of the files it lacks.
+    pub fn missing(root: &Path) -> Diagnostic {
+        let (folder, init) = if root == Path::new(".") || root.as_os_str().is_empty() {
+            ("this folder".to_string(), "planpress init".to_string())
+        } else {
+            (
+                root.display().to_string(),
+                format!("planpress init {}", root.display()),
+            )
+        };
+        Diagnostic::error(
+            "site.yaml",
+            0,
+            format!("{folder} is not a planpress site: it has no site.yaml"),
+        )
+        .with_hint(format!(
+            "run `{init}` to start a site (site.yaml, and content/ with an example plan), or pass --root DIR to name a site folder"
+        ))
+    }
+
     pub fn parse(text: &str) -> Result<SiteConfig, Diagnostic> {
-        serde_yaml::from_str(text).map_err(|e| crate::content::yaml_error("site.yaml", &e, 0))
+        serde_yaml::from_str(text).map_err(|e| {
+            let d = crate::content::yaml_error("site.yaml", &e, 0);
+            if d.message.contains("unknown field") {
+                d.with_hint(
+                    "check the spelling: docs/configuration.md lists every field of site.yaml",
+                )
+            } else {
+                d
+            }
+        })
     }
 
     /// The path part of `base_url`, always starting and ending with `/`.
@@ -198,5 +237,7 @@ mod tests {
         let e = SiteConfig::parse("title: t\ntheem: x\n").unwrap_err();
         assert_eq!(e.line, 2);
         assert!(e.message.contains("theem"), "{}", e.message);
+        let hint = e.hint.unwrap_or_default();
+        assert!(hint.contains("docs/configuration.md"), "{hint}");
     }
 }

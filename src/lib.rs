@@ -12,6 +12,7 @@ pub mod content;
 pub mod diagnostics;
 pub mod import;
 pub mod index;
+pub mod init;
 pub mod model;
 pub mod output;
 pub mod render;

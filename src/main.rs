@@ -45,6 +45,7 @@ enum Command {
     },
     /// Build the site into the output folder.
     Build {
+        /// The site folder (with site.yaml and content/).
         #[arg(long, default_value = ".")]
         root: PathBuf,
         /// The output folder; replaced whole, and only when the build succeeds.
@@ -84,6 +85,7 @@ enum Command {
     },
     /// Build the site and serve it locally; every change rebuilds and reloads open pages.
     Serve {
+        /// The site folder (with site.yaml and content/).
         #[arg(long, default_value = ".")]
         root: PathBuf,
         /// The port to listen on (the next free one when it is taken; 0: any).
@@ -96,12 +98,61 @@ enum Command {
         #[arg(long)]
         open: bool,
     },
+    /// Start a site: site.yaml, content/ with an example plan and units.yaml,
+    /// and the JSON Schemas editors check them with. Replaces nothing.
+    Init {
+        /// The folder to start the site in (made if missing).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Write a new content file from a skeleton.
+    New {
+        #[command(subcommand)]
+        what: New,
+    },
+    /// The built-in theme.
+    Theme {
+        #[command(subcommand)]
+        action: ThemeAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum New {
+    /// A plan skeleton, content/SLUG.md.
+    Plan {
+        /// The plan's URL name (a-z, 0-9, -), also its file name.
+        slug: String,
+        /// The site folder (with site.yaml and content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The 行政区划 (default: the registry's, when it has only one).
+        #[arg(long)]
+        jurisdiction: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ThemeAction {
+    /// Copy the built-in theme to themes/portal/ to edit it; each file there
+    /// replaces the built-in one.
+    Eject {
+        /// The site folder (with site.yaml and content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Replace files already in themes/portal/.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check { root, json, units } => check(&root, json, units),
+        Command::Build { root, .. } | Command::Serve { root, .. } if !is_site(&root) => {
+            not_a_site(&root)
+        }
         Command::Build {
             root,
             out,
@@ -123,7 +174,89 @@ fn main() -> ExitCode {
             bind,
             open,
         } => serve(root, port, bind, open),
+        Command::Init { dir } => init(&dir),
+        Command::New {
+            what:
+                New::Plan {
+                    slug,
+                    root,
+                    jurisdiction,
+                },
+        } => new_plan(&root, &slug, jurisdiction.as_deref()),
+        Command::Theme {
+            action: ThemeAction::Eject { root, force },
+        } => eject(&root, force),
     }
+}
+
+fn is_site(root: &std::path::Path) -> bool {
+    root.join("site.yaml").exists()
+}
+
+/// One message saying what to do, instead of the first of the files a
+/// folder that is not a site lacks.
+fn not_a_site(root: &std::path::Path) -> ExitCode {
+    let missing = planpress::config::SiteConfig::missing(root);
+    diagnostics::emit(&[missing], root, std::io::stderr().is_terminal());
+    ExitCode::FAILURE
+}
+
+fn init(dir: &std::path::Path) -> ExitCode {
+    match planpress::init::init(dir) {
+        Ok(files) => {
+            for f in &files {
+                println!("wrote {}", dir.join(f).display());
+            }
+            let cd = if dir == std::path::Path::new(".") {
+                String::new()
+            } else {
+                format!("cd {} && ", dir.display())
+            };
+            println!(
+                "\na new site with one example plan (示例). Next: {cd}planpress serve\n\
+                 then replace content/example-plan.md with your plans (`planpress new plan SLUG`) \
+                 and set the fields of site.yaml (docs/configuration.md)."
+            );
+            ExitCode::SUCCESS
+        }
+        Err(d) => refused(d),
+    }
+}
+
+fn new_plan(root: &std::path::Path, slug: &str, jurisdiction: Option<&str>) -> ExitCode {
+    match planpress::init::new_plan(root, slug, jurisdiction) {
+        Ok(rel) => {
+            println!(
+                "wrote {}: fill in its title and jurisdiction, then run `planpress check`",
+                root.join(rel).display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(d) => refused(d),
+    }
+}
+
+fn eject(root: &std::path::Path, force: bool) -> ExitCode {
+    match planpress::init::eject_theme(root, force) {
+        Ok(files) => {
+            println!(
+                "copied the built-in theme into {} ({} files): edit them there; a file you delete falls back to the built-in one",
+                root.join("themes/portal").display(),
+                files.len()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(d) => refused(d),
+    }
+}
+
+fn refused(d: Diagnostic) -> ExitCode {
+    diagnostics::emit(
+        &[d],
+        std::path::Path::new("."),
+        std::io::stderr().is_terminal(),
+    );
+    ExitCode::FAILURE
 }
 
 /// Imports each file in turn, printing its report to stderr; a file that

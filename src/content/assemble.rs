@@ -34,6 +34,8 @@ pub struct Assembly<'r> {
     a: Assembler<'r>,
     keywords: Keywords,
     plans: Vec<Plan>,
+    /// Slugs of plans whose files failed (see [`super::Loaded::failed`]).
+    failed: FxHashSet<String>,
 }
 
 impl<'r> Assembly<'r> {
@@ -58,7 +60,13 @@ impl<'r> Assembly<'r> {
             a,
             keywords,
             plans: Vec::new(),
+            failed: FxHashSet::default(),
         }
+    }
+
+    /// Notes the slugs of files that yielded no document.
+    pub fn add_failed(&mut self, slugs: Vec<String>) {
+        self.failed.extend(slugs);
     }
 
     /// Adds the next plans, sorted by source file and line.
@@ -71,7 +79,7 @@ impl<'r> Assembly<'r> {
 
     /// The site, once every plan is in; `notices` sorted like the plans.
     pub fn finish(self, config: SiteConfig, notices: Vec<RawNotice>) -> Assembled {
-        finish(self.a, self.plans, config, notices)
+        finish(self.a, self.plans, config, notices, &self.failed)
     }
 }
 
@@ -80,6 +88,7 @@ fn finish(
     mut model_plans: Vec<Plan>,
     config: SiteConfig,
     notices: Vec<RawNotice>,
+    failed: &FxHashSet<String>,
 ) -> Assembled {
     check_slugs(&model_plans, &notices, &mut a.diagnostics);
     let plan_ids: FxHashMap<String, usize> = model_plans
@@ -94,6 +103,8 @@ fn finish(
         for s in &n.transmits {
             match plan_ids.get(s.as_str()) {
                 Some(&p) => transmitted.push(p),
+                // The plan's own file has the error: the notice is not to blame.
+                None if failed.contains(s) => {}
                 None => a.diagnostics.push(
                     Diagnostic::error(
                         &n.source.path,
@@ -168,7 +179,12 @@ fn unregistered_summary(
     registry: &Registry,
 ) -> Vec<Diagnostic> {
     let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
-    for (j, _) in unregistered {
+    // A jurisdiction without an entry is not a registry's gap: `check
+    // --units` lists its units all the same.
+    for (j, _) in unregistered
+        .iter()
+        .filter(|(j, _)| registry.get(j).is_some())
+    {
         *counts.entry(j.as_str()).or_default() += 1;
     }
     counts
@@ -503,19 +519,9 @@ impl Assembler<'_> {
                 .entry(normalize(n))
                 .or_insert(id);
         }
-        if !is_registered && self.registry.get(&jname).is_some() {
-            self.unregistered.push((
-                jname.clone(),
-                Diagnostic::warning(
-                    file,
-                    line,
-                    format!("unit `{name}` ({jname}) is not in the registry"),
-                )
-                .with_hint(format!(
-                    "add it to {} under {jname}, as a unit, an alias of one, or a group",
-                    self.registry.file.display()
-                )),
-            ));
+        if !is_registered {
+            let d = self.unregistered_unit(&name, &jname, file, line);
+            self.unregistered.push((jname.clone(), d));
         }
         self.units.push(Unit {
             name,
@@ -587,6 +593,47 @@ fn unique(ids: impl Iterator<Item = UnitId>) -> Vec<UnitId> {
     }
     let mut seen = FxHashSet::default();
     ids.into_iter().filter(|id| seen.insert(*id)).collect()
+}
+
+impl Assembler<'_> {
+    /// A unit not in the registry, with where it is named, for `check
+    /// --units`; said differently when the jurisdiction has no registry
+    /// entry, or there is no registry at all.
+    fn unregistered_unit(
+        &self,
+        name: &str,
+        jname: &str,
+        file: &std::path::Path,
+        line: usize,
+    ) -> Diagnostic {
+        let registry = &self.registry.file;
+        let (why, hint) = if registry.as_os_str().is_empty() {
+            (
+                "there is no unit registry".to_string(),
+                format!(
+                    "it still works; to give a unit its other names and groups, create content/{} (docs/configuration.md)",
+                    super::UNITS_FILE
+                ),
+            )
+        } else if self.registry.get(jname).is_none() {
+            (
+                format!("{} has no entry for {jname}", registry.display()),
+                format!(
+                    "add `- jurisdiction: {jname}` with its units to {}",
+                    registry.display()
+                ),
+            )
+        } else {
+            (
+                "it is not in the registry".to_string(),
+                format!(
+                    "add it to {} under {jname}, as a unit, an alias of one, or a group",
+                    registry.display()
+                ),
+            )
+        };
+        Diagnostic::warning(file, line, format!("unit `{name}` ({jname}): {why}")).with_hint(hint)
+    }
 }
 
 #[cfg(test)]

@@ -55,10 +55,7 @@ const MAX_HEADING_CHARS: usize = 60;
 pub fn load(rel: &Path, text: &str, registry: &Registry) -> Loaded {
     let mut out = Loaded::default();
     let Some((front, body, body_line)) = split_front_matter(text) else {
-        out.diagnostics.push(
-            Diagnostic::error(rel, 1, "no front matter")
-                .with_hint("start the file with a `---` line, the metadata (title, kind, jurisdiction…), and another `---` line"),
-        );
+        out.diagnostics.push(no_front_matter(rel, text));
         return out;
     };
     // Front matter starts on line 2.
@@ -138,6 +135,19 @@ fn split_front_matter(text: &str) -> Option<(&str, &str, usize)> {
         offset += line.len();
     }
     None
+}
+
+/// Why [`split_front_matter`] found none: never opened, or opened and
+/// never closed.
+fn no_front_matter(rel: &Path, text: &str) -> Diagnostic {
+    let opened = text.lines().next().is_some_and(|l| l.trim_end() == "---");
+    if opened {
+        Diagnostic::error(rel, 1, "the front matter opened here is never closed")
+            .with_hint("end the metadata with a line of just `---`, before the document's text")
+    } else {
+        Diagnostic::error(rel, 1, "no front matter")
+            .with_hint("start the file with a `---` line, the metadata (title, kind, jurisdiction…), and another `---` line")
+    }
 }
 
 /// The body's structure.

@@ -82,6 +82,9 @@ pub struct Loaded {
     pub plans: Vec<RawPlan>,
     pub notices: Vec<RawNotice>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The slugs a file that yielded no document (its errors say why) may
+    /// have meant, so that a notice transmitting one is not blamed too.
+    pub failed: Vec<String>,
 }
 
 impl Loaded {
@@ -89,6 +92,7 @@ impl Loaded {
         self.plans.extend(other.plans);
         self.notices.extend(other.notices);
         self.diagnostics.extend(other.diagnostics);
+        self.failed.extend(other.failed);
     }
 }
 
@@ -99,6 +103,27 @@ pub struct LoadResult {
     pub diagnostics: Vec<Diagnostic>,
     /// Unregistered units with their first mention, for `check --units`.
     pub unregistered: Vec<Diagnostic>,
+    /// What was read, whether or not the site had errors: a file with an
+    /// error does not make the others' plans uncounted.
+    pub read: Counts,
+}
+
+/// Documents, tasks and units read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub plans: usize,
+    pub tasks: usize,
+    pub units: usize,
+}
+
+impl Counts {
+    pub fn of(site: &Site) -> Counts {
+        Counts {
+            plans: site.plans.len(),
+            tasks: site.plans.iter().map(|p| p.tasks.len()).sum(),
+            units: site.units.len(),
+        }
+    }
 }
 
 impl LoadResult {
@@ -116,6 +141,7 @@ pub fn load_site(root: &Path) -> LoadResult {
                 site: None,
                 diagnostics: vec![d],
                 unregistered: Vec::new(),
+                read: Counts::default(),
             };
         }
     };
@@ -179,6 +205,7 @@ fn absorb(
     }
     sort_loaded(&mut loaded);
     assembly.add_plans(loaded.plans);
+    assembly.add_failed(loaded.failed);
     loaded.notices
 }
 
@@ -252,6 +279,7 @@ fn assembled_result(
     crate::diagnostics::sort(&mut diagnostics);
     let has_errors = diagnostics.iter().any(Diagnostic::is_error);
     LoadResult {
+        read: Counts::of(&assembled.site),
         site: (!has_errors).then_some(assembled.site),
         diagnostics,
         unregistered: assembled.unregistered.into_iter().map(|(_, d)| d).collect(),
@@ -371,7 +399,23 @@ pub fn load_file(root: &Path, rel: &Path, registry: &units::Registry) -> Loaded 
     if text::may_need_cleaning(&text) {
         text::clean_loaded(&mut loaded);
     }
+    let yielded = !loaded.plans.is_empty() || !loaded.notices.is_empty();
+    if !yielded && loaded.diagnostics.iter().any(Diagnostic::is_error) {
+        loaded.failed = meant_slugs(rel, &text);
+    }
     loaded
+}
+
+/// The slugs a file's documents may have had: its name's, and each
+/// `slug:` written in it (read as text: the file failed to parse).
+fn meant_slugs(rel: &Path, text: &str) -> Vec<String> {
+    let written = text.lines().filter_map(|line| {
+        let value = line.trim_start().strip_prefix("slug:")?;
+        Some(value.trim().trim_matches(['"', '\'']).to_string())
+    });
+    std::iter::once(fields::slug_from_file(rel))
+        .chain(written)
+        .collect()
 }
 
 /// Content files larger than this are refused: the longest plan is a few

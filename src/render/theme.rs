@@ -1,8 +1,14 @@
 //! Templates: a site's own `templates/` folder overrides single templates of
 //! its theme (`themes/NAME/templates/`); static files come from the theme's
 //! `static/` and the site's `static/`.
+//!
+//! The default theme, `portal`, is built into planpress, so a site needs no
+//! copy of it: a site's own `themes/portal/` overrides it file by file
+//! (`planpress theme eject` copies it out for editing).
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::io;
 use std::path::{Path, PathBuf};
 
 use tera::{ErrorKind, Tera};
@@ -10,14 +16,57 @@ use walkdir::WalkDir;
 
 use crate::config::SiteConfig;
 use crate::diagnostics::Diagnostic;
+use crate::render::Sink;
+
+/// The default theme, `themes/portal/` as it was when planpress was built.
+#[derive(rust_embed::Embed)]
+#[folder = "themes/portal/"]
+struct BuiltIn;
+
+/// The theme built into planpress.
+pub const DEFAULT_THEME: &str = "portal";
+
+/// How files of the built-in theme are named in messages: they are not in
+/// the site folder.
+const BUILT_IN_LABEL: &str = "(built-in theme portal)";
+
+/// Where one file of a theme comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ThemeFile {
+    /// Built into planpress: its path inside the default theme.
+    BuiltIn(String),
+    /// A file of the site.
+    Site(PathBuf),
+}
+
+impl ThemeFile {
+    pub fn read(&self) -> io::Result<Cow<'static, [u8]>> {
+        match self {
+            ThemeFile::BuiltIn(path) => BuiltIn::get(path).map(|f| f.data).ok_or_else(|| {
+                io::Error::new(io::ErrorKind::NotFound, format!("no built-in `{path}`"))
+            }),
+            ThemeFile::Site(path) => std::fs::read(path).map(Cow::Owned),
+        }
+    }
+}
+
+/// Every file of the built-in theme, by its path inside it (`templates/base.html`).
+pub fn built_in_files() -> impl Iterator<Item = (String, Cow<'static, [u8]>)> {
+    BuiltIn::iter().filter_map(|path| BuiltIn::get(&path).map(|f| (path.into_owned(), f.data)))
+}
 
 /// The compiled templates of a site and where each came from.
 pub struct Theme {
     pub tera: Tera,
     /// Template name -> file, relative to the site root (for error messages).
     pub sources: BTreeMap<String, PathBuf>,
-    /// Static folders, lowest priority first.
+    /// The site's static folders, lowest priority first (the theme's, then
+    /// the site's own); the built-in theme's static files come before them.
     pub static_dirs: Vec<PathBuf>,
+    /// Whether the built-in theme's static files are the lowest layer.
+    built_in_static: bool,
+    /// Static paths starting with `.` that site.yaml publishes.
+    dotfiles: Vec<String>,
     pub strings: ThemeStrings,
 }
 
@@ -154,16 +203,47 @@ fn layout_variables_in_pages(
 impl Theme {
     pub fn load(root: &Path, config: &SiteConfig) -> Result<Theme, Vec<Diagnostic>> {
         let theme_dir = theme_dir(root, &config.theme)?;
+        let built_in = config.theme == DEFAULT_THEME;
         let mut sources: BTreeMap<String, PathBuf> = BTreeMap::new();
-        collect_templates(root, &theme_dir.join("templates"), &mut sources);
-        // Site-local templates replace the theme's of the same name.
-        collect_templates(root, &root.join("templates"), &mut sources);
+        let mut files: BTreeMap<String, ThemeFile> = BTreeMap::new();
+        if built_in {
+            for path in BuiltIn::iter() {
+                if let Some(name) = path.strip_prefix("templates/") {
+                    sources.insert(
+                        name.to_string(),
+                        Path::new(BUILT_IN_LABEL).join(path.as_ref()),
+                    );
+                    files.insert(name.to_string(), ThemeFile::BuiltIn(path.to_string()));
+                }
+            }
+        }
+        // The site's copy of the theme, then its own templates, replace
+        // the templates of the same name.
+        for dir in [theme_dir.join("templates"), root.join("templates")] {
+            for (name, abs) in collect_files(&dir) {
+                if hidden(&name) {
+                    continue;
+                }
+                let rel = abs.strip_prefix(root).unwrap_or(&abs).to_path_buf();
+                sources.insert(name.clone(), rel);
+                files.insert(name, ThemeFile::Site(abs));
+            }
+        }
         let mut diagnostics = Vec::new();
         let mut contents = Vec::new();
-        for (name, rel) in &sources {
-            match crate::content::read_text(&root.join(rel)) {
+        for (name, file) in &files {
+            let text = match file {
+                ThemeFile::Site(abs) => crate::content::read_text(abs),
+                ThemeFile::BuiltIn(_) => file
+                    .read()
+                    .map_err(|e| (e.to_string(), String::new()))
+                    .map(|b| String::from_utf8_lossy(&b).into_owned()),
+            };
+            match text {
                 Ok(text) => contents.push((name.clone(), text)),
-                Err((m, h)) => diagnostics.push(Diagnostic::error(rel, 0, m).with_hint(h)),
+                Err((m, h)) => {
+                    diagnostics.push(Diagnostic::error(&sources[name], 0, m).with_hint(h))
+                }
             }
         }
         for required in PAGE_TEMPLATES.iter().chain(REQUIRED) {
@@ -204,38 +284,96 @@ impl Theme {
         if !layout_only.is_empty() {
             return Err(layout_only);
         }
-        let strings = load_strings(root, &theme_dir)?;
-        let mut static_dirs = vec![theme_dir.join("static")];
-        static_dirs.push(root.join("static"));
+        let strings = load_strings(root, &theme_dir, built_in)?;
         Ok(Theme {
             tera,
             sources,
-            static_dirs,
+            static_dirs: vec![theme_dir.join("static"), root.join("static")],
+            built_in_static: built_in,
+            dotfiles: config.publish_dotfiles.clone(),
             strings,
         })
     }
+
+    /// Every static file to publish, by its path under `static/`: the
+    /// built-in theme's, then the site's theme folder's, then the site's
+    /// own, a later one replacing an earlier one of the same path. Files
+    /// and folders whose name starts with `.` (`.env`, `.git/`) are left
+    /// out unless site.yaml lists them in `publish_dotfiles`; symbolic
+    /// links are not followed, so nothing outside the site is published.
+    pub fn static_files(&self) -> BTreeMap<String, ThemeFile> {
+        let mut out = BTreeMap::new();
+        if self.built_in_static {
+            for path in BuiltIn::iter() {
+                if let Some(rel) = path.strip_prefix("static/") {
+                    out.insert(rel.to_string(), ThemeFile::BuiltIn(path.to_string()));
+                }
+            }
+        }
+        for dir in &self.static_dirs {
+            for (rel, abs) in collect_files(dir) {
+                out.insert(rel, ThemeFile::Site(abs));
+            }
+        }
+        out.retain(|rel, _| publishable(rel, &self.dotfiles));
+        out
+    }
+
+    /// Writes every static file to `static/` in `sink`; returns how many.
+    pub fn write_static(&self, sink: &dyn Sink) -> io::Result<usize> {
+        let files = self.static_files();
+        for (rel, file) in &files {
+            sink.put_slice(&format!("static/{rel}"), &file.read()?)?;
+        }
+        Ok(files.len())
+    }
 }
 
+/// Whether a static file may be published: each part of its path that
+/// starts with `.` must be listed, as the path up to that part
+/// (`.well-known`, `.well-known/.hidden`), in `allowed`.
+pub fn publishable(rel: &str, allowed: &[String]) -> bool {
+    let listed = |prefix: &str| allowed.iter().any(|a| a.trim_matches('/') == prefix);
+    let mut end = 0;
+    rel.split('/').all(|part| {
+        end += part.len();
+        let ok = !part.starts_with('.') || listed(&rel[..end]);
+        end += 1;
+        ok
+    })
+}
+
+/// A path with a part starting with `.`: editors' and tools' files
+/// (`.swp`, `.DS_Store`, `.git/`), never a template.
+fn hidden(rel: &str) -> bool {
+    rel.split('/').any(|part| part.starts_with('.'))
+}
+
+/// The site's folder for theme `name`, which need not exist for the
+/// built-in theme.
 fn theme_dir(root: &Path, name: &str) -> Result<PathBuf, Vec<Diagnostic>> {
     let valid = !name.is_empty()
         && name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     let dir = root.join("themes").join(name);
-    if !valid || !dir.is_dir() {
+    if !valid || (name != DEFAULT_THEME && !dir.is_dir()) {
         return Err(vec![
             Diagnostic::error("site.yaml", 0, format!("no theme `{name}` in themes/"))
-                .with_hint("set `theme:` to the name of a folder under themes/ (default: portal)"),
+                .with_hint(format!("set `theme:` to the name of a folder under themes/, or remove it to use the theme built into planpress (`{DEFAULT_THEME}`; `planpress theme eject` copies it out for editing)")),
         ]);
     }
     Ok(dir)
 }
 
-fn collect_templates(root: &Path, dir: &Path, out: &mut BTreeMap<String, PathBuf>) {
+/// The regular files under `dir` by their `/`-separated path inside it, in
+/// name order. Symlinks are not followed: a theme's files come from inside
+/// the site. Names starting with `.` are kept; callers decide.
+fn collect_files(dir: &Path) -> Vec<(String, PathBuf)> {
     if !dir.is_dir() {
-        return;
+        return Vec::new();
     }
-    // Symlinks are not followed: templates must come from inside the site.
+    let mut out = Vec::new();
     for entry in WalkDir::new(dir)
         .follow_root_links(false)
         .sort_by_file_name()
@@ -245,26 +383,37 @@ fn collect_templates(root: &Path, dir: &Path, out: &mut BTreeMap<String, PathBuf
         if !entry.file_type().is_file() {
             continue;
         }
-        let Ok(name) = entry.path().strip_prefix(dir) else {
+        let Ok(rel) = entry.path().strip_prefix(dir) else {
             continue;
         };
-        let name = name.to_string_lossy().replace('\\', "/");
-        if name.starts_with('.') || name.contains("/.") {
-            continue;
+        let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
+        if let Some(parts) = parts {
+            out.push((parts.join("/"), entry.path().to_path_buf()));
         }
-        let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
-        out.insert(name, rel.to_path_buf());
     }
+    out
 }
 
-fn load_strings(root: &Path, theme_dir: &Path) -> Result<ThemeStrings, Vec<Diagnostic>> {
+/// The theme's `theme.yaml`: the site's copy, else the built-in one.
+fn load_strings(
+    root: &Path,
+    theme_dir: &Path,
+    built_in: bool,
+) -> Result<ThemeStrings, Vec<Diagnostic>> {
     let path = theme_dir.join("theme.yaml");
-    if !path.is_file() {
+    let (rel, text) = if path.is_file() {
+        let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+        let text = crate::content::read_text(&path)
+            .map_err(|(m, h)| vec![Diagnostic::error(&rel, 0, m).with_hint(h)])?;
+        (rel, text)
+    } else if let Some(file) = built_in.then(|| BuiltIn::get("theme.yaml")).flatten() {
+        (
+            Path::new(BUILT_IN_LABEL).join("theme.yaml"),
+            String::from_utf8_lossy(&file.data).into_owned(),
+        )
+    } else {
         return Ok(ThemeStrings::default());
-    }
-    let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
-    let text = crate::content::read_text(&path)
-        .map_err(|(m, h)| vec![Diagnostic::error(&rel, 0, m).with_hint(h)])?;
+    };
     #[derive(serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     struct File {

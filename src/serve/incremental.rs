@@ -151,6 +151,7 @@ pub fn patch_for(
                 plans: vec![raw.clone()],
                 notices,
                 diagnostics: Vec::new(),
+                failed: Vec::new(),
             },
             &ws.registry,
             Vec::new(),

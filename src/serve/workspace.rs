@@ -213,6 +213,7 @@ impl Workspace {
                 plans: f.loaded.plans.clone(),
                 notices: f.loaded.notices.clone(),
                 diagnostics: f.loaded.diagnostics.clone(),
+                failed: f.loaded.failed.clone(),
             });
         }
         let mut diagnostics = self.listing_errors.clone();
@@ -234,48 +235,27 @@ impl Workspace {
         }
     }
 
-    /// Every static file, by site path (`static/portal.css`). Like the
-    /// build's copy, symlinks are not followed, so nothing outside the
-    /// static folders is ever served.
+    /// Every static file, by site path (`static/portal.css`), as `build`
+    /// publishes them ([`Theme::static_files`]: no symlinks followed, no
+    /// dotfiles unless site.yaml lists them).
     pub fn read_statics(&self) -> BTreeMap<String, Arc<[u8]>> {
-        let mut out = BTreeMap::new();
-        for dir in self.static_dirs() {
-            if !dir.is_dir() {
-                continue;
-            }
-            for entry in walkdir::WalkDir::new(&dir)
-                .sort_by_file_name()
-                .into_iter()
-                .flatten()
-            {
-                if !entry.file_type().is_file() {
-                    continue;
-                }
-                let Some(key) = static_key(&dir, entry.path()) else {
-                    continue;
-                };
-                if let Ok(bytes) = std::fs::read(entry.path()) {
-                    out.insert(key, Arc::from(bytes));
-                }
-            }
-        }
-        out
+        let Ok(theme) = &self.theme else {
+            return BTreeMap::new();
+        };
+        theme
+            .static_files()
+            .into_iter()
+            .filter_map(|(rel, file)| Some((format!("static/{rel}"), Arc::from(file.read().ok()?))))
+            .collect()
     }
 
-    /// The current bytes of one static file (`static/x.css`) after a change
-    /// to `changed`: the highest-priority folder holding it wins, as in a
-    /// build where later folders overwrite earlier ones.
+    /// The current bytes of one static file (`static/x.css`) after a
+    /// change: the highest-priority layer holding it wins, as in a build.
     pub fn read_static(&self, key: &str) -> Option<Arc<[u8]>> {
         let rel = key.strip_prefix("static/")?;
-        let mut found = None;
-        for dir in self.static_dirs() {
-            if let Some(path) = inside_without_symlinks(&dir, rel)
-                && let Ok(bytes) = std::fs::read(&path)
-            {
-                found = Some(Arc::from(bytes));
-            }
-        }
-        found
+        let theme = self.theme.as_ref().ok()?;
+        let file = theme.static_files().remove(rel)?;
+        file.read().ok().map(Arc::from)
     }
 
     /// The site path of a changed file under a static folder, if it is one.
@@ -332,25 +312,4 @@ fn static_key(dir: &Path, path: &Path) -> Option<String> {
         return None;
     }
     Some(format!("static/{}", parts.join("/")))
-}
-
-/// `dir/rel` when it is a regular file reached without any symlink.
-fn inside_without_symlinks(dir: &Path, rel: &str) -> Option<PathBuf> {
-    let mut path = dir.to_path_buf();
-    if !std::fs::symlink_metadata(&path).ok()?.is_dir() {
-        return None;
-    }
-    let parts: Vec<&str> = rel.split('/').collect();
-    for (i, part) in parts.iter().enumerate() {
-        if part.is_empty() || *part == "." || *part == ".." {
-            return None;
-        }
-        path.push(part);
-        let meta = std::fs::symlink_metadata(&path).ok()?;
-        let last = i + 1 == parts.len();
-        if (last && !meta.file_type().is_file()) || (!last && !meta.file_type().is_dir()) {
-            return None;
-        }
-    }
-    Some(path)
 }
