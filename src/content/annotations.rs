@@ -112,11 +112,18 @@ impl Extractor {
     /// extractor's state: what makes a numbered paragraph a task whatever its
     /// numbering.
     pub fn carries_annotation(&self, text: &str) -> bool {
-        let (found, _) = self.read(text);
-        !(found.lead.is_empty()
-            && found.responsible.is_empty()
-            && found.participating.is_empty()
-            && found.officials.is_empty())
+        self.read(text).0.names_any()
+    }
+
+    /// Whether `text` is nothing but annotations (`区司法局牵头,区法院配合。`,
+    /// `进度安排:…`), without changing the extractor's state: a paragraph
+    /// that belongs to the task above it.
+    pub fn is_annotation_only(&self, text: &str) -> bool {
+        if !grammar::may_be_clause(text) && !has_colon(text) {
+            return false;
+        }
+        let (found, rest) = self.read(text);
+        rest.is_empty() && found.names_any()
     }
 
     /// Reads one table cell of units (a 牵头单位 or 责任单位 column) with
@@ -569,6 +576,14 @@ impl Found {
         cuts
     }
 
+    /// Whether any unit or official was named.
+    fn names_any(&self) -> bool {
+        !(self.lead.is_empty()
+            && self.responsible.is_empty()
+            && self.participating.is_empty()
+            && self.officials.is_empty())
+    }
+
     /// Adds what a list named.
     fn take(&mut self, listed: Listed) {
         self.lead.extend(listed.lead);
@@ -812,6 +827,17 @@ fn is_rule_only(s: &str) -> bool {
 
 fn starts_with_label(s: &str) -> bool {
     has_colon(s) && LABEL_START_RE.is_match(s)
+}
+
+/// Whether a line starts with a label (`责任单位:`, `【牵头单位:`, `(时间节点：`),
+/// blanks and an opening bracket aside: a line of annotations written under
+/// its task.
+pub fn starts_with_annotation_label(line: &str) -> bool {
+    let line = line.trim_start_matches(is_blank);
+    let line = line
+        .strip_prefix(['(', '（', '[', '【', '〔'])
+        .unwrap_or(line);
+    starts_with_label(line)
 }
 
 /// The byte ranges of a string that lie inside a matched pair of brackets
