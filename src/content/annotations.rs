@@ -202,6 +202,9 @@ impl Extractor {
     }
 }
 
+/// The longest clause read without a label (about 200 letters).
+const MAX_CLAUSE_BYTES: usize = 600;
+
 /// Trailing clauses read from one text (`…。(区司法局牵头)(2023年底前完成)`).
 const MAX_TRAILING_CLAUSES: usize = 3;
 
@@ -607,7 +610,8 @@ impl Found {
         if let Some((open, inner)) = trailing_bracket(body) {
             let listed = grammar::read_list(raw_items(inner, known), None)?;
             self.take(listed);
-            return Some((open, text.len()));
+            // What closes the text after the bracket (`。`) stays.
+            return Some((open, body.len()));
         }
         // The last sentence, or what follows one of its commas.
         let protected = Protected::of(body);
@@ -623,7 +627,12 @@ impl Found {
                 starts.push(at + c.len_utf8());
             }
         }
-        for start in starts {
+        // Only a short tail can be a clause: a long sentence is prose, and
+        // reading every comma of one would be quadratic.
+        for start in starts
+            .into_iter()
+            .filter(|&s| body.len() - s <= MAX_CLAUSE_BYTES)
+        {
             let clause = &body[start..];
             if clause.trim_matches(is_blank).is_empty() || !grammar::may_be_clause(clause) {
                 continue;
@@ -1629,6 +1638,184 @@ mod tests {
         let mut ex = Extractor::with_known(v(&["区委、区政府督查室"]));
         let a = ex.extract("任务。牵头单位:区委、区政府督查室、区司法局。");
         assert_eq!(a.lead, v(&["区委、区政府督查室", "区司法局"]));
+    }
+
+    // ---- the grammar: every role label, any bracket, clauses ----
+
+    #[test]
+    fn every_role_label_in_any_bracket() {
+        for (open, close) in [
+            ("(", ")"),
+            ("（", "）"),
+            ("[", "]"),
+            ("【", "】"),
+            ("〔", "〕"),
+        ] {
+            let a = Extractor::new().extract(&format!(
+                "任务。{open}主责单位:区司法局;责任科室:法制科;协办单位:区法院;分管领导:王五;时间节点:2024年底前{close}"
+            ));
+            assert_eq!(a.text, "任务。", "{open}");
+            assert_eq!(a.lead, v(&["区司法局"]));
+            assert_eq!(a.responsible, v(&["法制科"]));
+            assert_eq!(a.participating, v(&["区法院"]));
+            assert_eq!(a.officials, v(&["王五"]));
+            assert_eq!(a.schedule.as_deref(), Some("2024年底前"));
+        }
+        let a =
+            Extractor::new().extract("任务。牵头部门:区司法局。配合单位:区法院。责任领导:张三。");
+        assert_eq!(a.text, "任务。");
+        assert_eq!(a.lead, v(&["区司法局"]));
+        assert_eq!(a.participating, v(&["区法院"]));
+        assert_eq!(a.officials, v(&["张三"]));
+        // Several labels on one line, blanks between.
+        let a =
+            Extractor::new().extract("任务。\n牵头单位:区司法局 责任单位:区法院 完成时限:6月底");
+        assert_eq!(a.text, "任务。");
+        assert_eq!(a.lead, v(&["区司法局"]));
+        assert_eq!(a.responsible, v(&["区法院"]));
+        assert_eq!(a.schedule.as_deref(), Some("6月底"));
+    }
+
+    #[test]
+    fn clauses_in_a_trailing_bracket() {
+        let a = Extractor::new()
+            .extract("深化行政审批制度改革。(区政务服务局牵头,区发改局、区司法局配合)");
+        assert_eq!(a.text, "深化行政审批制度改革。");
+        assert_eq!(a.lead, v(&["区政务服务局"]));
+        assert_eq!(a.participating, v(&["区发改局", "区司法局"]));
+        let a = Extractor::new().extract(
+            "推进简政放权。（市政府办公室、市审改办牵头，市级各有关部门及各县市区政府按职责分工负责）",
+        );
+        assert_eq!(a.text, "推进简政放权。");
+        assert_eq!(a.lead, v(&["市政府办公室", "市审改办"]));
+        assert_eq!(a.responsible, v(&["市级各有关部门", "各县市区政府"]));
+        // Before the full stop, and with time words.
+        let a = Extractor::new().extract("建立制度(区司法局牵头,区法院协助,2023年10月底前完成)。");
+        assert_eq!(a.text, "建立制度。");
+        assert_eq!(a.lead, v(&["区司法局"]));
+        assert_eq!(a.participating, v(&["区法院"]));
+        assert_eq!(a.schedule.as_deref(), Some("2023年10月底前完成"));
+        let a = Extractor::new().extract("建立制度。【区司法局负责,持续推进】");
+        assert_eq!(a.lead, v(&["区司法局"]));
+        assert_eq!(a.schedule.as_deref(), Some("持续推进"));
+    }
+
+    #[test]
+    fn clauses_as_the_last_sentence() {
+        let a = Extractor::new().extract("加强行政复议。由区司法局牵头,区法院配合。");
+        assert_eq!(a.text, "加强行政复议。");
+        assert_eq!(a.lead, v(&["区司法局"]));
+        assert_eq!(a.participating, v(&["区法院"]));
+        let a = Extractor::new().extract("加强行政复议,区司法局负责。");
+        assert_eq!(a.text, "加强行政复议。");
+        assert_eq!(a.lead, v(&["区司法局"]));
+        // Co-leads.
+        let a = Extractor::new().extract("加强行政复议。区法院、区检察院共同负责。");
+        assert_eq!(a.lead, v(&["区法院", "区检察院"]));
+        // 负责 beside a lead means responsible.
+        let a = Extractor::new().extract("加强行政复议。区司法局牵头,区法院负责,各负其责。");
+        assert_eq!(a.lead, v(&["区司法局"]));
+        assert_eq!(a.responsible, v(&["区法院"]));
+        let a = Extractor::new().extract("加强行政复议。各有关单位按职责分工负责。");
+        assert_eq!(a.text, "加强行政复议。");
+        assert!(a.lead.is_empty());
+        assert_eq!(a.responsible, v(&["各有关单位"]));
+        // A sentence after the clause: the clause is not at the end.
+        let text = "加强行政复议。区法院、区检察院分别负责。长期坚持。";
+        let a = Extractor::new().extract(text);
+        assert_eq!(a.text, text);
+        assert!(a.responsible.is_empty());
+        let a = Extractor::new().extract("加强行政复议。区法院、区检察院分别负责,长期坚持。");
+        assert_eq!(a.text, "加强行政复议。");
+        assert_eq!(a.schedule.as_deref(), Some("长期坚持"));
+    }
+
+    #[test]
+    fn division_label() {
+        let a = Extractor::new().extract("加强行政复议。责任分工:区司法局牵头,区法院协助。");
+        assert_eq!(a.text, "加强行政复议。");
+        assert_eq!(a.lead, v(&["区司法局"]));
+        assert_eq!(a.participating, v(&["区法院"]));
+    }
+
+    #[test]
+    fn scope_words_and_time_words_in_labelled_lists() {
+        let a = Extractor::new()
+            .extract("任务。(牵头单位:区司法局;责任单位:各有关单位按职责分工负责,6月底完成)");
+        assert_eq!(a.lead, v(&["区司法局"]));
+        assert_eq!(a.responsible, v(&["各有关单位"]));
+        assert_eq!(a.schedule.as_deref(), Some("6月底完成"));
+        let a =
+            Extractor::new().extract("任务。责任单位:区法院和区检察院、区人力资源和社会保障局。");
+        assert_eq!(
+            a.responsible,
+            v(&["区法院", "区检察院", "区人力资源和社会保障局"])
+        );
+        let a = Extractor::new().extract("任务。配合单位:区法院等单位配合。");
+        assert_eq!(a.participating, v(&["区法院"]));
+    }
+
+    #[test]
+    fn traditional_characters_fold() {
+        let a = Extractor::new().extract("完善公共法律服務。(牽頭單位:區司法局;責任單位:各街道)");
+        assert_eq!(a.text, "完善公共法律服務。");
+        assert_eq!(a.lead, v(&["区司法局"]));
+        assert_eq!(a.responsible, v(&["各街道"]));
+        let a = Extractor::new().extract("推進法治。（區司法局牽頭，區法院配合）");
+        assert_eq!(a.text, "推進法治。");
+        assert_eq!(a.lead, v(&["区司法局"]));
+        assert_eq!(a.participating, v(&["区法院"]));
+        let a = Extractor::new().extract("推進法治。\n責任單位：區司法局");
+        assert_eq!(a.text, "推進法治。");
+        assert_eq!(a.responsible, v(&["区司法局"]));
+    }
+
+    #[test]
+    fn prose_is_not_a_clause() {
+        for text in [
+            "明确分工(由牵头单位负责)。",
+            "具体工作由区司法局组织实施。",
+            "区法院、区检察院、区公安分局、区司法局分别出台或修订本系统司法公开相关制度。",
+            "努力形成部门分工负责、各司其职、齐抓共管的普法工作格局。",
+            "各级领导干部要对此负责。",
+            "由区司法局牵头的工作组要定期开会。",
+            "开展实践活动(以下简称“实践活动”)。",
+            "贯彻落实《实施细则(试行)》。",
+            "推进法治进乡(街)村(居)活动。",
+            "本办法自2024年1月1日起施行。",
+            "注意事项:区司法局牵头组织。",
+            "工作要求:各单位要积极配合。",
+        ] {
+            let a = Extractor::new().extract(text);
+            assert_eq!(a.text, text, "{text}");
+            assert!(
+                a.lead.is_empty() && a.responsible.is_empty() && a.participating.is_empty(),
+                "{text}: {a:?}"
+            );
+            assert_eq!(a.schedule, None, "{text}");
+        }
+        // A clause counts only at the end of the text.
+        let text = "区司法局牵头,区法院配合。建立联席会议制度。";
+        assert_eq!(Extractor::new().extract(text).text, text);
+    }
+
+    #[test]
+    fn annotation_only_and_carried_annotations() {
+        let ex = Extractor::new();
+        assert!(ex.is_annotation_only("区司法局牵头,区法院配合。"));
+        assert!(ex.is_annotation_only("责任单位:区法院"));
+        assert!(!ex.is_annotation_only("建立制度。区司法局牵头。"));
+        assert!(ex.carries_annotation("建立制度。区司法局牵头。"));
+        assert!(!ex.carries_annotation("建立制度。"));
+        let a = ex.read_cell(
+            "区司法局牵头,区法院及区检察院配合,2024年底前",
+            Role::Responsible,
+        );
+        assert_eq!(a.lead, v(&["区司法局"]));
+        assert_eq!(a.participating, v(&["区法院", "区检察院"]));
+        assert_eq!(a.schedule.as_deref(), Some("2024年底前"));
+        let a = ex.read_cell("區司法局、各街道", Role::Lead);
+        assert_eq!(a.lead, v(&["区司法局", "各街道"]));
     }
 
     /// [`find_labels`] as one search of the whole text would find them.
