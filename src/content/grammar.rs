@@ -475,7 +475,7 @@ pub(crate) fn read_list(
             if let Some(at) = core.rfind('由')
                 && core[..at].chars().count() <= 8
             {
-                core = &core[at + '由'.len_utf8()..];
+                core = core[at + '由'.len_utf8()..].trim_matches(is_blank);
             }
         }
         if core.is_empty() {
