@@ -42,7 +42,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(annotations markdown yaml deadline slug html import)
+  targets=(annotations grammar markdown yaml deadline slug html import)
 fi
 
 if ! rustup toolchain list | grep -q '^nightly'; then

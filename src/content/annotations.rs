@@ -19,11 +19,21 @@
 //! passes: first annotation parentheses are cut out, then labels left in the
 //! running text (trailing sentences, schedule lines) are read up to the end of
 //! their sentence or line.
+//!
+//! The words themselves (labels, role verbs, scope words, what a unit name
+//! looks like, time words, 繁→简 folding) are the grammar of
+//! [`super::grammar`]; this module finds where annotations are. A third pass
+//! reads a clause without a label (`(区政务服务局牵头,区发改局配合)`,
+//! `…,由区司法局牵头。`), but only at the end of the task's text (a trailing
+//! bracket or the last sentence) and only when every name in it reads as a
+//! unit, so that prose mentioning a unit invents none.
 
 use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use regex::Regex;
+
+use super::grammar::{self, Field, LABELS, Listed, MAX_LABEL_LETTERS, Role, is_blank};
 
 /// What [`Extractor::extract`] found in one task's text.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -34,11 +44,12 @@ pub struct Annotations {
     pub lead: Vec<String>,
     /// 责任单位 / 责任部门
     pub responsible: Vec<String>,
-    /// 参与单位 / 配合单位 / 协办单位
+    /// 参与单位 / 配合单位 / 协办单位 / 协助
     pub participating: Vec<String>,
     /// 牵头区领导 / 牵头领导 / 责任领导: people.
     pub officials: Vec<String>,
-    /// 进度安排 / 完成时限 / 时间安排, the words after the label.
+    /// 进度安排 / 完成时限 / 时间节点, the words after the label, and time
+    /// words written among the units (`(区司法局牵头,6月底完成)`).
     pub schedule: Option<String>,
     /// 近期重点突破的工作, the words after the label.
     pub priority: Option<String>,
@@ -71,21 +82,12 @@ impl Extractor {
     /// Reads one task's text (which may span several lines): the units,
     /// officials, schedule and priority it names, and the text without them.
     /// A lead rule stated with `下同` stays in force for every later call.
+    ///
+    /// Traditional characters are read folded to simplified ones, while the
+    /// text keeps them as written; names come back folded, so that `區司法局`
+    /// is the unit `区司法局`.
     pub fn extract(&mut self, text: &str) -> Annotations {
-        let mut found = Found::default();
-
-        // Pass 1: annotation parentheses.
-        let mut cuts = Vec::new();
-        for (open, end, inner) in annotation_parens(text) {
-            found.read_fields(&text[inner.0..inner.1], &self.known);
-            cuts.push((open, end));
-        }
-        let text1 = remove_ranges(text, &cuts);
-
-        // Pass 2: labels in the running text.
-        let cuts = found.read_running_text(&text1, &self.known);
-        let rest = remove_ranges(&text1, &cuts);
-
+        let (found, rest) = self.read(text);
         if found.rule && found.rule_carries {
             self.first_listed_is_lead = true;
         }
@@ -104,7 +106,107 @@ impl Extractor {
             priority: join(found.priority),
         }
     }
+
+    /// Whether `text` carries a responsibility annotation (units or
+    /// officials, labelled or in a trailing clause), without changing the
+    /// extractor's state: what makes a numbered paragraph a task whatever its
+    /// numbering.
+    pub fn carries_annotation(&self, text: &str) -> bool {
+        self.read(text).0.names_any()
+    }
+
+    /// Whether `text` is nothing but annotations (`区司法局牵头,区法院配合。`,
+    /// `进度安排:…`), without changing the extractor's state: a paragraph
+    /// that belongs to the task above it.
+    pub fn is_annotation_only(&self, text: &str) -> bool {
+        if !grammar::may_be_clause(text) && !has_colon(text) {
+            return false;
+        }
+        let (found, rest) = self.read(text);
+        rest.is_empty() && found.names_any()
+    }
+
+    /// Reads one table cell of units (a 牵头单位 or 责任单位 column) with
+    /// the grammar: `role` for names without a verb, verbs (`X牵头,Y配合`),
+    /// scope words, `及`/`和` between units and time words as in running
+    /// text. Only the roles and schedule of the result are filled.
+    pub fn read_cell(&self, cell: &str, role: Role) -> Annotations {
+        let folded = grammar::fold(cell);
+        let mut found = Found::default();
+        if let Some(listed) = grammar::read_list(raw_items(&folded, &self.known), Some(role)) {
+            found.take(listed);
+        }
+        Annotations {
+            text: String::new(),
+            lead: dedup(found.lead),
+            responsible: dedup(found.responsible),
+            participating: dedup(found.participating),
+            officials: Vec::new(),
+            schedule: join(found.schedule),
+            priority: None,
+        }
+    }
+
+    /// What [`Extractor::extract`] reads, before the lead rule: folds the
+    /// text when it must, reads the folded text and cuts the same ranges out
+    /// of the text as written when the two line up byte for byte (nearly
+    /// always: a letter and its folded form are both three bytes).
+    fn read(&self, text: &str) -> (Found, String) {
+        match grammar::fold(text) {
+            Cow::Borrowed(_) => self.read_folded(text, None),
+            Cow::Owned(folded) => {
+                let shown = grammar::aligned(text, &folded).then_some(text);
+                self.read_folded(&folded, shown)
+            }
+        }
+    }
+
+    /// The three passes over `parse`; `shown`, aligned with it, gets the
+    /// same cuts and becomes the text (the folded text does when it is
+    /// `None` or stops lining up).
+    fn read_folded(&self, parse: &str, shown: Option<&str>) -> (Found, String) {
+        let mut found = Found::default();
+
+        // Pass 1: annotation brackets.
+        let mut cuts = Vec::new();
+        for (open, end, inner) in annotation_parens(parse) {
+            found.read_fields(&parse[inner.0..inner.1], &self.known);
+            cuts.push((open, end));
+        }
+        let mut text = remove_ranges(parse, &cuts);
+        let mut shown = shown.map(|s| remove_ranges(s, &cuts));
+
+        // Pass 2: labels in the running text.
+        let cuts = found.read_running_text(&text, &self.known);
+        let cut = |text: &mut String, shown: &mut Option<String>, cuts: &[(usize, usize)]| {
+            if cuts.is_empty() {
+                return;
+            }
+            *shown = shown
+                .as_deref()
+                .filter(|s| grammar::aligned(s, text))
+                .map(|s| remove_ranges(s, cuts));
+            *text = remove_ranges(text, cuts);
+        };
+        cut(&mut text, &mut shown, &cuts);
+
+        // Pass 3: clauses without a label at the end of the text.
+        for _ in 0..MAX_TRAILING_CLAUSES {
+            let Some(range) = found.read_trailing_clause(&text, &self.known) else {
+                break;
+            };
+            cut(&mut text, &mut shown, &[range]);
+        }
+        let shown = shown.filter(|s| grammar::aligned(s, &text));
+        (found, shown.unwrap_or(text))
+    }
 }
+
+/// The longest clause read without a label (about 200 letters).
+const MAX_CLAUSE_BYTES: usize = 600;
+
+/// Trailing clauses read from one text (`…。(区司法局牵头)(2023年底前完成)`).
+const MAX_TRAILING_CLAUSES: usize = 3;
 
 /// Splits a list of unit names written as in documents: separators `、` `,` `，`
 /// `;` `；`, and `及` where it starts an item (`区国资委,及各镇党委`; inside a
@@ -146,62 +248,36 @@ fn split_prepared(list: &str, known_multi: &[String]) -> Vec<String> {
     let raw = raw_items(list, known_multi);
 
     // Clean, then split `X等相关单位`.
-    let mut items: Vec<RawItem> = Vec::with_capacity(raw.len());
+    let mut items: Vec<grammar::Piece> = Vec::with_capacity(raw.len());
     for item in raw {
         let text = clean_item(item.text);
         if text.is_empty() {
             continue;
         }
+        let piece = |text: &str, sep| grammar::Piece {
+            text: text.to_string().into(),
+            sep,
+            known: item.known,
+            verb: None,
+        };
         if item.known {
-            items.push(RawItem {
-                text: text.into(),
-                sep: item.sep,
-                known: true,
-            });
+            items.push(piece(text, item.sep));
             continue;
         }
         let (head, tail) = split_deng(text);
-        items.push(RawItem {
-            text: head.into(),
-            sep: item.sep,
-            known: false,
-        });
+        items.push(piece(head, item.sep));
         if let Some(tail) = tail {
-            items.push(RawItem {
-                text: tail.into(),
-                sep: Some('等'),
-                known: false,
-            });
+            items.push(piece(tail, Some('等')));
         }
     }
-
-    // Join groups written with a separator inside (`各街道、镇`).
-    let mut out: Vec<RawItem> = Vec::with_capacity(items.len());
-    for item in items {
-        if let Some(last) = out.last_mut()
-            && !last.known
-            && !item.known
-            && last.text.starts_with('各')
-            && item.sep == Some('、')
-            && item.text.chars().count() <= 3
-            && !item
-                .text
-                .starts_with(['区', '县', '市', '省', '州', '团', '各'])
-        {
-            let joined = last.text.to_mut();
-            joined.push('、');
-            joined.push_str(&item.text);
-            continue;
-        }
-        out.push(item);
-    }
+    let out = grammar::join_groups(items);
     dedup(out.into_iter().map(|i| i.text.into_owned()).collect())
 }
 
 /// The items of `list` as written, with the separator before each: an item
 /// runs from its first character (blanks and a leading `及` skipped) to the
 /// next separator outside brackets, a known name counting as one character.
-fn raw_items<'a>(list: &'a str, known_multi: &[String]) -> Vec<Written<'a>> {
+pub(crate) fn raw_items<'a>(list: &'a str, known_multi: &[String]) -> Vec<Written<'a>> {
     let protected = Protected::of(list);
     let mut raw: Vec<Written> = Vec::new();
     let mut sep = None;
@@ -239,33 +315,20 @@ fn raw_items<'a>(list: &'a str, known_multi: &[String]) -> Vec<Written<'a>> {
 }
 
 /// An item as written in the list.
-struct Written<'a> {
-    text: &'a str,
-    sep: Option<char>,
-    known: bool,
-}
-
-struct RawItem<'a> {
-    /// Borrowed from the list until two items are joined.
-    text: Cow<'a, str>,
+pub(crate) struct Written<'a> {
+    pub(crate) text: &'a str,
     /// The separator written before the item (`None` for the first).
-    sep: Option<char>,
+    pub(crate) sep: Option<char>,
     /// Whether the item is a name from `known` and must stay as it is.
-    known: bool,
+    pub(crate) known: bool,
 }
 
 fn is_list_separator(c: char) -> bool {
     matches!(c, '、' | ',' | '，' | ';' | '；')
 }
 
-/// Whitespace as copied text has it, including no-break and ideographic
-/// spaces and the invisible zero-width ones.
-fn is_blank(c: char) -> bool {
-    c.is_whitespace() || matches!(c, '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{feff}')
-}
-
 /// Trims blanks and a trailing full stop off one unit name.
-fn clean_item(s: &str) -> &str {
+pub(crate) fn clean_item(s: &str) -> &str {
     s.trim_matches(is_blank)
         .trim_end_matches(['。', '.', '．'])
         .trim_matches(is_blank)
@@ -274,7 +337,7 @@ fn clean_item(s: &str) -> &str {
 /// `县物价局等相关单位` → (`县物价局`, `相关单位`); `X等单位` → (`X`, none);
 /// anything else unchanged. Only a tail that reads like a collective (ends in
 /// 单位/部门/机构) counts, so that names containing 等 (`区中等职业学校`) stay.
-fn split_deng(s: &str) -> (&str, Option<&str>) {
+pub(crate) fn split_deng(s: &str) -> (&str, Option<&str>) {
     let Some(p) = s.rfind('等') else {
         return (s, None);
     };
@@ -292,54 +355,14 @@ fn split_deng(s: &str) -> (&str, Option<&str>) {
     (s, None)
 }
 
-/// Which role a label gives the words after it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Field {
-    Lead,
-    Responsible,
-    Participating,
-    Officials,
-    Schedule,
-    Priority,
-}
-
-impl Field {
-    /// Unit and people lists end at the end of their sentence; schedules and
-    /// priorities are prose and run to the end of the line.
-    fn is_list(self) -> bool {
-        !matches!(self, Field::Schedule | Field::Priority)
-    }
-}
-
-const LABELS: &[(&str, Field)] = &[
-    ("近期重点突破的工作", Field::Priority),
-    ("牵头区领导", Field::Officials),
-    ("牵头县领导", Field::Officials),
-    ("牵头市领导", Field::Officials),
-    ("牵头单位", Field::Lead),
-    ("牵头部门", Field::Lead),
-    ("牵头领导", Field::Officials),
-    ("责任领导", Field::Officials),
-    ("责任单位", Field::Responsible),
-    ("责任部门", Field::Responsible),
-    ("参与单位", Field::Participating),
-    ("配合单位", Field::Participating),
-    ("协办单位", Field::Participating),
-    ("进度安排", Field::Schedule),
-    ("完成时限", Field::Schedule),
-    ("时间安排", Field::Schedule),
-    ("完成时间", Field::Schedule),
-    ("近期重点", Field::Priority),
-];
-
 /// Spaces that copying may leave inside a label (`牵头 单位`) or before its colon.
 const GAP: &str = r"[ \t\x{a0}\x{3000}]*";
 
 /// The labels as one regex alternation (capture group 1), longer labels first
 /// so that `近期重点突破的工作` wins over `近期重点`, then the colon.
 fn label_pattern() -> String {
-    let mut labels: Vec<&str> = LABELS.iter().map(|(l, _)| *l).collect();
-    labels.sort_by_key(|l| std::cmp::Reverse(l.chars().count()));
+    // LABELS are longest first already.
+    let labels: Vec<&str> = LABELS.iter().map(|(l, _)| l.as_str()).collect();
     let alts: Vec<String> = labels
         .iter()
         .map(|l| {
@@ -384,9 +407,9 @@ static CARRY_RE: LazyLock<Regex> =
 ///
 /// Every label ends at a colon and holds none, so each colon ends at most one
 /// label, right before it: each colon is read backwards, letter by letter,
-/// against the labels, which finds what a regex search of the whole text
-/// finds (no label ends with another, so at most one matches) without
-/// running a regex over the text.
+/// against the labels, longest first, which finds what a regex search of the
+/// whole text finds (the longest label ending there) without running a regex
+/// over the text.
 ///
 /// The brackets of `s` come back too, for reading the values: computed only
 /// when there is a label to test, since most texts have none left once
@@ -425,20 +448,22 @@ fn colons(s: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
 fn label_ending(before: &str) -> Option<(usize, Field)> {
     // The last letters, last first, with where each starts: decoded once,
     // then compared with each label.
-    let mut letters = [('\0', 0); MAX_LABEL_LETTERS];
+    let mut letters = [('\0', 0); LETTERS_READ];
+    let max = (*MAX_LABEL_LETTERS).min(LETTERS_READ);
     let mut n = 0;
     for (at, c) in before.char_indices().rev() {
         if is_gap(c) {
             continue;
         }
-        if n == letters.len() {
+        if n == max {
             break;
         }
         letters[n] = (c, at);
         n += 1;
     }
     let letters = &letters[..n];
-    LABELS.iter().find_map(|&(label, field)| {
+    LABELS.iter().find_map(|(label, field)| {
+        let field = *field;
         let mut k = 0;
         for c in label.chars().rev() {
             if letters.get(k)?.0 != c {
@@ -450,8 +475,8 @@ fn label_ending(before: &str) -> Option<(usize, Field)> {
     })
 }
 
-/// The letters of the longest label.
-const MAX_LABEL_LETTERS: usize = 9;
+/// Room for the letters of the longest label ([`MAX_LABEL_LETTERS`]).
+const LETTERS_READ: usize = 16;
 
 /// The characters [`GAP`] allows inside and after a label.
 fn is_gap(c: char) -> bool {
@@ -476,7 +501,7 @@ fn field_of(matched: &str) -> Option<Field> {
 
 /// Everything found in one task, before the lead rule is applied.
 #[derive(Default)]
-struct Found {
+pub(crate) struct Found {
     lead: Vec<String>,
     responsible: Vec<String>,
     participating: Vec<String>,
@@ -554,6 +579,72 @@ impl Found {
         cuts
     }
 
+    /// Whether any unit or official was named.
+    fn names_any(&self) -> bool {
+        !(self.lead.is_empty()
+            && self.responsible.is_empty()
+            && self.participating.is_empty()
+            && self.officials.is_empty())
+    }
+
+    /// Adds what a list named.
+    fn take(&mut self, listed: Listed) {
+        self.lead.extend(listed.lead);
+        self.responsible.extend(listed.responsible);
+        self.participating.extend(listed.participating);
+        self.schedule.extend(listed.schedule);
+    }
+
+    /// Reads a clause without a label at the very end of `text` (blanks and
+    /// closing punctuation aside): a trailing bracket, or the last sentence,
+    /// or its part after a comma (`…,由区司法局牵头。`). Returns the range
+    /// to cut when one was read.
+    fn read_trailing_clause(&mut self, text: &str, known: &[String]) -> Option<(usize, usize)> {
+        let body = text.trim_end_matches(|c: char| {
+            is_blank(c) || matches!(c, '。' | '.' | '．' | ';' | '；' | ',' | '，')
+        });
+        if body.is_empty() || !grammar::may_be_clause(body) {
+            return None;
+        }
+        // A trailing bracket of any kind.
+        if let Some((open, inner)) = trailing_bracket(body) {
+            let listed = grammar::read_list(raw_items(inner, known), None)?;
+            self.take(listed);
+            // What closes the text after the bracket (`。`) stays.
+            return Some((open, body.len()));
+        }
+        // The last sentence, or what follows one of its commas.
+        let protected = Protected::of(body);
+        let mut starts = vec![0];
+        for (at, c) in body.char_indices() {
+            if protected.contains(at) {
+                continue;
+            }
+            if is_sentence_end(c) || c == '\n' {
+                starts.clear();
+                starts.push(at + c.len_utf8());
+            } else if matches!(c, ',' | '，' | ';' | '；') {
+                starts.push(at + c.len_utf8());
+            }
+        }
+        // Only a short tail can be a clause: a long sentence is prose, and
+        // reading every comma of one would be quadratic.
+        for start in starts
+            .into_iter()
+            .filter(|&s| body.len() - s <= MAX_CLAUSE_BYTES)
+        {
+            let clause = &body[start..];
+            if clause.trim_matches(is_blank).is_empty() || !grammar::may_be_clause(clause) {
+                continue;
+            }
+            if let Some(listed) = grammar::read_list(raw_items(clause, known), None) {
+                self.take(listed);
+                return Some((start, text.len()));
+            }
+        }
+        None
+    }
+
     /// Records a rule when `s` is nothing but a rule and/or `下同`; returns
     /// whether it was.
     fn note_rule(&mut self, s: &str) -> bool {
@@ -601,12 +692,18 @@ impl Found {
                 .match_indices('。')
                 .find(|&(p, _)| !protected.contains(p))
                 .map_or(value.len(), |(p, _)| p);
-            let names = split_prepared(&value[..end], known);
-            match field {
-                Field::Lead => self.lead.extend(names),
-                Field::Responsible => self.responsible.extend(names),
-                Field::Participating => self.participating.extend(names),
-                _ => self.officials.extend(names),
+            let list = &value[..end];
+            let role = match field {
+                Field::Lead => Role::Lead,
+                Field::Responsible | Field::Assignment => Role::Responsible,
+                Field::Participating => Role::Participating,
+                _ => {
+                    self.officials.extend(split_prepared(list, known));
+                    return;
+                }
+            };
+            if let Some(listed) = grammar::read_list(raw_items(list, known), Some(role)) {
+                self.take(listed);
             }
         } else {
             let prose = value.trim_matches(is_blank).trim_end_matches(|c: char| {
@@ -650,30 +747,59 @@ fn is_sentence_end(c: char) -> bool {
     matches!(c, '。' | '.' | '．')
 }
 
-/// Parentheses that hold an annotation: `(outer start, outer end, (inner start,
-/// inner end))`, outermost only, in order. A parenthesis counts when its
+/// The bracket families (of [`brackets`]) that can hold an annotation:
+/// `()（）`, `【】`, `〔〕`, `[]`.
+const ANNOTATION_FAMILIES: [usize; 4] = [0, 4, 5, 6];
+
+/// The bracket that ends `body`, when it is one of [`ANNOTATION_FAMILIES`]:
+/// where it opens and its content.
+fn trailing_bracket(body: &str) -> Option<(usize, &str)> {
+    let (close, family, _, len) = brackets(body).last().filter(|b| !b.2)?;
+    if close + len != body.len() || !ANNOTATION_FAMILIES.contains(&family) {
+        return None;
+    }
+    let mut stack: Vec<usize> = Vec::new();
+    let mut last = None;
+    for (i, _, is_open, _) in brackets(body).filter(|b| b.1 == family) {
+        if is_open {
+            stack.push(i);
+        } else if let Some(open) = stack.pop() {
+            last = Some((open, i));
+        }
+    }
+    let (open, end) = last.filter(|&(_, end)| end == close)?;
+    let inner_start = open + body[open..].chars().next().map_or(1, char::len_utf8);
+    Some((open, body.get(inner_start..end)?))
+}
+
+/// Brackets that hold an annotation: `(outer start, outer end, (inner start,
+/// inner end))`, outermost only, in order. A bracket counts when its
 /// content starts with a label or is nothing but the lead rule. Half- and
 /// full-width parentheses pair with each other (copied text mixes them); an
 /// annotation left unclosed runs to the end of its line.
 fn annotation_parens(text: &str) -> Vec<(usize, usize, (usize, usize))> {
     let mut pairs: Vec<(usize, usize, (usize, usize))> = Vec::new();
-    let mut stack: Vec<usize> = Vec::new();
-    // Family 0 of `brackets`: `(` `（` `)` `）`.
-    for (i, _, is_open, len) in brackets(text).filter(|b| b.1 == 0) {
-        if is_open {
-            stack.push(i);
-        } else if let Some(open) = stack.pop() {
-            let inner = (
-                open + text[open..].chars().next().map_or(1, char::len_utf8),
-                i,
-            );
-            pairs.push((open, i + len, inner));
+    // The unclosed openers of every family.
+    let mut unclosed: Vec<usize> = Vec::new();
+    for family in ANNOTATION_FAMILIES {
+        let mut stack: Vec<usize> = Vec::new();
+        for (i, _, is_open, len) in brackets(text).filter(|b| b.1 == family) {
+            if is_open {
+                stack.push(i);
+            } else if let Some(open) = stack.pop() {
+                let inner = (
+                    open + text[open..].chars().next().map_or(1, char::len_utf8),
+                    i,
+                );
+                pairs.push((open, i + len, inner));
+            }
         }
+        unclosed.extend(stack);
     }
-    // `stack` holds the unclosed openers in text order; the end of the line
-    // is looked up once per line, not once per opener.
+    unclosed.sort_unstable();
+    // The end of the line is looked up once per line, not once per opener.
     let mut line_end = 0;
-    for open in stack {
+    for open in unclosed {
         let inner_start = open + text[open..].chars().next().map_or(1, char::len_utf8);
         if line_end < inner_start {
             line_end = text[inner_start..]
@@ -710,6 +836,17 @@ fn is_rule_only(s: &str) -> bool {
 
 fn starts_with_label(s: &str) -> bool {
     has_colon(s) && LABEL_START_RE.is_match(s)
+}
+
+/// Whether a line starts with a label (`责任单位:`, `【牵头单位:`, `(时间节点：`),
+/// blanks and an opening bracket aside: a line of annotations written under
+/// its task.
+pub fn starts_with_annotation_label(line: &str) -> bool {
+    let line = line.trim_start_matches(is_blank);
+    let line = line
+        .strip_prefix(['(', '（', '[', '【', '〔'])
+        .unwrap_or(line);
+    starts_with_label(line)
 }
 
 /// The byte ranges of a string that lie inside a matched pair of brackets
@@ -1171,8 +1308,8 @@ mod tests {
 
     #[test]
     fn trailing_sentence_followed_by_prose_keeps_the_prose() {
-        let a = Extractor::new().extract("建立制度。牵头部门:区司法局。其他单位积极配合。");
-        assert_eq!(a.text, "建立制度。其他单位积极配合。");
+        let a = Extractor::new().extract("建立制度。牵头部门:区司法局。其他单位要积极配合。");
+        assert_eq!(a.text, "建立制度。其他单位要积极配合。");
         assert_eq!(a.lead, v(&["区司法局"]));
     }
 
@@ -1503,6 +1640,184 @@ mod tests {
         assert_eq!(a.lead, v(&["区委、区政府督查室", "区司法局"]));
     }
 
+    // ---- the grammar: every role label, any bracket, clauses ----
+
+    #[test]
+    fn every_role_label_in_any_bracket() {
+        for (open, close) in [
+            ("(", ")"),
+            ("（", "）"),
+            ("[", "]"),
+            ("【", "】"),
+            ("〔", "〕"),
+        ] {
+            let a = Extractor::new().extract(&format!(
+                "任务。{open}主责单位:区司法局;责任科室:法制科;协办单位:区法院;分管领导:王五;时间节点:2024年底前{close}"
+            ));
+            assert_eq!(a.text, "任务。", "{open}");
+            assert_eq!(a.lead, v(&["区司法局"]));
+            assert_eq!(a.responsible, v(&["法制科"]));
+            assert_eq!(a.participating, v(&["区法院"]));
+            assert_eq!(a.officials, v(&["王五"]));
+            assert_eq!(a.schedule.as_deref(), Some("2024年底前"));
+        }
+        let a =
+            Extractor::new().extract("任务。牵头部门:区司法局。配合单位:区法院。责任领导:张三。");
+        assert_eq!(a.text, "任务。");
+        assert_eq!(a.lead, v(&["区司法局"]));
+        assert_eq!(a.participating, v(&["区法院"]));
+        assert_eq!(a.officials, v(&["张三"]));
+        // Several labels on one line, blanks between.
+        let a =
+            Extractor::new().extract("任务。\n牵头单位:区司法局 责任单位:区法院 完成时限:6月底");
+        assert_eq!(a.text, "任务。");
+        assert_eq!(a.lead, v(&["区司法局"]));
+        assert_eq!(a.responsible, v(&["区法院"]));
+        assert_eq!(a.schedule.as_deref(), Some("6月底"));
+    }
+
+    #[test]
+    fn clauses_in_a_trailing_bracket() {
+        let a = Extractor::new()
+            .extract("深化行政审批制度改革。(区政务服务局牵头,区发改局、区司法局配合)");
+        assert_eq!(a.text, "深化行政审批制度改革。");
+        assert_eq!(a.lead, v(&["区政务服务局"]));
+        assert_eq!(a.participating, v(&["区发改局", "区司法局"]));
+        let a = Extractor::new().extract(
+            "推进简政放权。（市政府办公室、市审改办牵头，市级各有关部门及各县市区政府按职责分工负责）",
+        );
+        assert_eq!(a.text, "推进简政放权。");
+        assert_eq!(a.lead, v(&["市政府办公室", "市审改办"]));
+        assert_eq!(a.responsible, v(&["市级各有关部门", "各县市区政府"]));
+        // Before the full stop, and with time words.
+        let a = Extractor::new().extract("建立制度(区司法局牵头,区法院协助,2023年10月底前完成)。");
+        assert_eq!(a.text, "建立制度。");
+        assert_eq!(a.lead, v(&["区司法局"]));
+        assert_eq!(a.participating, v(&["区法院"]));
+        assert_eq!(a.schedule.as_deref(), Some("2023年10月底前完成"));
+        let a = Extractor::new().extract("建立制度。【区司法局负责,持续推进】");
+        assert_eq!(a.lead, v(&["区司法局"]));
+        assert_eq!(a.schedule.as_deref(), Some("持续推进"));
+    }
+
+    #[test]
+    fn clauses_as_the_last_sentence() {
+        let a = Extractor::new().extract("加强行政复议。由区司法局牵头,区法院配合。");
+        assert_eq!(a.text, "加强行政复议。");
+        assert_eq!(a.lead, v(&["区司法局"]));
+        assert_eq!(a.participating, v(&["区法院"]));
+        let a = Extractor::new().extract("加强行政复议,区司法局负责。");
+        assert_eq!(a.text, "加强行政复议。");
+        assert_eq!(a.lead, v(&["区司法局"]));
+        // Co-leads.
+        let a = Extractor::new().extract("加强行政复议。区法院、区检察院共同负责。");
+        assert_eq!(a.lead, v(&["区法院", "区检察院"]));
+        // 负责 beside a lead means responsible.
+        let a = Extractor::new().extract("加强行政复议。区司法局牵头,区法院负责,各负其责。");
+        assert_eq!(a.lead, v(&["区司法局"]));
+        assert_eq!(a.responsible, v(&["区法院"]));
+        let a = Extractor::new().extract("加强行政复议。各有关单位按职责分工负责。");
+        assert_eq!(a.text, "加强行政复议。");
+        assert!(a.lead.is_empty());
+        assert_eq!(a.responsible, v(&["各有关单位"]));
+        // A sentence after the clause: the clause is not at the end.
+        let text = "加强行政复议。区法院、区检察院分别负责。长期坚持。";
+        let a = Extractor::new().extract(text);
+        assert_eq!(a.text, text);
+        assert!(a.responsible.is_empty());
+        let a = Extractor::new().extract("加强行政复议。区法院、区检察院分别负责,长期坚持。");
+        assert_eq!(a.text, "加强行政复议。");
+        assert_eq!(a.schedule.as_deref(), Some("长期坚持"));
+    }
+
+    #[test]
+    fn division_label() {
+        let a = Extractor::new().extract("加强行政复议。责任分工:区司法局牵头,区法院协助。");
+        assert_eq!(a.text, "加强行政复议。");
+        assert_eq!(a.lead, v(&["区司法局"]));
+        assert_eq!(a.participating, v(&["区法院"]));
+    }
+
+    #[test]
+    fn scope_words_and_time_words_in_labelled_lists() {
+        let a = Extractor::new()
+            .extract("任务。(牵头单位:区司法局;责任单位:各有关单位按职责分工负责,6月底完成)");
+        assert_eq!(a.lead, v(&["区司法局"]));
+        assert_eq!(a.responsible, v(&["各有关单位"]));
+        assert_eq!(a.schedule.as_deref(), Some("6月底完成"));
+        let a =
+            Extractor::new().extract("任务。责任单位:区法院和区检察院、区人力资源和社会保障局。");
+        assert_eq!(
+            a.responsible,
+            v(&["区法院", "区检察院", "区人力资源和社会保障局"])
+        );
+        let a = Extractor::new().extract("任务。配合单位:区法院等单位配合。");
+        assert_eq!(a.participating, v(&["区法院"]));
+    }
+
+    #[test]
+    fn traditional_characters_fold() {
+        let a = Extractor::new().extract("完善公共法律服務。(牽頭單位:區司法局;責任單位:各街道)");
+        assert_eq!(a.text, "完善公共法律服務。");
+        assert_eq!(a.lead, v(&["区司法局"]));
+        assert_eq!(a.responsible, v(&["各街道"]));
+        let a = Extractor::new().extract("推進法治。（區司法局牽頭，區法院配合）");
+        assert_eq!(a.text, "推進法治。");
+        assert_eq!(a.lead, v(&["区司法局"]));
+        assert_eq!(a.participating, v(&["区法院"]));
+        let a = Extractor::new().extract("推進法治。\n責任單位：區司法局");
+        assert_eq!(a.text, "推進法治。");
+        assert_eq!(a.responsible, v(&["区司法局"]));
+    }
+
+    #[test]
+    fn prose_is_not_a_clause() {
+        for text in [
+            "明确分工(由牵头单位负责)。",
+            "具体工作由区司法局组织实施。",
+            "区法院、区检察院、区公安分局、区司法局分别出台或修订本系统司法公开相关制度。",
+            "努力形成部门分工负责、各司其职、齐抓共管的普法工作格局。",
+            "各级领导干部要对此负责。",
+            "由区司法局牵头的工作组要定期开会。",
+            "开展实践活动(以下简称“实践活动”)。",
+            "贯彻落实《实施细则(试行)》。",
+            "推进法治进乡(街)村(居)活动。",
+            "本办法自2024年1月1日起施行。",
+            "注意事项:区司法局牵头组织。",
+            "工作要求:各单位要积极配合。",
+        ] {
+            let a = Extractor::new().extract(text);
+            assert_eq!(a.text, text, "{text}");
+            assert!(
+                a.lead.is_empty() && a.responsible.is_empty() && a.participating.is_empty(),
+                "{text}: {a:?}"
+            );
+            assert_eq!(a.schedule, None, "{text}");
+        }
+        // A clause counts only at the end of the text.
+        let text = "区司法局牵头,区法院配合。建立联席会议制度。";
+        assert_eq!(Extractor::new().extract(text).text, text);
+    }
+
+    #[test]
+    fn annotation_only_and_carried_annotations() {
+        let ex = Extractor::new();
+        assert!(ex.is_annotation_only("区司法局牵头,区法院配合。"));
+        assert!(ex.is_annotation_only("责任单位:区法院"));
+        assert!(!ex.is_annotation_only("建立制度。区司法局牵头。"));
+        assert!(ex.carries_annotation("建立制度。区司法局牵头。"));
+        assert!(!ex.carries_annotation("建立制度。"));
+        let a = ex.read_cell(
+            "区司法局牵头,区法院及区检察院配合,2024年底前",
+            Role::Responsible,
+        );
+        assert_eq!(a.lead, v(&["区司法局"]));
+        assert_eq!(a.participating, v(&["区法院", "区检察院"]));
+        assert_eq!(a.schedule.as_deref(), Some("2024年底前"));
+        let a = ex.read_cell("區司法局、各街道", Role::Lead);
+        assert_eq!(a.lead, v(&["区司法局", "各街道"]));
+    }
+
     /// [`find_labels`] as one search of the whole text would find them.
     fn labels_by_whole_search(s: &str, protected: &Protected) -> Vec<(usize, usize, Field)> {
         LABEL_RE
@@ -1572,11 +1887,12 @@ mod tests {
     #[test]
     fn labels_fit_the_backward_reading() {
         let longest = LABELS.iter().map(|(l, _)| l.chars().count()).max();
-        assert_eq!(longest, Some(MAX_LABEL_LETTERS));
-        // At most one label ends at a colon.
-        for (a, _) in LABELS {
-            for (b, _) in LABELS {
-                assert!(a == b || !a.ends_with(b), "{a} ends with {b}");
+        assert_eq!(longest, Some(*MAX_LABEL_LETTERS));
+        assert!(*MAX_LABEL_LETTERS <= LETTERS_READ);
+        // Where one label ends with another, the longer comes first.
+        for (i, (a, _)) in LABELS.iter().enumerate() {
+            for (b, _) in &LABELS[..i] {
+                assert!(!a.ends_with(b.as_str()), "{b} before {a}");
             }
         }
     }

@@ -4,7 +4,11 @@
 //! Headings come from `#` lines or from the document's own numbering on a line
 //! of its own (第一章, 第一节, 一、, (一)); a paragraph that starts with a number
 //! (`1.`, `1．`, `1、`) is a task, whose units are read from its words by
-//! [`annotations::Extractor`].
+//! [`annotations::Extractor`]. A paragraph numbered otherwise (`(1)` `（一）`
+//! `一是` `一、`) is a task too when it carries a responsibility annotation,
+//! whatever its length; without one it is a heading or prose as before.
+//! Lines of annotations under a task (`责任单位:…`, `(区司法局牵头)`),
+//! with or without a blank line between, belong to the task.
 
 use std::path::Path;
 use std::sync::LazyLock;
@@ -14,7 +18,7 @@ use regex::Regex;
 use crate::diagnostics::Diagnostic;
 use crate::model::{Block, Section, SourceFile};
 
-use super::annotations::Extractor;
+use super::annotations::{Extractor, starts_with_annotation_label};
 use super::fields::{DocFields, DocKind};
 use super::units::Registry;
 use super::{Loaded, RawNotice, RawPlan, RawTask, yaml_error};
@@ -37,14 +41,19 @@ static SECTION_NUMBER: LazyLock<Vec<(Regex, u8)>> = LazyLock::new(|| {
 /// `1.` `1．` `1、` at the start of a paragraph, not `2.5亿` or `2015年`.
 /// A task number and its separator (`11.`, `3、`); see [`task_start`].
 static TASK_NUMBER: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"^(\d{1,4})\s*[.．、]").ok());
+    LazyLock::new(|| Regex::new(r"^(\d{1,9})\s*[.．、]").ok());
 
-/// Paragraphs that continue the task above them (schedule, priority, units
-/// written on their own line).
-static CONTINUATION: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(
-        r"^[(（]?(进度安排|完成时限|时间安排|完成时间|近期重点突破的工作|近期重点|牵头单位|牵头部门|责任单位|责任部门|参与单位|配合单位|协办单位|牵头[区县市]?领导|责任领导)\s*[:：]",
-    )
+/// The most digits a task number has (a plan of a million tasks is not a
+/// plan; `2015.` and `2.5亿` are told apart otherwise).
+const MAX_TASK_DIGITS: usize = 9;
+
+/// Numberings that make a task only with an annotation: `(1)` `（一）`
+/// `一是` `一、`. Group 1 or 2 is the number.
+static OTHER_NUMBER: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    let cn = "[一二三四五六七八九十百零〇两]+";
+    Regex::new(&format!(
+        r"^(?:[(（]\s*(\d{{1,9}}|{cn})\s*[)）]|({cn})\s*(?:是|[、.．]))\s*"
+    ))
     .ok()
 });
 
@@ -189,6 +198,10 @@ pub fn parse_body(
             let (number, title, level) = heading_parts(&para.text, hashes);
             builder.open_section(number, title, level);
             last_was_task = false;
+        } else if let Some((number, rest)) = annotated_numbered(&para.text, &extractor) {
+            let a = extractor.extract(rest);
+            builder.add_task(task_from(number.to_string(), para.line, a));
+            last_was_task = true;
         } else if let Some((number, title, level)) = paragraph_heading(&para.text) {
             builder.open_section(Some(number), title, level);
             last_was_task = false;
@@ -196,7 +209,7 @@ pub fn parse_body(
             let a = extractor.extract(rest);
             builder.add_task(task_from(number.to_string(), para.line, a));
             last_was_task = true;
-        } else if last_was_task && is_continuation(&para.text) {
+        } else if last_was_task && is_continuation(&para.text, &extractor) {
             let Some(task) = builder.tasks.last_mut() else {
                 continue;
             };
@@ -254,7 +267,9 @@ fn paragraphs(body: &str, first_line: usize) -> Vec<Paragraph> {
             open = false;
             continue;
         }
-        let starts_block = task_start(text).is_some() || paragraph_heading(text).is_some();
+        let starts_block = task_start(text).is_some()
+            || paragraph_heading(text).is_some()
+            || annotated_numbered(text, &Extractor::new()).is_some();
         match out.last_mut() {
             Some(p) if open && !starts_block => {
                 p.text.push('\n');
@@ -388,8 +403,8 @@ fn task_number(line: &str) -> Option<(&str, usize)> {
         let c = TASK_NUMBER.as_ref()?.captures(line)?;
         return Some((c.get(1)?.as_str(), c.get(0)?.end()));
     }
-    // `\d{1,4}` then no digit: five digits or more are no task number.
-    if digits > 4 {
+    // `\d{1,9}` then no digit: more digits are no task number.
+    if digits > MAX_TASK_DIGITS {
         return None;
     }
     // `\s` is White_Space, as `trim_start` has it.
@@ -404,10 +419,27 @@ fn task_number(line: &str) -> Option<(&str, usize)> {
     ))
 }
 
-fn is_continuation(text: &str) -> bool {
-    CONTINUATION
-        .as_ref()
-        .is_some_and(|re| re.is_match(text.trim_start()))
+/// A paragraph that continues the task above it: a line of labels
+/// (schedule, priority, units), or nothing but a clause (`区司法局牵头,
+/// 区法院配合。`).
+fn is_continuation(text: &str, extractor: &Extractor) -> bool {
+    starts_with_annotation_label(text) || extractor.is_annotation_only(text)
+}
+
+/// A paragraph numbered `(1)` `（一）` `一是` `一、` that carries a
+/// responsibility annotation: its number (without brackets) and the rest.
+pub fn annotated_numbered<'a>(text: &'a str, extractor: &Extractor) -> Option<(&'a str, &'a str)> {
+    if !text
+        .chars()
+        .next()
+        .is_some_and(|c| matches!(c, '(' | '（') || "一二三四五六七八九十百零〇两".contains(c))
+    {
+        return None;
+    }
+    let c = OTHER_NUMBER.as_ref()?.captures(text)?;
+    let number = c.get(1).or_else(|| c.get(2))?.as_str();
+    let rest = text.get(c.get(0)?.end()..)?;
+    (!rest.is_empty() && extractor.carries_annotation(rest)).then_some((number, rest))
 }
 
 fn task_from(number: String, line: usize, a: super::annotations::Annotations) -> RawTask {
@@ -644,5 +676,110 @@ mod tests {
         assert_eq!(task_start("12.召开会议。").map(|t| t.0), Some("12"));
         let (n, rest) = task_start("3.加强监督。\n进度安排:2024年底前。").unwrap();
         assert_eq!((n, rest), ("3", "加强监督。\n进度安排:2024年底前。"));
+    }
+}
+
+#[cfg(test)]
+mod grammar_tests {
+    use super::*;
+
+    fn parse(body: &str) -> (ParsedBody, Vec<Diagnostic>) {
+        let mut d = Vec::new();
+        let p = parse_body(Path::new("t.md"), body, 1, &[], &mut d);
+        (p, d)
+    }
+
+    fn names(v: &[String]) -> Vec<&str> {
+        v.iter().map(String::as_str).collect()
+    }
+
+    /// The four tasks of issue 16, as a web team writes them.
+    #[test]
+    fn the_four_styles_of_the_issue() {
+        let (p, d) = parse(
+            "1. 深化行政审批制度改革。(区政务服务局牵头,区发改局、区司法局配合)\n2. 推进综合行政执法。\n   责任单位:区司法局,各街道办事处\n3. 加强行政复议。[牵头单位:区司法局;责任单位:区法院]\n4. 完善公共法律服务。(牽頭單位:區司法局;責任單位:各街道)\n",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        let t = &p.tasks;
+        assert_eq!(t.len(), 4);
+        assert_eq!(t[0].text, "深化行政审批制度改革。");
+        assert_eq!(names(&t[0].lead), ["区政务服务局"]);
+        assert_eq!(names(&t[0].participating), ["区发改局", "区司法局"]);
+        assert_eq!(t[1].text, "推进综合行政执法。");
+        assert!(t[1].lead.is_empty());
+        assert_eq!(names(&t[1].responsible), ["区司法局", "各街道办事处"]);
+        assert_eq!(t[2].text, "加强行政复议。");
+        assert_eq!(names(&t[2].lead), ["区司法局"]);
+        assert_eq!(names(&t[2].responsible), ["区法院"]);
+        // Parsed folded, shown as written.
+        assert_eq!(t[3].text, "完善公共法律服务。");
+        assert_eq!(names(&t[3].lead), ["区司法局"]);
+        assert_eq!(names(&t[3].responsible), ["各街道"]);
+    }
+
+    #[test]
+    fn other_numberings_make_tasks_when_annotated() {
+        let (p, d) = parse(
+            "## 一、主要任务\n\n(一)加强行政复议(区司法局牵头)\n\n（二）推进综合执法。责任单位:区城管局\n\n(三)组织保障\n\n三是强化监督,由区纪委监委牵头。\n\n(1)完善制度。[牵头单位:区法院]\n",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        let numbers: Vec<&str> = p.tasks.iter().map(|t| t.number.as_str()).collect();
+        assert_eq!(numbers, ["一", "二", "三", "1"]);
+        assert_eq!(p.tasks[0].text, "加强行政复议");
+        assert_eq!(names(&p.tasks[0].lead), ["区司法局"]);
+        assert_eq!(names(&p.tasks[1].responsible), ["区城管局"]);
+        assert_eq!(p.tasks[2].text, "强化监督。");
+        assert_eq!(names(&p.tasks[2].lead), ["区纪委监委"]);
+        // A heading without annotation stays a heading.
+        let Block::Section(s) = &p.blocks[0] else {
+            panic!("a section")
+        };
+        assert!(
+            s.blocks
+                .iter()
+                .any(|b| matches!(b, Block::Section(x) if x.title == "组织保障"))
+        );
+    }
+
+    #[test]
+    fn annotation_lines_under_a_task() {
+        let (p, _) = parse(
+            "1. 推进综合行政执法。\n\n牵头单位:区司法局 责任单位:区法院\n完成时限:2024年6月底前\n\n区发改局配合。\n\n2. 下一项。\n",
+        );
+        assert_eq!(p.tasks.len(), 2);
+        let t = &p.tasks[0];
+        assert_eq!(t.text, "推进综合行政执法。");
+        assert_eq!(names(&t.lead), ["区司法局"]);
+        assert_eq!(names(&t.responsible), ["区法院"]);
+        assert_eq!(names(&t.participating), ["区发改局"]);
+        assert_eq!(t.schedule.as_deref(), Some("2024年6月底前"));
+    }
+
+    #[test]
+    fn prose_mentioning_units_invents_none() {
+        let (p, _) = parse(
+            "1. 具体工作由区司法局组织实施,各部门分工负责、各司其职。\n\n2. 区法院、区检察院分别出台相关制度,努力形成部门分工负责的格局。\n",
+        );
+        for t in &p.tasks {
+            assert!(
+                t.lead.is_empty() && t.responsible.is_empty() && t.participating.is_empty(),
+                "{t:?}"
+            );
+        }
+        // A long (一) paragraph without annotation is prose.
+        let (p, _) = parse("(一)加强领导。实践活动作为“一把手”工程,要建立党委领导,整体联动。\n");
+        assert!(p.tasks.is_empty());
+    }
+
+    #[test]
+    fn task_numbers_past_ten_thousand() {
+        let body: String = (1..=10_002)
+            .map(|n| format!("{n}. 任务{n}。\n\n"))
+            .collect();
+        let (p, d) = parse(&body);
+        assert!(d.is_empty());
+        assert_eq!(p.tasks.len(), 10_002);
+        assert_eq!(p.tasks[10_001].number, "10002");
+        assert!(task_start("1234567890. 任务").is_none());
     }
 }

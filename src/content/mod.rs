@@ -9,6 +9,7 @@ pub mod annotations;
 pub mod assemble;
 pub mod deadline;
 pub mod fields;
+pub mod grammar;
 pub mod markdown;
 pub mod text;
 pub mod units;

@@ -136,22 +136,47 @@ pub fn to_plain_cow(markdown: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// The text without Markdown syntax, for data files and search.
+/// The text without Markdown syntax, for data files and search. A block of
+/// raw HTML gives the text inside it, sanitised as pages show it (a task
+/// written `1.<div>…</div>` is found by its words).
 pub fn to_plain(markdown: &str) -> String {
     use pulldown_cmark::{Event, TagEnd};
     if is_literal_line(markdown) {
         return markdown.to_string();
     }
     let mut out = String::with_capacity(markdown.len());
+    let mut block = String::new();
     for event in Parser::new(markdown) {
         match event {
             Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::Html(t) => block.push_str(&t),
             Event::SoftBreak | Event::HardBreak => out.push('\n'),
             Event::End(TagEnd::Paragraph) => out.push('\n'),
+            Event::End(TagEnd::HtmlBlock) => {
+                out.push_str(html_text(&std::mem::take(&mut block)).trim());
+                out.push('\n');
+            }
             _ => {}
         }
     }
     out.trim().to_string()
+}
+
+/// Removes every tag (and the content of scripts and styles).
+static TEXT_ONLY: LazyLock<ammonia::Builder<'static>> = LazyLock::new(ammonia::Builder::empty);
+
+/// The text of an HTML fragment, as a reader sees it: tags, scripts and
+/// comments gone, entities decoded. Too deep a fragment (see [`to_html`])
+/// gives nothing.
+fn html_text(html: &str) -> String {
+    if nesting_depth(html) > MAX_NESTING {
+        return String::new();
+    }
+    let clean = TEXT_ONLY.clean(html).to_string();
+    scraper::Html::parse_fragment(&clean)
+        .root_element()
+        .text()
+        .collect()
 }
 
 #[cfg(test)]
@@ -171,6 +196,16 @@ mod tests {
             }
         }
         (html, plain.trim().to_string())
+    }
+
+    #[test]
+    fn html_blocks_give_their_text() {
+        assert_eq!(
+            to_plain("<div>深化<b>行政</b>审批&amp;改革<script>x()</script></div>"),
+            "深化行政审批&改革"
+        );
+        assert_eq!(to_plain("甲<b>乙</b>丙"), "甲乙丙");
+        assert_eq!(to_plain("<div>甲</div>\n\n乙"), "甲\n乙");
     }
 
     #[test]

@@ -1,0 +1,776 @@
+//! The grammar of responsibility: the words plans use to say who answers for
+//! a task, as one grammar rather than a list of forms seen so far.
+//!
+//! - A **label** is a role word and a kind (`牵头` + `单位`, `责任` + `科室`,
+//!   `分管` + `领导`), or a time or priority word (`完成时限`, `时间节点`),
+//!   followed by a colon. [`labels`] generates every combination.
+//! - A **list** is unit names joined by separators (`、` `,` `;` and, between
+//!   two names that each look like a unit, `及` / `和`).
+//! - A **clause** is a list followed by a role verb, itself possibly preceded
+//!   by scope words: `区司法局牵头`, `区发改局、区司法局配合`,
+//!   `各有关单位按职责分工负责`, `X、Y共同负责`, `由X牵头`. The verb gives
+//!   the role of every name since the previous verb.
+//! - **Time words** in a list (`6月底完成`, `2023年10月底前`, `持续推进`)
+//!   are the task's schedule, never units.
+//!
+//! Labelled values are read leniently (whatever is listed is a unit, the
+//! label gives the role unless a verb says otherwise); a clause without a
+//! label is read strictly (every name must look like a unit and every name
+//! must be followed by its verb), since it is found in running text.
+//!
+//! Traditional characters are read through a 繁→简 folding ([`fold`]), done
+//! once per paragraph and only when the paragraph holds a traditional form
+//! of one of the grammar's own letters.
+
+use std::borrow::Cow;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// Which role a label gives the words after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Field {
+    Lead,
+    Responsible,
+    Participating,
+    Officials,
+    Schedule,
+    Priority,
+    /// `责任分工:X牵头,Y协助`: clauses, each naming its own role.
+    Assignment,
+}
+
+impl Field {
+    /// Unit and people lists end at the end of their sentence; schedules and
+    /// priorities are prose and run to the end of the line.
+    pub(crate) fn is_list(self) -> bool {
+        !matches!(self, Field::Schedule | Field::Priority)
+    }
+}
+
+/// A unit's role in a task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Lead,
+    Responsible,
+    Participating,
+}
+
+/// Role words that make a unit label with [`UNIT_KINDS`] (`牵头` + `单位`).
+const UNIT_ROLES: &[(&str, Field)] = &[
+    ("牵头", Field::Lead),
+    ("主责", Field::Lead),
+    ("主办", Field::Lead),
+    ("牵头责任", Field::Lead),
+    ("主要责任", Field::Lead),
+    ("责任", Field::Responsible),
+    ("负责", Field::Responsible),
+    ("承办", Field::Responsible),
+    ("落实", Field::Responsible),
+    ("配合", Field::Participating),
+    ("协办", Field::Participating),
+    ("参与", Field::Participating),
+    ("协助", Field::Participating),
+    ("协同", Field::Participating),
+    ("配合责任", Field::Participating),
+    ("其他责任", Field::Participating),
+];
+
+const UNIT_KINDS: &[&str] = &["单位", "部门", "科室", "处室"];
+
+/// Role words that make an officials label with [`OFFICIAL_KINDS`].
+const OFFICIAL_ROLES: &[&str] = &["牵头", "责任", "分管", "联系"];
+
+const OFFICIAL_KINDS: &[&str] = &[
+    "领导",
+    "区领导",
+    "县领导",
+    "市领导",
+    "省领导",
+    "州领导",
+    "旗领导",
+];
+
+/// Labels that are words of their own.
+const OTHER_LABELS: &[(&str, Field)] = &[
+    ("责任人", Field::Officials),
+    ("进度安排", Field::Schedule),
+    ("完成时限", Field::Schedule),
+    ("时间安排", Field::Schedule),
+    ("完成时间", Field::Schedule),
+    ("时间节点", Field::Schedule),
+    ("时限要求", Field::Schedule),
+    ("完成期限", Field::Schedule),
+    ("时间要求", Field::Schedule),
+    ("近期重点突破的工作", Field::Priority),
+    ("近期重点", Field::Priority),
+    ("责任分工", Field::Assignment),
+    ("任务分工", Field::Assignment),
+    ("职责分工", Field::Assignment),
+    ("工作分工", Field::Assignment),
+];
+
+/// Every label, longest first (so that `牵头责任单位` wins over `责任单位`).
+pub(crate) static LABELS: LazyLock<Vec<(String, Field)>> = LazyLock::new(|| {
+    let mut out: Vec<(String, Field)> = Vec::new();
+    for &(role, field) in UNIT_ROLES {
+        for kind in UNIT_KINDS {
+            out.push((format!("{role}{kind}"), field));
+        }
+    }
+    for role in OFFICIAL_ROLES {
+        for kind in OFFICIAL_KINDS {
+            out.push((format!("{role}{kind}"), Field::Officials));
+        }
+    }
+    out.extend(OTHER_LABELS.iter().map(|&(l, f)| (l.to_string(), f)));
+    out.sort_by(|a, b| {
+        b.0.chars()
+            .count()
+            .cmp(&a.0.chars().count())
+            .then(a.0.cmp(&b.0))
+    });
+    out.dedup();
+    out
+});
+
+/// The letters of the longest label.
+pub(crate) static MAX_LABEL_LETTERS: LazyLock<usize> = LazyLock::new(|| {
+    LABELS
+        .iter()
+        .map(|(l, _)| l.chars().count())
+        .max()
+        .unwrap_or(0)
+});
+
+/// What a verb at the end of a list item says about the names before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Verb {
+    /// `负责`, `共同负责`: the lead, unless another clause names one.
+    Duty,
+    /// `按职责分工负责`, `分别负责`, `各负其责`, `落实`: responsible.
+    Scoped,
+    /// `配合`, `协助`, `参与`: participating.
+    Assist,
+    /// `牵头`, `主办`: the lead.
+    Lead,
+}
+
+/// Role verbs, longest first where one ends with another.
+const VERBS: &[(&str, Verb)] = &[
+    ("作为牵头单位", Verb::Lead),
+    ("为牵头单位", Verb::Lead),
+    ("为牵头部门", Verb::Lead),
+    ("是牵头单位", Verb::Lead),
+    ("为责任单位", Verb::Scoped),
+    ("为责任部门", Verb::Scoped),
+    ("为配合单位", Verb::Assist),
+    ("为参与单位", Verb::Assist),
+    ("为协办单位", Verb::Assist),
+    ("各负其责", Verb::Scoped),
+    ("负总责", Verb::Lead),
+    ("牵头", Verb::Lead),
+    ("主办", Verb::Lead),
+    ("主责", Verb::Lead),
+    ("负责", Verb::Duty),
+    ("落实", Verb::Scoped),
+    ("承办", Verb::Scoped),
+    ("配合", Verb::Assist),
+    ("协助", Verb::Assist),
+    ("参与", Verb::Assist),
+    ("协办", Verb::Assist),
+    ("协同", Verb::Assist),
+    ("参加", Verb::Assist),
+];
+
+/// Words between a list and its verb: `true` when they share the work out
+/// (which makes `负责` mean responsible, not lead).
+const SCOPES: &[(&str, bool)] = &[
+    ("按照职责分工", true),
+    ("根据职责分工", true),
+    ("按职责分工", true),
+    ("按照职责", true),
+    ("根据职责", true),
+    ("按职责", true),
+    ("依职责", true),
+    ("按照职能", true),
+    ("按职能", true),
+    ("按照分工", true),
+    ("按分工", true),
+    ("分工", true),
+    ("分别", true),
+    ("各自", true),
+    ("共同", false),
+    ("具体", false),
+    ("积极", false),
+    ("切实", false),
+    ("主动", false),
+    ("抓好", false),
+    ("认真", false),
+    ("等", false),
+];
+
+/// The last letters of a list item that end every role verb: items that end
+/// otherwise are settled without trying each verb.
+fn may_end_with_verb(s: &str) -> bool {
+    s.chars().next_back().is_some_and(|c| {
+        matches!(
+            c,
+            '头' | '办' | '责' | '实' | '合' | '助' | '与' | '同' | '加' | '位' | '门'
+        )
+    })
+}
+
+/// Splits a trailing verb (with its scope words) off a list item:
+/// `各有关单位按职责分工负责` → (`各有关单位`, Scoped).
+fn strip_verb(item: &str) -> (&str, Option<Verb>) {
+    if !may_end_with_verb(item) {
+        return (item, None);
+    }
+    let mut rest = item;
+    let mut verb: Option<Verb> = None;
+    let mut shared = false;
+    loop {
+        if let Some(&(w, v)) = VERBS.iter().find(|(w, _)| rest.ends_with(w)) {
+            rest = &rest[..rest.len() - w.len()];
+            verb = Some(verb.map_or(v, |old| old.max(v)));
+            continue;
+        }
+        if verb.is_some()
+            && let Some(&(w, s)) = SCOPES.iter().find(|(w, _)| rest.ends_with(w))
+        {
+            rest = &rest[..rest.len() - w.len()];
+            shared |= s;
+            continue;
+        }
+        break;
+    }
+    let verb = verb.map(|v| {
+        if v == Verb::Duty && shared {
+            Verb::Scoped
+        } else {
+            v
+        }
+    });
+    (rest.trim_matches(is_blank), verb)
+}
+
+/// Endings of unit names (`区司法局`, `各街道办事处`, `市级各有关部门`): what a
+/// name found without a label must end with.
+const UNIT_ENDS: &[&str] = &[
+    "局",
+    "委",
+    "办",
+    "院",
+    "部",
+    "厅",
+    "室",
+    "中心",
+    "政府",
+    "街道",
+    "镇",
+    "乡",
+    "单位",
+    "部门",
+    "处",
+    "科",
+    "所",
+    "站",
+    "队",
+    "组",
+    "会",
+    "人大",
+    "政协",
+    "党委",
+    "党组",
+    "工会",
+    "妇联",
+    "团委",
+    "街办",
+    "公司",
+    "集团",
+    "学校",
+    "银行",
+    "社区",
+    "园区",
+    "新区",
+    "开发区",
+    "县市区",
+    "乡镇",
+    "街镇",
+    "镇街",
+    "各区",
+    "各县",
+    "各市",
+    "馆",
+    "所",
+    "台",
+    "社",
+    "署",
+    "法庭",
+    "监狱",
+];
+
+/// Whether `name` reads as a unit or a group of units: short, without
+/// sentence punctuation, and ending as unit names end (a bracketed second
+/// name, `区委组织部(区编办)`, aside).
+pub(crate) fn looks_like_unit(name: &str) -> bool {
+    let n = name.chars().count();
+    if !(2..=32).contains(&n)
+        || name.contains(['。', '，', ',', ':', '：', '；', ';', '“', '”', '《', '》'])
+        || is_label_word(name)
+    {
+        return false;
+    }
+    let mut core = name;
+    if let Some(stripped) = core.strip_suffix([')', '）', '〉'])
+        && let Some(open) = stripped.rfind(['(', '（', '〈'])
+    {
+        core = &stripped[..open];
+    }
+    UNIT_ENDS
+        .iter()
+        .any(|e| core.ends_with(e) && core.len() > e.len())
+}
+
+/// `牵头单位`, `责任部门`…: a role word, never a unit of its own.
+fn is_label_word(name: &str) -> bool {
+    LABELS.iter().any(|(l, _)| l == name)
+}
+
+/// The start of a time expression: a year, a month, or a word of timing.
+static TIME_START: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:\d{4}\s*年|\d{1,2}\s*月|\d{4}\s*[-—~～至]\s*\d{4}|^(?:年底|年内|年中|月底|上半年|下半年|每年|每季度|每月|长期|持续|常态|即时|立即|及时|定期|逐步|全年|本年|今年|明年|近期|适时))",
+    )
+    .ok()
+});
+
+/// Splits a trailing time expression off a list item: (`区司法局`,
+/// `2023年底前完成`), or ("", the item) when the item is all time.
+fn split_time(item: &str) -> (&str, Option<&str>) {
+    let Some(re) = TIME_START.as_ref() else {
+        return (item, None);
+    };
+    // Every time expression holds a digit or one of these letters.
+    if !item.contains(|c: char| {
+        c.is_ascii_digit() || "年月长持常即立及定逐全本今明近适每上下".contains(c)
+    }) {
+        return (item, None);
+    }
+    match re.find(item) {
+        Some(m) if m.start() == 0 => ("", Some(item)),
+        Some(m) if looks_like_unit(item[..m.start()].trim_matches(is_blank)) => (
+            item[..m.start()].trim_matches(is_blank),
+            Some(&item[m.start()..]),
+        ),
+        _ => (item, None),
+    }
+}
+
+/// Splits `市级各有关部门及各县市区政府` at `及` / `和` where both sides read
+/// as units; `区人力资源和社会保障局` and `县人大及其常委会` stay whole.
+fn split_conjunctions(item: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = item;
+    'outer: loop {
+        for (at, c) in rest.char_indices() {
+            if c != '及' && c != '和' {
+                continue;
+            }
+            let (left, right) = (&rest[..at], &rest[at + c.len_utf8()..]);
+            if looks_like_unit(left)
+                && !right.starts_with('其')
+                && looks_like_unit(first_of_conjunction(right))
+            {
+                out.push(left);
+                rest = right;
+                continue 'outer;
+            }
+        }
+        out.push(rest);
+        return out;
+    }
+}
+
+/// The part of `s` before its next `及` / `和` that leaves a unit on both
+/// sides, or all of it.
+fn first_of_conjunction(s: &str) -> &str {
+    for (at, c) in s.char_indices() {
+        if (c == '及' || c == '和')
+            && looks_like_unit(&s[..at])
+            && looks_like_unit(&s[at + c.len_utf8()..])
+        {
+            return &s[..at];
+        }
+    }
+    s
+}
+
+/// What one list says, each name with its role.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct Listed {
+    pub lead: Vec<String>,
+    pub responsible: Vec<String>,
+    pub participating: Vec<String>,
+    /// Time words found among the names (`6月底完成`).
+    pub schedule: Vec<String>,
+}
+
+impl Listed {
+    fn push(&mut self, role: Role, names: Vec<String>) {
+        match role {
+            Role::Lead => self.lead.extend(names),
+            Role::Responsible => self.responsible.extend(names),
+            Role::Participating => self.participating.extend(names),
+        }
+    }
+}
+
+/// One name of a list, with the verb written after it.
+pub(crate) struct Piece<'a> {
+    pub(crate) text: Cow<'a, str>,
+    /// The separator written before the name (`None` for the first).
+    pub(crate) sep: Option<char>,
+    /// A registry name kept whole.
+    pub(crate) known: bool,
+    pub(crate) verb: Option<Verb>,
+}
+
+/// Reads a list of names with their verbs. `default` is the role of names
+/// without a verb (a label's role); without one (a clause found in running
+/// text) every name must look like a unit and be followed by a verb, or the
+/// list is not an annotation (`None`).
+pub(crate) fn read_list(
+    items: Vec<super::annotations::Written<'_>>,
+    default: Option<Role>,
+) -> Option<Listed> {
+    let strict = default.is_none();
+    let mut out = Listed::default();
+    let mut pieces: Vec<Piece> = Vec::with_capacity(items.len());
+    let mut any_verb = false;
+    for (k, item) in items.into_iter().enumerate() {
+        let text = super::annotations::clean_item(item.text);
+        if text.is_empty() {
+            continue;
+        }
+        if item.known {
+            pieces.push(Piece {
+                text: text.into(),
+                sep: item.sep,
+                known: true,
+                verb: None,
+            });
+            continue;
+        }
+        let (core, time) = split_time(text);
+        if let Some(t) = time {
+            out.schedule
+                .push(t.trim_end_matches(['。', '.', '．']).to_string());
+        }
+        let (mut core, verb) = strip_verb(core);
+        any_verb |= verb.is_some();
+        // `由X牵头`, `此项工作由X牵头`: the names follow `由`.
+        if verb.is_some() && k == 0 {
+            if let Some(at) = core.rfind('由')
+                && core[..at].chars().count() <= 8
+            {
+                core = core[at + '由'.len_utf8()..].trim_matches(is_blank);
+            }
+        }
+        if core.is_empty() {
+            // `各负其责` alone, or a time: the verb closes what came before.
+            if let (Some(v), Some(last)) = (verb, pieces.last_mut())
+                && last.verb.is_none()
+            {
+                last.verb = Some(v);
+            }
+            continue;
+        }
+        let (head, tail) = super::annotations::split_deng(core);
+        let mut names = split_conjunctions(head);
+        if let Some(tail) = tail {
+            names.push(tail);
+        }
+        let last = names.len() - 1;
+        for (i, name) in names.into_iter().enumerate() {
+            pieces.push(Piece {
+                text: name.into(),
+                sep: if i == 0 { item.sep } else { Some('及') },
+                known: false,
+                verb: if i == last { verb } else { None },
+            });
+        }
+    }
+    let pieces = join_groups(pieces);
+    if strict && (!any_verb || pieces.iter().any(|p| !p.known && !looks_like_unit(&p.text))) {
+        return None;
+    }
+    let explicit_lead = pieces.iter().any(|p| p.verb == Some(Verb::Lead));
+    let mut pending: Vec<String> = Vec::new();
+    for p in pieces {
+        pending.push(p.text.into_owned());
+        let Some(verb) = p.verb else { continue };
+        let role = match (verb, default) {
+            (Verb::Lead, _) => Role::Lead,
+            (Verb::Assist, _) => Role::Participating,
+            (_, Some(role)) => role,
+            (Verb::Scoped, None) => Role::Responsible,
+            (Verb::Duty, None) if explicit_lead => Role::Responsible,
+            (Verb::Duty, None) => Role::Lead,
+        };
+        out.push(role, std::mem::take(&mut pending));
+    }
+    if !pending.is_empty() {
+        out.push(default?, pending);
+    }
+    Some(out)
+}
+
+/// Joins groups written with a separator inside (`各街道、镇`): an item
+/// starting with `各` followed by a short item that is not a unit of its own
+/// (no `区`/`县`/`市`… prefix).
+pub(crate) fn join_groups(pieces: Vec<Piece<'_>>) -> Vec<Piece<'_>> {
+    let mut out: Vec<Piece> = Vec::with_capacity(pieces.len());
+    for item in pieces {
+        if let Some(last) = out.last_mut()
+            && !last.known
+            && !item.known
+            && last.verb.is_none()
+            && last.text.starts_with('各')
+            && item.sep == Some('、')
+            && item.text.chars().count() <= 3
+            && !item
+                .text
+                .starts_with(['区', '县', '市', '省', '州', '团', '各'])
+        {
+            let joined = last.text.to_mut();
+            joined.push('、');
+            joined.push_str(&item.text);
+            last.verb = item.verb;
+            continue;
+        }
+        out.push(item);
+    }
+    out
+}
+
+/// Whether running text could hold a clause: the cheap test before
+/// [`read_list`] (most sentences name no role verb).
+pub(crate) fn may_be_clause(s: &str) -> bool {
+    VERBS.iter().any(|(w, _)| s.contains(w))
+}
+
+/// Whitespace as copied text has it, including no-break and ideographic
+/// spaces and the invisible zero-width ones.
+pub(crate) fn is_blank(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{feff}')
+}
+
+// ---- 繁→简 folding ----
+
+/// Traditional forms of the grammar's own letters (labels, verbs, scope
+/// words, unit endings, time words), from OpenCC's STCharacters table: a
+/// paragraph without any of them holds no traditional annotation and is not
+/// folded. A test checks that each folds back into the grammar's words.
+const TRADITIONAL_TRIGGERS: &str = "侷係個內別動務區協參單團堅婦實導廳彆態據時會極爲牽積箇節糰組結縣總繫續聯職與蔘處衕認負責辦進鄉鎮長門間閤關隊領頭館體點黨";
+
+/// [`TRADITIONAL_TRIGGERS`] as a bit set over the CJK block.
+static TRIGGER_BITS: LazyLock<Vec<u64>> = LazyLock::new(|| {
+    let mut bits = vec![0u64; CJK_LEN.div_ceil(64)];
+    for c in TRADITIONAL_TRIGGERS.chars() {
+        if let Some(i) = cjk_index(c) {
+            bits[i / 64] |= 1 << (i % 64);
+        }
+    }
+    bits
+});
+
+const CJK_FIRST: u32 = 0x4e00;
+const CJK_LEN: usize = 0x9fff - 0x4e00 + 1;
+
+fn cjk_index(c: char) -> Option<usize> {
+    let i = (c as u32).checked_sub(CJK_FIRST)? as usize;
+    (i < CJK_LEN).then_some(i)
+}
+
+/// Whether `text` holds a traditional form of a grammar letter.
+pub(crate) fn needs_folding(text: &str) -> bool {
+    // CJK letters are three bytes led by E4..E9: other bytes are skipped
+    // without decoding.
+    if !text.bytes().any(|b| (0xe4..=0xe9).contains(&b)) {
+        return false;
+    }
+    let bits = &*TRIGGER_BITS;
+    text.chars()
+        .filter_map(cjk_index)
+        .any(|i| bits[i / 64] >> (i % 64) & 1 == 1)
+}
+
+/// `text` in simplified characters when it holds traditional ones (OpenCC
+/// and MediaWiki tables, through `zhconv`), borrowed as it is otherwise.
+pub fn fold(text: &str) -> Cow<'_, str> {
+    if !needs_folding(text) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(zhconv::zhconv(text, zhconv::Variant::ZhHans))
+}
+
+/// Whether byte offsets of `a` are byte offsets of `b` (same letters' sizes
+/// in the same places), so that what is cut from one can be cut from the
+/// other.
+pub(crate) fn aligned(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.chars()
+            .zip(b.chars())
+            .all(|(x, y)| x.len_utf8() == y.len_utf8())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn triggers_fold_into_the_grammar() {
+        let vocabulary: String = LABELS
+            .iter()
+            .map(|(l, _)| l.as_str())
+            .chain(VERBS.iter().map(|(w, _)| *w))
+            .chain(SCOPES.iter().map(|(w, _)| *w))
+            .chain(UNIT_ENDS.iter().copied())
+            .chain([
+                "区县市省镇乡街道各有关相关其他排名第一位列首个下同以由及和等年底前内月季度长期持续坚持推进常态化即立时定期逐步全本今明上半每",
+            ])
+            .collect();
+        for c in TRADITIONAL_TRIGGERS.chars() {
+            let folded = zhconv::zhconv(&c.to_string(), zhconv::Variant::ZhHans);
+            assert_ne!(folded, c.to_string(), "{c} is not traditional");
+            assert!(
+                folded.chars().all(|f| vocabulary.contains(f))
+                    || "侷係彆蔘糰衕閤箇繫據極積結續認體點長間".contains(c),
+                "{c} folds to {folded}, outside the grammar"
+            );
+        }
+        assert!(needs_folding("牽頭單位"));
+        assert!(!needs_folding("牵头单位:区司法局"));
+        assert!(!needs_folding("plain ascii"));
+        assert_eq!(
+            fold("牽頭單位:區司法局;責任單位:各街道"),
+            "牵头单位:区司法局;责任单位:各街道"
+        );
+        assert!(matches!(fold("与时俱进"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn labels_are_generated_from_roles_and_kinds() {
+        let has = |l: &str| LABELS.iter().any(|(x, _)| x == l);
+        for l in [
+            "牵头单位",
+            "牵头部门",
+            "主责单位",
+            "责任单位",
+            "责任部门",
+            "责任科室",
+            "配合单位",
+            "协办单位",
+            "参与单位",
+            "责任领导",
+            "牵头领导",
+            "分管领导",
+            "完成时限",
+            "时间节点",
+            "牵头区领导",
+            "进度安排",
+            "近期重点突破的工作",
+        ] {
+            assert!(has(l), "{l}");
+        }
+        assert_eq!(*MAX_LABEL_LETTERS, 9);
+    }
+
+    #[test]
+    fn verbs_and_scopes() {
+        assert_eq!(strip_verb("区司法局牵头"), ("区司法局", Some(Verb::Lead)));
+        assert_eq!(
+            strip_verb("各有关单位按职责分工负责"),
+            ("各有关单位", Some(Verb::Scoped))
+        );
+        assert_eq!(
+            strip_verb("区法院、区检察院共同负责"),
+            ("区法院、区检察院", Some(Verb::Duty))
+        );
+        assert_eq!(strip_verb("区法院分别负责"), ("区法院", Some(Verb::Scoped)));
+        assert_eq!(strip_verb("区法院积极配合"), ("区法院", Some(Verb::Assist)));
+        assert_eq!(strip_verb("区法院牵头负责"), ("区法院", Some(Verb::Lead)));
+        assert_eq!(strip_verb("各负其责"), ("", Some(Verb::Scoped)));
+        assert_eq!(strip_verb("区司法局"), ("区司法局", None));
+        // Scope words alone are no verb.
+        assert_eq!(strip_verb("分别"), ("分别", None));
+    }
+
+    #[test]
+    fn unit_shapes() {
+        for u in [
+            "区司法局",
+            "市审改办",
+            "市级各有关部门",
+            "各县市区政府",
+            "各街道办事处",
+            "区法院",
+            "团区委",
+            "区委组织部(区编办)",
+            "区人力资源和社会保障局",
+            "各街道",
+        ] {
+            assert!(looks_like_unit(u), "{u}");
+        }
+        for p in [
+            "牵头单位",
+            "主要领导亲自",
+            "部门分工",
+            "各级领导干部要对此",
+            "局",
+            "建立健全制度。区司法局",
+        ] {
+            assert!(!looks_like_unit(p), "{p}");
+        }
+    }
+
+    #[test]
+    fn conjunctions_split_between_units_only() {
+        assert_eq!(
+            split_conjunctions("市级各有关部门及各县市区政府"),
+            vec!["市级各有关部门", "各县市区政府"]
+        );
+        assert_eq!(
+            split_conjunctions("区人力资源和社会保障局"),
+            vec!["区人力资源和社会保障局"]
+        );
+        assert_eq!(
+            split_conjunctions("县人大及其常委会"),
+            vec!["县人大及其常委会"]
+        );
+        assert_eq!(
+            split_conjunctions("相关人民团体和社会组织"),
+            vec!["相关人民团体和社会组织"]
+        );
+        assert_eq!(
+            split_conjunctions("区法院和区检察院"),
+            vec!["区法院", "区检察院"]
+        );
+    }
+
+    #[test]
+    fn time_words() {
+        assert_eq!(split_time("6月底完成"), ("", Some("6月底完成")));
+        assert_eq!(split_time("2023年10月底前"), ("", Some("2023年10月底前")));
+        assert_eq!(split_time("持续推进"), ("", Some("持续推进")));
+        assert_eq!(split_time("长期坚持"), ("", Some("长期坚持")));
+        assert_eq!(
+            split_time("区司法局2023年底前完成"),
+            ("区司法局", Some("2023年底前完成"))
+        );
+        assert_eq!(split_time("区老年大学"), ("区老年大学", None));
+        assert_eq!(split_time("区司法局"), ("区司法局", None));
+    }
+}
