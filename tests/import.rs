@@ -636,3 +636,74 @@ fn odd_inputs_fail_cleanly_and_quickly() {
         }
     }
 }
+
+#[test]
+fn an_excerpt_without_title_or_jurisdiction_imports_with_placeholders() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("excerpt.txt");
+    // A page from the middle of a template: no title, no issuer, `某某市`.
+    std::fs::write(
+        &path,
+        "(二)加强执法监督\n5.推行行政执法公示制度。牵头单位:某某市司法局。\n6.完善执法案卷评查。牵头单位:某某市司法局。\n",
+    )
+    .unwrap();
+    let site = bare_site();
+    let o = import(site.path(), &[&path], &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("【待填写】"), "{}", stderr(&o));
+    let (v, ok) = check_json(site.path());
+    assert!(ok, "placeholders are warnings: {}", v["diagnostics"]);
+    let placeholders: Vec<&Value> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["message"].as_str().unwrap_or("").contains("placeholder"))
+        .collect();
+    assert_eq!(placeholders.len(), 2, "{}", v["diagnostics"]);
+    assert!(
+        placeholders
+            .iter()
+            .all(|d| d["severity"] == "warning" && d["line"].as_u64() > Some(0))
+    );
+    assert_eq!(tasks_of(&v, "excerpt").len(), 2);
+}
+
+#[test]
+fn jurisdiction_from_the_units_made_whole_and_a_registry_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("beishan-2024-yaodian.txt");
+    // No issuer, a title without a place; units carry their county's name,
+    // and the text names the county whole once.
+    std::fs::write(
+        &path,
+        "2024年法治政府建设工作要点\n为落实南江市北山县法治政府建设规划,制定本要点。\n1.推进严格规范公正文明执法。牵头单位:北山县司法局;责任单位:北山县公安局、各乡镇人民政府。\n2.深化政务公开。牵头单位:北山县政府办公室。\n",
+    )
+    .unwrap();
+    let site = bare_site();
+    let o = import(site.path(), &[&path], &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let (v, ok) = check_json(site.path());
+    assert!(ok, "{}", v["diagnostics"]);
+    assert_eq!(
+        plans(&v)["beishan-2024-yaodian"]["jurisdiction"],
+        "南江市北山县"
+    );
+    let units = std::fs::read_to_string(site.path().join("content/units.yaml")).unwrap();
+    assert!(
+        units.contains("jurisdiction: 南江市北山县") && units.contains("北山县司法局"),
+        "{units}"
+    );
+    // Registered now: check lists no unit as new.
+    let o = planpress(&["check", "--units", "--root", site.path().to_str().unwrap()]);
+    assert!(!stderr(&o).contains("北山县司法局"), "{}", stderr(&o));
+    // A registry written by hand is left alone.
+    let hand = bare_site();
+    std::fs::write(
+        hand.path().join("content/units.yaml"),
+        "- jurisdiction: 南江市北山县\n",
+    )
+    .unwrap();
+    assert!(import(hand.path(), &[&path], &[]).status.success());
+    let kept = std::fs::read_to_string(hand.path().join("content/units.yaml")).unwrap();
+    assert_eq!(kept, "- jurisdiction: 南江市北山县\n");
+}

@@ -20,6 +20,7 @@ pub mod clean;
 pub mod decode;
 pub mod docx;
 pub mod html;
+pub mod registry;
 pub mod report;
 pub mod structure;
 pub mod tables;
@@ -115,6 +116,9 @@ pub struct Context {
     pub jurisdictions: Vec<String>,
     /// Units already reported in this run, by (jurisdiction, name).
     seen: HashSet<(String, String)>,
+    /// The target site's name (`site.yaml`'s `title`), a clue to the
+    /// jurisdiction of a document that names none.
+    pub site_title: Option<String>,
 }
 
 impl Context {
@@ -128,6 +132,7 @@ impl Context {
             ctx.registry = Registry::load(root, &registry_path)
                 .map_err(|d| format!("{}: {}", registry_path.display(), d.message))?;
         }
+        ctx.site_title = site_title(out.parent().unwrap_or(out));
         let mut names: Vec<String> = ctx.registry.jurisdictions.keys().cloned().collect();
         if out.is_dir() {
             for entry in walkdir::WalkDir::new(out)
@@ -161,6 +166,13 @@ impl Context {
         ctx.jurisdictions = names;
         Ok(ctx)
     }
+}
+
+/// `title:` of the `site.yaml` in `root`, if any.
+fn site_title(root: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(root.join("site.yaml")).ok()?;
+    let value: serde_yaml::Value = serde_yaml::from_str(&text).ok()?;
+    value.get("title")?.as_str().map(str::to_string)
 }
 
 /// The files one input becomes, and the report.
@@ -375,7 +387,19 @@ fn import_file_inner(
                 (format!("{}: {e}", target.display()), None)
             })?;
     }
-    Ok(imported.report)
+    let mut report = imported.report;
+    match registry::update(&opts.out, &report.new_units) {
+        Ok(Some(path)) => report.dropped(
+            0,
+            format!(
+                "units new to the site written to {}: review them",
+                path.display()
+            ),
+        ),
+        Ok(None) => {}
+        Err(e) => report.unsure(0, e),
+    }
+    Ok(report)
 }
 
 /// Normalises every block's text and cells (see [`clean::normalize_line`]).

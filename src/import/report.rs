@@ -161,6 +161,13 @@ impl Report {
                 let _ = writeln!(out, "    … {} more", notes.len() - MAX_NOTES);
             }
         }
+        if !self.errors.is_empty() {
+            let _ = writeln!(
+                out,
+                "error: {}: the files written would fail `planpress check`; fix the errors above",
+                self.source
+            );
+        }
         out
     }
 }

@@ -545,12 +545,16 @@ pub fn analyse(
     ctx: &mut Context,
     report: &mut Report,
 ) -> Result<Analysis, String> {
-    let head = read_head(blocks, &mut meta, report);
+    let mut head = read_head(blocks, &mut meta, report);
     if head.title.is_empty() {
-        return Err(format!(
-            "{}: no title found; is this a plan or a notice?",
-            report.source
-        ));
+        head.title = placeholder_title(blocks);
+        report.unsure(
+            blocks.first().map_or(0, |b| b.line),
+            format!(
+                "no title found (an excerpt?); written as {}: replace it with the document's title",
+                head.title
+            ),
+        );
     }
     let is_notice = head.title.ends_with("通知");
     let mut notice = None;
@@ -724,7 +728,10 @@ pub fn analyse(
     hints.push(head.title.clone());
     hints.extend(head.issuer.clone());
     hints.extend(pending.iter().map(|p| p.0.clone()));
-    let jurisdiction = jurisdiction(opts, ctx, &hints, report)?;
+    let mut weak: Vec<String> = Vec::new();
+    weak.extend(meta.source_name.clone());
+    weak.extend(ctx.site_title.clone());
+    let jurisdiction = jurisdiction(opts, ctx, &hints, &weak, blocks, report);
     let known = ctx.registry.multi_part_names(&jurisdiction);
     let mut plans = Vec::new();
     for (title, line, region, pmeta) in pending {
@@ -797,31 +804,152 @@ fn place_of(text: &str) -> Option<String> {
     (!out.is_empty()).then_some(out)
 }
 
-/// The document's jurisdiction: `--jurisdiction`, or a place named by the
-/// issuer or title, matched to one the site already has.
+/// A place that is no place: `某某市`, `XX县` in a template.
+fn template_place(place: &str) -> bool {
+    place.contains(['某', 'X', 'x', '×', '○', '*', 'Ｘ'])
+}
+
+/// Places named by the units' own prefixes (`下陆区司法局`, `清河县财政局`),
+/// most named first: a clue when no issuer or title names one.
+fn unit_places(blocks: &[Block]) -> Vec<String> {
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for b in blocks {
+        for piece in b.text.split(|c: char| "、，,;；:：()（）。 ".contains(c)) {
+            if !organ_like(piece) {
+                continue;
+            }
+            let Some(place) = place_of(piece).filter(|p| !template_place(p)) else {
+                continue;
+            };
+            match counts.iter_mut().find(|(p, _)| *p == place) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((place, 1)),
+            }
+        }
+    }
+    // Stable: equal counts keep document order.
+    counts.sort_by_key(|c| std::cmp::Reverse(c.1));
+    counts.into_iter().map(|(p, _)| p).collect()
+}
+
+/// `下陆区` named whole somewhere in the text (`黄石市下陆区`): the most
+/// frequent such name, so that the jurisdiction does not come out short.
+fn whole_place(place: &str, blocks: &[Block]) -> Option<String> {
+    let chars = place.chars().count();
+    let single_level = place.ends_with(['区', '县', '旗'])
+        && !place
+            .chars()
+            .take(chars.saturating_sub(1))
+            .any(|c| matches!(c, '市' | '州' | '盟' | '省'));
+    if !single_level {
+        return None;
+    }
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for b in blocks {
+        let text = compact(&b.text);
+        for (at, _) in text.match_indices(place) {
+            // The two characters and the `市`/`州`/`盟` just before it: most
+            // upper levels' names are that long, and a longer grab would
+            // take in the words before (`贯彻黄石市`).
+            let before: Vec<char> = text[..at].chars().rev().take(3).collect();
+            let [suffix, b2, b1] = before[..] else {
+                continue;
+            };
+            let is_han = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
+            if !matches!(suffix, '市' | '州' | '盟')
+                || !is_han(b1)
+                || !is_han(b2)
+                || "全本各该我市县区省的和在与及、".contains(b1)
+                || "市县区省".contains(b2)
+            {
+                continue;
+            }
+            let whole = format!("{b1}{b2}{suffix}{place}");
+            if template_place(&whole) {
+                continue;
+            }
+            match counts.iter_mut().find(|(w, _)| *w == whole) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((whole, 1)),
+            }
+        }
+    }
+    counts.sort_by_key(|c| std::cmp::Reverse(c.1));
+    counts.into_iter().next().map(|(w, _)| w)
+}
+
+/// A title for a document that shows none: the placeholder and the first
+/// words of its text, so that the reviewer knows which file it is.
+fn placeholder_title(blocks: &[Block]) -> String {
+    let first: String = blocks
+        .iter()
+        .find(|b| !b.text.trim().is_empty())
+        .map(|b| {
+            b.text
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .take(20)
+                .collect()
+        })
+        .unwrap_or_default();
+    format!("{}{first}", crate::content::fields::PLACEHOLDER)
+}
+
+/// The document's jurisdiction: `--jurisdiction`; else a place named by the
+/// issuer, signature or title; else by weaker clues (the page's source, the
+/// site's name, the units' own prefixes), made whole from the text and
+/// matched to one the site already has. None at all: a placeholder that
+/// `check` flags, and a note for the reviewer.
 fn jurisdiction(
     opts: &Options,
     ctx: &Context,
     hints: &[String],
+    weak: &[String],
+    blocks: &[Block],
     report: &mut Report,
-) -> Result<String, String> {
+) -> String {
     if let Some(j) = opts
         .jurisdiction
         .as_deref()
         .map(str::trim)
         .filter(|j| !j.is_empty())
     {
-        return Ok(j.to_string());
+        return j.to_string();
     }
-    let candidates: Vec<String> = hints.iter().filter_map(|h| place_of(h)).collect();
-    let Some(found) = candidates.first().cloned() else {
-        return Err(format!(
-            "{}: cannot tell the jurisdiction (行政区划) from the issuer or title; give --jurisdiction, e.g. --jurisdiction 哈尔滨市道里区",
-            report.source
-        ));
+    let from = |list: &[String]| {
+        list.iter()
+            .filter_map(|h| place_of(h))
+            .find(|p| !template_place(p))
+    };
+    let (found, clue) = match from(hints) {
+        Some(p) => (p, "the issuer or title"),
+        None => match from(weak) {
+            Some(p) => (p, "the page's source or the site's name"),
+            None => match unit_places(blocks).into_iter().next() {
+                Some(p) => (p, "the units' names"),
+                None => {
+                    let placeholder = crate::content::fields::PLACEHOLDER;
+                    report.unsure(
+                        0,
+                        format!("cannot tell the jurisdiction (行政区划) from the issuer, title or units; written as {placeholder}: fill it in, or give --jurisdiction"),
+                    );
+                    return placeholder.to_string();
+                }
+            },
+        },
+    };
+    let found = match whole_place(&found, blocks) {
+        Some(whole) => {
+            report.dropped(
+                0,
+                format!("jurisdiction {found} in the document's head, named whole as {whole} in its text"),
+            );
+            whole
+        }
+        None => found,
     };
     if ctx.jurisdictions.contains(&found) {
-        return Ok(found);
+        return found;
     }
     // `下陆区` in the document, `黄石市下陆区` on the site.
     let last_level = |s: &str| -> String {
@@ -846,13 +974,13 @@ fn jurisdiction(
             0,
             format!("jurisdiction {found} in the document, taken as the site's {one}"),
         );
-        return Ok((*one).clone());
+        return (*one).clone();
     }
     report.unsure(
         0,
-        format!("jurisdiction taken as {found} from the issuer or title; give --jurisdiction to choose another"),
+        format!("jurisdiction taken as {found} from {clue}; give --jurisdiction to choose another"),
     );
-    Ok(found)
+    found
 }
 
 /// Escapes what Markdown would turn into markup in plain document text:
@@ -1120,5 +1248,57 @@ mod tests {
                 "以马克思列宁主义为指导。".to_string()
             ))
         );
+    }
+
+    #[test]
+    fn places_from_units_whole_names_and_templates() {
+        let blocks = [
+            Block::para(1, "为落实甲乙市丙丁区法治建设规划,贯彻丙丁市精神。"),
+            Block::para(
+                2,
+                "1.任务。牵头单位:丙丁区司法局、丙丁区公安分局;责任单位:戊己县财政局。",
+            ),
+        ];
+        assert_eq!(unit_places(&blocks), ["丙丁区", "戊己县"]);
+        assert_eq!(
+            whole_place("丙丁区", &blocks).as_deref(),
+            Some("甲乙市丙丁区")
+        );
+        // Already whole, or named nowhere whole: nothing to add.
+        assert_eq!(whole_place("甲乙市丙丁区", &blocks), None);
+        assert_eq!(whole_place("戊己县", &blocks), None);
+        // `全市丙丁区`, `本市、丙丁区`: words before a place are not a city.
+        let words = [Block::para(1, "全市丙丁区等地;本市、丙丁区")];
+        assert_eq!(whole_place("丙丁区", &words), None);
+        assert!(template_place("某某市") && template_place("XX县") && !template_place("清河县"));
+        let template = [Block::para(1, "牵头单位:某某市司法局")];
+        assert!(unit_places(&template).is_empty());
+    }
+
+    #[test]
+    fn no_clue_gives_the_placeholder_and_a_note() {
+        let mut report = Report::default();
+        let opts = Options {
+            out: std::path::PathBuf::from("content"),
+            format: None,
+            jurisdiction: None,
+            force: false,
+        };
+        let blocks = [Block::para(1, "1.推进执法公示。牵头单位:司法局。")];
+        let j = jurisdiction(&opts, &Context::default(), &[], &[], &blocks, &mut report);
+        assert_eq!(j, crate::content::fields::PLACEHOLDER);
+        assert!(
+            report
+                .unsure
+                .iter()
+                .any(|n| n.text.contains("--jurisdiction"))
+        );
+        // The site's name is a clue when the document gives none.
+        let site = ["丙丁区人民政府门户网站".to_string()];
+        assert_eq!(
+            jurisdiction(&opts, &Context::default(), &[], &site, &blocks, &mut report),
+            "丙丁区"
+        );
+        assert!(placeholder_title(&blocks).starts_with(crate::content::fields::PLACEHOLDER));
     }
 }
