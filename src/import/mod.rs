@@ -313,6 +313,7 @@ pub fn convert(
     let blocks = normalize(blocks, &mut report);
     let blocks = chrome::strip(blocks, &mut meta, &mut report);
     let blocks = join_spaces(blocks, &mut report);
+    let blocks = tables::pipe_rows(blocks);
     let analysis = structure::analyse(&blocks, meta, opts, ctx, &mut report)?;
     let files = write::render(name, &analysis, opts, ctx, &mut report)?;
     Ok(Imported { files, report })

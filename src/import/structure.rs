@@ -1033,6 +1033,10 @@ fn prose(region: &[Block], known: &[String], report: &mut Report) -> ProsePlan {
         for t in texts {
             if let Some((n, title, level)) = heading(&t) {
                 pieces.push(Piece::Heading(n, title, level, b.line));
+            } else if names_units(&t, known) {
+                // `(一)推进执法公示。(牵头单位:区司法局)`: a measure numbered
+                // like a heading is a task when it says who carries it out.
+                pieces.push(Piece::Para(t, b.line));
             } else if let Some((n, title, level, rest)) = inline_heading(&t) {
                 pieces.push(Piece::Heading(n, title, level, b.line));
                 pieces.push(Piece::Para(rest, b.line));
@@ -1097,6 +1101,13 @@ fn prose(region: &[Block], known: &[String], report: &mut Report) -> ProsePlan {
         last = n;
     }
     plan
+}
+
+/// Whether a paragraph names the units that carry it out, as the content
+/// loader's grammar reads it.
+fn names_units(text: &str, known: &[String]) -> bool {
+    let a = crate::content::annotations::Extractor::with_known(known.to_vec()).extract(text);
+    !(a.lead.is_empty() && a.responsible.is_empty() && a.participating.is_empty())
 }
 
 /// Notes headings whose numbering skips (`(一)` then `(三)`): a heading was
@@ -1300,5 +1311,29 @@ mod tests {
             "丙丁区"
         );
         assert!(placeholder_title(&blocks).starts_with(crate::content::fields::PLACEHOLDER));
+    }
+
+    #[test]
+    fn numbered_like_a_heading_but_naming_units_is_not_a_heading() {
+        let region = [
+            Block::para(1, "一、加强执法监督"),
+            Block::para(
+                2,
+                "(一)推行执法公示制度。(牵头单位:区司法局;责任单位:区直各部门)",
+            ),
+            Block::para(3, "(二)规范执法。严格执行执法程序。"),
+        ];
+        let plan = prose(&region, &[], &mut Report::default());
+        assert!(
+            plan.markdown.contains("\n(一)推行执法公示制度。(牵头单位"),
+            "{}",
+            plan.markdown
+        );
+        // Without units it is a heading run into its paragraph, as before.
+        assert!(
+            plan.markdown.contains("### (二)规范执法"),
+            "{}",
+            plan.markdown
+        );
     }
 }
