@@ -707,3 +707,26 @@ fn jurisdiction_from_the_units_made_whole_and_a_registry_written() {
     let kept = std::fs::read_to_string(hand.path().join("content/units.yaml")).unwrap();
     assert_eq!(kept, "- jurisdiction: 南江市北山县\n");
 }
+
+#[test]
+fn a_five_year_plan_by_number_with_its_phases() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nanhe-guihua.txt");
+    std::fs::write(
+        &path,
+        "南河县“十四五”法治政府建设规划\n一、主要任务\n1.完善依法决策机制。\n2.深化政务公开。\n二、实施步骤\n(一)全面推进阶段(2021年-2022年)。制定配套制度,全面部署。\n(二)巩固提升阶段(2023年-2025年)。查漏补缺,总结评估。\n",
+    )
+    .unwrap();
+    let site = bare_site();
+    let o = import(site.path(), &[&path], &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(site.path().join("content/nanhe-guihua.md")).unwrap();
+    assert!(text.contains("period: 2021-2025"), "{text}");
+    assert!(
+        text.contains("name: 全面推进阶段") && text.contains("period: 2021年-2022年"),
+        "{text}"
+    );
+    let (v, ok) = check_json(site.path());
+    assert!(ok, "{}", v["diagnostics"]);
+    assert_eq!(plans(&v)["nanhe-guihua"]["kind"], "规划");
+}

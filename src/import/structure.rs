@@ -40,6 +40,8 @@ pub struct PlanDoc {
     pub meta: Meta,
     pub kind: PlanKind,
     pub period: Option<String>,
+    /// A 规划's phases (`全面推进阶段(2021年-2022年)`), in document order.
+    pub phases: Vec<Phase>,
     pub line: usize,
     pub body: PlanBody,
 }
@@ -201,11 +203,110 @@ pub fn doc_number(text: &str) -> Option<String> {
     ))
 }
 
-/// The plan period named in a title: `(2021-2025年)` → `2021-2025`.
+/// The plan period named in a title: `(2021-2025年)` → `2021-2025`, or a
+/// five-year plan by its number: `“十四五”规划` → `2021-2025`.
 pub fn period_of(title: &str) -> Option<String> {
-    let c = PERIOD.as_ref()?.captures(title)?;
-    let (a, b) = (c.get(1)?.as_str(), c.get(2)?.as_str());
-    (a <= b).then(|| format!("{a}-{b}"))
+    if let Some(c) = PERIOD.as_ref().and_then(|re| re.captures(title)) {
+        let (a, b) = (c.get(1)?.as_str(), c.get(2)?.as_str());
+        return (a <= b).then(|| format!("{a}-{b}"));
+    }
+    let c = FIVE_YEAR.as_ref()?.captures(title)?;
+    let n = cn_number(c.get(1).or(c.get(2)).or(c.get(3))?.as_str())?;
+    // From the third (1966-1970) on, five-year plans follow each other
+    // without a gap; the first two are history, not plans to publish.
+    let start = 1966 + 5 * n.checked_sub(3)?;
+    Some(format!("{start}-{}", start + 4))
+}
+
+/// `“十四五”`, `十三五时期`, `第十四个五年规划`.
+static FIVE_YEAR: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r#"[“"‘]([三四五六七八九十]|十[一二三四五六七八九])五[”"’]|([三四五六七八九十]|十[一二三四五六七八九])五(?:规划|时期|期间|期末)|第([三四五六七八九十]|十[一二三四五六七八九])个五年"#).ok()
+});
+
+/// One phase of a plan: its name, period as written, and what it does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Phase {
+    pub name: String,
+    pub period: Option<String>,
+    pub body: String,
+}
+
+/// `(2021年-2022年)`, `(2023年)`, `(2017年7月—8月)`: a bracket that starts with a year.
+static PHASE_PERIOD: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"[(（]\s*((?:19|20)\d{2}[^)）]{0,20})[)）]").ok());
+
+/// The phases a line names: `第一阶段:全面推进阶段(2021年-2022年)。…`,
+/// `(二)巩固提升阶段(2023年-2024年)`, or several in a row
+/// (`全面推进阶段(2021年—2022年),重点突破阶段(2023年—2024年)。`): a name
+/// ending in `阶段` and a period. The last one takes the rest as its body.
+pub fn phases_in(text: &str) -> Vec<Phase> {
+    let Some(re) = PHASE_PERIOD.as_ref() else {
+        return Vec::new();
+    };
+    let matches: Vec<regex::Captures> = re.captures_iter(text).collect();
+    let mut out = Vec::new();
+    let mut from = 0;
+    for (k, m) in matches.iter().enumerate() {
+        let Some(whole) = m.get(0) else { continue };
+        let before = text[from..whole.start()]
+            .trim_start_matches([',', '，', '、', ';', '；', '。', ' '])
+            .trim();
+        from = whole.end();
+        let body = if k + 1 == matches.len() {
+            text[whole.end()..]
+                .trim_start_matches([':', '：', '。', ',', '，', ' '])
+                .trim()
+                .to_string()
+        } else {
+            String::new()
+        };
+        if let Some(name) = phase_name(before) {
+            out.push(Phase {
+                name,
+                period: m.get(1).map(|p| p.as_str().trim().to_string()),
+                body,
+            });
+        }
+    }
+    out
+}
+
+/// `第一阶段:全面推进阶段` → `全面推进阶段`; `(二)巩固提升阶段` → `巩固提升阶段`.
+fn phase_name(before: &str) -> Option<String> {
+    let name = match before.rsplit_once([':', '：']) {
+        Some((_, name)) if name.trim().ends_with("阶段") => name.trim(),
+        Some((label, _)) => label.trim(),
+        None => before,
+    };
+    let name = heading(name)
+        .map(|(_, title, _)| title)
+        .or_else(|| task_number(name).map(|(_, rest)| rest))
+        .unwrap_or_else(|| name.to_string());
+    let name = name.trim().to_string();
+    (name.ends_with("阶段") && name.chars().count() <= 20).then_some(name)
+}
+
+/// The phases of a plan's paragraphs; a phase named on a line of its own
+/// takes the next paragraph as its body.
+fn phases_of(region: &[Block]) -> Vec<Phase> {
+    let mut out: Vec<Phase> = Vec::new();
+    for (i, b) in region.iter().enumerate() {
+        if b.cells.is_some() {
+            continue;
+        }
+        let mut phases = phases_in(&b.text);
+        if let Some(last) = phases.last_mut()
+            && last.body.is_empty()
+            && let Some(next) = region.get(i + 1)
+            && next.cells.is_none()
+            && phases_in(&next.text).is_empty()
+            && heading(&next.text).is_none()
+        {
+            last.body = next.text.clone();
+        }
+        out.extend(phases);
+    }
+    out
 }
 
 /// The kind a title names. Tables are 分工方案 whatever their title says.
@@ -753,7 +854,13 @@ pub fn analyse(
                 PlanKind::Plan
             }
         };
+        let phases = if kind == PlanKind::MultiYearPlan {
+            phases_of(&region)
+        } else {
+            Vec::new()
+        };
         plans.push(PlanDoc {
+            phases,
             period: period_of(&title),
             meta: pmeta,
             kind,
@@ -1335,5 +1442,44 @@ mod tests {
             "{}",
             plan.markdown
         );
+    }
+
+    #[test]
+    fn five_year_plans_by_number_and_phases() {
+        assert_eq!(
+            period_of("某县“十四五”法治建设规划").as_deref(),
+            Some("2021-2025")
+        );
+        assert_eq!(
+            period_of("十三五时期普法规划").as_deref(),
+            Some("2016-2020")
+        );
+        assert_eq!(
+            period_of("第十一个五年规划纲要").as_deref(),
+            Some("2006-2010")
+        );
+        assert_eq!(period_of("第十五次会议纪要"), None);
+        let p = phases_in("第一阶段:全面推进阶段(2021年-2022年)。完善制度,补齐短板。").remove(0);
+        assert_eq!(p.name, "全面推进阶段");
+        assert_eq!(p.period.as_deref(), Some("2021年-2022年"));
+        assert_eq!(p.body, "完善制度,补齐短板。");
+        let p = phases_in("(二)巩固提升阶段(2023年)").remove(0);
+        assert_eq!((p.name.as_str(), p.body.as_str()), ("巩固提升阶段", ""));
+        assert_eq!(
+            phases_in("第二阶段(2023年-2024年):查漏补缺。")[0].name,
+            "第二阶段"
+        );
+        assert!(phases_in("到2025年(2025年底),基本建成法治政府。").is_empty());
+        let row = phases_in(
+            "全面推进阶段（2021年—2022年），重点突破阶段（2023年—2024年），总结提升阶段（2025年）。",
+        );
+        let names: Vec<&str> = row.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["全面推进阶段", "重点突破阶段", "总结提升阶段"]);
+        assert_eq!(row[2].period.as_deref(), Some("2025年"));
+        let region = [
+            Block::para(1, "(一)动员部署阶段(2021年)"),
+            Block::para(2, "制定方案,广泛动员。"),
+        ];
+        assert_eq!(phases_of(&region)[0].body, "制定方案,广泛动员。");
     }
 }
