@@ -730,3 +730,19 @@ fn a_five_year_plan_by_number_with_its_phases() {
     assert!(ok, "{}", v["diagnostics"]);
     assert_eq!(plans(&v)["nanhe-guihua"]["kind"], "规划");
 }
+
+#[test]
+fn pdf_with_a_text_layer_imports_a_scanned_one_says_why_not() {
+    let site = bare_site();
+    let o = import(site.path(), &[&fixture("hexi-2024-pufa.pdf")], &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let (v, ok) = check_json(site.path());
+    assert!(ok, "{}", v["diagnostics"]);
+    let tasks = tasks_of(&v, "hexi-2024-pufa");
+    assert_eq!(tasks.len(), 2);
+    assert_eq!(tasks[0].1, strings(&["区委宣传部", "区司法局"]));
+    assert_eq!(tasks[1].2, strings(&["区司法局", "区直各部门"]));
+    let o = import(site.path(), &[&fixture("scanned.pdf")], &[]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("no text layer"), "{}", stderr(&o));
+}

@@ -20,6 +20,7 @@ pub mod clean;
 pub mod decode;
 pub mod docx;
 pub mod html;
+pub mod pdf;
 pub mod registry;
 pub mod report;
 pub mod structure;
@@ -189,6 +190,8 @@ pub enum InputKind {
     Text,
     Html,
     Docx,
+    /// A PDF with a text layer (a scanned one is refused when read).
+    Pdf,
 }
 
 /// Tells the input's kind from its name and first bytes.
@@ -212,9 +215,12 @@ pub fn input_kind(name: &str, bytes: &[u8]) -> Result<InputKind, String> {
             "{name}: an old binary Word file; save it as .docx first (soffice --headless --convert-to docx {name})"
         ));
     }
-    if bytes.starts_with(b"%PDF") || ext == "pdf" {
+    if bytes.starts_with(b"%PDF") {
+        return Ok(InputKind::Pdf);
+    }
+    if ext == "pdf" {
         return Err(format!(
-            "{name}: PDF cannot be imported; copy its text into a .txt file or save it as .docx"
+            "{name}: not a valid PDF (it does not start with %PDF)"
         ));
     }
     if ext == "docx" {
@@ -299,6 +305,12 @@ pub fn convert(
             );
             report.position = "line";
             page.blocks
+        }
+        InputKind::Pdf => {
+            let blocks = pdf::extract(bytes).map_err(|e| format!("{name}: {e}"))?;
+            report.input = format!("PDF, {} lines of its text layer", blocks.len());
+            report.position = "line";
+            blocks
         }
         InputKind::Docx => {
             let blocks = docx::extract(bytes).map_err(|e| format!("{name}: {e}"))?;
