@@ -746,3 +746,25 @@ fn pdf_with_a_text_layer_imports_a_scanned_one_says_why_not() {
     assert!(!o.status.success());
     assert!(stderr(&o).contains("no text layer"), "{}", stderr(&o));
 }
+
+#[test]
+fn a_notice_transmitting_two_plans_named_without_brackets() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("beihe-2024.txt");
+    std::fs::write(
+        &path,
+        "关于印发北河区法治政府建设实施方案和北河区普法工作要点的通知\n各街道办事处,区直各部门:\n现将两个文件印发给你们,请认真贯彻执行。\n中共北河区委全面依法治区委员会办公室\n2024年3月1日\n北河区法治政府建设\n实施方案\n1.推进严格规范公正文明执法。牵头单位:区司法局。\n2.深化政务公开。牵头单位:区政府办公室。\n北河区普法工作要点\n1.学习宣传宪法。牵头单位:区委宣传部。\n",
+    )
+    .unwrap();
+    let site = bare_site();
+    let o = import(site.path(), &[&path], &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let (v, ok) = check_json(site.path());
+    assert!(ok, "{}", v["diagnostics"]);
+    let titles: Vec<String> = imported_plans(&v, "beihe-2024")
+        .iter()
+        .map(|p| p["title"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(titles, ["北河区法治政府建设实施方案", "北河区普法工作要点"]);
+    assert_eq!(v["notices"][0]["plans"].as_array().unwrap().len(), 2);
+}

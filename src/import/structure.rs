@@ -603,14 +603,34 @@ fn transmitted_names(title: &str) -> Vec<String> {
             if let Some(p) = t.find(verb) {
                 let rest = &t[p + verb.len()..];
                 let rest = rest.strip_suffix("的通知").unwrap_or(rest);
-                if !rest.is_empty() {
-                    names.push(rest.to_string());
-                }
+                names.extend(split_names(rest));
                 break;
             }
         }
     }
     names
+}
+
+/// `A实施方案和B工作要点`: several documents named without `《》`, split
+/// where each part ends as a document's name does; else the whole.
+fn split_names(list: &str) -> Vec<String> {
+    if list.is_empty() {
+        return Vec::new();
+    }
+    let parts: Vec<&str> = list
+        .split(['、', '和', '及', '与'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    let all_named = parts.len() >= 2
+        && parts
+            .iter()
+            .all(|p| p.chars().count() >= 4 && (kind_of(p).is_some() || title_complete(p)));
+    if all_named {
+        parts.iter().map(|p| p.to_string()).collect()
+    } else {
+        vec![list.to_string()]
+    }
 }
 
 /// Names compared without brackets, years and spaces.
@@ -1347,6 +1367,14 @@ mod tests {
         assert_eq!(
             transmitted_names("关于印发法治宣传工作要点的通知"),
             vec!["法治宣传工作要点"]
+        );
+        assert_eq!(
+            transmitted_names("关于印发甲区法治政府建设实施方案和甲区普法工作要点的通知"),
+            ["甲区法治政府建设实施方案", "甲区普法工作要点"]
+        );
+        assert_eq!(
+            transmitted_names("关于印发行政执法和刑事司法衔接工作办法的通知"),
+            ["行政执法和刑事司法衔接工作办法"]
         );
     }
 
