@@ -18,9 +18,10 @@ use unicode_normalization::UnicodeNormalization;
 
 /// The importer's share of right tasks over the whole corpus, at least.
 const IMPORTER_FLOOR: f64 = 0.97;
-/// The Markdown reader's share, at least: measured on the corpus of this
-/// session (see the report printed by the test); raise it as the grammar grows.
-const MARKDOWN_FLOOR: f64 = 0.0;
+/// The Markdown reader's share, at least: 28 of 189 tasks (14.8 %) were
+/// measured on the 51 documents of the corpus as it was being collected,
+/// before the new responsibility grammar; raise it as the grammar grows.
+const MARKDOWN_FLOOR: f64 = 0.14;
 /// Documents that must be read perfectly by the importer.
 const ORIGINAL: &[&str] = &[
     "daoli-2017-fazhi-shijian-fangan",
