@@ -382,10 +382,12 @@ fn title_complete(title: &str) -> bool {
     opens == closes && (TITLE_ENDS.iter().any(|w| t.ends_with(w)) || kind_of(&t).is_some())
 }
 
-/// A line that can be a title: not a sentence, not numbered.
+/// A line that can be a title: not a sentence, not numbered, not a
+/// table's header label (`牵头单位`).
 fn title_like(text: &str) -> bool {
     let n = text.chars().count();
-    (4..=150).contains(&n)
+    tables::column_of(text).is_none()
+        && (4..=150).contains(&n)
         && !text.ends_with(['。', '：', ':', '，', ',', '；', ';'])
         && !text.contains('。')
         && heading(text).is_none()
@@ -464,7 +466,15 @@ struct Head {
 fn read_head(blocks: &[Block], meta: &mut Meta, report: &mut Report) -> Head {
     let mut head = Head::default();
     let wanted = meta.title.as_deref().map(compact);
-    let limit = blocks.len().min(30);
+    // A title stands before the document's first heading or task: in an
+    // excerpt that starts with them there is none to find.
+    let limit = blocks
+        .iter()
+        .take(30)
+        .position(|b| {
+            b.cells.is_none() && (heading(&b.text).is_some() || task_number(&b.text).is_some())
+        })
+        .unwrap_or(blocks.len().min(30));
     let title_idx = wanted
         .as_ref()
         .and_then(|w| {
@@ -1509,5 +1519,23 @@ mod tests {
             Block::para(2, "制定方案,广泛动员。"),
         ];
         assert_eq!(phases_of(&region)[0].body, "制定方案,广泛动员。");
+    }
+
+    #[test]
+    fn a_table_header_is_not_a_title() {
+        assert!(!title_like("牵头单位"));
+        assert!(!title_like("| 目 标 任 务"));
+        assert!(title_like("某县法治政府建设工作方案"));
+    }
+
+    #[test]
+    fn an_excerpt_starting_with_its_tasks_keeps_them() {
+        let blocks = [
+            Block::para(1, "【推进措施】"),
+            Block::para(2, "1.开展放心消费培育活动。"),
+            Block::para(3, "责任单位:市市场监督管理局"),
+        ];
+        let head = read_head(&blocks, &mut Meta::default(), &mut Report::default());
+        assert!(head.title.is_empty() && head.body == 0, "{}", head.title);
     }
 }

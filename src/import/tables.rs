@@ -180,6 +180,7 @@ fn column_by_role_word(c: &str) -> Option<Col> {
             '、', ',', '，', '。', ';', '；', '(', '（', ':', '：', '%', '《', '“',
         ])
         || c.starts_with(['区', '市', '县', '省', '各', '镇', '乡'])
+        || super::structure::kind_of(c).is_some()
     {
         return None;
     }
