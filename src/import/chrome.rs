@@ -235,7 +235,16 @@ pub fn strip(blocks: Vec<Block>, meta: &mut Meta, report: &mut Report) -> Vec<Bl
     let mut body_started = false;
     let mut tail_from: Option<usize> = None;
     let mut in_attachments = false;
-    for b in blocks {
+    // How many headings and numbered tasks follow each block: a "related
+    // news" marker with the document's own structure after it is a link
+    // inside the page, not the document's end.
+    let mut structure_after = vec![0usize; blocks.len() + 1];
+    for (i, b) in blocks.iter().enumerate().rev() {
+        let own = super::structure::heading(&b.text).is_some()
+            || super::structure::task_number(&b.text).is_some();
+        structure_after[i] = structure_after[i + 1] + usize::from(own);
+    }
+    for (i, b) in blocks.into_iter().enumerate() {
         if tail_from.is_some() {
             if let Some(href) = &b.link
                 && is_attachment(&b.text, href)
@@ -267,6 +276,16 @@ pub fn strip(blocks: Vec<Block>, meta: &mut Meta, report: &mut Report) -> Vec<Bl
             } else {
                 report.dropped(b.line, format!("link: {}", shorten(text)));
             }
+            continue;
+        }
+        if body_started
+            && TAIL_MARKERS.iter().any(|m| c.starts_with(m))
+            && structure_after[i + 1] >= 3
+        {
+            report.dropped(
+                b.line,
+                format!("portal chrome (the document follows): {}", shorten(text)),
+            );
             continue;
         }
         if body_started && TAIL_MARKERS.iter().any(|m| c.starts_with(m)) {
@@ -710,5 +729,35 @@ mod tests {
             .map(|(i, t)| Block::para(i + 1, *t))
             .collect();
         assert_eq!(trailing_article_list(&table), 0);
+    }
+
+    #[test]
+    fn a_related_news_link_before_the_document_does_not_end_it() {
+        let page: Vec<Block> = [
+            "日前,某市政府网站公布了2022年政府工作报告目标任务责任分解方案,明确了牵头单位和责任单位。",
+            "相关新闻>>",
+            "2022年政府工作报告目标任务责任分解方案",
+            "一、主要目标",
+            "1.地区生产总值增长7%左右。(牵头单位:市发改委)",
+            "2.一般公共预算收入增长6%。(牵头单位:市财政局)",
+            "相关新闻>>",
+            "某市召开工作会议 2022-01-05",
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, t)| Block::para(i + 1, *t))
+        .collect();
+        let kept = strip(page, &mut Meta::default(), &mut Report::default());
+        let texts: Vec<&str> = kept.iter().map(|b| b.text.as_str()).collect();
+        assert!(
+            texts.contains(&"2.一般公共预算收入增长6%。(牵头单位:市财政局)"),
+            "{texts:?}"
+        );
+        assert!(
+            !texts
+                .iter()
+                .any(|t| t.contains("相关新闻") || t.contains("工作会议")),
+            "{texts:?}"
+        );
     }
 }
