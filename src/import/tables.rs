@@ -174,20 +174,26 @@ const ROLE_WORDS: &[(&[&str], Col)] = &[
 
 fn column_by_role_word(c: &str) -> Option<Col> {
     let n = c.chars().count();
-    // A header label is short, no sentence, no list, and not a unit's name.
+    // A header label is short, no sentence, no list.
     if !(2..=12).contains(&n)
         || c.contains([
             '、', ',', '，', '。', ';', '；', '(', '（', ':', '：', '%', '《', '“',
         ])
-        || c.starts_with(['区', '市', '县', '省', '各', '镇', '乡'])
         || super::structure::kind_of(c).is_some()
     {
         return None;
     }
-    ROLE_WORDS
+    let col = ROLE_WORDS
         .iter()
         .find(|(words, _)| words.iter().any(|w| c.contains(w)))
-        .map(|(_, col)| *col)
+        .map(|(_, col)| *col)?;
+    // `区直各部门`, `市直相关单位` are names, not labels; `市政府分管领导` is one.
+    let names_units = matches!(
+        col,
+        Col::Lead | Col::Responsible | Col::Participating | Col::Measure | Col::Section
+    );
+    let place_first = c.starts_with(['区', '市', '县', '省', '各', '镇', '乡']);
+    (!(names_units && place_first)).then_some(col)
 }
 
 /// Tables copied as text with `|` between cells. A line with inner bars is
@@ -272,16 +278,28 @@ pub fn header_row(cells: &[String]) -> Option<Vec<Col>> {
 /// A header flattened to one cell per paragraph: the columns and how many
 /// paragraphs it takes.
 pub fn header_run(blocks: &[Block]) -> Option<(Vec<Col>, usize)> {
-    let cols: Vec<Col> = blocks
-        .iter()
-        .take(12)
-        .take_while(|b| b.cells.is_none())
-        .map_while(|b| column_of(&b.text))
-        .collect();
-    is_header(&cols).then(|| {
-        let n = cols.len();
-        (cols, n)
-    })
+    let mut cols = Vec::new();
+    let mut i = 0;
+    while i < blocks.len().min(16) && blocks[i].cells.is_none() {
+        if let Some(col) = column_of(&blocks[i].text) {
+            cols.push(col);
+            i += 1;
+            continue;
+        }
+        // A label broken over two lines (`市政府` / `分管领导`).
+        let joined = blocks
+            .get(i + 1)
+            .filter(|next| next.cells.is_none() && !cols.is_empty())
+            .and_then(|next| column_of(&format!("{}{}", blocks[i].text, next.text)));
+        match joined {
+            Some(col) => {
+                cols.push(col);
+                i += 2;
+            }
+            None => break,
+        }
+    }
+    is_header(&cols).then_some((cols, i))
 }
 
 /// Endings of unit names (`区司法局`, `团区委`, `各街办`, `区直有关部门`).
@@ -1032,6 +1050,21 @@ mod tests {
         assert_eq!(column_of("| 目 标 任 务"), Some(Col::Measure));
         assert_eq!(column_of("1-10月推进情况"), Some(Col::Other));
         assert_eq!(column_of("责任主体与协同单位"), Some(Col::Participating));
+        assert_eq!(column_of("市政府分管领导"), Some(Col::Officials));
+        let broken = paras(&["序号", "重点工作", "市政府", "分管领导", "牵头单位", "备注"]);
+        assert_eq!(
+            header_run(&broken),
+            Some((
+                vec![
+                    Col::Number,
+                    Col::Measure,
+                    Col::Officials,
+                    Col::Lead,
+                    Col::Other
+                ],
+                6
+            ))
+        );
         // Names, labelled values and sentences are not header labels.
         for not_header in [
             "区直各部门",
