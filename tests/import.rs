@@ -636,3 +636,135 @@ fn odd_inputs_fail_cleanly_and_quickly() {
         }
     }
 }
+
+#[test]
+fn an_excerpt_without_title_or_jurisdiction_imports_with_placeholders() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("excerpt.txt");
+    // A page from the middle of a template: no title, no issuer, `某某市`.
+    std::fs::write(
+        &path,
+        "(二)加强执法监督\n5.推行行政执法公示制度。牵头单位:某某市司法局。\n6.完善执法案卷评查。牵头单位:某某市司法局。\n",
+    )
+    .unwrap();
+    let site = bare_site();
+    let o = import(site.path(), &[&path], &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("【待填写】"), "{}", stderr(&o));
+    let (v, ok) = check_json(site.path());
+    assert!(ok, "placeholders are warnings: {}", v["diagnostics"]);
+    let placeholders: Vec<&Value> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["message"].as_str().unwrap_or("").contains("placeholder"))
+        .collect();
+    assert_eq!(placeholders.len(), 2, "{}", v["diagnostics"]);
+    assert!(
+        placeholders
+            .iter()
+            .all(|d| d["severity"] == "warning" && d["line"].as_u64() > Some(0))
+    );
+    assert_eq!(tasks_of(&v, "excerpt").len(), 2);
+}
+
+#[test]
+fn jurisdiction_from_the_units_made_whole_and_a_registry_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("beishan-2024-yaodian.txt");
+    // No issuer, a title without a place; units carry their county's name,
+    // and the text names the county whole once.
+    std::fs::write(
+        &path,
+        "2024年法治政府建设工作要点\n为落实南江市北山县法治政府建设规划,制定本要点。\n1.推进严格规范公正文明执法。牵头单位:北山县司法局;责任单位:北山县公安局、各乡镇人民政府。\n2.深化政务公开。牵头单位:北山县政府办公室。\n",
+    )
+    .unwrap();
+    let site = bare_site();
+    let o = import(site.path(), &[&path], &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let (v, ok) = check_json(site.path());
+    assert!(ok, "{}", v["diagnostics"]);
+    assert_eq!(
+        plans(&v)["beishan-2024-yaodian"]["jurisdiction"],
+        "南江市北山县"
+    );
+    let units = std::fs::read_to_string(site.path().join("content/units.yaml")).unwrap();
+    assert!(
+        units.contains("jurisdiction: 南江市北山县") && units.contains("北山县司法局"),
+        "{units}"
+    );
+    // Registered now: check lists no unit as new.
+    let o = planpress(&["check", "--units", "--root", site.path().to_str().unwrap()]);
+    assert!(!stderr(&o).contains("北山县司法局"), "{}", stderr(&o));
+    // A registry written by hand is left alone.
+    let hand = bare_site();
+    std::fs::write(
+        hand.path().join("content/units.yaml"),
+        "- jurisdiction: 南江市北山县\n",
+    )
+    .unwrap();
+    assert!(import(hand.path(), &[&path], &[]).status.success());
+    let kept = std::fs::read_to_string(hand.path().join("content/units.yaml")).unwrap();
+    assert_eq!(kept, "- jurisdiction: 南江市北山县\n");
+}
+
+#[test]
+fn a_five_year_plan_by_number_with_its_phases() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nanhe-guihua.txt");
+    std::fs::write(
+        &path,
+        "南河县“十四五”法治政府建设规划\n一、主要任务\n1.完善依法决策机制。\n2.深化政务公开。\n二、实施步骤\n(一)全面推进阶段(2021年-2022年)。制定配套制度,全面部署。\n(二)巩固提升阶段(2023年-2025年)。查漏补缺,总结评估。\n",
+    )
+    .unwrap();
+    let site = bare_site();
+    let o = import(site.path(), &[&path], &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(site.path().join("content/nanhe-guihua.md")).unwrap();
+    assert!(text.contains("period: 2021-2025"), "{text}");
+    assert!(
+        text.contains("name: 全面推进阶段") && text.contains("period: 2021年-2022年"),
+        "{text}"
+    );
+    let (v, ok) = check_json(site.path());
+    assert!(ok, "{}", v["diagnostics"]);
+    assert_eq!(plans(&v)["nanhe-guihua"]["kind"], "规划");
+}
+
+#[test]
+fn pdf_with_a_text_layer_imports_a_scanned_one_says_why_not() {
+    let site = bare_site();
+    let o = import(site.path(), &[&fixture("hexi-2024-pufa.pdf")], &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let (v, ok) = check_json(site.path());
+    assert!(ok, "{}", v["diagnostics"]);
+    let tasks = tasks_of(&v, "hexi-2024-pufa");
+    assert_eq!(tasks.len(), 2);
+    assert_eq!(tasks[0].1, strings(&["区委宣传部", "区司法局"]));
+    assert_eq!(tasks[1].2, strings(&["区司法局", "区直各部门"]));
+    let o = import(site.path(), &[&fixture("scanned.pdf")], &[]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("no text layer"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_notice_transmitting_two_plans_named_without_brackets() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("beihe-2024.txt");
+    std::fs::write(
+        &path,
+        "关于印发北河区法治政府建设实施方案和北河区普法工作要点的通知\n各街道办事处,区直各部门:\n现将两个文件印发给你们,请认真贯彻执行。\n中共北河区委全面依法治区委员会办公室\n2024年3月1日\n北河区法治政府建设\n实施方案\n1.推进严格规范公正文明执法。牵头单位:区司法局。\n2.深化政务公开。牵头单位:区政府办公室。\n北河区普法工作要点\n1.学习宣传宪法。牵头单位:区委宣传部。\n",
+    )
+    .unwrap();
+    let site = bare_site();
+    let o = import(site.path(), &[&path], &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let (v, ok) = check_json(site.path());
+    assert!(ok, "{}", v["diagnostics"]);
+    let titles: Vec<String> = imported_plans(&v, "beihe-2024")
+        .iter()
+        .map(|p| p["title"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(titles, ["北河区法治政府建设实施方案", "北河区普法工作要点"]);
+    assert_eq!(v["notices"][0]["plans"].as_array().unwrap().len(), 2);
+}

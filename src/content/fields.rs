@@ -126,6 +126,11 @@ pub enum DocKind {
 
 pub const NOTICE_KIND: &str = "通知";
 
+/// Marks a value `planpress import` could not find in the document (a
+/// title, a jurisdiction): the reviewer must replace it, and `check` warns
+/// until then.
+pub const PLACEHOLDER: &str = "【待填写】";
+
 impl DocFields {
     /// Checks `kind`: `Err` carries the message and hint.
     pub fn doc_kind(&self) -> Result<DocKind, (String, String)> {
@@ -349,6 +354,21 @@ pub fn common_fields_with(
     }
     if diagnostics.len() > before {
         return None;
+    }
+    for (field, value) in [
+        ("title", &fields.title),
+        ("jurisdiction", &fields.jurisdiction),
+    ] {
+        if value.as_deref().is_some_and(|v| v.contains(PLACEHOLDER)) {
+            diagnostics.push(
+                Diagnostic::warning(
+                    rel,
+                    line,
+                    format!("`{field}` is a placeholder left by `planpress import`"),
+                )
+                .with_hint(format!("replace {PLACEHOLDER} with the document's {field}")),
+            );
+        }
     }
     Some(Common {
         kind: kind?,

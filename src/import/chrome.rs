@@ -235,7 +235,16 @@ pub fn strip(blocks: Vec<Block>, meta: &mut Meta, report: &mut Report) -> Vec<Bl
     let mut body_started = false;
     let mut tail_from: Option<usize> = None;
     let mut in_attachments = false;
-    for b in blocks {
+    // How many headings and numbered tasks follow each block: a "related
+    // news" marker with the document's own structure after it is a link
+    // inside the page, not the document's end.
+    let mut structure_after = vec![0usize; blocks.len() + 1];
+    for (i, b) in blocks.iter().enumerate().rev() {
+        let own = super::structure::heading(&b.text).is_some()
+            || super::structure::task_number(&b.text).is_some();
+        structure_after[i] = structure_after[i + 1] + usize::from(own);
+    }
+    for (i, b) in blocks.into_iter().enumerate() {
         if tail_from.is_some() {
             if let Some(href) = &b.link
                 && is_attachment(&b.text, href)
@@ -269,6 +278,16 @@ pub fn strip(blocks: Vec<Block>, meta: &mut Meta, report: &mut Report) -> Vec<Bl
             } else {
                 report.dropped(b.line, format!("link: {}", shorten(text)));
             }
+            continue;
+        }
+        if body_started
+            && TAIL_MARKERS.iter().any(|m| c.starts_with(m))
+            && structure_after[i + 1] >= 3
+        {
+            report.dropped(
+                b.line,
+                format!("portal chrome (the document follows): {}", shorten(text)),
+            );
             continue;
         }
         if body_started && TAIL_MARKERS.iter().any(|m| c.starts_with(m)) {
@@ -319,6 +338,13 @@ pub fn strip(blocks: Vec<Block>, meta: &mut Meta, report: &mut Report) -> Vec<Bl
         }
         kept.push(b);
     }
+    let listed = trailing_article_list(&kept);
+    for b in kept.drain(kept.len() - listed..) {
+        report.dropped(
+            b.line,
+            format!("listed article (after the document): {}", shorten(&b.text)),
+        );
+    }
     kept
 }
 
@@ -363,11 +389,24 @@ fn chrome_reason(text: &str, c: &str) -> Option<&'static str> {
         .map(str::trim)
         .filter(|p| !p.is_empty())
         .collect();
+    let header_words = || {
+        let cells: Vec<String> = parts.iter().map(|p| p.to_string()).collect();
+        super::tables::header_row(&cells).is_some()
+    };
     if parts.len() >= 2
         && text.matches(['|', '｜']).count() >= 2
         && parts.iter().all(|p| p.chars().count() <= 10)
+        && !header_words()
     {
         return Some("navigation bar");
+    }
+    if path_like(c) {
+        return Some("breadcrumb");
+    }
+    // The site speaking of itself (`本网站…`, `本站…`): a notice or disclaimer.
+    if n <= 120 && (c.starts_with("本网") || c.starts_with("本站") || c.contains("免责声明"))
+    {
+        return Some("portal notice");
     }
     // Lines made only of furniture words and separators.
     let mut rest = c.to_string();
@@ -414,6 +453,44 @@ fn chrome_reason(text: &str, c: &str) -> Option<&'static str> {
         return Some("portal chrome");
     }
     None
+}
+
+/// A breadcrumb by its shape: short names joined by `>` `»` `→` `/`, at
+/// least two steps, whatever its first word.
+fn path_like(c: &str) -> bool {
+    let steps: Vec<&str> = c
+        .split(['>', '»', '→', '＞', '/', '›'])
+        .map(str::trim)
+        .collect();
+    steps.len() >= 3
+        && c.chars().count() <= 100
+        && steps[1..]
+            .iter()
+            .all(|s| (1..=16).contains(&s.chars().count()))
+        && steps
+            .iter()
+            .all(|s| s.chars().any(|ch| !ch.is_ascii_digit()))
+        && !c.contains(['。', '，', ','])
+}
+
+/// Trailing lines that are other articles' titles, listed without a date
+/// or a marker: a run of at least three short lines at the very end, none
+/// a sentence, a number, a heading or a cell of unit names.
+fn trailing_article_list(kept: &[Block]) -> usize {
+    let listed = |b: &Block| {
+        let t = b.text.trim();
+        let n = t.chars().count();
+        b.cells.is_none()
+            && (6..=60).contains(&n)
+            && !t.contains(['。', '；', ';', ':', '：'])
+            && super::structure::heading(t).is_none()
+            && super::structure::task_number(t).is_none()
+            && super::structure::date_line(t).is_none()
+            && !super::tables::cell_like(t)
+            && !t.starts_with(['(', '（', '附'])
+    };
+    let run = kept.iter().rev().take_while(|b| listed(b)).count();
+    if run >= 3 && run < kept.len() { run } else { 0 }
 }
 
 /// Rows of a real table that are a portal's metadata table (`索引号：` cells)
@@ -616,5 +693,73 @@ mod tests {
         let mut report = Report::default();
         let kept = strip(blocks, &mut meta, &mut report);
         assert_eq!(kept.len(), 3);
+    }
+
+    #[test]
+    fn furniture_by_its_shape() {
+        assert!(path_like("网站首页>信息公开>政策文件>区政府文件"));
+        assert!(path_like("您在这里»通知公告»正文"));
+        assert!(!path_like("2023/06/01"));
+        assert!(!path_like("推进“放管服”改革,优化营商环境。"));
+        assert_eq!(
+            chrome_reason(
+                "序号 | 工作任务 | 牵头单位 | 责任单位",
+                "序号|工作任务|牵头单位|责任单位"
+            ),
+            None,
+            "a table header is not a navigation bar"
+        );
+        assert_eq!(
+            chrome_reason("本网站所载内容仅供参考", "本网站所载内容仅供参考"),
+            Some("portal notice")
+        );
+        let page: Vec<Block> = [
+            "1.推进执法公示。牵头单位:区司法局。",
+            "某县召开安全生产工作会议",
+            "我区举办法治宣传进社区活动",
+            "关于做好春节期间值班工作的通知",
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, t)| Block::para(i + 1, *t))
+        .collect();
+        assert_eq!(trailing_article_list(&page), 3);
+        // A table's last cells are not a list of articles.
+        let table: Vec<Block> = ["1.推进执法公示。", "区司法局", "区直各部门", "2024年底前"]
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Block::para(i + 1, *t))
+            .collect();
+        assert_eq!(trailing_article_list(&table), 0);
+    }
+
+    #[test]
+    fn a_related_news_link_before_the_document_does_not_end_it() {
+        let page: Vec<Block> = [
+            "日前,某市政府网站公布了2022年政府工作报告目标任务责任分解方案,明确了牵头单位和责任单位。",
+            "相关新闻>>",
+            "2022年政府工作报告目标任务责任分解方案",
+            "一、主要目标",
+            "1.地区生产总值增长7%左右。(牵头单位:市发改委)",
+            "2.一般公共预算收入增长6%。(牵头单位:市财政局)",
+            "相关新闻>>",
+            "某市召开工作会议 2022-01-05",
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, t)| Block::para(i + 1, *t))
+        .collect();
+        let kept = strip(page, &mut Meta::default(), &mut Report::default());
+        let texts: Vec<&str> = kept.iter().map(|b| b.text.as_str()).collect();
+        assert!(
+            texts.contains(&"2.一般公共预算收入增长6%。(牵头单位:市财政局)"),
+            "{texts:?}"
+        );
+        assert!(
+            !texts
+                .iter()
+                .any(|t| t.contains("相关新闻") || t.contains("工作会议")),
+            "{texts:?}"
+        );
     }
 }

@@ -9,6 +9,7 @@
 /// ASCII (`１．` → `1．`, so that task numbers are recognised), and the ends
 /// are trimmed.
 pub fn normalize_line(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -19,6 +20,9 @@ pub fn normalize_line(s: &str) -> String {
                 out.push(char::from_u32(c as u32 - 0xfee0).unwrap_or(c))
             }
             c if c.is_control() => {}
+            // Small form variants (`1﹒`, `﹙一﹚`, `﹕`): a font's look, not
+            // the document's punctuation; their plain forms are read.
+            '\u{fe50}'..='\u{fe6b}' => out.extend(std::iter::once(c).nfkc()),
             c => out.push(c),
         }
     }
@@ -106,6 +110,7 @@ mod tests {
             normalize_line("\u{3000}\u{a0}１．加强\u{200b}领导\u{2002} "),
             "1．加强领导"
         );
+        assert_eq!(normalize_line("1﹒加强﹙一﹚"), "1.加强(一)");
         assert_eq!(join_cjk_spaces("风 险评估").0, "风险评估");
         assert_eq!(
             join_cjk_spaces("《A规划》 《B方案》 重要举措").0,

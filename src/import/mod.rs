@@ -20,6 +20,8 @@ pub mod clean;
 pub mod decode;
 pub mod docx;
 pub mod html;
+pub mod pdf;
+pub mod registry;
 pub mod report;
 pub mod review;
 pub mod structure;
@@ -118,6 +120,9 @@ pub struct Context {
     pub jurisdictions: Vec<String>,
     /// Units already reported in this run, by (jurisdiction, name).
     seen: HashSet<(String, String)>,
+    /// The target site's name (`site.yaml`'s `title`), a clue to the
+    /// jurisdiction of a document that names none.
+    pub site_title: Option<String>,
 }
 
 impl Context {
@@ -131,6 +136,7 @@ impl Context {
             ctx.registry = Registry::load(root, &registry_path)
                 .map_err(|d| format!("{}: {}", registry_path.display(), d.message))?;
         }
+        ctx.site_title = site_title(out.parent().unwrap_or(out));
         let mut names: Vec<String> = ctx.registry.jurisdictions.keys().cloned().collect();
         if out.is_dir() {
             for entry in walkdir::WalkDir::new(out)
@@ -166,6 +172,13 @@ impl Context {
     }
 }
 
+/// `title:` of the `site.yaml` in `root`, if any.
+fn site_title(root: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(root.join("site.yaml")).ok()?;
+    let value: serde_yaml::Value = serde_yaml::from_str(&text).ok()?;
+    value.get("title")?.as_str().map(str::to_string)
+}
+
 /// The files one input becomes, and the report.
 #[derive(Debug)]
 pub struct Imported {
@@ -180,6 +193,8 @@ pub enum InputKind {
     Text,
     Html,
     Docx,
+    /// A PDF with a text layer (a scanned one is refused when read).
+    Pdf,
 }
 
 /// Tells the input's kind from its name and first bytes.
@@ -203,9 +218,12 @@ pub fn input_kind(name: &str, bytes: &[u8]) -> Result<InputKind, String> {
             "{name}: an old binary Word file; save it as .docx first (soffice --headless --convert-to docx {name})"
         ));
     }
-    if bytes.starts_with(b"%PDF") || ext == "pdf" {
+    if bytes.starts_with(b"%PDF") {
+        return Ok(InputKind::Pdf);
+    }
+    if ext == "pdf" {
         return Err(format!(
-            "{name}: PDF cannot be imported; copy its text into a .txt file or save it as .docx"
+            "{name}: not a valid PDF (it does not start with %PDF)"
         ));
     }
     if ext == "docx" {
@@ -291,6 +309,12 @@ pub fn convert(
             report.position = "line";
             page.blocks
         }
+        InputKind::Pdf => {
+            let blocks = pdf::extract(bytes).map_err(|e| format!("{name}: {e}"))?;
+            report.input = format!("PDF, {} lines of its text layer", blocks.len());
+            report.position = "line";
+            blocks
+        }
         InputKind::Docx => {
             let blocks = docx::extract(bytes).map_err(|e| format!("{name}: {e}"))?;
             report.input = format!("Word .docx, {} paragraphs and table rows", blocks.len());
@@ -306,6 +330,7 @@ pub fn convert(
     let blocks = chrome::strip(blocks, &mut meta, &mut report);
     report.survived(&blocks);
     let blocks = join_spaces(blocks, &mut report);
+    let blocks = tables::pipe_rows(blocks);
     let analysis = structure::analyse(&blocks, meta, opts, ctx, &mut report)?;
     review::trace(&analysis, &mut report);
     let files = write::render(name, &analysis, opts, ctx, &mut report)?;
@@ -386,6 +411,17 @@ fn import_file_inner(
             })?;
     }
     let mut report = imported.report;
+    match registry::update(&opts.out, &report.new_units) {
+        Ok(Some(path)) => report.dropped(
+            0,
+            format!(
+                "units new to the site written to {}: review them",
+                path.display()
+            ),
+        ),
+        Ok(None) => {}
+        Err(e) => report.unsure(0, e),
+    }
     if let Some((page, html)) = review {
         report.review_page = Some(review::write(&page, &html).map_err(|e| (e, None))?);
     }

@@ -264,6 +264,13 @@ impl Report {
             }
             None => {}
         }
+        if !self.errors.is_empty() {
+            let _ = writeln!(
+                out,
+                "error: {}: the files written would fail `planpress check`; fix the errors above",
+                self.source
+            );
+        }
         out
     }
 }

@@ -40,6 +40,8 @@ pub struct PlanDoc {
     pub meta: Meta,
     pub kind: PlanKind,
     pub period: Option<String>,
+    /// A 规划's phases (`全面推进阶段(2021年-2022年)`), in document order.
+    pub phases: Vec<Phase>,
     pub line: usize,
     pub body: PlanBody,
 }
@@ -201,11 +203,110 @@ pub fn doc_number(text: &str) -> Option<String> {
     ))
 }
 
-/// The plan period named in a title: `(2021-2025年)` → `2021-2025`.
+/// The plan period named in a title: `(2021-2025年)` → `2021-2025`, or a
+/// five-year plan by its number: `“十四五”规划` → `2021-2025`.
 pub fn period_of(title: &str) -> Option<String> {
-    let c = PERIOD.as_ref()?.captures(title)?;
-    let (a, b) = (c.get(1)?.as_str(), c.get(2)?.as_str());
-    (a <= b).then(|| format!("{a}-{b}"))
+    if let Some(c) = PERIOD.as_ref().and_then(|re| re.captures(title)) {
+        let (a, b) = (c.get(1)?.as_str(), c.get(2)?.as_str());
+        return (a <= b).then(|| format!("{a}-{b}"));
+    }
+    let c = FIVE_YEAR.as_ref()?.captures(title)?;
+    let n = cn_number(c.get(1).or(c.get(2)).or(c.get(3))?.as_str())?;
+    // From the third (1966-1970) on, five-year plans follow each other
+    // without a gap; the first two are history, not plans to publish.
+    let start = 1966 + 5 * n.checked_sub(3)?;
+    Some(format!("{start}-{}", start + 4))
+}
+
+/// `“十四五”`, `十三五时期`, `第十四个五年规划`.
+static FIVE_YEAR: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r#"[“"‘]([三四五六七八九十]|十[一二三四五六七八九])五[”"’]|([三四五六七八九十]|十[一二三四五六七八九])五(?:规划|时期|期间|期末)|第([三四五六七八九十]|十[一二三四五六七八九])个五年"#).ok()
+});
+
+/// One phase of a plan: its name, period as written, and what it does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Phase {
+    pub name: String,
+    pub period: Option<String>,
+    pub body: String,
+}
+
+/// `(2021年-2022年)`, `(2023年)`, `(2017年7月—8月)`: a bracket that starts with a year.
+static PHASE_PERIOD: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"[(（]\s*((?:19|20)\d{2}[^)）]{0,20})[)）]").ok());
+
+/// The phases a line names: `第一阶段:全面推进阶段(2021年-2022年)。…`,
+/// `(二)巩固提升阶段(2023年-2024年)`, or several in a row
+/// (`全面推进阶段(2021年—2022年),重点突破阶段(2023年—2024年)。`): a name
+/// ending in `阶段` and a period. The last one takes the rest as its body.
+pub fn phases_in(text: &str) -> Vec<Phase> {
+    let Some(re) = PHASE_PERIOD.as_ref() else {
+        return Vec::new();
+    };
+    let matches: Vec<regex::Captures> = re.captures_iter(text).collect();
+    let mut out = Vec::new();
+    let mut from = 0;
+    for (k, m) in matches.iter().enumerate() {
+        let Some(whole) = m.get(0) else { continue };
+        let before = text[from..whole.start()]
+            .trim_start_matches([',', '，', '、', ';', '；', '。', ' '])
+            .trim();
+        from = whole.end();
+        let body = if k + 1 == matches.len() {
+            text[whole.end()..]
+                .trim_start_matches([':', '：', '。', ',', '，', ' '])
+                .trim()
+                .to_string()
+        } else {
+            String::new()
+        };
+        if let Some(name) = phase_name(before) {
+            out.push(Phase {
+                name,
+                period: m.get(1).map(|p| p.as_str().trim().to_string()),
+                body,
+            });
+        }
+    }
+    out
+}
+
+/// `第一阶段:全面推进阶段` → `全面推进阶段`; `(二)巩固提升阶段` → `巩固提升阶段`.
+fn phase_name(before: &str) -> Option<String> {
+    let name = match before.rsplit_once([':', '：']) {
+        Some((_, name)) if name.trim().ends_with("阶段") => name.trim(),
+        Some((label, _)) => label.trim(),
+        None => before,
+    };
+    let name = heading(name)
+        .map(|(_, title, _)| title)
+        .or_else(|| task_number(name).map(|(_, rest)| rest))
+        .unwrap_or_else(|| name.to_string());
+    let name = name.trim().to_string();
+    (name.ends_with("阶段") && name.chars().count() <= 20).then_some(name)
+}
+
+/// The phases of a plan's paragraphs; a phase named on a line of its own
+/// takes the next paragraph as its body.
+fn phases_of(region: &[Block]) -> Vec<Phase> {
+    let mut out: Vec<Phase> = Vec::new();
+    for (i, b) in region.iter().enumerate() {
+        if b.cells.is_some() {
+            continue;
+        }
+        let mut phases = phases_in(&b.text);
+        if let Some(last) = phases.last_mut()
+            && last.body.is_empty()
+            && let Some(next) = region.get(i + 1)
+            && next.cells.is_none()
+            && phases_in(&next.text).is_empty()
+            && heading(&next.text).is_none()
+        {
+            last.body = next.text.clone();
+        }
+        out.extend(phases);
+    }
+    out
 }
 
 /// The kind a title names. Tables are 分工方案 whatever their title says.
@@ -281,10 +382,12 @@ fn title_complete(title: &str) -> bool {
     opens == closes && (TITLE_ENDS.iter().any(|w| t.ends_with(w)) || kind_of(&t).is_some())
 }
 
-/// A line that can be a title: not a sentence, not numbered.
+/// A line that can be a title: not a sentence, not numbered, not a
+/// table's header label (`牵头单位`).
 fn title_like(text: &str) -> bool {
     let n = text.chars().count();
-    (4..=150).contains(&n)
+    tables::column_of(text).is_none()
+        && (4..=150).contains(&n)
         && !text.ends_with(['。', '：', ':', '，', ',', '；', ';'])
         && !text.contains('。')
         && heading(text).is_none()
@@ -363,7 +466,15 @@ struct Head {
 fn read_head(blocks: &[Block], meta: &mut Meta, report: &mut Report) -> Head {
     let mut head = Head::default();
     let wanted = meta.title.as_deref().map(compact);
-    let limit = blocks.len().min(30);
+    // A title stands before the document's first heading or task: in an
+    // excerpt that starts with them there is none to find.
+    let limit = blocks
+        .iter()
+        .take(30)
+        .position(|b| {
+            b.cells.is_none() && (heading(&b.text).is_some() || task_number(&b.text).is_some())
+        })
+        .unwrap_or(blocks.len().min(30));
     let title_idx = wanted
         .as_ref()
         .and_then(|w| {
@@ -505,14 +616,34 @@ fn transmitted_names(title: &str) -> Vec<String> {
             if let Some(p) = t.find(verb) {
                 let rest = &t[p + verb.len()..];
                 let rest = rest.strip_suffix("的通知").unwrap_or(rest);
-                if !rest.is_empty() {
-                    names.push(rest.to_string());
-                }
+                names.extend(split_names(rest));
                 break;
             }
         }
     }
     names
+}
+
+/// `A实施方案和B工作要点`: several documents named without `《》`, split
+/// where each part ends as a document's name does; else the whole.
+fn split_names(list: &str) -> Vec<String> {
+    if list.is_empty() {
+        return Vec::new();
+    }
+    let parts: Vec<&str> = list
+        .split(['、', '和', '及', '与'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    let all_named = parts.len() >= 2
+        && parts
+            .iter()
+            .all(|p| p.chars().count() >= 4 && (kind_of(p).is_some() || title_complete(p)));
+    if all_named {
+        parts.iter().map(|p| p.to_string()).collect()
+    } else {
+        vec![list.to_string()]
+    }
 }
 
 /// Names compared without brackets, years and spaces.
@@ -548,12 +679,16 @@ pub fn analyse(
     ctx: &mut Context,
     report: &mut Report,
 ) -> Result<Analysis, String> {
-    let head = read_head(blocks, &mut meta, report);
+    let mut head = read_head(blocks, &mut meta, report);
     if head.title.is_empty() {
-        return Err(format!(
-            "{}: no title found; is this a plan or a notice?",
-            report.source
-        ));
+        head.title = placeholder_title(blocks);
+        report.unsure(
+            blocks.first().map_or(0, |b| b.line),
+            format!(
+                "no title found (an excerpt?); written as {}: replace it with the document's title",
+                head.title
+            ),
+        );
     }
     let is_notice = head.title.ends_with("通知");
     let mut notice = None;
@@ -729,7 +864,10 @@ pub fn analyse(
     hints.push(head.title.clone());
     hints.extend(head.issuer.clone());
     hints.extend(pending.iter().map(|p| p.0.clone()));
-    let jurisdiction = jurisdiction(opts, ctx, &hints, report)?;
+    let mut weak: Vec<String> = Vec::new();
+    weak.extend(meta.source_name.clone());
+    weak.extend(ctx.site_title.clone());
+    let jurisdiction = jurisdiction(opts, ctx, &hints, &weak, blocks, report);
     let known = ctx.registry.multi_part_names(&jurisdiction);
     let mut plans = Vec::new();
     for (title, line, region, pmeta) in pending {
@@ -751,7 +889,13 @@ pub fn analyse(
                 PlanKind::Plan
             }
         };
+        let phases = if kind == PlanKind::MultiYearPlan {
+            phases_of(&region)
+        } else {
+            Vec::new()
+        };
         plans.push(PlanDoc {
+            phases,
             period: period_of(&title),
             meta: pmeta,
             kind,
@@ -802,31 +946,152 @@ fn place_of(text: &str) -> Option<String> {
     (!out.is_empty()).then_some(out)
 }
 
-/// The document's jurisdiction: `--jurisdiction`, or a place named by the
-/// issuer or title, matched to one the site already has.
+/// A place that is no place: `某某市`, `XX县` in a template.
+fn template_place(place: &str) -> bool {
+    place.contains(['某', 'X', 'x', '×', '○', '*', 'Ｘ'])
+}
+
+/// Places named by the units' own prefixes (`下陆区司法局`, `清河县财政局`),
+/// most named first: a clue when no issuer or title names one.
+fn unit_places(blocks: &[Block]) -> Vec<String> {
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for b in blocks {
+        for piece in b.text.split(|c: char| "、，,;；:：()（）。 ".contains(c)) {
+            if !organ_like(piece) {
+                continue;
+            }
+            let Some(place) = place_of(piece).filter(|p| !template_place(p)) else {
+                continue;
+            };
+            match counts.iter_mut().find(|(p, _)| *p == place) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((place, 1)),
+            }
+        }
+    }
+    // Stable: equal counts keep document order.
+    counts.sort_by_key(|c| std::cmp::Reverse(c.1));
+    counts.into_iter().map(|(p, _)| p).collect()
+}
+
+/// `下陆区` named whole somewhere in the text (`黄石市下陆区`): the most
+/// frequent such name, so that the jurisdiction does not come out short.
+fn whole_place(place: &str, blocks: &[Block]) -> Option<String> {
+    let chars = place.chars().count();
+    let single_level = place.ends_with(['区', '县', '旗'])
+        && !place
+            .chars()
+            .take(chars.saturating_sub(1))
+            .any(|c| matches!(c, '市' | '州' | '盟' | '省'));
+    if !single_level {
+        return None;
+    }
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for b in blocks {
+        let text = compact(&b.text);
+        for (at, _) in text.match_indices(place) {
+            // The two characters and the `市`/`州`/`盟` just before it: most
+            // upper levels' names are that long, and a longer grab would
+            // take in the words before (`贯彻黄石市`).
+            let before: Vec<char> = text[..at].chars().rev().take(3).collect();
+            let [suffix, b2, b1] = before[..] else {
+                continue;
+            };
+            let is_han = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
+            if !matches!(suffix, '市' | '州' | '盟')
+                || !is_han(b1)
+                || !is_han(b2)
+                || "全本各该我市县区省的和在与及、".contains(b1)
+                || "市县区省".contains(b2)
+            {
+                continue;
+            }
+            let whole = format!("{b1}{b2}{suffix}{place}");
+            if template_place(&whole) {
+                continue;
+            }
+            match counts.iter_mut().find(|(w, _)| *w == whole) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((whole, 1)),
+            }
+        }
+    }
+    counts.sort_by_key(|c| std::cmp::Reverse(c.1));
+    counts.into_iter().next().map(|(w, _)| w)
+}
+
+/// A title for a document that shows none: the placeholder and the first
+/// words of its text, so that the reviewer knows which file it is.
+fn placeholder_title(blocks: &[Block]) -> String {
+    let first: String = blocks
+        .iter()
+        .find(|b| !b.text.trim().is_empty())
+        .map(|b| {
+            b.text
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .take(20)
+                .collect()
+        })
+        .unwrap_or_default();
+    format!("{}{first}", crate::content::fields::PLACEHOLDER)
+}
+
+/// The document's jurisdiction: `--jurisdiction`; else a place named by the
+/// issuer, signature or title; else by weaker clues (the page's source, the
+/// site's name, the units' own prefixes), made whole from the text and
+/// matched to one the site already has. None at all: a placeholder that
+/// `check` flags, and a note for the reviewer.
 fn jurisdiction(
     opts: &Options,
     ctx: &Context,
     hints: &[String],
+    weak: &[String],
+    blocks: &[Block],
     report: &mut Report,
-) -> Result<String, String> {
+) -> String {
     if let Some(j) = opts
         .jurisdiction
         .as_deref()
         .map(str::trim)
         .filter(|j| !j.is_empty())
     {
-        return Ok(j.to_string());
+        return j.to_string();
     }
-    let candidates: Vec<String> = hints.iter().filter_map(|h| place_of(h)).collect();
-    let Some(found) = candidates.first().cloned() else {
-        return Err(format!(
-            "{}: cannot tell the jurisdiction (行政区划) from the issuer or title; give --jurisdiction, e.g. --jurisdiction 哈尔滨市道里区",
-            report.source
-        ));
+    let from = |list: &[String]| {
+        list.iter()
+            .filter_map(|h| place_of(h))
+            .find(|p| !template_place(p))
+    };
+    let (found, clue) = match from(hints) {
+        Some(p) => (p, "the issuer or title"),
+        None => match from(weak) {
+            Some(p) => (p, "the page's source or the site's name"),
+            None => match unit_places(blocks).into_iter().next() {
+                Some(p) => (p, "the units' names"),
+                None => {
+                    let placeholder = crate::content::fields::PLACEHOLDER;
+                    report.unsure(
+                        0,
+                        format!("cannot tell the jurisdiction (行政区划) from the issuer, title or units; written as {placeholder}: fill it in, or give --jurisdiction"),
+                    );
+                    return placeholder.to_string();
+                }
+            },
+        },
+    };
+    let found = match whole_place(&found, blocks) {
+        Some(whole) => {
+            report.dropped(
+                0,
+                format!("jurisdiction {found} in the document's head, named whole as {whole} in its text"),
+            );
+            whole
+        }
+        None => found,
     };
     if ctx.jurisdictions.contains(&found) {
-        return Ok(found);
+        return found;
     }
     // `下陆区` in the document, `黄石市下陆区` on the site.
     let last_level = |s: &str| -> String {
@@ -851,13 +1116,13 @@ fn jurisdiction(
             0,
             format!("jurisdiction {found} in the document, taken as the site's {one}"),
         );
-        return Ok((*one).clone());
+        return (*one).clone();
     }
     report.unsure(
         0,
-        format!("jurisdiction taken as {found} from the issuer or title; give --jurisdiction to choose another"),
+        format!("jurisdiction taken as {found} from {clue}; give --jurisdiction to choose another"),
     );
-    Ok(found)
+    found
 }
 
 /// Escapes what Markdown would turn into markup in plain document text:
@@ -910,6 +1175,10 @@ fn prose(region: &[Block], known: &[String], report: &mut Report) -> ProsePlan {
         for t in texts {
             if let Some((n, title, level)) = heading(&t) {
                 pieces.push(Piece::Heading(n, title, level, b.line));
+            } else if names_units(&t, known) {
+                // `(一)推进执法公示。(牵头单位:区司法局)`: a measure numbered
+                // like a heading is a task when it says who carries it out.
+                pieces.push(Piece::Para(t, b.line));
             } else if let Some((n, title, level, rest)) = inline_heading(&t) {
                 pieces.push(Piece::Heading(n, title, level, b.line));
                 pieces.push(Piece::Para(rest, b.line));
@@ -974,6 +1243,13 @@ fn prose(region: &[Block], known: &[String], report: &mut Report) -> ProsePlan {
         last = n;
     }
     plan
+}
+
+/// Whether a paragraph names the units that carry it out, as the content
+/// loader's grammar reads it.
+fn names_units(text: &str, known: &[String]) -> bool {
+    let a = crate::content::annotations::Extractor::with_known(known.to_vec()).extract(text);
+    !(a.lead.is_empty() && a.responsible.is_empty() && a.participating.is_empty())
 }
 
 /// Notes headings whose numbering skips (`(一)` then `(三)`): a heading was
@@ -1107,6 +1383,14 @@ mod tests {
             transmitted_names("关于印发法治宣传工作要点的通知"),
             vec!["法治宣传工作要点"]
         );
+        assert_eq!(
+            transmitted_names("关于印发甲区法治政府建设实施方案和甲区普法工作要点的通知"),
+            ["甲区法治政府建设实施方案", "甲区普法工作要点"]
+        );
+        assert_eq!(
+            transmitted_names("关于印发行政执法和刑事司法衔接工作办法的通知"),
+            ["行政执法和刑事司法衔接工作办法"]
+        );
     }
 
     #[test]
@@ -1125,5 +1409,138 @@ mod tests {
                 "以马克思列宁主义为指导。".to_string()
             ))
         );
+    }
+
+    #[test]
+    fn places_from_units_whole_names_and_templates() {
+        let blocks = [
+            Block::para(1, "为落实甲乙市丙丁区法治建设规划,贯彻丙丁市精神。"),
+            Block::para(
+                2,
+                "1.任务。牵头单位:丙丁区司法局、丙丁区公安分局;责任单位:戊己县财政局。",
+            ),
+        ];
+        assert_eq!(unit_places(&blocks), ["丙丁区", "戊己县"]);
+        assert_eq!(
+            whole_place("丙丁区", &blocks).as_deref(),
+            Some("甲乙市丙丁区")
+        );
+        // Already whole, or named nowhere whole: nothing to add.
+        assert_eq!(whole_place("甲乙市丙丁区", &blocks), None);
+        assert_eq!(whole_place("戊己县", &blocks), None);
+        // `全市丙丁区`, `本市、丙丁区`: words before a place are not a city.
+        let words = [Block::para(1, "全市丙丁区等地;本市、丙丁区")];
+        assert_eq!(whole_place("丙丁区", &words), None);
+        assert!(template_place("某某市") && template_place("XX县") && !template_place("清河县"));
+        let template = [Block::para(1, "牵头单位:某某市司法局")];
+        assert!(unit_places(&template).is_empty());
+    }
+
+    #[test]
+    fn no_clue_gives_the_placeholder_and_a_note() {
+        let mut report = Report::default();
+        let opts = Options {
+            out: std::path::PathBuf::from("content"),
+            format: None,
+            jurisdiction: None,
+            force: false,
+        };
+        let blocks = [Block::para(1, "1.推进执法公示。牵头单位:司法局。")];
+        let j = jurisdiction(&opts, &Context::default(), &[], &[], &blocks, &mut report);
+        assert_eq!(j, crate::content::fields::PLACEHOLDER);
+        assert!(
+            report
+                .unsure
+                .iter()
+                .any(|n| n.text.contains("--jurisdiction"))
+        );
+        // The site's name is a clue when the document gives none.
+        let site = ["丙丁区人民政府门户网站".to_string()];
+        assert_eq!(
+            jurisdiction(&opts, &Context::default(), &[], &site, &blocks, &mut report),
+            "丙丁区"
+        );
+        assert!(placeholder_title(&blocks).starts_with(crate::content::fields::PLACEHOLDER));
+    }
+
+    #[test]
+    fn numbered_like_a_heading_but_naming_units_is_not_a_heading() {
+        let region = [
+            Block::para(1, "一、加强执法监督"),
+            Block::para(
+                2,
+                "(一)推行执法公示制度。(牵头单位:区司法局;责任单位:区直各部门)",
+            ),
+            Block::para(3, "(二)规范执法。严格执行执法程序。"),
+        ];
+        let plan = prose(&region, &[], &mut Report::default());
+        assert!(
+            plan.markdown.contains("\n(一)推行执法公示制度。(牵头单位"),
+            "{}",
+            plan.markdown
+        );
+        // Without units it is a heading run into its paragraph, as before.
+        assert!(
+            plan.markdown.contains("### (二)规范执法"),
+            "{}",
+            plan.markdown
+        );
+    }
+
+    #[test]
+    fn five_year_plans_by_number_and_phases() {
+        assert_eq!(
+            period_of("某县“十四五”法治建设规划").as_deref(),
+            Some("2021-2025")
+        );
+        assert_eq!(
+            period_of("十三五时期普法规划").as_deref(),
+            Some("2016-2020")
+        );
+        assert_eq!(
+            period_of("第十一个五年规划纲要").as_deref(),
+            Some("2006-2010")
+        );
+        assert_eq!(period_of("第十五次会议纪要"), None);
+        let p = phases_in("第一阶段:全面推进阶段(2021年-2022年)。完善制度,补齐短板。").remove(0);
+        assert_eq!(p.name, "全面推进阶段");
+        assert_eq!(p.period.as_deref(), Some("2021年-2022年"));
+        assert_eq!(p.body, "完善制度,补齐短板。");
+        let p = phases_in("(二)巩固提升阶段(2023年)").remove(0);
+        assert_eq!((p.name.as_str(), p.body.as_str()), ("巩固提升阶段", ""));
+        assert_eq!(
+            phases_in("第二阶段(2023年-2024年):查漏补缺。")[0].name,
+            "第二阶段"
+        );
+        assert!(phases_in("到2025年(2025年底),基本建成法治政府。").is_empty());
+        let row = phases_in(
+            "全面推进阶段（2021年—2022年），重点突破阶段（2023年—2024年），总结提升阶段（2025年）。",
+        );
+        let names: Vec<&str> = row.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["全面推进阶段", "重点突破阶段", "总结提升阶段"]);
+        assert_eq!(row[2].period.as_deref(), Some("2025年"));
+        let region = [
+            Block::para(1, "(一)动员部署阶段(2021年)"),
+            Block::para(2, "制定方案,广泛动员。"),
+        ];
+        assert_eq!(phases_of(&region)[0].body, "制定方案,广泛动员。");
+    }
+
+    #[test]
+    fn a_table_header_is_not_a_title() {
+        assert!(!title_like("牵头单位"));
+        assert!(!title_like("| 目 标 任 务"));
+        assert!(title_like("某县法治政府建设工作方案"));
+    }
+
+    #[test]
+    fn an_excerpt_starting_with_its_tasks_keeps_them() {
+        let blocks = [
+            Block::para(1, "【推进措施】"),
+            Block::para(2, "1.开展放心消费培育活动。"),
+            Block::para(3, "责任单位:市市场监督管理局"),
+        ];
+        let head = read_head(&blocks, &mut Meta::default(), &mut Report::default());
+        assert!(head.title.is_empty() && head.body == 0, "{}", head.title);
     }
 }

@@ -129,14 +129,129 @@ const HEADERS: &[(&[&str], Col)] = &[
     (&["备注"], Col::Other),
 ];
 
-/// The column a header cell names.
+/// The column a header cell names: one of the usual header words, or a
+/// short label built on a role word (`责任科室`, `分管市领导`,
+/// `牵头单位及主要负责人`, `时限要求`, `1-10月推进情况`).
 pub fn column_of(cell: &str) -> Option<Col> {
     let c = compact(cell);
-    let c = c.trim_end_matches([':', '：']);
+    let c = c.trim_matches(['|', '｜']).trim_end_matches([':', '：']);
     HEADERS
         .iter()
         .find(|(words, _)| words.contains(&c))
         .map(|(_, col)| *col)
+        .or_else(|| column_by_role_word(c))
+}
+
+/// Role words, tried in order: a leader's column before a lead unit's
+/// (`牵头领导`), a lead before the others (`责任牵头单位`).
+const ROLE_WORDS: &[(&[&str], Col)] = &[
+    (&["序号", "编号"], Col::Number),
+    (&["领导", "责任人", "联系人"], Col::Officials),
+    (&["时限", "期限", "时间", "节点", "进度安排"], Col::Schedule),
+    (&["牵头", "主责", "主办"], Col::Lead),
+    (
+        &["配合", "协同", "协办", "参与", "协作", "协助"],
+        Col::Participating,
+    ),
+    (&["责任", "承办", "实施主体", "落实单位"], Col::Responsible),
+    (
+        &[
+            "情况", "进展", "说明", "成效", "备注", "是否", "完成", "评价",
+        ],
+        Col::Other,
+    ),
+    (
+        &[
+            "任务", "举措", "措施", "内容", "事项", "要求", "目标", "工作",
+        ],
+        Col::Measure,
+    ),
+    (
+        &["类别", "大类", "领域", "板块", "方面", "项目"],
+        Col::Section,
+    ),
+];
+
+fn column_by_role_word(c: &str) -> Option<Col> {
+    let n = c.chars().count();
+    // A header label is short, no sentence, no list.
+    if !(2..=12).contains(&n)
+        || c.contains([
+            '、', ',', '，', '。', ';', '；', '(', '（', ':', '：', '%', '《', '“',
+        ])
+        || super::structure::kind_of(c).is_some()
+    {
+        return None;
+    }
+    let col = ROLE_WORDS
+        .iter()
+        .find(|(words, _)| words.iter().any(|w| c.contains(w)))
+        .map(|(_, col)| *col)?;
+    // `区直各部门`, `市直相关单位` are names, not labels; `市政府分管领导` is one.
+    let names_units = matches!(
+        col,
+        Col::Lead | Col::Responsible | Col::Participating | Col::Measure | Col::Section
+    );
+    let place_first = c.starts_with(['区', '市', '县', '省', '各', '镇', '乡']);
+    (!(names_units && place_first)).then_some(col)
+}
+
+/// Tables copied as text with `|` between cells. A line with inner bars is
+/// a row of cells when its run of such lines has a header row; a bar at
+/// one end of a line that has no other (one cell a line) is dropped, and
+/// so is a line of bars alone (an empty cell, which leaves no trace).
+pub fn pipe_rows(blocks: Vec<Block>) -> Vec<Block> {
+    let inner = |t: &str| {
+        let t = t.trim().trim_matches(['|', '｜']).trim();
+        (t.contains(['|', '｜'])).then(|| {
+            t.split(['|', '｜'])
+                .map(|c| compact_spaces(c.trim()))
+                .collect::<Vec<String>>()
+        })
+    };
+    let mut out: Vec<Block> = Vec::with_capacity(blocks.len());
+    let mut i = 0;
+    let mut tables = 10_000usize;
+    while i < blocks.len() {
+        let run_end = (i..blocks.len())
+            .find(|&k| blocks[k].cells.is_some() || inner(&blocks[k].text).is_none())
+            .unwrap_or(blocks.len());
+        let header = blocks[i..run_end]
+            .iter()
+            .position(|b| inner(&b.text).is_some_and(|c| header_row(&c).is_some()));
+        if let Some(h) = header {
+            // Bars before the header (a menu, a metadata line) are not the table.
+            out.extend(blocks[i..i + h].iter().cloned());
+            for b in &blocks[i + h..run_end] {
+                let mut row = b.clone();
+                row.cells = inner(&b.text);
+                row.table = Some(tables);
+                out.push(row);
+            }
+            tables += 1;
+            i = run_end;
+            continue;
+        }
+        let end = run_end.max(i + 1);
+        for b in &blocks[i..end] {
+            let t = b.text.trim();
+            if b.cells.is_some() || inner(t).is_some() || !t.contains(['|', '｜']) {
+                out.push(b.clone());
+                continue;
+            }
+            let cell = t.trim_matches(['|', '｜']).trim();
+            if !cell.is_empty() {
+                out.push(Block::para(b.line, cell));
+            }
+        }
+        i = end;
+    }
+    out
+}
+
+/// `分管 领导` → `分管领导`: spaces inside a cell's Chinese words.
+fn compact_spaces(cell: &str) -> String {
+    super::clean::join_cjk_spaces(cell).0
 }
 
 fn is_header(cols: &[Col]) -> bool {
@@ -163,16 +278,28 @@ pub fn header_row(cells: &[String]) -> Option<Vec<Col>> {
 /// A header flattened to one cell per paragraph: the columns and how many
 /// paragraphs it takes.
 pub fn header_run(blocks: &[Block]) -> Option<(Vec<Col>, usize)> {
-    let cols: Vec<Col> = blocks
-        .iter()
-        .take(12)
-        .take_while(|b| b.cells.is_none())
-        .map_while(|b| column_of(&b.text))
-        .collect();
-    is_header(&cols).then(|| {
-        let n = cols.len();
-        (cols, n)
-    })
+    let mut cols = Vec::new();
+    let mut i = 0;
+    while i < blocks.len().min(16) && blocks[i].cells.is_none() {
+        if let Some(col) = column_of(&blocks[i].text) {
+            cols.push(col);
+            i += 1;
+            continue;
+        }
+        // A label broken over two lines (`市政府` / `分管领导`).
+        let joined = blocks
+            .get(i + 1)
+            .filter(|next| next.cells.is_none() && !cols.is_empty())
+            .and_then(|next| column_of(&format!("{}{}", blocks[i].text, next.text)));
+        match joined {
+            Some(col) => {
+                cols.push(col);
+                i += 2;
+            }
+            None => break,
+        }
+    }
+    is_header(&cols).then_some((cols, i))
 }
 
 /// Endings of unit names (`区司法局`, `团区委`, `各街办`, `区直有关部门`).
@@ -432,6 +559,8 @@ struct Pending {
     text: String,
     line: usize,
     cells: Vec<(String, usize)>,
+    /// Numbered by a 序号 cell of its own, not by its text.
+    bare: bool,
 }
 
 struct Reader<'a> {
@@ -441,6 +570,8 @@ struct Reader<'a> {
     builder: Builder,
     pending: Option<Pending>,
     last_section_cell: Option<String>,
+    /// The previous table row, for cells that span rows.
+    last_row: Vec<String>,
     auto_number: usize,
     numbers_seen: std::collections::HashSet<String>,
 }
@@ -471,10 +602,26 @@ pub fn parse(region: &[Block], known: &[String], report: &mut Report) -> TablePl
         builder: Builder::default(),
         pending: None,
         last_section_cell: None,
+        last_row: Vec::new(),
         auto_number: 0,
         numbers_seen: Default::default(),
     };
+    // A table's measures come after its header: numbered lines before it
+    // (a notice's list of attachments, a signature) are the plan's preamble.
+    let first_header = (0..blocks.len()).find(|&k| {
+        blocks[k]
+            .cells
+            .as_deref()
+            .is_some_and(|c| header_row(c).is_some())
+            || header_run(&blocks[k..]).is_some()
+    });
     let mut i = 0;
+    if let Some(first) = first_header {
+        for b in &blocks[..first] {
+            r.builder.text(b.text.clone());
+        }
+        i = first;
+    }
     while i < blocks.len() {
         let b = &blocks[i];
         if let Some(cells) = &b.cells {
@@ -510,19 +657,46 @@ impl Reader<'_> {
             self.builder.open(Some(number), title, level, line);
             return;
         }
+        let bare_number = self.cols.contains(&Col::Number)
+            && (1..=4).contains(&text.len())
+            && text.bytes().all(|b| b.is_ascii_digit());
+        if bare_number {
+            // A numbered column's cell, flattened: the measure follows.
+            self.flush(report);
+            self.pending = Some(Pending {
+                number: text.to_string(),
+                text: String::new(),
+                line,
+                cells: Vec::new(),
+                bare: true,
+            });
+            return;
+        }
         if let Some((number, rest)) = task_number(text) {
+            // `1` / `主要预期目标` / `1.地区生产总值…`: the measure's own
+            // number wins over the row's 序号, and what stood between was
+            // the row's other cells (its section).
+            if let Some(p) = self.pending.take_if(|p| p.bare && p.cells.is_empty())
+                && !p.text.is_empty()
+                && self.cols.contains(&Col::Section)
+            {
+                self.section_cell(&p.text, p.line);
+            }
             self.flush(report);
             self.pending = Some(Pending {
                 number,
                 text: rest,
                 line,
                 cells: Vec::new(),
+                bare: false,
             });
             return;
         }
         match &mut self.pending {
             Some(p) if p.cells.is_empty() && !cell_like(text) => {
-                p.text.push('\n');
+                if !p.text.is_empty() {
+                    p.text.push('\n');
+                }
                 p.text.push_str(text);
             }
             Some(p) => {
@@ -544,6 +718,21 @@ impl Reader<'_> {
 
     /// A real table row: cells line up with the header's columns.
     fn row(&mut self, cells: &[String], line: usize, report: &mut Report) {
+        // Cells spanning several rows are written once, in the first: a
+        // shorter row takes its leading cells from the row above.
+        let padded: Vec<String>;
+        let cells = match self.cols.len().checked_sub(cells.len()) {
+            Some(missing) if missing > 0 && cells.len() >= 2 && self.last_row.len() >= missing => {
+                padded = self.last_row[..missing]
+                    .iter()
+                    .chain(cells)
+                    .cloned()
+                    .collect();
+                &padded[..]
+            }
+            _ => cells,
+        };
+        self.last_row = cells.to_vec();
         let filled: Vec<&String> = cells.iter().filter(|c| !c.trim().is_empty()).collect();
         let cols = self.cols.clone();
         let get = |col: Col| -> Option<String> {
@@ -673,6 +862,16 @@ impl Reader<'_> {
             if k < slots.len() {
                 assigned.push((slots[k], cell.clone()));
                 next = k + 1;
+            } else if !cell_like(cell) && self.cols.contains(&Col::Other) {
+                // Progress notes, remarks: the table's columns that name no one.
+                report.dropped(
+                    *line,
+                    format!(
+                        "cell of measure {} in a column that names no unit: {}",
+                        p.number,
+                        super::chrome::shorten(cell)
+                    ),
+                );
             } else {
                 report.unsure(
                     *line,
@@ -840,5 +1039,116 @@ mod tests {
         assert_eq!(plan.sections[0].tasks[1].lead, vec!["区司法局"]);
         assert!(plan.sections[0].tasks[1].responsible.is_empty());
         assert_eq!(plan.sections[1].tasks[0].number, "3");
+    }
+
+    #[test]
+    fn header_labels_by_their_role_words() {
+        assert_eq!(column_of("责任科室"), Some(Col::Responsible));
+        assert_eq!(column_of("分管 市领导"), Some(Col::Officials));
+        assert_eq!(column_of("牵头单位及主要负责人"), Some(Col::Lead));
+        assert_eq!(column_of("时限要求"), Some(Col::Schedule));
+        assert_eq!(column_of("| 目 标 任 务"), Some(Col::Measure));
+        assert_eq!(column_of("1-10月推进情况"), Some(Col::Other));
+        assert_eq!(column_of("责任主体与协同单位"), Some(Col::Participating));
+        assert_eq!(column_of("市政府分管领导"), Some(Col::Officials));
+        let broken = paras(&["序号", "重点工作", "市政府", "分管领导", "牵头单位", "备注"]);
+        assert_eq!(
+            header_run(&broken),
+            Some((
+                vec![
+                    Col::Number,
+                    Col::Measure,
+                    Col::Officials,
+                    Col::Lead,
+                    Col::Other
+                ],
+                6
+            ))
+        );
+        // Names, labelled values and sentences are not header labels.
+        for not_header in [
+            "区直各部门",
+            "牵头单位:区司法局",
+            "各有关单位",
+            "推进依法行政工作。",
+        ] {
+            assert_eq!(column_of(not_header), None, "{not_header}");
+        }
+    }
+
+    #[test]
+    fn cells_joined_by_bars_one_a_line_or_a_row_a_line() {
+        let one_a_line = pipe_rows(paras(&[
+            "序号 |",
+            "重点任务 |",
+            "牵头单位 |",
+            "|",
+            "||",
+            "| 配合单位",
+        ]));
+        let texts: Vec<&str> = one_a_line.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(texts, ["序号", "重点任务", "牵头单位", "配合单位"]);
+        let rows = pipe_rows(paras(&[
+            "设为首页 | 加入收藏",
+            "类别 | 序号 | 工作任务 | 牵头单位 |",
+            "甲类 | 1 | 推进执法公示。 | 区司法局 |",
+        ]));
+        assert!(
+            rows[0].cells.is_none(),
+            "no header in its run: left as text"
+        );
+        assert_eq!(rows[1].cells.as_ref().map(Vec::len), Some(4));
+        assert_eq!(rows[2].table, rows[1].table);
+    }
+
+    #[test]
+    fn cells_spanning_rows_are_taken_from_the_row_above() {
+        let blocks = pipe_rows(paras(&[
+            "类别 | 序号 | 工作任务 | 牵头单位",
+            "一、依法行政 | 1 | 推进执法公示。 | 区司法局",
+            "2 | 规范行政复议。 | 区政府办公室",
+        ]));
+        let plan = parse(&blocks, &[], &mut Report::default());
+        let tasks = plan.all_tasks();
+        assert_eq!(tasks.len(), 2);
+        assert_eq!(tasks[1].number, "2");
+        assert_eq!(tasks[1].lead, ["区政府办公室"]);
+        assert_eq!(plan.sections.len(), 1, "the spanning section opened once");
+    }
+
+    #[test]
+    fn flattened_rows_numbered_by_their_own_cell_and_notes_dropped() {
+        let blocks = paras(&[
+            "附件:1. 甲表",
+            "2. 乙表",
+            "序号",
+            "主要任务",
+            "牵头单位",
+            "配合单位",
+            "推进情况",
+            "1",
+            "优化背街小巷交通组织。",
+            "区城管局",
+            "区市政局、相关街道",
+            "已完成60%。",
+            "2",
+            "分项",
+            "2.新增达标小区20个。",
+            "区住建局",
+        ]);
+        let mut report = Report::default();
+        let plan = parse(&blocks, &[], &mut report);
+        let tasks = plan.all_tasks();
+        assert_eq!(tasks.len(), 2, "{:?}", plan.preamble);
+        assert_eq!(tasks[0].number, "1");
+        assert_eq!(tasks[0].text, "优化背街小巷交通组织。");
+        assert_eq!(tasks[0].lead, ["区城管局"]);
+        assert_eq!(tasks[0].participating, ["区市政局", "相关街道"]);
+        assert_eq!(tasks[1].text, "新增达标小区20个。");
+        assert!(
+            plan.preamble.iter().any(|p| p.contains("乙表")),
+            "before the header: preamble"
+        );
+        assert!(report.dropped.iter().any(|n| n.text.contains("已完成60%")));
     }
 }

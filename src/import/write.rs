@@ -70,6 +70,8 @@ struct YDoc {
     links: Vec<YLink>,
     #[serde(skip_serializing_if = "Option::is_none")]
     period: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    phases: Vec<YPhase>,
     #[serde(skip_serializing_if = "Option::is_none")]
     recipients: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -84,6 +86,15 @@ struct YDoc {
     tasks: Vec<YTask>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     sections: Vec<YSection>,
+}
+
+#[derive(Serialize, Clone)]
+struct YPhase {
+    name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    period: Option<String>,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    body: String,
 }
 
 #[derive(Serialize, Default)]
@@ -246,6 +257,15 @@ pub fn render(
         d.kind = plan.kind.label().to_string();
         d.jurisdiction = a.jurisdiction.clone();
         d.period = plan.period.clone();
+        d.phases = plan
+            .phases
+            .iter()
+            .map(|p| YPhase {
+                name: p.name.clone(),
+                period: p.period.clone(),
+                body: p.body.clone(),
+            })
+            .collect();
         if a.notice.is_some() {
             d.slug = Some(slug.clone());
         }
@@ -360,6 +380,7 @@ fn clone_doc(d: &YDoc) -> YDoc {
         attachments: d.attachments.iter().map(link).collect(),
         links: d.links.iter().map(link).collect(),
         period: d.period.clone(),
+        phases: d.phases.clone(),
         recipients: d.recipients.clone(),
         body: None,
         signature: d.signature.clone(),
