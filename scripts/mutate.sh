@@ -94,7 +94,7 @@ for name in "${names[@]}"; do
       failing=$(grep -E '^    [a-z_0-9:]+$' "$log" | sort -u | sed 's/^ *//' | paste -sd' ' -)
     fi
   done
-  if grep -qE '^error(\[E[0-9]+\])?:' "$log"; then
+  if grep -qE '^error\[E[0-9]+\]|^error: could not compile' "$log"; then
     echo "mutate: $name: DOES NOT COMPILE ($(grep -m1 -E '^error' "$log")); log: $log"
     status=1
   elif ((caught == repeat)); then
