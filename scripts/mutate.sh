@@ -90,7 +90,7 @@ for name in "${names[@]}"; do
     else
       if ((full)); then args=""; else args=$(rust_tests "$name"); fi
       # shellcheck disable=SC2086
-      cargo test -q $args >"$log" 2>&1 || caught=$((caught + 1))
+      cargo test -q --no-fail-fast $args >"$log" 2>&1 || caught=$((caught + 1))
       failing=$(grep -E '^    [a-z_0-9:]+$' "$log" | sort -u | sed 's/^ *//' | paste -sd' ' -)
     fi
   done
