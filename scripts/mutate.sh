@@ -86,7 +86,7 @@ for name in "${names[@]}"; do
   for ((i = 1; i <= repeat; i++)); do
     if [ "$name" = rank-js ]; then
       SPECS="ranking search" tests/browser/run.sh >"$log" 2>&1 || caught=$((caught + 1))
-      failing=$(grep -E '^  FAIL' "$log" | head -5 | sed 's/^  FAIL //' | paste -sd';' -)
+      failing=$(grep -E '^  FAIL' "$log" | head -5 | sed 's/^  FAIL //' | cut -c1-60 | paste -sd';' -)
     else
       if ((full)); then args=""; else args=$(rust_tests "$name"); fi
       # shellcheck disable=SC2086

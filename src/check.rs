@@ -59,14 +59,13 @@ impl<'a> TaskReport<'a> {
             starts: t
                 .deadlines
                 .iter()
-                .filter(|d| d.kind() == crate::model::DeadlineKind::From)
-                .filter_map(|d| d.first_day().map(|x| x.to_string()))
+                .filter_map(|d| d.start().map(|x| x.to_string()))
                 .collect(),
             spans: t
                 .deadlines
                 .iter()
-                .filter(|d| d.kind() == crate::model::DeadlineKind::Span)
-                .map(|d| [d.first_day(), d.last_day()].map(|x| x.map(|x| x.to_string())))
+                .filter_map(|d| d.span())
+                .map(|days| days.map(|x| x.map(|x| x.to_string())))
                 .collect(),
             topics: t
                 .topics()

@@ -548,6 +548,22 @@ impl Deadline {
         }
     }
 
+    /// The first day of a start (`From`); a limit or a span has none.
+    pub fn start(&self) -> Option<NaiveDate> {
+        match self.when {
+            When::From { start } => start,
+            _ => None,
+        }
+    }
+
+    /// The first and the last day of a span.
+    pub fn span(&self) -> Option<[Option<NaiveDate>; 2]> {
+        match self.when {
+            When::Span { start, end } => Some([start, end]),
+            _ => None,
+        }
+    }
+
     /// The first day of a start or a span.
     pub fn first_day(&self) -> Option<NaiveDate> {
         match self.when {

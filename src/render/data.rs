@@ -15,7 +15,7 @@ use serde::{Serialize, Serializer};
 use tera::Context;
 
 use crate::diagnostics::Diagnostic;
-use crate::model::{Deadline, DeadlineKind, Ids, Site, Task, TaskRef};
+use crate::model::{Deadline, Ids, Site, Task, TaskRef};
 
 use super::Sink;
 use super::pages::{Page, Renderer};
@@ -103,8 +103,7 @@ struct Starts<'a>(&'a [Deadline]);
 
 impl Serialize for Starts<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let starts = self.0.iter().filter(|d| d.kind() == DeadlineKind::From);
-        s.collect_seq(starts.filter_map(|d| d.first_day().map(IsoDate)))
+        s.collect_seq(self.0.iter().filter_map(|d| d.start().map(IsoDate)))
     }
 }
 
@@ -113,8 +112,8 @@ struct Spans<'a>(&'a [Deadline]);
 
 impl Serialize for Spans<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let spans = self.0.iter().filter(|d| d.kind() == DeadlineKind::Span);
-        s.collect_seq(spans.map(|d| [d.first_day().map(IsoDate), d.last_day().map(IsoDate)]))
+        let spans = self.0.iter().filter_map(Deadline::span);
+        s.collect_seq(spans.map(|days| days.map(|x| x.map(IsoDate))))
     }
 }
 
