@@ -9,7 +9,7 @@
 # Options:
 #   --runs K          timed runs per tool and size (default 3; --smoke: 1)
 #   --threads         thread scaling of planpress instead of the comparison
-#   --smoke           N = 100, one run; exits 1 if planpress fails
+#   --smoke           N = 100, one run; exits 1 if planpress or Hugo fails
 #   --no-hugo         skip Hugo (no install either)
 #   --no-planpress    skip planpress (and cargo build)
 #   --report FILE     also write the report (Markdown) to FILE
@@ -41,7 +41,8 @@
 # Wall time is the median over the runs, CPU is user+sys (median), peak RSS the
 # highest of the runs. The copy floor is `cp -r` of planpress's output folder
 # (of Hugo's when planpress did not build). A failed build is reported as such
-# and the benchmark goes on. Exit status: 1 when a planpress build failed, else 0.
+# and the benchmark goes on. Exit status: 1 when a planpress build failed, or a
+# Hugo build (unless --no-hugo: a missing Hugo is a failure too), else 0.
 
 set -uo pipefail
 
@@ -326,6 +327,7 @@ output_dir() { # N: sets OUT
 DISK_OUT=
 
 PP_FAILED=0
+HUGO_FAILED=0
 printf 'mode\tn\ttool\trun\tstatus\twall_s\tuser_s\tsys_s\tmaxrss_kb\tfiles\tbytes\thtml\tothers_pct\n' >"$RAW"
 for n in "${SIZES[@]}"; do
     corpus "$n" || { say "corpus generation failed for N=$n"; exit 2; }
@@ -356,6 +358,8 @@ for n in "${SIZES[@]}"; do
                     if ((!DO_PP || PP_FAILED)); then
                         measure compare "$n" "copy-of-hugo" "$r" "$OUT/copy" -- cp -r "$OUT/hugo" "$OUT/copy"
                     fi
+                else
+                    HUGO_FAILED=1
                 fi
                 rm -rf "$WORK/$n-hugo/.hugo_build.lock" "$OUT/hugo" "$OUT/copy"
             fi
@@ -494,4 +498,5 @@ if [[ -n $REPORT ]]; then
     say "report written to $REPORT"
 fi
 say "raw results: $RAW"
-exit $((PP_FAILED && DO_PP))
+((HUGO_FAILED && DO_HUGO)) && say "a Hugo build failed (see the logs above): exit 1"
+exit $(((PP_FAILED && DO_PP) || (HUGO_FAILED && DO_HUGO)))

@@ -47,12 +47,15 @@ fi
 
 if ! rustup toolchain list | grep -q '^nightly'; then
   if ! rustup toolchain install nightly --profile minimal; then
-    echo "fuzz: no nightly toolchain can be installed here; skipping the fuzz run (the proptest-free unit tests still ran)"
-    exit 0
+    echo "fuzz: FAILED: no nightly toolchain can be installed here (rustup toolchain install nightly failed); cargo-fuzz needs one" >&2
+    exit 1
   fi
 fi
 if ! command -v cargo-fuzz >/dev/null; then
-  cargo install cargo-fuzz --locked
+  if ! cargo install cargo-fuzz --locked; then
+    echo "fuzz: FAILED: cargo-fuzz cannot be installed here (cargo install cargo-fuzz failed)" >&2
+    exit 1
+  fi
 fi
 
 # No sanitizer: planpress has no unsafe code, and panics, overflow (debug

@@ -32,8 +32,13 @@ pub struct TaskReport<'a> {
     /// Canonical names of every unit the task names, in any role.
     pub units: Vec<&'a str>,
     pub officials: &'a [Box<str>],
-    /// ISO dates.
+    /// Due dates of the limits (`2015年底前`), ISO; starts and spans are
+    /// not due dates (docs/deadlines.md).
     pub deadlines: Vec<String>,
+    /// First days of the starts (`从2015年起`), ISO.
+    pub starts: Vec<String>,
+    /// First and last days of the spans (`2021年-2022年`), ISO.
+    pub spans: Vec<[Option<String>; 2]>,
     pub topics: Vec<&'a str>,
 }
 
@@ -49,7 +54,18 @@ impl<'a> TaskReport<'a> {
             deadlines: t
                 .deadlines
                 .iter()
-                .filter_map(|d| d.date.map(|x| x.to_string()))
+                .filter_map(|d| d.due().map(|x| x.to_string()))
+                .collect(),
+            starts: t
+                .deadlines
+                .iter()
+                .filter_map(|d| d.start().map(|x| x.to_string()))
+                .collect(),
+            spans: t
+                .deadlines
+                .iter()
+                .filter_map(|d| d.span())
+                .map(|days| days.map(|x| x.map(|x| x.to_string())))
                 .collect(),
             topics: t
                 .topics()

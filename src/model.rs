@@ -492,7 +492,7 @@ impl Anchor<'_> {
     }
 }
 
-/// What a deadline phrase says about time.
+/// What a deadline phrase says about time (docs/deadlines.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DeadlineKind {
@@ -500,18 +500,83 @@ pub enum DeadlineKind {
     By,
     /// `从2015年起`: starting then, ongoing.
     From,
-    /// `2021年-2022年`: a span, ending at `date`.
+    /// `2021年-2022年`: a span.
     Span,
 }
 
-/// A deadline as written, with the date it means when it can be read.
+/// The dates a deadline phrase means, each `None` when it names a day that
+/// cannot exist (`2015年13月`). A start is never a due date: only a limit
+/// has one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum When {
+    /// `2015年6月底前`, `到2020年`, `2024年前`: due by the last day of the
+    /// named period.
+    By { due: Option<NaiveDate> },
+    /// `从2015年起`, `2015年以来`: from the first day of the named period on,
+    /// with no end.
+    From { start: Option<NaiveDate> },
+    /// `2021年-2022年`: from the first day of the first period to the last
+    /// day of the second.
+    Span {
+        start: Option<NaiveDate>,
+        end: Option<NaiveDate>,
+    },
+}
+
+/// A deadline as written, with the dates it means.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Deadline {
     /// The original words, shown to readers.
     pub text: String,
-    pub kind: DeadlineKind,
-    /// End of the named period (`2015年6月底前` -> 2015-06-30, `从2015年起` -> 2015-12-31).
-    pub date: Option<NaiveDate>,
-    /// Start of a span.
-    pub start: Option<NaiveDate>,
+    pub when: When,
+}
+
+impl Deadline {
+    pub fn kind(&self) -> DeadlineKind {
+        match self.when {
+            When::By { .. } => DeadlineKind::By,
+            When::From { .. } => DeadlineKind::From,
+            When::Span { .. } => DeadlineKind::Span,
+        }
+    }
+
+    /// The due date of a limit (`By`); a start or a span has none.
+    pub fn due(&self) -> Option<NaiveDate> {
+        match self.when {
+            When::By { due } => due,
+            _ => None,
+        }
+    }
+
+    /// The first day of a start (`From`); a limit or a span has none.
+    pub fn start(&self) -> Option<NaiveDate> {
+        match self.when {
+            When::From { start } => start,
+            _ => None,
+        }
+    }
+
+    /// The first and the last day of a span.
+    pub fn span(&self) -> Option<[Option<NaiveDate>; 2]> {
+        match self.when {
+            When::Span { start, end } => Some([start, end]),
+            _ => None,
+        }
+    }
+
+    /// The first day of a start or a span.
+    pub fn first_day(&self) -> Option<NaiveDate> {
+        match self.when {
+            When::From { start } | When::Span { start, .. } => start,
+            When::By { .. } => None,
+        }
+    }
+
+    /// The last day of a limit or a span; a start has no end.
+    pub fn last_day(&self) -> Option<NaiveDate> {
+        match self.when {
+            When::By { due: end } | When::Span { end, .. } => end,
+            When::From { .. } => None,
+        }
+    }
 }

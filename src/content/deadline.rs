@@ -4,10 +4,12 @@
 //! Documents never write ISO dates: they name a period (a year, a half year, a
 //! quarter, a month, a day) and say whether it is a limit (`前`, `到`), a start
 //! (`从…起`) or a span (`2021年-2022年`). A deadline keeps the words exactly as
-//! written, for readers, and the date they mean, for sorting and for "what is
-//! due" lists. The date is always the *end* of the named period, because that
-//! is the moment by which the work must be done (or, for `从2015年起`, the
-//! moment by which it must have started).
+//! written, for readers, and the dates they mean ([`When`]), kept apart:
+//! a limit (`2015年底前`, `到2020年`, `2024年前`) is due on the *last* day of
+//! the named period, the moment by which the work must be done; a start
+//! (`从2015年起`) begins on its *first* day and has no due date; a span
+//! (`2021年-2022年`) runs from the first day of its first period to the last
+//! day of its second. docs/deadlines.md tells readers of the data files.
 //!
 //! Things this deliberately does not read: years written in Chinese numerals
 //! (`二〇二〇年`), relative times (`三年内`, `长期坚持`, `持续推进`), and bare
@@ -18,7 +20,7 @@ use std::sync::LazyLock;
 use chrono::NaiveDate;
 use regex::{CaptureLocations, Regex};
 
-use crate::model::{Deadline, DeadlineKind};
+use crate::model::{Deadline, When};
 
 /// One digit, half- or full-width (documents straight from a portal use `２０１５年`).
 const D: &str = "[0-9０-９]";
@@ -85,15 +87,13 @@ pub fn parse_deadlines(text: &str) -> Vec<Deadline> {
         }
         let first = time.expr;
         let mut end = time.end;
-        let deadline = match span_after(text, end, &first) {
+        let when = match span_after(text, end, &first) {
             Some((second, span_end)) => {
                 end = span_end;
                 end = post_end(text, end).map_or(end, |(e, _)| e);
-                Deadline {
-                    text: String::new(),
-                    kind: DeadlineKind::Span,
-                    date: second.end_date(),
+                When::Span {
                     start: first.start_date(),
+                    end: second.end_date(),
                 }
             }
             None => {
@@ -112,22 +112,21 @@ pub fn parse_deadlines(text: &str) -> Vec<Deadline> {
                         post.map(|(_, p)| p),
                         Some("起" | "开始" | "以来" | "以后" | "之后" | "至今")
                     );
-                Deadline {
-                    text: String::new(),
-                    kind: if from {
-                        DeadlineKind::From
-                    } else {
-                        DeadlineKind::By
-                    },
-                    date: first.end_date(),
-                    start: None,
+                if from {
+                    When::From {
+                        start: first.start_date(),
+                    }
+                } else {
+                    When::By {
+                        due: first.end_date(),
+                    }
                 }
             }
         };
         let words = text[time.start..end].trim_matches(is_space);
         out.push(Deadline {
             text: words.to_string(),
-            ..deadline
+            when,
         });
         pos = end.max(retry);
     }
@@ -624,6 +623,7 @@ fn month_end(year: i32, month: u32) -> Option<NaiveDate> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::DeadlineKind;
 
     fn ymd(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
         NaiveDate::from_ymd_opt(y, m, d)
@@ -638,9 +638,9 @@ mod tests {
     fn by(text: &str, words: &str, date: Option<NaiveDate>) {
         let d = one(text);
         assert_eq!(d.text, words, "{text}");
-        assert_eq!(d.kind, DeadlineKind::By, "{text}");
-        assert_eq!(d.date, date, "{text}");
-        assert_eq!(d.start, None, "{text}");
+        assert_eq!(d.when, When::By { due: date }, "{text}");
+        assert_eq!(d.kind(), DeadlineKind::By, "{text}");
+        assert_eq!((d.due(), d.first_day()), (date, None), "{text}");
     }
 
     #[test]
@@ -709,31 +709,54 @@ mod tests {
     }
 
     #[test]
-    fn from_a_year_ends_at_the_end_of_that_year() {
+    fn from_a_year_starts_on_its_first_day_and_is_due_never() {
+        // 株洲县 task 1: a start, not a due date of 2015-12-31.
         let d = one("实行宪法宣誓制度,从2015年起,凡经县人大选举");
         assert_eq!(d.text, "从2015年起");
-        assert_eq!(d.kind, DeadlineKind::From);
-        assert_eq!(d.date, ymd(2015, 12, 31));
-        assert_eq!(d.start, None);
+        assert_eq!(
+            d.when,
+            When::From {
+                start: ymd(2015, 1, 1)
+            }
+        );
+        assert_eq!(d.kind(), DeadlineKind::From);
+        assert_eq!((d.due(), d.last_day()), (None, None));
+        assert_eq!(d.first_day(), ymd(2015, 1, 1));
 
-        let d = one("自2015年起");
-        assert_eq!((d.kind, d.date), (DeadlineKind::From, ymd(2015, 12, 31)));
-        let d = one("自2015年6月1日起施行");
-        assert_eq!(d.text, "自2015年6月1日起");
-        assert_eq!((d.kind, d.date), (DeadlineKind::From, ymd(2015, 6, 1)));
-        let d = one("2016年开始");
-        assert_eq!((d.kind, d.date), (DeadlineKind::From, ymd(2016, 12, 31)));
+        for (text, words, start) in [
+            ("自2015年起", "自2015年起", ymd(2015, 1, 1)),
+            ("自2015年6月1日起施行", "自2015年6月1日起", ymd(2015, 6, 1)),
+            ("2016年开始", "2016年开始", ymd(2016, 1, 1)),
+            ("2015年下半年起", "2015年下半年起", ymd(2015, 7, 1)),
+            ("2015年以来", "2015年以来", ymd(2015, 1, 1)),
+        ] {
+            let d = one(text);
+            assert_eq!(d.text, words);
+            assert_eq!(d.when, When::From { start }, "{text}");
+        }
         let d = one("2015年至今");
         assert_eq!(d.text, "2015年至今");
-        assert_eq!(d.kind, DeadlineKind::From);
+        assert_eq!(d.kind(), DeadlineKind::From);
+    }
+
+    #[test]
+    fn a_year_before_and_to_a_year_are_due_at_its_end() {
+        // `X年前` and `到X年`: done by the last day of year X.
+        for text in ["2024年前", "到2024年", "2024年底前", "至2024年"] {
+            let d = one(text);
+            assert_eq!(d.due(), ymd(2024, 12, 31), "{text}");
+            assert_eq!(d.first_day(), None, "{text}");
+        }
     }
 
     fn span(text: &str, words: &str, start: Option<NaiveDate>, end: Option<NaiveDate>) {
         let d = one(text);
         assert_eq!(d.text, words, "{text}");
-        assert_eq!(d.kind, DeadlineKind::Span, "{text}");
-        assert_eq!(d.start, start, "{text}");
-        assert_eq!(d.date, end, "{text}");
+        assert_eq!(d.when, When::Span { start, end }, "{text}");
+        assert_eq!(d.kind(), DeadlineKind::Span, "{text}");
+        // A span is no due date, and its ends are its first and last days.
+        assert_eq!(d.due(), None, "{text}");
+        assert_eq!((d.first_day(), d.last_day()), (start, end), "{text}");
     }
 
     #[test]

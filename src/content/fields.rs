@@ -238,8 +238,8 @@ impl DocFields {
                 Phase {
                     name: p.name.trim().to_string(),
                     text: p.period.clone(),
-                    start: span.first().and_then(|d| d.start.or(d.date)),
-                    end: span.last().and_then(|d| d.date),
+                    start: span.first().and_then(|d| d.first_day().or(d.last_day())),
+                    end: span.last().and_then(|d| d.last_day()),
                     body: p.body.clone(),
                 }
             })

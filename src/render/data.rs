@@ -32,6 +32,8 @@ struct TaskRecord<'a> {
     units: AllUnits<'a>,
     officials: &'a [Box<str>],
     deadlines: Dates<'a>,
+    starts: Starts<'a>,
+    spans: Spans<'a>,
     topics: Names<'a>,
     text: &'a str,
     jurisdiction: &'a str,
@@ -52,6 +54,8 @@ impl<'a> TaskRecord<'a> {
             units: AllUnits(site, task),
             officials: &task.officials,
             deadlines: Dates(&task.deadlines),
+            starts: Starts(&task.deadlines),
+            spans: Spans(&task.deadlines),
             topics: Names::Topics(site, task.topics()),
             text: r.views.plain(site, tr),
             jurisdiction: &site.jurisdictions[plan.jurisdiction].name,
@@ -85,12 +89,31 @@ impl Serialize for AllUnits<'_> {
     }
 }
 
-/// The dated deadlines, as ISO dates.
+/// The due dates of the limits, as ISO dates (docs/deadlines.md).
 struct Dates<'a>(&'a [Deadline]);
 
 impl Serialize for Dates<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.iter().filter_map(|d| d.date.map(IsoDate)))
+        s.collect_seq(self.0.iter().filter_map(|d| d.due().map(IsoDate)))
+    }
+}
+
+/// The first days of the starts (`从2015年起`), as ISO dates.
+struct Starts<'a>(&'a [Deadline]);
+
+impl Serialize for Starts<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().filter_map(|d| d.start().map(IsoDate)))
+    }
+}
+
+/// The spans, as `[first day, last day]` (ISO, or null where unreadable).
+struct Spans<'a>(&'a [Deadline]);
+
+impl Serialize for Spans<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let spans = self.0.iter().filter_map(Deadline::span);
+        s.collect_seq(spans.map(|days| days.map(|x| x.map(IsoDate))))
     }
 }
 

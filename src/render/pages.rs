@@ -321,8 +321,10 @@ pub fn task_view(
             .iter()
             .map(|d| DeadlineView {
                 text: d.text.clone(),
-                date: date(d.date),
-                kind: d.kind,
+                // The day the words name first: a limit's due day, the
+                // first day of a start or a span (docs/deadlines.md).
+                date: date(d.due().or(d.first_day())),
+                kind: d.kind(),
             })
             .collect(),
         priority: task.priority.as_deref().map(str::to_string),

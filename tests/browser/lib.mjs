@@ -112,6 +112,15 @@ export function pageKind(dir, rel) {
   return m ? m[1] : 'unknown';
 }
 
+/** The page types the example site must have, each checked on purpose: a type
+ *  missing from a build's output, or one found there that is not listed, makes
+ *  `pageTypes` throw (so a page type that disappears fails the suite instead of
+ *  being tested less). Each has a 长者版 twin under elder/. */
+export const PAGE_TYPES = ['home', 'plans', 'plan', 'notice', 'units', 'unit', 'topics', 'topic', 'jurisdictions', 'jurisdiction', 'search', '404'];
+/** Listings that must have a later page (page/2/…) in the sub-path build, whose
+ *  small page_size makes them paginate. */
+export const PAGED_TYPES = ['unit', 'topic'];
+
 /** Representative pages of every page type, standard and 长者版, discovered
  *  from the output folder by their `kind-…` body class: the largest page of
  *  each kind (the most content to get wrong), and the first later page of a paginated unit and topic listing where the
@@ -138,8 +147,13 @@ export function pageTypes({ dir = SITE_DIR, base = SITE_URL, elder = true } = {}
       }
     }
   }
-  const order = ['home', 'plans', 'plan', 'notice', 'units', 'unit', 'topics', 'topic', 'jurisdictions', 'jurisdiction', 'search', '404'];
-  const kinds = [...firsts.keys()].sort((a, b) => rank(order, a) - rank(order, b) || a.localeCompare(b));
+  const missing = PAGE_TYPES.filter((k) => !firsts.has(k));
+  const unlisted = [...firsts.keys()].filter((k) => !PAGE_TYPES.includes(k));
+  const unpaged = dir === SUB_SITE_DIR ? PAGED_TYPES.filter((k) => !paged.has(k)) : [];
+  if (missing.length || unlisted.length || unpaged.length) {
+    throw new Error(`page types of ${dir}: missing ${JSON.stringify(missing)}, not in PAGE_TYPES ${JSON.stringify(unlisted)}, without a page 2 ${JSON.stringify(unpaged)}`);
+  }
+  const kinds = [...firsts.keys()].sort((a, b) => rank(PAGE_TYPES, a) - rank(PAGE_TYPES, b));
   const list = [];
   for (const kind of kinds) {
     if (kind === '404') {
@@ -152,9 +166,10 @@ export function pageTypes({ dir = SITE_DIR, base = SITE_URL, elder = true } = {}
   const out = [];
   for (const p of list) {
     out.push({ ...p, elder: false, url: base + p.path });
-    if (elder && (p.status === 404 || fs.existsSync(path.join(dir, 'elder', p.path)))) {
-      out.push({ ...p, type: p.type + ' 长者版', elder: true, path: 'elder/' + p.path, url: base + 'elder/' + p.path });
-    }
+    if (!elder) continue;
+    const file = path.join(dir, 'elder', p.path.endsWith('/') ? p.path + 'index.html' : p.path);
+    if (p.status !== 404 && !fs.existsSync(file)) throw new Error(`${p.type}: no 长者版 ${file}`);
+    out.push({ ...p, type: p.type + ' 长者版', elder: true, path: 'elder/' + p.path, url: base + 'elder/' + p.path });
   }
   return out;
 }

@@ -5,6 +5,8 @@ use std::fmt::Write as _;
 
 use chrono::{Datelike, NaiveDate};
 
+use crate::model::{Deadline, When};
+
 /// The date's digits, `YYYYMMDD` in ASCII, for a year from 0 to 9999
 /// (every plan's is); none for other years, which chrono writes with a
 /// sign.
@@ -37,6 +39,45 @@ pub(super) fn push_iso(out: &mut String, date: NaiveDate) {
             out.push_str(std::str::from_utf8(&iso).unwrap_or_default());
         }
         None => drop(write!(out, "{date}")),
+    }
+}
+
+/// Appends a deadline as the `deadlines` cell of the CSV files writes it
+/// (docs/deadlines.md), in ISO 8601 notation: a limit's due date
+/// (`2015-12-31`), a start as an interval without an end (`2015-01-01/..`),
+/// a span as an interval (`2021-01-01/2022-12-31`). Returns false, and
+/// appends nothing, when a date it needs cannot be read.
+pub(super) fn push_deadline(out: &mut String, d: &Deadline) -> bool {
+    match d.when {
+        When::By { due: Some(due) } => push_iso(out, due),
+        When::From { start: Some(start) } => {
+            push_iso(out, start);
+            out.push_str("/..");
+        }
+        When::Span {
+            start: Some(start),
+            end: Some(end),
+        } => {
+            push_iso(out, start);
+            out.push('/');
+            push_iso(out, end);
+        }
+        _ => return false,
+    }
+    true
+}
+
+/// The days a calendar event of a deadline covers, first and last
+/// (docs/deadlines.md): a limit's due day, a start's first day, a span's
+/// whole length.
+pub(super) fn event_days(d: &Deadline) -> Option<(NaiveDate, NaiveDate)> {
+    match d.when {
+        When::By { due: Some(day) } | When::From { start: Some(day) } => Some((day, day)),
+        When::Span {
+            start: Some(start),
+            end: Some(end),
+        } if start <= end => Some((start, end)),
+        _ => None,
     }
 }
 

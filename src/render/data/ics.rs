@@ -16,11 +16,14 @@ pub(super) struct Events {
     line: String,
 }
 
-/// One all-day event. The text values are given in parts, which are
-/// escaped one after the other: escaping works character by character.
+/// One all-day event, of one day or more (a span, docs/deadlines.md).
+/// The text values are given in parts, which are escaped one after the
+/// other: escaping works character by character.
 pub(super) struct Event<'a> {
     pub description: &'a [&'a str],
-    pub date: NaiveDate,
+    /// The first and the last day of the event.
+    pub first: NaiveDate,
+    pub last: NaiveDate,
     /// `DTSTAMP`: midnight UTC of this day.
     pub stamp: NaiveDate,
     pub summary: &'a [&'a str],
@@ -50,9 +53,15 @@ impl Events {
     pub fn push(&mut self, e: &Event, out: &mut String) {
         out.push_str("BEGIN:VEVENT\r\n");
         self.text(out, "DESCRIPTION", e.description);
-        self.date(out, "DTEND;VALUE=DATE", e.date, "");
+        // One day: DTEND is DTSTART, as the crate's `all_day` writes it.
+        // Longer: DTEND is the day after the last (RFC 5545, 3.6.1).
+        let end = match e.last.succ_opt() {
+            Some(next) if e.last > e.first => next,
+            _ => e.first,
+        };
+        self.date(out, "DTEND;VALUE=DATE", end, "");
         self.date(out, "DTSTAMP", e.stamp, "T000000Z");
-        self.date(out, "DTSTART;VALUE=DATE", e.date, "");
+        self.date(out, "DTSTART;VALUE=DATE", e.first, "");
         self.text(out, "SUMMARY", e.summary);
         self.text(out, "UID", e.uid);
         // A URI is not escaped.
@@ -171,14 +180,19 @@ mod tests {
     /// The event as the icalendar crate makes it.
     fn crate_event(e: &Event) -> icalendar::Event {
         let stamp = e.stamp.and_hms_opt(0, 0, 0).unwrap().and_utc();
-        icalendar::Event::new()
+        let mut event = icalendar::Event::new();
+        event
             .uid(&e.uid.concat())
             .timestamp(stamp)
             .summary(&e.summary.concat())
             .description(&e.description.concat())
-            .url(e.url)
-            .all_day(e.date)
-            .done()
+            .url(e.url);
+        if e.last > e.first {
+            event.starts(e.first).ends(e.last.succ_opt().unwrap());
+        } else {
+            event.all_day(e.first);
+        }
+        event.done()
     }
 
     /// The event as the icalendar crate writes it.
@@ -254,7 +268,8 @@ mod tests {
         let texts = texts();
         let event = |text: &'static [&'static str]| Event {
             description: text,
-            date,
+            first: date,
+            last: date,
             stamp: date,
             summary: text,
             uid: &["x-task-1-0@example.org"],
@@ -288,9 +303,15 @@ mod tests {
             let other = &texts[(k * 7 + 3) % texts.len()];
             let event = Event {
                 description: &[t, " ", other],
-                date: dates[k % dates.len()],
+                first: dates[k % dates.len()],
                 stamp: dates[(k / 3) % dates.len()],
                 summary: &["12", " ", t],
+                // Every fifth event a span: from the date to the next one.
+                last: if k % 5 == 0 && dates[(k + 1) % dates.len()] < NaiveDate::MAX {
+                    dates[k % dates.len()].max(dates[(k + 1) % dates.len()])
+                } else {
+                    dates[k % dates.len()]
+                },
                 uid: &[other, "-task-3-", "0", "@", "example.org"],
                 url: if k % 2 == 0 { &url } else { "/plans/x/#task-1" },
             };

@@ -137,11 +137,14 @@ impl<'r> RowMaker<'r> {
         let participating = push_names(s, site, task.participating());
         let officials = push_joined(s, task.officials.iter().map(|o| &**o), "、");
         let start = s.len();
-        for (i, date) in task.deadlines.iter().filter_map(|d| d.date).enumerate() {
-            if i > 0 {
+        for d in task.deadlines.iter() {
+            let before = s.len();
+            if before > start {
                 s.push(' ');
             }
-            dates::push_iso(s, date);
+            if !dates::push_deadline(s, d) {
+                s.truncate(before);
+            }
         }
         let deadlines = start..s.len();
         let topic_names = task.topics().iter().map(|t| site.topics[t].name.as_str());
@@ -209,7 +212,11 @@ pub(super) fn push_events(
     let site = r.site;
     let plan = &site.plans[tr.plan()];
     let task = &plan.tasks[tr.task()];
-    if task.deadlines.iter().all(|d| d.date.is_none()) {
+    if task
+        .deadlines
+        .iter()
+        .all(|d| dates::event_days(d).is_none())
+    {
         return;
     }
     let plain = r.views.plain(site, tr);
@@ -223,13 +230,16 @@ pub(super) fn push_events(
     let mut anchor = String::new();
     task.anchor().push_to(&mut anchor);
     for (i, d) in task.deadlines.iter().enumerate() {
-        let Some(date) = d.date else { continue };
+        let Some((first, last)) = dates::event_days(d) else {
+            continue;
+        };
         let i = i.to_string();
         let event = Event {
             // The full text is one click away (the URL): a unit's
             // calendar on a big site holds thousands of events.
             description: &[&plan.meta.title, " ", &d.text],
-            date,
+            first,
+            last,
             stamp,
             summary: &[&task.number, " ", summary],
             uid: &[&plan.slug, "-", &anchor, "-", &i, "@", host],
