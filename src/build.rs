@@ -205,6 +205,15 @@ pub fn build(opts: &BuildOptions, progress: Progress) -> Result<BuildReport, Vec
     let (rendered, statics) = rendered?;
     timings.0.extend(rendered.timings.0);
     let t = Instant::now();
+    staging.sync().map_err(|e| {
+        vec![Diagnostic::error(
+            &opts.out,
+            0,
+            format!("cannot flush the new site to disk: {e}"),
+        )]
+    })?;
+    timings.end("flush", t);
+    let t = Instant::now();
     let notes = staging.commit().map_err(|e| {
         vec![Diagnostic::error(
             &opts.out,

@@ -242,14 +242,20 @@ impl Staging {
         })
     }
 
-    /// Flushes the new site to disk and replaces the target with it, in
-    /// one step where the system allows (an atomic exchange), then removes
-    /// the old site. On error the target is as it was and the staging
-    /// folder is removed (on drop).
-    pub fn commit(mut self) -> io::Result<Vec<String>> {
+    /// Flushes the new site to disk (files, then folders), before
+    /// [`Staging::commit`] may publish it.
+    pub fn sync(&self) -> io::Result<()> {
         step("staged");
         sync_tree(&self.dir)?;
         step("synced");
+        Ok(())
+    }
+
+    /// Replaces the target with the staging folder (flushed by
+    /// [`Staging::sync`]), in one step where the system allows (an atomic
+    /// exchange), then removes the old site. On error the target is as it
+    /// was and the staging folder is removed (on drop).
+    pub fn commit(mut self) -> io::Result<Vec<String>> {
         if !self.target.exists() {
             fs::rename(&self.dir, &self.target)?;
         } else if exchange(&self.dir, &self.target).is_err() {

@@ -24,17 +24,6 @@ use common::*;
 const STEPS: [&str; 5] = ["locked", "staged", "synced", "swapped", "cleaned"];
 const WAIT: Duration = Duration::from_secs(60);
 
-fn build_cmd(root: &Path, out: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_planpress"));
-    c.args(["build", "--quiet", "--root"])
-        .arg(root)
-        .arg("--out")
-        .arg(out)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
-    c
-}
-
 fn paused(root: &Path, out: &Path, pause: &Path) -> Child {
     build_cmd(root, out)
         .env("PLANPRESS_TEST_PAUSE_DIR", pause)
