@@ -456,14 +456,20 @@ fn is_mount_point(path: &Path) -> bool {
 }
 
 /// Refuses an output this user cannot replace whole: the output folder,
-/// or a folder inside it, that it may not write (another user's, or on a
+/// or a folder at its top, that it may not write (another user's, or on a
 /// read-only file system). The old site could not be removed after the
 /// swap, so nothing is swapped.
 fn check_writable(target: &Path) -> Result<(), String> {
     if !target.exists() {
         return Ok(());
     }
-    for entry in walkdir::WalkDir::new(target).follow_links(false) {
+    // The output and its top folders only: walking all of a large site's
+    // folders took seconds. A deeper folder that cannot be removed leaves
+    // the old site beside the new one, which the build says in a warning.
+    for entry in walkdir::WalkDir::new(target)
+        .max_depth(1)
+        .follow_links(false)
+    {
         let entry = entry.map_err(|e| format!("cannot read the output folder: {e}"))?;
         if !entry.file_type().is_dir() {
             continue;

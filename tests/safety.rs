@@ -334,7 +334,7 @@ fn build_as_nobody(root: &Path, out: &Path, binary: &Path) -> Option<Output> {
     let o = Command::new("setpriv")
         .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
         .arg(binary)
-        .args(["build", "--quiet", "--root"])
+        .args(["build", "--root"])
         .arg(root)
         .arg("--out")
         .arg(out)
@@ -382,9 +382,31 @@ fn an_output_folder_this_user_cannot_write_is_left_as_it_was() {
             assert!(leftovers(&v.out).is_empty(), "{:?}", leftovers(&v.out));
         }
     }
-    // Its owner builds as always.
+    // A folder deeper inside that this user cannot empty: the new site is
+    // published, and the build says that the old one is left beside it.
+    for e in walkdir::WalkDir::new(&v.out) {
+        chown(e.unwrap().path(), 65534);
+    }
+    let deep = std::fs::read_dir(v.out.join("plans"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.is_dir())
+        .unwrap();
+    chown(&deep, 0);
+    let Some(o) = build_as_nobody(&v.v2, &v.out, &binary) else {
+        return;
+    };
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("could not be removed"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(snapshot(&v.out) == new);
+    // Its owner builds as always, and removes what was left.
     build(&v.v2, &v.out, &[]);
     assert!(snapshot(&v.out) == new);
+    assert!(leftovers(&v.out).is_empty(), "{:?}", leftovers(&v.out));
 }
 
 fn check_units(extra: &str) -> (Output, usize) {
