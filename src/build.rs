@@ -8,7 +8,7 @@ use crate::content::load_site;
 use crate::diagnostics::Diagnostic;
 use crate::index::Index;
 use crate::model::Site;
-use crate::output::Staging;
+use crate::output::{Staging, Wait};
 use crate::render::Sink;
 use crate::render::pages::{Renderer, Views};
 use crate::render::theme::Theme;
@@ -18,6 +18,8 @@ pub struct BuildOptions {
     pub out: PathBuf,
     /// Overrides `base_url` of site.yaml.
     pub base_url: Option<String>,
+    /// What to do when another build is writing `out`.
+    pub wait: Wait,
 }
 
 /// What a build did, for the summary line and `--verbose` timing.
@@ -184,13 +186,9 @@ pub fn build(opts: &BuildOptions, progress: Progress) -> Result<BuildReport, Vec
     let t = Instant::now();
     let theme = Theme::load(&opts.root, &site.config)?;
     timings.end("templates", t);
-    let staging = Staging::new(&opts.out).map_err(|e| {
-        vec![Diagnostic::error(
-            &opts.out,
-            0,
-            format!("cannot create the output folder: {e}"),
-        )]
-    })?;
+    let mut warnings = warnings;
+    let staging =
+        Staging::new(&opts.out, opts.wait).map_err(|e| vec![Diagnostic::error(&opts.out, 0, e)])?;
     let rendered = render(&site, &theme, &staging, progress).and_then(|r| {
         theme.write_static(&staging).map(|n| (r, n)).map_err(|e| {
             vec![Diagnostic::error(
@@ -200,22 +198,31 @@ pub fn build(opts: &BuildOptions, progress: Progress) -> Result<BuildReport, Vec
             )]
         })
     });
-    let (rendered, statics) = match rendered {
-        Ok(r) => r,
-        Err(e) => {
-            staging.abandon();
-            return Err(e);
-        }
-    };
+    // On error the staging folder is dropped, which removes it.
+    let (rendered, statics) = rendered?;
     timings.0.extend(rendered.timings.0);
     let t = Instant::now();
-    staging.commit().map_err(|e| {
+    staging.sync().map_err(|e| {
+        vec![Diagnostic::error(
+            &opts.out,
+            0,
+            format!("cannot flush the new site to disk: {e}"),
+        )]
+    })?;
+    timings.end("flush", t);
+    let t = Instant::now();
+    let notes = staging.commit().map_err(|e| {
         vec![Diagnostic::error(
             &opts.out,
             0,
             format!("cannot replace the output folder: {e}"),
         )]
     })?;
+    warnings.extend(
+        notes
+            .into_iter()
+            .map(|n| Diagnostic::warning(&opts.out, 0, n)),
+    );
     timings.end("swap", t);
     Ok(BuildReport {
         pages: rendered.pages,

@@ -60,6 +60,10 @@ enum Command {
         /// Print the time each phase took and the memory in use.
         #[arg(long, short)]
         verbose: bool,
+        /// When another build is writing the same output, wait for it
+        /// (otherwise stop, saying which process it is).
+        #[arg(long)]
+        wait: bool,
     },
     /// Turn original documents (.txt, saved .html pages, .docx) into content files.
     Import {
@@ -97,6 +101,11 @@ enum Command {
         /// Open the site in the default browser.
         #[arg(long)]
         open: bool,
+        /// Also answer requests for this host name (repeatable); by default
+        /// only localhost and the address listened on are answered, so
+        /// that no other web site can read the preview.
+        #[arg(long = "host", value_name = "NAME")]
+        hosts: Vec<String>,
     },
     /// Start a site: site.yaml, content/ with an example plan and units.yaml,
     /// and the JSON Schemas editors check them with. Replaces nothing.
@@ -159,7 +168,8 @@ fn main() -> ExitCode {
             base_url,
             quiet,
             verbose,
-        } => build(root, out, base_url, quiet, verbose),
+            wait,
+        } => build(root, out, base_url, quiet, verbose, wait),
         Command::Import {
             files,
             out,
@@ -173,7 +183,8 @@ fn main() -> ExitCode {
             port,
             bind,
             open,
-        } => serve(root, port, bind, open),
+            hosts,
+        } => serve(root, port, bind, open, hosts),
         Command::Init { dir } => init(&dir),
         Command::New {
             what:
@@ -329,6 +340,7 @@ fn build(
     base_url: Option<String>,
     quiet: bool,
     verbose: bool,
+    wait: bool,
 ) -> ExitCode {
     let color = std::io::stderr().is_terminal();
     let bar = progress_bar(quiet);
@@ -342,7 +354,15 @@ fn build(
         root: root.clone(),
         out: out.clone(),
         base_url,
+        wait: if wait {
+            planpress::output::Wait::Yes
+        } else {
+            planpress::output::Wait::No
+        },
     };
+    // A build replaces its output only once it has succeeded: what was
+    // there before is there after a failure (or nothing, as before).
+    let existed = out.exists();
     let result = planpress::build::build(&opts, &progress);
     if let Some(bar) = bar {
         bar.finish_and_clear();
@@ -377,8 +397,13 @@ fn build(
         }
         Err(errors) => {
             diagnostics::emit(&errors, &root, color);
+            let state = if existed {
+                "was left as it was"
+            } else {
+                "was not created: nothing was written"
+            };
             eprintln!(
-                "build failed with {} error(s); {} was left as it was",
+                "build failed with {} error(s); {} {state}",
                 errors.iter().filter(|d| d.is_error()).count(),
                 out.display()
             );
@@ -439,12 +464,19 @@ fn check(root: &std::path::Path, json: bool, list_units: bool) -> ExitCode {
 }
 
 /// Runs the preview server until Ctrl-C.
-fn serve(root: PathBuf, port: u16, bind: std::net::IpAddr, open: bool) -> ExitCode {
+fn serve(
+    root: PathBuf,
+    port: u16,
+    bind: std::net::IpAddr,
+    open: bool,
+    hosts: Vec<String>,
+) -> ExitCode {
     let opts = planpress::serve::ServeOptions {
         root,
         port,
         bind,
         open,
+        hosts,
     };
     match planpress::serve::run(opts) {
         Ok(()) => ExitCode::SUCCESS,

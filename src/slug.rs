@@ -41,8 +41,32 @@ pub fn slugify(text: &str) -> String {
         }
     }
     let out = out.trim_matches('-').to_string();
-    if out.is_empty() { "x".to_string() } else { out }
+    if out.is_empty() {
+        "x".to_string()
+    } else if windows_reserved(&out) {
+        // A unit or topic named `AUX` still gets a folder Windows can open.
+        format!("{out}-x")
+    } else {
+        out
+    }
 }
+
+/// Whether Windows reserves `name` for a device (`con`, `prn`, `aux`, `nul`,
+/// `com1`-`com9`, `lpt1`-`lpt9`, in any case and with any extension): a
+/// folder or file of that name cannot be opened there, and sites are often
+/// edited and previewed on Windows.
+pub fn windows_reserved(name: &str) -> bool {
+    let base = name.split('.').next().unwrap_or(name).trim_end_matches(' ');
+    let lower = base.to_ascii_lowercase();
+    match lower.as_bytes() {
+        b"con" | b"prn" | b"aux" | b"nul" => true,
+        [b'c', b'o', b'm', d] | [b'l', b'p', b't', d] => (b'1'..=b'9').contains(d),
+        _ => false,
+    }
+}
+
+/// The hint for a reserved slug.
+pub const RESERVED_HINT: &str = "Windows reserves CON, PRN, AUX, NUL, COM1-COM9 and LPT1-LPT9 (in any case, with any extension) for devices, so a folder of that name cannot be opened there; choose another slug, e.g. `con-fangan`";
 
 /// Makes slugs unique by adding `-2`, `-3`… to later ones. `items` must be in
 /// a fixed order so the result is deterministic.
@@ -82,6 +106,37 @@ impl Unique {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn windows_reserved_names() {
+        for name in [
+            "con",
+            "CON",
+            "Aux",
+            "nul.txt",
+            "com1",
+            "LPT9",
+            "prn.tar.gz",
+            "con ",
+        ] {
+            assert!(windows_reserved(name), "{name}");
+        }
+        for name in [
+            "conf",
+            "com0",
+            "com10",
+            "lpt",
+            "console",
+            "x-con",
+            "auxiliary",
+            "",
+        ] {
+            assert!(!windows_reserved(name), "{name}");
+        }
+        assert_eq!(slugify("AUX"), "aux-x");
+        assert_eq!(slugify("Com3"), "com3-x");
+    }
+
     use super::*;
 
     #[test]

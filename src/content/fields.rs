@@ -325,6 +325,24 @@ pub fn common_fields_with(
             }
         },
     };
+    // The name the slug came from: the field, or else the file's name.
+    let source = match fields.slug.as_deref() {
+        Some(s) => s.trim().to_string(),
+        None => rel
+            .file_stem()
+            .map(|s| s.to_string_lossy().to_string())
+            .unwrap_or_default(),
+    };
+    if !slug.is_empty()
+        && (crate::slug::windows_reserved(&slug) || crate::slug::windows_reserved(&source))
+    {
+        let what = if fields.slug.is_some() {
+            format!("the slug `{slug}` is a name Windows reserves")
+        } else {
+            format!("the file name `{source}` (the plan's slug) is a name Windows reserves")
+        };
+        diagnostics.push(Diagnostic::error(rel, line, what).with_hint(crate::slug::RESERVED_HINT));
+    }
     let period = match fields.period.as_deref() {
         Some(p) => {
             let parsed = parse_period(p);

@@ -246,7 +246,10 @@ pub fn load_registry(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> units::R
     }
     if registry_path.is_file() {
         match units::Registry::load(root, &registry_path) {
-            Ok(r) => r,
+            Ok(mut r) => {
+                diagnostics.append(&mut r.problems);
+                r
+            }
             Err(d) => {
                 diagnostics.push(d);
                 units::Registry::default()

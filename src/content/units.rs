@@ -40,8 +40,9 @@ pub struct UnitDef {
 #[derive(Debug, Default)]
 pub struct JurisdictionRegistry {
     pub defs: Vec<UnitDef>,
-    /// Any name (canonical, alias, second name), normalised -> index in `defs`.
-    names: HashMap<String, usize>,
+    /// Any name (canonical, alias, second name), normalised -> index in
+    /// `defs`, what the name is there, and its line.
+    names: HashMap<String, (usize, Role, usize)>,
     /// Line of the entry in units.yaml.
     pub line: usize,
 }
@@ -52,6 +53,28 @@ pub struct Registry {
     pub jurisdictions: HashMap<String, JurisdictionRegistry>,
     /// Path of units.yaml relative to the site root.
     pub file: std::path::PathBuf,
+    /// Contradictions found (a name given to two units, a unit or a
+    /// jurisdiction listed twice): errors, each at its line. The first
+    /// mention of a name holds.
+    pub problems: Vec<Diagnostic>,
+}
+
+/// What a name is in the registry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Unit,
+    Alias,
+    Group,
+}
+
+impl Role {
+    fn label(self) -> &'static str {
+        match self {
+            Role::Unit => "a unit",
+            Role::Alias => "an alias",
+            Role::Group => "a group",
+        }
+    }
 }
 
 impl Registry {
@@ -70,6 +93,8 @@ impl Registry {
             file: rel,
             ..Registry::default()
         };
+        // Where each jurisdiction was first listed.
+        let mut first_listed: HashMap<String, usize> = HashMap::new();
         for (i, mut entry) in entries.into_iter().enumerate() {
             // The same characters go as from content (see `text`), so that
             // names still match.
@@ -83,26 +108,53 @@ impl Registry {
             entry.groups.iter_mut().for_each(|g| {
                 super::text::clean(g);
             });
-            let jr = registry
-                .jurisdictions
-                .entry(entry.jurisdiction.trim().to_string())
-                .or_default();
-            jr.line = lines.line(&i.to_string());
-            for u in entry.units {
-                let (name, mut other_names) = split_merged(&u.name);
-                other_names.extend(u.aliases.iter().map(|a| a.trim().to_string()));
-                jr.add(UnitDef {
-                    name,
-                    other_names,
-                    kind: UnitKind::Department,
-                });
+            let jurisdiction = entry.jurisdiction.trim().to_string();
+            let line = lines.line(&i.to_string());
+            if let Some(first) = first_listed.get(&jurisdiction) {
+                registry.problems.push(
+                    Diagnostic::error(
+                        &registry.file,
+                        line,
+                        format!("the jurisdiction {jurisdiction} is listed twice (first on line {first})"),
+                    )
+                    .with_hint("list each jurisdiction once, with all its units and groups"),
+                );
+                continue;
             }
-            for g in entry.groups {
-                jr.add(UnitDef {
-                    name: g.trim().to_string(),
-                    other_names: Vec::new(),
-                    kind: UnitKind::Group,
-                });
+            first_listed.insert(jurisdiction.clone(), line);
+            let jr = registry.jurisdictions.entry(jurisdiction).or_default();
+            jr.line = line;
+            for (k, u) in entry.units.into_iter().enumerate() {
+                let at = |path: &str| lines.line(&format!("{i}.units.{k}{path}"));
+                let (name, second) = split_merged(&u.name);
+                let mut names = vec![(name.clone(), Role::Unit, at(""))];
+                names.extend(second.into_iter().map(|n| (n, Role::Alias, at(""))));
+                names.extend(u.aliases.iter().enumerate().map(|(m, a)| {
+                    (
+                        a.trim().to_string(),
+                        Role::Alias,
+                        at(&format!(".aliases.{m}")),
+                    )
+                }));
+                jr.add(
+                    name,
+                    names,
+                    UnitKind::Department,
+                    &registry.file,
+                    &mut registry.problems,
+                );
+            }
+            for (g, group) in entry.groups.into_iter().enumerate() {
+                let name = group.trim().to_string();
+                let line = lines.line(&format!("{i}.groups.{g}"));
+                let names = vec![(name.clone(), Role::Group, line)];
+                jr.add(
+                    name,
+                    names,
+                    UnitKind::Group,
+                    &registry.file,
+                    &mut registry.problems,
+                );
             }
         }
         Ok(registry)
@@ -131,18 +183,64 @@ impl Registry {
 }
 
 impl JurisdictionRegistry {
-    fn add(&mut self, def: UnitDef) {
+    /// Adds a unit or group under `name` with all its names (name, role,
+    /// line); a name that another entry has already is reported and left
+    /// to that entry.
+    fn add(
+        &mut self,
+        name: String,
+        names: Vec<(String, Role, usize)>,
+        kind: UnitKind,
+        file: &Path,
+        problems: &mut Vec<Diagnostic>,
+    ) {
         let idx = self.defs.len();
-        for n in std::iter::once(&def.name).chain(&def.other_names) {
-            self.names.entry(normalize(n)).or_insert(idx);
+        let mut other_names = Vec::new();
+        for (n, role, line) in names {
+            match self.names.get(normalized(&n).as_ref()) {
+                Some(&(i, _, _)) if i == idx => {}
+                Some(&(i, first_role, first_line)) => {
+                    let owner = &self.defs[i].name;
+                    let first = if first_role == Role::Unit || first_role == Role::Group {
+                        format!("{} on line {first_line}", first_role.label())
+                    } else {
+                        format!("an alias of {owner} on line {first_line}")
+                    };
+                    let here = match role {
+                        Role::Alias => format!("an alias of {name}"),
+                        r => r.label().to_string(),
+                    };
+                    problems.push(
+                        Diagnostic::error(
+                            file,
+                            line,
+                            format!("{n} is {here} here, and already {first}"),
+                        )
+                        .with_hint(
+                            "a name may stand for one body only: keep one entry for it, and list another name as an alias of exactly one unit",
+                        ),
+                    );
+                    continue;
+                }
+                None => {
+                    self.names.insert(normalize(&n), (idx, role, line));
+                }
+            }
+            if role == Role::Alias {
+                other_names.push(n);
+            }
         }
-        self.defs.push(def);
+        self.defs.push(UnitDef {
+            name,
+            other_names,
+            kind,
+        });
     }
 
     pub fn lookup(&self, name: &str) -> Option<&UnitDef> {
         self.names
             .get(normalized(name).as_ref())
-            .map(|&i| &self.defs[i])
+            .map(|&(i, _, _)| &self.defs[i])
     }
 }
 

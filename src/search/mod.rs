@@ -154,11 +154,22 @@ struct PlanOut<'a> {
     /// `term << 32 | document << 8 | weight`, in document order (so each
     /// term's documents come in order).
     entries: Vec<u64>,
+    /// (unit, document within the plan, weight) for each task that names a
+    /// unit with aliases: the aliases' terms are posted from these once
+    /// the index is complete, not entered per task (see [`Names`]).
+    unit_docs: Vec<(UnitId, u32, u8)>,
 }
 
 /// Terms of whole things, made once per build.
 struct Names {
+    /// The terms of each unit's name…
     units: Vec<Box<[u32]>>,
+    /// …and those only its other names have. A unit may have thousands of
+    /// aliases and name thousands of tasks: entering the aliases' terms per
+    /// task held tasks × terms entries at once (2.9 GB for 10,000 aliases
+    /// and 8,000 tasks), so each alias term gets the unit's documents once,
+    /// when its list is packed ([`AliasPostings`]).
+    unit_aliases: Vec<Box<[u32]>>,
     topics: Vec<Box<[u32]>>,
     jurisdictions: Vec<Box<[u32]>>,
 }
@@ -275,6 +286,7 @@ fn plan_docs<'a>(
     let jur = &names.jurisdictions[plan.jurisdiction];
     let mut docs = Vec::with_capacity(plan.tasks.len() + 8);
     let mut entries = Vec::new();
+    let mut unit_docs = Vec::new();
     let Worker { cache, acc } = worker;
 
     // The plan itself.
@@ -320,11 +332,18 @@ fn plan_docs<'a>(
         for v in [&task.schedule, &task.priority].into_iter().flatten() {
             acc.text(cache, interner, v, W_TEXT);
         }
+        let doc = docs.len() as u32;
+        let mut unit = |u: UnitId, w: u32| {
+            acc.names(&names.units[u], w);
+            if !names.unit_aliases[u].is_empty() {
+                unit_docs.push((u, doc, w as u8));
+            }
+        };
         for u in task.lead() {
-            acc.names(&names.units[u], W_LEAD);
+            unit(u, W_LEAD);
         }
         for u in task.shared_units() {
-            acc.names(&names.units[u], W_UNIT);
+            unit(u, W_UNIT);
         }
         for o in &task.officials {
             acc.names(cache.name_terms(interner, o), W_OFFICIAL);
@@ -383,6 +402,55 @@ fn plan_docs<'a>(
         plan: p,
         docs,
         entries,
+        unit_docs,
+    }
+}
+
+/// The documents of units with aliases, posted under the aliases' terms
+/// once the index is complete: per alias term one merge of its units'
+/// document lists into its list, instead of one entry per task and term.
+#[derive(Default)]
+struct AliasPostings {
+    /// Per unit: (document, weight) of each task naming it, in order.
+    docs: Vec<Vec<(u32, u8)>>,
+    /// Alias term -> the units (with documents) it is an alias term of.
+    units_of: rustc_hash::FxHashMap<u32, Vec<UnitId>>,
+}
+
+impl AliasPostings {
+    fn invert(&mut self, unit_aliases: &[Box<[u32]>]) {
+        for (u, terms) in unit_aliases.iter().enumerate() {
+            if self.docs[u].is_empty() {
+                continue;
+            }
+            for &t in terms.iter() {
+                self.units_of.entry(t).or_default().push(u);
+            }
+        }
+    }
+
+    fn has(&self, term: u32) -> bool {
+        self.units_of.contains_key(&term)
+    }
+
+    /// `list` (a term's postings from the documents' own fields) with the
+    /// documents of the units the term names added, weights summed as if
+    /// the units' names had been entered per document.
+    fn merge(&self, term: u32, list: &[u8]) -> Postings {
+        let mut all = query::decode(list);
+        for &u in &self.units_of[&term] {
+            all.extend(self.docs[u].iter().map(|&(d, w)| (d, u32::from(w))));
+        }
+        // Mostly in order already (one unit's documents are).
+        all.sort_by_key(|&(d, _)| d);
+        let mut merged = Postings::default();
+        // Entries for one document (its own text, a unit both leading and
+        // sharing the task, two units) add up, as they would per document.
+        for run in all.chunk_by(|x, y| x.0 == y.0) {
+            let w: u32 = run.iter().map(|&(_, w)| w).sum();
+            merged.push(run[0].0, w.clamp(1, 255) as u8);
+        }
+        merged
     }
 }
 
@@ -541,6 +609,52 @@ fn fx(bytes: &[u8]) -> u64 {
     h.finish()
 }
 
+/// The terms of units' names (and of their aliases, apart), topics and
+/// jurisdictions.
+fn unit_names(site: &Site, cache: &mut ClauseCache, interner: &Interner) -> Names {
+    let mut name_list = |list: Vec<Vec<&str>>| -> Vec<Box<[u32]>> {
+        list.into_iter()
+            .map(|names| {
+                let mut ids: Vec<u32> = names
+                    .iter()
+                    .flat_map(|n| cache.name_terms(interner, n).to_vec())
+                    .collect();
+                ids.sort_unstable();
+                ids.dedup();
+                ids.into()
+            })
+            .collect()
+    };
+    let units = name_list(site.units.iter().map(|u| vec![u.name.as_str()]).collect());
+    let unit_aliases = name_list(
+        site.units
+            .iter()
+            .map(|u| u.other_names.iter().map(String::as_str).collect())
+            .collect(),
+    )
+    .into_iter()
+    .zip(&units)
+    .map(|(aliases, own)| {
+        aliases
+            .iter()
+            .copied()
+            .filter(|t| own.binary_search(t).is_err())
+            .collect()
+    })
+    .collect();
+    Names {
+        units,
+        unit_aliases,
+        topics: name_list(site.topics.iter().map(|t| vec![t.name.as_str()]).collect()),
+        jurisdictions: name_list(
+            site.jurisdictions
+                .iter()
+                .map(|j| vec![j.name.as_str()])
+                .collect(),
+        ),
+    }
+}
+
 /// Builds every file of the index, sorted by path.
 /// Makes the index, handing every file to `emit`; the manifest comes last,
 /// since its version is a hash of all the others. Returns the number of files.
@@ -566,44 +680,13 @@ pub fn build_into(site: &Site, emit: Emit) -> Result<usize, Diagnostic> {
     };
 
     let unit_paths: Vec<String> = (0..site.units.len()).map(|u| unit_path(site, u)).collect();
-    let names = {
-        let mut worker = cache_of();
-        let cache = &mut worker.cache;
-        let mut name_list = |list: Vec<Vec<&str>>| -> Vec<Box<[u32]>> {
-            list.into_iter()
-                .map(|names| {
-                    let mut ids: Vec<u32> = names
-                        .iter()
-                        .flat_map(|n| cache.name_terms(&interner, n).to_vec())
-                        .collect();
-                    ids.sort_unstable();
-                    ids.dedup();
-                    ids.into()
-                })
-                .collect()
-        };
-        Names {
-            units: name_list(
-                site.units
-                    .iter()
-                    .map(|u| {
-                        std::iter::once(u.name.as_str())
-                            .chain(u.other_names.iter().map(String::as_str))
-                            .collect()
-                    })
-                    .collect(),
-            ),
-            topics: name_list(site.topics.iter().map(|t| vec![t.name.as_str()]).collect()),
-            jurisdictions: name_list(
-                site.jurisdictions
-                    .iter()
-                    .map(|j| vec![j.name.as_str()])
-                    .collect(),
-            ),
-        }
-    };
+    let names = unit_names(site, &mut cache_of().cache, &interner);
 
     let mut lists: Vec<Postings> = Vec::new();
+    let mut aliases = AliasPostings {
+        docs: vec![Vec::new(); site.units.len()],
+        ..AliasPostings::default()
+    };
     let mut plan_docs_count: Vec<usize> = Vec::with_capacity(site.plans.len());
     let mut pending: Vec<(usize, DocOut)> = Vec::new();
     let mut next_chunk = 0usize;
@@ -674,6 +757,9 @@ pub fn build_into(site: &Site, emit: Emit) -> Result<usize, Diagnostic> {
                 let (t, d, w) = (e >> 32, (e >> 8) as u32 & 0xff_ffff, e as u8);
                 lists[t as usize].push(base + d, w);
             }
+            for &(u, d, w) in &out.unit_docs {
+                aliases.docs[u].push((base + d, w));
+            }
             base += out.docs.len() as u32;
             plan_docs_count.push(out.docs.len());
             pending.extend(out.docs.into_iter().map(|d| (out.plan, d)));
@@ -685,7 +771,13 @@ pub fn build_into(site: &Site, emit: Emit) -> Result<usize, Diagnostic> {
 
     // Terms, sorted; their postings packed in that order.
     let terms = interner.into_terms();
-    let mut order: Vec<usize> = (0..lists.len()).filter(|&i| lists[i].df > 0).collect();
+    aliases.invert(&names.unit_aliases);
+    if lists.len() < terms.len() {
+        lists.resize_with(terms.len(), Postings::default);
+    }
+    let mut order: Vec<usize> = (0..lists.len())
+        .filter(|&i| lists[i].df > 0 || aliases.has(i as u32))
+        .collect();
     order.sort_unstable_by(|&a, &b| terms[a].cmp(&terms[b]));
     let mut packer = Packer::new(&out);
     // A list longer than a bitmap of all documents is written as that
@@ -696,6 +788,9 @@ pub fn build_into(site: &Site, emit: Emit) -> Result<usize, Diagnostic> {
     let locs: Vec<(Loc, bool)> = order
         .iter()
         .map(|&i| {
+            if aliases.has(i as u32) {
+                lists[i] = aliases.merge(i as u32, &lists[i].bytes);
+            }
             let bytes = std::mem::take(&mut lists[i].bytes);
             if bytes.len() <= bitmap_len {
                 return Ok((packer.add(&bytes)?, false));
@@ -837,4 +932,80 @@ pub fn build_into(site: &Site, emit: Emit) -> Result<usize, Diagnostic> {
     };
     emit(format!("{DIR}meta.json"), json(&manifest))?;
     Ok(hashes.len() + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A site of one plan whose `tasks` tasks are led by one unit that has
+    /// `aliases` aliases (each of its own words).
+    fn alias_site(aliases: usize, tasks: usize) -> (tempfile::TempDir, Site) {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        std::fs::write(root.join("site.yaml"), "title: 测试\n").unwrap();
+        let digits = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+        let mut units = String::from(
+            "- jurisdiction: 测试市测试区\n  units:\n    - name: 区司法局\n      aliases:\n",
+        );
+        for a in 0..aliases {
+            let word: String = format!("{a:04}")
+                .bytes()
+                .map(|b| digits[usize::from(b - b'0')])
+                .collect();
+            units.push_str(&format!("        - 别称{word}办\n"));
+        }
+        std::fs::write(root.join("content/units.yaml"), units).unwrap();
+        let mut plan =
+            String::from("---\ntitle: 方案\nkind: 方案\njurisdiction: 测试市测试区\n---\n\n");
+        for t in 1..=tasks {
+            plan.push_str(&format!("{t}.完善制度。牵头单位:区司法局。\n\n"));
+        }
+        std::fs::write(root.join("content/plan.md"), plan).unwrap();
+        let site = crate::content::load_site(root)
+            .site
+            .expect("the site loads");
+        (dir, site)
+    }
+
+    /// The entries one plan holds at once while the index is built.
+    fn plan_entries(site: &Site) -> usize {
+        let interner = Interner::default();
+        let mut worker = Worker::default();
+        let names = unit_names(site, &mut worker.cache, &interner);
+        plan_docs(site, 0, &mut worker, &interner, &names)
+            .entries
+            .len()
+    }
+
+    #[test]
+    fn aliases_are_entered_once_per_unit_not_per_task() {
+        let (_a, few) = alias_site(2, 50);
+        let (_b, many) = alias_site(300, 50);
+        let (few, many) = (plan_entries(&few), plan_entries(&many));
+        // 300 aliases more may not add an entry per task and alias term
+        // (50 x 300 and more); they add none.
+        assert_eq!(many, few, "{few} entries with 2 aliases, {many} with 300");
+    }
+
+    #[test]
+    fn an_alias_finds_the_tasks_of_its_unit_ranked_as_its_name_does() {
+        let (_d, site) = alias_site(30, 12);
+        let files: std::collections::HashMap<String, Vec<u8>> = build(&site).into_iter().collect();
+        let fetch = |p: &str| files.get(p).cloned();
+        let hits = |q: &str| {
+            query::search(&fetch, q, &query::Filters::default(), usize::MAX)
+                .unwrap()
+                .hits
+                .into_iter()
+                .filter(|h| h.kind == "task")
+                .map(|h| (h.label, h.score))
+                .collect::<Vec<_>>()
+        };
+        let by_alias = hits("别称零零二九办");
+        assert_eq!(by_alias.len(), 12, "{by_alias:?}");
+        assert_eq!(hits("别称零零零三办"), by_alias);
+        assert_eq!(hits("区司法局").len(), 12);
+    }
 }

@@ -8,6 +8,7 @@
 //! never joined to a folder on disk.
 
 use std::convert::Infallible;
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -36,6 +37,8 @@ pub const INJECT_END: &str = "<!--/planpress-serve-->";
 #[derive(Clone)]
 pub struct App {
     pub live: Arc<Live>,
+    /// The names requests may give in their `Host` header.
+    pub hosts: Arc<Hosts>,
     /// Becomes `true` when the server stops, ending the event streams (a
     /// graceful shutdown waits for every open connection).
     pub shutdown: tokio::sync::watch::Receiver<bool>,
@@ -45,7 +48,90 @@ pub fn router(app: App) -> Router {
     Router::new()
         .route(EVENTS_PATH, get(events))
         .fallback(files)
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            check_host,
+        ))
         .with_state(app)
+}
+
+/// The host names the preview answers to. A web page whose own name is made
+/// to resolve to this machine (DNS rebinding) sends that name in `Host`,
+/// and is refused; an address typed in, `localhost` and the names given with
+/// `--host` are not.
+#[derive(Debug, Clone)]
+pub struct Hosts {
+    bind: IpAddr,
+    /// Names given with `--host`, lower case, without a trailing dot.
+    names: Vec<String>,
+}
+
+impl Hosts {
+    pub fn new(bind: IpAddr, names: &[String]) -> Hosts {
+        Hosts {
+            bind,
+            names: names.iter().map(|n| normal_host(n)).collect(),
+        }
+    }
+
+    /// Whether a `Host` header value (`name`, `name:port`, `[v6]:port`) is
+    /// one of ours.
+    pub fn allows(&self, header: &str) -> bool {
+        let host = strip_port(header.trim());
+        if host.is_empty() {
+            return false;
+        }
+        if let Ok(ip) = host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<IpAddr>()
+        {
+            // An address cannot be rebound: any of this machine's do when
+            // listening on all of them.
+            let localhost = ip == IpAddr::V4(std::net::Ipv4Addr::LOCALHOST)
+                || ip == IpAddr::V6(std::net::Ipv6Addr::LOCALHOST);
+            return ip == self.bind || localhost || self.bind.is_unspecified();
+        }
+        let name = normal_host(host);
+        name == "localhost" || name.ends_with(".localhost") || self.names.contains(&name)
+    }
+}
+
+fn normal_host(name: &str) -> String {
+    name.trim().trim_end_matches('.').to_ascii_lowercase()
+}
+
+/// `name:8000` -> `name`; `[::1]:8000` -> `[::1]`; a bare IPv6 address is
+/// left whole.
+fn strip_port(host: &str) -> &str {
+    if host.starts_with('[') {
+        return host.find(']').map_or(host, |end| &host[..=end]);
+    }
+    match host.rsplit_once(':') {
+        Some((name, port)) if !name.contains(':') && port.bytes().all(|b| b.is_ascii_digit()) => {
+            name
+        }
+        _ => host,
+    }
+}
+
+async fn check_host(
+    State(app): State<App>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    if app.hosts.allows(host) {
+        return next.run(request).await;
+    }
+    plain(
+        StatusCode::MISDIRECTED_REQUEST,
+        "this preview answers only to localhost, the address it listens on and the names given with --host\n",
+    )
 }
 
 /// Why a request path is refused.
@@ -419,5 +505,40 @@ mod tests {
         let html = overlay(&[d]);
         assert!(!html.contains("<script>alert"), "{html}");
         assert!(html.contains("content/&lt;a&gt;.md:3:1"), "{html}");
+    }
+
+    #[test]
+    fn only_our_host_names_are_answered() {
+        let hosts = Hosts::new(
+            "127.0.0.1".parse().unwrap(),
+            &["Preview.Example.".to_string()],
+        );
+        for ok in [
+            "127.0.0.1",
+            "127.0.0.1:8000",
+            "localhost:8000",
+            "LocalHost.",
+            "app.localhost",
+            "[::1]:8000",
+            "::1",
+            "preview.example:80",
+        ] {
+            assert!(hosts.allows(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "evil.example",
+            "evil.example:8000",
+            "localhost.evil.example",
+            "127.0.0.2:8000",
+            "192.168.1.5",
+            "preview.example.evil",
+        ] {
+            assert!(!hosts.allows(bad), "{bad}");
+        }
+        // Listening on every address: any address typed in, still no name.
+        let all = Hosts::new("0.0.0.0".parse().unwrap(), &[]);
+        assert!(all.allows("192.168.1.5:8000"));
+        assert!(!all.allows("evil.example"));
     }
 }

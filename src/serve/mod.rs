@@ -48,6 +48,9 @@ pub struct ServeOptions {
     pub port: u16,
     pub bind: IpAddr,
     pub open: bool,
+    /// Host names (besides localhost and the bound address) that requests
+    /// may name.
+    pub hosts: Vec<String>,
 }
 
 /// How many ports after the one asked for are tried when it is taken.
@@ -110,7 +113,7 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
     {
         eprintln!("warning: cannot open a browser ({e}); open {url} yourself");
     }
-    serve_http(listener, live)?;
+    serve_http(listener, live, http::Hosts::new(opts.bind, &opts.hosts))?;
     println!("stopped");
     Ok(())
 }
@@ -141,7 +144,7 @@ fn bind(addr: IpAddr, port: u16) -> Result<(TcpListener, u16), String> {
 }
 
 /// Runs the HTTP server until Ctrl-C (or SIGTERM).
-fn serve_http(listener: TcpListener, live: Arc<Live>) -> Result<(), String> {
+fn serve_http(listener: TcpListener, live: Arc<Live>, hosts: http::Hosts) -> Result<(), String> {
     listener
         .set_nonblocking(true)
         .map_err(|e| format!("cannot listen: {e}"))?;
@@ -155,6 +158,7 @@ fn serve_http(listener: TcpListener, live: Arc<Live>) -> Result<(), String> {
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let app = http::App {
             live,
+            hosts: Arc::new(hosts),
             shutdown: stop_rx.clone(),
         };
         let server = axum::serve(listener, http::router(app)).with_graceful_shutdown(async move {

@@ -44,6 +44,18 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// `planpress build --quiet` of `root` into `out`, its messages kept.
+pub fn build_cmd(root: &Path, out: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_planpress"));
+    c.args(["build", "--quiet", "--root"])
+        .arg(root)
+        .arg("--out")
+        .arg(out)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
+    c
+}
+
 /// Builds `root` into `out`, panicking with planpress's messages on failure.
 pub fn build(root: &Path, out: &Path, extra: &[&str]) {
     let mut args = vec![
