@@ -158,7 +158,8 @@
       var u = new window.SpeechSynthesisUtterance(reading.queue[reading.index]);
       u.lang = 'zh-CN';
       var v = chineseVoice();
-      if (v) u.voice = v;
+      // A voice the engine does not accept leaves the language to choose one.
+      if (v) { try { u.voice = v; } catch (e) { /* keep u.lang */ } }
       u.rate = html.classList.contains('elder') ? 0.85 : 1;
       u.onend = function () { if (reading.active) { reading.index += 1; speakNext(); } };
       u.onstart = function () { reading.heard = true; };
