@@ -41,6 +41,7 @@ const norm = (s) => (s || '').replace(/\s+/g, '');
   const plans = new Map();
   let equal = 0;
   for (const r of rows || []) {
+    if (!t.check(r.href.includes('#'), `${unit.url}: each row links to its task (${r.href || 'no link'})`)) continue;
     const [url, anchor] = r.href.split('#');
     if (!plans.has(url)) {
       await visit(page, url);
