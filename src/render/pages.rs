@@ -287,15 +287,14 @@ impl Views {
     }
 }
 
-/// The view of task `t` of plan `p`. `html` is left empty unless `with_html`:
-/// rows do not show it.
+/// The view of task `t` of plan `p` (plan fragments and unit/topic rows both
+/// show the whole text, `html`).
 pub fn task_view(
     site: &Site,
     p: usize,
     t: usize,
     plain: &[Option<Box<str>>],
     links: &Links,
-    with_html: bool,
 ) -> TaskView {
     let plan = &site.plans[p];
     let task = &plan.tasks[t];
@@ -304,11 +303,10 @@ pub fn task_view(
     TaskView {
         number: task.number.to_string(),
         anchor: task.anchor().to_string(),
-        html: match (with_html, &plain[t]) {
-            (false, _) => String::new(),
+        html: match &plain[t] {
             // No syntax: the text is its own HTML (see markdown::to_html).
-            (true, None) => format!("<p>{}</p>\n", task.text),
-            (true, Some(_)) => markdown::to_html(&task.text),
+            None => format!("<p>{}</p>\n", task.text),
+            Some(_) => markdown::to_html(&task.text),
         },
         summary: summary(plain_text),
         lead: pick(task.lead()),
@@ -337,6 +335,31 @@ pub fn task_view(
         path: format!("{}#{}", plan_path(&plan.slug), task.anchor()),
         section: task.section.as_deref().map(str::to_string),
     }
+}
+
+/// Units in the order a reader looks them up: by the pinyin of their names
+/// (区司法局 `qu1 si1 fa3 ju2`), syllable by syllable, then by the name itself
+/// so that the order is total and the same on every run.
+fn by_pinyin<'a>(units: impl Iterator<Item = &'a UnitSummary>) -> Vec<&'a UnitSummary> {
+    let mut list: Vec<&UnitSummary> = units.collect();
+    list.sort_by_cached_key(|u| (pinyin_key(&u.name), u.name.clone()));
+    list
+}
+
+/// `区司法局` -> `qu1 si1 fa3 ju2 `: each character's pinyin with its tone
+/// (characters without one as themselves), a space after each syllable so
+/// that `an` sorts before `ang`.
+fn pinyin_key(name: &str) -> String {
+    use pinyin::ToPinyin;
+    let mut key = String::with_capacity(name.len() * 2);
+    for c in name.chars() {
+        match c.to_pinyin() {
+            Some(p) => key.push_str(p.with_tone_num_end()),
+            None => key.push(c),
+        }
+        key.push(' ');
+    }
+    key
 }
 
 /// At most this many characters of a task's first sentence show in lists.
@@ -373,7 +396,8 @@ fn task_rows(
         ends: Vec::with_capacity(tasks),
     };
     for t in 0..tasks {
-        ctx.insert("task", &task_view(site, p, t, plain, links, false));
+        // The whole text: a unit page exists to say what the unit must do.
+        ctx.insert("task", &task_view(site, p, t, plain, links));
         let html = theme
             .tera
             .render("partials/task-row.html", &ctx)
@@ -952,8 +976,8 @@ impl<'a> Renderer<'a> {
                     .map(|(j, ji)| J {
                         name: &j.name,
                         path: &j.path,
-                        departments: ji.departments.iter().map(|&u| &views.units[u]).collect(),
-                        groups: ji.groups.iter().map(|&u| &views.units[u]).collect(),
+                        departments: by_pinyin(ji.departments.iter().map(|&u| &views.units[u])),
+                        groups: by_pinyin(ji.groups.iter().map(|&u| &views.units[u])),
                     })
                     .collect();
                 ctx.insert("jurisdictions", &list);
@@ -1063,7 +1087,7 @@ impl<'a> Renderer<'a> {
         // page's `tasks` share it (values are reference-counted).
         let tasks: Vec<tera::Value> = (0..plan.tasks.len())
             .map(|t| {
-                let view = task_view(site, p, t, &self.views.plain[p], &self.views.links, true);
+                let view = task_view(site, p, t, &self.views.plain[p], &self.views.links);
                 tera::Value::from_serializable(&view)
             })
             .collect();
@@ -1249,7 +1273,17 @@ fn flatten(blocks: &[Block], depth: usize, body: &mut Vec<BodyItem>, toc: &mut V
 
 #[cfg(test)]
 mod tests {
-    use super::safe_url;
+    use super::{pinyin_key, safe_url};
+
+    #[test]
+    fn units_sort_by_pinyin_syllable_by_syllable() {
+        let mut names = vec!["区司法局", "区财政局", "安全生产委员会", "区公安分局", "昂"];
+        names.sort_by_key(|n| pinyin_key(n));
+        assert_eq!(
+            names,
+            ["安全生产委员会", "昂", "区财政局", "区公安分局", "区司法局"]
+        );
+    }
 
     #[test]
     fn only_web_and_mail_urls_pass() {

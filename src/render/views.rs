@@ -47,7 +47,8 @@ pub struct TaskView {
     /// The task's text as sanitised HTML (safe to print with `| safe`).
     pub html: String,
     /// The first sentence of the text, without markup, shortened to about
-    /// 60 characters: what lists show.
+    /// 60 characters (for themes that want a short list; the portal's rows
+    /// show `html`, the whole text).
     pub summary: String,
     /// [`UnitLink`]s.
     pub lead: Vec<tera::Value>,

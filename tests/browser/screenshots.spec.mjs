@@ -11,7 +11,7 @@ import { launch, pageTypes, report, visit, SCREENSHOT_DIR } from './lib.mjs';
 const t = report('screenshots');
 fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
 const types = pageTypes();
-const wanted = process.env.SHOTS === 'plan' ? ['plan'] : ['plan', 'home', 'unit', 'topic'];
+const wanted = process.env.SHOTS === 'plan' ? ['plan'] : ['plan', 'home', 'unit', 'topic', 'search'];
 const MAX_HEIGHT = 4000;
 const written = [];
 

@@ -135,9 +135,13 @@
       return best;
     }
 
+    // The title and metadata line first, then the text (every [data-read-aloud] in
+    // document order; the whole main area where a page marks none).
     function textToRead() {
-      var main = $('[data-read-aloud]') || $('main') || document.body;
-      var text = (main.innerText || main.textContent || '').replace(/[ \t\u00a0]+/g, ' ');
+      var parts0 = $all('[data-read-aloud]');
+      if (!parts0.length) parts0 = [$('main') || document.body];
+      var text = parts0.map(function (el) { return (el.innerText || el.textContent || '') + '\n'; }).join('')
+        .replace(/[ \t\u00a0]+/g, ' ');
       var parts = text.replace(/([。！？；!?;\n])/g, '$1\u0001').split('\u0001');
       var chunks = [];
       parts.forEach(function (p) {
@@ -154,14 +158,42 @@
       var u = new window.SpeechSynthesisUtterance(reading.queue[reading.index]);
       u.lang = 'zh-CN';
       var v = chineseVoice();
-      if (v) u.voice = v;
+      // A voice the engine does not accept leaves the language to choose one.
+      if (v) { try { u.voice = v; } catch (e) { /* keep u.lang */ } }
       u.rate = html.classList.contains('elder') ? 0.85 : 1;
       u.onend = function () { if (reading.active) { reading.index += 1; speakNext(); } };
-      u.onerror = function () { if (reading.active) { reading.index += 1; speakNext(); } };
+      u.onstart = function () { reading.heard = true; };
+      u.onerror = function (e) {
+        if (!reading.active) return;
+        // The engine fails before saying anything: no usable voice.
+        if (!reading.heard && e && e.error !== 'interrupted' && e.error !== 'canceled') { stopReading(); noVoice(); return; }
+        reading.index += 1; speakNext();
+      };
       window.speechSynthesis.speak(u);
     }
 
+    // The message (words in toolbar.html) for a device with no voice installed:
+    // speaking would end at once with nothing heard.
+    function noVoice() {
+      var group = speechGroup;
+      say((group && group.getAttribute('data-no-voice')) || '本设备没有可用的朗读语音。');
+    }
+
     function startReading() {
+      if (!(window.speechSynthesis.getVoices() || []).length) {
+        // Voices load late in some browsers: ask once more when they arrive.
+        var waited = false;
+        var retry = function () {
+          if (waited) return;
+          waited = true;
+          window.speechSynthesis.removeEventListener('voiceschanged', retry);
+          if ((window.speechSynthesis.getVoices() || []).length) startReading();
+          else noVoice();
+        };
+        if (window.speechSynthesis.addEventListener) window.speechSynthesis.addEventListener('voiceschanged', retry);
+        window.setTimeout(retry, 600);
+        return;
+      }
       window.speechSynthesis.cancel();
       reading = { queue: textToRead(), index: 0, active: true, paused: false };
       speechButtons();
@@ -232,9 +264,19 @@
         save();
         apply();
         sync();
+        // A button disabled at its limit (放大文字 at 200 %, 缩小文字 and 默认大小 at
+        // 100 %) would drop keyboard focus to <body>: move it to the next usable
+        // control of its group (else the toolbar's first usable one).
+        if (b.disabled) {
+          var next = $all('button:not([disabled])', b.closest('.tb-group') || toolbar)[0] ||
+            $all('button:not([disabled])', toolbar)[0];
+          if (next) next.focus();
+        }
       });
-      toolbar.addEventListener('keydown', function (ev) {
-        if (ev.key === 'Escape' && entries[0]) setOpen(false, entries[0]);
+      document.addEventListener('keydown', function (ev) {
+        if (ev.key !== 'Escape' || !state.open || !entries[0]) return;
+        var at = document.activeElement;
+        if (toolbar.contains(at) || at === document.body || at === html || !at) setOpen(false, entries[0]);
       });
     }
 
@@ -262,6 +304,12 @@
     applyDocSize();
     speechButtons();
     sync();
+
+    // 长者版: long lists that stand before the content (the table of contents) start
+    // folded, so that the first task comes on the first screens.
+    if (html.classList.contains('elder')) {
+      $all('details[data-fold-elder]').forEach(function (d) { d.open = false; });
+    }
   }
 
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
