@@ -1444,6 +1444,7 @@ mod tests {
             format: None,
             jurisdiction: None,
             force: false,
+            review: None,
         };
         let blocks = [Block::para(1, "1.推进执法公示。牵头单位:司法局。")];
         let j = jurisdiction(&opts, &Context::default(), &[], &[], &blocks, &mut report);
