@@ -478,12 +478,12 @@ pub(crate) fn read_list(
         let (mut core, verb) = strip_verb(core);
         any_verb |= verb.is_some();
         // `由X牵头`, `此项工作由X牵头`: the names follow `由`.
-        if verb.is_some() && k == 0 {
-            if let Some(at) = core.rfind('由')
-                && core[..at].chars().count() <= 8
-            {
-                core = core[at + '由'.len_utf8()..].trim_matches(is_blank);
-            }
+        if verb.is_some()
+            && k == 0
+            && let Some(at) = core.rfind('由')
+            && core[..at].chars().count() <= 8
+        {
+            core = core[at + '由'.len_utf8()..].trim_matches(is_blank);
         }
         if core.is_empty() {
             // `各负其责` alone, or a time: the verb closes what came before.
