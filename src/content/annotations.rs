@@ -462,6 +462,13 @@ fn label_ending(before: &str) -> Option<(usize, Field)> {
         n += 1;
     }
     let letters = &letters[..n];
+    // Most colons follow words that end no label.
+    if !letters
+        .first()
+        .is_some_and(|&(c, _)| LABEL_LAST_LETTERS.contains(&c))
+    {
+        return None;
+    }
     LABELS.iter().find_map(|(label, field)| {
         let field = *field;
         let mut k = 0;
@@ -474,6 +481,17 @@ fn label_ending(before: &str) -> Option<(usize, Field)> {
         Some((letters.get(k.checked_sub(1)?)?.1, field))
     })
 }
+
+/// The letters labels end with.
+static LABEL_LAST_LETTERS: LazyLock<Vec<char>> = LazyLock::new(|| {
+    let mut last: Vec<char> = LABELS
+        .iter()
+        .filter_map(|(l, _)| l.chars().last())
+        .collect();
+    last.sort_unstable();
+    last.dedup();
+    last
+});
 
 /// Room for the letters of the longest label ([`MAX_LABEL_LETTERS`]).
 const LETTERS_READ: usize = 16;
@@ -603,7 +621,7 @@ impl Found {
         let body = text.trim_end_matches(|c: char| {
             is_blank(c) || matches!(c, '。' | '.' | '．' | ';' | '；' | ',' | '，')
         });
-        if body.is_empty() || !grammar::may_be_clause(body) {
+        if body.is_empty() || !grammar::may_end_clause(body) || !grammar::may_be_clause(body) {
             return None;
         }
         // A trailing bracket of any kind.
@@ -686,12 +704,17 @@ impl Found {
             None => value,
         };
         if field.is_list() {
-            // Inside a parenthesis the list ends with its first sentence.
-            let protected = Protected::of(value);
-            let end = value
-                .match_indices('。')
-                .find(|&(p, _)| !protected.contains(p))
-                .map_or(value.len(), |(p, _)| p);
+            // Inside a parenthesis the list ends with its first sentence
+            // (most values hold none: their brackets are not looked for).
+            let end = if value.contains('。') {
+                let protected = Protected::of(value);
+                value
+                    .match_indices('。')
+                    .find(|&(p, _)| !protected.contains(p))
+                    .map_or(value.len(), |(p, _)| p)
+            } else {
+                value.len()
+            };
             let list = &value[..end];
             let role = match field {
                 Field::Lead => Role::Lead,
@@ -779,23 +802,23 @@ fn trailing_bracket(body: &str) -> Option<(usize, &str)> {
 /// annotation left unclosed runs to the end of its line.
 fn annotation_parens(text: &str) -> Vec<(usize, usize, (usize, usize))> {
     let mut pairs: Vec<(usize, usize, (usize, usize))> = Vec::new();
-    // The unclosed openers of every family.
-    let mut unclosed: Vec<usize> = Vec::new();
-    for family in ANNOTATION_FAMILIES {
-        let mut stack: Vec<usize> = Vec::new();
-        for (i, _, is_open, len) in brackets(text).filter(|b| b.1 == family) {
-            if is_open {
-                stack.push(i);
-            } else if let Some(open) = stack.pop() {
-                let inner = (
-                    open + text[open..].chars().next().map_or(1, char::len_utf8),
-                    i,
-                );
-                pairs.push((open, i + len, inner));
-            }
+    // Openers by family, each paired with the next closer of its family.
+    let mut stacks: [Vec<usize>; 8] = Default::default();
+    for (i, family, is_open, len) in brackets(text) {
+        if !ANNOTATION_FAMILIES.contains(&family) {
+            continue;
         }
-        unclosed.extend(stack);
+        if is_open {
+            stacks[family].push(i);
+        } else if let Some(open) = stacks[family].pop() {
+            let inner = (
+                open + text[open..].chars().next().map_or(1, char::len_utf8),
+                i,
+            );
+            pairs.push((open, i + len, inner));
+        }
     }
+    let mut unclosed: Vec<usize> = stacks.into_iter().flatten().collect();
     unclosed.sort_unstable();
     // The end of the line is looked up once per line, not once per opener.
     let mut line_end = 0;

@@ -352,10 +352,13 @@ fn split_time(item: &str) -> (&str, Option<&str>) {
     let Some(re) = TIME_START.as_ref() else {
         return (item, None);
     };
-    // Every time expression holds a digit or one of these letters.
-    if !item.contains(|c: char| {
-        c.is_ascii_digit() || "年月长持常即立及定逐全本今明近适每上下".contains(c)
-    }) {
+    // Every time expression holds a digit or starts with one of these
+    // letters.
+    let starts_timed = item
+        .chars()
+        .next()
+        .is_some_and(|c| "年月长持常即立及定逐全本今明近适每上下".contains(c));
+    if !starts_timed && !item.bytes().any(|b| b.is_ascii_digit()) {
         return (item, None);
     }
     match re.find(item) {
@@ -450,6 +453,10 @@ pub(crate) fn read_list(
     let mut pieces: Vec<Piece> = Vec::with_capacity(items.len());
     let mut any_verb = false;
     for (k, item) in items.into_iter().enumerate() {
+        // Prose fails at its first words: no need to read the rest.
+        if strict && k == 1 && pieces.first().is_some_and(|p| !looks_like_unit(&p.text)) {
+            return None;
+        }
         let text = super::annotations::clean_item(item.text);
         if text.is_empty() {
             continue;
@@ -471,12 +478,12 @@ pub(crate) fn read_list(
         let (mut core, verb) = strip_verb(core);
         any_verb |= verb.is_some();
         // `由X牵头`, `此项工作由X牵头`: the names follow `由`.
-        if verb.is_some() && k == 0 {
-            if let Some(at) = core.rfind('由')
-                && core[..at].chars().count() <= 8
-            {
-                core = core[at + '由'.len_utf8()..].trim_matches(is_blank);
-            }
+        if verb.is_some()
+            && k == 0
+            && let Some(at) = core.rfind('由')
+            && core[..at].chars().count() <= 8
+        {
+            core = core[at + '由'.len_utf8()..].trim_matches(is_blank);
         }
         if core.is_empty() {
             // `各负其责` alone, or a time: the verb closes what came before.
@@ -561,6 +568,27 @@ pub(crate) fn may_be_clause(s: &str) -> bool {
     VERBS.iter().any(|(w, _)| s.contains(w))
 }
 
+/// Whether `s` could end with a clause: its last item (after the last
+/// separator or bracket) ends with a role verb or is a time expression. The
+/// cheap test on every task's end, before [`read_list`].
+pub(crate) fn may_end_clause(s: &str) -> bool {
+    let s = s.trim_end_matches(|c: char| {
+        is_blank(c) || matches!(c, '。' | '.' | '．' | ';' | '；' | ',' | '，')
+    });
+    let start = s
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| {
+            matches!(
+                c,
+                '、' | ',' | '，' | ';' | '；' | '。' | '(' | '（' | '[' | '【' | '〔' | '\n'
+            )
+        })
+        .map_or(0, |(at, c)| at + c.len_utf8());
+    let last = &s[start..];
+    strip_verb(last).1.is_some() || split_time(last).0.is_empty() && !last.is_empty()
+}
+
 /// Whitespace as copied text has it, including no-break and ideographic
 /// spaces and the invisible zero-width ones.
 pub(crate) fn is_blank(c: char) -> bool {
@@ -579,32 +607,42 @@ const TRADITIONAL_TRIGGERS: &str = "侷係個內別動務區協參單團堅婦�
 static TRIGGER_BITS: LazyLock<Vec<u64>> = LazyLock::new(|| {
     let mut bits = vec![0u64; CJK_LEN.div_ceil(64)];
     for c in TRADITIONAL_TRIGGERS.chars() {
-        if let Some(i) = cjk_index(c) {
+        if let Some(i) = (c as usize).checked_sub(CJK_FIRST).filter(|&i| i < CJK_LEN) {
             bits[i / 64] |= 1 << (i % 64);
         }
     }
     bits
 });
 
-const CJK_FIRST: u32 = 0x4e00;
+const CJK_FIRST: usize = 0x4e00;
 const CJK_LEN: usize = 0x9fff - 0x4e00 + 1;
-
-fn cjk_index(c: char) -> Option<usize> {
-    let i = (c as u32).checked_sub(CJK_FIRST)? as usize;
-    (i < CJK_LEN).then_some(i)
-}
 
 /// Whether `text` holds a traditional form of a grammar letter.
 pub(crate) fn needs_folding(text: &str) -> bool {
-    // CJK letters are three bytes led by E4..E9: other bytes are skipped
-    // without decoding.
-    if !text.bytes().any(|b| (0xe4..=0xe9).contains(&b)) {
-        return false;
-    }
+    // The CJK block is three bytes led by E4..E9, bytes that never continue
+    // a letter: those are decoded by hand, every other byte is stepped over
+    // (faster than decoding every letter, or than a multi-pattern search).
     let bits = &*TRIGGER_BITS;
-    text.chars()
-        .filter_map(cjk_index)
-        .any(|i| bits[i / 64] >> (i % 64) & 1 == 1)
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i + 2 < b.len() {
+        let lead = b[i];
+        if (0xe4..=0xe9).contains(&lead) {
+            let c = (usize::from(lead & 0x0f) << 12)
+                | (usize::from(b[i + 1] & 0x3f) << 6)
+                | usize::from(b[i + 2] & 0x3f);
+            if let Some(k) = c.checked_sub(CJK_FIRST)
+                && k < CJK_LEN
+                && bits[k / 64] >> (k % 64) & 1 == 1
+            {
+                return true;
+            }
+            i += 3;
+        } else {
+            i += 1;
+        }
+    }
+    false
 }
 
 /// `text` in simplified characters when it holds traditional ones (OpenCC
@@ -652,6 +690,12 @@ mod tests {
             );
         }
         assert!(needs_folding("牽頭單位"));
+        assert!(needs_folding("a區"));
+        assert!(!needs_folding("区"));
+        // Every trigger, wherever it stands, is found.
+        for c in TRADITIONAL_TRIGGERS.chars() {
+            assert!(needs_folding(&format!("甲a{c}")), "{c}");
+        }
         assert!(!needs_folding("牵头单位:区司法局"));
         assert!(!needs_folding("plain ascii"));
         assert_eq!(
