@@ -582,7 +582,11 @@ pub(crate) fn may_be_clause(s: &str) -> bool {
 /// cheap test on every task's end, before [`read_list`].
 pub(crate) fn may_end_clause(s: &str) -> bool {
     let s = s.trim_end_matches(|c: char| {
-        is_blank(c) || matches!(c, '。' | '.' | '．' | ';' | '；' | ',' | '，')
+        is_blank(c)
+            || matches!(
+                c,
+                '。' | '.' | '．' | ';' | '；' | ',' | '，' | ')' | '）' | ']' | '】' | '〕'
+            )
     });
     let start = s
         .char_indices()
