@@ -383,7 +383,7 @@ fn split_conjunctions(item: &str) -> Vec<&str> {
             }
             let (left, right) = (&rest[..at], &rest[at + c.len_utf8()..]);
             if looks_like_unit(left)
-                && !right.starts_with('其')
+                && starts_independently(right)
                 && looks_like_unit(first_of_conjunction(right))
             {
                 out.push(left);
@@ -394,6 +394,15 @@ fn split_conjunctions(item: &str) -> Vec<&str> {
         out.push(rest);
         return out;
     }
+}
+
+/// Whether a name after `及` / `和` stands on its own: it names its
+/// jurisdiction or is a group (`区检察院`, `各县市区政府`), where
+/// `区人大和监察司法委员会` or `县人大及其常委会` name a body of the first.
+fn starts_independently(s: &str) -> bool {
+    s.starts_with(['区', '县', '市', '省', '州', '旗', '镇', '乡', '各', '团'])
+        || s.starts_with("街道")
+        || s.starts_with("中共")
 }
 
 /// The part of `s` before its next `及` / `和` that leaves a unit on both
@@ -573,7 +582,11 @@ pub(crate) fn may_be_clause(s: &str) -> bool {
 /// cheap test on every task's end, before [`read_list`].
 pub(crate) fn may_end_clause(s: &str) -> bool {
     let s = s.trim_end_matches(|c: char| {
-        is_blank(c) || matches!(c, '。' | '.' | '．' | ';' | '；' | ',' | '，')
+        is_blank(c)
+            || matches!(
+                c,
+                '。' | '.' | '．' | ';' | '；' | ',' | '，' | ')' | '）' | ']' | '】' | '〕'
+            )
     });
     let start = s
         .char_indices()
@@ -801,6 +814,10 @@ mod tests {
         assert_eq!(
             split_conjunctions("区法院和区检察院"),
             vec!["区法院", "区检察院"]
+        );
+        assert_eq!(
+            split_conjunctions("区人大和监察司法委员会"),
+            vec!["区人大和监察司法委员会"]
         );
     }
 
