@@ -13,6 +13,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use common::{planpress, repo, stderr};
+use planpress::content::grammar::fold;
 use serde::Deserialize;
 use unicode_normalization::UnicodeNormalization;
 
@@ -54,16 +55,18 @@ struct Got {
     others: BTreeSet<String>,
 }
 
-/// Full-width forms folded (NFKC), spaces and Markdown escapes gone.
+/// Full-width forms folded (NFKC), traditional characters folded to simplified
+/// (a unit written 區司法局 is the unit 区司法局), spaces and Markdown escapes gone.
 fn norm(s: &str) -> String {
-    s.nfkc()
+    fold(s)
+        .nfkc()
         .filter(|c| !c.is_whitespace() && *c != '\\')
         .collect()
 }
 
 /// The words of a text for alignment: letters and digits only.
 fn key(s: &str) -> String {
-    s.nfkc().filter(|c| c.is_alphanumeric()).collect()
+    fold(s).nfkc().filter(|c| c.is_alphanumeric()).collect()
 }
 
 fn names(list: &[String]) -> BTreeSet<String> {
