@@ -25,7 +25,10 @@ fuzz_target!(|data: &[u8]| {
     for task in text.split("\n\n") {
         let carries = extractor.carries_annotation(task);
         let only = extractor.is_annotation_only(task);
-        assert!(!only || carries, "annotation only but none carried: {task:?}");
+        assert!(
+            !only || carries,
+            "annotation only but none carried: {task:?}"
+        );
         let a = extractor.extract(task);
         for names in [&a.lead, &a.responsible, &a.participating, &a.officials] {
             check_names(names);
