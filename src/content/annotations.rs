@@ -392,9 +392,9 @@ static LABEL_START_RE: LazyLock<Regex> = LazyLock::new(|| {
 static RULE_RE: LazyLock<Regex> = LazyLock::new(|| {
     let s = r"[ \t\x{a0}\x{3000}]*";
     Regex::new(&format!(
-        "(?:(?:排名|排在|排序|名列|位列|列在|列){s}(?:第一|第1|首位){s}(?:位|个|名)?{s}的?{s}(?:单位|部门)?{s}(?:为|是|作为)?{s}牵头\
-         |(?:第一|第1|首位){s}(?:位|个|名)?{s}的?{s}(?:单位|部门){s}(?:为|是|作为){s}牵头)\
-         (?:单位|部门)?"
+        "(?:(?:排名|排在|排序|名列|位列|列在|列){s}(?:第一|第1|首位){s}(?:位|个|名)?{s}(?:的|者)?{s}(?:单位|部门)?{s}(?:为|是|作为)?{s}牵头\
+         |(?:第一|第1|首位){s}(?:位|个|名)?{s}(?:的|者)?{s}(?:单位|部门){s}(?:为|是|作为){s}牵头)\
+         (?:或{s}\\p{{Han}}{{1,4}}?(?:单位|部门)|单位|部门)?"
     ))
     .expect("static rule regex")
 });
@@ -699,7 +699,11 @@ impl Found {
                 let tail = &value[at..];
                 self.rule |= has_rule(tail);
                 self.rule_carries |= has_carry(tail);
-                &value[..at]
+                // `工商联(列第一位者为牵头单位,下同)`: the rule's bracket
+                // opens on the last name.
+                value[..at].trim_end_matches(|c: char| {
+                    is_blank(c) || matches!(c, '(' | '（' | '[' | '【' | '〔')
+                })
             }
             None => value,
         };
@@ -1484,6 +1488,31 @@ mod tests {
         assert_eq!(a.lead, v(&["县司法局"]));
         assert_eq!(a.responsible, v(&["县法院"]));
         assert_eq!(ex.extract("任务二。责任单位:县法院。").lead, v(&["县法院"]));
+    }
+
+    #[test]
+    fn rule_in_a_bracket_on_the_last_name() {
+        let mut ex = Extractor::new();
+        let a = ex.extract(
+            "任务一。\n责任单位:区财政局、区发改局、区工商联(列第一位者为牵头或汇总单位,下同)",
+        );
+        assert_eq!(a.lead, v(&["区财政局"]));
+        assert_eq!(a.responsible, v(&["区发改局", "区工商联"]));
+        let a = ex.extract("任务二。\n责任单位:区发改局、区税务局");
+        assert_eq!(a.lead, v(&["区发改局"]));
+        assert_eq!(a.responsible, v(&["区税务局"]));
+    }
+
+    #[test]
+    fn more_role_words_make_labels() {
+        let a = Extractor::new()
+            .extract("任务。(牵头单位:市发改委,数据提供单位:市统计局;参加单位:市财政局)");
+        assert_eq!(a.lead, v(&["市发改委"]));
+        assert_eq!(a.participating, v(&["市统计局", "市财政局"]));
+        let a = Extractor::new()
+            .extract("任务。\n牵头责任单位:县卫健委\n主要协作单位:县民政局、各乡镇人民政府");
+        assert_eq!(a.lead, v(&["县卫健委"]));
+        assert_eq!(a.participating, v(&["县民政局", "各乡镇人民政府"]));
     }
 
     #[test]

@@ -72,6 +72,11 @@ const UNIT_ROLES: &[(&str, Field)] = &[
     ("参与", Field::Participating),
     ("协助", Field::Participating),
     ("协同", Field::Participating),
+    ("协同责任", Field::Participating),
+    ("协作", Field::Participating),
+    ("主要协作", Field::Participating),
+    ("参加", Field::Participating),
+    ("数据提供", Field::Participating),
     ("配合责任", Field::Participating),
     ("其他责任", Field::Participating),
 ];
