@@ -861,7 +861,19 @@ fn trailing_bracket(body: &str) -> Option<(usize, &str)> {
     }
     let (open, end) = last.filter(|&(_, end)| end == close)?;
     let inner_start = open + body[open..].chars().next().map_or(1, char::len_utf8);
-    Some((open, body.get(inner_start..end)?))
+    Some((open, without_stray_closer(body.get(inner_start..end)?)))
+}
+
+/// `X负责落实)` inside `[…)]`: a closing parenthesis that closes nothing
+/// (a copying slip) is not part of the last name.
+fn without_stray_closer(inner: &str) -> &str {
+    let opens = inner.matches(['(', '（']).count();
+    let closes = inner.matches([')', '）']).count();
+    if closes > opens {
+        inner.trim_end_matches([')', '）'])
+    } else {
+        inner
+    }
 }
 
 /// Brackets that hold an annotation: `(outer start, outer end, (inner start,
@@ -1602,6 +1614,16 @@ mod tests {
         // Prose that merely says something is not listed is no note.
         let a = Extractor::new().extract("任务。各项经费均需审计,此处不再列出。");
         assert!(a.participating.is_empty());
+    }
+
+    #[test]
+    fn stray_closer_in_a_trailing_bracket() {
+        let a =
+            Extractor::new().extract("任务。[市水利局牵头,市工信委配合,各县(市)区政府负责落实)]");
+        assert_eq!(a.text, "任务。");
+        assert_eq!(a.lead, v(&["市水利局"]));
+        assert_eq!(a.participating, v(&["市工信委"]));
+        assert_eq!(a.responsible, v(&["各县(市)区政府"]));
     }
 
     #[test]

@@ -592,8 +592,9 @@ pub(crate) fn read_list(
 }
 
 /// Joins groups written with a separator inside (`各街道、镇`): an item
-/// starting with `各` followed by a short item that is not a unit of its own
-/// (no `区`/`县`/`市`… prefix).
+/// starting with `各` followed by a short item (up to five letters:
+/// `各乡镇政府、街道办事处`) that is not a unit of its own (no `区`/`县`/`市`…
+/// prefix).
 pub(crate) fn join_groups(pieces: Vec<Piece<'_>>) -> Vec<Piece<'_>> {
     let mut out: Vec<Piece> = Vec::with_capacity(pieces.len());
     for item in pieces {
@@ -603,7 +604,7 @@ pub(crate) fn join_groups(pieces: Vec<Piece<'_>>) -> Vec<Piece<'_>> {
             && last.verb.is_none()
             && last.text.starts_with('各')
             && item.sep == Some('、')
-            && (item.text.chars().count() <= 3
+            && (item.text.chars().count() <= 5
                 && !item
                     .text
                     .starts_with(['区', '县', '市', '省', '州', '团', '各'])
@@ -748,6 +749,9 @@ mod tests {
             ["市级有关单位", "各市、县〔市、区〕政府"]
         );
         assert_eq!(names("各地、各部门"), ["各地", "各部门"]);
+        // `各` covers a short second body without a level of its own.
+        assert_eq!(names("各乡镇政府、街道办事处"), ["各乡镇政府、街道办事处"]);
+        assert_eq!(names("各乡镇政府、市财政局"), ["各乡镇政府", "市财政局"]);
         // A unit of its own after a group.
         assert_eq!(names("各区、市发改委"), ["各区", "市发改委"]);
     }
