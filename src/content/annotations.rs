@@ -63,6 +63,9 @@ pub struct Extractor {
     /// Unit names that contain a separator (`各街道、镇`) and must not be
     /// split, as [`multi_part`] prepares them.
     known: Vec<String>,
+    /// Units a standing note (`以下均需各县政府落实,不再列出`) adds to this
+    /// and every later task.
+    standing: Vec<String>,
 }
 
 impl Extractor {
@@ -74,8 +77,8 @@ impl Extractor {
     /// whole when splitting unit lists (see [`split_units`]).
     pub fn with_known(known: Vec<String>) -> Self {
         Self {
-            first_listed_is_lead: false,
             known: multi_part(&known),
+            ..Self::default()
         }
     }
 
@@ -91,6 +94,9 @@ impl Extractor {
         if found.rule && found.rule_carries {
             self.first_listed_is_lead = true;
         }
+        if !found.standing.is_empty() {
+            self.standing = found.standing.clone();
+        }
         let mut lead = dedup(found.lead);
         let mut responsible = dedup(found.responsible);
         if (found.rule || self.first_listed_is_lead) && lead.is_empty() && !responsible.is_empty() {
@@ -100,7 +106,13 @@ impl Extractor {
             text: rest,
             lead,
             responsible,
-            participating: dedup(found.participating),
+            participating: dedup(
+                found
+                    .participating
+                    .into_iter()
+                    .chain(self.standing.iter().cloned())
+                    .collect(),
+            ),
             officials: dedup(found.officials),
             schedule: join(found.schedule),
             priority: join(found.priority),
@@ -167,6 +179,25 @@ impl Extractor {
     fn read_folded(&self, parse: &str, shown: Option<&str>) -> (Found, String) {
         let mut found = Found::default();
 
+        // Pass 0: a standing note, cut out so that what surrounds it reads
+        // as the clause it is.
+        let standing = self.read_standing(parse, &mut found);
+        let parse_owned;
+        let parse = match standing {
+            Some(range) => {
+                parse_owned = remove_ranges(parse, &[range]);
+                parse_owned.as_str()
+            }
+            None => parse,
+        };
+        let shown = shown.and_then(|s| match standing {
+            Some(range) => {
+                let s = remove_ranges(s, &[range]);
+                grammar::aligned(&s, parse).then_some(s)
+            }
+            None => Some(s.to_string()),
+        });
+
         // Pass 1: annotation brackets.
         let mut cuts = Vec::new();
         for (open, end, inner) in annotation_parens(parse) {
@@ -174,7 +205,7 @@ impl Extractor {
             cuts.push((open, end));
         }
         let mut text = remove_ranges(parse, &cuts);
-        let mut shown = shown.map(|s| remove_ranges(s, &cuts));
+        let mut shown = shown.map(|s| remove_ranges(&s, &cuts));
 
         // Pass 2: labels in the running text.
         let cuts = found.read_running_text(&text, &self.known);
@@ -201,6 +232,38 @@ impl Extractor {
         (found, shown.unwrap_or(text))
     }
 }
+
+impl Extractor {
+    /// Reads `(以下)均需X落实,(以下)不再列出` into `found.standing`; returns
+    /// the note's range (with the separator before it).
+    fn read_standing(&self, parse: &str, found: &mut Found) -> Option<(usize, usize)> {
+        if !parse.contains("不再列出") {
+            return None;
+        }
+        let caps = STANDING_RE.captures(parse)?;
+        let (whole, units) = (caps.get(0)?, caps.get(1)?);
+        let listed = grammar::read_list(
+            raw_items(units.as_str(), &self.known),
+            Some(Role::Participating),
+        )?;
+        found.standing = listed
+            .lead
+            .into_iter()
+            .chain(listed.responsible)
+            .chain(listed.participating)
+            .collect();
+        Some((whole.start(), whole.end()))
+    }
+}
+
+/// A standing note: the units every task from here on needs, listed once
+/// (`以下均需各县(市)区政府落实,不再列出`, `各项政策措施均需各市政府落实,以下不再列出`).
+static STANDING_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"[,，;；。]?[ \t\x{a0}\x{3000}]*(?:以下|各项政策措施|各项措施|各项任务)?均需([^。,，;；]{2,60}?)(?:负责)?落实[^。]{0,80}?不再列出",
+    )
+    .expect("static standing regex")
+});
 
 /// The longest clause read without a label (about 200 letters).
 const MAX_CLAUSE_BYTES: usize = 600;
@@ -392,9 +455,9 @@ static LABEL_START_RE: LazyLock<Regex> = LazyLock::new(|| {
 static RULE_RE: LazyLock<Regex> = LazyLock::new(|| {
     let s = r"[ \t\x{a0}\x{3000}]*";
     Regex::new(&format!(
-        "(?:(?:排名|排在|排序|名列|位列|列在|列){s}(?:第一|第1|首位){s}(?:位|个|名)?{s}的?{s}(?:单位|部门)?{s}(?:为|是|作为)?{s}牵头\
-         |(?:第一|第1|首位){s}(?:位|个|名)?{s}的?{s}(?:单位|部门){s}(?:为|是|作为){s}牵头)\
-         (?:单位|部门)?"
+        "(?:(?:排名|排在|排序|名列|位列|列在|列){s}(?:第一|第1|首位){s}(?:位|个|名)?{s}(?:的|者)?{s}(?:单位|部门)?{s}(?:为|是|作为)?{s}牵头\
+         |(?:第一|第1|首位){s}(?:位|个|名)?{s}(?:的|者)?{s}(?:单位|部门){s}(?:为|是|作为){s}牵头)\
+         (?:或{s}\\p{{Han}}{{1,4}}?(?:单位|部门)|单位|部门)?"
     ))
     .expect("static rule regex")
 });
@@ -530,6 +593,8 @@ pub(crate) struct Found {
     rule: bool,
     /// `下同` was stated in this task.
     rule_carries: bool,
+    /// Units of a standing note stated in this task.
+    standing: Vec<String>,
 }
 
 impl Found {
@@ -699,7 +764,11 @@ impl Found {
                 let tail = &value[at..];
                 self.rule |= has_rule(tail);
                 self.rule_carries |= has_carry(tail);
-                &value[..at]
+                // `工商联(列第一位者为牵头单位,下同)`: the rule's bracket
+                // opens on the last name.
+                value[..at].trim_end_matches(|c: char| {
+                    is_blank(c) || matches!(c, '(' | '（' | '[' | '【' | '〔')
+                })
             }
             None => value,
         };
@@ -792,7 +861,19 @@ fn trailing_bracket(body: &str) -> Option<(usize, &str)> {
     }
     let (open, end) = last.filter(|&(_, end)| end == close)?;
     let inner_start = open + body[open..].chars().next().map_or(1, char::len_utf8);
-    Some((open, body.get(inner_start..end)?))
+    Some((open, without_stray_closer(body.get(inner_start..end)?)))
+}
+
+/// `X负责落实)` inside `[…)]`: a closing parenthesis that closes nothing
+/// (a copying slip) is not part of the last name.
+fn without_stray_closer(inner: &str) -> &str {
+    let opens = inner.matches(['(', '（']).count();
+    let closes = inner.matches([')', '）']).count();
+    if closes > opens {
+        inner.trim_end_matches([')', '）'])
+    } else {
+        inner
+    }
 }
 
 /// Brackets that hold an annotation: `(outer start, outer end, (inner start,
@@ -1484,6 +1565,77 @@ mod tests {
         assert_eq!(a.lead, v(&["县司法局"]));
         assert_eq!(a.responsible, v(&["县法院"]));
         assert_eq!(ex.extract("任务二。责任单位:县法院。").lead, v(&["县法院"]));
+    }
+
+    #[test]
+    fn rule_in_a_bracket_on_the_last_name() {
+        let mut ex = Extractor::new();
+        let a = ex.extract(
+            "任务一。\n责任单位:区财政局、区发改局、区工商联(列第一位者为牵头或汇总单位,下同)",
+        );
+        assert_eq!(a.lead, v(&["区财政局"]));
+        assert_eq!(a.responsible, v(&["区发改局", "区工商联"]));
+        let a = ex.extract("任务二。\n责任单位:区发改局、区税务局");
+        assert_eq!(a.lead, v(&["区发改局"]));
+        assert_eq!(a.responsible, v(&["区税务局"]));
+    }
+
+    #[test]
+    fn officials_and_assignment_lines_under_a_task() {
+        let a = Extractor::new().extract(
+            "任务。\n牵头负责领导:张三。\n牵头责任单位:省发改委。\n协同责任单位:省政府各部门、各直属机构。",
+        );
+        assert_eq!(a.lead, v(&["省发改委"]));
+        assert_eq!(a.participating, v(&["省政府各部门", "各直属机构"]));
+        let a = Extractor::new()
+            .extract("任务。\n分管省领导:李四\n部门分工:省商务厅牵头,各地、各部门配合。");
+        assert_eq!(a.lead, v(&["省商务厅"]));
+        assert_eq!(a.participating, v(&["各地", "各部门"]));
+    }
+
+    #[test]
+    fn standing_note_adds_units_to_every_later_task() {
+        let mut ex = Extractor::new();
+        let a =
+            ex.extract("任务一。(区发改局牵头,区财政局配合。以下均需各街道(镇)政府落实,不再列出)");
+        assert_eq!(a.text, "任务一。");
+        assert_eq!(a.lead, v(&["区发改局"]));
+        assert_eq!(a.participating, v(&["区财政局", "各街道(镇)政府"]));
+        let a = ex.extract("任务二。(区司法局负责)");
+        assert_eq!(a.lead, v(&["区司法局"]));
+        assert_eq!(a.participating, v(&["各街道(镇)政府"]));
+
+        let mut ex = Extractor::new();
+        let a = ex.extract(
+            "任务一。(区发改局、区司法局等有关部门按职责分工负责,各项政策措施均需各街道办事处落实,以下不再列出)",
+        );
+        assert_eq!(a.responsible, v(&["区发改局", "区司法局", "有关部门"]));
+        assert_eq!(a.participating, v(&["各街道办事处"]));
+        // Prose that merely says something is not listed is no note.
+        let a = Extractor::new().extract("任务。各项经费均需审计,此处不再列出。");
+        assert!(a.participating.is_empty());
+    }
+
+    #[test]
+    fn stray_closer_in_a_trailing_bracket() {
+        let a =
+            Extractor::new().extract("任务。[市水利局牵头,市工信委配合,各县(市)区政府负责落实)]");
+        assert_eq!(a.text, "任务。");
+        assert_eq!(a.lead, v(&["市水利局"]));
+        assert_eq!(a.participating, v(&["市工信委"]));
+        assert_eq!(a.responsible, v(&["各县(市)区政府"]));
+    }
+
+    #[test]
+    fn more_role_words_make_labels() {
+        let a = Extractor::new()
+            .extract("任务。(牵头单位:市发改委,数据提供单位:市统计局;参加单位:市财政局)");
+        assert_eq!(a.lead, v(&["市发改委"]));
+        assert_eq!(a.participating, v(&["市统计局", "市财政局"]));
+        let a = Extractor::new()
+            .extract("任务。\n牵头责任单位:县卫健委\n主要协作单位:县民政局、各乡镇人民政府");
+        assert_eq!(a.lead, v(&["县卫健委"]));
+        assert_eq!(a.participating, v(&["县民政局", "各乡镇人民政府"]));
     }
 
     #[test]

@@ -72,6 +72,11 @@ const UNIT_ROLES: &[(&str, Field)] = &[
     ("参与", Field::Participating),
     ("协助", Field::Participating),
     ("协同", Field::Participating),
+    ("协同责任", Field::Participating),
+    ("协作", Field::Participating),
+    ("主要协作", Field::Participating),
+    ("参加", Field::Participating),
+    ("数据提供", Field::Participating),
     ("配合责任", Field::Participating),
     ("其他责任", Field::Participating),
 ];
@@ -79,7 +84,7 @@ const UNIT_ROLES: &[(&str, Field)] = &[
 const UNIT_KINDS: &[&str] = &["单位", "部门", "科室", "处室"];
 
 /// Role words that make an officials label with [`OFFICIAL_KINDS`].
-const OFFICIAL_ROLES: &[&str] = &["牵头", "责任", "分管", "联系"];
+const OFFICIAL_ROLES: &[&str] = &["牵头", "牵头负责", "负责", "责任", "分管", "联系"];
 
 const OFFICIAL_KINDS: &[&str] = &[
     "领导",
@@ -108,6 +113,7 @@ const OTHER_LABELS: &[(&str, Field)] = &[
     ("任务分工", Field::Assignment),
     ("职责分工", Field::Assignment),
     ("工作分工", Field::Assignment),
+    ("部门分工", Field::Assignment),
 ];
 
 /// Every label, longest first (so that `牵头责任单位` wins over `责任单位`).
@@ -322,6 +328,9 @@ pub(crate) fn looks_like_unit(name: &str) -> bool {
     {
         return false;
     }
+    if is_jurisdiction_group(name) {
+        return true;
+    }
     let mut core = name;
     if let Some(stripped) = core.strip_suffix([')', '）', '〉'])
         && let Some(open) = stripped.rfind(['(', '（', '〈'])
@@ -331,6 +340,45 @@ pub(crate) fn looks_like_unit(name: &str) -> bool {
     UNIT_ENDS
         .iter()
         .any(|e| core.ends_with(e) && core.len() > e.len())
+}
+
+/// Letters that name a level of jurisdiction.
+const JURISDICTIONS: &[char] = &['省', '市', '县', '区', '州', '旗', '镇', '乡', '地'];
+
+/// `各市`, `各县`, `各地`: every unit of one level, a group of its own.
+fn is_jurisdiction_group(name: &str) -> bool {
+    let mut cs = name.chars();
+    cs.next() == Some('各')
+        && cs.next().is_some_and(|c| JURISDICTIONS.contains(&c))
+        && cs.next().is_none()
+}
+
+/// A bare level (`市`, `县〔市、区〕`): a part of `各县、市、区政府`, which
+/// shares the last part's ending.
+fn is_bare_jurisdiction(part: &str) -> bool {
+    let core = part
+        .find(['(', '（', '〔'])
+        .filter(|_| part.ends_with([')', '）', '〕']))
+        .map_or(part, |at| &part[..at]);
+    let mut cs = core.chars();
+    cs.next().is_some_and(|c| JURISDICTIONS.contains(&c)) && cs.next().is_none()
+}
+
+/// `各县、市` so far: `各` and bare levels, still waiting for their ending.
+fn is_open_jurisdiction_list(s: &str) -> bool {
+    s.strip_prefix('各')
+        .is_some_and(|rest| rest.split('、').all(is_bare_jurisdiction))
+}
+
+/// The last part of `各县、市、区政府`: a bare level, or one with the body
+/// every level has (`区政府`, `县〔市、区〕人民政府`). `市发改委` after `各区`
+/// is a unit of its own.
+fn ends_jurisdiction_list(part: &str) -> bool {
+    let level = ["人民政府", "政府", "党委"]
+        .iter()
+        .find_map(|body| part.strip_suffix(body))
+        .unwrap_or(part);
+    is_bare_jurisdiction(level)
 }
 
 /// `牵头单位`, `责任部门`…: a role word, never a unit of its own.
@@ -544,8 +592,9 @@ pub(crate) fn read_list(
 }
 
 /// Joins groups written with a separator inside (`各街道、镇`): an item
-/// starting with `各` followed by a short item that is not a unit of its own
-/// (no `区`/`县`/`市`… prefix).
+/// starting with `各` followed by a short item (up to five letters:
+/// `各乡镇政府、街道办事处`) that is not a unit of its own (no `区`/`县`/`市`…
+/// prefix).
 pub(crate) fn join_groups(pieces: Vec<Piece<'_>>) -> Vec<Piece<'_>> {
     let mut out: Vec<Piece> = Vec::with_capacity(pieces.len());
     for item in pieces {
@@ -555,10 +604,12 @@ pub(crate) fn join_groups(pieces: Vec<Piece<'_>>) -> Vec<Piece<'_>> {
             && last.verb.is_none()
             && last.text.starts_with('各')
             && item.sep == Some('、')
-            && item.text.chars().count() <= 3
-            && !item
-                .text
-                .starts_with(['区', '县', '市', '省', '州', '团', '各'])
+            && (item.text.chars().count() <= 5
+                && !item
+                    .text
+                    .starts_with(['区', '县', '市', '省', '州', '团', '各'])
+                // `各县、市、区政府`: bare levels sharing the last one's ending.
+                || is_open_jurisdiction_list(&last.text) && ends_jurisdiction_list(&item.text))
         {
             let joined = last.text.to_mut();
             joined.push('、');
@@ -680,6 +731,30 @@ pub(crate) fn aligned(a: &str, b: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn names(list: &str) -> Vec<String> {
+        let items = crate::content::annotations::raw_items(list, &[]);
+        let listed = read_list(items, Some(Role::Participating)).unwrap_or_default();
+        listed.participating
+    }
+
+    #[test]
+    fn levels_sharing_one_ending_stay_one_group() {
+        assert_eq!(
+            names("各县、市、区政府,市交通局"),
+            ["各县、市、区政府", "市交通局"]
+        );
+        assert_eq!(
+            names("市级有关单位和各市、县〔市、区〕政府"),
+            ["市级有关单位", "各市、县〔市、区〕政府"]
+        );
+        assert_eq!(names("各地、各部门"), ["各地", "各部门"]);
+        // `各` covers a short second body without a level of its own.
+        assert_eq!(names("各乡镇政府、街道办事处"), ["各乡镇政府、街道办事处"]);
+        assert_eq!(names("各乡镇政府、市财政局"), ["各乡镇政府", "市财政局"]);
+        // A unit of its own after a group.
+        assert_eq!(names("各区、市发改委"), ["各区", "市发改委"]);
+    }
 
     #[test]
     fn triggers_fold_into_the_grammar() {
