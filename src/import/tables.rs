@@ -342,6 +342,7 @@ const UNIT_ENDINGS: &[&str] = &[
     "乡",
     "机关",
     "监狱",
+    "海关",
     "台",
     "集团",
     "企业",
@@ -924,21 +925,39 @@ impl Reader<'_> {
             !t.participating.is_empty(),
         );
         for (col, cell) in cells {
-            let names = split_units(&cell, self.known);
+            let unit_col = matches!(col, Col::Lead | Col::Responsible | Col::Participating);
+            let (starred, names) = if unit_col {
+                starred_leads(split_units(&cell, self.known))
+            } else {
+                (Vec::new(), split_units(&cell, self.known))
+            };
+            let cell = if starred.is_empty() {
+                cell
+            } else {
+                // The cell no longer reads as one list: write the names instead.
+                t.lead.extend(starred);
+                t.lead_cell = None;
+                String::new()
+            };
+            let keep = |c: String| (!c.is_empty()).then_some(c);
             match col {
                 Col::Lead => {
                     t.lead.extend(names);
-                    t.lead_cell = (!from_text.0 && t.lead_cell.is_none()).then_some(cell);
+                    t.lead_cell = (!from_text.0 && t.lead_cell.is_none())
+                        .then_some(cell)
+                        .and_then(keep);
                 }
                 Col::Responsible => {
                     t.responsible.extend(names);
-                    t.responsible_cell =
-                        (!from_text.1 && t.responsible_cell.is_none()).then_some(cell);
+                    t.responsible_cell = (!from_text.1 && t.responsible_cell.is_none())
+                        .then_some(cell)
+                        .and_then(keep);
                 }
                 Col::Participating => {
                     t.participating.extend(names);
-                    t.participating_cell =
-                        (!from_text.2 && t.participating_cell.is_none()).then_some(cell);
+                    t.participating_cell = (!from_text.2 && t.participating_cell.is_none())
+                        .then_some(cell)
+                        .and_then(keep);
                 }
                 Col::Officials => t.officials.extend(names),
                 Col::Schedule => t.schedule = Some(cell),
@@ -955,9 +974,36 @@ impl Reader<'_> {
     }
 }
 
+/// Splits off the names a cell marks as leading with a star (`★区发改委、统计局`:
+/// tables that have no lead column often star the lead unit in the unit cell).
+fn starred_leads(names: Vec<String>) -> (Vec<String>, Vec<String>) {
+    let (starred, rest): (Vec<String>, Vec<String>) =
+        names.into_iter().partition(|n| n.starts_with(['★', '☆']));
+    let starred = starred
+        .into_iter()
+        .map(|n| n.trim_start_matches(['★', '☆']).trim().to_string())
+        .filter(|n| !n.is_empty())
+        .collect();
+    (starred, rest)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_starred_unit_leads() {
+        let (lead, others) = starred_leads(vec![
+            "★市商务局".to_string(),
+            "海关".to_string(),
+            "税务局".to_string(),
+        ]);
+        assert_eq!(lead, ["市商务局"]);
+        assert_eq!(others, ["海关", "税务局"]);
+        let (lead, others) = starred_leads(vec!["市商务局".to_string()]);
+        assert!(lead.is_empty());
+        assert_eq!(others, ["市商务局"]);
+    }
 
     fn paras(lines: &[&str]) -> Vec<Block> {
         lines
@@ -975,6 +1021,7 @@ mod tests {
             "各街办、区直各部门,区委政法委、区人大常委会办公室"
         ));
         assert!(cell_like("下陆公安分局"));
+        assert!(cell_like("★市商务局、某某海关"));
         assert!(!cell_like("加快推进法律服务队伍发展。"));
         assert!(!cell_like("风险评估"));
         assert!(people_like("张三、李四"));
