@@ -329,6 +329,7 @@ pub fn convert(
     report.read(&blocks);
     let blocks = chrome::strip(blocks, &mut meta, &mut report);
     report.survived(&blocks);
+    let blocks = tables::space_rows(blocks);
     let blocks = join_spaces(blocks, &mut report);
     let blocks = tables::pipe_rows(blocks);
     let analysis = structure::analyse(&blocks, meta, opts, ctx, &mut report)?;

@@ -249,6 +249,33 @@ pub fn pipe_rows(blocks: Vec<Block>) -> Vec<Block> {
     out
 }
 
+/// Tables copied as text with spaces between cells (`序号 目标任务 责任单位`):
+/// from a line whose space-separated words make a header row, every line is
+/// split at its spaces into one paragraph a cell, the flattened form the
+/// table reader knows. Runs before spaces inside Chinese words are joined,
+/// which would glue the cells together.
+pub fn space_rows(blocks: Vec<Block>) -> Vec<Block> {
+    let words = |t: &str| -> Vec<String> { t.split_whitespace().map(str::to_string).collect() };
+    let spaced_header = |b: &Block| {
+        b.cells.is_none()
+            && !b.text.contains(['|', '｜'])
+            && words(&b.text).len() >= 3
+            && header_row(&words(&b.text)).is_some()
+    };
+    let Some(start) = blocks.iter().position(spaced_header) else {
+        return blocks;
+    };
+    let mut out = Vec::with_capacity(blocks.len() * 2);
+    for (i, b) in blocks.into_iter().enumerate() {
+        if i < start || b.cells.is_some() {
+            out.push(b);
+            continue;
+        }
+        out.extend(words(&b.text).into_iter().map(|w| Block::para(b.line, w)));
+    }
+    out
+}
+
 /// `分管 领导` → `分管领导`: spaces inside a cell's Chinese words.
 fn compact_spaces(cell: &str) -> String {
     super::clean::join_cjk_spaces(cell).0
@@ -990,6 +1017,38 @@ fn starred_leads(names: Vec<String>) -> (Vec<String>, Vec<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_table_with_spaces_between_cells_is_flattened() {
+        let blocks = space_rows(paras(&[
+            "某某表",
+            "序号 工作任务 责任单位 进展情况",
+            "1 建成 风 险 台账。 区财政局 已完成。",
+            "区税务局",
+        ]));
+        let texts: Vec<&str> = blocks.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "某某表",
+                "序号",
+                "工作任务",
+                "责任单位",
+                "进展情况",
+                "1",
+                "建成",
+                "风",
+                "险",
+                "台账。",
+                "区财政局",
+                "已完成。",
+                "区税务局"
+            ]
+        );
+        // Spaced words that are no header stay as they are.
+        let kept = space_rows(paras(&["风 险 评估 工作", "1.建立台账。"]));
+        assert_eq!(kept[0].text, "风 险 评估 工作");
+    }
 
     #[test]
     fn a_starred_unit_leads() {
