@@ -222,9 +222,26 @@ pub fn pipe_rows(blocks: Vec<Block>) -> Vec<Block> {
         if let Some(h) = header {
             // Bars before the header (a menu, a metadata line) are not the table.
             out.extend(blocks[i..i + h].iter().cloned());
+            // Columns that also name a person (`牵头单位及主要负责人`).
+            let person_cols: Vec<bool> = inner(&blocks[i + h].text)
+                .unwrap_or_default()
+                .iter()
+                .map(|c| c.contains("负责人") || c.contains("责任人"))
+                .collect();
             for b in &blocks[i + h..run_end] {
                 let mut row = b.clone();
-                row.cells = inner(&b.text);
+                row.cells = raw_cells(&b.text).map(|cells| {
+                    // A short row lacks its leading cells (merged with the row above).
+                    let shift = person_cols.len().saturating_sub(cells.len());
+                    cells
+                        .iter()
+                        .enumerate()
+                        .map(|(k, c)| {
+                            let person = person_cols.get(k + shift).copied().unwrap_or(false);
+                            cell_text(c, person)
+                        })
+                        .collect()
+                });
                 row.table = Some(tables);
                 out.push(row);
             }
@@ -239,7 +256,7 @@ pub fn pipe_rows(blocks: Vec<Block>) -> Vec<Block> {
                 out.push(b.clone());
                 continue;
             }
-            let cell = t.trim_matches(['|', '｜']).trim();
+            let cell = cell_text(t.trim_matches(['|', '｜']).trim(), false);
             if !cell.is_empty() {
                 out.push(Block::para(b.line, cell));
             }
@@ -274,6 +291,51 @@ pub fn space_rows(blocks: Vec<Block>) -> Vec<Block> {
         out.extend(words(&b.text).into_iter().map(|w| Block::para(b.line, w)));
     }
     out
+}
+
+/// A row's cells as written, spaces kept.
+fn raw_cells(text: &str) -> Option<Vec<String>> {
+    let t = text.trim().trim_matches(['|', '｜']).trim();
+    t.contains(['|', '｜'])
+        .then(|| t.split(['|', '｜']).map(|c| c.trim().to_string()).collect())
+}
+
+/// A cell's text with its spaces read: a space between two units of the same
+/// place (`县司法局 县信访局`) separates them; in a column that also names a
+/// person, a short name after the units (`市民政局 伍泽国`) is that person and
+/// is left out (people are not units); any other space is inside a word.
+fn cell_text(cell: &str, person_col: bool) -> String {
+    let mut words: Vec<&str> = cell.split_whitespace().collect();
+    if person_col
+        && words.len() >= 2
+        && words.last().is_some_and(|w| person_name(w))
+        && unit_like(&compact_spaces(&words[..words.len() - 1].join(" ")))
+    {
+        words.pop();
+    }
+    let mut groups: Vec<String> = Vec::new();
+    let mut current: Vec<&str> = Vec::new();
+    for w in words {
+        let so_far = compact_spaces(&current.join(" "));
+        let place = so_far.chars().next().filter(|c| "省市县区".contains(*c));
+        if place.is_some() && place == w.chars().next() && unit_like(&so_far) && unit_like(w) {
+            groups.push(so_far);
+            current.clear();
+        }
+        current.push(w);
+    }
+    groups.push(compact_spaces(&current.join(" ")));
+    groups.retain(|g| !g.is_empty());
+    groups.join("、")
+}
+
+/// A person's name: two to four Chinese characters that name no unit.
+fn person_name(w: &str) -> bool {
+    let n = w.chars().count();
+    (2..=4).contains(&n)
+        && w.chars().all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+        && !unit_like(w)
+        && column_by_role_word(w).is_none()
 }
 
 /// `分管 领导` → `分管领导`: spaces inside a cell's Chinese words.
@@ -1048,6 +1110,33 @@ mod tests {
         // Spaced words that are no header stay as they are.
         let kept = space_rows(paras(&["风 险 评估 工作", "1.建立台账。"]));
         assert_eq!(kept[0].text, "风 险 评估 工作");
+    }
+
+    #[test]
+    fn spaces_in_a_cell_between_units_and_before_a_person() {
+        assert_eq!(cell_text("市财政局 市税务局", false), "市财政局、市税务局");
+        assert_eq!(cell_text("县委 宣传部", false), "县委宣传部");
+        assert_eq!(cell_text("分管 领导", false), "分管领导");
+        assert_eq!(cell_text("区商务局 张三", true), "区商务局");
+        assert_eq!(cell_text("区商务局 张三", false), "区商务局张三");
+        assert_eq!(cell_text("区商务局 牵头", true), "区商务局牵头");
+        let rows = pipe_rows(paras(&[
+            "序号 | 工作任务 | 牵头单位及 主要负责人 |",
+            "1 | 建立台账。 | 市民政局 李四 |",
+        ]));
+        assert_eq!(
+            rows[1].cells.as_deref(),
+            Some(
+                &[
+                    "1".to_string(),
+                    "建立台账。".to_string(),
+                    "市民政局".to_string()
+                ][..]
+            )
+        );
+        // One cell a line, the bar after it.
+        let rows = pipe_rows(paras(&["县司法局 县信访局 |"]));
+        assert_eq!(rows[0].text, "县司法局、县信访局");
     }
 
     #[test]
