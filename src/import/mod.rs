@@ -329,8 +329,10 @@ pub fn convert(
     report.read(&blocks);
     let blocks = chrome::strip(blocks, &mut meta, &mut report);
     report.survived(&blocks);
-    let blocks = join_spaces(blocks, &mut report);
+    // Tables first: a space between cells is not a space inside a word.
+    let blocks = tables::space_rows(blocks);
     let blocks = tables::pipe_rows(blocks);
+    let blocks = join_spaces(blocks, &mut report);
     let analysis = structure::analyse(&blocks, meta, opts, ctx, &mut report)?;
     review::trace(&analysis, &mut report);
     let files = write::render(name, &analysis, opts, ctx, &mut report)?;

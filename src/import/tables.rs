@@ -222,9 +222,26 @@ pub fn pipe_rows(blocks: Vec<Block>) -> Vec<Block> {
         if let Some(h) = header {
             // Bars before the header (a menu, a metadata line) are not the table.
             out.extend(blocks[i..i + h].iter().cloned());
+            // Columns that also name a person (`牵头单位及主要负责人`).
+            let person_cols: Vec<bool> = inner(&blocks[i + h].text)
+                .unwrap_or_default()
+                .iter()
+                .map(|c| c.contains("负责人") || c.contains("责任人"))
+                .collect();
             for b in &blocks[i + h..run_end] {
                 let mut row = b.clone();
-                row.cells = inner(&b.text);
+                row.cells = raw_cells(&b.text).map(|cells| {
+                    // A short row lacks its leading cells (merged with the row above).
+                    let shift = person_cols.len().saturating_sub(cells.len());
+                    cells
+                        .iter()
+                        .enumerate()
+                        .map(|(k, c)| {
+                            let person = person_cols.get(k + shift).copied().unwrap_or(false);
+                            cell_text(c, person)
+                        })
+                        .collect()
+                });
                 row.table = Some(tables);
                 out.push(row);
             }
@@ -239,7 +256,7 @@ pub fn pipe_rows(blocks: Vec<Block>) -> Vec<Block> {
                 out.push(b.clone());
                 continue;
             }
-            let cell = t.trim_matches(['|', '｜']).trim();
+            let cell = cell_text(t.trim_matches(['|', '｜']).trim(), false);
             if !cell.is_empty() {
                 out.push(Block::para(b.line, cell));
             }
@@ -247,6 +264,78 @@ pub fn pipe_rows(blocks: Vec<Block>) -> Vec<Block> {
         i = end;
     }
     out
+}
+
+/// Tables copied as text with spaces between cells (`序号 目标任务 责任单位`):
+/// from a line whose space-separated words make a header row, every line is
+/// split at its spaces into one paragraph a cell, the flattened form the
+/// table reader knows. Runs before spaces inside Chinese words are joined,
+/// which would glue the cells together.
+pub fn space_rows(blocks: Vec<Block>) -> Vec<Block> {
+    let words = |t: &str| -> Vec<String> { t.split_whitespace().map(str::to_string).collect() };
+    let spaced_header = |b: &Block| {
+        b.cells.is_none()
+            && !b.text.contains(['|', '｜'])
+            && words(&b.text).len() >= 3
+            && header_row(&words(&b.text)).is_some()
+    };
+    let Some(start) = blocks.iter().position(spaced_header) else {
+        return blocks;
+    };
+    let mut out = Vec::with_capacity(blocks.len() * 2);
+    for (i, b) in blocks.into_iter().enumerate() {
+        if i < start || b.cells.is_some() {
+            out.push(b);
+            continue;
+        }
+        out.extend(words(&b.text).into_iter().map(|w| Block::para(b.line, w)));
+    }
+    out
+}
+
+/// A row's cells as written, spaces kept.
+fn raw_cells(text: &str) -> Option<Vec<String>> {
+    let t = text.trim().trim_matches(['|', '｜']).trim();
+    t.contains(['|', '｜'])
+        .then(|| t.split(['|', '｜']).map(|c| c.trim().to_string()).collect())
+}
+
+/// A cell's text with its spaces read: a space between two units of the same
+/// place (`县司法局 县信访局`) separates them; in a column that also names a
+/// person, a short name after the units (`市民政局 伍泽国`) is that person and
+/// is left out (people are not units); any other space is inside a word.
+fn cell_text(cell: &str, person_col: bool) -> String {
+    let mut words: Vec<&str> = cell.split_whitespace().collect();
+    if person_col
+        && words.len() >= 2
+        && words.last().is_some_and(|w| person_name(w))
+        && unit_like(&compact_spaces(&words[..words.len() - 1].join(" ")))
+    {
+        words.pop();
+    }
+    let mut groups: Vec<String> = Vec::new();
+    let mut current: Vec<&str> = Vec::new();
+    for w in words {
+        let so_far = compact_spaces(&current.join(" "));
+        let place = so_far.chars().next().filter(|c| "省市县区".contains(*c));
+        if place.is_some() && place == w.chars().next() && unit_like(&so_far) && unit_like(w) {
+            groups.push(so_far);
+            current.clear();
+        }
+        current.push(w);
+    }
+    groups.push(compact_spaces(&current.join(" ")));
+    groups.retain(|g| !g.is_empty());
+    groups.join("、")
+}
+
+/// A person's name: two to four Chinese characters that name no unit.
+fn person_name(w: &str) -> bool {
+    let n = w.chars().count();
+    (2..=4).contains(&n)
+        && w.chars().all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+        && !unit_like(w)
+        && column_by_role_word(w).is_none()
 }
 
 /// `分管 领导` → `分管领导`: spaces inside a cell's Chinese words.
@@ -342,6 +431,7 @@ const UNIT_ENDINGS: &[&str] = &[
     "乡",
     "机关",
     "监狱",
+    "海关",
     "台",
     "集团",
     "企业",
@@ -924,21 +1014,39 @@ impl Reader<'_> {
             !t.participating.is_empty(),
         );
         for (col, cell) in cells {
-            let names = split_units(&cell, self.known);
+            let unit_col = matches!(col, Col::Lead | Col::Responsible | Col::Participating);
+            let (starred, names) = if unit_col {
+                starred_leads(split_units(&cell, self.known))
+            } else {
+                (Vec::new(), split_units(&cell, self.known))
+            };
+            let cell = if starred.is_empty() {
+                cell
+            } else {
+                // The cell no longer reads as one list: write the names instead.
+                t.lead.extend(starred);
+                t.lead_cell = None;
+                String::new()
+            };
+            let keep = |c: String| (!c.is_empty()).then_some(c);
             match col {
                 Col::Lead => {
                     t.lead.extend(names);
-                    t.lead_cell = (!from_text.0 && t.lead_cell.is_none()).then_some(cell);
+                    t.lead_cell = (!from_text.0 && t.lead_cell.is_none())
+                        .then_some(cell)
+                        .and_then(keep);
                 }
                 Col::Responsible => {
                     t.responsible.extend(names);
-                    t.responsible_cell =
-                        (!from_text.1 && t.responsible_cell.is_none()).then_some(cell);
+                    t.responsible_cell = (!from_text.1 && t.responsible_cell.is_none())
+                        .then_some(cell)
+                        .and_then(keep);
                 }
                 Col::Participating => {
                     t.participating.extend(names);
-                    t.participating_cell =
-                        (!from_text.2 && t.participating_cell.is_none()).then_some(cell);
+                    t.participating_cell = (!from_text.2 && t.participating_cell.is_none())
+                        .then_some(cell)
+                        .and_then(keep);
                 }
                 Col::Officials => t.officials.extend(names),
                 Col::Schedule => t.schedule = Some(cell),
@@ -955,9 +1063,95 @@ impl Reader<'_> {
     }
 }
 
+/// Splits off the names a cell marks as leading with a star (`★区发改委、统计局`:
+/// tables that have no lead column often star the lead unit in the unit cell).
+fn starred_leads(names: Vec<String>) -> (Vec<String>, Vec<String>) {
+    let (starred, rest): (Vec<String>, Vec<String>) =
+        names.into_iter().partition(|n| n.starts_with(['★', '☆']));
+    let starred = starred
+        .into_iter()
+        .map(|n| n.trim_start_matches(['★', '☆']).trim().to_string())
+        .filter(|n| !n.is_empty())
+        .collect();
+    (starred, rest)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_table_with_spaces_between_cells_is_flattened() {
+        let blocks = space_rows(paras(&[
+            "某某表",
+            "序号 工作任务 责任单位 进展情况",
+            "1 建成 风 险 台账。 区财政局 已完成。",
+            "区税务局",
+        ]));
+        let texts: Vec<&str> = blocks.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "某某表",
+                "序号",
+                "工作任务",
+                "责任单位",
+                "进展情况",
+                "1",
+                "建成",
+                "风",
+                "险",
+                "台账。",
+                "区财政局",
+                "已完成。",
+                "区税务局"
+            ]
+        );
+        // Spaced words that are no header stay as they are.
+        let kept = space_rows(paras(&["风 险 评估 工作", "1.建立台账。"]));
+        assert_eq!(kept[0].text, "风 险 评估 工作");
+    }
+
+    #[test]
+    fn spaces_in_a_cell_between_units_and_before_a_person() {
+        assert_eq!(cell_text("市财政局 市税务局", false), "市财政局、市税务局");
+        assert_eq!(cell_text("县委 宣传部", false), "县委宣传部");
+        assert_eq!(cell_text("分管 领导", false), "分管领导");
+        assert_eq!(cell_text("区商务局 张三", true), "区商务局");
+        assert_eq!(cell_text("区商务局 张三", false), "区商务局张三");
+        assert_eq!(cell_text("区商务局 牵头", true), "区商务局牵头");
+        let rows = pipe_rows(paras(&[
+            "序号 | 工作任务 | 牵头单位及 主要负责人 |",
+            "1 | 建立台账。 | 市民政局 李四 |",
+        ]));
+        assert_eq!(
+            rows[1].cells.as_deref(),
+            Some(
+                &[
+                    "1".to_string(),
+                    "建立台账。".to_string(),
+                    "市民政局".to_string()
+                ][..]
+            )
+        );
+        // One cell a line, the bar after it.
+        let rows = pipe_rows(paras(&["县司法局 县信访局 |"]));
+        assert_eq!(rows[0].text, "县司法局、县信访局");
+    }
+
+    #[test]
+    fn a_starred_unit_leads() {
+        let (lead, others) = starred_leads(vec![
+            "★市商务局".to_string(),
+            "海关".to_string(),
+            "税务局".to_string(),
+        ]);
+        assert_eq!(lead, ["市商务局"]);
+        assert_eq!(others, ["海关", "税务局"]);
+        let (lead, others) = starred_leads(vec!["市商务局".to_string()]);
+        assert!(lead.is_empty());
+        assert_eq!(others, ["市商务局"]);
+    }
 
     fn paras(lines: &[&str]) -> Vec<Block> {
         lines
@@ -975,6 +1169,7 @@ mod tests {
             "各街办、区直各部门,区委政法委、区人大常委会办公室"
         ));
         assert!(cell_like("下陆公安分局"));
+        assert!(cell_like("★市商务局、某某海关"));
         assert!(!cell_like("加快推进法律服务队伍发展。"));
         assert!(!cell_like("风险评估"));
         assert!(people_like("张三、李四"));
