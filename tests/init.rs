@@ -6,13 +6,9 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
 
-use common::{planpress, stderr};
+use common::{Server, planpress, stderr};
 
 fn run(args: &[&str]) -> (bool, String, String) {
     let o = planpress(args);
@@ -40,65 +36,6 @@ fn build(root: &Path) -> tempfile::TempDir {
 fn write(path: &Path, text: &str) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(path, text).unwrap();
-}
-
-/// A running `planpress serve --port 0`, killed on drop.
-struct Server {
-    child: Child,
-    port: u16,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Server {
-    fn start(root: &Path) -> Server {
-        let child = Command::new(env!("CARGO_BIN_EXE_planpress"))
-            .args(["serve", "--port", "0", "--root", root.to_str().unwrap()])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        // Killed and waited for on drop, whatever happens below.
-        let mut server = Server { child, port: 0 };
-        let stdout = server.child.stdout.take().unwrap();
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                let _ = tx.send(line);
-            }
-        });
-        let start = Instant::now();
-        let prefix = "http://127.0.0.1:";
-        while server.port == 0 {
-            let left = Duration::from_secs(60).saturating_sub(start.elapsed());
-            let line = rx.recv_timeout(left).expect("serve printed no address");
-            if let Some(rest) = line.split(prefix).nth(1) {
-                server.port = rest.split('/').next().unwrap().parse().unwrap();
-            }
-        }
-        server
-    }
-
-    /// Status and body of a GET.
-    fn get(&self, path: &str) -> (u16, String) {
-        let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
-        write!(
-            s,
-            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-        )
-        .unwrap();
-        let mut raw = Vec::new();
-        s.read_to_end(&mut raw).unwrap();
-        let text = String::from_utf8_lossy(&raw).into_owned();
-        let status = text.split(' ').nth(1).unwrap().parse().unwrap();
-        (status, text)
-    }
 }
 
 #[test]
@@ -138,7 +75,7 @@ fn init_then_build_with_the_binary_alone() {
 #[test]
 fn serve_shows_the_example_plan() {
     let site = new_site();
-    let server = Server::start(site.path());
+    let server = Server::start(site.path(), &[]);
     let (status, page) = server.get("/plans/example-plan/");
     assert_eq!(status, 200, "{page}");
     assert!(page.contains("示例区法治宣传教育工作方案（示例）"));
@@ -320,7 +257,7 @@ fn dotfiles_in_static_folders_are_published_only_when_listed() {
     assert!(s.join(".well-known/security.txt").is_file());
     assert!(s.join("visible.txt").is_file());
 
-    let server = Server::start(root);
+    let server = Server::start(root, &[]);
     for hidden in [
         "/static/.env",
         "/static/.git/config",

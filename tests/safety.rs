@@ -12,8 +12,7 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
-use std::net::TcpStream;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -498,65 +497,10 @@ fn slugs_that_windows_reserves_are_refused() {
     }
 }
 
-/// A running `planpress serve`, killed on drop.
-struct Server {
-    child: Child,
-    port: u16,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn serve(root: &Path, extra: &[&str]) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_planpress"))
-        .args(["serve", "--port", "0", "--root", root.to_str().unwrap()])
-        .args(extra)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut stdout = child.stdout.take().unwrap();
-    let mut seen = String::new();
-    let start = Instant::now();
-    let port = loop {
-        let mut buf = [0u8; 256];
-        let n = stdout.read(&mut buf).unwrap();
-        assert!(n > 0 && start.elapsed() < WAIT, "serve did not start");
-        seen.push_str(&String::from_utf8_lossy(&buf[..n]));
-        if let Some(i) = seen.find("http://127.0.0.1:") {
-            let rest = &seen[i + "http://127.0.0.1:".len()..];
-            if let Some(end) = rest.find('/') {
-                break rest[..end].parse().unwrap();
-            }
-        }
-    };
-    // Keep reading so that the server never blocks on a full pipe.
-    std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
-    Server { child, port }
-}
-
-fn status_for_host(port: u16, host: &str) -> u16 {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    s.set_read_timeout(Some(WAIT)).unwrap();
-    write!(
-        s,
-        "GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw).unwrap();
-    let head = String::from_utf8_lossy(&raw);
-    head.split(' ').nth(1).unwrap().parse().unwrap()
-}
-
 #[test]
 fn serve_answers_only_its_own_host_names() {
     let site = copy_example();
-    let server = serve(site.path(), &["--host", "preview.example.gov.cn"]);
+    let server = Server::start(site.path(), &["--host", "preview.example.gov.cn"]);
     let port = server.port;
     for host in [
         format!("127.0.0.1:{port}"),
@@ -566,7 +510,7 @@ fn serve_answers_only_its_own_host_names() {
         format!("[::1]:{port}"),
         format!("preview.example.gov.cn:{port}"),
     ] {
-        assert_eq!(status_for_host(port, &host), 200, "{host}");
+        assert_eq!(server.get_as("/", &host).0, 200, "{host}");
     }
     for host in [
         format!("evil.example:{port}"),
@@ -574,7 +518,7 @@ fn serve_answers_only_its_own_host_names() {
         format!("127.0.0.2:{port}"),
         "".to_string(),
     ] {
-        let status = status_for_host(port, &host);
+        let status = server.get_as("/", &host).0;
         assert!(status == 403 || status == 421, "{host}: {status}");
     }
 }

@@ -197,3 +197,75 @@ pub fn check_links(out: &Path, base: &str) -> usize {
     );
     checked
 }
+
+/// A running `planpress serve --port 0` on a site, killed on drop.
+pub struct Server {
+    pub child: std::process::Child,
+    pub port: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    /// Starts serve on `root` with `extra` arguments and waits (60 s at most)
+    /// for the address it prints.
+    pub fn start(root: &Path, extra: &[&str]) -> Server {
+        use std::io::{BufRead, BufReader};
+        use std::time::{Duration, Instant};
+        let child = Command::new(env!("CARGO_BIN_EXE_planpress"))
+            .args(["serve", "--port", "0", "--root", root.to_str().unwrap()])
+            .args(extra)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // Killed and waited for on drop, whatever happens below.
+        let mut server = Server { child, port: 0 };
+        let stdout = server.child.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        // Reads on, so that the server never blocks on a full pipe.
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        let start = Instant::now();
+        let prefix = "http://127.0.0.1:";
+        while server.port == 0 {
+            let left = Duration::from_secs(60).saturating_sub(start.elapsed());
+            let line = rx.recv_timeout(left).expect("serve printed no address");
+            if let Some(rest) = line.split(prefix).nth(1) {
+                server.port = rest.split('/').next().unwrap().parse().unwrap();
+            }
+        }
+        server
+    }
+
+    /// Status and whole response of a GET with the given Host header.
+    pub fn get_as(&self, path: &str, host: &str) -> (u16, String) {
+        use std::io::{Read, Write};
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        s.set_read_timeout(Some(std::time::Duration::from_secs(60)))
+            .unwrap();
+        write!(
+            s,
+            "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut raw = Vec::new();
+        s.read_to_end(&mut raw).unwrap();
+        let text = String::from_utf8_lossy(&raw).into_owned();
+        let status = text.split(' ').nth(1).unwrap().parse().unwrap();
+        (status, text)
+    }
+
+    /// Status and whole response of a GET.
+    pub fn get(&self, path: &str) -> (u16, String) {
+        self.get_as(path, "127.0.0.1")
+    }
+}
