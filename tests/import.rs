@@ -60,6 +60,17 @@ fn bare_site() -> tempfile::TempDir {
     dir
 }
 
+/// Imports `path` into a site with no registry and returns the site and its
+/// `check --json`, after asserting that both the import and the check passed.
+fn import_into_bare_site(path: &Path) -> (tempfile::TempDir, Value) {
+    let site = bare_site();
+    let o = import(site.path(), &[path], &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let (v, ok) = check_json(site.path());
+    assert!(ok, "{}", v["diagnostics"]);
+    (site, v)
+}
+
 fn import(site: &Path, files: &[&Path], extra: &[&str]) -> Output {
     let out = site.join("content");
     let mut args: Vec<&str> = vec!["import"];
@@ -679,11 +690,7 @@ fn jurisdiction_from_the_units_made_whole_and_a_registry_written() {
         "2024年法治政府建设工作要点\n为落实南江市北山县法治政府建设规划,制定本要点。\n1.推进严格规范公正文明执法。牵头单位:北山县司法局;责任单位:北山县公安局、各乡镇人民政府。\n2.深化政务公开。牵头单位:北山县政府办公室。\n",
     )
     .unwrap();
-    let site = bare_site();
-    let o = import(site.path(), &[&path], &[]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let (v, ok) = check_json(site.path());
-    assert!(ok, "{}", v["diagnostics"]);
+    let (site, v) = import_into_bare_site(&path);
     assert_eq!(
         plans(&v)["beishan-2024-yaodian"]["jurisdiction"],
         "南江市北山县"
@@ -756,11 +763,7 @@ fn a_notice_transmitting_two_plans_named_without_brackets() {
         "关于印发北河区法治政府建设实施方案和北河区普法工作要点的通知\n各街道办事处,区直各部门:\n现将两个文件印发给你们,请认真贯彻执行。\n中共北河区委全面依法治区委员会办公室\n2024年3月1日\n北河区法治政府建设\n实施方案\n1.推进严格规范公正文明执法。牵头单位:区司法局。\n2.深化政务公开。牵头单位:区政府办公室。\n北河区普法工作要点\n1.学习宣传宪法。牵头单位:区委宣传部。\n",
     )
     .unwrap();
-    let site = bare_site();
-    let o = import(site.path(), &[&path], &[]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let (v, ok) = check_json(site.path());
-    assert!(ok, "{}", v["diagnostics"]);
+    let (_site, v) = import_into_bare_site(&path);
     let titles: Vec<String> = imported_plans(&v, "beihe-2024")
         .iter()
         .map(|p| p["title"].as_str().unwrap().to_string())
