@@ -65,7 +65,7 @@ enum Command {
         #[arg(long)]
         wait: bool,
     },
-    /// Turn original documents (.txt, saved .html pages, .docx) into content files.
+    /// Turn original documents (.txt, saved .html pages, .docx, PDFs with a text layer) into content files.
     Import {
         /// The documents to import.
         #[arg(required = true)]
