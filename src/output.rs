@@ -298,35 +298,6 @@ impl Staging {
 
     /// Drops a failed build's files.
     pub fn abandon(self) {}
-
-    /// Copies static folders (later ones win) to `static/` in the output.
-    pub fn copy_static(&self, dirs: &[PathBuf]) -> io::Result<usize> {
-        let mut count = 0;
-        for dir in dirs {
-            if !dir.is_dir() {
-                continue;
-            }
-            // Links are not followed, a linked `static/` folder included:
-            // nothing from outside the site is published.
-            let walk = walkdir::WalkDir::new(dir)
-                .follow_root_links(false)
-                .sort_by_file_name();
-            for entry in walk {
-                let entry = entry.map_err(io::Error::other)?;
-                if !entry.file_type().is_file() {
-                    continue;
-                }
-                let rel = entry.path().strip_prefix(dir).map_err(io::Error::other)?;
-                let dest = self.dir.join("static").join(rel);
-                if let Some(parent) = dest.parent() {
-                    fs::create_dir_all(parent)?;
-                }
-                fs::copy(entry.path(), &dest)?;
-                count += 1;
-            }
-        }
-        Ok(count)
-    }
 }
 
 impl Sink for Staging {
