@@ -12,7 +12,7 @@ mod common;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use common::{planpress, repo, stderr};
+use common::{bare_site, planpress, repo, stderr};
 use planpress::content::grammar::fold;
 use serde::Deserialize;
 use unicode_normalization::UnicodeNormalization;
@@ -148,14 +148,6 @@ fn score(truth: &Truth, got: &[Got]) -> (usize, Vec<String>) {
         }
     }
     (right, wrong)
-}
-
-/// A fresh site: the repository's site.yaml and an empty content folder.
-fn bare_site() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(repo().join("site.yaml"), dir.path().join("site.yaml")).unwrap();
-    std::fs::create_dir_all(dir.path().join("content")).unwrap();
-    dir
 }
 
 fn via_importer(doc: &Path) -> Result<Vec<Got>, String> {

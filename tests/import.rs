@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::time::{Duration, Instant};
 
-use common::{planpress, repo, stderr};
+use common::{bare_site, planpress, repo, stderr};
 use serde_json::Value;
 
 fn corpus(name: &str) -> PathBuf {
@@ -49,14 +49,6 @@ fn empty_site() -> tempfile::TempDir {
         dir.path().join("content/units.yaml"),
     )
     .unwrap();
-    dir
-}
-
-/// A site with no registry and no other content.
-fn bare_site() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(repo().join("site.yaml"), dir.path().join("site.yaml")).unwrap();
-    std::fs::create_dir_all(dir.path().join("content")).unwrap();
     dir
 }
 

@@ -8,24 +8,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{Server, planpress, stderr};
-
-fn run(args: &[&str]) -> (bool, String, String) {
-    let o = planpress(args);
-    (
-        o.status.success(),
-        String::from_utf8_lossy(&o.stdout).into_owned(),
-        stderr(&o),
-    )
-}
-
-/// A new site made by `planpress init` in a fresh folder.
-fn new_site() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let (ok, _, err) = run(&["init", dir.path().to_str().unwrap()]);
-    assert!(ok, "init failed: {err}");
-    dir
-}
+use common::{Server, new_site, planpress, run, stderr};
 
 fn build(root: &Path) -> tempfile::TempDir {
     let out = tempfile::tempdir().unwrap();

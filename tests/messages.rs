@@ -5,15 +5,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{planpress, stderr};
-
-/// A site made by `planpress init` (one example plan, a registry).
-fn new_site() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let o = planpress(&["init", dir.path().to_str().unwrap()]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    dir
-}
+use common::{new_site, planpress, stderr};
 
 /// `check`'s exit status, summary line (stdout) and messages (stderr).
 fn check(root: &Path, extra: &[&str]) -> (bool, String, String) {

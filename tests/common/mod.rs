@@ -22,6 +22,33 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// Runs planpress: whether it succeeded, its stdout and its stderr.
+pub fn run(args: &[&str]) -> (bool, String, String) {
+    let o = planpress(args);
+    (
+        o.status.success(),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        stderr(&o),
+    )
+}
+
+/// A site with the example's site.yaml and an empty content/: no unit
+/// registry, as a new user's first import meets it.
+pub fn bare_site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(repo().join("site.yaml"), dir.path().join("site.yaml")).unwrap();
+    std::fs::create_dir_all(dir.path().join("content")).unwrap();
+    dir
+}
+
+/// A site made by `planpress init`.
+pub fn new_site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let (ok, _, err) = run(&["init", dir.path().to_str().unwrap()]);
+    assert!(ok, "init failed: {err}");
+    dir
+}
+
 /// Copies the example site (site.yaml, content/, themes/) into a fresh folder.
 pub fn copy_example() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
