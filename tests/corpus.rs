@@ -23,7 +23,7 @@ const IMPORTER_GOAL: f64 = 0.97;
 /// The importer's share of right tasks over the whole corpus, at least: the
 /// figure measured when the corpus landed (2026-12-06), so that no change
 /// reads fewer plans right. Raise it with every gain, up to the goal.
-const IMPORTER_FLOOR: f64 = 0.84;
+const IMPORTER_FLOOR: f64 = 0.86;
 /// The Markdown reader's share (each line of the document as a paragraph
 /// under a front matter), at least, measured the same day.
 const MARKDOWN_FLOOR: f64 = 0.42;
@@ -61,8 +61,11 @@ struct Got {
 
 /// Full-width forms folded (NFKC), traditional characters folded to simplified
 /// (a unit written 區司法局 is the unit 区司法局), spaces and Markdown escapes gone.
+/// Every name is converted whole: [`fold`] leaves a name alone when it holds
+/// none of the grammar's own letters (`國土資源部`), while the paragraph it
+/// was read from was folded.
 fn norm(s: &str) -> String {
-    fold(s)
+    zhconv::zhconv(s, zhconv::Variant::ZhHans)
         .nfkc()
         .filter(|c| !c.is_whitespace() && *c != '\\')
         .collect()

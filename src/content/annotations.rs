@@ -686,15 +686,28 @@ impl Found {
         let body = text.trim_end_matches(|c: char| {
             is_blank(c) || matches!(c, '。' | '.' | '．' | ';' | '；' | ',' | '，')
         });
-        if body.is_empty() || !grammar::may_end_clause(body) || !grammar::may_be_clause(body) {
+        if body.is_empty() {
             return None;
         }
+        let clause_like = grammar::may_end_clause(body) && grammar::may_be_clause(body);
         // A trailing bracket of any kind.
-        if let Some((open, inner)) = trailing_bracket(body) {
-            let listed = grammar::read_list(raw_items(inner, known), None)?;
+        let bracket = body
+            .ends_with([')', '）', ']', '】', '〕'])
+            .then(|| trailing_bracket(body))
+            .flatten();
+        if let Some((open, inner)) = bracket {
+            // `(区司法局牵头,区法院配合)`, or names alone: `(监狱管理局)`,
+            // `(市发展改革委、市财政局)` are the units that carry it out.
+            let listed = clause_like
+                .then(|| grammar::read_list(raw_items(inner, known), None))
+                .flatten()
+                .or_else(|| grammar::read_bare_list(raw_items(inner, known)))?;
             self.take(listed);
             // What closes the text after the bracket (`。`) stays.
             return Some((open, body.len()));
+        }
+        if !clause_like {
+            return None;
         }
         // The last sentence, or what follows one of its commas.
         let protected = Protected::of(body);
@@ -1200,6 +1213,44 @@ mod tests {
 
     fn split(list: &str) -> Vec<String> {
         split_units(list, &[])
+    }
+
+    // ---- clauses found in real plans ----
+
+    #[test]
+    fn bare_bracket_of_units_names_the_responsible() {
+        // 上海市司法局普法责任清单: a law to publicise, and who does it.
+        let a = Extractor::new().extract("《中华人民共和国禁毒法》《戒毒条例》(戒毒管理局)");
+        assert_eq!(a.responsible, v(&["戒毒管理局"]));
+        assert_eq!(a.text, "《中华人民共和国禁毒法》《戒毒条例》");
+        let a = Extractor::new().extract("《中华人民共和国宪法》(全系统各单位、各部门)");
+        assert_eq!(a.responsible, v(&["全系统各单位", "各部门"]));
+        // Brackets of prose stay text.
+        for text in [
+            "推进综合执法(试行)",
+            "覆盖全区(含开发区)",
+            "成立领导小组(以下简称领导小组)",
+            "开展评选(第一组)",
+        ] {
+            let a = Extractor::new().extract(text);
+            assert!(a.responsible.is_empty(), "{text}: {a:?}");
+            assert_eq!(a.text, text);
+        }
+    }
+
+    #[test]
+    fn jointly_makes_the_first_unit_lead() {
+        // 国办函〔2014〕31号.
+        let a = Extractor::new().extract(
+            "关于“严守耕地保护红线,划定永久基本农田”的问题,由国土资源部会同农业部等部门负责落实。",
+        );
+        assert_eq!(a.lead, v(&["国土资源部"]));
+        assert_eq!(a.responsible, v(&["农业部"]));
+        let a = Extractor::new().extract(
+            "关于“粮食安全战略”的问题,由发展改革委会同中央农办、农业部、粮食局等部门研究提出落实意见。",
+        );
+        assert_eq!(a.lead, v(&["发展改革委"]));
+        assert_eq!(a.responsible, v(&["中央农办", "农业部", "粮食局"]));
     }
 
     // ---- split_units ----

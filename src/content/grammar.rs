@@ -187,7 +187,12 @@ const VERBS: &[(&str, Verb)] = &[
     ("协办", Verb::Assist),
     ("协同", Verb::Assist),
     ("参加", Verb::Assist),
+    // `由X会同Y等部门研究提出落实意见`: the State Council's way of assigning.
+    ("提出落实意见", Verb::Scoped),
 ];
+
+/// `X会同Y负责`: X leads, with Y.
+const JOINTLY: &str = "会同";
 
 /// Words between a list and its verb: `true` when they share the work out
 /// (which makes `负责` mean responsible, not lead).
@@ -213,6 +218,7 @@ const SCOPES: &[(&str, bool)] = &[
     ("主动", false),
     ("抓好", false),
     ("认真", false),
+    ("研究", false),
     ("等", false),
 ];
 
@@ -222,7 +228,7 @@ fn may_end_with_verb(s: &str) -> bool {
     s.chars().next_back().is_some_and(|c| {
         matches!(
             c,
-            '头' | '办' | '责' | '实' | '合' | '助' | '与' | '同' | '加' | '位' | '门'
+            '头' | '办' | '责' | '实' | '合' | '助' | '与' | '同' | '加' | '位' | '门' | '见'
         )
     })
 }
@@ -534,13 +540,29 @@ pub(crate) fn read_list(
         }
         let (mut core, verb) = strip_verb(core);
         any_verb |= verb.is_some();
-        // `由X牵头`, `此项工作由X牵头`: the names follow `由`.
-        if verb.is_some()
+        let jointly = core.find(JOINTLY);
+        // `由X牵头`, `此项工作由X牵头`, `由X会同Y负责`: the names follow `由`.
+        if (verb.is_some() || jointly.is_some())
             && k == 0
             && let Some(at) = core.rfind('由')
             && core[..at].chars().count() <= 8
+            && jointly.is_none_or(|j| at < j)
         {
             core = core[at + '由'.len_utf8()..].trim_matches(is_blank);
+        }
+        // `X会同Y、Z负责`: X leads, the names after `会同` share the verb.
+        if let Some(at) = core.find(JOINTLY) {
+            let left = core[..at].trim_matches(is_blank);
+            if looks_like_unit(left) {
+                pieces.push(Piece {
+                    text: left.into(),
+                    sep: item.sep,
+                    known: false,
+                    verb: Some(Verb::Lead),
+                });
+                any_verb = true;
+                core = core[at + JOINTLY.len()..].trim_matches(is_blank);
+            }
         }
         if core.is_empty() {
             // `各负其责` alone, or a time: the verb closes what came before.
@@ -589,6 +611,30 @@ pub(crate) fn read_list(
         out.push(default?, pending);
     }
     Some(out)
+}
+
+/// Words that open a bracket of prose which ends like a unit name:
+/// `(含开发区)`, `(以下简称市场监管局)`, `(第一组)`.
+const NOT_UNIT_STARTS: &[&str] = &[
+    "含", "包括", "不含", "除", "如", "即", "简称", "以下", "下称", "指", "其中", "第", "原",
+];
+
+/// Reads a bracket that holds nothing but unit names (`(监狱管理局)`,
+/// `(市发展改革委、市财政局,2023年底前)`): the responsible units, as a
+/// `责任单位` label would give them. `None` unless every name looks like a
+/// unit, so that `(试行)` or `(含开发区)` stay text.
+pub(crate) fn read_bare_list(items: Vec<super::annotations::Written<'_>>) -> Option<Listed> {
+    let unit = |name: &String| {
+        looks_like_unit(name) && !NOT_UNIT_STARTS.iter().any(|w| name.starts_with(w))
+    };
+    let listed = read_list(items, Some(Role::Responsible))?;
+    let mut names = listed
+        .lead
+        .iter()
+        .chain(&listed.responsible)
+        .chain(&listed.participating)
+        .peekable();
+    (names.peek().is_some() && names.all(unit)).then_some(listed)
 }
 
 /// Joins groups written with a separator inside (`各街道、镇`): an item

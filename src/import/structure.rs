@@ -1173,12 +1173,13 @@ fn prose(region: &[Block], known: &[String], report: &mut Report) -> ProsePlan {
             None => vec![b.text.clone()],
         };
         for t in texts {
-            if let Some((n, title, level)) = heading(&t) {
-                pieces.push(Piece::Heading(n, title, level, b.line));
-            } else if names_units(&t, known) {
-                // `(一)推进执法公示。(牵头单位:区司法局)`: a measure numbered
-                // like a heading is a task when it says who carries it out.
+            if names_units(&t, known) {
+                // `(一)推进执法公示。(牵头单位:区司法局)`, `(二)《监狱法》(监狱管理局)`:
+                // a measure numbered like a heading is a task when it says
+                // who carries it out, as the Markdown reader reads it.
                 pieces.push(Piece::Para(t, b.line));
+            } else if let Some((n, title, level)) = heading(&t) {
+                pieces.push(Piece::Heading(n, title, level, b.line));
             } else if let Some((n, title, level, rest)) = inline_heading(&t) {
                 pieces.push(Piece::Heading(n, title, level, b.line));
                 pieces.push(Piece::Para(rest, b.line));
