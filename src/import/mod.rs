@@ -326,6 +326,7 @@ pub fn convert(
         return Err(format!("{name}: no text found"));
     }
     let blocks = normalize(blocks, &mut report);
+    let blocks = split_glued(blocks);
     report.read(&blocks);
     let blocks = chrome::strip(blocks, &mut meta, &mut report);
     report.survived(&blocks);
@@ -461,6 +462,29 @@ fn normalize(blocks: Vec<Block>, report: &mut Report) -> Vec<Block> {
             0,
             format!("non-breaking, ideographic or zero-width spaces on {nbsp} line(s)"),
         );
+    }
+    out
+}
+
+/// Paragraphs glued into one line by copying, split again (see
+/// [`clean::split_glued_items`]); table rows are left as they are.
+fn split_glued(blocks: Vec<Block>) -> Vec<Block> {
+    let mut out = Vec::with_capacity(blocks.len());
+    for b in blocks {
+        if b.cells.is_some() || b.link.is_some() {
+            out.push(b);
+            continue;
+        }
+        let parts = clean::split_glued_items(&b.text);
+        if parts.len() == 1 {
+            out.push(b);
+            continue;
+        }
+        for part in parts {
+            let mut piece = b.clone();
+            piece.text = part.to_string();
+            out.push(piece);
+        }
     }
     out
 }
