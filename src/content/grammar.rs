@@ -575,10 +575,12 @@ pub(crate) fn read_list(
             }
             continue;
         }
-        let (head, tail) = super::annotations::split_deng(core);
-        let mut names = split_conjunctions(head);
-        if let Some(tail) = tail {
-            names.push(tail);
+        // `X等省直有关部门和各市人民政府`: `等` is read in each part.
+        let mut names = Vec::new();
+        for part in split_conjunctions(core) {
+            let (head, tail) = super::annotations::split_deng(part);
+            names.extend(split_conjunctions(head));
+            names.extend(tail);
         }
         let last = names.len() - 1;
         for (i, name) in names.into_iter().enumerate() {
@@ -917,6 +919,16 @@ mod tests {
         ] {
             assert!(!looks_like_unit(p), "{p}");
         }
+    }
+
+    #[test]
+    fn deng_is_read_in_each_part_of_a_conjunction() {
+        // 晋政发[2008]8号.
+        assert_eq!(
+            names("省财政厅、省农业厅等省直有关部门和各市人民政府"),
+            ["省财政厅", "省农业厅", "省直有关部门", "各市人民政府"]
+        );
+        assert_eq!(names("县物价局等相关单位"), ["县物价局", "相关单位"]);
     }
 
     #[test]

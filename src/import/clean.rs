@@ -105,7 +105,7 @@ const CN_NUMERALS: &str = "一二三四五六七八九十";
 
 /// The byte length of an item number at the start of `s` (`1.` `12、`
 /// `(一)` `（3）` `二、`), not of a decimal (`2.5亿`) or a year.
-fn item_number_len(s: &str) -> Option<usize> {
+pub fn item_number_len(s: &str) -> Option<usize> {
     let mut cs = s.char_indices().peekable();
     let (_, first) = cs.next()?;
     let end = if first.is_ascii_digit() {

@@ -11,7 +11,8 @@
 //! 4. [`structure`]: title, notice, the plans it transmits, headings and
 //!    tasks (prose goes through planpress's own Markdown reader, so what is
 //!    reported is what `check` will see); [`tables`]: division-of-labour
-//!    tables, real or flattened to one cell per line;
+//!    tables, real or flattened to one cell per line; [`spread`]:
+//!    annotations written once for several items;
 //! 5. [`write`]: Markdown or YAML files, re-read with the content loaders
 //!    before anything is written; [`report`]: what a reviewer should look at.
 
@@ -24,6 +25,7 @@ pub mod pdf;
 pub mod registry;
 pub mod report;
 pub mod review;
+pub mod spread;
 pub mod structure;
 pub mod tables;
 pub mod write;

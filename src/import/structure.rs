@@ -1158,7 +1158,7 @@ fn year_after_number(text: &str) -> String {
 }
 
 /// One unit of a prose plan before it is written.
-enum Piece {
+pub(super) enum Piece {
     Heading(String, String, u8, usize),
     Para(String, usize),
 }
@@ -1189,6 +1189,7 @@ fn prose(region: &[Block], known: &[String], report: &mut Report) -> ProsePlan {
         }
     }
     check_heading_numbers(&pieces, report);
+    let pieces = super::spread::spread(pieces, known);
     let min_level = pieces
         .iter()
         .filter_map(|p| match p {
@@ -1248,7 +1249,7 @@ fn prose(region: &[Block], known: &[String], report: &mut Report) -> ProsePlan {
 
 /// Whether a paragraph names the units that carry it out, as the content
 /// loader's grammar reads it.
-fn names_units(text: &str, known: &[String]) -> bool {
+pub(super) fn names_units(text: &str, known: &[String]) -> bool {
     let a = crate::content::annotations::Extractor::with_known(known.to_vec()).extract(text);
     !(a.lead.is_empty() && a.responsible.is_empty() && a.participating.is_empty())
 }
