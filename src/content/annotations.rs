@@ -327,10 +327,14 @@ fn split_prepared(list: &str, known_multi: &[String]) -> Vec<String> {
             items.push(piece(text, item.sep));
             continue;
         }
-        let (head, tail) = split_deng(text);
-        items.push(piece(head, item.sep));
-        if let Some(tail) = tail {
-            items.push(piece(tail, Some('等')));
+        // `审计局、财政局和市直各单位`: `及`/`和` between two units, as in
+        // running text.
+        for (k, part) in grammar::split_conjunctions(text).into_iter().enumerate() {
+            let (head, tail) = split_deng(part);
+            items.push(piece(head, if k == 0 { item.sep } else { Some('及') }));
+            if let Some(tail) = tail {
+                items.push(piece(tail, Some('等')));
+            }
         }
     }
     let out = grammar::join_groups(items);
@@ -1254,6 +1258,23 @@ mod tests {
     }
 
     // ---- split_units ----
+
+    #[test]
+    fn table_cells_split_at_and_between_units() {
+        // 长沙市目标任务表.
+        assert_eq!(
+            split("审计局、财政局和市直各单位、各区县市"),
+            v(&["审计局", "财政局", "市直各单位", "各区县市"])
+        );
+        assert_eq!(
+            split("工信委、岳麓区和市直相关单位"),
+            v(&["工信委", "岳麓区", "市直相关单位"])
+        );
+        assert_eq!(
+            split("区人力资源和社会保障局"),
+            v(&["区人力资源和社会保障局"])
+        );
+    }
 
     #[test]
     fn splits_on_every_separator() {

@@ -308,6 +308,8 @@ const UNIT_ENDS: &[&str] = &[
     "社区",
     "园区",
     "新区",
+    // A district named as a unit (`岳麓区`, `高新区`).
+    "区",
     "开发区",
     "县市区",
     "乡镇",
@@ -429,7 +431,7 @@ fn split_time(item: &str) -> (&str, Option<&str>) {
 
 /// Splits `市级各有关部门及各县市区政府` at `及` / `和` where both sides read
 /// as units; `区人力资源和社会保障局` and `县人大及其常委会` stay whole.
-fn split_conjunctions(item: &str) -> Vec<&str> {
+pub(crate) fn split_conjunctions(item: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut rest = item;
     'outer: loop {

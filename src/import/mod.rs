@@ -329,6 +329,8 @@ pub fn convert(
     }
     let blocks = normalize(blocks, &mut report);
     let blocks = split_glued(blocks);
+    // Before the chrome goes: a bar alone on a line closes a table row.
+    let blocks = tables::bar_line_rows(blocks);
     report.read(&blocks);
     let blocks = chrome::strip(blocks, &mut meta, &mut report);
     report.survived(&blocks);
