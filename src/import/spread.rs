@@ -15,8 +15,66 @@ use super::structure::{Piece, names_units};
 /// The pieces of a prose plan with shared annotations written into each
 /// item they cover.
 pub(super) fn spread(pieces: Vec<Piece>, known: &[String]) -> Vec<Piece> {
+    let pieces = fields_under_items(pieces, known);
     let pieces = heading_leads(pieces, known);
     shared_unit_lines(pieces, known)
+}
+
+/// `工作成果:…`: a line that starts with a short label of its own.
+fn field_line(text: &str) -> bool {
+    let Some(colon) = text.find([':', '：']) else {
+        return false;
+    };
+    let label = &text[..colon];
+    (2..=6).contains(&label.chars().count())
+        && label
+            .chars()
+            .all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+/// Lines of fields under a numbered item (`工作成果:…` then `责任单位:…`)
+/// belong to it when they end with a line of units: joined to the item, so
+/// that a field the grammar does not know does not cut the units off.
+fn fields_under_items(pieces: Vec<Piece>, known: &[String]) -> Vec<Piece> {
+    let mut out: Vec<Piece> = Vec::with_capacity(pieces.len());
+    let mut pieces = pieces.into_iter().peekable();
+    while let Some(p) = pieces.next() {
+        let Piece::Para(mut text, line) = p else {
+            out.push(p);
+            continue;
+        };
+        if numbering_style(&text).is_some() {
+            // The field lines that follow, up to the first line of units.
+            let mut fields: Vec<String> = Vec::new();
+            let mut ends_with_units = false;
+            while let Some(Piece::Para(next, _)) = pieces.peek() {
+                if !field_line(next) || numbering_style(next).is_some() {
+                    break;
+                }
+                let units = starts_with_annotation_label(next) && names_units(next, known);
+                if let Some(Piece::Para(next, _)) = pieces.next() {
+                    fields.push(next);
+                }
+                if units {
+                    ends_with_units = true;
+                    break;
+                }
+            }
+            if ends_with_units && fields.len() > 1 {
+                for f in &fields {
+                    text.push('\n');
+                    text.push_str(f);
+                }
+                out.push(Piece::Para(text, line));
+            } else {
+                out.push(Piece::Para(text, line));
+                out.extend(fields.into_iter().map(|f| Piece::Para(f, line)));
+            }
+            continue;
+        }
+        out.push(Piece::Para(text, line));
+    }
+    out
 }
 
 /// The lead a heading names for what follows it: `省编办牵头的工作` →
@@ -104,12 +162,12 @@ fn shared_unit_lines(pieces: Vec<Piece>, known: &[String]) -> Vec<Piece> {
             }
             Piece::Para(text, line) => (text, line),
         };
-        let units_only = (starts_with_annotation_label(&text)
-            || extractor.is_annotation_only(&text))
-            && names_units(&text, known);
+        let units_only = units_only_with(&extractor, &text, known);
+        // One `1.` item and its units need nothing: the unit line continues
+        // the task. `(一)…` is a task only once its units are in it.
         let spreads = match run_kind {
-            Some(Run::Headings(_)) => !run.is_empty(),
-            _ => run.len() > 1,
+            Some(Run::Items(Style::Digits)) => run.len() > 1,
+            _ => !run.is_empty(),
         };
         if units_only && spreads {
             for &i in &run {
@@ -137,6 +195,17 @@ fn shared_unit_lines(pieces: Vec<Piece>, known: &[String]) -> Vec<Piece> {
         out.push(Piece::Para(text, line));
     }
     out
+}
+
+/// Whether a paragraph is nothing but a line of units (`责任单位:…`,
+/// `(区司法局牵头)`).
+pub(super) fn units_only(text: &str, known: &[String]) -> bool {
+    units_only_with(&Extractor::with_known(known.to_vec()), text, known)
+}
+
+fn units_only_with(extractor: &Extractor, text: &str, known: &[String]) -> bool {
+    (starts_with_annotation_label(text) || extractor.is_annotation_only(text))
+        && names_units(text, known)
 }
 
 /// `1.完善应急预案体系` right above items `(1)…` `(2)…` that became tasks
@@ -221,6 +290,23 @@ mod tests {
     }
 
     #[test]
+    fn fields_under_an_item_keep_its_units() {
+        // 海东市 2020 重点任务清单.
+        let pieces = paras(&[
+            "1.做好“十四五”规划、国土空间规划的有效衔接。",
+            "工作成果:坚持规划先行,推动规划的有序衔接。",
+            "责任单位:海东市、兰州市、临夏州发展改革部门",
+            "人:三市州发展改革部门主要负责同志",
+        ]);
+        let out = texts(&spread(pieces, &[]));
+        assert_eq!(out.len(), 2);
+        assert!(out[0].ends_with("\n责任单位:海东市、兰州市、临夏州发展改革部门"));
+        // Without a line of units, fields stay lines of their own.
+        let pieces = paras(&["1.做好规划衔接。", "工作成果:坚持规划先行。"]);
+        assert_eq!(texts(&spread(pieces, &[])).len(), 2);
+    }
+
+    #[test]
     fn headings_that_name_the_lead() {
         assert_eq!(
             heading_lead("省编办牵头的工作", &[]),
@@ -281,6 +367,12 @@ mod tests {
                 "(2)加强应急预案演练\n(责任单位:市直各有关单位)"
             ]
         );
+        // 西平县 2020: one `(一)` measure, then its units.
+        let pieces = paras(&[
+            "(一)为推动经济高质量发展提供法治保障。坚持稳中快进工作总基调。",
+            "责任单位:县政府办公室、县司法局,乡镇人民政府按职责分工分别负责。",
+        ]);
+        assert_eq!(texts(&spread(pieces, &[])).len(), 1);
         // A unit line after one item is that item's own: left as written.
         let pieces = paras(&["1.推进乡镇机构改革。", "协同单位:省财政厅"]);
         assert_eq!(texts(&spread(pieces, &[])).len(), 2);

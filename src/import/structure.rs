@@ -1167,10 +1167,17 @@ pub(super) enum Piece {
 /// into their first paragraph), then read back as Markdown.
 fn prose(region: &[Block], known: &[String], report: &mut Report) -> ProsePlan {
     let mut pieces = Vec::new();
-    for b in region {
+    for (k, b) in region.iter().enumerate() {
         let texts: Vec<String> = match &b.cells {
             Some(cells) => cells.iter().filter(|c| !c.is_empty()).cloned().collect(),
             None => vec![b.text.clone()],
+        };
+        // `(一)为推动…提供法治保障。坚持…` over `责任单位:…`: a measure, not a
+        // heading run into its first paragraph.
+        let units_follow = || {
+            region
+                .get(k + 1)
+                .is_some_and(|n| n.cells.is_none() && super::spread::units_only(&n.text, known))
         };
         for t in texts {
             if names_units(&t, known) {
@@ -1180,7 +1187,9 @@ fn prose(region: &[Block], known: &[String], report: &mut Report) -> ProsePlan {
                 pieces.push(Piece::Para(t, b.line));
             } else if let Some((n, title, level)) = heading(&t) {
                 pieces.push(Piece::Heading(n, title, level, b.line));
-            } else if let Some((n, title, level, rest)) = inline_heading(&t) {
+            } else if let Some((n, title, level, rest)) = inline_heading(&t)
+                && !units_follow()
+            {
                 pieces.push(Piece::Heading(n, title, level, b.line));
                 pieces.push(Piece::Para(rest, b.line));
             } else {
