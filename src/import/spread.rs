@@ -16,6 +16,7 @@ use super::structure::{Piece, names_units};
 /// item they cover.
 pub(super) fn spread(pieces: Vec<Piece>, known: &[String]) -> Vec<Piece> {
     let pieces = fields_under_items(pieces, known);
+    let pieces = measures_under_headings(pieces, known);
     let pieces = heading_leads(pieces, known);
     shared_unit_lines(pieces, known)
 }
@@ -73,6 +74,55 @@ fn fields_under_items(pieces: Vec<Piece>, known: &[String]) -> Vec<Piece> {
             continue;
         }
         out.push(Piece::Para(text, line));
+    }
+    out
+}
+
+/// A heading whose whole content is prose that ends naming its units
+/// (`一、推进重大项目建设` over `建立健全…。(省发展改革委、财政厅牵头;…配合)`)
+/// is a measure, as a numbered paragraph with units is: written as one item.
+fn measures_under_headings(pieces: Vec<Piece>, known: &[String]) -> Vec<Piece> {
+    let mut out: Vec<Piece> = Vec::with_capacity(pieces.len());
+    let mut pieces = pieces.into_iter().peekable();
+    while let Some(p) = pieces.next() {
+        let Piece::Heading(n, title, level, line) = p else {
+            out.push(p);
+            continue;
+        };
+        // 第一章 and 第一节 number no measure.
+        if n.ends_with(['章', '节']) {
+            out.push(Piece::Heading(n, title, level, line));
+            continue;
+        }
+        let mut body: Vec<(String, usize)> = Vec::new();
+        while let Some(Piece::Para(t, _)) = pieces.peek() {
+            if numbering_style(t).is_some() {
+                break;
+            }
+            if let Some(Piece::Para(t, l)) = pieces.next() {
+                body.push((t, l));
+            }
+        }
+        let ends_section = match pieces.peek() {
+            None => true,
+            Some(Piece::Heading(_, _, next, _)) => *next <= level,
+            Some(Piece::Para(..)) => false,
+        };
+        let measure = ends_section
+            && body
+                .last()
+                .is_some_and(|(t, _)| names_units(t, known) && !units_only(t, known));
+        if measure {
+            let mut text = format!("{n}{title}");
+            for (t, _) in &body {
+                text.push('\n');
+                text.push_str(t);
+            }
+            out.push(Piece::Para(text, line));
+        } else {
+            out.push(Piece::Heading(n, title, level, line));
+            out.extend(body.into_iter().map(|(t, l)| Piece::Para(t, l)));
+        }
     }
     out
 }
@@ -304,6 +354,29 @@ mod tests {
         // Without a line of units, fields stay lines of their own.
         let pieces = paras(&["1.做好规划衔接。", "工作成果:坚持规划先行。"]);
         assert_eq!(texts(&spread(pieces, &[])).len(), 2);
+    }
+
+    #[test]
+    fn a_heading_over_prose_with_units_is_a_measure() {
+        // 云南省 2017 稳增长意见.
+        let mut pieces = vec![Piece::Heading(
+            "一、".into(),
+            "推进重大项目建设".into(),
+            3,
+            1,
+        )];
+        pieces.extend(paras(&[
+            "建立健全领导联系重点项目制度。(省发展改革委、财政厅牵头;水利厅配合)",
+        ]));
+        pieces.push(Piece::Heading("二、".into(), "扩大有效投资".into(), 3, 3));
+        pieces.extend(paras(&["加快推进。", "1.推进项目。"]));
+        let out = texts(&spread(pieces, &[]));
+        assert_eq!(
+            out[0],
+            "一、推进重大项目建设\n建立健全领导联系重点项目制度。(省发展改革委、财政厅牵头;水利厅配合)"
+        );
+        // Prose without units, or items below: the heading stays.
+        assert_eq!(out[1], "二、扩大有效投资");
     }
 
     #[test]
