@@ -308,8 +308,10 @@ const UNIT_ENDS: &[&str] = &[
     "社区",
     "园区",
     "新区",
-    // A district named as a unit (`岳麓区`, `高新区`).
+    // A district, city or county named as a unit (`岳麓区`, `银川市`).
     "区",
+    "市",
+    "县",
     "开发区",
     "县市区",
     "乡镇",
@@ -340,6 +342,10 @@ pub(crate) fn looks_like_unit(name: &str) -> bool {
     }
     if is_jurisdiction_group(name) {
         return true;
+    }
+    // `全市`, `本县`, `我区`: a place in prose, not a body.
+    if n == 2 && name.starts_with(['全', '本', '我', '该']) {
+        return false;
     }
     let mut core = name;
     if let Some(stripped) = core.strip_suffix([')', '）', '〉'])
@@ -908,11 +914,15 @@ mod tests {
             // 豫政〔2023〕5号, 云南省 2017: banks' branches.
             "人行郑州中心支行",
             "国家开发银行云南省分行",
+            "石嘴山市",
+            "岳麓区",
         ] {
             assert!(looks_like_unit(u), "{u}");
         }
         for p in [
             "牵头单位",
+            "全市",
+            "本县",
             "主要领导亲自",
             "部门分工",
             "各级领导干部要对此",
