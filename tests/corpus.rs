@@ -22,7 +22,7 @@ const IMPORTER_GOAL: f64 = 0.97;
 /// The importer's share of right tasks over the whole corpus, at least: the
 /// figure measured when the corpus landed (2026-12-06), so that no change
 /// reads fewer plans right. Raise it with every gain, up to the goal.
-const IMPORTER_FLOOR: f64 = 0.94;
+const IMPORTER_FLOOR: f64 = 0.95;
 /// The Markdown reader's share (each line of the document as a paragraph
 /// under a front matter), at least, measured the same day.
 const MARKDOWN_FLOOR: f64 = 0.42;

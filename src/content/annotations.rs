@@ -228,6 +228,10 @@ impl Extractor {
             };
             cut(&mut text, &mut shown, &[range]);
         }
+        // Pass 4: a clause that opens a line (`由X牵头,Y配合,尽快完成…`).
+        if let Some(range) = found.read_leading_clause(&text) {
+            cut(&mut text, &mut shown, &[range]);
+        }
         let shown = shown.filter(|s| grammar::aligned(s, &text));
         (found, shown.unwrap_or(text))
     }
@@ -745,6 +749,26 @@ impl Found {
         None
     }
 
+    /// Reads the first clause that opens a line with `由` and names units
+    /// (see [`grammar::leading_clause`]); returns the range to cut.
+    fn read_leading_clause(&mut self, text: &str) -> Option<(usize, usize)> {
+        if !text.contains('由') {
+            return None;
+        }
+        let starts = std::iter::once(0).chain(text.match_indices('\n').map(|(p, _)| p + 1));
+        for start in starts {
+            let line = text[start..].trim_start_matches(is_blank);
+            let start = text.len() - line.len();
+            let Some((end, listed, officials)) = grammar::leading_clause(line) else {
+                continue;
+            };
+            self.take(listed);
+            self.officials.extend(officials);
+            return Some((start, start + end));
+        }
+        None
+    }
+
     /// Records a rule when `s` is nothing but a rule and/or `下同`; returns
     /// whether it was.
     fn note_rule(&mut self, s: &str) -> bool {
@@ -1240,6 +1264,25 @@ mod tests {
             assert!(a.responsible.is_empty(), "{text}: {a:?}");
             assert_eq!(a.text, text);
         }
+    }
+
+    #[test]
+    fn a_clause_that_opens_a_line() {
+        // 兰州市 国家部委对接事项.
+        let a = Extractor::new().extract(
+            "在兰州设立综合配套改革试验区事宜\n由杨志武副市长负责,市发改委牵头,相关部门配合,尽快完成实施方案。",
+        );
+        assert_eq!(a.lead, v(&["市发改委"]));
+        assert_eq!(a.participating, v(&["相关部门"]));
+        assert_eq!(a.officials, v(&["杨志武副市长"]));
+        assert_eq!(
+            a.text,
+            "在兰州设立综合配套改革试验区事宜\n尽快完成实施方案。"
+        );
+        // `由` opening prose names nobody.
+        let a = Extractor::new().extract("由于资金不足,项目推迟。");
+        assert!(a.lead.is_empty() && a.officials.is_empty());
+        assert_eq!(a.text, "由于资金不足,项目推迟。");
     }
 
     #[test]

@@ -649,6 +649,66 @@ pub(crate) fn read_bare_list(items: Vec<super::annotations::Written<'_>>) -> Opt
     (names.peek().is_some() && names.all(unit)).then_some(listed)
 }
 
+/// Titles that make a name a person's (`杨志武副市长`), not a unit's.
+const PERSON_TITLES: &[&str] = &[
+    "市长",
+    "区长",
+    "县长",
+    "省长",
+    "州长",
+    "旗长",
+    "书记",
+    "主任",
+    "秘书长",
+    "同志",
+];
+
+/// What a clause that opens a sentence says: `由杨志武副市长负责,市发改委牵头,
+/// 相关部门配合,尽快完成…`. Every comma part up to the first without a role
+/// verb is read; people go to `officials`, the rest must read strictly as a
+/// clause. Returns where the clause ends (past its comma), what it lists
+/// and the people.
+pub(crate) fn leading_clause(s: &str) -> Option<(usize, Listed, Vec<String>)> {
+    let mut pos = s.strip_prefix('由').map(|_| '由'.len_utf8())?;
+    let mut officials = Vec::new();
+    let mut units: Vec<&str> = Vec::new();
+    let mut end = None;
+    loop {
+        let rest = &s[pos..];
+        let (item, next) = match rest.find([',', '，', '\n']) {
+            Some(p) if !rest[p..].starts_with('\n') => {
+                let sep = if rest[p..].starts_with(',') {
+                    1
+                } else {
+                    '，'.len_utf8()
+                };
+                (&rest[..p], Some(pos + p + sep))
+            }
+            Some(p) => (&rest[..p], None),
+            None => (rest, None),
+        };
+        let item = item.trim_matches(is_blank);
+        let (core, verb) = strip_verb(item);
+        if verb.is_none() || core.is_empty() || core.chars().count() > 32 {
+            break;
+        }
+        if PERSON_TITLES.iter().any(|t| core.ends_with(t)) {
+            officials.push(core.to_string());
+        } else {
+            units.push(item);
+        }
+        end = Some(next.unwrap_or(pos + rest.len()));
+        match next {
+            Some(n) => pos = n,
+            None => break,
+        }
+    }
+    let end = end?;
+    let list = units.join("、");
+    let listed = read_list(super::annotations::raw_items(&list, &[]), None)?;
+    Some((end, listed, officials))
+}
+
 /// Joins groups written with a separator inside (`各街道、镇`): an item
 /// starting with `各` followed by a short item (up to five letters:
 /// `各乡镇政府、街道办事处`) that is not a unit of its own (no `区`/`县`/`市`…

@@ -44,6 +44,21 @@ fn fields_under_items(pieces: Vec<Piece>, known: &[String]) -> Vec<Piece> {
             out.push(p);
             continue;
         };
+        // `1、在兰州设立综合配套改革试验区事宜` over `由…负责,市发改委牵头,…`:
+        // the title of a measure, and the measure with its units.
+        if numbering_style(&text).is_some()
+            && let Some(Piece::Para(next, _)) = pieces.peek()
+            && next.starts_with('由')
+            && names_units(next, known)
+            && !names_units(&text, known)
+        {
+            if let Some(Piece::Para(next, _)) = pieces.next() {
+                text.push('\n');
+                text.push_str(&next);
+            }
+            out.push(Piece::Para(text, line));
+            continue;
+        }
         if numbering_style(&text).is_some() {
             // The field lines that follow, up to the first line of units.
             let mut fields: Vec<String> = Vec::new();
