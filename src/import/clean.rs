@@ -100,6 +100,19 @@ pub fn has_redaction(s: &str) -> bool {
     s.contains("**") || s.contains("＊＊") || s.contains("×××")
 }
 
+/// `1。在以习近平同志…`: a task number typed with a full stop, read as
+/// `1.` (a number of one to three digits at the start of a paragraph, then
+/// text).
+pub fn number_full_stop(line: &str) -> Option<String> {
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    let rest = line[digits..].strip_prefix('。')?;
+    let starts_text = rest
+        .chars()
+        .next()
+        .is_some_and(|c| !c.is_ascii_digit() && !c.is_whitespace() && c != '。');
+    ((1..=3).contains(&digits) && starts_text).then(|| format!("{}.{rest}", &line[..digits]))
+}
+
 /// Chinese numerals as items are numbered with them.
 const CN_NUMERALS: &str = "一二三四五六七八九十";
 
@@ -240,6 +253,18 @@ mod tests {
             "见附件 1",
         ] {
             assert_eq!(split_glued_items(whole), [whole]);
+        }
+    }
+
+    #[test]
+    fn a_number_typed_with_a_full_stop() {
+        // 天津市 2020 国务院《政府工作报告》任务分工.
+        assert_eq!(
+            number_full_stop("1。在以习近平同志为核心的党中央坚强领导下").as_deref(),
+            Some("1.在以习近平同志为核心的党中央坚强领导下")
+        );
+        for other in ["2020。全年", "1。", "1。5万元", "第1。", "加强领导。"] {
+            assert_eq!(number_full_stop(other), None, "{other}");
         }
     }
 

@@ -471,7 +471,9 @@ fn normalize(blocks: Vec<Block>, report: &mut Report) -> Vec<Block> {
 }
 
 /// Paragraphs glued into one line by copying, split again (see
-/// [`clean::split_glued_items`]); table rows are left as they are.
+/// [`clean::split_glued_items`]), and task numbers typed with a full stop
+/// read as numbers ([`clean::number_full_stop`]); table rows are left as
+/// they are.
 fn split_glued(blocks: Vec<Block>) -> Vec<Block> {
     let mut out = Vec::with_capacity(blocks.len());
     for b in blocks {
@@ -481,12 +483,16 @@ fn split_glued(blocks: Vec<Block>) -> Vec<Block> {
         }
         let parts = clean::split_glued_items(&b.text);
         if parts.len() == 1 {
+            let mut b = b;
+            if let Some(fixed) = clean::number_full_stop(&b.text) {
+                b.text = fixed;
+            }
             out.push(b);
             continue;
         }
         for part in parts {
             let mut piece = b.clone();
-            piece.text = part.to_string();
+            piece.text = clean::number_full_stop(part).unwrap_or_else(|| part.to_string());
             out.push(piece);
         }
     }
