@@ -127,7 +127,16 @@ fn measures_under_headings(pieces: Vec<Piece>, known: &[String]) -> Vec<Piece> {
             && body
                 .last()
                 .is_some_and(|(t, _)| names_units(t, known) && !units_only(t, known));
-        if measure {
+        // `(一)省监察厅牵头的工作` over prose alone: that prose is the
+        // measure, and the heading says who leads it.
+        let led = (ends_section && !body.is_empty())
+            .then(|| heading_lead(&title, known))
+            .flatten();
+        if let Some(lead) = led {
+            let text: Vec<&str> = body.iter().map(|(t, _)| t.as_str()).collect();
+            let text = format!("{n}{}\n(牵头单位:{})", text.join("\n"), lead.join("、"));
+            out.push(Piece::Para(text, line));
+        } else if measure {
             let mut text = format!("{n}{title}");
             for (t, _) in &body {
                 text.push('\n');
@@ -392,6 +401,21 @@ mod tests {
         );
         // Prose without units, or items below: the heading stays.
         assert_eq!(out[1], "二、扩大有效投资");
+        // 晋政发[2008]8号: the heading names the lead of the prose below.
+        let mut pieces = vec![Piece::Heading(
+            "(二)".into(),
+            "省审计厅牵头的工作".into(),
+            4,
+            1,
+        )];
+        pieces.extend(paras(&[
+            "全面加强审计工作。",
+            "协同单位:省直各部门和各市人民政府。",
+        ]));
+        assert_eq!(
+            texts(&spread(pieces, &[])),
+            ["(二)全面加强审计工作。\n协同单位:省直各部门和各市人民政府。\n(牵头单位:省审计厅)"]
+        );
     }
 
     #[test]
