@@ -228,6 +228,10 @@ impl Extractor {
             };
             cut(&mut text, &mut shown, &[range]);
         }
+        // Pass 4: a clause that opens a line (`由X牵头,Y配合,尽快完成…`).
+        if let Some(range) = found.read_leading_clause(&text) {
+            cut(&mut text, &mut shown, &[range]);
+        }
         let shown = shown.filter(|s| grammar::aligned(s, &text));
         (found, shown.unwrap_or(text))
     }
@@ -327,10 +331,14 @@ fn split_prepared(list: &str, known_multi: &[String]) -> Vec<String> {
             items.push(piece(text, item.sep));
             continue;
         }
-        let (head, tail) = split_deng(text);
-        items.push(piece(head, item.sep));
-        if let Some(tail) = tail {
-            items.push(piece(tail, Some('等')));
+        // `审计局、财政局和市直各单位`: `及`/`和` between two units, as in
+        // running text.
+        for (k, part) in grammar::split_conjunctions(text).into_iter().enumerate() {
+            let (head, tail) = split_deng(part);
+            items.push(piece(head, if k == 0 { item.sep } else { Some('及') }));
+            if let Some(tail) = tail {
+                items.push(piece(tail, Some('等')));
+            }
         }
     }
     let out = grammar::join_groups(items);
@@ -686,15 +694,28 @@ impl Found {
         let body = text.trim_end_matches(|c: char| {
             is_blank(c) || matches!(c, '。' | '.' | '．' | ';' | '；' | ',' | '，')
         });
-        if body.is_empty() || !grammar::may_end_clause(body) || !grammar::may_be_clause(body) {
+        if body.is_empty() {
             return None;
         }
+        let clause_like = grammar::may_end_clause(body) && grammar::may_be_clause(body);
         // A trailing bracket of any kind.
-        if let Some((open, inner)) = trailing_bracket(body) {
-            let listed = grammar::read_list(raw_items(inner, known), None)?;
+        let bracket = body
+            .ends_with([')', '）', ']', '】', '〕'])
+            .then(|| trailing_bracket(body))
+            .flatten();
+        if let Some((open, inner)) = bracket {
+            // `(区司法局牵头,区法院配合)`, or names alone: `(监狱管理局)`,
+            // `(市发展改革委、市财政局)` are the units that carry it out.
+            let listed = clause_like
+                .then(|| grammar::read_list(raw_items(inner, known), None))
+                .flatten()
+                .or_else(|| grammar::read_bare_list(raw_items(inner, known)))?;
             self.take(listed);
             // What closes the text after the bracket (`。`) stays.
             return Some((open, body.len()));
+        }
+        if !clause_like {
+            return None;
         }
         // The last sentence, or what follows one of its commas.
         let protected = Protected::of(body);
@@ -724,6 +745,26 @@ impl Found {
                 self.take(listed);
                 return Some((start, text.len()));
             }
+        }
+        None
+    }
+
+    /// Reads the first clause that opens a line with `由` and names units
+    /// (see [`grammar::leading_clause`]); returns the range to cut.
+    fn read_leading_clause(&mut self, text: &str) -> Option<(usize, usize)> {
+        if !text.contains('由') {
+            return None;
+        }
+        let starts = std::iter::once(0).chain(text.match_indices('\n').map(|(p, _)| p + 1));
+        for start in starts {
+            let line = text[start..].trim_start_matches(is_blank);
+            let start = text.len() - line.len();
+            let Some((end, listed, officials)) = grammar::leading_clause(line) else {
+                continue;
+            };
+            self.take(listed);
+            self.officials.extend(officials);
+            return Some((start, start + end));
         }
         None
     }
@@ -1202,7 +1243,81 @@ mod tests {
         split_units(list, &[])
     }
 
+    // ---- clauses found in real plans ----
+
+    #[test]
+    fn bare_bracket_of_units_names_the_responsible() {
+        // 上海市司法局普法责任清单: a law to publicise, and who does it.
+        let a = Extractor::new().extract("《中华人民共和国禁毒法》《戒毒条例》(戒毒管理局)");
+        assert_eq!(a.responsible, v(&["戒毒管理局"]));
+        assert_eq!(a.text, "《中华人民共和国禁毒法》《戒毒条例》");
+        let a = Extractor::new().extract("《中华人民共和国宪法》(全系统各单位、各部门)");
+        assert_eq!(a.responsible, v(&["全系统各单位", "各部门"]));
+        // Brackets of prose stay text.
+        for text in [
+            "推进综合执法(试行)",
+            "覆盖全区(含开发区)",
+            "成立领导小组(以下简称领导小组)",
+            "开展评选(第一组)",
+        ] {
+            let a = Extractor::new().extract(text);
+            assert!(a.responsible.is_empty(), "{text}: {a:?}");
+            assert_eq!(a.text, text);
+        }
+    }
+
+    #[test]
+    fn a_clause_that_opens_a_line() {
+        // 兰州市 国家部委对接事项.
+        let a = Extractor::new().extract(
+            "在兰州设立综合配套改革试验区事宜\n由杨志武副市长负责,市发改委牵头,相关部门配合,尽快完成实施方案。",
+        );
+        assert_eq!(a.lead, v(&["市发改委"]));
+        assert_eq!(a.participating, v(&["相关部门"]));
+        assert_eq!(a.officials, v(&["杨志武副市长"]));
+        assert_eq!(
+            a.text,
+            "在兰州设立综合配套改革试验区事宜\n尽快完成实施方案。"
+        );
+        // `由` opening prose names nobody.
+        let a = Extractor::new().extract("由于资金不足,项目推迟。");
+        assert!(a.lead.is_empty() && a.officials.is_empty());
+        assert_eq!(a.text, "由于资金不足,项目推迟。");
+    }
+
+    #[test]
+    fn jointly_makes_the_first_unit_lead() {
+        // 国办函〔2014〕31号.
+        let a = Extractor::new().extract(
+            "关于“严守耕地保护红线,划定永久基本农田”的问题,由国土资源部会同农业部等部门负责落实。",
+        );
+        assert_eq!(a.lead, v(&["国土资源部"]));
+        assert_eq!(a.responsible, v(&["农业部"]));
+        let a = Extractor::new().extract(
+            "关于“粮食安全战略”的问题,由发展改革委会同中央农办、农业部、粮食局等部门研究提出落实意见。",
+        );
+        assert_eq!(a.lead, v(&["发展改革委"]));
+        assert_eq!(a.responsible, v(&["中央农办", "农业部", "粮食局"]));
+    }
+
     // ---- split_units ----
+
+    #[test]
+    fn table_cells_split_at_and_between_units() {
+        // 长沙市目标任务表.
+        assert_eq!(
+            split("审计局、财政局和市直各单位、各区县市"),
+            v(&["审计局", "财政局", "市直各单位", "各区县市"])
+        );
+        assert_eq!(
+            split("工信委、岳麓区和市直相关单位"),
+            v(&["工信委", "岳麓区", "市直相关单位"])
+        );
+        assert_eq!(
+            split("区人力资源和社会保障局"),
+            v(&["区人力资源和社会保障局"])
+        );
+    }
 
     #[test]
     fn splits_on_every_separator() {

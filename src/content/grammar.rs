@@ -187,7 +187,12 @@ const VERBS: &[(&str, Verb)] = &[
     ("协办", Verb::Assist),
     ("协同", Verb::Assist),
     ("参加", Verb::Assist),
+    // `由X会同Y等部门研究提出落实意见`: the State Council's way of assigning.
+    ("提出落实意见", Verb::Scoped),
 ];
+
+/// `X会同Y负责`: X leads, with Y.
+const JOINTLY: &str = "会同";
 
 /// Words between a list and its verb: `true` when they share the work out
 /// (which makes `负责` mean responsible, not lead).
@@ -213,6 +218,7 @@ const SCOPES: &[(&str, bool)] = &[
     ("主动", false),
     ("抓好", false),
     ("认真", false),
+    ("研究", false),
     ("等", false),
 ];
 
@@ -222,7 +228,7 @@ fn may_end_with_verb(s: &str) -> bool {
     s.chars().next_back().is_some_and(|c| {
         matches!(
             c,
-            '头' | '办' | '责' | '实' | '合' | '助' | '与' | '同' | '加' | '位' | '门'
+            '头' | '办' | '责' | '实' | '合' | '助' | '与' | '同' | '加' | '位' | '门' | '见'
         )
     })
 }
@@ -297,9 +303,15 @@ const UNIT_ENDS: &[&str] = &[
     "集团",
     "学校",
     "银行",
+    "分行",
+    "支行",
     "社区",
     "园区",
     "新区",
+    // A district, city or county named as a unit (`岳麓区`, `银川市`).
+    "区",
+    "市",
+    "县",
     "开发区",
     "县市区",
     "乡镇",
@@ -330,6 +342,10 @@ pub(crate) fn looks_like_unit(name: &str) -> bool {
     }
     if is_jurisdiction_group(name) {
         return true;
+    }
+    // `全市`, `本县`, `我区`: a place in prose, not a body.
+    if n == 2 && name.starts_with(['全', '本', '我', '该']) {
+        return false;
     }
     let mut core = name;
     if let Some(stripped) = core.strip_suffix([')', '）', '〉'])
@@ -421,7 +437,7 @@ fn split_time(item: &str) -> (&str, Option<&str>) {
 
 /// Splits `市级各有关部门及各县市区政府` at `及` / `和` where both sides read
 /// as units; `区人力资源和社会保障局` and `县人大及其常委会` stay whole.
-fn split_conjunctions(item: &str) -> Vec<&str> {
+pub(crate) fn split_conjunctions(item: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut rest = item;
     'outer: loop {
@@ -534,13 +550,29 @@ pub(crate) fn read_list(
         }
         let (mut core, verb) = strip_verb(core);
         any_verb |= verb.is_some();
-        // `由X牵头`, `此项工作由X牵头`: the names follow `由`.
-        if verb.is_some()
+        let jointly = core.find(JOINTLY);
+        // `由X牵头`, `此项工作由X牵头`, `由X会同Y负责`: the names follow `由`.
+        if (verb.is_some() || jointly.is_some())
             && k == 0
             && let Some(at) = core.rfind('由')
             && core[..at].chars().count() <= 8
+            && jointly.is_none_or(|j| at < j)
         {
             core = core[at + '由'.len_utf8()..].trim_matches(is_blank);
+        }
+        // `X会同Y、Z负责`: X leads, the names after `会同` share the verb.
+        if let Some(at) = core.find(JOINTLY) {
+            let left = core[..at].trim_matches(is_blank);
+            if looks_like_unit(left) {
+                pieces.push(Piece {
+                    text: left.into(),
+                    sep: item.sep,
+                    known: false,
+                    verb: Some(Verb::Lead),
+                });
+                any_verb = true;
+                core = core[at + JOINTLY.len()..].trim_matches(is_blank);
+            }
         }
         if core.is_empty() {
             // `各负其责` alone, or a time: the verb closes what came before.
@@ -551,10 +583,12 @@ pub(crate) fn read_list(
             }
             continue;
         }
-        let (head, tail) = super::annotations::split_deng(core);
-        let mut names = split_conjunctions(head);
-        if let Some(tail) = tail {
-            names.push(tail);
+        // `X等省直有关部门和各市人民政府`: `等` is read in each part.
+        let mut names = Vec::new();
+        for part in split_conjunctions(core) {
+            let (head, tail) = super::annotations::split_deng(part);
+            names.extend(split_conjunctions(head));
+            names.extend(tail);
         }
         let last = names.len() - 1;
         for (i, name) in names.into_iter().enumerate() {
@@ -589,6 +623,90 @@ pub(crate) fn read_list(
         out.push(default?, pending);
     }
     Some(out)
+}
+
+/// Words that open a bracket of prose which ends like a unit name:
+/// `(含开发区)`, `(以下简称市场监管局)`, `(第一组)`.
+const NOT_UNIT_STARTS: &[&str] = &[
+    "含", "包括", "不含", "除", "如", "即", "简称", "以下", "下称", "指", "其中", "第", "原",
+];
+
+/// Reads a bracket that holds nothing but unit names (`(监狱管理局)`,
+/// `(市发展改革委、市财政局,2023年底前)`): the responsible units, as a
+/// `责任单位` label would give them. `None` unless every name looks like a
+/// unit, so that `(试行)` or `(含开发区)` stay text.
+pub(crate) fn read_bare_list(items: Vec<super::annotations::Written<'_>>) -> Option<Listed> {
+    let unit = |name: &String| {
+        looks_like_unit(name) && !NOT_UNIT_STARTS.iter().any(|w| name.starts_with(w))
+    };
+    let listed = read_list(items, Some(Role::Responsible))?;
+    let mut names = listed
+        .lead
+        .iter()
+        .chain(&listed.responsible)
+        .chain(&listed.participating)
+        .peekable();
+    (names.peek().is_some() && names.all(unit)).then_some(listed)
+}
+
+/// Titles that make a name a person's (`杨志武副市长`), not a unit's.
+const PERSON_TITLES: &[&str] = &[
+    "市长",
+    "区长",
+    "县长",
+    "省长",
+    "州长",
+    "旗长",
+    "书记",
+    "主任",
+    "秘书长",
+    "同志",
+];
+
+/// What a clause that opens a sentence says: `由杨志武副市长负责,市发改委牵头,
+/// 相关部门配合,尽快完成…`. Every comma part up to the first without a role
+/// verb is read; people go to `officials`, the rest must read strictly as a
+/// clause. Returns where the clause ends (past its comma), what it lists
+/// and the people.
+pub(crate) fn leading_clause(s: &str) -> Option<(usize, Listed, Vec<String>)> {
+    let mut pos = s.strip_prefix('由').map(|_| '由'.len_utf8())?;
+    let mut officials = Vec::new();
+    let mut units: Vec<&str> = Vec::new();
+    let mut end = None;
+    loop {
+        let rest = &s[pos..];
+        let (item, next) = match rest.find([',', '，', '\n']) {
+            Some(p) if !rest[p..].starts_with('\n') => {
+                let sep = if rest[p..].starts_with(',') {
+                    1
+                } else {
+                    '，'.len_utf8()
+                };
+                (&rest[..p], Some(pos + p + sep))
+            }
+            Some(p) => (&rest[..p], None),
+            None => (rest, None),
+        };
+        let item = item.trim_matches(is_blank);
+        let (core, verb) = strip_verb(item);
+        if verb.is_none() || core.is_empty() || core.chars().count() > 32 {
+            break;
+        }
+        if PERSON_TITLES.iter().any(|t| core.ends_with(t)) {
+            officials.push(core.to_string());
+        } else {
+            units.push(item);
+        }
+        end = Some(next.unwrap_or(pos + rest.len()));
+        match next {
+            Some(n) => pos = n,
+            None => break,
+        }
+    }
+    let end = end?;
+    let list = units.join("、");
+    let listed = read_list(super::annotations::raw_items(&list, &[]), None)?;
+    Some((end, listed, officials))
 }
 
 /// Joins groups written with a separator inside (`各街道、镇`): an item
@@ -853,11 +971,18 @@ mod tests {
             "区委组织部(区编办)",
             "区人力资源和社会保障局",
             "各街道",
+            // 豫政〔2023〕5号, 云南省 2017: banks' branches.
+            "人行郑州中心支行",
+            "国家开发银行云南省分行",
+            "石嘴山市",
+            "岳麓区",
         ] {
             assert!(looks_like_unit(u), "{u}");
         }
         for p in [
             "牵头单位",
+            "全市",
+            "本县",
             "主要领导亲自",
             "部门分工",
             "各级领导干部要对此",
@@ -866,6 +991,16 @@ mod tests {
         ] {
             assert!(!looks_like_unit(p), "{p}");
         }
+    }
+
+    #[test]
+    fn deng_is_read_in_each_part_of_a_conjunction() {
+        // 晋政发[2008]8号.
+        assert_eq!(
+            names("省财政厅、省农业厅等省直有关部门和各市人民政府"),
+            ["省财政厅", "省农业厅", "省直有关部门", "各市人民政府"]
+        );
+        assert_eq!(names("县物价局等相关单位"), ["县物价局", "相关单位"]);
     }
 
     #[test]

@@ -100,6 +100,101 @@ pub fn has_redaction(s: &str) -> bool {
     s.contains("**") || s.contains("＊＊") || s.contains("×××")
 }
 
+/// `1。在以习近平同志…`: a task number typed with a full stop, read as
+/// `1.` (a number of one to three digits at the start of a paragraph, then
+/// text).
+pub fn number_full_stop(line: &str) -> Option<String> {
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    let rest = line[digits..].strip_prefix('。')?;
+    let starts_text = rest
+        .chars()
+        .next()
+        .is_some_and(|c| !c.is_ascii_digit() && !c.is_whitespace() && c != '。');
+    ((1..=3).contains(&digits) && starts_text).then(|| format!("{}.{rest}", &line[..digits]))
+}
+
+/// Chinese numerals as items are numbered with them.
+const CN_NUMERALS: &str = "一二三四五六七八九十";
+
+/// The byte length of an item number at the start of `s` (`1.` `12、`
+/// `(一)` `（3）` `二、`), not of a decimal (`2.5亿`) or a year.
+pub fn item_number_len(s: &str) -> Option<usize> {
+    let mut cs = s.char_indices().peekable();
+    let (_, first) = cs.next()?;
+    let end = if first.is_ascii_digit() {
+        let digits = s.bytes().take_while(u8::is_ascii_digit).count();
+        let rest = &s[digits..];
+        let sep = rest
+            .chars()
+            .next()
+            .filter(|c| matches!(c, '.' | '．' | '、'))?;
+        let after = &rest[sep.len_utf8()..];
+        if digits > 3 || after.starts_with(|c: char| c.is_ascii_digit()) {
+            return None;
+        }
+        digits + sep.len_utf8()
+    } else if matches!(first, '(' | '（') {
+        let inner = &s[first.len_utf8()..];
+        let n = inner
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || CN_NUMERALS.contains(*c))
+            .map(char::len_utf8)
+            .sum::<usize>();
+        let close = inner[n..]
+            .chars()
+            .next()
+            .filter(|c| matches!(c, ')' | '）'))?;
+        if n == 0 || n > 9 {
+            return None;
+        }
+        first.len_utf8() + n + close.len_utf8()
+    } else if CN_NUMERALS.contains(first) {
+        let n = s
+            .chars()
+            .take_while(|c| CN_NUMERALS.contains(*c))
+            .map(char::len_utf8)
+            .sum::<usize>();
+        s[n..].starts_with('、').then_some(n + '、'.len_utf8())?
+    } else {
+        return None;
+    };
+    // A number alone at the end of a line numbers nothing.
+    (end < s.len()).then_some(end)
+}
+
+/// Splits a line that holds several numbered paragraphs, as copying a page
+/// leaves them when its paragraph breaks are lost: an item number (`1.`
+/// `(二)` `三、`) starts a paragraph of its own when a space stands before it
+/// (`…确保完成。 一、加快提振市场信心 (一)全面促进消费增长。 1.把…`) or when it
+/// follows a closing bracket or a full stop (`…(省发改委负责)(二)公共财政…`,
+/// `…协办)2.重点抓好…`). Numbers inside a sentence (`包括:(一)…;(二)…`,
+/// `第一、二季度`) are left alone.
+pub fn split_glued_items(line: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut prev: Option<char> = None;
+    let mut spaced = false;
+    for (i, c) in line.char_indices() {
+        if c == ' ' {
+            spaced = prev.is_some();
+            continue;
+        }
+        let splits = i > start
+            && (c.is_ascii_digit() || matches!(c, '(' | '（') || CN_NUMERALS.contains(c))
+            && (spaced && prev.is_some_and(|p| !p.is_ascii_alphanumeric())
+                || prev.is_some_and(|p| matches!(p, ')' | '）' | '。')))
+            && item_number_len(&line[i..]).is_some();
+        if splits {
+            out.push(line[start..i].trim_end());
+            start = i;
+        }
+        prev = Some(c);
+        spaced = false;
+    }
+    out.push(line[start..].trim_end());
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -122,6 +217,55 @@ mod tests {
         assert_eq!(s, "株洲县政府门户网站 www.zzx.gov.cn 更新");
         assert_eq!(n, 0);
         assert_eq!(join_cjk_spaces("Word 文档").0, "Word 文档");
+    }
+
+    #[test]
+    fn glued_items_split() {
+        // 豫政〔2023〕5号, its paragraph breaks lost in copying.
+        assert_eq!(
+            split_glued_items(
+                "确保完成。 一、加快提振市场信心 (一)全面促进消费增长。 1.把恢复和扩大消费摆在优先位置。(省商务厅负责) 2.落实好提振市场信心90条措施。"
+            ),
+            [
+                "确保完成。",
+                "一、加快提振市场信心",
+                "(一)全面促进消费增长。",
+                "1.把恢复和扩大消费摆在优先位置。(省商务厅负责)",
+                "2.落实好提振市场信心90条措施。"
+            ]
+        );
+        // 黑龙江省 2013: annotations glued to the next item.
+        assert_eq!(
+            split_glued_items(
+                "(一)地区生产总值增长11%左右。(省发改委负责)(二)公共财政收入增长13%左右。"
+            ),
+            [
+                "(一)地区生产总值增长11%左右。(省发改委负责)",
+                "(二)公共财政收入增长13%左右。"
+            ]
+        );
+        for whole in [
+            "包括:(一)行政许可;(二)行政处罚。",
+            "第一、二季度完成。",
+            "增长2.5%。3.5亿元",
+            "投资(亿元)2025年底前",
+            "1.加强领导。",
+            "见附件 1",
+        ] {
+            assert_eq!(split_glued_items(whole), [whole]);
+        }
+    }
+
+    #[test]
+    fn a_number_typed_with_a_full_stop() {
+        // 天津市 2020 国务院《政府工作报告》任务分工.
+        assert_eq!(
+            number_full_stop("1。在以习近平同志为核心的党中央坚强领导下").as_deref(),
+            Some("1.在以习近平同志为核心的党中央坚强领导下")
+        );
+        for other in ["2020。全年", "1。", "1。5万元", "第1。", "加强领导。"] {
+            assert_eq!(number_full_stop(other), None, "{other}");
+        }
     }
 
     #[test]

@@ -11,7 +11,8 @@
 //! 4. [`structure`]: title, notice, the plans it transmits, headings and
 //!    tasks (prose goes through planpress's own Markdown reader, so what is
 //!    reported is what `check` will see); [`tables`]: division-of-labour
-//!    tables, real or flattened to one cell per line;
+//!    tables, real or flattened to one cell per line; [`spread`]:
+//!    annotations written once for several items;
 //! 5. [`write`]: Markdown or YAML files, re-read with the content loaders
 //!    before anything is written; [`report`]: what a reviewer should look at.
 
@@ -24,6 +25,7 @@ pub mod pdf;
 pub mod registry;
 pub mod report;
 pub mod review;
+pub mod spread;
 pub mod structure;
 pub mod tables;
 pub mod write;
@@ -326,6 +328,9 @@ pub fn convert(
         return Err(format!("{name}: no text found"));
     }
     let blocks = normalize(blocks, &mut report);
+    let blocks = split_glued(blocks);
+    // Before the chrome goes: a bar alone on a line closes a table row.
+    let blocks = tables::bar_line_rows(blocks);
     report.read(&blocks);
     let blocks = chrome::strip(blocks, &mut meta, &mut report);
     report.survived(&blocks);
@@ -461,6 +466,35 @@ fn normalize(blocks: Vec<Block>, report: &mut Report) -> Vec<Block> {
             0,
             format!("non-breaking, ideographic or zero-width spaces on {nbsp} line(s)"),
         );
+    }
+    out
+}
+
+/// Paragraphs glued into one line by copying, split again (see
+/// [`clean::split_glued_items`]), and task numbers typed with a full stop
+/// read as numbers ([`clean::number_full_stop`]); table rows are left as
+/// they are.
+fn split_glued(blocks: Vec<Block>) -> Vec<Block> {
+    let mut out = Vec::with_capacity(blocks.len());
+    for b in blocks {
+        if b.cells.is_some() || b.link.is_some() {
+            out.push(b);
+            continue;
+        }
+        let parts = clean::split_glued_items(&b.text);
+        if parts.len() == 1 {
+            let mut b = b;
+            if let Some(fixed) = clean::number_full_stop(&b.text) {
+                b.text = fixed;
+            }
+            out.push(b);
+            continue;
+        }
+        for part in parts {
+            let mut piece = b.clone();
+            piece.text = clean::number_full_stop(part).unwrap_or_else(|| part.to_string());
+            out.push(piece);
+        }
     }
     out
 }

@@ -1158,7 +1158,7 @@ fn year_after_number(text: &str) -> String {
 }
 
 /// One unit of a prose plan before it is written.
-enum Piece {
+pub(super) enum Piece {
     Heading(String, String, u8, usize),
     Para(String, usize),
 }
@@ -1167,19 +1167,29 @@ enum Piece {
 /// into their first paragraph), then read back as Markdown.
 fn prose(region: &[Block], known: &[String], report: &mut Report) -> ProsePlan {
     let mut pieces = Vec::new();
-    for b in region {
+    for (k, b) in region.iter().enumerate() {
         let texts: Vec<String> = match &b.cells {
             Some(cells) => cells.iter().filter(|c| !c.is_empty()).cloned().collect(),
             None => vec![b.text.clone()],
         };
+        // `(一)为推动…提供法治保障。坚持…` over `责任单位:…`: a measure, not a
+        // heading run into its first paragraph.
+        let units_follow = || {
+            region
+                .get(k + 1)
+                .is_some_and(|n| n.cells.is_none() && super::spread::units_only(&n.text, known))
+        };
         for t in texts {
-            if let Some((n, title, level)) = heading(&t) {
-                pieces.push(Piece::Heading(n, title, level, b.line));
-            } else if names_units(&t, known) {
-                // `(一)推进执法公示。(牵头单位:区司法局)`: a measure numbered
-                // like a heading is a task when it says who carries it out.
+            if names_units(&t, known) {
+                // `(一)推进执法公示。(牵头单位:区司法局)`, `(二)《监狱法》(监狱管理局)`:
+                // a measure numbered like a heading is a task when it says
+                // who carries it out, as the Markdown reader reads it.
                 pieces.push(Piece::Para(t, b.line));
-            } else if let Some((n, title, level, rest)) = inline_heading(&t) {
+            } else if let Some((n, title, level)) = heading(&t) {
+                pieces.push(Piece::Heading(n, title, level, b.line));
+            } else if let Some((n, title, level, rest)) = inline_heading(&t)
+                && !units_follow()
+            {
                 pieces.push(Piece::Heading(n, title, level, b.line));
                 pieces.push(Piece::Para(rest, b.line));
             } else {
@@ -1188,6 +1198,7 @@ fn prose(region: &[Block], known: &[String], report: &mut Report) -> ProsePlan {
         }
     }
     check_heading_numbers(&pieces, report);
+    let pieces = super::spread::spread(pieces, known);
     let min_level = pieces
         .iter()
         .filter_map(|p| match p {
@@ -1247,7 +1258,7 @@ fn prose(region: &[Block], known: &[String], report: &mut Report) -> ProsePlan {
 
 /// Whether a paragraph names the units that carry it out, as the content
 /// loader's grammar reads it.
-fn names_units(text: &str, known: &[String]) -> bool {
+pub(super) fn names_units(text: &str, known: &[String]) -> bool {
     let a = crate::content::annotations::Extractor::with_known(known.to_vec()).extract(text);
     !(a.lead.is_empty() && a.responsible.is_empty() && a.participating.is_empty())
 }

@@ -266,6 +266,91 @@ pub fn pipe_rows(blocks: Vec<Block>) -> Vec<Block> {
     out
 }
 
+/// Tables copied one cell a line, each cell but the first behind a bar and
+/// a bar alone closing the row:
+///
+/// ```text
+/// 牵头单位
+/// | 目 标 任 务
+/// | 责 任 单 位
+/// |
+/// 市政
+/// 府办
+/// 公厅
+/// | 强化行政监督…
+/// | 市直各单位、各区县市
+/// |
+/// ```
+///
+/// The rows are put back on one line each (`市政府办公厅 | 强化… | 市直各单位`),
+/// the first cell's lines joined (a narrow column breaks a name anywhere),
+/// for [`pipe_rows`] to read. Only from a header row on; anything else is
+/// left as it is.
+pub fn bar_line_rows(blocks: Vec<Block>) -> Vec<Block> {
+    let bar = |b: &Block| b.cells.is_none() && matches!(b.text.trim(), "|" | "｜");
+    let cell = |b: &Block| {
+        let t = b.text.trim();
+        b.cells.is_none()
+            && t.starts_with(['|', '｜'])
+            && !t[1..].contains(['|', '｜'])
+            && !t[1..].trim().is_empty()
+    };
+    // Cheap test first: most documents have no bar alone on a line.
+    let Some(first_cell) = blocks.iter().position(cell) else {
+        return blocks;
+    };
+    if first_cell == 0 || !blocks.iter().any(bar) {
+        return blocks;
+    }
+    let cell_text = |b: &Block| b.text.trim()[1..].trim().to_string();
+    // The header: the line before the first cell, then cells up to a bar.
+    let header_start = first_cell - 1;
+    let mut header = vec![blocks[header_start].text.trim().to_string()];
+    let mut k = first_cell;
+    while k < blocks.len() && cell(&blocks[k]) {
+        header.push(cell_text(&blocks[k]));
+        k += 1;
+    }
+    if k >= blocks.len() || !bar(&blocks[k]) {
+        return blocks;
+    }
+    let header: Vec<String> = header.iter().map(|c| compact_spaces(c)).collect();
+    if header_row(&header).is_none() {
+        return blocks;
+    }
+    let mut out: Vec<Block> = blocks[..header_start].to_vec();
+    out.push(Block::para(blocks[header_start].line, header.join(" | ")));
+    // Lines since the last row closed: a first cell, then cells.
+    let mut first: Vec<&Block> = Vec::new();
+    let mut cells: Vec<String> = Vec::new();
+    for b in &blocks[k + 1..] {
+        if bar(b) {
+            if cells.is_empty() {
+                out.extend(first.drain(..).cloned());
+                continue;
+            }
+            let line = first.first().map_or(b.line, |f| f.line);
+            let lead: String = first.drain(..).map(|f| f.text.trim()).collect();
+            let mut row: Vec<String> = Vec::with_capacity(cells.len() + 1);
+            row.extend((!lead.is_empty()).then_some(lead));
+            row.append(&mut cells);
+            out.push(Block::para(line, row.join(" | ")));
+        } else if cell(b) {
+            cells.push(cell_text(b));
+        } else if let Some(last) = cells.last_mut() {
+            // A cell's text broken over lines.
+            last.push_str(b.text.trim());
+        } else {
+            first.push(b);
+        }
+    }
+    out.extend(first.into_iter().cloned());
+    if !cells.is_empty() {
+        out.extend(cells.into_iter().map(|c| Block::para(0, c)));
+    }
+    out
+}
+
 /// Tables copied as text with spaces between cells (`序号 目标任务 责任单位`):
 /// from a line whose space-separated words make a header row, every line is
 /// split at its spaces into one paragraph a cell, the flattened form the
@@ -1079,6 +1164,47 @@ fn starred_leads(names: Vec<String>) -> (Vec<String>, Vec<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_cell_a_line_behind_bars() {
+        // 长沙市目标任务表: the lead cell spans rows, its name broken.
+        let lines = [
+            "牵头单位",
+            "| 目 标 任 务",
+            "| 责 任 单 位",
+            "|",
+            "市政",
+            "府办",
+            "公厅",
+            "| 强化行政监督",
+            "| 市直各单位、各区县市",
+            "|",
+            "推进国家安全工作发展",
+            "| 市直各单位、各区县市",
+            "|",
+        ];
+        let blocks: Vec<Block> = lines
+            .iter()
+            .enumerate()
+            .map(|(i, l)| Block::para(i + 1, *l))
+            .collect();
+        let rows: Vec<String> = bar_line_rows(blocks).into_iter().map(|b| b.text).collect();
+        assert_eq!(
+            rows,
+            [
+                "牵头单位 | 目标任务 | 责任单位",
+                "市政府办公厅 | 强化行政监督 | 市直各单位、各区县市",
+                "推进国家安全工作发展 | 市直各单位、各区县市"
+            ]
+        );
+        // No header: left as written.
+        let plain = vec![
+            Block::para(1, "首页"),
+            Block::para(2, "| 新闻"),
+            Block::para(3, "|"),
+        ];
+        assert_eq!(bar_line_rows(plain).len(), 3);
+    }
 
     #[test]
     fn a_table_with_spaces_between_cells_is_flattened() {
