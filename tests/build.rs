@@ -30,7 +30,7 @@ fn every_page_type_exists_and_links_resolve() {
         "units/index.html",
         "units/haerbinshidaoliqu/qusifaju/index.html",
         "units/haerbinshidaoliqu/qusifaju/tasks.csv",
-        "units/haerbinshidaoliqu/qusifaju/deadlines.ics",
+        "units/huangshishixialuqu/qusifaju/deadlines.ics",
         "topics/index.html",
         "jurisdictions/index.html",
         "jurisdictions/haerbinshidaoliqu/index.html",
@@ -187,7 +187,7 @@ fn plan_page_has_portal_furniture() {
     assert!(!html.contains("索引号"));
     let zz = read(&out.join("plans/zhuzhou-2015-fazhi-shishi-yijian/index.html"));
     assert!(zz.contains("104/2016-00001"));
-    let ics = read(&out.join("units/haerbinshidaoliqu/qusifaju/deadlines.ics"));
+    let ics = read(&out.join("units/huangshishixialuqu/qusifaju/deadlines.ics"));
     assert!(ics.starts_with("BEGIN:VCALENDAR"));
 }
 

@@ -15,11 +15,32 @@ use serde::{Serialize, Serializer};
 use tera::Context;
 
 use crate::diagnostics::Diagnostic;
+use crate::index::UnitTasks;
 use crate::model::{Deadline, Ids, Site, Task, TaskRef};
 
 use super::Sink;
 use super::pages::{Page, Renderer};
 use rows::{Records, RowMaker};
+
+/// Whether a task has a calendar event: a deadline with a day
+/// (docs/deadlines.md).
+pub(crate) fn has_events(task: &Task) -> bool {
+    task.deadlines
+        .iter()
+        .any(|d| dates::event_days(d).is_some())
+}
+
+/// Whether a unit has a calendar (`deadlines.ics`): one of its tasks has
+/// an event. RFC 5545 wants at least one event in a calendar, so a unit
+/// without dated tasks has none, and its page links to none.
+pub(crate) fn has_calendar(site: &Site, tasks: &UnitTasks) -> bool {
+    let task = |tr: &TaskRef| &site.plans[tr.plan()].tasks[tr.task()];
+    tasks
+        .led
+        .iter()
+        .chain(&tasks.shared)
+        .any(|tr| has_events(task(tr)))
+}
 
 /// A task in `data/tasks.json`: the fields of `check --json` (those of
 /// [`crate::check::TaskReport`], in its order) plus where it is. The lists

@@ -67,18 +67,20 @@ pub(super) fn push_deadline(out: &mut String, d: &Deadline) -> bool {
     true
 }
 
-/// The days a calendar event of a deadline covers, first and last
-/// (docs/deadlines.md): a limit's due day, a start's first day, a span's
-/// whole length.
-pub(super) fn event_days(d: &Deadline) -> Option<(NaiveDate, NaiveDate)> {
-    match d.when {
-        When::By { due: Some(day) } | When::From { start: Some(day) } => Some((day, day)),
+/// The days a calendar event of a deadline covers (docs/deadlines.md): a
+/// limit's due day, a start's first day, a span's whole length; as the
+/// first day and the day after the last, which is how RFC 5545 ends an
+/// all-day event.
+pub(crate) fn event_days(d: &Deadline) -> Option<(NaiveDate, NaiveDate)> {
+    let (first, last) = match d.when {
+        When::By { due: Some(day) } | When::From { start: Some(day) } => (day, day),
         When::Span {
             start: Some(start),
             end: Some(end),
-        } if start <= end => Some((start, end)),
-        _ => None,
-    }
+        } if start <= end => (start, end),
+        _ => return None,
+    };
+    Some((first, last.succ_opt()?))
 }
 
 #[cfg(test)]

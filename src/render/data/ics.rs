@@ -21,9 +21,10 @@ pub(super) struct Events {
 /// other: escaping works character by character.
 pub(super) struct Event<'a> {
     pub description: &'a [&'a str],
-    /// The first and the last day of the event.
+    /// The first day of the event and the day after its last (RFC 5545,
+    /// 3.6.1: an all-day event ends the next day).
     pub first: NaiveDate,
-    pub last: NaiveDate,
+    pub end: NaiveDate,
     /// `DTSTAMP`: midnight UTC of this day.
     pub stamp: NaiveDate,
     pub summary: &'a [&'a str],
@@ -53,13 +54,7 @@ impl Events {
     pub fn push(&mut self, e: &Event, out: &mut String) {
         out.push_str("BEGIN:VEVENT\r\n");
         self.text(out, "DESCRIPTION", e.description);
-        // One day: DTEND is DTSTART, as the crate's `all_day` writes it.
-        // Longer: DTEND is the day after the last (RFC 5545, 3.6.1).
-        let end = match e.last.succ_opt() {
-            Some(next) if e.last > e.first => next,
-            _ => e.first,
-        };
-        self.date(out, "DTEND;VALUE=DATE", end, "");
+        self.date(out, "DTEND;VALUE=DATE", e.end, "");
         self.date(out, "DTSTAMP", e.stamp, "T000000Z");
         self.date(out, "DTSTART;VALUE=DATE", e.first, "");
         self.text(out, "SUMMARY", e.summary);
@@ -186,12 +181,9 @@ mod tests {
             .timestamp(stamp)
             .summary(&e.summary.concat())
             .description(&e.description.concat())
-            .url(e.url);
-        if e.last > e.first {
-            event.starts(e.first).ends(e.last.succ_opt().unwrap());
-        } else {
-            event.all_day(e.first);
-        }
+            .url(e.url)
+            .starts(e.first)
+            .ends(e.end);
         event.done()
     }
 
@@ -269,7 +261,7 @@ mod tests {
         let event = |text: &'static [&'static str]| Event {
             description: text,
             first: date,
-            last: date,
+            end: date.succ_opt().unwrap(),
             stamp: date,
             summary: text,
             uid: &["x-task-1-0@example.org"],
@@ -307,10 +299,10 @@ mod tests {
                 stamp: dates[(k / 3) % dates.len()],
                 summary: &["12", " ", t],
                 // Every fifth event a span: from the date to the next one.
-                last: if k % 5 == 0 && dates[(k + 1) % dates.len()] < NaiveDate::MAX {
+                end: if k % 5 == 0 {
                     dates[k % dates.len()].max(dates[(k + 1) % dates.len()])
                 } else {
-                    dates[k % dates.len()]
+                    dates[k % dates.len()].succ_opt().unwrap_or(NaiveDate::MAX)
                 },
                 uid: &[other, "-task-3-", "0", "@", "example.org"],
                 url: if k % 2 == 0 { &url } else { "/plans/x/#task-1" },

@@ -212,41 +212,43 @@ pub(super) fn push_events(
     let site = r.site;
     let plan = &site.plans[tr.plan()];
     let task = &plan.tasks[tr.task()];
-    if task
-        .deadlines
-        .iter()
-        .all(|d| dates::event_days(d).is_none())
-    {
+    if !super::has_events(task) {
         return;
     }
-    let plain = r.views.plain(site, tr);
-    let summary = &plain[..plain.char_indices().nth(60).map_or(plain.len(), |(i, _)| i)];
-    // A fixed stamp keeps the file byte-identical from build to build.
-    let stamp = plan
-        .meta
-        .date_published
-        .or(plan.meta.date_signed)
-        .unwrap_or(NaiveDate::MIN);
+    // The whole duty: a calendar is read away from the site (issue 18).
+    let text = r.views.plain(site, tr);
+    let stamp = stamp(plan);
     let mut anchor = String::new();
     task.anchor().push_to(&mut anchor);
     for (i, d) in task.deadlines.iter().enumerate() {
-        let Some((first, last)) = dates::event_days(d) else {
+        let Some((first, end)) = dates::event_days(d) else {
             continue;
         };
         let i = i.to_string();
         let event = Event {
-            // The full text is one click away (the URL): a unit's
-            // calendar on a big site holds thousands of events.
             description: &[&plan.meta.title, " ", &d.text],
             first,
-            last,
+            end,
             stamp,
-            summary: &[&task.number, " ", summary],
+            summary: &[&task.number, " ", text],
+            // Stable from build to build: the plan, the task and which of
+            // its deadlines, on this site.
             uid: &[&plan.slug, "-", &anchor, "-", &i, "@", host],
             url,
         };
         events.push(&event, out);
     }
+}
+
+/// `DTSTAMP` of a plan's events: taken from the plan (its publication or
+/// signing day), never the clock, so that the files are byte-identical
+/// from build to build; the Unix epoch for a plan without dates, as in
+/// the feed.
+fn stamp(plan: &crate::model::Plan) -> NaiveDate {
+    plan.meta
+        .date_published
+        .or(plan.meta.date_signed)
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

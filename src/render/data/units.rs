@@ -188,9 +188,13 @@ pub(super) fn write(
         let (mut csv, mut ics) = (Vec::new(), Vec::new());
         for u in units {
             let dir = &r.views.unit_paths[u];
-            for (files, name) in [(&mut csv, "tasks.csv"), (&mut ics, "deadlines.ics")] {
+            let calendar = super::has_calendar(r.site, &r.index.units[u]);
+            for (files, name, has) in [
+                (&mut csv, "tasks.csv", true),
+                (&mut ics, "deadlines.ics", calendar),
+            ] {
                 let path = format!("{dir}{name}");
-                if want(&path) {
+                if has && want(&path) {
                     files.push(Wanted { unit: u, path });
                 }
             }
