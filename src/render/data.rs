@@ -142,9 +142,7 @@ struct IsoDate(NaiveDate);
 
 impl Serialize for IsoDate {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut text = String::with_capacity(10);
-        dates::push_iso(&mut text, self.0);
-        s.serialize_str(&text)
+        s.collect_str(&self.0)
     }
 }
 

@@ -12,7 +12,7 @@ use crate::model::{Ids, Site, TaskRef};
 
 use super::super::pages::Renderer;
 use super::dates;
-use super::ics::{Event, Events};
+use super::ics::{self, Event};
 
 /// Writes CSV records with one configuration, so that records written
 /// apart can be joined into one file.
@@ -206,38 +206,38 @@ pub(super) fn push_events(
     tr: TaskRef,
     host: &str,
     url: &str,
-    events: &mut Events,
     out: &mut String,
-) {
+) -> Result<(), Diagnostic> {
     let site = r.site;
     let plan = &site.plans[tr.plan()];
     let task = &plan.tasks[tr.task()];
     if !super::has_events(task) {
-        return;
+        return Ok(());
     }
     // The whole duty: a calendar is read away from the site (issue 18).
-    let text = r.views.plain(site, tr);
-    let stamp = stamp(plan);
+    let summary = format!("{} {}", task.number, r.views.plain(site, tr));
     let mut anchor = String::new();
     task.anchor().push_to(&mut anchor);
+    let (mut description, mut uid) = (String::new(), String::new());
     for (i, d) in task.deadlines.iter().enumerate() {
         let Some((first, end)) = dates::event_days(d) else {
             continue;
         };
         let i = i.to_string();
         let event = Event {
-            description: &[&plan.meta.title, " ", &d.text],
+            description: ics::joined(&mut description, &[&plan.meta.title, " ", &d.text]),
             first,
             end,
-            stamp,
-            summary: &[&task.number, " ", text],
+            stamp: stamp(plan),
+            summary: &summary,
             // Stable from build to build: the plan, the task and which of
             // its deadlines, on this site.
-            uid: &[&plan.slug, "-", &anchor, "-", &i, "@", host],
+            uid: ics::joined(&mut uid, &[&plan.slug, "-", &anchor, "-", &i, "@", host]),
             url,
         };
-        events.push(&event, out);
+        ics::push(&event, out)?;
     }
+    Ok(())
 }
 
 /// `DTSTAMP` of a plan's events: taken from the plan (its publication or

@@ -16,7 +16,7 @@ use crate::model::{TaskRef, UnitId};
 
 use super::super::pages::Renderer;
 use super::Stream;
-use super::ics::{CALENDAR_END, Events};
+use super::ics::{self, CALENDAR_END};
 use super::rows::{self, Records, RowMaker};
 
 /// Stores one file: the path and its bytes.
@@ -148,7 +148,6 @@ struct Chunk {
 struct Scratch {
     rows: Vec<u8>,
     events: String,
-    writer: Events,
     ends: Vec<usize>,
     url: String,
 }
@@ -291,7 +290,7 @@ fn make_chunk(
                 b.ends.push(w.get_ref().len());
             }
             Kind::Ics => {
-                rows::push_events(r, tr, &s.host, &b.url, &mut b.writer, &mut b.events);
+                rows::push_events(r, tr, &s.host, &b.url, &mut b.events)?;
                 b.ends.push(b.events.len());
             }
         }
@@ -327,8 +326,7 @@ fn unit_ics(s: &Shared, made: &Made, u: UnitId, out: &mut dyn Write) -> io::Resu
         "{} {}{}",
         site.jurisdictions[unit.jurisdiction].name, unit.name, s.r.theme.strings.calendar_suffix
     );
-    let mut head = String::new();
-    Events::default().begin_calendar(&name, &mut head);
+    let head = ics::begin_calendar(&name).map_err(io_error)?;
     out.write_all(head.as_bytes())?;
     for (tr, _) in s.r.index.units[u].in_order() {
         out.write_all(made.get(tr).map_err(io_error)?)?;
