@@ -93,10 +93,20 @@ pub(super) fn formula_safe(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// The cells of a task's record; a unit's file adds its role.
+pub(super) const COLUMNS: usize = 12;
+
+/// The address of a page or file of the site (`path` from the root), as
+/// the data files give it: absolute when the base URL is. Every address of
+/// the data files is made here.
+pub(super) fn push_site_url(r: &Renderer, path: &str, out: &mut String) {
+    out.push_str(&r.base_url);
+    out.push_str(path);
+}
+
 /// The task's full address (base URL, plan page, anchor), appended to `out`.
 pub(super) fn push_url(r: &Renderer, tr: TaskRef, out: &mut String) {
-    out.push_str(&r.base_url);
-    out.push_str(&r.views.plans[tr.plan()].path);
+    push_site_url(r, &r.views.plans[tr.plan()].path, out);
     out.push('#');
     r.site.plans[tr.plan()].tasks[tr.task()]
         .anchor()
@@ -117,7 +127,7 @@ impl<'r> RowMaker<'r> {
         }
     }
 
-    /// Writes the task's record of twelve cells (without the role); `url`
+    /// Writes the task's record of [`COLUMNS`] cells (without the role); `url`
     /// is the task's, from [`push_url`].
     pub fn row<W: io::Write>(
         &mut self,
@@ -150,17 +160,18 @@ impl<'r> RowMaker<'r> {
         let topic_names = task.topics().iter().map(|t| site.topics[t].name.as_str());
         let topics = push_joined(s, topic_names, "、");
         let s = &*s;
-        let cells: [&str; 12] = [
-            &plan.meta.title,
+        // In the order of the theme's `csv_headers`.
+        let cells: [&str; COLUMNS] = [
             &task.number,
             r.views.plain(site, tr),
             &s[lead],
             &s[responsible],
             &s[participating],
             &s[officials],
-            task.schedule.as_deref().unwrap_or_default(),
             &s[deadlines],
+            task.schedule.as_deref().unwrap_or_default(),
             &s[topics],
+            &plan.meta.title,
             &site.jurisdictions[plan.jurisdiction].name,
             url,
         ];

@@ -45,7 +45,8 @@ struct Shared<'r> {
     csv_head: Vec<u8>,
     /// The role cells that end a row, record terminator included.
     lead: Vec<u8>,
-    shared: Vec<u8>,
+    responsible: Vec<u8>,
+    participating: Vec<u8>,
     host: String,
 }
 
@@ -234,7 +235,7 @@ fn shared<'r>(r: &'r Renderer<'r>, records: &'r Records) -> Result<Shared<'r>, D
     let names: Vec<&str> = strings
         .csv_headers
         .iter()
-        .take(13)
+        .take(rows::COLUMNS + 1)
         .map(String::as_str)
         .collect();
     records.write(&names, false, &mut csv_head)?;
@@ -243,7 +244,8 @@ fn shared<'r>(r: &'r Renderer<'r>, records: &'r Records) -> Result<Shared<'r>, D
         records,
         csv_head,
         lead: records.last_cell(&strings.role_lead)?,
-        shared: records.last_cell(&strings.role_shared)?,
+        responsible: records.last_cell(&strings.role_responsible)?,
+        participating: records.last_cell(&strings.role_participating)?,
         host: rows::calendar_host(r),
     })
 }
@@ -308,14 +310,29 @@ fn make_chunk(
 
 fn unit_csv(s: &Shared, made: &Made, u: UnitId, out: &mut dyn Write) -> io::Result<()> {
     if s.r.index.units[u].total() > 0 {
-        super::check_columns(&s.r.theme.strings.csv_headers, 13).map_err(io_error)?;
+        super::check_columns(&s.r.theme.strings.csv_headers, rows::COLUMNS + 1)
+            .map_err(io_error)?;
     }
     out.write_all(&s.csv_head)?;
     for (tr, led) in s.r.index.units[u].in_order() {
         out.write_all(s.records.open(made.get(tr).map_err(io_error)?))?;
-        out.write_all(if led { &s.lead } else { &s.shared })?;
+        out.write_all(role(s, tr, u, led))?;
     }
     Ok(())
+}
+
+/// The unit's role in the task, as the cell that ends its row: the three
+/// roles of the documents are kept apart (a unit that shares a task is
+/// either responsible for it or takes part).
+fn role<'s>(s: &'s Shared, tr: TaskRef, u: UnitId, led: bool) -> &'s [u8] {
+    let task = &s.r.site.plans[tr.plan()].tasks[tr.task()];
+    if led {
+        &s.lead
+    } else if task.responsible().iter().any(|x| x == u) {
+        &s.responsible
+    } else {
+        &s.participating
+    }
 }
 
 /// The unit's calendar, named after it, holding its tasks' events.
