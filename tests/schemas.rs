@@ -235,6 +235,13 @@ fn the_example_sites_open_data_follows_its_schemas() {
         assert_valid(&tasks, &its_tasks, Path::new(slug));
         assert_eq!(its_tasks.as_array().unwrap().len(), plan["task_count"]);
     }
+    // The schemas are published beside the data.
+    for name in ["tasks.schema.json", "plans.schema.json"] {
+        assert_eq!(
+            std::fs::read(out.path().join("data").join(name)).unwrap(),
+            std::fs::read(schemas_dir().join(name)).unwrap()
+        );
+    }
     // The schemas say something: the merged unit list of old is refused.
     let mut old = all_tasks[0].clone();
     old["units"] = serde_json::json!(["区司法局"]);

@@ -262,6 +262,11 @@ pub fn write_selected(
                 if want("robots.txt") {
                     put("robots.txt", robots(r).as_bytes())?;
                 }
+                for (path, schema) in SCHEMAS {
+                    if want(path) {
+                        put(path, schema.as_bytes())?;
+                    }
+                }
                 Ok(())
             })
         },
@@ -271,6 +276,19 @@ pub fn write_selected(
     rest_done?;
     Ok(count.into_inner())
 }
+
+/// The JSON Schemas of the open data, published beside it so that a
+/// reader of the files can check them.
+const SCHEMAS: [(&str, &str); 2] = [
+    (
+        "data/tasks.schema.json",
+        include_str!("../../schemas/tasks.schema.json"),
+    ),
+    (
+        "data/plans.schema.json",
+        include_str!("../../schemas/plans.schema.json"),
+    ),
+];
 
 /// Streams a file to the sink (`put_with`) if it was asked for.
 type Stream<'a> = dyn Fn(&str, &mut dyn FnMut(&mut dyn Write) -> io::Result<()>) -> Result<(), Diagnostic>
