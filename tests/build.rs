@@ -30,7 +30,7 @@ fn every_page_type_exists_and_links_resolve() {
         "units/index.html",
         "units/haerbinshidaoliqu/qusifaju/index.html",
         "units/haerbinshidaoliqu/qusifaju/tasks.csv",
-        "units/haerbinshidaoliqu/qusifaju/deadlines.ics",
+        "units/huangshishixialuqu/qusifaju/deadlines.ics",
         "topics/index.html",
         "jurisdictions/index.html",
         "jurisdictions/haerbinshidaoliqu/index.html",
@@ -112,11 +112,18 @@ fn data_and_unit_pages_agree_with_the_content() {
     // Count, per (jurisdiction, unit), the tasks that name it.
     let mut named: HashMap<(String, String), usize> = HashMap::new();
     for t in &tasks {
-        for u in t["units"].as_array().unwrap() {
+        let roles = ["lead_units", "responsible_units", "participating_units"];
+        // A unit named in two roles (lead and participating) counts once.
+        let units: BTreeSet<&str> = roles
+            .iter()
+            .flat_map(|r| t[r].as_array().unwrap())
+            .map(|u| u.as_str().unwrap())
+            .collect();
+        for u in units {
             *named
                 .entry((
                     t["jurisdiction"].as_str().unwrap().to_string(),
-                    u.as_str().unwrap().to_string(),
+                    u.to_string(),
                 ))
                 .or_default() += 1;
         }
@@ -135,6 +142,8 @@ fn data_and_unit_pages_agree_with_the_content() {
     .collect();
     let units = check["units"].as_array().unwrap();
     assert_eq!(units.len(), named.len());
+    let mut roles: HashMap<String, usize> = HashMap::new();
+    let mut unit_rows = 0;
     for u in units {
         let key = (
             u["jurisdiction"].as_str().unwrap().to_string(),
@@ -156,14 +165,159 @@ fn data_and_unit_pages_agree_with_the_content() {
             csv.starts_with(&[0xEF, 0xBB, 0xBF]),
             "CSV starts with a BOM"
         );
-        let rows = csv::Reader::from_reader(&csv[3..]).records().count();
-        assert_eq!(rows, named[&key], "{key:?} CSV");
+        let mut rows = csv::Reader::from_reader(&csv[3..]);
+        assert_eq!(rows.headers().unwrap().get(12), Some("本单位角色"));
+        for row in rows.records() {
+            *roles.entry(row.unwrap()[12].to_string()).or_default() += 1;
+            unit_rows += 1;
+        }
     }
-    let all_csv = std::fs::read(out.join("data/tasks.csv")).unwrap();
+    // Each unit's role is the document's (the example names no 参与单位:
+    // see `a_units_three_roles_are_kept_apart`).
     assert_eq!(
-        csv::Reader::from_reader(&all_csv[3..]).records().count(),
-        233
+        roles.keys().map(String::as_str).collect::<BTreeSet<_>>(),
+        BTreeSet::from(["牵头", "责任"]),
+        "{roles:?}"
     );
+    assert_eq!(unit_rows, named.values().sum::<usize>());
+    // The site's CSV: the theme's Chinese column names, a row per task of
+    // tasks.json, its `plan` the same title.
+    let all_csv = std::fs::read(out.join("data/tasks.csv")).unwrap();
+    let mut rows = csv::Reader::from_reader(&all_csv[3..]);
+    let headers: Vec<String> = rows.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(
+        headers,
+        [
+            "序号",
+            "任务",
+            "牵头单位",
+            "责任单位",
+            "参与单位",
+            "牵头领导",
+            "完成时限",
+            "进度安排",
+            "主题",
+            "规划",
+            "行政区划",
+            "网址"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), tasks.len());
+    for (row, t) in rows.iter().zip(&tasks) {
+        assert_eq!(&row[9], t["plan"].as_str().unwrap());
+        assert_eq!(&row[11], t["url"].as_str().unwrap());
+        for (cell, role) in [
+            (2, "lead_units"),
+            (3, "responsible_units"),
+            (4, "participating_units"),
+        ] {
+            let names: Vec<&str> = t[role]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|n| n.as_str().unwrap())
+                .collect();
+            assert_eq!(row[cell], names.join("、"), "{role} of {}", &row[11]);
+        }
+    }
+}
+
+/// 牵头单位, 责任单位 and 参与单位 of a task stay apart in tasks.json, in
+/// tasks.csv and in each unit's CSV (its role).
+#[test]
+fn a_units_three_roles_are_kept_apart() {
+    let site = copy_example();
+    let md = site
+        .path()
+        .join("content/zhuzhou-2015-fazhi-shishi-yijian.md");
+    let units = "(责任单位:县政府法制办、县编办、县人民法院、县司法局、县人社局、县规划局、县国土资源局、拆违大队等行政强制执行相关单位)";
+    let text = read(&md);
+    assert!(text.contains(units));
+    let text = text.replace(
+        units,
+        "(牵头单位:县政府法制办;责任单位:县编办;参与单位:县司法局)",
+    );
+    std::fs::write(&md, text).unwrap();
+    let out = site.path().join("public");
+    build(site.path(), &out, &[]);
+    let tasks: Vec<Value> = serde_json::from_str(&read(&out.join("data/tasks.json"))).unwrap();
+    let url = "/plans/zhuzhou-2015-fazhi-shishi-yijian/#task-15";
+    let t = tasks.iter().find(|t| t["url"] == url).unwrap();
+    assert_eq!(t["lead_units"], serde_json::json!(["县政府法制办"]));
+    assert_eq!(t["responsible_units"], serde_json::json!(["县编办"]));
+    assert_eq!(t["participating_units"], serde_json::json!(["县司法局"]));
+    let all = read(&out.join("data/tasks.csv"));
+    let row = all.lines().find(|l| l.ends_with(url)).unwrap();
+    assert!(row.contains(",县政府法制办,县编办,县司法局,"), "{row}");
+    let dir = out.join("units/zhuzhoushizhuzhouxian");
+    for (unit, role) in [
+        ("xianzhengfufazhiban", "牵头"),
+        ("xianbianban", "责任"),
+        ("xiansifaju", "参与"),
+    ] {
+        let csv = read(&dir.join(unit).join("tasks.csv"));
+        let row = csv.lines().find(|l| l.contains(url)).unwrap();
+        assert!(row.ends_with(&format!("{url},{role}")), "{unit}: {row}");
+    }
+}
+
+/// Every calendar reads with a parser other than the writer's (the `ical`
+/// crate), holds events of whole days that end after they start, and is
+/// linked from its unit's page; a unit without dated tasks has neither.
+#[test]
+fn every_calendar_parses_and_has_events() {
+    let (_dir, out) = built_example();
+    let (mut calendars, mut without) = (0, 0);
+    for entry in walkdir::WalkDir::new(out.join("units"))
+        .min_depth(2)
+        .max_depth(2)
+    {
+        let dir = entry.unwrap().into_path();
+        let ics = dir.join("deadlines.ics");
+        let page = read(&dir.join("index.html"));
+        let linked = page.contains("deadlines.ics\"");
+        assert_eq!(linked, ics.exists(), "{}", dir.display());
+        if !ics.exists() {
+            without += 1;
+            continue;
+        }
+        calendars += 1;
+        let bytes = std::fs::read(&ics).unwrap();
+        let mut parsed = ical::IcalParser::new(&bytes[..]);
+        let calendar = parsed.next().unwrap().unwrap();
+        assert!(parsed.next().is_none());
+        assert!(
+            !calendar.events.is_empty(),
+            "{} has no event",
+            ics.display()
+        );
+        for event in &calendar.events {
+            let prop = |name: &str| {
+                let p = event.properties.iter().find(|p| p.name == name);
+                p.unwrap_or_else(|| panic!("{name} in {}", ics.display()))
+            };
+            let date = |name: &str| {
+                let p = prop(name);
+                let params = p.params.as_ref().unwrap();
+                assert!(params.contains(&("VALUE".into(), vec!["DATE".into()])));
+                let value = p.value.clone().unwrap();
+                chrono::NaiveDate::parse_from_str(&value, "%Y%m%d").unwrap()
+            };
+            assert!(date("DTEND") > date("DTSTART"), "{}", ics.display());
+            let stamp = prop("DTSTAMP").value.clone().unwrap();
+            assert!(stamp.ends_with("T000000Z"), "{stamp}");
+            assert!(
+                prop("UID")
+                    .value
+                    .as_ref()
+                    .unwrap()
+                    .ends_with("@planpress.local")
+            );
+            assert!(prop("SUMMARY").value.as_ref().unwrap().chars().count() > 20);
+        }
+    }
+    assert!(calendars > 10 && without > 10, "{calendars} / {without}");
 }
 
 #[test]
@@ -187,7 +341,7 @@ fn plan_page_has_portal_furniture() {
     assert!(!html.contains("索引号"));
     let zz = read(&out.join("plans/zhuzhou-2015-fazhi-shishi-yijian/index.html"));
     assert!(zz.contains("104/2016-00001"));
-    let ics = read(&out.join("units/haerbinshidaoliqu/qusifaju/deadlines.ics"));
+    let ics = read(&out.join("units/huangshishixialuqu/qusifaju/deadlines.ics"));
     assert!(ics.starts_with("BEGIN:VCALENDAR"));
 }
 

@@ -65,7 +65,7 @@ fn a_start_is_no_due_date() {
     let mut rows = csv::Reader::from_reader(csv.as_bytes());
     let headers = rows.headers().unwrap().clone();
     let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
-    let (deadlines, urls) = (col("deadlines"), col("url"));
+    let (deadlines, urls) = (col("完成时限"), col("网址"));
     let row = rows
         .records()
         .map(Result::unwrap)
@@ -84,7 +84,8 @@ fn a_start_is_no_due_date() {
     let e = event_of(&ics, "zhuzhou-2015-fazhi-shishi-yijian/#task-1");
     assert_eq!(e.len(), 1, "{e:?}");
     assert!(e[0].contains("DTSTART;VALUE=DATE:20150101\r\n"), "{}", e[0]);
-    assert!(e[0].contains("DTEND;VALUE=DATE:20150101\r\n"), "{}", e[0]);
+    // An all-day event ends the next day (RFC 5545).
+    assert!(e[0].contains("DTEND;VALUE=DATE:20150102\r\n"), "{}", e[0]);
     assert!(e[0].contains("从2015年起"), "the words tell it is a start");
     assert!(!e[0].contains("20151231"), "{}", e[0]);
 }

@@ -200,3 +200,50 @@ fn the_schemas_reject_what_check_rejects() {
         );
     }
 }
+
+/// The open data of the example site, built with an absolute base URL, has
+/// the shape its schemas publish: data/tasks.json, data/plans.json and each
+/// plan's file (a plan with its tasks).
+#[test]
+fn the_example_sites_open_data_follows_its_schemas() {
+    let out = tempfile::tempdir().unwrap();
+    let base = "https://example.gov.cn/fzjs/";
+    common::build(common::repo(), out.path(), &["--base-url", base]);
+    let json = |rel: &str| -> Value {
+        serde_json::from_str(&common::read(&out.path().join(rel))).unwrap()
+    };
+    let (tasks, plans) = (
+        validator("tasks.schema.json"),
+        validator("plans.schema.json"),
+    );
+    let all_tasks = json("data/tasks.json");
+    assert_valid(&tasks, &all_tasks, Path::new("data/tasks.json"));
+    let all_plans = json("data/plans.json");
+    assert_valid(&plans, &all_plans, Path::new("data/plans.json"));
+    let (all_tasks, all_plans) = (all_tasks.as_array().unwrap(), all_plans.as_array().unwrap());
+    assert_eq!(all_tasks.len(), 233);
+    for record in all_tasks.iter().chain(all_plans) {
+        let url = record["url"].as_str().unwrap();
+        assert!(url.starts_with(base), "an absolute address: {url}");
+    }
+    for plan in all_plans {
+        let slug = plan["slug"].as_str().unwrap();
+        let mut file = json(&format!("data/plans/{slug}.json"));
+        let its_tasks = file["tasks"].take();
+        file.as_object_mut().unwrap().remove("tasks");
+        assert_eq!(&file, plan, "{slug}");
+        assert_valid(&tasks, &its_tasks, Path::new(slug));
+        assert_eq!(its_tasks.as_array().unwrap().len(), plan["task_count"]);
+    }
+    // The schemas are published beside the data.
+    for name in ["tasks.schema.json", "plans.schema.json"] {
+        assert_eq!(
+            std::fs::read(out.path().join("data").join(name)).unwrap(),
+            std::fs::read(schemas_dir().join(name)).unwrap()
+        );
+    }
+    // The schemas say something: the merged unit list of old is refused.
+    let mut old = all_tasks[0].clone();
+    old["units"] = serde_json::json!(["区司法局"]);
+    assert!(!errors(&tasks, &Value::Array(vec![old])).is_empty());
+}

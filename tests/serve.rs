@@ -388,7 +388,7 @@ fn serves_pages_with_their_types() {
         ("/data/plans.json", "application/json; charset=utf-8"),
         ("/data/tasks.csv", "text/csv; charset=utf-8"),
         (
-            "/units/haerbinshidaoliqu/qusifaju/deadlines.ics",
+            "/units/huangshishixialuqu/qusifaju/deadlines.ics",
             "text/calendar; charset=utf-8",
         ),
         (

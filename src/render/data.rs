@@ -15,21 +15,48 @@ use serde::{Serialize, Serializer};
 use tera::Context;
 
 use crate::diagnostics::Diagnostic;
+use crate::index::UnitTasks;
 use crate::model::{Deadline, Ids, Site, Task, TaskRef};
 
 use super::Sink;
 use super::pages::{Page, Renderer};
 use rows::{Records, RowMaker};
 
-/// A task in `data/tasks.json`: the fields of `check --json` (those of
-/// [`crate::check::TaskReport`], in its order) plus where it is. The lists
-/// are written straight from the model rather than gathered first.
+/// Whether a task has a calendar event: a deadline with a day
+/// (docs/deadlines.md).
+pub(crate) fn has_events(task: &Task) -> bool {
+    task.deadlines
+        .iter()
+        .any(|d| dates::event_days(d).is_some())
+}
+
+/// Whether a unit has a calendar (`deadlines.ics`): one of its tasks has
+/// an event. RFC 5545 wants at least one event in a calendar, so a unit
+/// without dated tasks has none, and its page links to none.
+pub(crate) fn has_calendar(site: &Site, tasks: &UnitTasks) -> bool {
+    let task = |tr: &TaskRef| &site.plans[tr.plan()].tasks[tr.task()];
+    tasks
+        .led
+        .iter()
+        .chain(&tasks.shared)
+        .any(|tr| has_events(task(tr)))
+}
+
+/// A task in `data/tasks.json` (schemas/tasks.schema.json): the facts of
+/// `check --json` ([`crate::check::TaskReport`]) with each unit in its
+/// role, plus where the task is. The lists are written straight from the
+/// model rather than gathered first.
 #[derive(Serialize)]
 struct TaskRecord<'a> {
+    /// The plan's title, as in the CSV files; `plan_slug` is its `slug`
+    /// in `data/plans.json`.
     plan: &'a str,
+    plan_slug: &'a str,
     number: &'a str,
+    /// 牵头单位, 责任单位 and 参与单位: each unit in its role only.
     lead_units: Names<'a>,
-    units: AllUnits<'a>,
+    responsible_units: Names<'a>,
+    participating_units: Names<'a>,
     officials: &'a [Box<str>],
     deadlines: Dates<'a>,
     starts: Starts<'a>,
@@ -48,10 +75,12 @@ impl<'a> TaskRecord<'a> {
         let plan = &site.plans[tr.plan()];
         let task = &plan.tasks[tr.task()];
         TaskRecord {
-            plan: &plan.slug,
+            plan: &plan.meta.title,
+            plan_slug: &plan.slug,
             number: &task.number,
             lead_units: Names::Units(site, task.lead()),
-            units: AllUnits(site, task),
+            responsible_units: Names::Units(site, task.responsible()),
+            participating_units: Names::Units(site, task.participating()),
             officials: &task.officials,
             deadlines: Dates(&task.deadlines),
             starts: Starts(&task.deadlines),
@@ -76,16 +105,6 @@ impl Serialize for Names<'_> {
             Names::Units(site, ids) => s.collect_seq(ids.iter().map(|u| &site.units[u].name)),
             Names::Topics(site, ids) => s.collect_seq(ids.iter().map(|t| &site.topics[t].name)),
         }
-    }
-}
-
-/// Every unit the task names, as [`Task::all_units`] orders them.
-struct AllUnits<'a>(&'a Site, &'a Task);
-
-impl Serialize for AllUnits<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let AllUnits(site, t) = *self;
-        s.collect_seq(t.named_units().map(|u| &site.units[u].name))
     }
 }
 
@@ -121,9 +140,7 @@ struct IsoDate(NaiveDate);
 
 impl Serialize for IsoDate {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut text = String::with_capacity(10);
-        dates::push_iso(&mut text, self.0);
-        s.serialize_str(&text)
+        s.collect_str(&self.0)
     }
 }
 
@@ -165,7 +182,7 @@ impl<'a> PlanRecord<'a> {
                 .map(|&t| site.topics[t].name.as_str())
                 .collect(),
             task_count: plan.tasks.len(),
-            url: format!("{}{}", r.base_url, r.views.plans[p].path),
+            url: site_url(r, &r.views.plans[p].path),
         }
     }
 }
@@ -245,6 +262,11 @@ pub fn write_selected(
                 if want("robots.txt") {
                     put("robots.txt", robots(r).as_bytes())?;
                 }
+                for (path, schema) in SCHEMAS {
+                    if want(path) {
+                        put(path, schema.as_bytes())?;
+                    }
+                }
                 Ok(())
             })
         },
@@ -254,6 +276,19 @@ pub fn write_selected(
     rest_done?;
     Ok(count.into_inner())
 }
+
+/// The JSON Schemas of the open data, published beside it so that a
+/// reader of the files can check them.
+const SCHEMAS: [(&str, &str); 2] = [
+    (
+        "data/tasks.schema.json",
+        include_str!("../../schemas/tasks.schema.json"),
+    ),
+    (
+        "data/plans.schema.json",
+        include_str!("../../schemas/plans.schema.json"),
+    ),
+];
 
 /// Streams a file to the sink (`put_with`) if it was asked for.
 type Stream<'a> = dyn Fn(&str, &mut dyn FnMut(&mut dyn Write) -> io::Result<()>) -> Result<(), Diagnostic>
@@ -408,7 +443,11 @@ fn tasks_csv(r: &Renderer, out: &mut dyn Write) -> Result<(), Diagnostic> {
         .map_err(rows::csv_error)?;
     let mut w = Records::new()?.writer(out);
     let headers = &r.theme.strings.csv_headers;
-    let names: Vec<&str> = headers.iter().take(12).map(String::as_str).collect();
+    let names: Vec<&str> = headers
+        .iter()
+        .take(rows::COLUMNS)
+        .map(String::as_str)
+        .collect();
     rows::write_record(&mut w, &names, false)?;
     let mut maker = RowMaker::new(r);
     let mut url = String::new();
@@ -443,11 +482,11 @@ fn sitemap(r: &Renderer) -> Result<Vec<u8>, Diagnostic> {
         };
         let path = r.page_path(page);
         urls.push(Url {
-            loc: format!("{}{}", r.base_url, path),
+            loc: site_url(r, &path),
             lastmod: lastmod.clone(),
         });
         urls.push(Url {
-            loc: format!("{}elder/{}", r.base_url, path),
+            loc: site_url(r, &format!("elder/{path}")),
             lastmod,
         });
     }
@@ -478,7 +517,7 @@ fn feed(r: &Renderer) -> Result<Vec<u8>, Diagnostic> {
             let summary = &r.views.plans[p];
             Entry {
                 title: plan.meta.title.clone(),
-                url: format!("{}{}", r.base_url, summary.path),
+                url: site_url(r, &summary.path),
                 updated: stamp(plan.meta.date_published.or(plan.meta.date_signed)),
                 summary: format!(
                     "{} {} {}",
@@ -504,33 +543,31 @@ fn feed(r: &Renderer) -> Result<Vec<u8>, Diagnostic> {
 
 fn robots(r: &Renderer) -> String {
     format!(
-        "User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n",
-        r.base_url
+        "User-agent: *\nAllow: /\nSitemap: {}\n",
+        site_url(r, "sitemap.xml")
     )
+}
+
+/// The address of a page or file (`path` from the site's root).
+fn site_url(r: &Renderer, path: &str) -> String {
+    let mut url = String::new();
+    rows::push_site_url(r, path, &mut url);
+    url
 }
 
 #[cfg(test)]
 mod tests {
     use std::path::Path;
 
-    use serde::Serialize;
+    use serde_json::{Value, json};
 
     use super::{Renderer, TaskRecord, TaskRef};
     use crate::index::Index;
     use crate::render::pages::Views;
     use crate::render::theme::Theme;
 
-    /// The record as `check --json` gives a task, plus where it is.
-    #[derive(Serialize)]
-    struct Expected<'a> {
-        plan: &'a str,
-        #[serde(flatten)]
-        facts: crate::check::TaskReport<'a>,
-        text: &'a str,
-        jurisdiction: &'a str,
-        url: String,
-    }
-
+    /// Each task's record has the facts `check --json` gives it, each unit
+    /// in its role, and where the task is.
     #[test]
     fn task_records_have_the_facts_of_check() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -540,29 +577,50 @@ mod tests {
         let views = Views::build(&site, &index, &theme).unwrap();
         let r = Renderer::new(&site, &index, &views, &theme);
         let mut tasks = 0;
+        let mut roles = [0; 3];
         for (p, plan) in site.plans.iter().enumerate() {
             for (t, task) in plan.tasks.iter().enumerate() {
                 let tr = TaskRef::new(p, t);
-                let expected = Expected {
-                    plan: &plan.slug,
-                    facts: crate::check::TaskReport::new(&site, task),
-                    text: r.views.plain(&site, tr),
-                    jurisdiction: &site.jurisdictions[plan.jurisdiction].name,
-                    url: format!(
-                        "https://example.org/fz/plans/{}/#{}",
-                        plan.slug,
-                        task.anchor()
-                    ),
-                };
                 let mut url = String::new();
                 super::rows::push_url(&r, tr, &mut url);
-                assert_eq!(
-                    serde_json::to_string(&TaskRecord::new(&r, tr, &url)).unwrap(),
-                    serde_json::to_string(&expected).unwrap()
+                let record = serde_json::to_value(TaskRecord::new(&r, tr, &url)).unwrap();
+                let mut facts =
+                    serde_json::to_value(crate::check::TaskReport::new(&site, task)).unwrap();
+                let all = facts["units"].take();
+                let mut named = Vec::new();
+                for (n, role) in ["lead_units", "responsible_units", "participating_units"]
+                    .iter()
+                    .enumerate()
+                {
+                    let units = record[role].as_array().unwrap();
+                    roles[n] += units.len();
+                    // A unit named in two roles is one of the task's units.
+                    for u in units {
+                        if !named.contains(u) {
+                            named.push(u.clone());
+                        }
+                    }
+                }
+                assert_eq!(Value::Array(named), all, "{url}");
+                for (key, value) in facts.as_object().unwrap() {
+                    if key != "units" {
+                        assert_eq!(&record[key], value, "{key} of {url}");
+                    }
+                }
+                assert_eq!(record["plan"], json!(plan.meta.title));
+                assert_eq!(record["plan_slug"], json!(plan.slug));
+                assert_eq!(record["text"], json!(r.views.plain(&site, tr)));
+                let expected = format!(
+                    "https://example.org/fz/plans/{}/#{}",
+                    plan.slug,
+                    task.anchor()
                 );
+                assert_eq!(record["url"], json!(expected));
                 tasks += 1;
             }
         }
         assert!(tasks > 100);
+        // The example site names no 参与单位 (tests/build.rs adds one).
+        assert!(roles[0] > 10 && roles[1] > 10, "{roles:?}");
     }
 }

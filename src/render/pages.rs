@@ -222,6 +222,7 @@ impl Views {
                     led: t.led.len(),
                     shared: t.shared.len(),
                     total: t.total(),
+                    calendar: super::data::has_calendar(site, t),
                 }
             })
             .collect();

@@ -76,8 +76,10 @@ pub struct Theme {
 #[serde(deny_unknown_fields, default)]
 pub struct ThemeStrings {
     pub csv_headers: Vec<String>,
+    /// A unit's role in a task, in its CSV file: 牵头, 责任, 参与.
     pub role_lead: String,
-    pub role_shared: String,
+    pub role_responsible: String,
+    pub role_participating: String,
     pub calendar_suffix: String,
     /// Page and breadcrumb titles made by planpress (`plans`, `units`,
     /// `topics`, `jurisdictions`, `search`, `not_found`, `qr`); also passed
@@ -97,17 +99,19 @@ impl ThemeStrings {
 impl Default for ThemeStrings {
     fn default() -> Self {
         ThemeStrings {
+            // For a theme without theme.yaml: the portal theme's words
+            // are in its theme.yaml.
             csv_headers: [
-                "plan",
                 "number",
                 "text",
                 "lead_units",
                 "responsible_units",
                 "participating_units",
                 "officials",
-                "schedule",
                 "deadlines",
+                "schedule",
                 "topics",
+                "plan",
                 "jurisdiction",
                 "url",
                 "role",
@@ -116,7 +120,8 @@ impl Default for ThemeStrings {
             .map(|s| s.to_string())
             .collect(),
             role_lead: "lead".into(),
-            role_shared: "shared".into(),
+            role_responsible: "responsible".into(),
+            role_participating: "participating".into(),
             calendar_suffix: String::new(),
             labels: BTreeMap::new(),
         }

@@ -168,6 +168,9 @@ pub struct UnitSummary {
     pub led: usize,
     pub shared: usize,
     pub total: usize,
+    /// Whether the unit has a calendar of its deadlines (some of its tasks
+    /// are dated): its page links to the file only then.
+    pub calendar: bool,
 }
 
 /// Tasks of one plan on a unit or topic page, as rendered rows

@@ -12,7 +12,7 @@ use crate::model::{Ids, Site, TaskRef};
 
 use super::super::pages::Renderer;
 use super::dates;
-use super::ics::{Event, Events};
+use super::ics::{self, Event};
 
 /// Writes CSV records with one configuration, so that records written
 /// apart can be joined into one file.
@@ -93,10 +93,20 @@ pub(super) fn formula_safe(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// The cells of a task's record; a unit's file adds its role.
+pub(super) const COLUMNS: usize = 12;
+
+/// The address of a page or file of the site (`path` from the root), as
+/// the data files give it: absolute when the base URL is. Every address of
+/// the data files is made here.
+pub(super) fn push_site_url(r: &Renderer, path: &str, out: &mut String) {
+    out.push_str(&r.base_url);
+    out.push_str(path);
+}
+
 /// The task's full address (base URL, plan page, anchor), appended to `out`.
 pub(super) fn push_url(r: &Renderer, tr: TaskRef, out: &mut String) {
-    out.push_str(&r.base_url);
-    out.push_str(&r.views.plans[tr.plan()].path);
+    push_site_url(r, &r.views.plans[tr.plan()].path, out);
     out.push('#');
     r.site.plans[tr.plan()].tasks[tr.task()]
         .anchor()
@@ -117,7 +127,7 @@ impl<'r> RowMaker<'r> {
         }
     }
 
-    /// Writes the task's record of twelve cells (without the role); `url`
+    /// Writes the task's record of [`COLUMNS`] cells (without the role); `url`
     /// is the task's, from [`push_url`].
     pub fn row<W: io::Write>(
         &mut self,
@@ -150,17 +160,18 @@ impl<'r> RowMaker<'r> {
         let topic_names = task.topics().iter().map(|t| site.topics[t].name.as_str());
         let topics = push_joined(s, topic_names, "、");
         let s = &*s;
-        let cells: [&str; 12] = [
-            &plan.meta.title,
+        // In the order of the theme's `csv_headers`.
+        let cells: [&str; COLUMNS] = [
             &task.number,
             r.views.plain(site, tr),
             &s[lead],
             &s[responsible],
             &s[participating],
             &s[officials],
-            task.schedule.as_deref().unwrap_or_default(),
             &s[deadlines],
+            task.schedule.as_deref().unwrap_or_default(),
             &s[topics],
+            &plan.meta.title,
             &site.jurisdictions[plan.jurisdiction].name,
             url,
         ];
@@ -206,47 +217,49 @@ pub(super) fn push_events(
     tr: TaskRef,
     host: &str,
     url: &str,
-    events: &mut Events,
     out: &mut String,
-) {
+) -> Result<(), Diagnostic> {
     let site = r.site;
     let plan = &site.plans[tr.plan()];
     let task = &plan.tasks[tr.task()];
-    if task
-        .deadlines
-        .iter()
-        .all(|d| dates::event_days(d).is_none())
-    {
-        return;
+    if !super::has_events(task) {
+        return Ok(());
     }
-    let plain = r.views.plain(site, tr);
-    let summary = &plain[..plain.char_indices().nth(60).map_or(plain.len(), |(i, _)| i)];
-    // A fixed stamp keeps the file byte-identical from build to build.
-    let stamp = plan
-        .meta
-        .date_published
-        .or(plan.meta.date_signed)
-        .unwrap_or(NaiveDate::MIN);
+    // The whole duty: a calendar is read away from the site (issue 18).
+    let summary = format!("{} {}", task.number, r.views.plain(site, tr));
     let mut anchor = String::new();
     task.anchor().push_to(&mut anchor);
+    let (mut description, mut uid) = (String::new(), String::new());
     for (i, d) in task.deadlines.iter().enumerate() {
-        let Some((first, last)) = dates::event_days(d) else {
+        let Some((first, end)) = dates::event_days(d) else {
             continue;
         };
         let i = i.to_string();
         let event = Event {
-            // The full text is one click away (the URL): a unit's
-            // calendar on a big site holds thousands of events.
-            description: &[&plan.meta.title, " ", &d.text],
+            description: ics::joined(&mut description, &[&plan.meta.title, " ", &d.text]),
             first,
-            last,
-            stamp,
-            summary: &[&task.number, " ", summary],
-            uid: &[&plan.slug, "-", &anchor, "-", &i, "@", host],
+            end,
+            stamp: stamp(plan),
+            summary: &summary,
+            // Stable from build to build: the plan, the task and which of
+            // its deadlines, on this site.
+            uid: ics::joined(&mut uid, &[&plan.slug, "-", &anchor, "-", &i, "@", host]),
             url,
         };
-        events.push(&event, out);
+        ics::push(&event, out)?;
     }
+    Ok(())
+}
+
+/// `DTSTAMP` of a plan's events: taken from the plan (its publication or
+/// signing day), never the clock, so that the files are byte-identical
+/// from build to build; the Unix epoch for a plan without dates, as in
+/// the feed.
+fn stamp(plan: &crate::model::Plan) -> NaiveDate {
+    plan.meta
+        .date_published
+        .or(plan.meta.date_signed)
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ use crate::model::{TaskRef, UnitId};
 
 use super::super::pages::Renderer;
 use super::Stream;
-use super::ics::{CALENDAR_END, Events};
+use super::ics::{self, CALENDAR_END};
 use super::rows::{self, Records, RowMaker};
 
 /// Stores one file: the path and its bytes.
@@ -45,7 +45,8 @@ struct Shared<'r> {
     csv_head: Vec<u8>,
     /// The role cells that end a row, record terminator included.
     lead: Vec<u8>,
-    shared: Vec<u8>,
+    responsible: Vec<u8>,
+    participating: Vec<u8>,
     host: String,
 }
 
@@ -148,7 +149,6 @@ struct Chunk {
 struct Scratch {
     rows: Vec<u8>,
     events: String,
-    writer: Events,
     ends: Vec<usize>,
     url: String,
 }
@@ -188,9 +188,13 @@ pub(super) fn write(
         let (mut csv, mut ics) = (Vec::new(), Vec::new());
         for u in units {
             let dir = &r.views.unit_paths[u];
-            for (files, name) in [(&mut csv, "tasks.csv"), (&mut ics, "deadlines.ics")] {
+            let calendar = super::has_calendar(r.site, &r.index.units[u]);
+            for (files, name, has) in [
+                (&mut csv, "tasks.csv", true),
+                (&mut ics, "deadlines.ics", calendar),
+            ] {
                 let path = format!("{dir}{name}");
-                if want(&path) {
+                if has && want(&path) {
                     files.push(Wanted { unit: u, path });
                 }
             }
@@ -231,7 +235,7 @@ fn shared<'r>(r: &'r Renderer<'r>, records: &'r Records) -> Result<Shared<'r>, D
     let names: Vec<&str> = strings
         .csv_headers
         .iter()
-        .take(13)
+        .take(rows::COLUMNS + 1)
         .map(String::as_str)
         .collect();
     records.write(&names, false, &mut csv_head)?;
@@ -240,7 +244,8 @@ fn shared<'r>(r: &'r Renderer<'r>, records: &'r Records) -> Result<Shared<'r>, D
         records,
         csv_head,
         lead: records.last_cell(&strings.role_lead)?,
-        shared: records.last_cell(&strings.role_shared)?,
+        responsible: records.last_cell(&strings.role_responsible)?,
+        participating: records.last_cell(&strings.role_participating)?,
         host: rows::calendar_host(r),
     })
 }
@@ -287,7 +292,7 @@ fn make_chunk(
                 b.ends.push(w.get_ref().len());
             }
             Kind::Ics => {
-                rows::push_events(r, tr, &s.host, &b.url, &mut b.writer, &mut b.events);
+                rows::push_events(r, tr, &s.host, &b.url, &mut b.events)?;
                 b.ends.push(b.events.len());
             }
         }
@@ -305,14 +310,29 @@ fn make_chunk(
 
 fn unit_csv(s: &Shared, made: &Made, u: UnitId, out: &mut dyn Write) -> io::Result<()> {
     if s.r.index.units[u].total() > 0 {
-        super::check_columns(&s.r.theme.strings.csv_headers, 13).map_err(io_error)?;
+        super::check_columns(&s.r.theme.strings.csv_headers, rows::COLUMNS + 1)
+            .map_err(io_error)?;
     }
     out.write_all(&s.csv_head)?;
     for (tr, led) in s.r.index.units[u].in_order() {
         out.write_all(s.records.open(made.get(tr).map_err(io_error)?))?;
-        out.write_all(if led { &s.lead } else { &s.shared })?;
+        out.write_all(role(s, tr, u, led))?;
     }
     Ok(())
+}
+
+/// The unit's role in the task, as the cell that ends its row: the three
+/// roles of the documents are kept apart (a unit that shares a task is
+/// either responsible for it or takes part).
+fn role<'s>(s: &'s Shared, tr: TaskRef, u: UnitId, led: bool) -> &'s [u8] {
+    let task = &s.r.site.plans[tr.plan()].tasks[tr.task()];
+    if led {
+        &s.lead
+    } else if task.responsible().iter().any(|x| x == u) {
+        &s.responsible
+    } else {
+        &s.participating
+    }
 }
 
 /// The unit's calendar, named after it, holding its tasks' events.
@@ -323,8 +343,7 @@ fn unit_ics(s: &Shared, made: &Made, u: UnitId, out: &mut dyn Write) -> io::Resu
         "{} {}{}",
         site.jurisdictions[unit.jurisdiction].name, unit.name, s.r.theme.strings.calendar_suffix
     );
-    let mut head = String::new();
-    Events::default().begin_calendar(&name, &mut head);
+    let head = ics::begin_calendar(&name).map_err(io_error)?;
     out.write_all(head.as_bytes())?;
     for (tr, _) in s.r.index.units[u].in_order() {
         out.write_all(made.get(tr).map_err(io_error)?)?;
