@@ -1,15 +1,25 @@
 //! A query against the index files, step by step as the search page
 //! (`themes/portal/static/search.js`) runs it; the tests use it to check the
-//! index without a browser, and it documents the algorithm:
+//! index without a browser. This is the rule both follow, stated once
+//! (`tests/search-ranking.json` holds the cases that `tests/ranking.rs` runs
+//! here and `tests/browser/ranking.spec.mjs` in the page, so a change to one
+//! side that the other lacks fails a test):
 //!
-//! 1. The query is normalised (NFKC, lower case) and split at white space
-//!    into parts; a part is split at punctuation into clauses.
+//! 1. The query is normalised (NFKC, lower case), then folded to simplified
+//!    characters with the pairs of `fold.json` (fetched only for a query
+//!    with a Chinese character), and split at white space into parts; a
+//!    part is split at punctuation into clauses.
 //! 2. Each clause is segmented by forward maximum matching against the
-//!    dictionary shard of the character at hand: the longest term of the
-//!    index that starts there. A character that starts no term is looked up
-//!    as a prefix (every term beginning with it); stop words are skipped.
-//! 3. A part matches the documents that have all its terms. A document's
-//!    score is the sum over matched terms of `idf × w·(k+1)/(w+k)`.
+//!    dictionary shard of the character at hand: the longest term or pinyin
+//!    spelling of the index that starts there (a spelling stands for its
+//!    terms). A character that starts neither is looked up as a prefix (the
+//!    [`MAX_EXPANSION`] most frequent terms beginning with it); stop words
+//!    are skipped.
+//! 3. A part matches the documents that have all its items (an item being
+//!    one of its terms). A document's score is the sum over the items of the
+//!    best of `idf × weight / WEIGHT_SCALE`, with `idf = ln(1 + (N − df +
+//!    0.5) / (df + 0.5))`: the weights already hold the fields and the
+//!    length normalisation.
 //! 4. Documents matching more parts come first, then by score, then in
 //!    document order. Filters (jurisdiction, topic, unit) keep only the
 //!    documents in their lists.
@@ -18,7 +28,12 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde_json::Value;
 
+use super::fold::parse_table;
 use super::segment::{STOP, clauses, normalize};
+
+/// A posting without a weight byte weighs this much, and a weight is a
+/// term's weight in a document times this.
+pub const WEIGHT_SCALE: u32 = 4;
 
 /// Reads a file of the site by its path (`search/meta.json`).
 pub type Fetch<'a> = &'a dyn Fn(&str) -> Option<Vec<u8>>;
@@ -63,6 +78,8 @@ pub struct Results {
 
 struct Reader<'a> {
     fetch: Fetch<'a>,
+    /// The number of documents (a bitmap has a bit for each).
+    n: usize,
     cache: HashMap<String, Value>,
     packs: HashMap<String, Vec<u8>>,
     fetched: BTreeMap<String, usize>,
@@ -96,17 +113,9 @@ impl Reader<'_> {
         let range = off as usize..off as usize + len.unsigned_abs() as usize;
         let slice = b.get(range).ok_or_else(|| format!("{path}: bad range"))?;
         if len < 0 {
-            return Ok(slice
-                .iter()
-                .enumerate()
-                .flat_map(|(i, &byte)| {
-                    (0..8u32)
-                        .filter(move |bit| byte & (1 << bit) != 0)
-                        .map(move |bit| (i as u32 * 8 + bit, 1))
-                })
-                .collect());
+            return Ok(decode_bitmap(slice, self.n));
         }
-        Ok(decode(slice))
+        Ok(decode(slice, WEIGHT_SCALE))
     }
 
     /// The postings of the entry called `name` in a list of `[name, _,
@@ -125,35 +134,46 @@ impl Reader<'_> {
     }
 }
 
-/// Decodes a posting list.
-pub fn decode(bytes: &[u8]) -> Vec<(u32, u32)> {
+/// Decodes a posting list; a posting without a weight byte weighs `default`.
+pub fn decode(bytes: &[u8], default: u32) -> Vec<(u32, u32)> {
     let mut out = Vec::new();
     let mut i = 0;
     let mut doc = 0u32;
+    let byte = |i: usize| bytes.get(i).copied().unwrap_or(0);
     while i < bytes.len() {
         let mut v = 0u64;
         let mut shift = 0;
         loop {
-            let b = bytes[i];
+            let b = byte(i);
             i += 1;
             v |= u64::from(b & 0x7f) << shift;
             shift += 7;
-            if b < 0x80 {
+            if b < 0x80 || shift > 63 {
                 break;
             }
         }
         let delta = (v >> 1) as u32;
         doc = if out.is_empty() { delta } else { doc + delta };
         let w = if v & 1 == 1 {
-            let w = bytes[i];
             i += 1;
-            u32::from(w)
+            u32::from(byte(i - 1))
         } else {
-            1
+            default
         };
         out.push((doc, w));
     }
     out
+}
+
+/// Decodes a bitmap of `n` documents followed by their weights.
+pub fn decode_bitmap(bytes: &[u8], n: usize) -> Vec<(u32, u32)> {
+    let (bits, weights) = bytes.split_at(n.div_ceil(8).min(bytes.len()));
+    let docs = bits.iter().enumerate().flat_map(|(i, &byte)| {
+        (0..8u32)
+            .filter(move |bit| byte & (1 << bit) != 0)
+            .map(move |bit| i as u32 * 8 + bit)
+    });
+    docs.zip(weights).map(|(d, &w)| (d, u32::from(w))).collect()
 }
 
 /// A term of the dictionary: where its postings are and how many
@@ -172,53 +192,83 @@ fn shard_of(starts: &[Value], c: char) -> Option<usize> {
     n.checked_sub(1)
 }
 
-fn shard_terms(r: &mut Reader, i: usize) -> Result<Vec<Term>, String> {
+/// A dictionary shard: its terms, and its pinyin spellings with the terms
+/// each stands for.
+struct Shard {
+    terms: Vec<Term>,
+    spelt: HashMap<String, Vec<Term>>,
+}
+
+fn shard(r: &mut Reader, i: usize) -> Result<Shard, String> {
     let v = r.json(&format!("{}d/{i}.json", super::DIR))?;
     let t = v["t"].as_array().cloned().unwrap_or_default();
     let refs = v["r"].as_array().cloned().unwrap_or_default();
-    Ok(t.iter()
+    let n = |a: &[Value], j: usize| a.get(j).and_then(Value::as_i64).unwrap_or(0);
+    let term = |text: &Value, row: &[Value]| Term {
+        text: text.as_str().unwrap_or("").to_string(),
+        loc: (n(row, 0) as u64, n(row, 1) as u64, n(row, 2)),
+        df: n(row, 3) as u64,
+    };
+    let terms = t
+        .iter()
         .enumerate()
-        .map(|(k, s)| {
-            let n = |j: usize| refs.get(4 * k + j).and_then(Value::as_i64).unwrap_or(0);
-            Term {
-                text: s.as_str().unwrap_or("").to_string(),
-                loc: (n(0) as u64, n(1) as u64, n(2)),
-                df: n(3) as u64,
-            }
-        })
-        .collect())
+        .map(|(k, s)| term(s, refs.get(4 * k..4 * k + 4).unwrap_or(&[])))
+        .collect();
+    let mut spelt = HashMap::new();
+    for entry in v["y"].as_array().into_iter().flatten() {
+        let alts = entry[1].as_array().into_iter().flatten();
+        let alts = alts
+            .filter_map(Value::as_array)
+            .map(|a| term(&a[0], a.get(1..).unwrap_or(&[])))
+            .collect();
+        spelt.insert(entry[0].as_str().unwrap_or("").to_string(), alts);
+    }
+    Ok(Shard { terms, spelt })
 }
 
-/// Segments one clause: each item is a term, or the terms a missing
-/// character expands to (an empty list when none).
+/// Segments one clause: each item is a term, or the terms a spelling or a
+/// missing character expands to (an empty list when none).
 fn segment(r: &mut Reader, starts: &[Value], clause: &str) -> Result<Vec<Vec<Term>>, String> {
     let chars: Vec<char> = clause.chars().collect();
     let mut out = Vec::new();
     let mut i = 0;
     while i < chars.len() {
-        let Some(shard) = shard_of(starts, chars[i]) else {
+        let Some(shard_no) = shard_of(starts, chars[i]) else {
             out.push(Vec::new());
             i += 1;
             continue;
         };
-        let terms = shard_terms(r, shard)?;
-        let by_text: HashMap<&str, &Term> = terms.iter().map(|t| (t.text.as_str(), t)).collect();
-        let longest = terms
+        let shard = shard(r, shard_no)?;
+        let by_text: HashMap<&str, &Term> =
+            shard.terms.iter().map(|t| (t.text.as_str(), t)).collect();
+        let longest = shard
+            .terms
             .iter()
             .map(|t| t.text.chars().count())
+            .chain(shard.spelt.keys().map(|k| k.chars().count()))
             .max()
             .unwrap_or(1);
         let mut found = None;
         for len in (1..=longest.min(chars.len() - i)).rev() {
             let s: String = chars[i..i + len].iter().collect();
-            if let Some(t) = by_text.get(s.as_str()) {
-                found = Some(((*t).clone(), len));
+            let mut alts: Vec<Term> = by_text
+                .get(s.as_str())
+                .map(|t| (*t).clone())
+                .into_iter()
+                .collect();
+            for t in shard.spelt.get(&s).into_iter().flatten() {
+                if !alts.iter().any(|a| a.text == t.text) {
+                    alts.push(t.clone());
+                }
+            }
+            if !alts.is_empty() {
+                found = Some((alts, len));
                 break;
             }
         }
         match found {
-            Some((t, len)) => {
-                out.push(vec![t]);
+            Some((alts, len)) => {
+                out.push(alts);
                 i += len;
             }
             None => {
@@ -226,7 +276,8 @@ fn segment(r: &mut Reader, starts: &[Value], clause: &str) -> Result<Vec<Vec<Ter
                 if !STOP.contains(c) {
                     // A prefix: the most frequent terms beginning with it.
                     let prefix = c.to_string();
-                    let mut ex: Vec<Term> = terms
+                    let mut ex: Vec<Term> = shard
+                        .terms
                         .iter()
                         .filter(|t| t.text.starts_with(&prefix))
                         .cloned()
@@ -242,21 +293,36 @@ fn segment(r: &mut Reader, starts: &[Value], clause: &str) -> Result<Vec<Vec<Ter
     Ok(out)
 }
 
-/// At most this many terms stand for a character that starts no term.
+/// A normalised query folded to simplified characters with the index's
+/// table, fetched only when the query has a Chinese character.
+fn fold_query(r: &mut Reader, q: &str) -> Result<String, String> {
+    if !q.chars().any(|c| c >= '\u{3400}') {
+        return Ok(q.to_string());
+    }
+    let table = r.json(&format!("{}fold.json", super::DIR))?;
+    let table = parse_table(table.as_str().unwrap_or(""));
+    Ok(q.chars()
+        .map(|c| table.get(&c).copied().unwrap_or(c))
+        .collect())
+}
+
+/// At most this many terms stand for a character (or a spelling).
 pub const MAX_EXPANSION: usize = 20;
 
 /// Runs a query; `limit` results get their fragments loaded.
 pub fn search(fetch: Fetch, q: &str, filters: &Filters, limit: usize) -> Result<Results, String> {
     let mut r = Reader {
         fetch,
+        n: 0,
         cache: HashMap::new(),
         packs: HashMap::new(),
         fetched: BTreeMap::new(),
     };
     let meta = r.json(&format!("{}meta.json", super::DIR))?.clone();
-    let n = meta["n"].as_u64().unwrap_or(0) as f64;
+    r.n = meta["n"].as_u64().unwrap_or(0) as usize;
+    let n = r.n as f64;
     let starts = meta["s"].as_array().cloned().unwrap_or_default();
-    let q = normalize(q);
+    let q = fold_query(&mut r, &normalize(q))?;
     let mut results = Results::default();
     // Per document: parts matched, score.
     let mut docs: HashMap<u32, (usize, f64)> = HashMap::new();
@@ -289,8 +355,7 @@ pub fn search(fetch: Fetch, q: &str, filters: &Filters, limit: usize) -> Result<
             for t in alts {
                 let idf = (1.0 + (n - t.df as f64 + 0.5) / (t.df as f64 + 0.5)).ln();
                 for (d, w) in r.postings(t.loc.0, t.loc.1, t.loc.2)? {
-                    let w = f64::from(w);
-                    let s = idf * w * 2.2 / (w + 1.2);
+                    let s = idf * f64::from(w) / f64::from(WEIGHT_SCALE);
                     let e = union.entry(d).or_insert(0.0);
                     *e = e.max(s);
                 }
