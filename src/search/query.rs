@@ -320,24 +320,68 @@ pub fn search(fetch: Fetch, q: &str, filters: &Filters, limit: usize) -> Result<
     };
     let meta = r.json(&format!("{}meta.json", super::DIR))?.clone();
     r.n = meta["n"].as_u64().unwrap_or(0) as usize;
-    let n = r.n as f64;
-    let starts = meta["s"].as_array().cloned().unwrap_or_default();
     let q = fold_query(&mut r, &normalize(q))?;
     let mut results = Results::default();
-    // Per document: parts matched, score.
+    let docs = score(&mut r, &meta, &q, &mut results.terms)?;
+    let plans = Plans::of(&meta);
+    let keep = filter(&mut r, &meta, filters)?;
+    let want_j = filters
+        .jurisdiction
+        .as_ref()
+        .map(|name| plans.jurisdiction(&meta, name));
+    let mut ranked: Vec<(u32, usize, f64)> = docs
+        .into_iter()
+        .filter(|(d, _)| keep.as_ref().is_none_or(|k| k.contains(d)))
+        .filter(|(d, _)| want_j.is_none_or(|j| plans.jurisdiction_of(*d) == Some(j)))
+        .map(|(d, (p, s))| (d, p, s))
+        .collect();
+    ranked.sort_by(|a, b| {
+        b.1.cmp(&a.1)
+            .then(b.2.partial_cmp(&a.2).unwrap_or(std::cmp::Ordering::Equal))
+            .then(a.0.cmp(&b.0))
+    });
+    for (i, &(doc, parts, score)) in ranked.iter().enumerate() {
+        let j = plans.jurisdiction_of(doc).unwrap_or(0) as usize;
+        let mut hit = Hit {
+            doc,
+            kind: "task",
+            label: String::new(),
+            plan: String::new(),
+            path: String::new(),
+            text: String::new(),
+            lead: Vec::new(),
+            jurisdiction: meta["j"][j][0].as_str().unwrap_or("").to_string(),
+            parts,
+            score,
+        };
+        if i < limit {
+            show(&mut r, &meta, &mut hit)?;
+        }
+        results.hits.push(hit);
+    }
+    results.fetched = r.fetched;
+    Ok(results)
+}
+
+/// Per document: the number of parts of `q` it matches, and its score.
+/// Each part's terms (alternatives joined by `|`) go to `terms`.
+fn score(
+    r: &mut Reader,
+    meta: &Value,
+    q: &str,
+    terms: &mut Vec<Vec<String>>,
+) -> Result<HashMap<u32, (usize, f64)>, String> {
+    let starts = meta["s"].as_array().cloned().unwrap_or_default();
     let mut docs: HashMap<u32, (usize, f64)> = HashMap::new();
     for part in q.split_whitespace() {
         let mut items: Vec<Vec<Term>> = Vec::new();
         for clause in clauses(part) {
-            items.extend(segment(&mut r, &starts, clause)?);
+            items.extend(segment(r, &starts, clause)?);
         }
         if items.is_empty() {
             continue;
         }
-        // An item that is no term of the index: the part matches nothing,
-        // and nothing more needs downloading.
-        let dead = items.iter().any(Vec::is_empty);
-        results.terms.push(
+        terms.push(
             items
                 .iter()
                 .map(|ts| {
@@ -348,57 +392,93 @@ pub fn search(fetch: Fetch, q: &str, filters: &Filters, limit: usize) -> Result<
                 })
                 .collect(),
         );
-        // Documents with every item of the part.
-        let mut part_docs: Option<HashMap<u32, f64>> = dead.then(HashMap::new);
-        for alts in items.iter().filter(|_| !dead) {
-            let mut union: HashMap<u32, f64> = HashMap::new();
-            for t in alts {
-                let idf = (1.0 + (n - t.df as f64 + 0.5) / (t.df as f64 + 0.5)).ln();
-                for (d, w) in r.postings(t.loc.0, t.loc.1, t.loc.2)? {
-                    let s = idf * f64::from(w) / f64::from(WEIGHT_SCALE);
-                    let e = union.entry(d).or_insert(0.0);
-                    *e = e.max(s);
-                }
-            }
-            part_docs = Some(match part_docs {
-                None => union,
-                Some(prev) => prev
-                    .into_iter()
-                    .filter_map(|(d, s)| union.get(&d).map(|s2| (d, s + s2)))
-                    .collect(),
-            });
-        }
-        for (d, s) in part_docs.unwrap_or_default() {
+        for (d, s) in part_docs(r, &items)? {
             let e = docs.entry(d).or_insert((0, 0.0));
             e.0 += 1;
             e.1 += s;
         }
     }
+    Ok(docs)
+}
 
-    // Filters.
-    let pd: Vec<u64> = meta["pd"]
-        .as_array()
-        .map(|a| a.iter().filter_map(Value::as_u64).collect())
-        .unwrap_or_default();
-    let pj: Vec<u64> = meta["pj"]
-        .as_array()
-        .map(|a| a.iter().filter_map(Value::as_u64).collect())
-        .unwrap_or_default();
-    let mut plan_start = Vec::with_capacity(pd.len());
-    let mut acc = 0u64;
-    for d in &pd {
-        plan_start.push(acc);
-        acc += d;
+/// The documents with every item of a part, and their scores.
+fn part_docs(r: &mut Reader, items: &[Vec<Term>]) -> Result<HashMap<u32, f64>, String> {
+    // An item that is no term of the index: the part matches nothing, and
+    // nothing more needs downloading.
+    if items.iter().any(Vec::is_empty) {
+        return Ok(HashMap::new());
     }
-    let plan_of = |doc: u32| plan_start.partition_point(|&s| s <= u64::from(doc)) - 1;
-    let jurisdictions = meta["j"].as_array().cloned().unwrap_or_default();
-    let jname = |j: u64| {
-        jurisdictions
-            .get(j as usize)
-            .and_then(|v| v[0].as_str())
-            .unwrap_or("")
-            .to_string()
-    };
+    let n = r.n as f64;
+    let mut part_docs: Option<HashMap<u32, f64>> = None;
+    for alts in items {
+        let mut union: HashMap<u32, f64> = HashMap::new();
+        for t in alts {
+            let idf = (1.0 + (n - t.df as f64 + 0.5) / (t.df as f64 + 0.5)).ln();
+            for (d, w) in r.postings(t.loc.0, t.loc.1, t.loc.2)? {
+                let s = idf * f64::from(w) / f64::from(WEIGHT_SCALE);
+                let e = union.entry(d).or_insert(0.0);
+                *e = e.max(s);
+            }
+        }
+        part_docs = Some(match part_docs {
+            None => union,
+            Some(prev) => prev
+                .into_iter()
+                .filter_map(|(d, s)| union.get(&d).map(|s2| (d, s + s2)))
+                .collect(),
+        });
+    }
+    Ok(part_docs.unwrap_or_default())
+}
+
+/// Where each plan's documents start, and its jurisdiction.
+struct Plans {
+    start: Vec<u64>,
+    jurisdiction: Vec<u64>,
+}
+
+impl Plans {
+    fn of(meta: &Value) -> Self {
+        let numbers = |key: &str| -> Vec<u64> {
+            meta[key]
+                .as_array()
+                .map(|a| a.iter().filter_map(Value::as_u64).collect())
+                .unwrap_or_default()
+        };
+        let mut acc = 0u64;
+        let start = numbers("pd")
+            .into_iter()
+            .map(|d| {
+                acc += d;
+                acc - d
+            })
+            .collect();
+        Plans {
+            start,
+            jurisdiction: numbers("pj"),
+        }
+    }
+
+    fn jurisdiction_of(&self, doc: u32) -> Option<u64> {
+        let p = self.start.partition_point(|&s| s <= u64::from(doc));
+        self.jurisdiction.get(p.checked_sub(1)?).copied()
+    }
+
+    /// The number of the jurisdiction called `name` (none matches `u64::MAX`).
+    fn jurisdiction(&self, meta: &Value, name: &str) -> u64 {
+        let all = meta["j"].as_array().cloned().unwrap_or_default();
+        all.iter()
+            .position(|v| v[0].as_str() == Some(name))
+            .unwrap_or(usize::MAX) as u64
+    }
+}
+
+/// The documents the topic and unit filters keep (none: no such filter).
+fn filter(
+    r: &mut Reader,
+    meta: &Value,
+    filters: &Filters,
+) -> Result<Option<std::collections::HashSet<u32>>, String> {
     let mut keep: Option<std::collections::HashSet<u32>> = None;
     let mut restrict = |set: Vec<(u32, u32)>| {
         let set: std::collections::HashSet<u32> = set.into_iter().map(|(d, _)| d).collect();
@@ -407,81 +487,50 @@ pub fn search(fetch: Fetch, q: &str, filters: &Filters, limit: usize) -> Result<
             Some(k) => k.intersection(&set).copied().collect(),
         });
     };
-    let want_j = filters.jurisdiction.as_ref().map(|name| {
-        jurisdictions
-            .iter()
-            .position(|v| v[0].as_str() == Some(name))
-            .unwrap_or(usize::MAX) as u64
-    });
     if let Some(name) = &filters.topic {
         let topics = meta["t"].as_array().cloned().unwrap_or_default();
         restrict(r.named_postings(&topics, name)?);
     }
     if let Some(name) = &filters.unit {
-        let j = want_j.ok_or("a unit filter needs a jurisdiction")?;
+        let jur = filters.jurisdiction.as_deref();
+        let jur = jur.ok_or("a unit filter needs a jurisdiction")?;
+        let j = Plans::of(meta).jurisdiction(meta, jur);
         let units = r.json(&format!("{}u/{j}.json", super::DIR))?.clone();
         let units = units.as_array().cloned().unwrap_or_default();
         restrict(r.named_postings(&units, name)?);
     }
-    let mut ranked: Vec<(u32, usize, f64)> = docs
-        .into_iter()
-        .filter(|(d, _)| keep.as_ref().is_none_or(|k| k.contains(d)))
-        .filter(|(d, _)| want_j.is_none_or(|j| pj.get(plan_of(*d)) == Some(&j)))
-        .map(|(d, (p, s))| (d, p, s))
-        .collect();
-    ranked.sort_by(|a, b| {
-        b.1.cmp(&a.1)
-            .then(b.2.partial_cmp(&a.2).unwrap_or(std::cmp::Ordering::Equal))
-            .then(a.0.cmp(&b.0))
-    });
+    Ok(keep)
+}
 
+/// Fills in what a result shows, from its fragment file.
+fn show(r: &mut Reader, meta: &Value, hit: &mut Hit) -> Result<(), String> {
     let k = meta["k"].as_u64().unwrap_or(1).max(1);
-    for (i, &(doc, parts, score)) in ranked.iter().enumerate() {
-        let mut hit = Hit {
-            doc,
-            kind: "task",
-            label: String::new(),
-            plan: String::new(),
-            path: String::new(),
-            text: String::new(),
-            lead: Vec::new(),
-            jurisdiction: jname(pj.get(plan_of(doc)).copied().unwrap_or(0)),
-            parts,
-            score,
-        };
-        if i < limit {
-            let frag = r.json(&format!("{}f/{}.json", super::DIR, u64::from(doc) / k))?;
-            let d = &frag["d"][(u64::from(doc) % k) as usize];
-            let p = &frag["p"][d[1].as_u64().unwrap_or(0) as usize];
-            hit.kind = match d[0].as_u64() {
-                Some(0) => "task",
-                Some(1) => "section",
-                _ => "plan",
-            };
-            hit.label = d[2].as_str().unwrap_or("").to_string();
-            hit.plan = p[0].as_str().unwrap_or("").to_string();
-            let anchor = d[3].as_str().unwrap_or("");
-            hit.path = format!(
-                "{}{}",
-                p[1].as_str().unwrap_or(""),
-                if anchor.is_empty() {
-                    String::new()
-                } else {
-                    format!("#{anchor}")
-                }
-            );
-            hit.text = d[4].as_str().unwrap_or("").to_string();
-            hit.lead = d[5]
-                .as_array()
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|u| u[0].as_str().map(str::to_string))
-                        .collect()
-                })
-                .unwrap_or_default();
-        }
-        results.hits.push(hit);
-    }
-    results.fetched = r.fetched;
-    Ok(results)
+    let doc = u64::from(hit.doc);
+    let frag = r.json(&format!("{}f/{}.json", super::DIR, doc / k))?;
+    let d = &frag["d"][(doc % k) as usize];
+    let p = &frag["p"][d[1].as_u64().unwrap_or(0) as usize];
+    hit.kind = match d[0].as_u64() {
+        Some(0) => "task",
+        Some(1) => "section",
+        _ => "plan",
+    };
+    hit.label = d[2].as_str().unwrap_or("").to_string();
+    hit.plan = p[0].as_str().unwrap_or("").to_string();
+    let anchor = d[3].as_str().unwrap_or("");
+    let path = p[1].as_str().unwrap_or("");
+    hit.path = if anchor.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}#{anchor}")
+    };
+    hit.text = d[4].as_str().unwrap_or("").to_string();
+    hit.lead = d[5]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|u| u[0].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(())
 }
