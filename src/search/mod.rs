@@ -27,7 +27,8 @@
 //!   is [`query::WEIGHT_SCALE`]). A list that would be longer than a bitmap
 //!   of all documents plus a byte per document it has is that instead: bit
 //!   `d % 8` of byte `d / 8` for document `d`, then the weights of the
-//!   documents set, in order; the dictionary gives it a negative length.
+//!   documents set, in order; the dictionary gives it a negative length. A
+//!   term in more than half the documents has a bitmap without weights.
 //!   A weight is a term's weight in the document times `WEIGHT_SCALE`: the
 //!   fixed weights of the fields it is in (lead unit 6, other unit 3,
 //!   official 3, title 5 per occurrence, document number 3, issuer 2, topic

@@ -165,7 +165,8 @@ pub fn decode(bytes: &[u8], default: u32) -> Vec<(u32, u32)> {
     out
 }
 
-/// Decodes a bitmap of `n` documents followed by their weights.
+/// Decodes a bitmap of `n` documents followed by their weights (or by
+/// nothing: each weighs [`WEIGHT_SCALE`]).
 pub fn decode_bitmap(bytes: &[u8], n: usize) -> Vec<(u32, u32)> {
     let (bits, weights) = bytes.split_at(n.div_ceil(8).min(bytes.len()));
     let docs = bits.iter().enumerate().flat_map(|(i, &byte)| {
@@ -173,7 +174,9 @@ pub fn decode_bitmap(bytes: &[u8], n: usize) -> Vec<(u32, u32)> {
             .filter(move |bit| byte & (1 << bit) != 0)
             .map(move |bit| i as u32 * 8 + bit)
     });
-    docs.zip(weights).map(|(d, &w)| (d, u32::from(w))).collect()
+    let mut weights = weights.iter();
+    docs.map(|d| (d, weights.next().map_or(WEIGHT_SCALE, |&w| u32::from(w))))
+        .collect()
 }
 
 /// A term of the dictionary: where its postings are and how many

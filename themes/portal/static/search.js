@@ -130,14 +130,15 @@
   // ---- postings ---------------------------------------------------------------
 
   // A list is varints (see src/search/mod.rs), or, when its length is
-  // negative, a bitmap of all documents followed by their weights.
+  // negative, a bitmap of all documents followed by their weights (or by
+  // nothing: each weighs SCALE).
   function postings(loc) {
     return get('p/' + loc[0] + '.bin', true).then(function (buf) {
       var b = new Uint8Array(buf, loc[1], Math.abs(loc[2])), docs = [], weights = [], i = 0, doc = 0;
       if (loc[2] < 0) {
         var bits = Math.min(Math.ceil(meta.n / 8), b.length), at = bits;
         for (i = 0; i < bits; i++) {
-          for (var bit = 0; bit < 8; bit++) if (b[i] & (1 << bit)) { docs.push(i * 8 + bit); weights.push(b[at++]); }
+          for (var bit = 0; bit < 8; bit++) if (b[i] & (1 << bit)) { docs.push(i * 8 + bit); weights.push(at < b.length ? b[at++] : SCALE); }
         }
         return { docs: docs, weights: weights };
       }
