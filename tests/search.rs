@@ -478,6 +478,15 @@ fn bench_index() {
         e.1 += bytes.len();
     }
     eprintln!("by folder (files, bytes): {by_dir:?}");
+    let largest = |dir: &str| {
+        let sizes = files.iter().filter(|f| f.0.starts_with(dir));
+        sizes.map(|f| f.1.len()).max().unwrap_or(0)
+    };
+    eprintln!(
+        "largest dictionary shard {} bytes; fold.json {} bytes",
+        largest("search/d/"),
+        largest("search/fold.json")
+    );
     let files: BTreeMap<String, Vec<u8>> = files.into_iter().collect();
     let fetch = |p: &str| files.get(p).cloned();
     for q in [
@@ -488,6 +497,9 @@ fn bench_index() {
         "法治",
         "法治 建设",
         "依法行政 考核",
+        "憲法宣誓",
+        "xianfa",
+        "sfj",
     ] {
         for limit in [1, 10] {
             let r = search(&fetch, q, &Filters::default(), limit).unwrap();

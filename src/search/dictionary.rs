@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
@@ -12,6 +13,8 @@ use super::docs::Names;
 use super::postings::{Loc, Packer, Postings, weigh};
 use super::{Corpus, DIR, Emit, json, query, spell};
 
+/// Terms weighed together on all threads.
+const WEIGH_SLICE: usize = 4096;
 /// Dictionary shards are cut, at a first-character boundary, once they
 /// hold about this many bytes.
 const SHARD_TARGET: usize = 6 * 1024;
@@ -57,22 +60,37 @@ pub(super) fn pack_terms(
     order.sort_unstable_by(|&a, &b| terms[a].cmp(&terms[b]));
     let total: u64 = corpus.lengths.iter().map(|&l| u64::from(l)).sum();
     let avg = total as f64 / corpus.lengths.len().max(1) as f64;
-    order
-        .into_iter()
-        .map(|i| {
-            if aliases.has(i as u32) {
-                lists[i] = aliases.merge(i as u32, &lists[i].bytes);
-            }
-            let raw = std::mem::take(&mut lists[i].bytes);
-            let list = weigh(&raw, &corpus.lengths, avg);
-            Ok(DictTerm {
+    let lengths = &corpus.lengths;
+    let mut dict = Vec::with_capacity(order.len());
+    // Weighed on all threads a slice at a time, packed in order: the raw
+    // lists of a slice are freed as its lists are packed.
+    for slice in order.chunks(WEIGH_SLICE) {
+        let raw: Vec<(usize, Postings)> = slice
+            .iter()
+            .map(|&i| {
+                let own = std::mem::take(&mut lists[i]);
+                let list = match aliases.has(i as u32) {
+                    true => aliases.merge(i as u32, &own.bytes),
+                    false => own,
+                };
+                (i, list)
+            })
+            .collect();
+        let weighed: Vec<_> = raw
+            .par_iter()
+            .map(|(i, l)| (*i, l.df, weigh(&l.bytes, lengths, avg)))
+            .collect();
+        drop(raw);
+        for (i, df, list) in weighed {
+            dict.push(DictTerm {
                 term: i as u32,
                 loc: packer.add(&list.bytes)?,
                 bitmap: list.bitmap,
-                df: lists[i].df,
-            })
-        })
-        .collect()
+                df,
+            });
+        }
+    }
+    Ok(dict)
 }
 
 /// Pinyin spellings of the terms of titles and unit names, each with the
