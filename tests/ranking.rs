@@ -26,6 +26,8 @@ struct Case {
     /// Pairs `[higher, lower]`.
     #[serde(default)]
     above: Vec<(String, String)>,
+    /// Another query whose results, in order, these must be.
+    same_as: Option<String>,
     known_failure: Option<String>,
 }
 
@@ -76,7 +78,7 @@ fn ranking_meets_the_hand_made_expectations() {
     for case in &fixture.cases {
         assert!(!case.why.is_empty(), "{}: says why", case.query);
         assert!(
-            !case.top.is_empty() || !case.above.is_empty(),
+            !case.top.is_empty() || !case.above.is_empty() || case.same_as.is_some(),
             "{}: expects something",
             case.query
         );
@@ -94,7 +96,17 @@ fn ranking_meets_the_hand_made_expectations() {
         let r = search(&fetch, &case.query, &Filters::default(), usize::MAX)
             .unwrap_or_else(|e| panic!("{}: {e}", case.query));
         let ranked: Vec<String> = r.hits.iter().map(|h| h.path.clone()).collect();
-        let unmet = unmet(case, &ranked);
+        let mut unmet = unmet(case, &ranked);
+        if let Some(other) = &case.same_as {
+            let r = search(&fetch, other, &Filters::default(), usize::MAX)
+                .unwrap_or_else(|e| panic!("{other}: {e}"));
+            let theirs: Vec<String> = r.hits.iter().map(|h| h.path.clone()).collect();
+            if theirs != ranked || ranked.is_empty() {
+                unmet.push(format!(
+                    "not the results of {other}: {ranked:?} / {theirs:?}"
+                ));
+            }
+        }
         match (&case.known_failure, unmet.is_empty()) {
             (None, false) => problems.push(format!("{}: {}", case.query, unmet.join("; "))),
             (Some(known), true) => problems.push(format!(
@@ -114,6 +126,7 @@ fn a_top_and_an_above_can_fail() {
         why: String::new(),
         top: vec!["a".into(), "b".into()],
         above: vec![("b".into(), "c".into())],
+        same_as: None,
         known_failure: None,
     };
     let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();

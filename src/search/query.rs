@@ -1,15 +1,25 @@
 //! A query against the index files, step by step as the search page
 //! (`themes/portal/static/search.js`) runs it; the tests use it to check the
-//! index without a browser, and it documents the algorithm:
+//! index without a browser. This is the rule both follow, stated once
+//! (`tests/search-ranking.json` holds the cases that `tests/ranking.rs` runs
+//! here and `tests/browser/ranking.spec.mjs` in the page, so a change to one
+//! side that the other lacks fails a test):
 //!
-//! 1. The query is normalised (NFKC, lower case) and split at white space
-//!    into parts; a part is split at punctuation into clauses.
+//! 1. The query is normalised (NFKC, lower case), then folded to simplified
+//!    characters with the pairs of `fold.json` (fetched only for a query
+//!    with a Chinese character), and split at white space into parts; a
+//!    part is split at punctuation into clauses.
 //! 2. Each clause is segmented by forward maximum matching against the
-//!    dictionary shard of the character at hand: the longest term of the
-//!    index that starts there. A character that starts no term is looked up
-//!    as a prefix (every term beginning with it); stop words are skipped.
-//! 3. A part matches the documents that have all its terms. A document's
-//!    score is the sum over matched terms of `idf × w·(k+1)/(w+k)`.
+//!    dictionary shard of the character at hand: the longest term or pinyin
+//!    spelling of the index that starts there (a spelling stands for its
+//!    terms). A character that starts neither is looked up as a prefix (the
+//!    [`MAX_EXPANSION`] most frequent terms beginning with it); stop words
+//!    are skipped.
+//! 3. A part matches the documents that have all its items (an item being
+//!    one of its terms). A document's score is the sum over the items of the
+//!    best of `idf × weight / WEIGHT_SCALE`, with `idf = ln(1 + (N − df +
+//!    0.5) / (df + 0.5))`: the weights already hold the fields and the
+//!    length normalisation.
 //! 4. Documents matching more parts come first, then by score, then in
 //!    document order. Filters (jurisdiction, topic, unit) keep only the
 //!    documents in their lists.
@@ -18,7 +28,12 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde_json::Value;
 
+use super::fold::parse_table;
 use super::segment::{STOP, clauses, normalize};
+
+/// A posting without a weight byte weighs this much, and a weight is a
+/// term's weight in a document times this.
+pub const WEIGHT_SCALE: u32 = 4;
 
 /// Reads a file of the site by its path (`search/meta.json`).
 pub type Fetch<'a> = &'a dyn Fn(&str) -> Option<Vec<u8>>;
@@ -63,6 +78,8 @@ pub struct Results {
 
 struct Reader<'a> {
     fetch: Fetch<'a>,
+    /// The number of documents (a bitmap has a bit for each).
+    n: usize,
     cache: HashMap<String, Value>,
     packs: HashMap<String, Vec<u8>>,
     fetched: BTreeMap<String, usize>,
@@ -96,17 +113,9 @@ impl Reader<'_> {
         let range = off as usize..off as usize + len.unsigned_abs() as usize;
         let slice = b.get(range).ok_or_else(|| format!("{path}: bad range"))?;
         if len < 0 {
-            return Ok(slice
-                .iter()
-                .enumerate()
-                .flat_map(|(i, &byte)| {
-                    (0..8u32)
-                        .filter(move |bit| byte & (1 << bit) != 0)
-                        .map(move |bit| (i as u32 * 8 + bit, 1))
-                })
-                .collect());
+            return Ok(decode_bitmap(slice, self.n));
         }
-        Ok(decode(slice))
+        Ok(decode(slice, WEIGHT_SCALE))
     }
 
     /// The postings of the entry called `name` in a list of `[name, _,
@@ -125,35 +134,49 @@ impl Reader<'_> {
     }
 }
 
-/// Decodes a posting list.
-pub fn decode(bytes: &[u8]) -> Vec<(u32, u32)> {
+/// Decodes a posting list; a posting without a weight byte weighs `default`.
+pub fn decode(bytes: &[u8], default: u32) -> Vec<(u32, u32)> {
     let mut out = Vec::new();
     let mut i = 0;
     let mut doc = 0u32;
+    let byte = |i: usize| bytes.get(i).copied().unwrap_or(0);
     while i < bytes.len() {
         let mut v = 0u64;
         let mut shift = 0;
         loop {
-            let b = bytes[i];
+            let b = byte(i);
             i += 1;
             v |= u64::from(b & 0x7f) << shift;
             shift += 7;
-            if b < 0x80 {
+            if b < 0x80 || shift > 63 {
                 break;
             }
         }
         let delta = (v >> 1) as u32;
         doc = if out.is_empty() { delta } else { doc + delta };
         let w = if v & 1 == 1 {
-            let w = bytes[i];
             i += 1;
-            u32::from(w)
+            u32::from(byte(i - 1))
         } else {
-            1
+            default
         };
         out.push((doc, w));
     }
     out
+}
+
+/// Decodes a bitmap of `n` documents followed by their weights (or by
+/// nothing: each weighs [`WEIGHT_SCALE`]).
+pub fn decode_bitmap(bytes: &[u8], n: usize) -> Vec<(u32, u32)> {
+    let (bits, weights) = bytes.split_at(n.div_ceil(8).min(bytes.len()));
+    let docs = bits.iter().enumerate().flat_map(|(i, &byte)| {
+        (0..8u32)
+            .filter(move |bit| byte & (1 << bit) != 0)
+            .map(move |bit| i as u32 * 8 + bit)
+    });
+    let mut weights = weights.iter();
+    docs.map(|d| (d, weights.next().map_or(WEIGHT_SCALE, |&w| u32::from(w))))
+        .collect()
 }
 
 /// A term of the dictionary: where its postings are and how many
@@ -172,53 +195,83 @@ fn shard_of(starts: &[Value], c: char) -> Option<usize> {
     n.checked_sub(1)
 }
 
-fn shard_terms(r: &mut Reader, i: usize) -> Result<Vec<Term>, String> {
+/// A dictionary shard: its terms, and its pinyin spellings with the terms
+/// each stands for.
+struct Shard {
+    terms: Vec<Term>,
+    spelt: HashMap<String, Vec<Term>>,
+}
+
+fn shard(r: &mut Reader, i: usize) -> Result<Shard, String> {
     let v = r.json(&format!("{}d/{i}.json", super::DIR))?;
     let t = v["t"].as_array().cloned().unwrap_or_default();
     let refs = v["r"].as_array().cloned().unwrap_or_default();
-    Ok(t.iter()
+    let n = |a: &[Value], j: usize| a.get(j).and_then(Value::as_i64).unwrap_or(0);
+    let term = |text: &Value, row: &[Value]| Term {
+        text: text.as_str().unwrap_or("").to_string(),
+        loc: (n(row, 0) as u64, n(row, 1) as u64, n(row, 2)),
+        df: n(row, 3) as u64,
+    };
+    let terms = t
+        .iter()
         .enumerate()
-        .map(|(k, s)| {
-            let n = |j: usize| refs.get(4 * k + j).and_then(Value::as_i64).unwrap_or(0);
-            Term {
-                text: s.as_str().unwrap_or("").to_string(),
-                loc: (n(0) as u64, n(1) as u64, n(2)),
-                df: n(3) as u64,
-            }
-        })
-        .collect())
+        .map(|(k, s)| term(s, refs.get(4 * k..4 * k + 4).unwrap_or(&[])))
+        .collect();
+    let mut spelt = HashMap::new();
+    for entry in v["y"].as_array().into_iter().flatten() {
+        let alts = entry[1].as_array().into_iter().flatten();
+        let alts = alts
+            .filter_map(Value::as_array)
+            .map(|a| term(&a[0], a.get(1..).unwrap_or(&[])))
+            .collect();
+        spelt.insert(entry[0].as_str().unwrap_or("").to_string(), alts);
+    }
+    Ok(Shard { terms, spelt })
 }
 
-/// Segments one clause: each item is a term, or the terms a missing
-/// character expands to (an empty list when none).
+/// Segments one clause: each item is a term, or the terms a spelling or a
+/// missing character expands to (an empty list when none).
 fn segment(r: &mut Reader, starts: &[Value], clause: &str) -> Result<Vec<Vec<Term>>, String> {
     let chars: Vec<char> = clause.chars().collect();
     let mut out = Vec::new();
     let mut i = 0;
     while i < chars.len() {
-        let Some(shard) = shard_of(starts, chars[i]) else {
+        let Some(shard_no) = shard_of(starts, chars[i]) else {
             out.push(Vec::new());
             i += 1;
             continue;
         };
-        let terms = shard_terms(r, shard)?;
-        let by_text: HashMap<&str, &Term> = terms.iter().map(|t| (t.text.as_str(), t)).collect();
-        let longest = terms
+        let shard = shard(r, shard_no)?;
+        let by_text: HashMap<&str, &Term> =
+            shard.terms.iter().map(|t| (t.text.as_str(), t)).collect();
+        let longest = shard
+            .terms
             .iter()
             .map(|t| t.text.chars().count())
+            .chain(shard.spelt.keys().map(|k| k.chars().count()))
             .max()
             .unwrap_or(1);
         let mut found = None;
         for len in (1..=longest.min(chars.len() - i)).rev() {
             let s: String = chars[i..i + len].iter().collect();
-            if let Some(t) = by_text.get(s.as_str()) {
-                found = Some(((*t).clone(), len));
+            let mut alts: Vec<Term> = by_text
+                .get(s.as_str())
+                .map(|t| (*t).clone())
+                .into_iter()
+                .collect();
+            for t in shard.spelt.get(&s).into_iter().flatten() {
+                if !alts.iter().any(|a| a.text == t.text) {
+                    alts.push(t.clone());
+                }
+            }
+            if !alts.is_empty() {
+                found = Some((alts, len));
                 break;
             }
         }
         match found {
-            Some((t, len)) => {
-                out.push(vec![t]);
+            Some((alts, len)) => {
+                out.push(alts);
                 i += len;
             }
             None => {
@@ -226,7 +279,8 @@ fn segment(r: &mut Reader, starts: &[Value], clause: &str) -> Result<Vec<Vec<Ter
                 if !STOP.contains(c) {
                     // A prefix: the most frequent terms beginning with it.
                     let prefix = c.to_string();
-                    let mut ex: Vec<Term> = terms
+                    let mut ex: Vec<Term> = shard
+                        .terms
                         .iter()
                         .filter(|t| t.text.starts_with(&prefix))
                         .cloned()
@@ -242,36 +296,95 @@ fn segment(r: &mut Reader, starts: &[Value], clause: &str) -> Result<Vec<Vec<Ter
     Ok(out)
 }
 
-/// At most this many terms stand for a character that starts no term.
+/// A normalised query folded to simplified characters with the index's
+/// table, fetched only when the query has a Chinese character.
+fn fold_query(r: &mut Reader, q: &str) -> Result<String, String> {
+    if !q.chars().any(|c| c >= '\u{3400}') {
+        return Ok(q.to_string());
+    }
+    let table = r.json(&format!("{}fold.json", super::DIR))?;
+    let table = parse_table(table.as_str().unwrap_or(""));
+    Ok(q.chars()
+        .map(|c| table.get(&c).copied().unwrap_or(c))
+        .collect())
+}
+
+/// At most this many terms stand for a character (or a spelling).
 pub const MAX_EXPANSION: usize = 20;
 
 /// Runs a query; `limit` results get their fragments loaded.
 pub fn search(fetch: Fetch, q: &str, filters: &Filters, limit: usize) -> Result<Results, String> {
     let mut r = Reader {
         fetch,
+        n: 0,
         cache: HashMap::new(),
         packs: HashMap::new(),
         fetched: BTreeMap::new(),
     };
     let meta = r.json(&format!("{}meta.json", super::DIR))?.clone();
-    let n = meta["n"].as_u64().unwrap_or(0) as f64;
-    let starts = meta["s"].as_array().cloned().unwrap_or_default();
-    let q = normalize(q);
+    r.n = meta["n"].as_u64().unwrap_or(0) as usize;
+    let q = fold_query(&mut r, &normalize(q))?;
     let mut results = Results::default();
-    // Per document: parts matched, score.
+    let docs = score(&mut r, &meta, &q, &mut results.terms)?;
+    let plans = Plans::of(&meta);
+    let keep = filter(&mut r, &meta, filters)?;
+    let want_j = filters
+        .jurisdiction
+        .as_ref()
+        .map(|name| plans.jurisdiction(&meta, name));
+    let mut ranked: Vec<(u32, usize, f64)> = docs
+        .into_iter()
+        .filter(|(d, _)| keep.as_ref().is_none_or(|k| k.contains(d)))
+        .filter(|(d, _)| want_j.is_none_or(|j| plans.jurisdiction_of(*d) == Some(j)))
+        .map(|(d, (p, s))| (d, p, s))
+        .collect();
+    ranked.sort_by(|a, b| {
+        b.1.cmp(&a.1)
+            .then(b.2.partial_cmp(&a.2).unwrap_or(std::cmp::Ordering::Equal))
+            .then(a.0.cmp(&b.0))
+    });
+    for (i, &(doc, parts, score)) in ranked.iter().enumerate() {
+        let j = plans.jurisdiction_of(doc).unwrap_or(0) as usize;
+        let mut hit = Hit {
+            doc,
+            kind: "task",
+            label: String::new(),
+            plan: String::new(),
+            path: String::new(),
+            text: String::new(),
+            lead: Vec::new(),
+            jurisdiction: meta["j"][j][0].as_str().unwrap_or("").to_string(),
+            parts,
+            score,
+        };
+        if i < limit {
+            show(&mut r, &meta, &mut hit)?;
+        }
+        results.hits.push(hit);
+    }
+    results.fetched = r.fetched;
+    Ok(results)
+}
+
+/// Per document: the number of parts of `q` it matches, and its score.
+/// Each part's terms (alternatives joined by `|`) go to `terms`.
+fn score(
+    r: &mut Reader,
+    meta: &Value,
+    q: &str,
+    terms: &mut Vec<Vec<String>>,
+) -> Result<HashMap<u32, (usize, f64)>, String> {
+    let starts = meta["s"].as_array().cloned().unwrap_or_default();
     let mut docs: HashMap<u32, (usize, f64)> = HashMap::new();
     for part in q.split_whitespace() {
         let mut items: Vec<Vec<Term>> = Vec::new();
         for clause in clauses(part) {
-            items.extend(segment(&mut r, &starts, clause)?);
+            items.extend(segment(r, &starts, clause)?);
         }
         if items.is_empty() {
             continue;
         }
-        // An item that is no term of the index: the part matches nothing,
-        // and nothing more needs downloading.
-        let dead = items.iter().any(Vec::is_empty);
-        results.terms.push(
+        terms.push(
             items
                 .iter()
                 .map(|ts| {
@@ -282,58 +395,93 @@ pub fn search(fetch: Fetch, q: &str, filters: &Filters, limit: usize) -> Result<
                 })
                 .collect(),
         );
-        // Documents with every item of the part.
-        let mut part_docs: Option<HashMap<u32, f64>> = dead.then(HashMap::new);
-        for alts in items.iter().filter(|_| !dead) {
-            let mut union: HashMap<u32, f64> = HashMap::new();
-            for t in alts {
-                let idf = (1.0 + (n - t.df as f64 + 0.5) / (t.df as f64 + 0.5)).ln();
-                for (d, w) in r.postings(t.loc.0, t.loc.1, t.loc.2)? {
-                    let w = f64::from(w);
-                    let s = idf * w * 2.2 / (w + 1.2);
-                    let e = union.entry(d).or_insert(0.0);
-                    *e = e.max(s);
-                }
-            }
-            part_docs = Some(match part_docs {
-                None => union,
-                Some(prev) => prev
-                    .into_iter()
-                    .filter_map(|(d, s)| union.get(&d).map(|s2| (d, s + s2)))
-                    .collect(),
-            });
-        }
-        for (d, s) in part_docs.unwrap_or_default() {
+        for (d, s) in part_docs(r, &items)? {
             let e = docs.entry(d).or_insert((0, 0.0));
             e.0 += 1;
             e.1 += s;
         }
     }
+    Ok(docs)
+}
 
-    // Filters.
-    let pd: Vec<u64> = meta["pd"]
-        .as_array()
-        .map(|a| a.iter().filter_map(Value::as_u64).collect())
-        .unwrap_or_default();
-    let pj: Vec<u64> = meta["pj"]
-        .as_array()
-        .map(|a| a.iter().filter_map(Value::as_u64).collect())
-        .unwrap_or_default();
-    let mut plan_start = Vec::with_capacity(pd.len());
-    let mut acc = 0u64;
-    for d in &pd {
-        plan_start.push(acc);
-        acc += d;
+/// The documents with every item of a part, and their scores.
+fn part_docs(r: &mut Reader, items: &[Vec<Term>]) -> Result<HashMap<u32, f64>, String> {
+    // An item that is no term of the index: the part matches nothing, and
+    // nothing more needs downloading.
+    if items.iter().any(Vec::is_empty) {
+        return Ok(HashMap::new());
     }
-    let plan_of = |doc: u32| plan_start.partition_point(|&s| s <= u64::from(doc)) - 1;
-    let jurisdictions = meta["j"].as_array().cloned().unwrap_or_default();
-    let jname = |j: u64| {
-        jurisdictions
-            .get(j as usize)
-            .and_then(|v| v[0].as_str())
-            .unwrap_or("")
-            .to_string()
-    };
+    let n = r.n as f64;
+    let mut part_docs: Option<HashMap<u32, f64>> = None;
+    for alts in items {
+        let mut union: HashMap<u32, f64> = HashMap::new();
+        for t in alts {
+            let idf = (1.0 + (n - t.df as f64 + 0.5) / (t.df as f64 + 0.5)).ln();
+            for (d, w) in r.postings(t.loc.0, t.loc.1, t.loc.2)? {
+                let s = idf * f64::from(w) / f64::from(WEIGHT_SCALE);
+                let e = union.entry(d).or_insert(0.0);
+                *e = e.max(s);
+            }
+        }
+        part_docs = Some(match part_docs {
+            None => union,
+            Some(prev) => prev
+                .into_iter()
+                .filter_map(|(d, s)| union.get(&d).map(|s2| (d, s + s2)))
+                .collect(),
+        });
+    }
+    Ok(part_docs.unwrap_or_default())
+}
+
+/// Where each plan's documents start, and its jurisdiction.
+struct Plans {
+    start: Vec<u64>,
+    jurisdiction: Vec<u64>,
+}
+
+impl Plans {
+    fn of(meta: &Value) -> Self {
+        let numbers = |key: &str| -> Vec<u64> {
+            meta[key]
+                .as_array()
+                .map(|a| a.iter().filter_map(Value::as_u64).collect())
+                .unwrap_or_default()
+        };
+        let mut acc = 0u64;
+        let start = numbers("pd")
+            .into_iter()
+            .map(|d| {
+                acc += d;
+                acc - d
+            })
+            .collect();
+        Plans {
+            start,
+            jurisdiction: numbers("pj"),
+        }
+    }
+
+    fn jurisdiction_of(&self, doc: u32) -> Option<u64> {
+        let p = self.start.partition_point(|&s| s <= u64::from(doc));
+        self.jurisdiction.get(p.checked_sub(1)?).copied()
+    }
+
+    /// The number of the jurisdiction called `name` (none matches `u64::MAX`).
+    fn jurisdiction(&self, meta: &Value, name: &str) -> u64 {
+        let all = meta["j"].as_array().cloned().unwrap_or_default();
+        all.iter()
+            .position(|v| v[0].as_str() == Some(name))
+            .unwrap_or(usize::MAX) as u64
+    }
+}
+
+/// The documents the topic and unit filters keep (none: no such filter).
+fn filter(
+    r: &mut Reader,
+    meta: &Value,
+    filters: &Filters,
+) -> Result<Option<std::collections::HashSet<u32>>, String> {
     let mut keep: Option<std::collections::HashSet<u32>> = None;
     let mut restrict = |set: Vec<(u32, u32)>| {
         let set: std::collections::HashSet<u32> = set.into_iter().map(|(d, _)| d).collect();
@@ -342,81 +490,50 @@ pub fn search(fetch: Fetch, q: &str, filters: &Filters, limit: usize) -> Result<
             Some(k) => k.intersection(&set).copied().collect(),
         });
     };
-    let want_j = filters.jurisdiction.as_ref().map(|name| {
-        jurisdictions
-            .iter()
-            .position(|v| v[0].as_str() == Some(name))
-            .unwrap_or(usize::MAX) as u64
-    });
     if let Some(name) = &filters.topic {
         let topics = meta["t"].as_array().cloned().unwrap_or_default();
         restrict(r.named_postings(&topics, name)?);
     }
     if let Some(name) = &filters.unit {
-        let j = want_j.ok_or("a unit filter needs a jurisdiction")?;
+        let jur = filters.jurisdiction.as_deref();
+        let jur = jur.ok_or("a unit filter needs a jurisdiction")?;
+        let j = Plans::of(meta).jurisdiction(meta, jur);
         let units = r.json(&format!("{}u/{j}.json", super::DIR))?.clone();
         let units = units.as_array().cloned().unwrap_or_default();
         restrict(r.named_postings(&units, name)?);
     }
-    let mut ranked: Vec<(u32, usize, f64)> = docs
-        .into_iter()
-        .filter(|(d, _)| keep.as_ref().is_none_or(|k| k.contains(d)))
-        .filter(|(d, _)| want_j.is_none_or(|j| pj.get(plan_of(*d)) == Some(&j)))
-        .map(|(d, (p, s))| (d, p, s))
-        .collect();
-    ranked.sort_by(|a, b| {
-        b.1.cmp(&a.1)
-            .then(b.2.partial_cmp(&a.2).unwrap_or(std::cmp::Ordering::Equal))
-            .then(a.0.cmp(&b.0))
-    });
+    Ok(keep)
+}
 
+/// Fills in what a result shows, from its fragment file.
+fn show(r: &mut Reader, meta: &Value, hit: &mut Hit) -> Result<(), String> {
     let k = meta["k"].as_u64().unwrap_or(1).max(1);
-    for (i, &(doc, parts, score)) in ranked.iter().enumerate() {
-        let mut hit = Hit {
-            doc,
-            kind: "task",
-            label: String::new(),
-            plan: String::new(),
-            path: String::new(),
-            text: String::new(),
-            lead: Vec::new(),
-            jurisdiction: jname(pj.get(plan_of(doc)).copied().unwrap_or(0)),
-            parts,
-            score,
-        };
-        if i < limit {
-            let frag = r.json(&format!("{}f/{}.json", super::DIR, u64::from(doc) / k))?;
-            let d = &frag["d"][(u64::from(doc) % k) as usize];
-            let p = &frag["p"][d[1].as_u64().unwrap_or(0) as usize];
-            hit.kind = match d[0].as_u64() {
-                Some(0) => "task",
-                Some(1) => "section",
-                _ => "plan",
-            };
-            hit.label = d[2].as_str().unwrap_or("").to_string();
-            hit.plan = p[0].as_str().unwrap_or("").to_string();
-            let anchor = d[3].as_str().unwrap_or("");
-            hit.path = format!(
-                "{}{}",
-                p[1].as_str().unwrap_or(""),
-                if anchor.is_empty() {
-                    String::new()
-                } else {
-                    format!("#{anchor}")
-                }
-            );
-            hit.text = d[4].as_str().unwrap_or("").to_string();
-            hit.lead = d[5]
-                .as_array()
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|u| u[0].as_str().map(str::to_string))
-                        .collect()
-                })
-                .unwrap_or_default();
-        }
-        results.hits.push(hit);
-    }
-    results.fetched = r.fetched;
-    Ok(results)
+    let doc = u64::from(hit.doc);
+    let frag = r.json(&format!("{}f/{}.json", super::DIR, doc / k))?;
+    let d = &frag["d"][(doc % k) as usize];
+    let p = &frag["p"][d[1].as_u64().unwrap_or(0) as usize];
+    hit.kind = match d[0].as_u64() {
+        Some(0) => "task",
+        Some(1) => "section",
+        _ => "plan",
+    };
+    hit.label = d[2].as_str().unwrap_or("").to_string();
+    hit.plan = p[0].as_str().unwrap_or("").to_string();
+    let anchor = d[3].as_str().unwrap_or("");
+    let path = p[1].as_str().unwrap_or("");
+    hit.path = if anchor.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}#{anchor}")
+    };
+    hit.text = d[4].as_str().unwrap_or("").to_string();
+    hit.lead = d[5]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|u| u[0].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(())
 }

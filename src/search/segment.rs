@@ -4,8 +4,8 @@
 //!
 //! The browser segments a query with the index's own terms (forward maximum
 //! matching over the dictionary shards), so every rule here that changes a
-//! term (normalisation, stop words, length limit) has its twin in
-//! `themes/portal/static/search.js` and in [`super::query`].
+//! term (normalisation, 繁→简 folding, stop words, length limit) has its twin
+//! in `themes/portal/static/search.js` and in [`super::query`].
 
 use std::borrow::Cow;
 use std::sync::{LazyLock, Mutex};
@@ -13,6 +13,8 @@ use std::sync::{LazyLock, Mutex};
 use jieba_rs::Jieba;
 use rustc_hash::FxHashMap;
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
+
+use super::fold::fold;
 
 /// Words of rule-of-law plans added to jieba's dictionary (`words.txt`).
 const DOMAIN_WORDS: &str = include_str!("words.txt");
@@ -229,6 +231,7 @@ impl ClauseCache {
                 continue;
             }
             let norm = normalize(clause);
+            let norm = fold(&norm);
             let mut ids: Vec<u32> = Vec::new();
             for part in clauses(&norm) {
                 ids.extend(segment(part).into_iter().map(|t| interner.id(t)));
@@ -247,6 +250,7 @@ impl ClauseCache {
         let mut ids = Vec::new();
         self.text_terms(interner, name, &mut ids);
         let norm = normalize(name);
+        let norm = fold(&norm);
         let whole: String = norm.chars().filter(|&c| is_word_char(c)).collect();
         if keep(&whole) {
             ids.push(interner.id(&whole));

@@ -1,7 +1,8 @@
 // Search ranking in a real Chromium (search.js), against the hand-made cases of
 // tests/search-ranking.json, the table tests/ranking.rs holds src/search/query.rs
 // to: `top`, the first results are exactly these tasks (any order); `above`,
-// each pair [higher, lower] ranks in that order. A case marked `known_failure`
+// each pair [higher, lower] ranks in that order; `same_as`, the results are those
+// of another query, in order. A case marked `known_failure`
 // must still fail (so the mark goes when the ranking is fixed).
 import fs from 'node:fs';
 import path from 'node:path';
@@ -59,6 +60,10 @@ for (const c of fixture.cases) {
     const list = await ranked(c.query);
     t.check(list.length > 0, `${c.query}: results`);
     const problems = unmet(c, list);
+    if (c.same_as) {
+      const theirs = await ranked(c.same_as);
+      if (theirs.join('\n') !== list.join('\n')) problems.push(`not the results of ${c.same_as}: ${list.slice(0, 8).join(', ')} / ${theirs.slice(0, 8).join(', ')}`);
+    }
     if (c.known_failure) {
       t.check(problems.length > 0, `${c.query}: still a known failure (${c.known_failure}); remove the mark if fixed`, list.slice(0, 12));
       t.info(`${c.query}: known failure: ${problems.join('; ')}`);

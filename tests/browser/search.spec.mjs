@@ -108,6 +108,16 @@ await t.step('宪法宣誓', async () => {
   t.check(r.results.length > 0 && r.results.every((x) => x.marks.length > 0), '宪法宣誓: every result shows the words marked', r.results.map((x) => x.marks));
 });
 
+// ---- traditional characters and pinyin (issue 18): the results of 宪法宣誓 and 宪法, marked
+await t.step('憲法宣誓 and xianfa', async () => {
+  const tr = await searchFor(page, SITE_URL, '憲法宣誓');
+  t.check(tr.results.length > 0 && tr.results.every((x) => x.marks.some((m) => m.includes('宪法'))), '憲法宣誓: finds 宪法宣誓, marked', tr.results.map((x) => x.marks));
+  const py = await searchFor(page, SITE_URL, 'xianfa');
+  t.check(py.results.length > 0 && py.results.every((x) => x.marks.some((m) => m.includes('宪法'))), 'xianfa: finds 宪法, marked', py.results.map((x) => x.marks));
+  const sfj = await searchFor(page, SITE_URL, 'sfj');
+  t.check(sfj.results.length > 0 && sfj.results.slice(0, 3).every((x) => /司法局/.test(x.lead || '')), 'sfj: the tasks a 司法局 leads first', sfj.results.slice(0, 3).map((x) => x.lead));
+});
+
 // ---- 公职律师, then filtered by jurisdiction
 let all = null;
 await t.step('公职律师', async () => {

@@ -3,10 +3,13 @@
    says so and links to the topic and unit indexes.
 
    The index (see src/search/mod.rs) is downloaded piece by piece: the
-   manifest, the dictionary shards of the characters the query starts words
-   with, the posting packs of the query's terms, and the fragments of the
-   results shown. The algorithm is the one of src/search/query.rs, which the
-   Rust tests check; a change to one must be made to the other.
+   manifest, the folding table (for a query with a Chinese character), the
+   dictionary shards of the characters the query starts words with, the
+   posting packs of the query's terms, and the fragments of the results
+   shown. The rule is stated once, in src/search/query.rs's documentation;
+   tests/search-ranking.json's cases run against both (tests/ranking.rs and
+   tests/browser/ranking.spec.mjs), so a change to one must be made to the
+   other.
 
    Every text from the index is inserted with textContent: never as HTML.
    The words shown to readers come from data-* attributes of the template. */
@@ -30,6 +33,7 @@
   var moreBtn = box.querySelector('[data-search-more]');
   var proto = box.querySelector('[data-search-model] > li');
   var EXPANSION = 20; // as MAX_EXPANSION in query.rs
+  var SCALE = 4; // as WEIGHT_SCALE in query.rs
   var NONWORD = /[^\p{Alphabetic}\p{N}+#&._%-]+/u;
 
   function fill(format, values) {
@@ -77,21 +81,27 @@
   function loadShard(i) {
     if (!shards.has(i)) {
       shards.set(i, get('d/' + i + '.json').then(function (s) {
-        var byText = new Map(), longest = 1;
+        var byText = new Map(), spelt = new Map(), longest = 1;
         s.t.forEach(function (t, k) {
           var term = { text: t, pack: s.r[4 * k], off: s.r[4 * k + 1], len: s.r[4 * k + 2], df: s.r[4 * k + 3] };
           byText.set(t, term);
           longest = Math.max(longest, Array.from(t).length);
         });
-        return { byText: byText, longest: longest };
+        // Pinyin spellings: each stands for the terms listed with it.
+        (s.y || []).forEach(function (e) {
+          spelt.set(e[0], e[1].map(function (a) { return { text: a[0], pack: a[1], off: a[2], len: a[3], df: a[4] }; }));
+          longest = Math.max(longest, Array.from(e[0]).length);
+        });
+        return { byText: byText, spelt: spelt, longest: longest };
       }));
     }
     return shards.get(i);
   }
 
-  // Forward maximum matching: at each character, the longest term of the
-  // index that starts there. Returns a list of items, each a list of terms
-  // (one, or the terms a character that starts none stands for).
+  // Forward maximum matching: at each character, the longest term or
+  // spelling of the index that starts there. Returns a list of items, each a
+  // list of terms (one, or those a spelling or a character that starts none
+  // stands for).
   async function segmentClause(clause) {
     var chars = Array.from(clause), items = [], i = 0;
     while (i < chars.length) {
@@ -99,10 +109,13 @@
       if (si < 0) { items.push([]); i += 1; continue; }
       var shard = await loadShard(si), found = null, len;
       for (len = Math.min(shard.longest, chars.length - i); len >= 1; len--) {
-        var t = shard.byText.get(chars.slice(i, i + len).join(''));
-        if (t) { found = t; break; }
+        var key = chars.slice(i, i + len).join(''), t = shard.byText.get(key), alts = t ? [t] : [];
+        (shard.spelt.get(key) || []).forEach(function (a) {
+          if (!alts.some(function (b) { return b.text === a.text; })) alts.push(a);
+        });
+        if (alts.length) { found = alts; break; }
       }
-      if (found) { items.push([found]); i += len; continue; }
+      if (found) { items.push(found); i += len; continue; }
       if (meta.stop.indexOf(chars[i]) < 0) {
         var ex = [];
         shard.byText.forEach(function (t) { if (t.text.indexOf(chars[i]) === 0) ex.push(t); });
@@ -116,14 +129,16 @@
 
   // ---- postings ---------------------------------------------------------------
 
-  // A list is varints (see src/search/mod.rs), or a bitmap when its length
-  // is negative.
+  // A list is varints (see src/search/mod.rs), or, when its length is
+  // negative, a bitmap of all documents followed by their weights (or by
+  // nothing: each weighs SCALE).
   function postings(loc) {
     return get('p/' + loc[0] + '.bin', true).then(function (buf) {
       var b = new Uint8Array(buf, loc[1], Math.abs(loc[2])), docs = [], weights = [], i = 0, doc = 0;
       if (loc[2] < 0) {
-        for (i = 0; i < b.length; i++) {
-          for (var bit = 0; bit < 8; bit++) if (b[i] & (1 << bit)) { docs.push(i * 8 + bit); weights.push(1); }
+        var bits = Math.min(Math.ceil(meta.n / 8), b.length), at = bits;
+        for (i = 0; i < bits; i++) {
+          for (var bit = 0; bit < 8; bit++) if (b[i] & (1 << bit)) { docs.push(i * 8 + bit); weights.push(at < b.length ? b[at++] : SCALE); }
         }
         return { docs: docs, weights: weights };
       }
@@ -133,7 +148,7 @@
         var delta = Math.floor(v / 2);
         doc = docs.length ? doc + delta : delta;
         docs.push(doc);
-        weights.push(v % 2 ? b[i++] : 1);
+        weights.push(v % 2 ? b[i++] : SCALE);
       }
       return { docs: docs, weights: weights };
     });
@@ -141,10 +156,28 @@
 
   // ---- a query -------------------------------------------------------------------
 
-  function normalize(s) { return s.normalize('NFKC').toLowerCase(); }
+  // Traditional characters to simplified ones (src/search/fold.rs): the
+  // index's table, loaded for the first query with a Chinese character.
+  var folds = null;
+  function loadFolds() {
+    if (folds) return Promise.resolve(folds);
+    return get('fold.json').then(function (s) {
+      var a = Array.from(s), m = new Map();
+      for (var i = 0; i + 1 < a.length; i += 2) m.set(a[i], a[i + 1]);
+      folds = m;
+      return m;
+    });
+  }
+  function normalize(s) {
+    var n = s.normalize('NFKC').toLowerCase();
+    if (!folds) return n;
+    return Array.from(n, function (c) { return folds.get(c) || c; }).join('');
+  }
 
   async function run(q, filters) {
     await loadMeta();
+    var chinese = Array.from(q.normalize('NFKC')).some(function (c) { return c.codePointAt(0) >= 0x3400; });
+    if (chinese) await loadFolds();
     var n = meta.n, parts = normalize(q).split(/\s+/).filter(Boolean);
     var scores = new Map(), words = [], partCount = 0;
     for (var p = 0; p < parts.length; p++) {
@@ -165,7 +198,7 @@
           var idf = Math.log(1 + (n - t.df + 0.5) / (t.df + 0.5));
           var pl = await postings([t.pack, t.off, t.len]);
           for (var d = 0; d < pl.docs.length; d++) {
-            var w = pl.weights[d], s = idf * w * 2.2 / (w + 1.2), prev = union.get(pl.docs[d]);
+            var s = idf * pl.weights[d] / SCALE, prev = union.get(pl.docs[d]);
             if (prev === undefined || s > prev) union.set(pl.docs[d], s);
           }
         }
