@@ -8,7 +8,9 @@
 //! `一是` `一、`) is a task too when it carries a responsibility annotation,
 //! whatever its length; without one it is a heading or prose as before.
 //! Lines of annotations under a task (`责任单位:…`, `(区司法局牵头)`),
-//! with or without a blank line between, belong to the task.
+//! with or without a blank line between, belong to the task. Task numbers
+//! may start again in each section (`1.` under every `一、`): the plan's
+//! tasks are then numbered by their sections too.
 
 use std::path::Path;
 use std::sync::LazyLock;
@@ -107,7 +109,10 @@ pub fn load(rel: &Path, text: &str, registry: &Registry) -> Loaded {
         }),
         DocKind::Plan(kind) => {
             let known = registry.multi_part_names(&common.jurisdiction);
-            let parsed = parse_body(rel, body, body_line, &known, &mut out.diagnostics);
+            let mut parsed = parse_body(rel, body, body_line, &known, &mut out.diagnostics);
+            if parsed.restarts {
+                parsed.qualify_numbers();
+            }
             let mut raw_html = parsed.raw_html;
             raw_html.extend(phase_html);
             out.plans.push(RawPlan {
@@ -165,6 +170,58 @@ pub struct ParsedBody {
     pub tasks: Vec<RawTask>,
     /// Lines where raw HTML is written in prose or tasks.
     pub raw_html: Vec<usize>,
+    /// Task numbers start again in a later section (`1.` under each
+    /// `一、`): tasks are numbered as written, and
+    /// [`ParsedBody::qualify_numbers`] makes them unique.
+    pub restarts: bool,
+}
+
+impl ParsedBody {
+    /// Numbers every task by its sections as well, as the importer does
+    /// (`1.` under `一、` under `第二章` is `第二章一-1`), so that numbers
+    /// that start again in each section stay unique in the plan. A number
+    /// still taken (two parts of one document, both with a `一、`) gets the
+    /// count of its use (`一-1-2`).
+    pub fn qualify_numbers(&mut self) {
+        let mut prefixes = vec![String::new(); self.tasks.len()];
+        section_prefixes(&self.blocks, &mut String::new(), &mut prefixes);
+        let mut seen: rustc_hash::FxHashMap<String, usize> = Default::default();
+        for (task, prefix) in self.tasks.iter_mut().zip(prefixes) {
+            let mut number = if prefix.is_empty() {
+                task.number.clone()
+            } else {
+                format!("{prefix}-{}", task.number)
+            };
+            while let Some(uses) = seen.get_mut(&number) {
+                *uses += 1;
+                number = format!("{number}-{uses}");
+            }
+            seen.insert(number.clone(), 1);
+            task.number = number;
+        }
+    }
+}
+
+/// The numbers of the sections around each task, joined (`第二章一(三)`);
+/// a section without a number counts by its title.
+fn section_prefixes(blocks: &[Block], path: &mut String, out: &mut [String]) {
+    for block in blocks {
+        match block {
+            Block::Task(i) => {
+                if let Some(p) = out.get_mut(*i) {
+                    p.clone_from(path);
+                }
+            }
+            Block::Section(s) => {
+                let len = path.len();
+                let own = s.number.as_deref().unwrap_or(&s.title);
+                path.push_str(own.trim_end_matches(['、', '.', '．']));
+                section_prefixes(&s.blocks, path, out);
+                path.truncate(len);
+            }
+            Block::Text(_) => {}
+        }
+    }
 }
 
 /// One paragraph (or heading line) with the line it starts on.
@@ -227,7 +284,8 @@ pub fn parse_body(
             task.deadlines = super::fields::deadlines_for(task.schedule.as_deref(), &task.text);
         }
     }
-    for (task, dup_of) in builder.duplicates() {
+    let (duplicates, restarts) = builder.duplicates();
+    for (task, dup_of) in duplicates {
         diagnostics.push(
             Diagnostic::error(
                 rel,
@@ -242,6 +300,7 @@ pub fn parse_body(
     }
     let mut parsed = builder.finish();
     parsed.raw_html = raw_html;
+    parsed.restarts = restarts;
     parsed
 }
 
@@ -483,34 +542,40 @@ fn merge_continuation(task: &mut RawTask, a: super::annotations::Annotations) {
 #[derive(Default)]
 struct Builder {
     root: Vec<Block>,
-    /// Open sections, outermost first.
-    stack: Vec<Section>,
+    /// Open sections, outermost first, each with its count in the plan.
+    stack: Vec<(Section, u32)>,
+    /// Sections opened so far.
+    sections: u32,
     tasks: Vec<RawTask>,
+    /// The count of the section each task is in (0: none).
+    scopes: Vec<u32>,
 }
 
 impl Builder {
     fn open_section(&mut self, number: Option<String>, title: String, level: u8) {
-        while self.stack.last().is_some_and(|s| s.level >= level) {
+        while self.stack.last().is_some_and(|(s, _)| s.level >= level) {
             self.close_section();
         }
-        self.stack.push(Section {
+        self.sections += 1;
+        let section = Section {
             number,
             title,
             level,
             anchor: String::new(),
             blocks: Vec::new(),
-        });
+        };
+        self.stack.push((section, self.sections));
     }
 
     fn close_section(&mut self) {
-        if let Some(section) = self.stack.pop() {
+        if let Some((section, _)) = self.stack.pop() {
             self.push_block(Block::Section(Box::new(section)));
         }
     }
 
     fn push_block(&mut self, block: Block) {
         match self.stack.last_mut() {
-            Some(parent) => parent.blocks.push(block),
+            Some((parent, _)) => parent.blocks.push(block),
             None => self.root.push(block),
         }
     }
@@ -520,24 +585,27 @@ impl Builder {
     }
 
     fn add_task(&mut self, mut task: RawTask) {
-        task.section_path = self.stack.iter().map(|s| s.title.clone()).collect();
+        task.section_path = self.stack.iter().map(|(s, _)| s.title.clone()).collect();
         self.push_block(Block::Task(self.tasks.len()));
         self.tasks.push(task);
+        self.scopes.push(self.stack.last().map_or(0, |(_, n)| *n));
     }
 
-    /// Tasks whose number was used before, with the earlier one's line.
-    fn duplicates(&self) -> Vec<(&RawTask, usize)> {
-        let mut seen: rustc_hash::FxHashMap<&str, usize> = Default::default();
+    /// Tasks whose number was used before in the same section, with the
+    /// earlier one's line; and whether a number was used before in another
+    /// section (numbering that starts again in each section).
+    fn duplicates(&self) -> (Vec<(&RawTask, usize)>, bool) {
+        let mut seen: rustc_hash::FxHashMap<&str, (u32, usize)> = Default::default();
         let mut dups = Vec::new();
-        for t in &self.tasks {
-            match seen.get(t.number.as_str()) {
-                Some(&first) => dups.push((t, first)),
-                None => {
-                    seen.insert(&t.number, t.line);
-                }
+        let mut restarts = false;
+        for (t, &scope) in self.tasks.iter().zip(&self.scopes) {
+            match seen.insert(&t.number, (scope, t.line)) {
+                Some((first_scope, first)) if first_scope == scope => dups.push((t, first)),
+                Some(_) => restarts = true,
+                None => {}
             }
         }
-        dups
+        (dups, restarts)
     }
 
     fn finish(mut self) -> ParsedBody {
@@ -550,6 +618,7 @@ impl Builder {
             blocks,
             tasks: self.tasks,
             raw_html: Vec::new(),
+            restarts: false,
         }
     }
 }
@@ -628,6 +697,34 @@ mod tests {
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].line, 5);
         assert!(d[0].message.contains("task number 2"));
+    }
+
+    #[test]
+    fn numbers_that_start_again_in_each_section_are_the_structure() {
+        let (mut p, d) = parse(
+            "## 一、目标\n\n### (一)原则\n\n1.甲。\n\n2.乙。\n\n### (二)方法\n\n1.丙。\n\n## 二、任务\n\n1.丁。\n\n## 一、再来\n\n1.戊。\n",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        assert!(p.restarts);
+        let written: Vec<&str> = p.tasks.iter().map(|t| t.number.as_str()).collect();
+        assert_eq!(written, ["1", "2", "1", "1", "1"]);
+        p.qualify_numbers();
+        let numbers: Vec<&str> = p.tasks.iter().map(|t| t.number.as_str()).collect();
+        assert_eq!(
+            numbers,
+            ["一(一)-1", "一(一)-2", "一(二)-1", "二-1", "一-1"]
+        );
+        // A number used twice in one section is still a mistake.
+        let (p, d) = parse("## 一、目标\n\n1.甲。\n\n1.乙。\n\n## 二、任务\n\n1.丙。\n");
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].line, 5);
+        assert!(p.restarts);
+        // Two parts of one document, each with its own `一、`.
+        let (mut p, d) = parse("## 一、甲\n\n1.甲。\n\n## 一、乙\n\n1.乙。\n\n2.丙。\n");
+        assert!(d.is_empty(), "{d:?}");
+        p.qualify_numbers();
+        let numbers: Vec<&str> = p.tasks.iter().map(|t| t.number.as_str()).collect();
+        assert_eq!(numbers, ["一-1", "一-1-2", "一-2"]);
     }
 
     #[test]
