@@ -31,19 +31,20 @@ static SECTION_NUMBER: LazyLock<Vec<(Regex, u8)>> = LazyLock::new(|| {
     [
         (format!(r"^(第{cn}章)\s*(.*)$"), 1),
         (format!(r"^(第{cn}节)\s*(.*)$"), 2),
-        (format!(r"^({cn}[、.．])\s*(.*)$"), 3),
-        (format!(r"^([(（]{cn}[)）])\s*(.*)$"), 4),
-        (r"^([(（]\d{1,3}[)）])\s*(.*)$".to_string(), 5),
+        (format!(r"^({cn}[、.．﹒﹑])\s*(.*)$"), 3),
+        (format!(r"^([(（﹙]{cn}[)）﹚])\s*(.*)$"), 4),
+        (r"^([(（﹙]\d{1,3}[)）﹚])\s*(.*)$".to_string(), 5),
     ]
     .into_iter()
     .filter_map(|(re, level)| Regex::new(&re).ok().map(|r| (r, level)))
     .collect()
 });
 
-/// `1.` `1．` `1、` at the start of a paragraph, not `2.5亿` or `2015年`.
+/// `1.` `1．` `1、` at the start of a paragraph, not `2.5亿` or `2015年`;
+/// the small forms `1﹒` `1﹑` (a font's look) too.
 /// A task number and its separator (`11.`, `3、`); see [`task_start`].
 static TASK_NUMBER: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"^(\d{1,9})\s*[.．、]").ok());
+    LazyLock::new(|| Regex::new(r"^(\d{1,9})\s*[.．﹒、﹑]").ok());
 
 /// The most digits a task number has (a plan of a million tasks is not a
 /// plan; `2015.` and `2.5亿` are told apart otherwise).
@@ -54,7 +55,7 @@ const MAX_TASK_DIGITS: usize = 9;
 static OTHER_NUMBER: LazyLock<Option<Regex>> = LazyLock::new(|| {
     let cn = "[一二三四五六七八九十百零〇两]+";
     Regex::new(&format!(
-        r"^(?:[(（]\s*(\d{{1,9}}|{cn})\s*[)）]|({cn})\s*(?:是|[、.．]))\s*"
+        r"^(?:[(（﹙]\s*(\d{{1,9}}|{cn})\s*[)）﹚]|({cn})\s*(?:是|[、.．﹒﹑]))\s*"
     ))
     .ok()
 });
@@ -215,7 +216,7 @@ fn section_prefixes(blocks: &[Block], path: &mut String, out: &mut [String]) {
             Block::Section(s) => {
                 let len = path.len();
                 let own = s.number.as_deref().unwrap_or(&s.title);
-                path.push_str(own.trim_end_matches(['、', '.', '．']));
+                path.push_str(own.trim_end_matches(['、', '.', '．', '﹒', '﹑']));
                 section_prefixes(&s.blocks, path, out);
                 path.truncate(len);
             }
@@ -371,6 +372,7 @@ pub fn paragraph_heading(text: &str) -> Option<(String, String, u8)> {
             c,
             '第' | '('
                 | '（'
+                | '﹙'
                 | '一'
                 | '二'
                 | '三'
@@ -471,7 +473,7 @@ fn task_number(line: &str) -> Option<(&str, usize)> {
     let separator = spaced
         .chars()
         .next()
-        .filter(|c| matches!(c, '.' | '．' | '、'))?;
+        .filter(|c| matches!(c, '.' | '．' | '﹒' | '、' | '﹑'))?;
     Some((
         &line[..digits],
         line.len() - spaced.len() + separator.len_utf8(),
@@ -488,11 +490,9 @@ fn is_continuation(text: &str, extractor: &Extractor) -> bool {
 /// A paragraph numbered `(1)` `（一）` `一是` `一、` that carries a
 /// responsibility annotation: its number (without brackets) and the rest.
 pub fn annotated_numbered<'a>(text: &'a str, extractor: &Extractor) -> Option<(&'a str, &'a str)> {
-    if !text
-        .chars()
-        .next()
-        .is_some_and(|c| matches!(c, '(' | '（') || "一二三四五六七八九十百零〇两".contains(c))
-    {
+    if !text.chars().next().is_some_and(|c| {
+        matches!(c, '(' | '（' | '﹙') || "一二三四五六七八九十百零〇两".contains(c)
+    }) {
         return None;
     }
     let c = OTHER_NUMBER.as_ref()?.captures(text)?;
@@ -737,7 +737,8 @@ mod tests {
     #[test]
     fn task_numbers_read_by_hand_as_the_regex_reads_them() {
         let pieces = [
-            "1", "7", "0", "１", "٣", "①", " ", "\u{3000}", "\t", ".", "．", "、", "年", "a", "5",
+            "1", "7", "0", "１", "٣", "①", " ", "\u{3000}", "\t", ".", "．", "、", "﹒", "﹑",
+            "年", "a", "5",
         ];
         use crate::content::testing::random_texts;
         for line in random_texts(&pieces, 0x2545_f491_4f6c_dd1d, 20_000, 9) {
@@ -769,6 +770,13 @@ mod tests {
             Some(("1", " 2019年底前完成。"))
         );
         assert_eq!(task_start("7．"), Some(("7", "")));
+        // Small form variants, as pasted from some fonts.
+        assert_eq!(task_start("1﹒全省生产总值"), Some(("1", "全省生产总值")));
+        assert_eq!(
+            paragraph_heading("﹙二﹚方法").map(|h| h.2),
+            Some(4),
+            "a small-form bracket"
+        );
         assert_eq!(task_start("3、 加强"), Some(("3", "加强")));
         assert_eq!(task_start("12.召开会议。").map(|t| t.0), Some("12"));
         let (n, rest) = task_start("3.加强监督。\n进度安排:2024年底前。").unwrap();
