@@ -10,7 +10,10 @@
 //! Lines of annotations under a task (`责任单位:…`, `(区司法局牵头)`),
 //! with or without a blank line between, belong to the task. Task numbers
 //! may start again in each section (`1.` under every `一、`): the plan's
-//! tasks are then numbered by their sections too.
+//! tasks are then numbered by their sections too. A body with a
+//! division-of-labour table (a header naming unit columns, as a Markdown
+//! table, cells between bars or spaces, or one cell a line as pasted from a
+//! portal) is read by the importer's table reader instead.
 
 use std::path::Path;
 use std::sync::LazyLock;
@@ -110,7 +113,8 @@ pub fn load(rel: &Path, text: &str, registry: &Registry) -> Loaded {
         }),
         DocKind::Plan(kind) => {
             let known = registry.multi_part_names(&common.jurisdiction);
-            let mut parsed = parse_body(rel, body, body_line, &known, &mut out.diagnostics);
+            let mut parsed = table_body(rel, body, body_line, &known, &mut out.diagnostics)
+                .unwrap_or_else(|| parse_body(rel, body, body_line, &known, &mut out.diagnostics));
             if parsed.restarts {
                 parsed.qualify_numbers();
             }
@@ -285,23 +289,8 @@ pub fn parse_body(
             task.deadlines = super::fields::deadlines_for(task.schedule.as_deref(), &task.text);
         }
     }
-    let (duplicates, restarts) = builder.duplicates();
-    for (task, dup_of) in duplicates {
-        diagnostics.push(
-            Diagnostic::error(
-                rel,
-                task.line,
-                format!("task number {} is used twice in this plan", task.number),
-            )
-            .with_hint(format!(
-                "the first task {} is on line {dup_of}; renumber one of them as the document numbers it",
-                task.number
-            )),
-        );
-    }
-    let mut parsed = builder.finish();
+    let mut parsed = builder.finish_checked(rel, diagnostics);
     parsed.raw_html = raw_html;
-    parsed.restarts = restarts;
     parsed
 }
 
@@ -501,6 +490,141 @@ pub fn annotated_numbered<'a>(text: &'a str, extractor: &Extractor) -> Option<(&
     (!rest.is_empty() && extractor.carries_annotation(rest)).then_some((number, rest))
 }
 
+/// Words that a table's unit columns are headed with.
+const UNIT_HEADER_WORDS: [&str; 6] = ["单位", "部门", "科室", "牵头", "责任", "主体"];
+
+/// Whether a line heads a column of units (`牵头单位`, `| 序号 | 任务 |
+/// 责任单位 |`, `序号 目标任务 责任单位`): a body without one has no table
+/// that names units, and is read as prose without looking further. Most
+/// lines are settled by their length or words, without allocating.
+fn unit_column_header(line: &str) -> bool {
+    use crate::import::tables::{Col, column_of, header_row};
+    let line = line.trim().trim_start_matches('#').trim();
+    if line.len() > 240 || !UNIT_HEADER_WORDS.iter().any(|w| line.contains(w)) {
+        return false;
+    }
+    let units =
+        |c: Option<Col>| matches!(c, Some(Col::Lead | Col::Responsible | Col::Participating));
+    let cell = line.trim_matches(['|', '｜', ' ', '\u{3000}']);
+    if cell.chars().count() <= 16 && units(column_of(cell)) {
+        return true;
+    }
+    let cells: Vec<String> = if cell.contains(['|', '｜']) {
+        cell.split(['|', '｜'])
+            .map(|c| c.trim().to_string())
+            .collect()
+    } else {
+        cell.split_whitespace().map(str::to_string).collect()
+    };
+    cells.len() >= 2
+        && header_row(&cells).is_some_and(|cols| cols.into_iter().any(|c| units(Some(c))))
+}
+
+/// A division-of-labour table pasted as text (one cell a line, cells between
+/// bars or spaces, or a Markdown table), read by the importer's table reader
+/// ([`crate::import::tables`]), so that the same text gives the same tasks
+/// either way. `None` when the body has no table header or the table gives
+/// no task: it is then read as prose.
+fn table_body(
+    rel: &Path,
+    body: &str,
+    first_line: usize,
+    known: &[String],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<ParsedBody> {
+    use crate::import::{Block as Cell, tables};
+    if !body.lines().any(unit_column_header) {
+        return None;
+    }
+    let mut blocks = Vec::new();
+    for (i, raw) in body.lines().enumerate() {
+        let text = raw.trim().trim_start_matches('#').trim();
+        // A Markdown table's delimiter row (`|---|:--:|`) is no cell.
+        let delimiter = text.contains('-') && text.chars().all(|c| "|｜-:: ".contains(c));
+        if !text.is_empty() && !delimiter {
+            blocks.push(Cell::para(first_line + i, text));
+        }
+    }
+    let blocks = tables::pipe_rows(tables::space_rows(blocks));
+    let headers: Vec<usize> = (0..blocks.len())
+        .filter(|&i| {
+            let row = blocks[i].cells.as_deref();
+            row.is_some_and(|c| tables::header_row(c).is_some())
+                || (row.is_none() && tables::header_run(&blocks[i..]).is_some())
+        })
+        .collect();
+    let first = *headers.first()?;
+    // Each table starts at its title (`《…》分工方案`) when it has one: a
+    // notice can carry several, and a title is no cell of the table before.
+    let mut starts = vec![0];
+    for &h in headers.iter().skip(1) {
+        let titled = h > first
+            && blocks[h - 1].cells.is_none()
+            && crate::import::structure::kind_of(&blocks[h - 1].text).is_some();
+        if titled {
+            starts.push(h - 1);
+        }
+    }
+    starts.push(blocks.len());
+    let mut report = crate::import::report::Report::default();
+    let plans: Vec<_> = starts
+        .windows(2)
+        .map(|w| tables::parse(&blocks[w[0]..w[1]], known, &mut report))
+        .collect();
+    if plans.iter().all(|p| p.all_tasks().is_empty()) {
+        return None;
+    }
+    let mut builder = Builder::default();
+    for plan in plans {
+        builder.close_all();
+        for text in plan.preamble {
+            builder.add_text(text);
+        }
+        for t in plan.tasks {
+            builder.add_task(table_task(t));
+        }
+        for s in plan.sections {
+            table_section(&mut builder, s);
+        }
+    }
+    let mut parsed = builder.finish_checked(rel, diagnostics);
+    parsed.raw_html = blocks
+        .iter()
+        .flat_map(|b| super::raw_html_lines(&b.text, b.line))
+        .collect();
+    Some(parsed)
+}
+
+fn table_section(builder: &mut Builder, s: crate::import::tables::TSection) {
+    builder.open_section(s.number, s.title, s.level);
+    for text in s.text {
+        builder.add_text(text);
+    }
+    for t in s.tasks {
+        builder.add_task(table_task(t));
+    }
+    for c in s.sections {
+        table_section(builder, c);
+    }
+}
+
+fn table_task(t: crate::import::tables::TTask) -> RawTask {
+    RawTask {
+        deadlines: super::fields::deadlines_for(t.schedule.as_deref(), &t.text),
+        number: t.number,
+        text: t.text,
+        lead: t.lead,
+        responsible: t.responsible,
+        participating: t.participating,
+        officials: t.officials,
+        schedule: t.schedule,
+        priority: t.priority,
+        topics: Vec::new(),
+        section_path: Vec::new(),
+        line: t.line,
+    }
+}
+
 fn task_from(number: String, line: usize, a: super::annotations::Annotations) -> RawTask {
     let deadlines = super::fields::deadlines_for(a.schedule.as_deref(), &a.text);
     RawTask {
@@ -608,10 +732,36 @@ impl Builder {
         (dups, restarts)
     }
 
-    fn finish(mut self) -> ParsedBody {
+    /// [`Builder::finish`], with an error for each task number used twice
+    /// in one section.
+    fn finish_checked(self, rel: &Path, diagnostics: &mut Vec<Diagnostic>) -> ParsedBody {
+        let (duplicates, restarts) = self.duplicates();
+        for (task, dup_of) in duplicates {
+            diagnostics.push(
+                Diagnostic::error(
+                    rel,
+                    task.line,
+                    format!("task number {} is used twice in this plan", task.number),
+                )
+                .with_hint(format!(
+                    "the first task {} is on line {dup_of}; renumber one of them as the document numbers it",
+                    task.number
+                )),
+            );
+        }
+        let mut parsed = self.finish();
+        parsed.restarts = restarts;
+        parsed
+    }
+
+    fn close_all(&mut self) {
         while !self.stack.is_empty() {
             self.close_section();
         }
+    }
+
+    fn finish(mut self) -> ParsedBody {
+        self.close_all();
         let mut blocks = self.root;
         assign_anchors(&mut blocks, "sec");
         ParsedBody {
@@ -874,6 +1024,59 @@ mod grammar_tests {
         // A long (一) paragraph without annotation is prose.
         let (p, _) = parse("(一)加强领导。实践活动作为“一把手”工程,要建立党委领导,整体联动。\n");
         assert!(p.tasks.is_empty());
+    }
+
+    fn table(body: &str) -> Option<ParsedBody> {
+        let mut d = Vec::new();
+        let p = table_body(Path::new("t.md"), body, 1, &[], &mut d);
+        assert!(d.is_empty(), "{d:?}");
+        p
+    }
+
+    #[test]
+    fn a_markdown_table_names_units_by_its_header() {
+        let p = table(
+            "| 序号 | 工作任务 | 牵头单位 | 责任单位 |\n|---|:---|---|---|\n| 1 | 深化行政审批制度改革。 | 区政务服务局 | 区发改局、区司法局 |\n| 2 | 推进综合行政执法。 |  | 区司法局 |\n",
+        )
+        .expect("a table");
+        let t = &p.tasks;
+        assert_eq!(t.len(), 2);
+        assert_eq!(t[0].text, "深化行政审批制度改革。");
+        assert_eq!(names(&t[0].lead), ["区政务服务局"]);
+        assert_eq!(names(&t[0].responsible), ["区发改局", "区司法局"]);
+        assert!(t[1].lead.is_empty());
+        assert_eq!(names(&t[1].responsible), ["区司法局"]);
+    }
+
+    /// A notice's two tables pasted one cell a line (xialu-2023's shape):
+    /// each table's title starts it, and numbers start again in each.
+    #[test]
+    fn tables_pasted_one_cell_a_line() {
+        let body = "现将分工方案印发给你们。\n\n《甲规划》重要举措分工方案\n\n项目\n\n具体项目\n\n牵头单位\n\n责任单位\n\n一、加强宪法实施\n\n1.坚持宪法法律至上。\n\n区人大常委会、区司法局\n\n区直有关部门\n\n2.开展宪法学习宣传。\n\n区司法局\n\n《乙实施方案》重要举措分工方案\n\n项目\n\n具体项目\n\n牵头单位\n\n责任单位\n\n一、健全政府职能\n\n1.完善事权管理制度。\n\n区委编办\n\n区直各部门\n";
+        let mut p = table(body).expect("a table");
+        assert!(p.restarts);
+        p.qualify_numbers();
+        let t = &p.tasks;
+        let numbers: Vec<&str> = t.iter().map(|t| t.number.as_str()).collect();
+        assert_eq!(numbers, ["一-1", "一-2", "一-1-2"]);
+        assert_eq!(names(&t[0].lead), ["区人大常委会", "区司法局"]);
+        assert_eq!(names(&t[0].responsible), ["区直有关部门"]);
+        assert_eq!(names(&t[1].lead), ["区司法局"]);
+        // The second title is no unit of the task before it.
+        assert!(t[1].responsible.is_empty(), "{:?}", t[1].responsible);
+        assert_eq!(names(&t[2].lead), ["区委编办"]);
+        assert_eq!(names(&t[2].responsible), ["区直各部门"]);
+    }
+
+    #[test]
+    fn prose_is_no_table() {
+        // Label lines and a heading with a role word are no header.
+        let body = "## 三、落实责任\n\n1. 推进综合行政执法。\n责任单位:区司法局\n\n2. 加强监督。(牵头单位:区纪委)\n";
+        assert!(!body.lines().any(unit_column_header));
+        assert!(table(body).is_none());
+        assert!(unit_column_header("牵头单位"));
+        assert!(unit_column_header("序号 目标任务 责任单位"));
+        assert!(!unit_column_header("区直各部门"));
     }
 
     #[test]
