@@ -63,6 +63,26 @@ static OTHER_NUMBER: LazyLock<Option<Regex>> = LazyLock::new(|| {
     .ok()
 });
 
+/// A heading that names the lead of every task under it:
+/// `(一)省监察厅牵头的工作`, `一、县示范区管委会牵头工作(8项)`.
+static LEAD_HEADING: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"^(\S{2,40}?)牵头(?:的)?(?:工作|任务|事项)(?:\s*[(（][^()（）]*[)）])?[。.]?$").ok()
+});
+
+/// The units a heading names as the lead of the tasks under it.
+fn heading_lead(title: &str, known: &[String]) -> Vec<String> {
+    if !title.contains("牵头") && !title.contains("牽頭") {
+        return Vec::new();
+    }
+    let folded = super::grammar::fold(title);
+    LEAD_HEADING
+        .as_ref()
+        .and_then(|re| re.captures(&folded))
+        .and_then(|c| c.get(1))
+        .map(|m| super::annotations::split_units(m.as_str(), known))
+        .unwrap_or_default()
+}
+
 /// A heading written as a paragraph must be short and not a sentence.
 const MAX_HEADING_CHARS: usize = 60;
 
@@ -244,7 +264,10 @@ pub fn parse_body(
     known_units: &[String],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> ParsedBody {
-    let mut builder = Builder::default();
+    let mut builder = Builder {
+        known: known_units.to_vec(),
+        ..Builder::default()
+    };
     let mut extractor = Extractor::with_known(known_units.to_vec());
     let mut last_was_task = false;
     let mut raw_html = Vec::new();
@@ -574,7 +597,10 @@ fn table_body(
     if plans.iter().all(|p| p.all_tasks().is_empty()) {
         return None;
     }
-    let mut builder = Builder::default();
+    let mut builder = Builder {
+        known: known.to_vec(),
+        ..Builder::default()
+    };
     for plan in plans {
         builder.close_all();
         for text in plan.preamble {
@@ -668,6 +694,11 @@ struct Builder {
     root: Vec<Block>,
     /// Open sections, outermost first, each with its count in the plan.
     stack: Vec<(Section, u32)>,
+    /// The lead units each open section's heading names (see
+    /// [`heading_lead`]), by depth.
+    leads: Vec<Vec<String>>,
+    /// Unit names with a separator inside, kept whole.
+    known: Vec<String>,
     /// Sections opened so far.
     sections: u32,
     tasks: Vec<RawTask>,
@@ -681,6 +712,7 @@ impl Builder {
             self.close_section();
         }
         self.sections += 1;
+        self.leads.push(heading_lead(&title, &self.known));
         let section = Section {
             number,
             title,
@@ -692,6 +724,7 @@ impl Builder {
     }
 
     fn close_section(&mut self) {
+        self.leads.pop();
         if let Some((section, _)) = self.stack.pop() {
             self.push_block(Block::Section(Box::new(section)));
         }
@@ -710,6 +743,11 @@ impl Builder {
 
     fn add_task(&mut self, mut task: RawTask) {
         task.section_path = self.stack.iter().map(|(s, _)| s.title.clone()).collect();
+        if task.lead.is_empty()
+            && let Some(lead) = self.leads.iter().rev().find(|l| !l.is_empty())
+        {
+            task.lead.clone_from(lead);
+        }
         self.push_block(Block::Task(self.tasks.len()));
         self.tasks.push(task);
         self.scopes.push(self.stack.last().map_or(0, |(_, n)| *n));
@@ -1024,6 +1062,23 @@ mod grammar_tests {
         // A long (一) paragraph without annotation is prose.
         let (p, _) = parse("(一)加强领导。实践活动作为“一把手”工程,要建立党委领导,整体联动。\n");
         assert!(p.tasks.is_empty());
+    }
+
+    /// Tasks grouped under a heading that names their lead (shanxi-2008,
+    /// qinxian-2025): the lead is the heading's, unless a task names its own.
+    #[test]
+    fn a_heading_names_the_lead_of_its_tasks() {
+        let (p, d) = parse(
+            "一、县示范区管委会牵头工作(8项)\n\n1.建设产业园。\n\n2.打造基地。(牵头单位:县农业农村局)\n\n二、孟学农省长负责的工作\n\n(一)省编办牵头的工作\n\n3.推进乡镇机构改革。\n协同单位:省财政厅、省人事厅。\n\n(二)其他工作\n\n4.加强监督。\n",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        let t = &p.tasks;
+        assert_eq!(names(&t[0].lead), ["县示范区管委会"]);
+        assert_eq!(names(&t[1].lead), ["县农业农村局"]);
+        assert_eq!(names(&t[2].lead), ["省编办"]);
+        assert_eq!(names(&t[2].participating), ["省财政厅", "省人事厅"]);
+        assert!(t[3].lead.is_empty(), "{:?}", t[3].lead);
+        assert!(heading_lead("关于加强牵头单位管理的意见", &[]).is_empty());
     }
 
     fn table(body: &str) -> Option<ParsedBody> {
