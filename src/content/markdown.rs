@@ -269,7 +269,10 @@ pub fn parse_body(
         ..Builder::default()
     };
     let mut extractor = Extractor::with_known(known_units.to_vec());
-    let mut last_was_task = false;
+    let mut last = Last::Other;
+    // The first task of the run of tasks just read (no prose or heading
+    // between them).
+    let mut run_start = 0;
     let mut raw_html = Vec::new();
     // Tasks whose deadlines are read again once all their lines are in:
     // once per task, not once per line (a task with thousands of
@@ -279,31 +282,68 @@ pub fn parse_body(
         if para.heading.is_none() {
             raw_html.extend(super::raw_html_lines(&para.text, para.line));
         }
+        let mut task = None;
         if let Some(hashes) = para.heading {
             let (number, title, level) = heading_parts(&para.text, hashes);
             builder.open_section(number, title, level);
-            last_was_task = false;
         } else if let Some((number, rest)) = annotated_numbered(&para.text, &extractor) {
-            let a = extractor.extract(rest);
-            builder.add_task(task_from(number.to_string(), para.line, a));
-            last_was_task = true;
+            task = Some(task_from(
+                number.to_string(),
+                para.line,
+                extractor.extract(rest),
+            ));
         } else if let Some((number, title, level)) = paragraph_heading(&para.text) {
             builder.open_section(Some(number), title, level);
-            last_was_task = false;
         } else if let Some((number, rest)) = task_start(&para.text) {
-            let a = extractor.extract(rest);
-            builder.add_task(task_from(number.to_string(), para.line, a));
-            last_was_task = true;
-        } else if last_was_task && is_continuation(&para.text, &extractor) {
+            task = Some(task_from(
+                number.to_string(),
+                para.line,
+                extractor.extract(rest),
+            ));
+        } else if last != Last::Other && is_continuation(&para.text, &extractor) {
+            if let Last::NumberedProse(line) = last {
+                // `(一)…。` then `责任单位:…` on a line of its own: the
+                // numbered paragraph was a task after all.
+                let Some(Block::Text(text)) = builder.pop_block() else {
+                    continue;
+                };
+                let Some((number, rest)) = other_numbered(&text) else {
+                    continue;
+                };
+                let t = task_from(number.to_string(), line, extractor.extract(rest));
+                run_start = builder.tasks.len();
+                builder.add_task(t);
+            }
             let Some(task) = builder.tasks.last_mut() else {
                 continue;
             };
-            let a = extractor.extract(&para.text);
-            merge_continuation(task, a);
-            continued.push(builder.tasks.len() - 1);
+            let bare = !task.names_units();
+            merge_continuation(task, extractor.extract(&para.text));
+            let i = builder.tasks.len() - 1;
+            continued.push(i);
+            if bare {
+                builder.share_units_back(run_start, i);
+            }
+            last = Last::Task;
+            continue;
         } else {
+            last = if other_numbered(&para.text).is_some() {
+                Last::NumberedProse(para.line)
+            } else {
+                Last::Other
+            };
             builder.add_text(para.text);
-            last_was_task = false;
+            continue;
+        }
+        match task {
+            Some(t) => {
+                if last != Last::Task {
+                    run_start = builder.tasks.len();
+                }
+                builder.add_task(t);
+                last = Last::Task;
+            }
+            None => last = Last::Other,
         }
     }
     continued.dedup();
@@ -499,9 +539,26 @@ fn is_continuation(text: &str, extractor: &Extractor) -> bool {
     starts_with_annotation_label(text) || extractor.is_annotation_only(text)
 }
 
+/// What the paragraph before the one being read was.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Last {
+    Task,
+    /// Prose numbered `(1)` `（一）` `一是` `一、`: a task if a label line
+    /// follows. Its line.
+    NumberedProse(usize),
+    Other,
+}
+
 /// A paragraph numbered `(1)` `（一）` `一是` `一、` that carries a
 /// responsibility annotation: its number (without brackets) and the rest.
 pub fn annotated_numbered<'a>(text: &'a str, extractor: &Extractor) -> Option<(&'a str, &'a str)> {
+    let (number, rest) = other_numbered(text)?;
+    extractor.carries_annotation(rest).then_some((number, rest))
+}
+
+/// A paragraph numbered `(1)` `（一）` `一是` `一、`: its number (without
+/// brackets) and the rest, when there is a rest.
+fn other_numbered(text: &str) -> Option<(&str, &str)> {
     if !text.chars().next().is_some_and(|c| {
         matches!(c, '(' | '（' | '﹙') || "一二三四五六七八九十百零〇两".contains(c)
     }) {
@@ -510,7 +567,7 @@ pub fn annotated_numbered<'a>(text: &'a str, extractor: &Extractor) -> Option<(&
     let c = OTHER_NUMBER.as_ref()?.captures(text)?;
     let number = c.get(1).or_else(|| c.get(2))?.as_str();
     let rest = text.get(c.get(0)?.end()..)?;
-    (!rest.is_empty() && extractor.carries_annotation(rest)).then_some((number, rest))
+    (!rest.is_empty()).then_some((number, rest))
 }
 
 /// Words that a table's unit columns are headed with.
@@ -739,6 +796,33 @@ impl Builder {
 
     fn add_text(&mut self, text: String) {
         self.push_block(Block::Text(text));
+    }
+
+    /// Takes back the block added last to the open section.
+    fn pop_block(&mut self) -> Option<Block> {
+        match self.stack.last_mut() {
+            Some((parent, _)) => parent.blocks.pop(),
+            None => self.root.pop(),
+        }
+    }
+
+    /// A label line after a run of tasks that name no unit (`1.…` `2.…`
+    /// `责任单位:…`) answers for the whole run: task `last`'s units go to
+    /// the tasks before it, back to `first`, until one names its own.
+    fn share_units_back(&mut self, first: usize, last: usize) {
+        let Some((before, [shared, ..])) =
+            self.tasks.get_mut(..=last).map(|t| t.split_at_mut(last))
+        else {
+            return;
+        };
+        for t in before.iter_mut().skip(first).rev() {
+            if t.names_units() {
+                break;
+            }
+            t.lead.clone_from(&shared.lead);
+            t.responsible.clone_from(&shared.responsible);
+            t.participating.clone_from(&shared.participating);
+        }
     }
 
     fn add_task(&mut self, mut task: RawTask) {
@@ -1046,6 +1130,61 @@ mod grammar_tests {
         assert_eq!(names(&t.responsible), ["区法院"]);
         assert_eq!(names(&t.participating), ["区发改局"]);
         assert_eq!(t.schedule.as_deref(), Some("2024年6月底前"));
+    }
+
+    /// xiping-2020: a `(一)` paragraph of prose, then its label line.
+    #[test]
+    fn a_numbered_paragraph_followed_by_its_label_line_is_a_task() {
+        let (p, d) = parse(
+            "一、依法全面履行政府职能\n\n(一)为推动经济高质量发展提供法治保障。坚持稳中快进工作总基调,加强备案审查。\n\n责任单位:县政府办公室、县司法局\n\n(二)深化放管服改革。持续推进,不断深化。\n\n各单位要抓好落实。\n",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(p.tasks.len(), 1);
+        let t = &p.tasks[0];
+        assert_eq!(t.number, "一");
+        assert_eq!(t.line, 3);
+        assert!(t.text.starts_with("为推动经济高质量发展提供法治保障。"));
+        assert_eq!(names(&t.responsible), ["县政府办公室", "县司法局"]);
+        // The numbered prose without a label stays prose.
+        let Block::Section(s) = &p.blocks[0] else {
+            panic!("a section")
+        };
+        assert_eq!(
+            s.blocks
+                .iter()
+                .filter(|b| matches!(b, Block::Text(_)))
+                .count(),
+            2
+        );
+    }
+
+    /// hebei-2024: one label line after two tasks answers for both; a task
+    /// with units of its own keeps them.
+    #[test]
+    fn a_label_after_a_run_of_tasks_answers_for_the_run() {
+        let (p, _) = parse(
+            "【推进措施】\n\n1.开展放心消费培育活动。\n\n2.纳入考核。\n\n责任单位:市市场监督管理局\n\n3.加强宣传。(牵头单位:市委宣传部)\n\n4.强化监督。\n\n5.严格执法。\n\n责任单位:市司法局\n",
+        );
+        let units: Vec<Vec<&str>> = p
+            .tasks
+            .iter()
+            .map(|t| {
+                names(&t.responsible)
+                    .into_iter()
+                    .chain(names(&t.lead))
+                    .collect()
+            })
+            .collect();
+        assert_eq!(
+            units,
+            [
+                vec!["市市场监督管理局"],
+                vec!["市市场监督管理局"],
+                vec!["市委宣传部"],
+                vec!["市司法局"],
+                vec!["市司法局"],
+            ]
+        );
     }
 
     #[test]
