@@ -270,6 +270,8 @@ pub fn parse_body(
     };
     let mut extractor = Extractor::with_known(known_units.to_vec());
     let mut last = Last::Other;
+    // The lines of the run of numbered prose paragraphs just read.
+    let mut prose_lines: Vec<usize> = Vec::new();
     // The first task of the run of tasks just read (no prose or heading
     // between them).
     let mut run_start = 0;
@@ -301,18 +303,19 @@ pub fn parse_body(
                 extractor.extract(rest),
             ));
         } else if last != Last::Other && is_continuation(&para.text, &extractor) {
-            if let Last::NumberedProse(line) = last {
+            if last == Last::NumberedProse {
                 // `(一)…。` then `责任单位:…` on a line of its own: the
-                // numbered paragraph was a task after all.
-                let Some(Block::Text(text)) = builder.pop_block() else {
-                    continue;
-                };
-                let Some((number, rest)) = other_numbered(&text) else {
-                    continue;
-                };
-                let t = task_from(number.to_string(), line, extractor.extract(rest));
-                run_start = builder.tasks.len();
-                builder.add_task(t);
+                // numbered paragraphs were tasks after all.
+                match builder.tasks_from_prose(&prose_lines, &mut extractor) {
+                    Some(first) => run_start = first,
+                    None => {
+                        builder.add_text(para.text);
+                        last = Last::Other;
+                        prose_lines.clear();
+                        continue;
+                    }
+                }
+                prose_lines.clear();
             }
             let Some(task) = builder.tasks.last_mut() else {
                 continue;
@@ -327,11 +330,15 @@ pub fn parse_body(
             last = Last::Task;
             continue;
         } else {
-            last = if other_numbered(&para.text).is_some() {
-                Last::NumberedProse(para.line)
+            if other_numbered(&para.text).is_some() {
+                if last != Last::NumberedProse {
+                    prose_lines.clear();
+                }
+                prose_lines.push(para.line);
+                last = Last::NumberedProse;
             } else {
-                Last::Other
-            };
+                last = Last::Other;
+            }
             builder.add_text(para.text);
             continue;
         }
@@ -544,8 +551,8 @@ fn is_continuation(text: &str, extractor: &Extractor) -> bool {
 enum Last {
     Task,
     /// Prose numbered `(1)` `（一）` `一是` `一、`: a task if a label line
-    /// follows. Its line.
-    NumberedProse(usize),
+    /// follows.
+    NumberedProse,
     Other,
 }
 
@@ -798,12 +805,65 @@ impl Builder {
         self.push_block(Block::Text(text));
     }
 
-    /// Takes back the block added last to the open section.
-    fn pop_block(&mut self) -> Option<Block> {
+    /// The blocks of the open section (or of the body, outside any).
+    fn open_blocks(&mut self) -> &mut Vec<Block> {
         match self.stack.last_mut() {
-            Some((parent, _)) => parent.blocks.pop(),
-            None => self.root.pop(),
+            Some((parent, _)) => &mut parent.blocks,
+            None => &mut self.root,
         }
+    }
+
+    /// Makes tasks of the numbered prose paragraphs added last, starting on
+    /// `lines`, when a label line follows them; the index of the first.
+    /// Numbers taken in the section are numbered under the task before them
+    /// (`(1)` under `1.` is `1(1)`); `None`, and nothing changed, when that
+    /// does not make them unique.
+    fn tasks_from_prose(&mut self, lines: &[usize], extractor: &mut Extractor) -> Option<usize> {
+        let scope = self.stack.last().map_or(0, |(_, n)| *n);
+        let in_scope = self
+            .scopes
+            .iter()
+            .rev()
+            .take_while(|&&s| s == scope)
+            .count();
+        let mut taken: Vec<String> = self.tasks[self.tasks.len() - in_scope..]
+            .iter()
+            .map(|t| t.number.clone())
+            .collect();
+        let parent = taken.last().cloned();
+        let blocks = self.open_blocks();
+        let at = blocks.len().checked_sub(lines.len())?;
+        let mut numbered = Vec::with_capacity(lines.len());
+        for block in &blocks[at..] {
+            let Block::Text(text) = block else {
+                return None;
+            };
+            let (number, rest) = other_numbered(text)?;
+            numbered.push((number.to_string(), text.len() - rest.len()));
+        }
+        // All under the task before, or none: `1(1)` beside `2` would take
+        // the next task's number.
+        if numbered.iter().any(|(n, _)| taken.contains(n)) {
+            let parent = parent?;
+            for (n, _) in &mut numbered {
+                *n = format!("{parent}({n})");
+            }
+        }
+        for (n, _) in &numbered {
+            if taken.contains(n) {
+                return None;
+            }
+            taken.push(n.clone());
+        }
+        let texts: Vec<Block> = blocks.drain(at..).collect();
+        let first = self.tasks.len();
+        for ((block, (number, start)), &line) in texts.into_iter().zip(numbered).zip(lines) {
+            if let Block::Text(text) = block {
+                let a = extractor.extract(text.get(start..).unwrap_or_default());
+                self.add_task(task_from(number, line, a));
+            }
+        }
+        Some(first)
     }
 
     /// A label line after a run of tasks that name no unit (`1.…` `2.…`
@@ -1156,6 +1216,24 @@ mod grammar_tests {
                 .count(),
             2
         );
+    }
+
+    /// Sub-items `(1)` `(2)` of prose under task `1.`, then one label line:
+    /// each is a task with the label's units, numbered under the task.
+    #[test]
+    fn a_label_after_numbered_prose_items_makes_them_tasks() {
+        let (p, d) = parse(
+            "1.完善应急预案体系\n\n(1)加强应急预案管理,规范编制、审批、发布、备案、修订和评估工作,增强针对性。实用性更强。\n\n(2)推进政府及其部门应急预案精编化,及时修订完善现有应急预案。促进全覆盖。\n\n(责任单位:市直各有关单位、各开发区管委会)\n",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        let numbers: Vec<&str> = p.tasks.iter().map(|t| t.number.as_str()).collect();
+        assert_eq!(numbers, ["1", "1(1)", "1(2)"]);
+        assert_eq!(p.tasks[1].line, 3);
+        assert!(p.tasks[1].text.starts_with("加强应急预案管理"));
+        for t in &p.tasks[1..] {
+            assert_eq!(names(&t.responsible), ["市直各有关单位", "各开发区管委会"]);
+        }
+        assert!(p.tasks[0].responsible.is_empty());
     }
 
     /// hebei-2024: one label line after two tasks answers for both; a task
