@@ -763,6 +763,8 @@ struct Builder {
     leads: Vec<Vec<String>>,
     /// Unit names with a separator inside, kept whole.
     known: Vec<String>,
+    /// The numbers of the tasks in the open section.
+    numbers_here: rustc_hash::FxHashSet<String>,
     /// Sections opened so far.
     sections: u32,
     tasks: Vec<RawTask>,
@@ -776,6 +778,7 @@ impl Builder {
             self.close_section();
         }
         self.sections += 1;
+        self.numbers_here.clear();
         self.leads.push(heading_lead(&title, &self.known));
         let section = Section {
             number,
@@ -820,18 +823,14 @@ impl Builder {
     /// does not make them unique.
     fn tasks_from_prose(&mut self, lines: &[usize], extractor: &mut Extractor) -> Option<usize> {
         let scope = self.stack.last().map_or(0, |(_, n)| *n);
-        let in_scope = self
-            .scopes
-            .iter()
-            .rev()
-            .take_while(|&&s| s == scope)
-            .count();
-        let mut taken: Vec<String> = self.tasks[self.tasks.len() - in_scope..]
-            .iter()
-            .map(|t| t.number.clone())
-            .collect();
-        let parent = taken.last().cloned();
-        let blocks = self.open_blocks();
+        let parent = match (self.tasks.last(), self.scopes.last()) {
+            (Some(t), Some(&s)) if s == scope => Some(t.number.clone()),
+            _ => None,
+        };
+        let blocks = match self.stack.last() {
+            Some((parent, _)) => &parent.blocks,
+            None => &self.root,
+        };
         let at = blocks.len().checked_sub(lines.len())?;
         let mut numbered = Vec::with_capacity(lines.len());
         for block in &blocks[at..] {
@@ -843,19 +842,21 @@ impl Builder {
         }
         // All under the task before, or none: `1(1)` beside `2` would take
         // the next task's number.
+        let taken = &self.numbers_here;
         if numbered.iter().any(|(n, _)| taken.contains(n)) {
             let parent = parent?;
             for (n, _) in &mut numbered {
                 *n = format!("{parent}({n})");
             }
         }
-        for (n, _) in &numbered {
-            if taken.contains(n) {
-                return None;
-            }
-            taken.push(n.clone());
+        let mut new: rustc_hash::FxHashSet<&str> = Default::default();
+        if numbered
+            .iter()
+            .any(|(n, _)| taken.contains(n) || !new.insert(n))
+        {
+            return None;
         }
-        let texts: Vec<Block> = blocks.drain(at..).collect();
+        let texts: Vec<Block> = self.open_blocks().drain(at..).collect();
         let first = self.tasks.len();
         for ((block, (number, start)), &line) in texts.into_iter().zip(numbered).zip(lines) {
             if let Block::Text(text) = block {
@@ -893,6 +894,7 @@ impl Builder {
             task.lead.clone_from(lead);
         }
         self.push_block(Block::Task(self.tasks.len()));
+        self.numbers_here.insert(task.number.clone());
         self.tasks.push(task);
         self.scopes.push(self.stack.last().map_or(0, |(_, n)| *n));
     }
@@ -940,6 +942,7 @@ impl Builder {
         while !self.stack.is_empty() {
             self.close_section();
         }
+        self.numbers_here.clear();
     }
 
     fn finish(mut self) -> ParsedBody {
