@@ -8,7 +8,12 @@
 //! `一是` `一、`) is a task too when it carries a responsibility annotation,
 //! whatever its length; without one it is a heading or prose as before.
 //! Lines of annotations under a task (`责任单位:…`, `(区司法局牵头)`),
-//! with or without a blank line between, belong to the task.
+//! with or without a blank line between, belong to the task. Task numbers
+//! may start again in each section (`1.` under every `一、`): the plan's
+//! tasks are then numbered by their sections too. A body with a
+//! division-of-labour table (a header naming unit columns, as a Markdown
+//! table, cells between bars or spaces, or one cell a line as pasted from a
+//! portal) is read by the importer's table reader instead.
 
 use std::path::Path;
 use std::sync::LazyLock;
@@ -29,19 +34,20 @@ static SECTION_NUMBER: LazyLock<Vec<(Regex, u8)>> = LazyLock::new(|| {
     [
         (format!(r"^(第{cn}章)\s*(.*)$"), 1),
         (format!(r"^(第{cn}节)\s*(.*)$"), 2),
-        (format!(r"^({cn}[、.．])\s*(.*)$"), 3),
-        (format!(r"^([(（]{cn}[)）])\s*(.*)$"), 4),
-        (r"^([(（]\d{1,3}[)）])\s*(.*)$".to_string(), 5),
+        (format!(r"^({cn}[、.．﹒﹑])\s*(.*)$"), 3),
+        (format!(r"^([(（﹙]{cn}[)）﹚])\s*(.*)$"), 4),
+        (r"^([(（﹙]\d{1,3}[)）﹚])\s*(.*)$".to_string(), 5),
     ]
     .into_iter()
     .filter_map(|(re, level)| Regex::new(&re).ok().map(|r| (r, level)))
     .collect()
 });
 
-/// `1.` `1．` `1、` at the start of a paragraph, not `2.5亿` or `2015年`.
+/// `1.` `1．` `1、` at the start of a paragraph, not `2.5亿` or `2015年`;
+/// the small forms `1﹒` `1﹑` (a font's look) too.
 /// A task number and its separator (`11.`, `3、`); see [`task_start`].
 static TASK_NUMBER: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"^(\d{1,9})\s*[.．、]").ok());
+    LazyLock::new(|| Regex::new(r"^(\d{1,9})\s*[.．﹒、﹑]").ok());
 
 /// The most digits a task number has (a plan of a million tasks is not a
 /// plan; `2015.` and `2.5亿` are told apart otherwise).
@@ -52,10 +58,30 @@ const MAX_TASK_DIGITS: usize = 9;
 static OTHER_NUMBER: LazyLock<Option<Regex>> = LazyLock::new(|| {
     let cn = "[一二三四五六七八九十百零〇两]+";
     Regex::new(&format!(
-        r"^(?:[(（]\s*(\d{{1,9}}|{cn})\s*[)）]|({cn})\s*(?:是|[、.．]))\s*"
+        r"^(?:[(（﹙]\s*(\d{{1,9}}|{cn})\s*[)）﹚]|({cn})\s*(?:是|[、.．﹒﹑]))\s*"
     ))
     .ok()
 });
+
+/// A heading that names the lead of every task under it:
+/// `(一)省监察厅牵头的工作`, `一、县示范区管委会牵头工作(8项)`.
+static LEAD_HEADING: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"^(\S{2,40}?)牵头(?:的)?(?:工作|任务|事项)(?:\s*[(（][^()（）]*[)）])?[。.]?$").ok()
+});
+
+/// The units a heading names as the lead of the tasks under it.
+fn heading_lead(title: &str, known: &[String]) -> Vec<String> {
+    if !title.contains("牵头") && !title.contains("牽頭") {
+        return Vec::new();
+    }
+    let folded = super::grammar::fold(title);
+    LEAD_HEADING
+        .as_ref()
+        .and_then(|re| re.captures(&folded))
+        .and_then(|c| c.get(1))
+        .map(|m| super::annotations::split_units(m.as_str(), known))
+        .unwrap_or_default()
+}
 
 /// A heading written as a paragraph must be short and not a sentence.
 const MAX_HEADING_CHARS: usize = 60;
@@ -107,7 +133,11 @@ pub fn load(rel: &Path, text: &str, registry: &Registry) -> Loaded {
         }),
         DocKind::Plan(kind) => {
             let known = registry.multi_part_names(&common.jurisdiction);
-            let parsed = parse_body(rel, body, body_line, &known, &mut out.diagnostics);
+            let mut parsed = table_body(rel, body, body_line, &known, &mut out.diagnostics)
+                .unwrap_or_else(|| parse_body(rel, body, body_line, &known, &mut out.diagnostics));
+            if parsed.restarts {
+                parsed.qualify_numbers();
+            }
             let mut raw_html = parsed.raw_html;
             raw_html.extend(phase_html);
             out.plans.push(RawPlan {
@@ -165,6 +195,58 @@ pub struct ParsedBody {
     pub tasks: Vec<RawTask>,
     /// Lines where raw HTML is written in prose or tasks.
     pub raw_html: Vec<usize>,
+    /// Task numbers start again in a later section (`1.` under each
+    /// `一、`): tasks are numbered as written, and
+    /// [`ParsedBody::qualify_numbers`] makes them unique.
+    pub restarts: bool,
+}
+
+impl ParsedBody {
+    /// Numbers every task by its sections as well, as the importer does
+    /// (`1.` under `一、` under `第二章` is `第二章一-1`), so that numbers
+    /// that start again in each section stay unique in the plan. A number
+    /// still taken (two parts of one document, both with a `一、`) gets the
+    /// count of its use (`一-1-2`).
+    pub fn qualify_numbers(&mut self) {
+        let mut prefixes = vec![String::new(); self.tasks.len()];
+        section_prefixes(&self.blocks, &mut String::new(), &mut prefixes);
+        let mut seen: rustc_hash::FxHashMap<String, usize> = Default::default();
+        for (task, prefix) in self.tasks.iter_mut().zip(prefixes) {
+            let mut number = if prefix.is_empty() {
+                task.number.clone()
+            } else {
+                format!("{prefix}-{}", task.number)
+            };
+            while let Some(uses) = seen.get_mut(&number) {
+                *uses += 1;
+                number = format!("{number}-{uses}");
+            }
+            seen.insert(number.clone(), 1);
+            task.number = number;
+        }
+    }
+}
+
+/// The numbers of the sections around each task, joined (`第二章一(三)`);
+/// a section without a number counts by its title.
+fn section_prefixes(blocks: &[Block], path: &mut String, out: &mut [String]) {
+    for block in blocks {
+        match block {
+            Block::Task(i) => {
+                if let Some(p) = out.get_mut(*i) {
+                    p.clone_from(path);
+                }
+            }
+            Block::Section(s) => {
+                let len = path.len();
+                let own = s.number.as_deref().unwrap_or(&s.title);
+                path.push_str(own.trim_end_matches(['、', '.', '．', '﹒', '﹑']));
+                section_prefixes(&s.blocks, path, out);
+                path.truncate(len);
+            }
+            Block::Text(_) => {}
+        }
+    }
 }
 
 /// One paragraph (or heading line) with the line it starts on.
@@ -182,9 +264,17 @@ pub fn parse_body(
     known_units: &[String],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> ParsedBody {
-    let mut builder = Builder::default();
+    let mut builder = Builder {
+        known: known_units.to_vec(),
+        ..Builder::default()
+    };
     let mut extractor = Extractor::with_known(known_units.to_vec());
-    let mut last_was_task = false;
+    let mut last = Last::Other;
+    // The lines of the run of numbered prose paragraphs just read.
+    let mut prose_lines: Vec<usize> = Vec::new();
+    // The first task of the run of tasks just read (no prose or heading
+    // between them).
+    let mut run_start = 0;
     let mut raw_html = Vec::new();
     // Tasks whose deadlines are read again once all their lines are in:
     // once per task, not once per line (a task with thousands of
@@ -194,31 +284,73 @@ pub fn parse_body(
         if para.heading.is_none() {
             raw_html.extend(super::raw_html_lines(&para.text, para.line));
         }
+        let mut task = None;
         if let Some(hashes) = para.heading {
             let (number, title, level) = heading_parts(&para.text, hashes);
             builder.open_section(number, title, level);
-            last_was_task = false;
         } else if let Some((number, rest)) = annotated_numbered(&para.text, &extractor) {
-            let a = extractor.extract(rest);
-            builder.add_task(task_from(number.to_string(), para.line, a));
-            last_was_task = true;
+            task = Some(task_from(
+                number.to_string(),
+                para.line,
+                extractor.extract(rest),
+            ));
         } else if let Some((number, title, level)) = paragraph_heading(&para.text) {
             builder.open_section(Some(number), title, level);
-            last_was_task = false;
         } else if let Some((number, rest)) = task_start(&para.text) {
-            let a = extractor.extract(rest);
-            builder.add_task(task_from(number.to_string(), para.line, a));
-            last_was_task = true;
-        } else if last_was_task && is_continuation(&para.text, &extractor) {
+            task = Some(task_from(
+                number.to_string(),
+                para.line,
+                extractor.extract(rest),
+            ));
+        } else if last != Last::Other && is_continuation(&para.text, &extractor) {
+            if last == Last::NumberedProse {
+                // `(一)…。` then `责任单位:…` on a line of its own: the
+                // numbered paragraphs were tasks after all.
+                match builder.tasks_from_prose(&prose_lines, &mut extractor) {
+                    Some(first) => run_start = first,
+                    None => {
+                        builder.add_text(para.text);
+                        last = Last::Other;
+                        prose_lines.clear();
+                        continue;
+                    }
+                }
+                prose_lines.clear();
+            }
             let Some(task) = builder.tasks.last_mut() else {
                 continue;
             };
-            let a = extractor.extract(&para.text);
-            merge_continuation(task, a);
-            continued.push(builder.tasks.len() - 1);
+            let bare = !task.names_units();
+            merge_continuation(task, extractor.extract(&para.text));
+            let i = builder.tasks.len() - 1;
+            continued.push(i);
+            if bare {
+                builder.share_units_back(run_start, i);
+            }
+            last = Last::Task;
+            continue;
         } else {
+            if other_numbered(&para.text).is_some() {
+                if last != Last::NumberedProse {
+                    prose_lines.clear();
+                }
+                prose_lines.push(para.line);
+                last = Last::NumberedProse;
+            } else {
+                last = Last::Other;
+            }
             builder.add_text(para.text);
-            last_was_task = false;
+            continue;
+        }
+        match task {
+            Some(t) => {
+                if last != Last::Task {
+                    run_start = builder.tasks.len();
+                }
+                builder.add_task(t);
+                last = Last::Task;
+            }
+            None => last = Last::Other,
         }
     }
     continued.dedup();
@@ -227,20 +359,7 @@ pub fn parse_body(
             task.deadlines = super::fields::deadlines_for(task.schedule.as_deref(), &task.text);
         }
     }
-    for (task, dup_of) in builder.duplicates() {
-        diagnostics.push(
-            Diagnostic::error(
-                rel,
-                task.line,
-                format!("task number {} is used twice in this plan", task.number),
-            )
-            .with_hint(format!(
-                "the first task {} is on line {dup_of}; renumber one of them as the document numbers it",
-                task.number
-            )),
-        );
-    }
-    let mut parsed = builder.finish();
+    let mut parsed = builder.finish_checked(rel, diagnostics);
     parsed.raw_html = raw_html;
     parsed
 }
@@ -312,6 +431,7 @@ pub fn paragraph_heading(text: &str) -> Option<(String, String, u8)> {
             c,
             '第' | '('
                 | '（'
+                | '﹙'
                 | '一'
                 | '二'
                 | '三'
@@ -412,7 +532,7 @@ fn task_number(line: &str) -> Option<(&str, usize)> {
     let separator = spaced
         .chars()
         .next()
-        .filter(|c| matches!(c, '.' | '．' | '、'))?;
+        .filter(|c| matches!(c, '.' | '．' | '﹒' | '、' | '﹑'))?;
     Some((
         &line[..digits],
         line.len() - spaced.len() + separator.len_utf8(),
@@ -426,20 +546,173 @@ fn is_continuation(text: &str, extractor: &Extractor) -> bool {
     starts_with_annotation_label(text) || extractor.is_annotation_only(text)
 }
 
+/// What the paragraph before the one being read was.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Last {
+    Task,
+    /// Prose numbered `(1)` `（一）` `一是` `一、`: a task if a label line
+    /// follows.
+    NumberedProse,
+    Other,
+}
+
 /// A paragraph numbered `(1)` `（一）` `一是` `一、` that carries a
 /// responsibility annotation: its number (without brackets) and the rest.
 pub fn annotated_numbered<'a>(text: &'a str, extractor: &Extractor) -> Option<(&'a str, &'a str)> {
-    if !text
-        .chars()
-        .next()
-        .is_some_and(|c| matches!(c, '(' | '（') || "一二三四五六七八九十百零〇两".contains(c))
-    {
+    let (number, rest) = other_numbered(text)?;
+    extractor.carries_annotation(rest).then_some((number, rest))
+}
+
+/// A paragraph numbered `(1)` `（一）` `一是` `一、`: its number (without
+/// brackets) and the rest, when there is a rest.
+fn other_numbered(text: &str) -> Option<(&str, &str)> {
+    if !text.chars().next().is_some_and(|c| {
+        matches!(c, '(' | '（' | '﹙') || "一二三四五六七八九十百零〇两".contains(c)
+    }) {
         return None;
     }
     let c = OTHER_NUMBER.as_ref()?.captures(text)?;
     let number = c.get(1).or_else(|| c.get(2))?.as_str();
     let rest = text.get(c.get(0)?.end()..)?;
-    (!rest.is_empty() && extractor.carries_annotation(rest)).then_some((number, rest))
+    (!rest.is_empty()).then_some((number, rest))
+}
+
+/// Words that a table's unit columns are headed with.
+const UNIT_HEADER_WORDS: [&str; 6] = ["单位", "部门", "科室", "牵头", "责任", "主体"];
+
+/// Whether a line heads a column of units (`牵头单位`, `| 序号 | 任务 |
+/// 责任单位 |`, `序号 目标任务 责任单位`): a body without one has no table
+/// that names units, and is read as prose without looking further. Most
+/// lines are settled by their length or words, without allocating.
+fn unit_column_header(line: &str) -> bool {
+    use crate::import::tables::{Col, column_of, header_row};
+    let line = line.trim().trim_start_matches('#').trim();
+    if line.len() > 240 || !UNIT_HEADER_WORDS.iter().any(|w| line.contains(w)) {
+        return false;
+    }
+    let units =
+        |c: Option<Col>| matches!(c, Some(Col::Lead | Col::Responsible | Col::Participating));
+    let cell = line.trim_matches(['|', '｜', ' ', '\u{3000}']);
+    if cell.chars().count() <= 16 && units(column_of(cell)) {
+        return true;
+    }
+    let cells: Vec<String> = if cell.contains(['|', '｜']) {
+        cell.split(['|', '｜'])
+            .map(|c| c.trim().to_string())
+            .collect()
+    } else {
+        cell.split_whitespace().map(str::to_string).collect()
+    };
+    cells.len() >= 2
+        && header_row(&cells).is_some_and(|cols| cols.into_iter().any(|c| units(Some(c))))
+}
+
+/// A division-of-labour table pasted as text (one cell a line, cells between
+/// bars or spaces, or a Markdown table), read by the importer's table reader
+/// ([`crate::import::tables`]), so that the same text gives the same tasks
+/// either way. `None` when the body has no table header or the table gives
+/// no task: it is then read as prose.
+fn table_body(
+    rel: &Path,
+    body: &str,
+    first_line: usize,
+    known: &[String],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<ParsedBody> {
+    use crate::import::{Block as Cell, tables};
+    if !body.lines().any(unit_column_header) {
+        return None;
+    }
+    let mut blocks = Vec::new();
+    for (i, raw) in body.lines().enumerate() {
+        let text = raw.trim().trim_start_matches('#').trim();
+        // A Markdown table's delimiter row (`|---|:--:|`) is no cell.
+        let delimiter = text.contains('-') && text.chars().all(|c| "|｜-:: ".contains(c));
+        if !text.is_empty() && !delimiter {
+            blocks.push(Cell::para(first_line + i, text));
+        }
+    }
+    let blocks = tables::pipe_rows(tables::space_rows(blocks));
+    let headers: Vec<usize> = (0..blocks.len())
+        .filter(|&i| {
+            let row = blocks[i].cells.as_deref();
+            row.is_some_and(|c| tables::header_row(c).is_some())
+                || (row.is_none() && tables::header_run(&blocks[i..]).is_some())
+        })
+        .collect();
+    let first = *headers.first()?;
+    // Each table starts at its title (`《…》分工方案`) when it has one: a
+    // notice can carry several, and a title is no cell of the table before.
+    let mut starts = vec![0];
+    for &h in headers.iter().skip(1) {
+        let titled = h > first
+            && blocks[h - 1].cells.is_none()
+            && crate::import::structure::kind_of(&blocks[h - 1].text).is_some();
+        if titled {
+            starts.push(h - 1);
+        }
+    }
+    starts.push(blocks.len());
+    let mut report = crate::import::report::Report::default();
+    let plans: Vec<_> = starts
+        .windows(2)
+        .map(|w| tables::parse(&blocks[w[0]..w[1]], known, &mut report))
+        .collect();
+    if plans.iter().all(|p| p.all_tasks().is_empty()) {
+        return None;
+    }
+    let mut builder = Builder {
+        known: known.to_vec(),
+        ..Builder::default()
+    };
+    for plan in plans {
+        builder.close_all();
+        for text in plan.preamble {
+            builder.add_text(text);
+        }
+        for t in plan.tasks {
+            builder.add_task(table_task(t));
+        }
+        for s in plan.sections {
+            table_section(&mut builder, s);
+        }
+    }
+    let mut parsed = builder.finish_checked(rel, diagnostics);
+    parsed.raw_html = blocks
+        .iter()
+        .flat_map(|b| super::raw_html_lines(&b.text, b.line))
+        .collect();
+    Some(parsed)
+}
+
+fn table_section(builder: &mut Builder, s: crate::import::tables::TSection) {
+    builder.open_section(s.number, s.title, s.level);
+    for text in s.text {
+        builder.add_text(text);
+    }
+    for t in s.tasks {
+        builder.add_task(table_task(t));
+    }
+    for c in s.sections {
+        table_section(builder, c);
+    }
+}
+
+fn table_task(t: crate::import::tables::TTask) -> RawTask {
+    RawTask {
+        deadlines: super::fields::deadlines_for(t.schedule.as_deref(), &t.text),
+        number: t.number,
+        text: t.text,
+        lead: t.lead,
+        responsible: t.responsible,
+        participating: t.participating,
+        officials: t.officials,
+        schedule: t.schedule,
+        priority: t.priority,
+        topics: Vec::new(),
+        section_path: Vec::new(),
+        line: t.line,
+    }
 }
 
 fn task_from(number: String, line: usize, a: super::annotations::Annotations) -> RawTask {
@@ -483,34 +756,50 @@ fn merge_continuation(task: &mut RawTask, a: super::annotations::Annotations) {
 #[derive(Default)]
 struct Builder {
     root: Vec<Block>,
-    /// Open sections, outermost first.
-    stack: Vec<Section>,
+    /// Open sections, outermost first, each with its count in the plan.
+    stack: Vec<(Section, u32)>,
+    /// The lead units each open section's heading names (see
+    /// [`heading_lead`]), by depth.
+    leads: Vec<Vec<String>>,
+    /// Unit names with a separator inside, kept whole.
+    known: Vec<String>,
+    /// The numbers of the tasks in the open section.
+    numbers_here: rustc_hash::FxHashSet<String>,
+    /// Sections opened so far.
+    sections: u32,
     tasks: Vec<RawTask>,
+    /// The count of the section each task is in (0: none).
+    scopes: Vec<u32>,
 }
 
 impl Builder {
     fn open_section(&mut self, number: Option<String>, title: String, level: u8) {
-        while self.stack.last().is_some_and(|s| s.level >= level) {
+        while self.stack.last().is_some_and(|(s, _)| s.level >= level) {
             self.close_section();
         }
-        self.stack.push(Section {
+        self.sections += 1;
+        self.numbers_here.clear();
+        self.leads.push(heading_lead(&title, &self.known));
+        let section = Section {
             number,
             title,
             level,
             anchor: String::new(),
             blocks: Vec::new(),
-        });
+        };
+        self.stack.push((section, self.sections));
     }
 
     fn close_section(&mut self) {
-        if let Some(section) = self.stack.pop() {
+        self.leads.pop();
+        if let Some((section, _)) = self.stack.pop() {
             self.push_block(Block::Section(Box::new(section)));
         }
     }
 
     fn push_block(&mut self, block: Block) {
         match self.stack.last_mut() {
-            Some(parent) => parent.blocks.push(block),
+            Some((parent, _)) => parent.blocks.push(block),
             None => self.root.push(block),
         }
     }
@@ -519,37 +808,152 @@ impl Builder {
         self.push_block(Block::Text(text));
     }
 
-    fn add_task(&mut self, mut task: RawTask) {
-        task.section_path = self.stack.iter().map(|s| s.title.clone()).collect();
-        self.push_block(Block::Task(self.tasks.len()));
-        self.tasks.push(task);
+    /// The blocks of the open section (or of the body, outside any).
+    fn open_blocks(&mut self) -> &mut Vec<Block> {
+        match self.stack.last_mut() {
+            Some((parent, _)) => &mut parent.blocks,
+            None => &mut self.root,
+        }
     }
 
-    /// Tasks whose number was used before, with the earlier one's line.
-    fn duplicates(&self) -> Vec<(&RawTask, usize)> {
-        let mut seen: rustc_hash::FxHashMap<&str, usize> = Default::default();
-        let mut dups = Vec::new();
-        for t in &self.tasks {
-            match seen.get(t.number.as_str()) {
-                Some(&first) => dups.push((t, first)),
-                None => {
-                    seen.insert(&t.number, t.line);
-                }
+    /// Makes tasks of the numbered prose paragraphs added last, starting on
+    /// `lines`, when a label line follows them; the index of the first.
+    /// Numbers taken in the section are numbered under the task before them
+    /// (`(1)` under `1.` is `1(1)`); `None`, and nothing changed, when that
+    /// does not make them unique.
+    fn tasks_from_prose(&mut self, lines: &[usize], extractor: &mut Extractor) -> Option<usize> {
+        let scope = self.stack.last().map_or(0, |(_, n)| *n);
+        let parent = match (self.tasks.last(), self.scopes.last()) {
+            (Some(t), Some(&s)) if s == scope => Some(t.number.clone()),
+            _ => None,
+        };
+        let blocks = match self.stack.last() {
+            Some((parent, _)) => &parent.blocks,
+            None => &self.root,
+        };
+        let at = blocks.len().checked_sub(lines.len())?;
+        let mut numbered = Vec::with_capacity(lines.len());
+        for block in &blocks[at..] {
+            let Block::Text(text) = block else {
+                return None;
+            };
+            let (number, rest) = other_numbered(text)?;
+            numbered.push((number.to_string(), text.len() - rest.len()));
+        }
+        // All under the task before, or none: `1(1)` beside `2` would take
+        // the next task's number.
+        let taken = &self.numbers_here;
+        if numbered.iter().any(|(n, _)| taken.contains(n)) {
+            let parent = parent?;
+            for (n, _) in &mut numbered {
+                *n = format!("{parent}({n})");
             }
         }
-        dups
+        let mut new: rustc_hash::FxHashSet<&str> = Default::default();
+        if numbered
+            .iter()
+            .any(|(n, _)| taken.contains(n) || !new.insert(n))
+        {
+            return None;
+        }
+        let texts: Vec<Block> = self.open_blocks().drain(at..).collect();
+        let first = self.tasks.len();
+        for ((block, (number, start)), &line) in texts.into_iter().zip(numbered).zip(lines) {
+            if let Block::Text(text) = block {
+                let a = extractor.extract(text.get(start..).unwrap_or_default());
+                self.add_task(task_from(number, line, a));
+            }
+        }
+        Some(first)
     }
 
-    fn finish(mut self) -> ParsedBody {
+    /// A label line after a run of tasks that name no unit (`1.…` `2.…`
+    /// `责任单位:…`) answers for the whole run: task `last`'s units go to
+    /// the tasks before it, back to `first`, until one names its own.
+    fn share_units_back(&mut self, first: usize, last: usize) {
+        let Some((before, [shared, ..])) =
+            self.tasks.get_mut(..=last).map(|t| t.split_at_mut(last))
+        else {
+            return;
+        };
+        for t in before.iter_mut().skip(first).rev() {
+            if t.names_units() {
+                break;
+            }
+            t.lead.clone_from(&shared.lead);
+            t.responsible.clone_from(&shared.responsible);
+            t.participating.clone_from(&shared.participating);
+        }
+    }
+
+    fn add_task(&mut self, mut task: RawTask) {
+        task.section_path = self.stack.iter().map(|(s, _)| s.title.clone()).collect();
+        if task.lead.is_empty()
+            && let Some(lead) = self.leads.iter().rev().find(|l| !l.is_empty())
+        {
+            task.lead.clone_from(lead);
+        }
+        self.push_block(Block::Task(self.tasks.len()));
+        self.numbers_here.insert(task.number.clone());
+        self.tasks.push(task);
+        self.scopes.push(self.stack.last().map_or(0, |(_, n)| *n));
+    }
+
+    /// Tasks whose number was used before in the same section, with the
+    /// earlier one's line; and whether a number was used before in another
+    /// section (numbering that starts again in each section).
+    fn duplicates(&self) -> (Vec<(&RawTask, usize)>, bool) {
+        let mut seen: rustc_hash::FxHashMap<&str, (u32, usize)> = Default::default();
+        let mut dups = Vec::new();
+        let mut restarts = false;
+        for (t, &scope) in self.tasks.iter().zip(&self.scopes) {
+            match seen.insert(&t.number, (scope, t.line)) {
+                Some((first_scope, first)) if first_scope == scope => dups.push((t, first)),
+                Some(_) => restarts = true,
+                None => {}
+            }
+        }
+        (dups, restarts)
+    }
+
+    /// [`Builder::finish`], with an error for each task number used twice
+    /// in one section.
+    fn finish_checked(self, rel: &Path, diagnostics: &mut Vec<Diagnostic>) -> ParsedBody {
+        let (duplicates, restarts) = self.duplicates();
+        for (task, dup_of) in duplicates {
+            diagnostics.push(
+                Diagnostic::error(
+                    rel,
+                    task.line,
+                    format!("task number {} is used twice in this plan", task.number),
+                )
+                .with_hint(format!(
+                    "the first task {} is on line {dup_of}; renumber one of them as the document numbers it",
+                    task.number
+                )),
+            );
+        }
+        let mut parsed = self.finish();
+        parsed.restarts = restarts;
+        parsed
+    }
+
+    fn close_all(&mut self) {
         while !self.stack.is_empty() {
             self.close_section();
         }
+        self.numbers_here.clear();
+    }
+
+    fn finish(mut self) -> ParsedBody {
+        self.close_all();
         let mut blocks = self.root;
         assign_anchors(&mut blocks, "sec");
         ParsedBody {
             blocks,
             tasks: self.tasks,
             raw_html: Vec::new(),
+            restarts: false,
         }
     }
 }
@@ -631,6 +1035,34 @@ mod tests {
     }
 
     #[test]
+    fn numbers_that_start_again_in_each_section_are_the_structure() {
+        let (mut p, d) = parse(
+            "## 一、目标\n\n### (一)原则\n\n1.甲。\n\n2.乙。\n\n### (二)方法\n\n1.丙。\n\n## 二、任务\n\n1.丁。\n\n## 一、再来\n\n1.戊。\n",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        assert!(p.restarts);
+        let written: Vec<&str> = p.tasks.iter().map(|t| t.number.as_str()).collect();
+        assert_eq!(written, ["1", "2", "1", "1", "1"]);
+        p.qualify_numbers();
+        let numbers: Vec<&str> = p.tasks.iter().map(|t| t.number.as_str()).collect();
+        assert_eq!(
+            numbers,
+            ["一(一)-1", "一(一)-2", "一(二)-1", "二-1", "一-1"]
+        );
+        // A number used twice in one section is still a mistake.
+        let (p, d) = parse("## 一、目标\n\n1.甲。\n\n1.乙。\n\n## 二、任务\n\n1.丙。\n");
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].line, 5);
+        assert!(p.restarts);
+        // Two parts of one document, each with its own `一、`.
+        let (mut p, d) = parse("## 一、甲\n\n1.甲。\n\n## 一、乙\n\n1.乙。\n\n2.丙。\n");
+        assert!(d.is_empty(), "{d:?}");
+        p.qualify_numbers();
+        let numbers: Vec<&str> = p.tasks.iter().map(|t| t.number.as_str()).collect();
+        assert_eq!(numbers, ["一-1", "一-1-2", "一-2"]);
+    }
+
+    #[test]
     fn long_numbered_paragraph_is_prose_not_heading() {
         let (p, _) = parse("(一)加强领导。实践活动作为“一把手”工程,要建立党委领导,整体联动。\n");
         assert!(matches!(&p.blocks[0], Block::Text(_)));
@@ -640,7 +1072,8 @@ mod tests {
     #[test]
     fn task_numbers_read_by_hand_as_the_regex_reads_them() {
         let pieces = [
-            "1", "7", "0", "１", "٣", "①", " ", "\u{3000}", "\t", ".", "．", "、", "年", "a", "5",
+            "1", "7", "0", "１", "٣", "①", " ", "\u{3000}", "\t", ".", "．", "、", "﹒", "﹑",
+            "年", "a", "5",
         ];
         use crate::content::testing::random_texts;
         for line in random_texts(&pieces, 0x2545_f491_4f6c_dd1d, 20_000, 9) {
@@ -672,6 +1105,13 @@ mod tests {
             Some(("1", " 2019年底前完成。"))
         );
         assert_eq!(task_start("7．"), Some(("7", "")));
+        // Small form variants, as pasted from some fonts.
+        assert_eq!(task_start("1﹒全省生产总值"), Some(("1", "全省生产总值")));
+        assert_eq!(
+            paragraph_heading("﹙二﹚方法").map(|h| h.2),
+            Some(4),
+            "a small-form bracket"
+        );
         assert_eq!(task_start("3、 加强"), Some(("3", "加强")));
         assert_eq!(task_start("12.召开会议。").map(|t| t.0), Some("12"));
         let (n, rest) = task_start("3.加强监督。\n进度安排:2024年底前。").unwrap();
@@ -755,6 +1195,79 @@ mod grammar_tests {
         assert_eq!(t.schedule.as_deref(), Some("2024年6月底前"));
     }
 
+    /// xiping-2020: a `(一)` paragraph of prose, then its label line.
+    #[test]
+    fn a_numbered_paragraph_followed_by_its_label_line_is_a_task() {
+        let (p, d) = parse(
+            "一、依法全面履行政府职能\n\n(一)为推动经济高质量发展提供法治保障。坚持稳中快进工作总基调,加强备案审查。\n\n责任单位:县政府办公室、县司法局\n\n(二)深化放管服改革。持续推进,不断深化。\n\n各单位要抓好落实。\n",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(p.tasks.len(), 1);
+        let t = &p.tasks[0];
+        assert_eq!(t.number, "一");
+        assert_eq!(t.line, 3);
+        assert!(t.text.starts_with("为推动经济高质量发展提供法治保障。"));
+        assert_eq!(names(&t.responsible), ["县政府办公室", "县司法局"]);
+        // The numbered prose without a label stays prose.
+        let Block::Section(s) = &p.blocks[0] else {
+            panic!("a section")
+        };
+        assert_eq!(
+            s.blocks
+                .iter()
+                .filter(|b| matches!(b, Block::Text(_)))
+                .count(),
+            2
+        );
+    }
+
+    /// Sub-items `(1)` `(2)` of prose under task `1.`, then one label line:
+    /// each is a task with the label's units, numbered under the task.
+    #[test]
+    fn a_label_after_numbered_prose_items_makes_them_tasks() {
+        let (p, d) = parse(
+            "1.完善应急预案体系\n\n(1)加强应急预案管理,规范编制、审批、发布、备案、修订和评估工作,增强针对性。实用性更强。\n\n(2)推进政府及其部门应急预案精编化,及时修订完善现有应急预案。促进全覆盖。\n\n(责任单位:市直各有关单位、各开发区管委会)\n",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        let numbers: Vec<&str> = p.tasks.iter().map(|t| t.number.as_str()).collect();
+        assert_eq!(numbers, ["1", "1(1)", "1(2)"]);
+        assert_eq!(p.tasks[1].line, 3);
+        assert!(p.tasks[1].text.starts_with("加强应急预案管理"));
+        for t in &p.tasks[1..] {
+            assert_eq!(names(&t.responsible), ["市直各有关单位", "各开发区管委会"]);
+        }
+        assert!(p.tasks[0].responsible.is_empty());
+    }
+
+    /// hebei-2024: one label line after two tasks answers for both; a task
+    /// with units of its own keeps them.
+    #[test]
+    fn a_label_after_a_run_of_tasks_answers_for_the_run() {
+        let (p, _) = parse(
+            "【推进措施】\n\n1.开展放心消费培育活动。\n\n2.纳入考核。\n\n责任单位:市市场监督管理局\n\n3.加强宣传。(牵头单位:市委宣传部)\n\n4.强化监督。\n\n5.严格执法。\n\n责任单位:市司法局\n",
+        );
+        let units: Vec<Vec<&str>> = p
+            .tasks
+            .iter()
+            .map(|t| {
+                names(&t.responsible)
+                    .into_iter()
+                    .chain(names(&t.lead))
+                    .collect()
+            })
+            .collect();
+        assert_eq!(
+            units,
+            [
+                vec!["市市场监督管理局"],
+                vec!["市市场监督管理局"],
+                vec!["市委宣传部"],
+                vec!["市司法局"],
+                vec!["市司法局"],
+            ]
+        );
+    }
+
     #[test]
     fn prose_mentioning_units_invents_none() {
         let (p, _) = parse(
@@ -769,6 +1282,76 @@ mod grammar_tests {
         // A long (一) paragraph without annotation is prose.
         let (p, _) = parse("(一)加强领导。实践活动作为“一把手”工程,要建立党委领导,整体联动。\n");
         assert!(p.tasks.is_empty());
+    }
+
+    /// Tasks grouped under a heading that names their lead (shanxi-2008,
+    /// qinxian-2025): the lead is the heading's, unless a task names its own.
+    #[test]
+    fn a_heading_names_the_lead_of_its_tasks() {
+        let (p, d) = parse(
+            "一、县示范区管委会牵头工作(8项)\n\n1.建设产业园。\n\n2.打造基地。(牵头单位:县农业农村局)\n\n二、孟学农省长负责的工作\n\n(一)省编办牵头的工作\n\n3.推进乡镇机构改革。\n协同单位:省财政厅、省人事厅。\n\n(二)其他工作\n\n4.加强监督。\n",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        let t = &p.tasks;
+        assert_eq!(names(&t[0].lead), ["县示范区管委会"]);
+        assert_eq!(names(&t[1].lead), ["县农业农村局"]);
+        assert_eq!(names(&t[2].lead), ["省编办"]);
+        assert_eq!(names(&t[2].participating), ["省财政厅", "省人事厅"]);
+        assert!(t[3].lead.is_empty(), "{:?}", t[3].lead);
+        assert!(heading_lead("关于加强牵头单位管理的意见", &[]).is_empty());
+    }
+
+    fn table(body: &str) -> Option<ParsedBody> {
+        let mut d = Vec::new();
+        let p = table_body(Path::new("t.md"), body, 1, &[], &mut d);
+        assert!(d.is_empty(), "{d:?}");
+        p
+    }
+
+    #[test]
+    fn a_markdown_table_names_units_by_its_header() {
+        let p = table(
+            "| 序号 | 工作任务 | 牵头单位 | 责任单位 |\n|---|:---|---|---|\n| 1 | 深化行政审批制度改革。 | 区政务服务局 | 区发改局、区司法局 |\n| 2 | 推进综合行政执法。 |  | 区司法局 |\n",
+        )
+        .expect("a table");
+        let t = &p.tasks;
+        assert_eq!(t.len(), 2);
+        assert_eq!(t[0].text, "深化行政审批制度改革。");
+        assert_eq!(names(&t[0].lead), ["区政务服务局"]);
+        assert_eq!(names(&t[0].responsible), ["区发改局", "区司法局"]);
+        assert!(t[1].lead.is_empty());
+        assert_eq!(names(&t[1].responsible), ["区司法局"]);
+    }
+
+    /// A notice's two tables pasted one cell a line (xialu-2023's shape):
+    /// each table's title starts it, and numbers start again in each.
+    #[test]
+    fn tables_pasted_one_cell_a_line() {
+        let body = "现将分工方案印发给你们。\n\n《甲规划》重要举措分工方案\n\n项目\n\n具体项目\n\n牵头单位\n\n责任单位\n\n一、加强宪法实施\n\n1.坚持宪法法律至上。\n\n区人大常委会、区司法局\n\n区直有关部门\n\n2.开展宪法学习宣传。\n\n区司法局\n\n《乙实施方案》重要举措分工方案\n\n项目\n\n具体项目\n\n牵头单位\n\n责任单位\n\n一、健全政府职能\n\n1.完善事权管理制度。\n\n区委编办\n\n区直各部门\n";
+        let mut p = table(body).expect("a table");
+        assert!(p.restarts);
+        p.qualify_numbers();
+        let t = &p.tasks;
+        let numbers: Vec<&str> = t.iter().map(|t| t.number.as_str()).collect();
+        assert_eq!(numbers, ["一-1", "一-2", "一-1-2"]);
+        assert_eq!(names(&t[0].lead), ["区人大常委会", "区司法局"]);
+        assert_eq!(names(&t[0].responsible), ["区直有关部门"]);
+        assert_eq!(names(&t[1].lead), ["区司法局"]);
+        // The second title is no unit of the task before it.
+        assert!(t[1].responsible.is_empty(), "{:?}", t[1].responsible);
+        assert_eq!(names(&t[2].lead), ["区委编办"]);
+        assert_eq!(names(&t[2].responsible), ["区直各部门"]);
+    }
+
+    #[test]
+    fn prose_is_no_table() {
+        // Label lines and a heading with a role word are no header.
+        let body = "## 三、落实责任\n\n1. 推进综合行政执法。\n责任单位:区司法局\n\n2. 加强监督。(牵头单位:区纪委)\n";
+        assert!(!body.lines().any(unit_column_header));
+        assert!(table(body).is_none());
+        assert!(unit_column_header("牵头单位"));
+        assert!(unit_column_header("序号 目标任务 责任单位"));
+        assert!(!unit_column_header("区直各部门"));
     }
 
     #[test]

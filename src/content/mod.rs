@@ -62,6 +62,13 @@ pub struct RawTask {
     pub line: usize,
 }
 
+impl RawTask {
+    /// Whether the task names a unit in any role.
+    pub fn names_units(&self) -> bool {
+        !(self.lead.is_empty() && self.responsible.is_empty() && self.participating.is_empty())
+    }
+}
+
 /// A notice as read.
 #[derive(Debug, Clone)]
 pub struct RawNotice {

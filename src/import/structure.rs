@@ -1228,7 +1228,7 @@ fn prose(region: &[Block], known: &[String], report: &mut Report) -> ProsePlan {
     }
     let mut diagnostics = Vec::new();
     let parsed = markdown::parse_body(Path::new("import.md"), &md, 1, known, &mut diagnostics);
-    let restarts = !diagnostics.is_empty();
+    let restarts = !diagnostics.is_empty() || parsed.restarts;
     let plan = ProsePlan {
         markdown: md,
         lines,
