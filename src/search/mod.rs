@@ -55,7 +55,7 @@ use crate::diagnostics::Diagnostic;
 use crate::model::{Block, Ids, Plan, Site, UnitId};
 use crate::render::Sink;
 use crate::render::markdown::to_plain;
-use crate::render::pages::{jurisdiction_path, plan_path, topic_path, unit_path};
+use crate::urls::{jurisdiction_path, plan_path, topic_path, unit_path};
 
 use segment::{ClauseCache, Interner};
 

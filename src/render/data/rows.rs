@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use crate::diagnostics::Diagnostic;
 use crate::model::{Ids, Site, TaskRef};
 
-use super::super::pages::Renderer;
+use super::super::Input;
 use super::dates;
 use super::ics::{Event, Events};
 
@@ -94,8 +94,8 @@ pub(super) fn formula_safe(cell: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// The task's full address (base URL, plan page, anchor), appended to `out`.
-pub(super) fn push_url(r: &Renderer, tr: TaskRef, out: &mut String) {
-    out.push_str(&r.base_url);
+pub(super) fn push_url(r: &Input, tr: TaskRef, out: &mut String) {
+    out.push_str(r.urls.base_url());
     out.push_str(&r.views.plans[tr.plan()].path);
     out.push('#');
     r.site.plans[tr.plan()].tasks[tr.task()]
@@ -105,12 +105,12 @@ pub(super) fn push_url(r: &Renderer, tr: TaskRef, out: &mut String) {
 
 /// Makes tasks' CSV records, reusing its text buffer from task to task.
 pub(super) struct RowMaker<'r> {
-    r: &'r Renderer<'r>,
+    r: &'r Input<'r>,
     text: String,
 }
 
 impl<'r> RowMaker<'r> {
-    pub fn new(r: &'r Renderer<'r>) -> Self {
+    pub fn new(r: &'r Input<'r>) -> Self {
         RowMaker {
             r,
             text: String::new(),
@@ -189,8 +189,9 @@ fn push_joined<'a>(
 }
 
 /// The host that makes event UIDs unique across sites.
-pub(super) fn calendar_host(r: &Renderer) -> String {
-    r.base_url
+pub(super) fn calendar_host(r: &Input) -> String {
+    r.urls
+        .base_url()
         .split("://")
         .nth(1)
         .and_then(|s| s.split('/').next())
@@ -202,7 +203,7 @@ pub(super) fn calendar_host(r: &Renderer) -> String {
 /// Appends the task's events to `out`: one all-day event per dated
 /// deadline; `url` is the task's, from [`push_url`].
 pub(super) fn push_events(
-    r: &Renderer,
+    r: &Input,
     tr: TaskRef,
     host: &str,
     url: &str,
