@@ -175,7 +175,7 @@ impl SiteConfig {
 
     pub fn parse(text: &str) -> Result<SiteConfig, Diagnostic> {
         serde_yaml::from_str(text).map_err(|e| {
-            let d = crate::content::yaml_error("site.yaml", &e, 0);
+            let d = crate::diagnostics::yaml_error("site.yaml", &e, 0);
             if d.message.contains("unknown field") {
                 d.with_hint(
                     "check the spelling: docs/configuration.md lists every field of site.yaml",
