@@ -181,13 +181,13 @@ pub fn render(
 /// Builds the site into `out`, atomically.
 pub fn build(opts: &BuildOptions, progress: Progress) -> Result<BuildReport, Vec<Diagnostic>> {
     let t = Instant::now();
-    let (site, warnings) = load(&opts.root, opts.base_url.as_deref())?;
+    let (site, mut warnings) = load(&opts.root, opts.base_url.as_deref())?;
+    warnings.extend(crate::urls::base_url_warning(&site.config));
     let mut timings = Timings::default();
     timings.end("load", t);
     let t = Instant::now();
     let theme = Theme::load(&opts.root, &site.config)?;
     timings.end("templates", t);
-    let mut warnings = warnings;
     let staging =
         Staging::new(&opts.out, opts.wait).map_err(|e| vec![Diagnostic::error(&opts.out, 0, e)])?;
     let rendered = render(&site, &theme, &staging, progress).and_then(|r| {

@@ -13,6 +13,7 @@
 //! `serve`) takes it from here, so a change of scheme is made in one place.
 
 use crate::config::SiteConfig;
+use crate::diagnostics::Diagnostic;
 use crate::index::Index;
 use crate::model::{Anchor, Site, UnitId};
 
@@ -179,12 +180,21 @@ pub fn page_count(items: usize, per_page: usize) -> usize {
 }
 
 /// Where the site is published: `base_url` of site.yaml, read once.
+///
+/// Pages link with paths, which work under any address. What is read away
+/// from the site needs the absolute address: Atom ids, sitemap `<loc>`s,
+/// robots.txt's `Sitemap:`, calendar event URLs, the QR code. Those are
+/// made only from [`Urls::absolute`], so a site whose `base_url` is a path
+/// leaves them out ([`base_url_warning`] says so) rather than publish
+/// relative ones, which feeds, sitemaps and calendars forbid.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Urls {
     /// The base path (`/`, `/fzjs/`), always starting and ending with `/`.
     path: String,
     /// The base URL with scheme when the site has one, else the base path.
     url: String,
+    /// The base URL when it is an absolute http(s) URL, ending with `/`.
+    absolute: Option<String>,
 }
 
 impl Urls {
@@ -196,7 +206,36 @@ impl Urls {
         } else {
             path.clone()
         };
-        Urls { path, url }
+        let absolute = is_absolute(&url).then(|| url.clone());
+        Urls {
+            path,
+            url,
+            absolute,
+        }
+    }
+
+    /// The absolute base URL (`https://www.example.gov.cn/fzjs/`), if
+    /// `base_url` is one.
+    pub fn absolute(&self) -> Option<&str> {
+        self.absolute.as_deref()
+    }
+
+    /// `path`'s absolute URL, if the base URL is absolute.
+    pub fn absolute_url(&self, path: &str) -> Option<String> {
+        self.absolute.as_ref().map(|base| format!("{base}{path}"))
+    }
+
+    /// A task's absolute URL (for calendar events, whose `URL` must be
+    /// absolute), if the base URL is absolute; `plan_path` is the plan's
+    /// [`plan_path`].
+    pub fn absolute_task_url(&self, plan_path: &str, anchor: Anchor) -> Option<String> {
+        let base = self.absolute.as_deref()?;
+        let mut out = String::with_capacity(base.len() + plan_path.len() + 16);
+        out.push_str(base);
+        out.push_str(plan_path);
+        out.push('#');
+        anchor.push_to(&mut out);
+        Some(out)
     }
 
     /// The base path (`/`, `/fzjs/`): links inside the site start with it.
@@ -243,6 +282,35 @@ impl Urls {
     }
 }
 
+/// Whether `url` is an absolute http(s) URL with a host (written as one:
+/// the URL standard would read `https:///x` as host `x`).
+fn is_absolute(url: &str) -> bool {
+    let written_host = url
+        .split_once("://")
+        .is_some_and(|(_, rest)| !rest.is_empty() && !rest.starts_with('/'));
+    written_host
+        && url::Url::parse(url).is_ok_and(|u| {
+            matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty())
+        })
+}
+
+/// The warning of a build whose `base_url` is not an absolute address, or
+/// `None` when it is one.
+pub fn base_url_warning(config: &SiteConfig) -> Option<Diagnostic> {
+    if Urls::new(config).absolute.is_some() {
+        return None;
+    }
+    let message = format!(
+        "base_url `{}` is not an absolute address: sitemap.xml, feed.xml, robots.txt's \
+         Sitemap line, the QR codes and the calendars' links are left out",
+        config.base_url
+    );
+    Some(Diagnostic::warning("site.yaml", 0, message).with_hint(
+        "set `base_url` in site.yaml to the address the site is published at, \
+             e.g. `base_url: https://www.example.gov.cn/fzjs/` (or build --base-url URL)",
+    ))
+}
+
 /// The path part of `base_url`, always starting and ending with `/`.
 fn base_path(base_url: &str) -> String {
     let after_scheme = match base_url.split_once("://") {
@@ -287,6 +355,39 @@ mod tests {
         assert_eq!(u.base_url(), "https://example.gov.cn/fzjs/");
         assert_eq!(u.url("plans/a/"), "https://example.gov.cn/fzjs/plans/a/");
         assert_eq!(urls("fzjs").base(), "/fzjs/");
+    }
+
+    #[test]
+    fn only_http_addresses_with_a_host_are_absolute() {
+        for (base, absolute) in [
+            (
+                "https://example.gov.cn/fzjs",
+                Some("https://example.gov.cn/fzjs/"),
+            ),
+            ("http://127.0.0.1:8000/", Some("http://127.0.0.1:8000/")),
+            ("/", None),
+            ("/fzjs/", None),
+            ("ftp://example.gov.cn/", None),
+            ("https:///x", None),
+        ] {
+            assert_eq!(urls(base).absolute(), absolute, "{base}");
+        }
+        let u = urls("https://example.gov.cn/");
+        assert_eq!(
+            u.absolute_url("feed.xml").as_deref(),
+            Some("https://example.gov.cn/feed.xml")
+        );
+        assert_eq!(urls("/").absolute_url("feed.xml"), None);
+    }
+
+    #[test]
+    fn a_relative_base_url_is_a_warning_naming_the_key() {
+        let mut c = SiteConfig::parse("title: t").unwrap();
+        let w = base_url_warning(&c).unwrap();
+        assert!(w.message.contains("base_url `/`"), "{}", w.message);
+        assert!(w.hint.unwrap_or_default().contains("base_url: https://"));
+        c.base_url = "https://example.gov.cn/".into();
+        assert!(base_url_warning(&c).is_none());
     }
 
     #[test]

@@ -70,6 +70,8 @@ struct SiteVars<'a> {
     base_url: &'a str,
     language: &'a str,
     identity: &'a crate::config::Identity,
+    /// Whether the site has `feed.xml` (only with an absolute `base_url`).
+    feed: bool,
 }
 
 /// A jurisdiction on the units index, with its units in pinyin order.
@@ -143,6 +145,7 @@ impl Input<'_> {
                 base_url: self.urls.base_url(),
                 language: &config.language,
                 identity: &config.identity,
+                feed: self.urls.absolute().is_some(),
             },
         );
         ctx.insert("static", &format!("{base}static/"));
@@ -230,16 +233,23 @@ impl Input<'_> {
 
     /// The data files a page offers.
     fn data_links(&self, page: Page) -> Vec<DataLink> {
+        let feed = || {
+            let absolute = self.urls.absolute().is_some();
+            absolute.then(|| data_link("atom", urls::FEED))
+        };
         match page {
-            Page::Home => vec![
-                data_link("json", urls::PLANS_JSON),
-                data_link("csv", urls::TASKS_CSV),
-                data_link("atom", urls::FEED),
-            ],
-            Page::Plans => vec![
-                data_link("json", urls::PLANS_JSON),
-                data_link("atom", urls::FEED),
-            ],
+            Page::Home => [
+                Some(data_link("json", urls::PLANS_JSON)),
+                Some(data_link("csv", urls::TASKS_CSV)),
+                feed(),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
+            Page::Plans => [Some(data_link("json", urls::PLANS_JSON)), feed()]
+                .into_iter()
+                .flatten()
+                .collect(),
             Page::Plan(p) => vec![data_link(
                 "json",
                 urls::plan_data_path(&self.site.plans[p].slug),
@@ -446,7 +456,6 @@ impl Input<'_> {
             .collect();
         self.render_tasks(&mut body, &tasks)?;
         let summary = &self.views.plans[p];
-        let url = self.urls.url(&summary.path);
         let named = |t: usize| NamedPath {
             name: site.topics[t].name.clone(),
             path: topic_path(&site.topics[t].slug),
@@ -472,7 +481,7 @@ impl Input<'_> {
                         html: markdown::to_html(&ph.body),
                     })
                     .collect(),
-                qr_svg: qr::svg_for(&url, &format!("{} {}", plan.meta.title, self.label("qr"))),
+                qr_svg: self.qr(&summary.path, &plan.meta.title),
             },
         );
         ctx.insert_value("tasks", tasks.into());
@@ -504,7 +513,6 @@ impl Input<'_> {
     fn notice_context(&self, n: usize, ctx: &mut Context) {
         let notice = &self.site.notices[n];
         let j = &self.views.jurisdictions[notice.jurisdiction];
-        let url = self.urls.url(&notice_path(&notice.slug));
         ctx.insert(
             "notice",
             &NoticeVars {
@@ -517,9 +525,18 @@ impl Input<'_> {
                 html: markdown::to_html(&notice.body),
                 signature: notice.signature.as_deref(),
                 plans: notice.plans.iter().map(|&p| &self.views.plans[p]).collect(),
-                qr_svg: qr::svg_for(&url, &format!("{} {}", notice.meta.title, self.label("qr"))),
+                qr_svg: self.qr(&notice_path(&notice.slug), &notice.meta.title),
             },
         );
+    }
+
+    /// The QR code of the page at `path`, titled after the document; empty
+    /// without an absolute base URL (a phone cannot open a bare path).
+    fn qr(&self, path: &str, title: &str) -> String {
+        match self.urls.absolute_url(path) {
+            Some(url) => qr::svg_for(&url, &format!("{title} {}", self.label("qr"))),
+            None => String::new(),
+        }
     }
 }
 

@@ -236,10 +236,13 @@ pub fn write_selected(
         || {
             rayon::join(tasks_csv, || -> Result<(), Diagnostic> {
                 units::write(r, want, &stream)?;
-                if want(urls::SITEMAP) {
+                // Both list absolute URLs only: without an absolute base
+                // URL they are not written (`urls::base_url_warning`).
+                let absolute = r.urls.absolute().is_some();
+                if absolute && want(urls::SITEMAP) {
                     put(urls::SITEMAP, &sitemap(r)?)?;
                 }
-                if want(urls::FEED) {
+                if absolute && want(urls::FEED) {
                     put(urls::FEED, &feed(r)?)?;
                 }
                 if want(urls::ROBOTS) {
@@ -502,11 +505,14 @@ fn feed(r: &Input) -> Result<Vec<u8>, Diagnostic> {
     r.render_extra("feed.xml", ctx)
 }
 
+/// robots.txt; its `Sitemap:` line must be an absolute URL, and names
+/// the sitemap only when there is one.
 fn robots(r: &Input) -> String {
-    format!(
-        "User-agent: *\nAllow: /\nSitemap: {}\n",
-        r.urls.url(urls::SITEMAP)
-    )
+    let mut text = "User-agent: *\nAllow: /\n".to_string();
+    if let Some(sitemap) = r.urls.absolute_url(urls::SITEMAP) {
+        text.push_str(&format!("Sitemap: {sitemap}\n"));
+    }
+    text
 }
 
 #[cfg(test)]
