@@ -302,7 +302,7 @@ pub fn base_url_warning(config: &SiteConfig) -> Option<Diagnostic> {
     }
     let message = format!(
         "base_url `{}` is not an absolute address: sitemap.xml, feed.xml, robots.txt's \
-         Sitemap line, the QR codes and the calendars' links are left out",
+         Sitemap line and the QR codes are left out",
         config.base_url
     );
     Some(Diagnostic::warning("site.yaml", 0, message).with_hint(
