@@ -9,9 +9,10 @@ use crate::diagnostics::Diagnostic;
 use crate::index::Index;
 use crate::model::Site;
 use crate::output::{Staging, Wait};
-use crate::render::Sink;
-use crate::render::pages::{Renderer, Views};
+use crate::render::html::Renderer;
 use crate::render::theme::Theme;
+use crate::render::views::Views;
+use crate::render::{Input, Sink};
 
 pub struct BuildOptions {
     pub root: PathBuf,
@@ -154,13 +155,13 @@ pub fn render(
     drop(renderer);
     views.rows = Vec::new();
     release_free_memory();
-    let renderer = Renderer::new(site, &index, &views, theme);
+    let input = Input::new(site, &index, &views, theme);
     let t = Instant::now();
-    let mut files = crate::render::data::write_all(&renderer, sink).map_err(|d| vec![d])?;
+    let mut files = crate::render::data::write_all(&input, sink).map_err(|d| vec![d])?;
     timings.end("data", t);
     // The search index reads only the site model: the pages' shared values
     // and the indexes go first, which lowers the build's peak memory.
-    drop(renderer);
+    drop(input);
     drop(views);
     drop(index);
     release_free_memory();
@@ -180,13 +181,13 @@ pub fn render(
 /// Builds the site into `out`, atomically.
 pub fn build(opts: &BuildOptions, progress: Progress) -> Result<BuildReport, Vec<Diagnostic>> {
     let t = Instant::now();
-    let (site, warnings) = load(&opts.root, opts.base_url.as_deref())?;
+    let (site, mut warnings) = load(&opts.root, opts.base_url.as_deref())?;
+    warnings.extend(crate::urls::base_url_warning(&site.config));
     let mut timings = Timings::default();
     timings.end("load", t);
     let t = Instant::now();
     let theme = Theme::load(&opts.root, &site.config)?;
     timings.end("templates", t);
-    let mut warnings = warnings;
     let staging =
         Staging::new(&opts.out, opts.wait).map_err(|e| vec![Diagnostic::error(&opts.out, 0, e)])?;
     let rendered = render(&site, &theme, &staging, progress).and_then(|r| {

@@ -175,7 +175,7 @@ impl SiteConfig {
 
     pub fn parse(text: &str) -> Result<SiteConfig, Diagnostic> {
         serde_yaml::from_str(text).map_err(|e| {
-            let d = crate::content::yaml_error("site.yaml", &e, 0);
+            let d = crate::diagnostics::yaml_error("site.yaml", &e, 0);
             if d.message.contains("unknown field") {
                 d.with_hint(
                     "check the spelling: docs/configuration.md lists every field of site.yaml",
@@ -184,20 +184,6 @@ impl SiteConfig {
                 d
             }
         })
-    }
-
-    /// The path part of `base_url`, always starting and ending with `/`.
-    pub fn base_path(&self) -> String {
-        let after_scheme = match self.base_url.split_once("://") {
-            Some((_, rest)) => rest.find('/').map(|i| &rest[i..]).unwrap_or("/"),
-            None => self.base_url.as_str(),
-        };
-        let trimmed = after_scheme.trim_matches('/');
-        if trimmed.is_empty() {
-            "/".to_string()
-        } else {
-            format!("/{trimmed}/")
-        }
     }
 }
 
@@ -210,14 +196,6 @@ mod tests {
         let topics: Vec<TopicConfig> = serde_yaml::from_str(DEFAULT_TOPICS).unwrap();
         assert!(topics.len() >= 9);
         assert!(topics.iter().any(|t| t.name == "法治政府"));
-    }
-
-    #[test]
-    fn base_path_from_url() {
-        let mut c = SiteConfig::parse("title: t").unwrap();
-        assert_eq!(c.base_path(), "/");
-        c.base_url = "https://example.gov.cn/fzjs".into();
-        assert_eq!(c.base_path(), "/fzjs/");
     }
 
     #[test]

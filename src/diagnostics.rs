@@ -169,6 +169,41 @@ fn byte_offset(source: &str, line: usize, column: usize) -> Option<usize> {
     Some(start + col_bytes)
 }
 
+/// Turns a serde_yaml error into a diagnostic; `line_offset` is added to the
+/// line (for front matter that starts below the top of its file).
+pub fn yaml_error(
+    file: impl Into<PathBuf>,
+    e: &serde_yaml::Error,
+    line_offset: usize,
+) -> Diagnostic {
+    let (line, column) = e
+        .location()
+        .map(|l| (l.line() + line_offset, l.column()))
+        .unwrap_or((line_offset.max(1), 1));
+    let message = e.to_string();
+    // serde_yaml appends " at line L column C"; the position is in the header.
+    let message = match message.find(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message,
+    };
+    let hint = if message.contains("unknown field") {
+        "check the spelling: the accepted fields are listed in README.md (Content format)"
+    } else if message.contains("premature end of input")
+        || message.contains("input contains invalid characters")
+    {
+        "dates are written YYYY-MM-DD, e.g. 2017-07-19"
+    } else if message.contains("recursion limit exceeded") {
+        "the YAML nests too deeply: sections nest at most five levels; check the indentation and brackets"
+    } else if message.contains("missing field") {
+        "add the field; README.md (Content format) lists what each document needs"
+    } else {
+        "fix the YAML syntax here (indentation, a missing `:`, or a value that needs quotes)"
+    };
+    Diagnostic::error(file, line, message)
+        .at_column(column)
+        .with_hint(hint)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,7 +2,7 @@
 //! when the whole build succeeded, so a failed or killed build leaves the
 //! previous site as it was.
 //!
-//! Publishing, step by step (each step named for the test seam, see [`step`]):
+//! Publishing, step by step (each step named for the test seam, see `step`):
 //!
 //! 1. `locked`: an advisory lock on `.OUT.lock` beside the output is taken,
 //!    so builds into one output run one at a time; staging folders of dead

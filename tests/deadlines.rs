@@ -9,13 +9,14 @@ use std::path::Path;
 use common::{build, copy_example, read, repo};
 use serde_json::Value;
 
-/// The task of `data/tasks.json` at `url`.
+/// The task of `data/tasks.json` at `url` (a path: the site's base URL
+/// comes before it).
 fn task<'a>(tasks: &'a Value, url: &str) -> &'a Value {
     tasks
         .as_array()
         .unwrap()
         .iter()
-        .find(|t| t["url"] == url)
+        .find(|t| t["url"].as_str().is_some_and(|u| u.ends_with(url)))
         .unwrap_or_else(|| panic!("no task {url}"))
 }
 
@@ -79,7 +80,7 @@ fn a_start_is_no_due_date() {
     let ics = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path().join("deadlines.ics"))
-        .find(|p| p.exists() && read(p).contains("yijian/#task-1\r\n"))
+        .find(|p| p.exists() && read(p).replace("\r\n ", "").contains("yijian/#task-1\r\n"))
         .expect("a calendar with 株洲县 task 1");
     let e = event_of(&ics, "zhuzhou-2015-fazhi-shishi-yijian/#task-1");
     assert_eq!(e.len(), 1, "{e:?}");

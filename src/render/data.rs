@@ -18,8 +18,8 @@ use crate::diagnostics::Diagnostic;
 use crate::index::UnitTasks;
 use crate::model::{Deadline, Ids, Site, Task, TaskRef};
 
-use super::Sink;
-use super::pages::{Page, Renderer};
+use super::{Input, Sink};
+use crate::urls::{self, Page};
 use rows::{Records, RowMaker};
 
 /// Whether a task has a calendar event: a deadline with a day
@@ -70,7 +70,7 @@ struct TaskRecord<'a> {
 impl<'a> TaskRecord<'a> {
     /// The task's record; `url` is its full address, from
     /// [`rows::push_url`].
-    fn new(r: &'a Renderer, tr: TaskRef, url: &'a str) -> TaskRecord<'a> {
+    fn new(r: &'a Input, tr: TaskRef, url: &'a str) -> TaskRecord<'a> {
         let site = r.site;
         let plan = &site.plans[tr.plan()];
         let task = &plan.tasks[tr.task()];
@@ -162,7 +162,7 @@ struct PlanRecord<'a> {
 }
 
 impl<'a> PlanRecord<'a> {
-    fn new(r: &'a Renderer, p: usize) -> PlanRecord<'a> {
+    fn new(r: &'a Input, p: usize) -> PlanRecord<'a> {
         let site = r.site;
         let plan = &site.plans[p];
         PlanRecord {
@@ -182,7 +182,7 @@ impl<'a> PlanRecord<'a> {
                 .map(|&t| site.topics[t].name.as_str())
                 .collect(),
             task_count: plan.tasks.len(),
-            url: site_url(r, &r.views.plans[p].path),
+            url: r.urls.url(&r.views.plans[p].path),
         }
     }
 }
@@ -213,7 +213,7 @@ fn json_into<T: Serialize>(value: &T, out: &mut Vec<u8>) -> Result<(), Diagnosti
 }
 
 /// Writes every data file. Returns how many files were written.
-pub fn write_all(r: &Renderer, sink: &dyn Sink) -> Result<usize, Diagnostic> {
+pub fn write_all(r: &Input, sink: &dyn Sink) -> Result<usize, Diagnostic> {
     write_selected(r, sink, &|_| true)
 }
 
@@ -222,7 +222,7 @@ pub fn write_all(r: &Renderer, sink: &dyn Sink) -> Result<usize, Diagnostic> {
 /// request, and lists the files by accepting none, so both use the code
 /// that `build` uses. Returns how many files were written.
 pub fn write_selected(
-    r: &Renderer,
+    r: &Input,
     sink: &dyn Sink,
     want: &(dyn Fn(&str) -> bool + Sync),
 ) -> Result<usize, Diagnostic> {
@@ -242,7 +242,7 @@ pub fn write_selected(
         sink.put_with(path, write).map_err(|e| write_error(path, e))
     };
     let tasks_csv = || {
-        stream("data/tasks.csv", &mut |out| {
+        stream(urls::TASKS_CSV, &mut |out| {
             tasks_csv(r, out).map_err(|d| io::Error::other(d.message))
         })
     };
@@ -253,14 +253,17 @@ pub fn write_selected(
         || {
             rayon::join(tasks_csv, || -> Result<(), Diagnostic> {
                 units::write(r, want, &stream)?;
-                if want("sitemap.xml") {
-                    put("sitemap.xml", &sitemap(r)?)?;
+                // Both list absolute URLs only: without an absolute base
+                // URL they are not written (`urls::base_url_warning`).
+                let absolute = r.urls.absolute().is_some();
+                if absolute && want(urls::SITEMAP) {
+                    put(urls::SITEMAP, &sitemap(r)?)?;
                 }
-                if want("feed.xml") {
-                    put("feed.xml", &feed(r)?)?;
+                if absolute && want(urls::FEED) {
+                    put(urls::FEED, &feed(r)?)?;
                 }
-                if want("robots.txt") {
-                    put("robots.txt", robots(r).as_bytes())?;
+                if want(urls::ROBOTS) {
+                    put(urls::ROBOTS, robots(r).as_bytes())?;
                 }
                 for (path, schema) in SCHEMAS {
                     if want(path) {
@@ -303,7 +306,7 @@ const PLAN_WINDOW: usize = 64;
 /// the plan page) and `data/tasks.json`, every task in plan order. Each
 /// task is serialized once, for its plan's file and for the file of all.
 fn json_files(
-    r: &Renderer,
+    r: &Input,
     want: &(dyn Fn(&str) -> bool + Sync),
     put: &units::Put,
     stream: &Stream,
@@ -311,12 +314,12 @@ fn json_files(
     let plans: Vec<PlanRecord> = (0..r.site.plans.len())
         .map(|p| PlanRecord::new(r, p))
         .collect();
-    if want("data/plans.json") {
+    if want(urls::PLANS_JSON) {
         let mut buf = Vec::new();
         json_into(&plans, &mut buf)?;
-        put("data/plans.json", &buf)?;
+        put(urls::PLANS_JSON, &buf)?;
     }
-    let path = "data/tasks.json";
+    let path = urls::TASKS_JSON;
     if !want(path) {
         return each_plan_json(r, &plans, want, put, None);
     }
@@ -334,13 +337,13 @@ fn json_files(
 
 /// Writes the plan files `want` asks for and, into `all`, every task.
 fn each_plan_json(
-    r: &Renderer,
+    r: &Input,
     plans: &[PlanRecord],
     want: &(dyn Fn(&str) -> bool + Sync),
     put: &units::Put,
     mut all: Option<&mut dyn Write>,
 ) -> Result<(), Diagnostic> {
-    let io_err = |e: io::Error| write_error("data/tasks.json", e);
+    let io_err = |e: io::Error| write_error(urls::TASKS_JSON, e);
     let streamed = all.is_some();
     let mut out = |bytes: &[u8]| all.as_mut().map_or(Ok(()), |o| o.write_all(bytes));
     out(b"[").map_err(io_err)?;
@@ -350,7 +353,7 @@ fn each_plan_json(
         let tasks: Vec<Vec<u8>> = window
             .into_par_iter()
             .map_init(JsonScratch::default, |b, p| {
-                let path = format!("data/plans/{}.json", plans[p].slug);
+                let path = urls::plan_data_path(plans[p].slug);
                 let file = want(&path).then_some(path);
                 if file.is_none() && !streamed {
                     return Ok(Vec::new());
@@ -380,7 +383,7 @@ struct JsonScratch {
 /// if `all` (the file of every task) wants them. The tasks are serialized
 /// into the plan's file, where they go, and copied out once.
 fn plan_json(
-    r: &Renderer,
+    r: &Input,
     p: usize,
     plan: &PlanRecord,
     path: Option<&str>,
@@ -438,7 +441,7 @@ fn rows_error(message: String) -> Diagnostic {
 
 /// Every task as CSV, UTF-8 with a byte-order mark so that Excel reads it
 /// right.
-fn tasks_csv(r: &Renderer, out: &mut dyn Write) -> Result<(), Diagnostic> {
+fn tasks_csv(r: &Input, out: &mut dyn Write) -> Result<(), Diagnostic> {
     out.write_all(&[0xEF, 0xBB, 0xBF])
         .map_err(rows::csv_error)?;
     let mut w = Records::new()?.writer(out);
@@ -462,7 +465,7 @@ fn tasks_csv(r: &Renderer, out: &mut dyn Write) -> Result<(), Diagnostic> {
     w.flush().map_err(rows::csv_error)
 }
 
-fn sitemap(r: &Renderer) -> Result<Vec<u8>, Diagnostic> {
+fn sitemap(r: &Input) -> Result<Vec<u8>, Diagnostic> {
     #[derive(Serialize)]
     struct Url {
         loc: String,
@@ -480,13 +483,13 @@ fn sitemap(r: &Renderer) -> Result<Vec<u8>, Diagnostic> {
             }
             _ => None,
         };
-        let path = r.page_path(page);
+        let path = page.path(r.site);
         urls.push(Url {
-            loc: site_url(r, &path),
+            loc: r.urls.url(&path),
             lastmod: lastmod.clone(),
         });
         urls.push(Url {
-            loc: site_url(r, &format!("elder/{path}")),
+            loc: r.urls.url(&format!("{}{path}", urls::ELDER)),
             lastmod,
         });
     }
@@ -495,7 +498,7 @@ fn sitemap(r: &Renderer) -> Result<Vec<u8>, Diagnostic> {
     r.render_extra("sitemap.xml", ctx)
 }
 
-fn feed(r: &Renderer) -> Result<Vec<u8>, Diagnostic> {
+fn feed(r: &Input) -> Result<Vec<u8>, Diagnostic> {
     #[derive(Serialize)]
     struct Entry {
         title: String,
@@ -517,7 +520,7 @@ fn feed(r: &Renderer) -> Result<Vec<u8>, Diagnostic> {
             let summary = &r.views.plans[p];
             Entry {
                 title: plan.meta.title.clone(),
-                url: site_url(r, &summary.path),
+                url: r.urls.url(&summary.path),
                 updated: stamp(plan.meta.date_published.or(plan.meta.date_signed)),
                 summary: format!(
                     "{} {} {}",
@@ -541,18 +544,14 @@ fn feed(r: &Renderer) -> Result<Vec<u8>, Diagnostic> {
     r.render_extra("feed.xml", ctx)
 }
 
-fn robots(r: &Renderer) -> String {
-    format!(
-        "User-agent: *\nAllow: /\nSitemap: {}\n",
-        site_url(r, "sitemap.xml")
-    )
-}
-
-/// The address of a page or file (`path` from the site's root).
-fn site_url(r: &Renderer, path: &str) -> String {
-    let mut url = String::new();
-    rows::push_site_url(r, path, &mut url);
-    url
+/// robots.txt; its `Sitemap:` line must be an absolute URL, and names
+/// the sitemap only when there is one.
+fn robots(r: &Input) -> String {
+    let mut text = "User-agent: *\nAllow: /\n".to_string();
+    if let Some(sitemap) = r.urls.absolute_url(urls::SITEMAP) {
+        text.push_str(&format!("Sitemap: {sitemap}\n"));
+    }
+    text
 }
 
 #[cfg(test)]
@@ -561,10 +560,10 @@ mod tests {
 
     use serde_json::{Value, json};
 
-    use super::{Renderer, TaskRecord, TaskRef};
+    use super::{Input, TaskRecord, TaskRef};
     use crate::index::Index;
-    use crate::render::pages::Views;
     use crate::render::theme::Theme;
+    use crate::render::views::Views;
 
     /// Each task's record has the facts `check --json` gives it, each unit
     /// in its role, and where the task is.
@@ -575,7 +574,7 @@ mod tests {
         let theme = Theme::load(root, &site.config).unwrap();
         let index = Index::build(&site);
         let views = Views::build(&site, &index, &theme).unwrap();
-        let r = Renderer::new(&site, &index, &views, &theme);
+        let r = Input::new(&site, &index, &views, &theme);
         let mut tasks = 0;
         let mut roles = [0; 3];
         for (p, plan) in site.plans.iter().enumerate() {

@@ -1,17 +1,55 @@
 //! Rendering: the theme's Tera templates turn views of the model into pages.
 //!
 //! [`theme`] finds and compiles templates (site-local ones first, then the
-//! theme's); [`pages`] builds each page's small context and renders every page
-//! in parallel into a [`Sink`]; [`data`] writes the open-data files.
+//! theme's); [`views`] builds what templates see, once per build;
+//! [`contexts`] says what each page holds; [`html`] renders every page in
+//! parallel into a [`Sink`]; [`data`] writes the open-data files. All of
+//! them read one [`Input`]; addresses come from [`crate::urls`].
 
+pub mod contexts;
 pub mod data;
+pub mod html;
 pub mod markdown;
-pub mod pages;
 pub mod qr;
 pub mod theme;
 pub mod views;
 
 use std::io;
+
+use crate::index::Index;
+use crate::model::Site;
+use crate::urls::{Page, Urls};
+
+use theme::Theme;
+use views::Views;
+
+/// What rendering reads: the model, its indexes, the views every page
+/// shares, the theme and the site's addresses. Pages and data files are
+/// made from it alone.
+pub struct Input<'a> {
+    pub site: &'a Site,
+    pub index: &'a Index,
+    pub views: &'a Views,
+    pub theme: &'a Theme,
+    pub urls: Urls,
+}
+
+impl<'a> Input<'a> {
+    pub fn new(site: &'a Site, index: &'a Index, views: &'a Views, theme: &'a Theme) -> Self {
+        Input {
+            site,
+            index,
+            views,
+            theme,
+            urls: Urls::new(&site.config),
+        }
+    }
+
+    /// Every page of the site.
+    pub fn pages(&self) -> Vec<Page> {
+        Page::all(self.site, self.index, self.site.config.page_size)
+    }
+}
 
 /// Where rendered files go: a folder on disk for `build`, memory for `serve`.
 pub trait Sink: Sync {

@@ -427,7 +427,7 @@ fn load_strings(
     }
     serde_yaml::from_str::<File>(&text)
         .map(|f| f.strings)
-        .map_err(|e| vec![crate::content::yaml_error(&rel, &e, 0)])
+        .map_err(|e| vec![crate::diagnostics::yaml_error(&rel, &e, 0)])
 }
 
 /// `--> plan.html:2:10` in a Tera report: (template, line, column).

@@ -66,7 +66,7 @@ use serde::Serialize;
 use crate::diagnostics::Diagnostic;
 use crate::model::{Site, UnitId};
 use crate::render::Sink;
-use crate::render::pages::{jurisdiction_path, plan_path, topic_path, unit_path};
+use crate::urls::{jurisdiction_path, plan_path, topic_path, unit_path};
 
 use dictionary::{pack_terms, spellings, write_dictionary};
 use docs::{Ctx, DocOut, PlanOut, Worker, plan_docs, unit_names};

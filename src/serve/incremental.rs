@@ -24,7 +24,7 @@ use crate::content::{Loaded, RawNotice, RawPlan};
 use crate::diagnostics::Diagnostic;
 use crate::index::Index;
 use crate::model::{Ids, JurisdictionId, NoticeId, Plan, PlanId, Site, TaskRef, TopicId, UnitId};
-use crate::render::pages::{PlanRows, Views};
+use crate::render::views::{PlanRows, Views};
 
 use super::memory::{Generation, Owner};
 use super::workspace::Workspace;
@@ -268,7 +268,7 @@ pub fn apply(generation: &mut Generation, patch: &Patch) -> Result<(), Diagnosti
         &generation.theme,
         reuse,
     )?;
-    if generation.renderer().pages() != generation.pages {
+    if generation.input().pages() != generation.pages {
         generation.outputs = generation.list_outputs()?;
     }
     Ok(())

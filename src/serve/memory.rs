@@ -17,9 +17,11 @@ use crate::diagnostics::Diagnostic;
 use crate::index::Index;
 use crate::model::{JurisdictionId, NoticeId, PlanId, Site, TopicId, UnitId};
 use crate::output::checked_relative;
-use crate::render::Sink;
-use crate::render::pages::{Page, Renderer, Views};
+use crate::render::html::Renderer;
 use crate::render::theme::Theme;
+use crate::render::views::Views;
+use crate::render::{Input, Sink};
+use crate::urls::{self, Page};
 
 /// A [`Sink`] that keeps files in memory, for rendering without a disk.
 #[derive(Default)]
@@ -169,6 +171,11 @@ impl Generation {
         Renderer::new(&self.site, &self.index, &self.views, &self.theme)
     }
 
+    /// What the data files are made from.
+    pub fn input(&self) -> Input<'_> {
+        Input::new(&self.site, &self.index, &self.views, &self.theme)
+    }
+
     /// A file of the search index, the whole index being made on the first
     /// request (as `build` makes it).
     pub fn search_file(&self, path: &str) -> Option<Arc<[u8]>> {
@@ -187,8 +194,8 @@ impl Generation {
     /// writer themselves, so the list cannot drift from what `build` writes.
     /// Also sets [`Generation::pages`].
     pub fn list_outputs(&mut self) -> Result<HashMap<String, (Output, Owner)>, Diagnostic> {
-        self.pages = self.renderer().pages();
-        let r = self.renderer();
+        self.pages = self.input().pages();
+        let r = self.input();
         let mut outputs = HashMap::new();
         for &page in &self.pages {
             let owner = match page {
@@ -201,7 +208,7 @@ impl Generation {
             };
             for elder in [false, true] {
                 outputs.insert(
-                    r.output_path(page, elder),
+                    page.output_path(&self.site, elder),
                     (Output::Page(page, elder), owner),
                 );
             }
@@ -226,7 +233,7 @@ impl Generation {
             .plans
             .iter()
             .enumerate()
-            .map(|(p, plan)| (format!("data/plans/{}.json", plan.slug), p))
+            .map(|(p, plan)| (urls::plan_data_path(&plan.slug), p))
             .collect();
         for path in names.into_inner().unwrap_or_else(|e| e.into_inner()) {
             let dir = path.rfind('/').map(|i| &path[..=i]).unwrap_or("");
@@ -244,12 +251,11 @@ impl Generation {
 
     /// Renders one file of the site.
     pub fn render(&self, path: &str, output: Output) -> Result<Vec<u8>, Diagnostic> {
-        let r = self.renderer();
         match output {
-            Output::Page(page, elder) => r.render_page(page, elder),
+            Output::Page(page, elder) => self.renderer().render_page(page, elder),
             Output::Data => {
                 let sink = MemorySink::default();
-                crate::render::data::write_selected(&r, &sink, &|p| p == path)?;
+                crate::render::data::write_selected(&self.input(), &sink, &|p| p == path)?;
                 sink.into_files().remove(path).ok_or_else(|| {
                     Diagnostic::error(path, 0, "the data writer did not produce this file")
                 })
@@ -448,11 +454,7 @@ impl Live {
     /// Looks up a site path (`` for the home page, `plans/x/`, `feed.xml`),
     /// rendering the file if it is not cached.
     pub fn get(&self, rel: &str) -> Found {
-        let wanted = if rel.is_empty() || rel.ends_with('/') {
-            format!("{rel}index.html")
-        } else {
-            rel.to_string()
-        };
+        let wanted = urls::file_of(rel);
         if let Some(bytes) = self.static_file(&wanted) {
             return Found::File(wanted, bytes);
         }
@@ -471,14 +473,17 @@ impl Live {
         {
             return Found::File(wanted, bytes);
         }
-        let folder = format!("{rel}/index.html");
+        let folder = urls::file_of(&format!("{rel}/"));
         if !rel.is_empty() && !rel.ends_with('/') && generation.outputs.contains_key(&folder) {
             return Found::Redirect(format!("{rel}/"));
         }
-        let not_found = generation
-            .outputs
-            .get("404.html")
-            .and_then(|&(output, owner)| self.bytes(generation, "404.html", output, owner));
+        let not_found =
+            generation
+                .outputs
+                .get(urls::NOT_FOUND_FILE)
+                .and_then(|&(output, owner)| {
+                    self.bytes(generation, urls::NOT_FOUND_FILE, output, owner)
+                });
         Found::NotFound(not_found)
     }
 

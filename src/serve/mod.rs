@@ -35,8 +35,9 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::diagnostics::Diagnostic;
-use crate::render::pages::{Page, Renderer};
+use crate::render::html::Renderer;
 use crate::render::theme::Theme;
+use crate::urls::{self, Page};
 
 use memory::{Generation, Live, Owner, Tell};
 use watch::{Batch, Message, Next, Watcher};
@@ -549,11 +550,13 @@ impl Rebuilder {
         }
         self.live.invalidate(|_, owner| patch.keeps(owner));
         // The edited plans' pages are the ones about to be reloaded.
-        let r = generation.renderer();
+        let site = &generation.site;
         let pages: Vec<(String, usize)> = patch
             .plans
             .iter()
-            .flat_map(|&(k, _)| [false, true].map(|elder| (r.output_path(Page::Plan(k), elder), k)))
+            .flat_map(|&(k, _)| {
+                [false, true].map(|elder| (Page::Plan(k).output_path(site, elder), k))
+            })
             .collect();
         let rendered: Vec<(String, usize, Vec<u8>)> = pages
             .into_par_iter()
@@ -686,7 +689,7 @@ fn probe(g: &Generation, theme: &Theme) -> Result<Vec<Rendered>, Vec<Diagnostic>
         .par_iter()
         .map(|&(page, elder, owner)| {
             r.render_page(page, elder)
-                .map(|b| (r.output_path(page, elder), b, owner))
+                .map(|b| (page.output_path(site, elder), b, owner))
         })
         .collect();
     let mut ok = Vec::new();
@@ -698,9 +701,8 @@ fn probe(g: &Generation, theme: &Theme) -> Result<Vec<Rendered>, Vec<Diagnostic>
         }
     }
     let sink = memory::MemorySink::default();
-    if let Err(e) =
-        crate::render::data::write_selected(&r, &sink, &|p| p == "sitemap.xml" || p == "feed.xml")
-    {
+    let templated = |p: &str| p == urls::SITEMAP || p == urls::FEED;
+    if let Err(e) = crate::render::data::write_selected(&r.input, &sink, &templated) {
         errors.push(e);
     }
     for (path, bytes) in sink.into_files() {

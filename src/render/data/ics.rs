@@ -23,7 +23,9 @@ pub(super) struct Event<'a> {
     pub stamp: NaiveDate,
     pub summary: &'a str,
     pub uid: &'a str,
-    pub url: &'a str,
+    /// The task's address; calendars allow only absolute ones (RFC 5545,
+    /// 3.8.4.6), so none without an absolute base URL.
+    pub url: Option<&'a str>,
 }
 
 /// What ends a calendar, after its events.
@@ -53,14 +55,18 @@ pub(super) fn begin_calendar(name: &str) -> Result<String, Diagnostic> {
 pub(super) fn push(e: &Event, out: &mut String) -> Result<(), Diagnostic> {
     // Midnight is a valid time of every day.
     let stamp = e.stamp.and_time(chrono::NaiveTime::MIN).and_utc();
-    icalendar::Event::new()
+    let mut event = icalendar::Event::new();
+    event
         .uid(e.uid)
         .timestamp(stamp)
         .summary(e.summary)
         .description(e.description)
-        .url(e.url)
         .starts(e.first)
-        .ends(e.end)
+        .ends(e.end);
+    if let Some(url) = e.url {
+        event.url(url);
+    }
+    event
         .done()
         .fmt_write(out)
         .map_err(|_| ics_error("formatting failed"))
@@ -95,7 +101,7 @@ mod tests {
             stamp: day(1),
             summary: &text,
             uid: "x-task-1-0@example.org",
-            url: "https://example.org/plans/x/#task-1",
+            url: Some("https://example.org/plans/x/#task-1"),
         };
         let mut ics = super::begin_calendar("下陆区 区司法局 任务期限").unwrap();
         super::push(&event, &mut ics).unwrap();

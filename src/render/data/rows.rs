@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use crate::diagnostics::Diagnostic;
 use crate::model::{Ids, Site, TaskRef};
 
-use super::super::pages::Renderer;
+use super::super::Input;
 use super::dates;
 use super::ics::{self, Event};
 
@@ -99,13 +99,13 @@ pub(super) const COLUMNS: usize = 12;
 /// The address of a page or file of the site (`path` from the root), as
 /// the data files give it: absolute when the base URL is. Every address of
 /// the data files is made here.
-pub(super) fn push_site_url(r: &Renderer, path: &str, out: &mut String) {
-    out.push_str(&r.base_url);
+pub(super) fn push_site_url(r: &Input, path: &str, out: &mut String) {
+    out.push_str(r.urls.base_url());
     out.push_str(path);
 }
 
 /// The task's full address (base URL, plan page, anchor), appended to `out`.
-pub(super) fn push_url(r: &Renderer, tr: TaskRef, out: &mut String) {
+pub(super) fn push_url(r: &Input, tr: TaskRef, out: &mut String) {
     push_site_url(r, &r.views.plans[tr.plan()].path, out);
     out.push('#');
     r.site.plans[tr.plan()].tasks[tr.task()]
@@ -115,12 +115,12 @@ pub(super) fn push_url(r: &Renderer, tr: TaskRef, out: &mut String) {
 
 /// Makes tasks' CSV records, reusing its text buffer from task to task.
 pub(super) struct RowMaker<'r> {
-    r: &'r Renderer<'r>,
+    r: &'r Input<'r>,
     text: String,
 }
 
 impl<'r> RowMaker<'r> {
-    pub fn new(r: &'r Renderer<'r>) -> Self {
+    pub fn new(r: &'r Input<'r>) -> Self {
         RowMaker {
             r,
             text: String::new(),
@@ -200,8 +200,9 @@ fn push_joined<'a>(
 }
 
 /// The host that makes event UIDs unique across sites.
-pub(super) fn calendar_host(r: &Renderer) -> String {
-    r.base_url
+pub(super) fn calendar_host(r: &Input) -> String {
+    r.urls
+        .base_url()
         .split("://")
         .nth(1)
         .and_then(|s| s.split('/').next())
@@ -213,7 +214,7 @@ pub(super) fn calendar_host(r: &Renderer) -> String {
 /// Appends the task's events to `out`: one all-day event per dated
 /// deadline; `url` is the task's, from [`push_url`].
 pub(super) fn push_events(
-    r: &Renderer,
+    r: &Input,
     tr: TaskRef,
     host: &str,
     url: &str,
@@ -244,7 +245,7 @@ pub(super) fn push_events(
             // Stable from build to build: the plan, the task and which of
             // its deadlines, on this site.
             uid: ics::joined(&mut uid, &[&plan.slug, "-", &anchor, "-", &i, "@", host]),
-            url,
+            url: r.urls.absolute().is_some().then_some(url),
         };
         ics::push(&event, out)?;
     }

@@ -13,8 +13,9 @@ use rayon::prelude::*;
 
 use crate::diagnostics::Diagnostic;
 use crate::model::{TaskRef, UnitId};
+use crate::urls::{UNIT_CSV, UNIT_ICS};
 
-use super::super::pages::Renderer;
+use super::super::Input;
 use super::Stream;
 use super::ics::{self, CALENDAR_END};
 use super::rows::{self, Records, RowMaker};
@@ -39,7 +40,7 @@ struct Wanted {
 
 /// What every unit's files share.
 struct Shared<'r> {
-    r: &'r Renderer<'r>,
+    r: &'r Input<'r>,
     records: &'r Records,
     /// Byte-order mark and column names.
     csv_head: Vec<u8>,
@@ -73,7 +74,7 @@ struct Slots {
 impl Slots {
     const NONE: u32 = u32::MAX;
 
-    fn new(r: &Renderer) -> Slots {
+    fn new(r: &Input) -> Slots {
         let mut first = Vec::with_capacity(r.site.plans.len());
         let mut total = 0;
         for plan in &r.site.plans {
@@ -173,7 +174,7 @@ impl Made {
 /// the sink: a group's files run to megabytes, and one per thread would be
 /// held at the build's peak.
 pub(super) fn write(
-    r: &Renderer,
+    r: &Input,
     want: &(dyn Fn(&str) -> bool + Sync),
     stream: &Stream,
 ) -> Result<(), Diagnostic> {
@@ -189,10 +190,7 @@ pub(super) fn write(
         for u in units {
             let dir = &r.views.unit_paths[u];
             let calendar = super::has_calendar(r.site, &r.index.units[u]);
-            for (files, name, has) in [
-                (&mut csv, "tasks.csv", true),
-                (&mut ics, "deadlines.ics", calendar),
-            ] {
+            for (files, name, has) in [(&mut csv, UNIT_CSV, true), (&mut ics, UNIT_ICS, calendar)] {
                 let path = format!("{dir}{name}");
                 if has && want(&path) {
                     files.push(Wanted { unit: u, path });
@@ -229,7 +227,7 @@ fn write_kind(
     Ok(slots)
 }
 
-fn shared<'r>(r: &'r Renderer<'r>, records: &'r Records) -> Result<Shared<'r>, Diagnostic> {
+fn shared<'r>(r: &'r Input<'r>, records: &'r Records) -> Result<Shared<'r>, Diagnostic> {
     let strings = &r.theme.strings;
     let mut csv_head = vec![0xEF, 0xBB, 0xBF];
     let names: Vec<&str> = strings

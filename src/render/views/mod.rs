@@ -10,6 +10,10 @@
 
 use serde::Serialize;
 
+mod shared;
+
+pub use shared::{Links, PlanRows, Views, date, flatten, meta_view, safe_url, task_view};
+
 /// A link to a unit, with its role-independent facts.
 #[derive(Debug, Clone, Serialize)]
 pub struct UnitLink {

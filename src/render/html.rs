@@ -1,0 +1,177 @@
+//! The HTML renderer: every page, standard and 长者版, rendered in parallel
+//! into a [`Sink`]. Only `build` and `serve` use it; everything else reads
+//! the model, the indexes, the views and [`crate::urls`].
+
+use rayon::prelude::*;
+use tera::Context;
+
+use crate::diagnostics::Diagnostic;
+use crate::index::Index;
+use crate::model::Site;
+use crate::urls::{Page, ROOT_MARK, resolve_root_append};
+
+use super::theme::{LAYOUT, Theme, template_error};
+use super::views::Views;
+use super::{Input, Sink};
+
+/// Where the layout prints a page's content (rendered once for both
+/// versions); like [`ROOT_MARK`], content cannot contain it.
+pub const CONTENT_MARK: &str = "\u{1}";
+
+/// Renders pages with shared views.
+pub struct Renderer<'a> {
+    pub input: Input<'a>,
+    /// `site`, `static` and `labels`, the same on every page: made once.
+    every_page: Context,
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(site: &'a Site, index: &'a Index, views: &'a Views, theme: &'a Theme) -> Self {
+        let input = Input::new(site, index, views, theme);
+        let every_page = input.site_context();
+        Renderer { input, every_page }
+    }
+
+    /// Every page of the site.
+    pub fn pages(&self) -> Vec<Page> {
+        self.input.pages()
+    }
+
+    /// Renders every page, standard and elder, into `sink`. Errors are
+    /// returned sorted, so the first one is the same on every run.
+    pub fn render_all(
+        &self,
+        sink: &dyn Sink,
+        progress: &(dyn Fn() + Sync),
+    ) -> Result<usize, Vec<Diagnostic>> {
+        let pages = self.pages();
+        let mut errors: Vec<Diagnostic> = pages
+            .par_iter()
+            .filter_map(|&page| {
+                let r = self.write_pair(page, sink);
+                progress();
+                progress();
+                r.err()
+            })
+            .collect();
+        if errors.is_empty() {
+            Ok(pages.len() * 2)
+        } else {
+            crate::diagnostics::sort(&mut errors);
+            errors.dedup_by(|a, b| a.file == b.file && a.line == b.line && a.message == b.message);
+            Err(errors)
+        }
+    }
+
+    /// Renders one page to HTML.
+    pub fn render_page(&self, page: Page, elder: bool) -> Result<Vec<u8>, Diagnostic> {
+        let mut ctx = self.common_context(page);
+        self.input.page_context(page, &mut ctx)?;
+        let mut content = Vec::new();
+        self.page_content(page, &mut ctx, &mut content)?;
+        let (mut layout, mut out) = (Vec::new(), Vec::new());
+        self.render_version(page, &mut ctx, elder, &content, &mut layout, &mut out)?;
+        Ok(out)
+    }
+
+    /// Renders the page's own template (its content) once, for both
+    /// versions, into `out`, with [`ROOT_MARK`] as `root` (no `elder` or
+    /// `twin`: only the layout differs between versions); `ctx` gets
+    /// [`CONTENT_MARK`] as `content`, for the layout to print. A big site's
+    /// pages are mostly content, so rendering it once instead of twice saves
+    /// most of what the 长者版 would cost.
+    fn page_content(
+        &self,
+        page: Page,
+        ctx: &mut Context,
+        out: &mut Vec<u8>,
+    ) -> Result<(), Diagnostic> {
+        ctx.insert("root", ROOT_MARK);
+        out.clear();
+        let theme = self.input.theme;
+        theme
+            .tera
+            .render_to(page.template(), ctx, &mut *out)
+            .map_err(|e| template_error(&e, &theme.sources))?;
+        ctx.insert_value("content", tera::Value::safe_string(CONTENT_MARK));
+        Ok(())
+    }
+
+    /// Renders both versions of a page into `sink`. Each thread renders
+    /// into the same buffers page after page: a fresh buffer per page
+    /// costs more in allocation and page faults than the template itself.
+    fn write_pair(&self, page: Page, sink: &dyn Sink) -> Result<(), Diagnostic> {
+        thread_local! {
+            static BUFFERS: std::cell::RefCell<[Vec<u8>; 3]> =
+                const { std::cell::RefCell::new([Vec::new(), Vec::new(), Vec::new()]) };
+        }
+        let mut ctx = self.common_context(page);
+        self.input.page_context(page, &mut ctx)?;
+        BUFFERS.with_borrow_mut(|[content, layout, html]| {
+            self.page_content(page, &mut ctx, content)?;
+            for elder in [false, true] {
+                self.render_version(page, &mut ctx, elder, content, layout, html)?;
+                let path = page.output_path(self.input.site, elder);
+                sink.put_slice(&path, html)
+                    .map_err(|e| Diagnostic::error(path, 0, format!("cannot write: {e}")))?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Renders `page`'s layout (standard or elder) into `layout`, then the
+    /// page into `out`: the layout with `content` where it prints
+    /// [`CONTENT_MARK`], and the version's link prefix where the content
+    /// holds [`ROOT_MARK`].
+    fn render_version(
+        &self,
+        page: Page,
+        ctx: &mut Context,
+        elder: bool,
+        content: &[u8],
+        layout: &mut Vec<u8>,
+        out: &mut Vec<u8>,
+    ) -> Result<(), Diagnostic> {
+        let urls = &self.input.urls;
+        let root = urls.root(elder);
+        let twin = urls.twin(page, &page.path(self.input.site), elder);
+        ctx.insert("root", &root);
+        ctx.insert("elder", &elder);
+        ctx.insert("twin", &twin);
+        layout.clear();
+        let theme = self.input.theme;
+        theme
+            .tera
+            .render_to(LAYOUT, ctx, &mut *layout)
+            .map_err(|e| template_error(&e, &theme.sources))?;
+        let mark = CONTENT_MARK.as_bytes()[0];
+        let mut parts = layout.split(|&b| b == mark);
+        out.clear();
+        out.extend_from_slice(parts.next().unwrap_or_default());
+        let mut printed = false;
+        for rest in parts {
+            resolve_root_append(content, &root, out);
+            out.extend_from_slice(rest);
+            printed = true;
+        }
+        if !printed {
+            let file = theme
+                .sources
+                .get(LAYOUT)
+                .cloned()
+                .unwrap_or_else(|| LAYOUT.into());
+            return Err(
+                Diagnostic::error(file, 0, "the layout does not print the page's content")
+                    .with_hint("put `{{ content | safe }}` where pages go, inside <main>"),
+            );
+        }
+        Ok(())
+    }
+
+    /// What both versions of a page share (all but `root`, `elder`, `twin`).
+    fn common_context(&self, page: Page) -> Context {
+        let mut ctx = self.every_page.clone();
+        ctx.insert("page", &self.input.page_info(page));
+        ctx
+    }
+}

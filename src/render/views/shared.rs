@@ -1,0 +1,489 @@
+//! The views every page shares, built once per build: plan, unit, topic and
+//! jurisdiction summaries, link values, and each task's row for unit and
+//! topic pages (rendered once with [`ROOT_MARK`], whatever the number of
+//! pages that list the task).
+
+use rayon::prelude::*;
+use tera::Context;
+
+use crate::diagnostics::Diagnostic;
+use crate::index::Index;
+use crate::model::{Block, DocMeta, Ids, Site, TaskRef};
+use crate::render::markdown;
+use crate::render::theme::{Theme, template_error};
+use crate::urls::{ROOT_MARK, jurisdiction_path, plan_path, topic_path, unit_path};
+
+use super::*;
+
+/// Shared link values (cheap to clone into any number of task views).
+pub struct Links {
+    pub units: Vec<tera::Value>,
+    pub topics: Vec<tera::Value>,
+    pub plans: Vec<tera::Value>,
+    /// Each plan's [`PlanSummary`], for the listing pages that show it.
+    pub plan_summaries: Vec<tera::Value>,
+}
+
+/// Views shared by all pages.
+pub struct Views {
+    pub plans: Vec<PlanSummary>,
+    /// Each task as a row for unit and topic pages (`partials/task-row.html`,
+    /// links prefixed with [`ROOT_MARK`]), by plan: rendered once, whatever
+    /// the number of pages that list the task.
+    pub rows: Vec<PlanRows>,
+    /// Each task's text without Markdown, where it differs from the text
+    /// itself (most tasks have no syntax: `None`), by plan. See [`Views::plain`].
+    pub plain: Vec<Vec<Option<Box<str>>>>,
+    pub links: Links,
+    pub units: Vec<UnitSummary>,
+    pub unit_paths: Vec<String>,
+    pub jurisdictions: Vec<JurisdictionSummary>,
+    pub topics: Vec<TopicSummary>,
+}
+
+/// The rows of one plan's tasks, in task order, one after the other in one
+/// string: a big site holds hundreds of thousands of rows for the whole
+/// pages phase, and one allocation per plan keeps them compact.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct PlanRows {
+    html: String,
+    /// Where each task's row ends in `html`.
+    ends: Vec<u32>,
+}
+
+impl PlanRows {
+    /// The row of the plan's task `t`.
+    pub fn get(&self, t: usize) -> &str {
+        let start = match t {
+            0 => 0,
+            _ => self.ends.get(t - 1).map_or(0, |&e| e as usize),
+        };
+        let end = self.ends.get(t).map_or(start, |&e| e as usize);
+        self.html.get(start..end).unwrap_or_default()
+    }
+
+    fn push(&mut self, row: &str) {
+        self.html.push_str(row);
+        // A plan's rows are a few hundred bytes each, far from 4 GB.
+        self.ends
+            .push(u32::try_from(self.html.len()).unwrap_or(u32::MAX));
+    }
+}
+
+/// An ISO date, as views show dates.
+pub fn date(d: Option<chrono::NaiveDate>) -> Option<String> {
+    d.map(|d| d.format("%Y-%m-%d").to_string())
+}
+
+impl Views {
+    pub fn build(site: &Site, index: &Index, theme: &Theme) -> Result<Views, Diagnostic> {
+        Self::build_reusing(site, index, theme, Vec::new())
+    }
+
+    /// Like [`Views::build`], but a plan whose entry in `reuse` is `Some`
+    /// keeps those rows instead of rendering them again. Rows are most of the
+    /// cost of this function; `serve` passes the rows of the plans an edit
+    /// did not touch, when no unit, topic or jurisdiction changed name or path.
+    pub fn build_reusing(
+        site: &Site,
+        index: &Index,
+        theme: &Theme,
+        mut reuse: Vec<Option<PlanRows>>,
+    ) -> Result<Views, Diagnostic> {
+        reuse.resize_with(site.plans.len(), || None);
+        let unit_paths: Vec<String> = (0..site.units.len()).map(|u| unit_path(site, u)).collect();
+        let jurisdiction_links: Vec<NamedPath> = site
+            .jurisdictions
+            .iter()
+            .map(|j| NamedPath {
+                name: j.name.clone(),
+                path: jurisdiction_path(&j.slug),
+            })
+            .collect();
+        let plans = plan_summaries(site, &jurisdiction_links);
+        let links = links(site, &unit_paths, &plans);
+        let plain = plain_texts(site);
+        let rows: Vec<PlanRows> = (0..site.plans.len())
+            .into_par_iter()
+            .zip(reuse)
+            .map(|(p, reused)| match reused {
+                Some(rows) => Ok(rows),
+                None => task_rows(site, p, &plain[p], &links, theme),
+            })
+            .collect::<Result<_, Diagnostic>>()?;
+        Ok(Views {
+            plans,
+            rows,
+            plain,
+            links,
+            units: unit_summaries(site, index, &unit_paths),
+            unit_paths,
+            jurisdictions: jurisdiction_summaries(site, index, jurisdiction_links),
+            topics: topic_summaries(site, index),
+        })
+    }
+
+    /// The row of a task, as a template value.
+    pub fn row(&self, r: TaskRef) -> tera::Value {
+        let row = self
+            .rows
+            .get(r.plan())
+            .map_or("", |rows| rows.get(r.task()));
+        tera::Value::safe_string(row)
+    }
+
+    /// The task's text without Markdown: for data files, summaries, search.
+    pub fn plain<'s>(&'s self, site: &'s Site, r: TaskRef) -> &'s str {
+        match &self.plain[r.plan()][r.task()] {
+            Some(plain) => plain,
+            None => &site.plans[r.plan()].tasks[r.task()].text,
+        }
+    }
+}
+
+fn plan_summaries(site: &Site, jurisdiction_links: &[NamedPath]) -> Vec<PlanSummary> {
+    site.plans
+        .iter()
+        .map(|p| PlanSummary {
+            title: p.meta.title.clone(),
+            path: plan_path(&p.slug),
+            kind: p.kind.label().to_string(),
+            jurisdiction: jurisdiction_links[p.jurisdiction].clone(),
+            doc_number: p.meta.doc_number.clone(),
+            date_published: date(p.meta.date_published),
+            date_signed: date(p.meta.date_signed),
+            period: p.period.map(|x| {
+                if x.start == x.end {
+                    x.start.to_string()
+                } else {
+                    format!("{}-{}", x.start, x.end)
+                }
+            }),
+            task_count: p.tasks.len(),
+        })
+        .collect()
+}
+
+fn links(site: &Site, unit_paths: &[String], plans: &[PlanSummary]) -> Links {
+    Links {
+        units: site
+            .units
+            .iter()
+            .zip(unit_paths)
+            .map(|(u, path)| {
+                tera::Value::from_serializable(&UnitLink {
+                    name: u.name.clone(),
+                    kind: u.kind,
+                    path: path.clone(),
+                })
+            })
+            .collect(),
+        topics: site
+            .topics
+            .iter()
+            .map(|t| {
+                tera::Value::from_serializable(&NamedPath {
+                    name: t.name.clone(),
+                    path: topic_path(&t.slug),
+                })
+            })
+            .collect(),
+        plans: plans
+            .iter()
+            .map(|p| {
+                tera::Value::from_serializable(&NamedPath {
+                    name: p.title.clone(),
+                    path: p.path.clone(),
+                })
+            })
+            .collect(),
+        plan_summaries: plans.iter().map(tera::Value::from_serializable).collect(),
+    }
+}
+
+/// Each task's text without Markdown, where it differs from the text.
+fn plain_texts(site: &Site) -> Vec<Vec<Option<Box<str>>>> {
+    site.plans
+        .par_iter()
+        .map(|plan| {
+            plan.tasks
+                .iter()
+                .map(|t| match markdown::to_plain_cow(&t.text) {
+                    std::borrow::Cow::Borrowed(_) => None,
+                    std::borrow::Cow::Owned(s) => Some(s.into_boxed_str()),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn unit_summaries(site: &Site, index: &Index, unit_paths: &[String]) -> Vec<UnitSummary> {
+    site.units
+        .iter()
+        .enumerate()
+        .map(|(u, unit)| {
+            let t = &index.units[u];
+            UnitSummary {
+                name: unit.name.clone(),
+                other_names: unit.other_names.clone(),
+                path: unit_paths[u].clone(),
+                kind: unit.kind,
+                led: t.led.len(),
+                shared: t.shared.len(),
+                total: t.total(),
+                calendar: crate::render::data::has_calendar(site, t),
+            }
+        })
+        .collect()
+}
+
+fn jurisdiction_summaries(
+    site: &Site,
+    index: &Index,
+    links: Vec<NamedPath>,
+) -> Vec<JurisdictionSummary> {
+    site.jurisdictions
+        .iter()
+        .zip(links)
+        .enumerate()
+        .map(|(j, (jur, link))| {
+            let ji = &index.jurisdictions[j];
+            JurisdictionSummary {
+                name: jur.name.clone(),
+                path: link.path,
+                plan_count: ji.plans.len(),
+                unit_count: ji.departments.len() + ji.groups.len(),
+                task_count: ji.task_count,
+            }
+        })
+        .collect()
+}
+
+fn topic_summaries(site: &Site, index: &Index) -> Vec<TopicSummary> {
+    site.topics
+        .iter()
+        .enumerate()
+        .map(|(t, topic)| {
+            let refs = &index.topics[t];
+            let mut plan_ids: Vec<usize> = refs.iter().map(|r| r.plan()).collect();
+            plan_ids.dedup();
+            plan_ids.sort_unstable();
+            plan_ids.dedup();
+            TopicSummary {
+                name: topic.name.clone(),
+                path: topic_path(&topic.slug),
+                task_count: refs.len(),
+                plan_count: plan_ids.len(),
+            }
+        })
+        .collect()
+}
+
+/// The view of task `t` of plan `p` (plan fragments and unit/topic rows both
+/// show the whole text, `html`).
+pub fn task_view(
+    site: &Site,
+    p: usize,
+    t: usize,
+    plain: &[Option<Box<str>>],
+    links: &Links,
+) -> TaskView {
+    let plan = &site.plans[p];
+    let task = &plan.tasks[t];
+    let plain_text = plain[t].as_deref().unwrap_or(&task.text);
+    let pick = |ids: Ids| ids.iter().map(|u| links.units[u].clone()).collect();
+    TaskView {
+        number: task.number.to_string(),
+        anchor: task.anchor().to_string(),
+        html: match &plain[t] {
+            // No syntax: the text is its own HTML (see markdown::to_html).
+            None => format!("<p>{}</p>\n", task.text),
+            Some(_) => markdown::to_html(&task.text),
+        },
+        summary: summary(plain_text),
+        lead: pick(task.lead()),
+        responsible: pick(task.responsible()),
+        participating: pick(task.participating()),
+        officials: task.officials.iter().map(|o| o.to_string()).collect(),
+        schedule: task.schedule.as_deref().map(str::to_string),
+        deadlines: task
+            .deadlines
+            .iter()
+            .map(|d| DeadlineView {
+                text: d.text.clone(),
+                // The day the words name first: a limit's due day, the
+                // first day of a start or a span (docs/deadlines.md).
+                date: date(d.due().or(d.first_day())),
+                kind: d.kind(),
+            })
+            .collect(),
+        priority: task.priority.as_deref().map(str::to_string),
+        topics: task
+            .topics()
+            .iter()
+            .map(|x| links.topics[x].clone())
+            .collect(),
+        plan: links.plans[p].clone(),
+        path: format!("{}#{}", plan_path(&plan.slug), task.anchor()),
+        section: task.section.as_deref().map(str::to_string),
+    }
+}
+
+/// Units in the order a reader looks them up: by the pinyin of their names
+/// (区司法局 `qu1 si1 fa3 ju2`), syllable by syllable, then by the name itself
+/// At most this many characters of a task's first sentence show in lists.
+const SUMMARY_CHARS: usize = 60;
+
+/// The first sentence of `plain` (to `。`, `；` or a line break), cut to
+/// [`SUMMARY_CHARS`] with `…` when longer.
+fn summary(plain: &str) -> String {
+    let end = plain
+        .char_indices()
+        .find(|&(_, c)| matches!(c, '。' | '；' | ';' | '\n'))
+        .map(|(i, c)| if c == '\n' { i } else { i + c.len_utf8() })
+        .unwrap_or(plain.len());
+    let sentence = &plain[..end];
+    match sentence.char_indices().nth(SUMMARY_CHARS) {
+        Some((cut, _)) => format!("{}…", &sentence[..cut]),
+        None => sentence.to_string(),
+    }
+}
+
+/// The rows of plan `p`'s tasks, rendered once with [`ROOT_MARK`] as `root`.
+fn task_rows(
+    site: &Site,
+    p: usize,
+    plain: &[Option<Box<str>>],
+    links: &Links,
+    theme: &Theme,
+) -> Result<PlanRows, Diagnostic> {
+    let mut ctx = Context::new();
+    ctx.insert("root", ROOT_MARK);
+    let tasks = site.plans[p].tasks.len();
+    let mut rows = PlanRows {
+        html: String::new(),
+        ends: Vec::with_capacity(tasks),
+    };
+    for t in 0..tasks {
+        // The whole text: a unit page exists to say what the unit must do.
+        ctx.insert("task", &task_view(site, p, t, plain, links));
+        let html = theme
+            .tera
+            .render("partials/task-row.html", &ctx)
+            .map_err(|e| template_error(&e, &theme.sources))?;
+        rows.push(&html);
+    }
+    // A copy of the exact size: the rows are kept for the whole pages phase.
+    rows.html = rows.html.as_str().into();
+    Ok(rows)
+}
+
+pub fn meta_view(m: &DocMeta) -> MetaView {
+    let link = |l: &crate::model::Link| LinkView {
+        title: l.title.clone(),
+        url: safe_url(&l.url),
+    };
+    MetaView {
+        index_number: m.index_number.clone(),
+        category: m.category.clone(),
+        issuer: m.issuer.clone(),
+        date_signed: date(m.date_signed),
+        title: m.title.clone(),
+        doc_number: m.doc_number.clone(),
+        date_published: date(m.date_published),
+        validity: m.validity.clone(),
+        disclosure: m.disclosure.clone(),
+        editor: m.editor.clone(),
+        source: m.source.as_ref().map(link),
+        attachments: m.attachments.iter().map(link).collect(),
+        links: m.links.iter().map(link).collect(),
+    }
+}
+
+/// Only http(s), mailto and relative URLs reach a page; anything else
+/// (`javascript:`, `data:`) becomes `#`.
+pub fn safe_url(url: &str) -> String {
+    let trimmed = url.trim();
+    let lower: String = trimmed
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .take(12)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let scheme_end = lower.find(':');
+    let first_delim = lower.find(['/', '?', '#']);
+    let has_scheme = match (scheme_end, first_delim) {
+        (Some(c), Some(d)) => c < d,
+        (Some(_), None) => true,
+        _ => false,
+    };
+    if !has_scheme
+        || lower.starts_with("http:")
+        || lower.starts_with("https:")
+        || lower.starts_with("mailto:")
+    {
+        trimmed.to_string()
+    } else {
+        "#".to_string()
+    }
+}
+
+/// Flattens the section tree into body items and a table of contents.
+pub fn flatten(blocks: &[Block], depth: usize, body: &mut Vec<BodyItem>, toc: &mut Vec<TocEntry>) {
+    for block in blocks {
+        match block {
+            Block::Text(t) => body.push(BodyItem::Text {
+                html: markdown::to_html(t),
+            }),
+            Block::Task(i) => body.push(BodyItem::Task {
+                index: *i,
+                h: (depth + 2).min(6) as u8,
+                html: tera::Value::none(),
+            }),
+            Block::Section(s) => {
+                body.push(BodyItem::Heading {
+                    number: s.number.clone(),
+                    title: s.title.clone(),
+                    anchor: s.anchor.clone(),
+                    level: s.level,
+                    h: (depth + 2).min(6) as u8,
+                });
+                toc.push(TocEntry {
+                    number: s.number.clone(),
+                    title: s.title.clone(),
+                    anchor: s.anchor.clone(),
+                    depth,
+                });
+                flatten(&s.blocks, depth + 1, body, toc);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_url;
+
+    #[test]
+    fn only_web_and_mail_urls_pass() {
+        for ok in [
+            "https://www.gov.cn/a",
+            "http://x",
+            "mailto:a@b.cn",
+            "/files/a.pdf",
+            "a.pdf",
+            "#top",
+        ] {
+            assert_eq!(safe_url(ok), ok);
+        }
+        for bad in [
+            "javascript:alert(1)",
+            " JaVaScRiPt:alert(1)",
+            "java\tscript:x",
+            "data:text/html,x",
+            "vbscript:x",
+        ] {
+            assert_eq!(safe_url(bad), "#", "{bad}");
+        }
+    }
+}

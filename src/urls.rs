@@ -1,0 +1,421 @@
+//! The site's addresses: where every page and data file lives, for the
+//! standard site and its 长者版 (elder) twin, and the full URL of each.
+//!
+//! Paths are relative to the site's root, `/`-separated; a page's path ends
+//! with `/` (`plans/daoli-2017/`, `` for the home page) and its file is that
+//! folder's `index.html`. The elder twin of every page lives under
+//! [`ELDER`]. Templates print paths after `root` (the base path, plus
+//! `elder/` on elder pages), so one rendered fragment serves both versions:
+//! fragments made once hold [`ROOT_MARK`] where `root` goes, and
+//! [`resolve_root_append`] puts each version's prefix there.
+//!
+//! Everything that writes or looks up a path (pages, open data, search,
+//! `serve`) takes it from here, so a change of scheme is made in one place.
+
+use crate::config::SiteConfig;
+use crate::diagnostics::Diagnostic;
+use crate::index::Index;
+use crate::model::{Anchor, Site, UnitId};
+
+/// The folder of the elder (长者版) twin of every page.
+pub const ELDER: &str = "elder/";
+/// The file of a folder's page.
+pub const INDEX_FILE: &str = "index.html";
+/// The not-found page, at the root (and under [`ELDER`]).
+pub const NOT_FOUND_FILE: &str = "404.html";
+
+/// The listing pages.
+pub const PLANS: &str = "plans/";
+pub const UNITS: &str = "units/";
+pub const TOPICS: &str = "topics/";
+pub const JURISDICTIONS: &str = "jurisdictions/";
+pub const SEARCH: &str = "search/";
+
+/// The site-wide data files.
+pub const PLANS_JSON: &str = "data/plans.json";
+pub const TASKS_JSON: &str = "data/tasks.json";
+pub const TASKS_CSV: &str = "data/tasks.csv";
+pub const SITEMAP: &str = "sitemap.xml";
+pub const FEED: &str = "feed.xml";
+pub const ROBOTS: &str = "robots.txt";
+
+/// The files in each unit's folder.
+pub const UNIT_CSV: &str = "tasks.csv";
+pub const UNIT_ICS: &str = "deadlines.ics";
+
+/// Marks where the link prefix (`root`) goes in fragments rendered once for
+/// both versions of a page: the standard one puts the base path there, the
+/// elder one the base path plus [`ELDER`]. Content cannot contain it (the
+/// loader takes control characters out), so it never collides with text.
+pub const ROOT_MARK: &str = "\u{0}";
+
+pub fn plan_path(slug: &str) -> String {
+    format!("{PLANS}{slug}/")
+}
+pub fn notice_path(slug: &str) -> String {
+    format!("notices/{slug}/")
+}
+pub fn topic_path(slug: &str) -> String {
+    format!("{TOPICS}{slug}/")
+}
+pub fn jurisdiction_path(slug: &str) -> String {
+    format!("{JURISDICTIONS}{slug}/")
+}
+/// A unit's folder, under its jurisdiction's (two jurisdictions may both
+/// have a 司法局).
+pub fn unit_path(site: &Site, u: UnitId) -> String {
+    let unit = &site.units[u];
+    format!(
+        "{UNITS}{}/{}/",
+        site.jurisdictions[unit.jurisdiction].slug, unit.slug
+    )
+}
+
+/// Page `n` (from 1) of a listing lives under `page/n/` of its first page.
+pub fn paged(first: &str, n: usize) -> String {
+    if n <= 1 {
+        first.to_string()
+    } else {
+        format!("{first}page/{n}/")
+    }
+}
+
+/// A plan's open-data file, with its tasks.
+pub fn plan_data_path(slug: &str) -> String {
+    format!("data/plans/{slug}.json")
+}
+/// The CSV of a unit's tasks; `unit_dir` is its [`unit_path`].
+pub fn unit_csv_path(unit_dir: &str) -> String {
+    format!("{unit_dir}{UNIT_CSV}")
+}
+/// The calendar of a unit's deadlines; `unit_dir` is its [`unit_path`].
+pub fn unit_ics_path(unit_dir: &str) -> String {
+    format!("{unit_dir}{UNIT_ICS}")
+}
+
+/// The file a request path asks for: a folder's `index.html`.
+pub fn file_of(path: &str) -> String {
+    if path.is_empty() || path.ends_with('/') {
+        format!("{path}{INDEX_FILE}")
+    } else {
+        path.to_string()
+    }
+}
+
+/// One page of the site (each has an elder twin).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Page {
+    Home,
+    Plans,
+    Plan(usize),
+    Notice(usize),
+    Units,
+    /// A unit's tasks, page `n` (from 1) of them.
+    Unit(usize, usize),
+    Topics,
+    /// A topic's tasks, page `n` (from 1) of them.
+    Topic(usize, usize),
+    Jurisdictions,
+    Jurisdiction(usize),
+    Search,
+    NotFound,
+}
+
+impl Page {
+    /// Every page of the site. Unit and topic pages are split into pages of
+    /// `per_page` tasks: a group such as 区直各部门 or a topic on a provincial
+    /// site gathers thousands of tasks, too many for one page to be usable.
+    pub fn all(site: &Site, index: &Index, per_page: usize) -> Vec<Page> {
+        let mut pages = vec![
+            Page::Home,
+            Page::Plans,
+            Page::Units,
+            Page::Topics,
+            Page::Jurisdictions,
+            Page::Search,
+            Page::NotFound,
+        ];
+        pages.extend((0..site.plans.len()).map(Page::Plan));
+        pages.extend((0..site.notices.len()).map(Page::Notice));
+        for (u, t) in index.units.iter().enumerate() {
+            pages.extend((1..=page_count(t.total(), per_page)).map(|n| Page::Unit(u, n)));
+        }
+        for (t, refs) in index.topics.iter().enumerate() {
+            pages.extend((1..=page_count(refs.len(), per_page)).map(|n| Page::Topic(t, n)));
+        }
+        pages.extend((0..site.jurisdictions.len()).map(Page::Jurisdiction));
+        pages
+    }
+
+    /// The page's path relative to the root (`` for home and not-found).
+    pub fn path(self, site: &Site) -> String {
+        match self {
+            Page::Home | Page::NotFound => String::new(),
+            Page::Plans => PLANS.into(),
+            Page::Plan(p) => plan_path(&site.plans[p].slug),
+            Page::Notice(n) => notice_path(&site.notices[n].slug),
+            Page::Units => UNITS.into(),
+            Page::Unit(u, n) => paged(&unit_path(site, u), n),
+            Page::Topics => TOPICS.into(),
+            Page::Topic(t, n) => paged(&topic_path(&site.topics[t].slug), n),
+            Page::Jurisdictions => JURISDICTIONS.into(),
+            Page::Jurisdiction(j) => jurisdiction_path(&site.jurisdictions[j].slug),
+            Page::Search => SEARCH.into(),
+        }
+    }
+
+    /// The page's output file (`plans/x/index.html`), elder under [`ELDER`].
+    pub fn output_path(self, site: &Site, elder: bool) -> String {
+        let prefix = if elder { ELDER } else { "" };
+        match self {
+            Page::NotFound => format!("{prefix}{NOT_FOUND_FILE}"),
+            _ => format!("{prefix}{}{INDEX_FILE}", self.path(site)),
+        }
+    }
+}
+
+/// How many pages a listing of `items` takes, at least one.
+pub fn page_count(items: usize, per_page: usize) -> usize {
+    items.div_ceil(per_page.max(1)).max(1)
+}
+
+/// Where the site is published: `base_url` of site.yaml, read once.
+///
+/// Pages link with paths, which work under any address. What is read away
+/// from the site needs the absolute address: Atom ids, sitemap `<loc>`s,
+/// robots.txt's `Sitemap:`, calendar event URLs, the QR code. Those are
+/// made only from [`Urls::absolute`], so a site whose `base_url` is a path
+/// leaves them out ([`base_url_warning`] says so) rather than publish
+/// relative ones, which feeds, sitemaps and calendars forbid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Urls {
+    /// The base path (`/`, `/fzjs/`), always starting and ending with `/`.
+    path: String,
+    /// The base URL with scheme when the site has one, else the base path.
+    url: String,
+    /// The base URL when it is an absolute http(s) URL, ending with `/`.
+    absolute: Option<String>,
+}
+
+impl Urls {
+    pub fn new(config: &SiteConfig) -> Urls {
+        let base_url = config.base_url.as_str();
+        let path = base_path(base_url);
+        let url = if base_url.contains("://") {
+            format!("{}/", base_url.trim_end_matches('/'))
+        } else {
+            path.clone()
+        };
+        let absolute = is_absolute(&url).then(|| url.clone());
+        Urls {
+            path,
+            url,
+            absolute,
+        }
+    }
+
+    /// The absolute base URL (`https://www.example.gov.cn/fzjs/`), if
+    /// `base_url` is one.
+    pub fn absolute(&self) -> Option<&str> {
+        self.absolute.as_deref()
+    }
+
+    /// `path`'s absolute URL, if the base URL is absolute.
+    pub fn absolute_url(&self, path: &str) -> Option<String> {
+        self.absolute.as_ref().map(|base| format!("{base}{path}"))
+    }
+
+    /// A task's absolute URL (for calendar events, whose `URL` must be
+    /// absolute), if the base URL is absolute; `plan_path` is the plan's
+    /// [`plan_path`].
+    pub fn absolute_task_url(&self, plan_path: &str, anchor: Anchor) -> Option<String> {
+        let base = self.absolute.as_deref()?;
+        let mut out = String::with_capacity(base.len() + plan_path.len() + 16);
+        out.push_str(base);
+        out.push_str(plan_path);
+        out.push('#');
+        anchor.push_to(&mut out);
+        Some(out)
+    }
+
+    /// The base path (`/`, `/fzjs/`): links inside the site start with it.
+    pub fn base(&self) -> &str {
+        &self.path
+    }
+
+    /// The base URL with scheme when the site has one, else the base path.
+    pub fn base_url(&self) -> &str {
+        &self.url
+    }
+
+    /// `path`'s address after [`Urls::base_url`].
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.url)
+    }
+
+    /// The link prefix of a version: the base path, elder under [`ELDER`].
+    pub fn root(&self, elder: bool) -> String {
+        match elder {
+            false => self.path.clone(),
+            true => format!("{}{ELDER}", self.path),
+        }
+    }
+
+    /// The address of the other version of the page at `page_path`, as a
+    /// link from the version `elder` (the not-found page links the other
+    /// version's home).
+    pub fn twin(&self, page: Page, page_path: &str, elder: bool) -> String {
+        let twin_root = self.root(!elder);
+        match page {
+            Page::NotFound => twin_root,
+            _ => format!("{twin_root}{page_path}"),
+        }
+    }
+
+    /// Appends the task's full address (base URL, plan page, anchor) to
+    /// `out`; `plan_path` is the plan's [`plan_path`].
+    pub fn push_task_url(&self, plan_path: &str, anchor: Anchor, out: &mut String) {
+        out.push_str(&self.url);
+        out.push_str(plan_path);
+        out.push('#');
+        anchor.push_to(out);
+    }
+}
+
+/// Whether `url` is an absolute http(s) URL with a host (written as one:
+/// the URL standard would read `https:///x` as host `x`).
+fn is_absolute(url: &str) -> bool {
+    let written_host = url
+        .split_once("://")
+        .is_some_and(|(_, rest)| !rest.is_empty() && !rest.starts_with('/'));
+    written_host
+        && url::Url::parse(url).is_ok_and(|u| {
+            matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty())
+        })
+}
+
+/// The warning of a build whose `base_url` is not an absolute address, or
+/// `None` when it is one.
+pub fn base_url_warning(config: &SiteConfig) -> Option<Diagnostic> {
+    if Urls::new(config).absolute.is_some() {
+        return None;
+    }
+    let message = format!(
+        "base_url `{}` is not an absolute address: sitemap.xml, feed.xml, robots.txt's \
+         Sitemap line, the QR codes and the calendar events' links are left out",
+        config.base_url
+    );
+    Some(Diagnostic::warning("site.yaml", 0, message).with_hint(
+        "set `base_url` in site.yaml to the address the site is published at, \
+             e.g. `base_url: https://www.example.gov.cn/fzjs/` (or build --base-url URL)",
+    ))
+}
+
+/// The path part of `base_url`, always starting and ending with `/`.
+fn base_path(base_url: &str) -> String {
+    let after_scheme = match base_url.split_once("://") {
+        Some((_, rest)) => rest.find('/').map(|i| &rest[i..]).unwrap_or("/"),
+        None => base_url,
+    };
+    let trimmed = after_scheme.trim_matches('/');
+    if trimmed.is_empty() {
+        "/".to_string()
+    } else {
+        format!("/{trimmed}/")
+    }
+}
+
+/// Appends `html` to `out` with `root` where it holds [`ROOT_MARK`].
+pub fn resolve_root_append(html: &[u8], root: &str, out: &mut Vec<u8>) {
+    let mut at = 0;
+    for i in memchr::memchr_iter(ROOT_MARK.as_bytes()[0], html) {
+        out.extend_from_slice(&html[at..i]);
+        out.extend_from_slice(root.as_bytes());
+        at = i + 1;
+    }
+    out.extend_from_slice(&html[at..]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn urls(base_url: &str) -> Urls {
+        let mut c = SiteConfig::parse("title: t").unwrap();
+        c.base_url = base_url.into();
+        Urls::new(&c)
+    }
+
+    #[test]
+    fn base_path_and_url() {
+        let u = urls("/");
+        assert_eq!((u.base(), u.base_url()), ("/", "/"));
+        let u = urls("https://example.gov.cn/fzjs");
+        assert_eq!(u.base(), "/fzjs/");
+        assert_eq!(u.base_url(), "https://example.gov.cn/fzjs/");
+        assert_eq!(u.url("plans/a/"), "https://example.gov.cn/fzjs/plans/a/");
+        assert_eq!(urls("fzjs").base(), "/fzjs/");
+    }
+
+    #[test]
+    fn only_http_addresses_with_a_host_are_absolute() {
+        for (base, absolute) in [
+            (
+                "https://example.gov.cn/fzjs",
+                Some("https://example.gov.cn/fzjs/"),
+            ),
+            ("http://127.0.0.1:8000/", Some("http://127.0.0.1:8000/")),
+            ("/", None),
+            ("/fzjs/", None),
+            ("ftp://example.gov.cn/", None),
+            ("https:///x", None),
+        ] {
+            assert_eq!(urls(base).absolute(), absolute, "{base}");
+        }
+        let u = urls("https://example.gov.cn/");
+        assert_eq!(
+            u.absolute_url("feed.xml").as_deref(),
+            Some("https://example.gov.cn/feed.xml")
+        );
+        assert_eq!(urls("/").absolute_url("feed.xml"), None);
+    }
+
+    #[test]
+    fn a_relative_base_url_is_a_warning_naming_the_key() {
+        let mut c = SiteConfig::parse("title: t").unwrap();
+        let w = base_url_warning(&c).unwrap();
+        assert!(w.message.contains("base_url `/`"), "{}", w.message);
+        assert!(w.hint.unwrap_or_default().contains("base_url: https://"));
+        c.base_url = "https://example.gov.cn/".into();
+        assert!(base_url_warning(&c).is_none());
+    }
+
+    #[test]
+    fn versions_link_each_other() {
+        let u = urls("/fz/");
+        assert_eq!(u.root(false), "/fz/");
+        assert_eq!(u.root(true), "/fz/elder/");
+        assert_eq!(u.twin(Page::Plans, "plans/", false), "/fz/elder/plans/");
+        assert_eq!(u.twin(Page::Plans, "plans/", true), "/fz/plans/");
+        assert_eq!(u.twin(Page::NotFound, "", false), "/fz/elder/");
+    }
+
+    #[test]
+    fn paged_listings_and_files() {
+        assert_eq!(paged("topics/a/", 1), "topics/a/");
+        assert_eq!(paged("topics/a/", 3), "topics/a/page/3/");
+        assert_eq!(page_count(0, 50), 1);
+        assert_eq!(page_count(101, 50), 3);
+        assert_eq!(file_of(""), "index.html");
+        assert_eq!(file_of("plans/"), "plans/index.html");
+        assert_eq!(file_of("feed.xml"), "feed.xml");
+        assert_eq!(unit_ics_path("units/a/b/"), "units/a/b/deadlines.ics");
+    }
+
+    #[test]
+    fn root_mark_resolves_per_version() {
+        let mut out = Vec::new();
+        resolve_root_append(b"<a href=\"\0plans/\">\0</a>", "/x/", &mut out);
+        assert_eq!(out, b"<a href=\"/x/plans/\">/x/</a>");
+    }
+}
