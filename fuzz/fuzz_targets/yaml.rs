@@ -8,6 +8,7 @@ use libfuzzer_sys::fuzz_target;
 use planpress::config::SiteConfig;
 use planpress::content::units::Registry;
 use planpress::content::yaml::{Locator, load};
+use planpress::urls::Urls;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
@@ -19,7 +20,11 @@ fuzz_target!(|data: &[u8]| {
     }
     let _ = Locator::read(text).line("plans.0.sections.0.tasks.0");
     if let Ok(c) = SiteConfig::parse(text) {
-        let base = c.base_path();
+        let urls = Urls::new(&c);
+        let base = urls.base();
         assert!(base.starts_with('/') && base.ends_with('/'), "{base}");
+        if let Some(absolute) = urls.absolute() {
+            assert!(absolute.ends_with(base), "{absolute} {base}");
+        }
     }
 });
