@@ -5,7 +5,7 @@
 //! of its own (第一章, 第一节, 一、, (一)); a paragraph that starts with a number
 //! (`1.`, `1．`, `1、`) is a task, whose units are read from its words by
 //! [`annotations::Extractor`]. A paragraph numbered otherwise (`(1)` `（一）`
-//! `一是` `一、`) is a task too when it carries a responsibility annotation,
+//! `一是` `一、`, articles `第二条`) is a task too when it carries a responsibility annotation,
 //! whatever its length; without one it is a heading or prose as before.
 //! Lines of annotations under a task (`责任单位:…`, `(区司法局牵头)`),
 //! with or without a blank line between, belong to the task. Task numbers
@@ -54,11 +54,12 @@ static TASK_NUMBER: LazyLock<Option<Regex>> =
 const MAX_TASK_DIGITS: usize = 9;
 
 /// Numberings that make a task only with an annotation: `(1)` `（一）`
-/// `一是` `一、`. Group 1 or 2 is the number.
+/// `一是` `一、`, and the articles of a 规定 or 办法 (`第二条`, `第12条`).
+/// Group 1, 2 or 3 is the number.
 static OTHER_NUMBER: LazyLock<Option<Regex>> = LazyLock::new(|| {
     let cn = "[一二三四五六七八九十百零〇两]+";
     Regex::new(&format!(
-        r"^(?:[(（﹙]\s*(\d{{1,9}}|{cn})\s*[)）﹚]|({cn})\s*(?:是|[、.．﹒﹑]))\s*"
+        r"^(?:[(（﹙]\s*(\d{{1,9}}|{cn})\s*[)）﹚]|({cn})\s*(?:是|[、.．﹒﹑])|(第\s*(?:\d{{1,4}}|{cn})\s*条))\s*"
     ))
     .ok()
 });
@@ -567,12 +568,12 @@ pub fn annotated_numbered<'a>(text: &'a str, extractor: &Extractor) -> Option<(&
 /// brackets) and the rest, when there is a rest.
 fn other_numbered(text: &str) -> Option<(&str, &str)> {
     if !text.chars().next().is_some_and(|c| {
-        matches!(c, '(' | '（' | '﹙') || "一二三四五六七八九十百零〇两".contains(c)
+        matches!(c, '(' | '（' | '﹙' | '第') || "一二三四五六七八九十百零〇两".contains(c)
     }) {
         return None;
     }
     let c = OTHER_NUMBER.as_ref()?.captures(text)?;
-    let number = c.get(1).or_else(|| c.get(2))?.as_str();
+    let number = c.get(1).or_else(|| c.get(2)).or_else(|| c.get(3))?.as_str();
     let rest = text.get(c.get(0)?.end()..)?;
     (!rest.is_empty()).then_some((number, rest))
 }
@@ -1179,6 +1180,20 @@ mod grammar_tests {
                 .iter()
                 .any(|b| matches!(b, Block::Section(x) if x.title == "组织保障"))
         );
+    }
+
+    #[test]
+    fn articles_of_a_regulation_are_tasks_when_annotated() {
+        // 湘阴县进一步优化营商环境的若干规定 (2019): articles under chapters.
+        let (p, d) = parse(
+            "## 第一章 总则\n\n第一条  为全面提升行政效能,特制定本规定。\n\n## 第二章 推进“最多跑一次”改革高效落地\n\n第二条  推进“一件事”一窗办。对企业设立等43项“一件事”启动实施办理。(牵头责任单位:县政务服务中心;责任单位:各相关单位)\n\n第3条 推进政务服务事项网上办。\n责任单位:县政务服务中心\n",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        let numbers: Vec<&str> = p.tasks.iter().map(|t| t.number.as_str()).collect();
+        assert_eq!(numbers, ["第二条", "第3条"]);
+        assert!(p.tasks[0].text.starts_with("推进“一件事”一窗办"));
+        assert_eq!(names(&p.tasks[0].lead), ["县政务服务中心"]);
+        assert_eq!(names(&p.tasks[1].responsible), ["县政务服务中心"]);
     }
 
     #[test]
