@@ -17,15 +17,15 @@ use serde::Deserialize;
 use unicode_normalization::UnicodeNormalization;
 
 /// Issue 16's goal for the importer: 97 % of tasks with exactly the right
-/// lead and other units. Not reached yet; the test prints the distance.
+/// lead and other units (reached 2026-12-06: 447/456).
 const IMPORTER_GOAL: f64 = 0.97;
 /// The importer's share of right tasks over the whole corpus, at least: the
 /// figure measured when the corpus landed (2026-12-06), so that no change
 /// reads fewer plans right. Raise it with every gain, up to the goal.
-const IMPORTER_FLOOR: f64 = 0.95;
+const IMPORTER_FLOOR: f64 = 0.98;
 /// The Markdown reader's share (each line of the document as a paragraph
 /// under a front matter), at least, measured the same day.
-const MARKDOWN_FLOOR: f64 = 0.89;
+const MARKDOWN_FLOOR: f64 = 0.91;
 /// Documents that must be read perfectly by the importer.
 const ORIGINAL: &[&str] = &[
     "daoli-2017-fazhi-shijian-fangan",

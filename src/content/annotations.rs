@@ -433,17 +433,27 @@ const GAP: &str = r"[ \t\x{a0}\x{3000}]*";
 /// so that `近期重点突破的工作` wins over `近期重点`, then the colon.
 fn label_pattern() -> String {
     // LABELS are longest first already.
-    let labels: Vec<&str> = LABELS.iter().map(|(l, _)| l.as_str()).collect();
-    let alts: Vec<String> = labels
-        .iter()
-        .map(|l| {
-            l.chars()
-                .map(|c| regex::escape(&c.to_string()))
-                .collect::<Vec<_>>()
-                .join(GAP)
-        })
-        .collect();
-    format!("({}){GAP}[:：]", alts.join("|"))
+    let alts = |levelled: bool| -> String {
+        LABELS
+            .iter()
+            .filter(|(_, f)| f.takes_level() == levelled)
+            .map(|(l, _)| {
+                l.chars()
+                    .map(|c| regex::escape(&c.to_string()))
+                    .collect::<Vec<_>>()
+                    .join(GAP)
+            })
+            .collect::<Vec<_>>()
+            .join("|")
+    };
+    // No unit label ends with another label, nor the reverse: the two
+    // groups never compete for one colon.
+    format!(
+        "((?:{})?(?:{})|{}){GAP}[:：]",
+        grammar::unit_level_pattern(GAP),
+        alts(true),
+        alts(false)
+    )
 }
 
 /// Any label followed by a colon: what [`find_labels`] finds, as one regex
@@ -520,7 +530,8 @@ fn label_ending(before: &str) -> Option<(usize, Field)> {
     // The last letters, last first, with where each starts: decoded once,
     // then compared with each label.
     let mut letters = [('\0', 0); LETTERS_READ];
-    let max = (*MAX_LABEL_LETTERS).min(LETTERS_READ);
+    // Two more for a unit label's level (`省直`).
+    let max = (*MAX_LABEL_LETTERS + 2).min(LETTERS_READ);
     let mut n = 0;
     for (at, c) in before.char_indices().rev() {
         if is_gap(c) {
@@ -548,6 +559,12 @@ fn label_ending(before: &str) -> Option<(usize, Field)> {
                 return None;
             }
             k += 1;
+        }
+        if field.takes_level()
+            && let (Some(&(kind, _)), Some(&(place, at))) = (letters.get(k), letters.get(k + 1))
+            && grammar::is_unit_level(place, kind)
+        {
+            return Some((at, field));
         }
         Some((letters.get(k.checked_sub(1)?)?.1, field))
     })
@@ -581,11 +598,19 @@ fn has_colon(s: &str) -> bool {
 #[cfg(test)]
 fn field_of(matched: &str) -> Option<Field> {
     let label = matched.trim_end_matches([':', '：']);
-    let letters = || label.chars().filter(|c| !is_blank(*c));
-    LABELS
-        .iter()
-        .find(|(l, _)| l.chars().eq(letters()))
-        .map(|(_, f)| *f)
+    let letters: Vec<char> = label.chars().filter(|c| !is_blank(*c)).collect();
+    let find = |letters: &[char]| {
+        LABELS
+            .iter()
+            .find(|(l, _)| l.chars().eq(letters.iter().copied()))
+            .map(|(_, f)| *f)
+    };
+    find(&letters).or_else(|| match letters.as_slice() {
+        [place, kind, rest @ ..] if grammar::is_unit_level(*place, *kind) => {
+            find(rest).filter(|f| f.takes_level())
+        }
+        _ => None,
+    })
 }
 
 /// Everything found in one task, before the lead rule is applied.
@@ -1754,6 +1779,24 @@ mod tests {
     }
 
     #[test]
+    fn a_level_before_the_role_makes_a_label() {
+        // 厦漳泉大都市区同城化 (福建): partners only, no lead.
+        let a = Extractor::new().extract(
+            "大力拓展旅游合作。整合厦漳泉大都市区内旅游资源,串点成线。(省直配合单位:省旅游局)",
+        );
+        assert!(a.lead.is_empty());
+        assert_eq!(a.participating, v(&["省旅游局"]));
+        assert_eq!(
+            a.text,
+            "大力拓展旅游合作。整合厦漳泉大都市区内旅游资源,串点成线。"
+        );
+        let a = Extractor::new()
+            .extract("任务。\n市直牵头单位:市发改委\n县直责任单位:县财政局、县自然资源局");
+        assert_eq!(a.lead, v(&["市发改委"]));
+        assert_eq!(a.responsible, v(&["县财政局", "县自然资源局"]));
+    }
+
+    #[test]
     fn explicit_lead_wins_over_the_carried_rule() {
         let mut ex = Extractor::new();
         ex.extract(ZHUZHOU_1);
@@ -2150,6 +2193,8 @@ mod tests {
             "协办",
             "参与",
             "配合",
+            "省直",
+            "级",
         ];
         use crate::content::testing::random_texts;
         for text in random_texts(&pieces, 0x9e37_79b9_7f4a_7c15, 20_000, 24) {
@@ -2178,7 +2223,7 @@ mod tests {
     fn labels_fit_the_backward_reading() {
         let longest = LABELS.iter().map(|(l, _)| l.chars().count()).max();
         assert_eq!(longest, Some(*MAX_LABEL_LETTERS));
-        assert!(*MAX_LABEL_LETTERS <= LETTERS_READ);
+        assert!(*MAX_LABEL_LETTERS + 2 <= LETTERS_READ);
         // Where one label ends with another, the longer comes first.
         for (i, (a, _)) in LABELS.iter().enumerate() {
             for (b, _) in &LABELS[..i] {

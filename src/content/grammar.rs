@@ -83,6 +83,33 @@ const UNIT_ROLES: &[(&str, Field)] = &[
 
 const UNIT_KINDS: &[&str] = &["单位", "部门", "科室", "处室"];
 
+/// The level a unit label may name before its role (`省直配合单位`,
+/// `市级牵头单位`, `县直责任单位`): a jurisdiction letter and `直` or `级`.
+/// Read around [`LABELS`] (not multiplied into them), by
+/// [`is_unit_level`] and [`unit_level_pattern`].
+const UNIT_LEVEL_PLACES: &str = "省市州盟县区旗";
+const UNIT_LEVEL_KINDS: &str = "直级";
+
+/// Whether `place` then `kind` name a unit label's level (`省直`).
+pub(crate) fn is_unit_level(place: char, kind: char) -> bool {
+    UNIT_LEVEL_PLACES.contains(place) && UNIT_LEVEL_KINDS.contains(kind)
+}
+
+/// A unit label's level as a regex, `gap` allowed inside and after it.
+pub(crate) fn unit_level_pattern(gap: &str) -> String {
+    format!("[{UNIT_LEVEL_PLACES}]{gap}[{UNIT_LEVEL_KINDS}]{gap}")
+}
+
+impl Field {
+    /// Unit labels may name a level before their role (`省直配合单位`).
+    pub(crate) fn takes_level(self) -> bool {
+        matches!(
+            self,
+            Field::Lead | Field::Responsible | Field::Participating
+        )
+    }
+}
+
 /// Role words that make an officials label with [`OFFICIAL_KINDS`].
 const OFFICIAL_ROLES: &[&str] = &["牵头", "牵头负责", "负责", "责任", "分管", "联系"];
 
@@ -397,9 +424,16 @@ fn ends_jurisdiction_list(part: &str) -> bool {
     is_bare_jurisdiction(level)
 }
 
-/// `牵头单位`, `责任部门`…: a role word, never a unit of its own.
+/// `牵头单位`, `责任部门`, `省直配合单位`…: a role word, never a unit of its own.
 fn is_label_word(name: &str) -> bool {
-    LABELS.iter().any(|(l, _)| l == name)
+    let mut letters = name.chars();
+    let unlevelled = match (letters.next(), letters.next()) {
+        (Some(place), Some(kind)) if is_unit_level(place, kind) => Some(letters.as_str()),
+        _ => None,
+    };
+    LABELS
+        .iter()
+        .any(|(l, f)| l == name || (f.takes_level() && unlevelled.is_some_and(|u| u == l.as_str())))
 }
 
 /// The start of a time expression: a year, a month, or a word of timing.
@@ -936,6 +970,9 @@ mod tests {
             assert!(has(l), "{l}");
         }
         assert_eq!(*MAX_LABEL_LETTERS, 9);
+        // 厦漳泉大都市区同城化 (福建): `(省直配合单位:省旅游局)`.
+        assert!(is_unit_level('省', '直') && is_unit_level('区', '级'));
+        assert!(!is_unit_level('直', '省') && !is_unit_level('局', '直'));
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! of its own (第一章, 第一节, 一、, (一)); a paragraph that starts with a number
 //! (`1.`, `1．`, `1、`) is a task, whose units are read from its words by
 //! [`annotations::Extractor`]. A paragraph numbered otherwise (`(1)` `（一）`
-//! `一是` `一、`) is a task too when it carries a responsibility annotation,
+//! `一是` `一、`, articles `第二条`) is a task too when it carries a responsibility annotation,
 //! whatever its length; without one it is a heading or prose as before.
 //! Lines of annotations under a task (`责任单位:…`, `(区司法局牵头)`),
 //! with or without a blank line between, belong to the task. Task numbers
@@ -54,11 +54,12 @@ static TASK_NUMBER: LazyLock<Option<Regex>> =
 const MAX_TASK_DIGITS: usize = 9;
 
 /// Numberings that make a task only with an annotation: `(1)` `（一）`
-/// `一是` `一、`. Group 1 or 2 is the number.
+/// `一是` `一、`, and the articles of a 规定 or 办法 (`第二条`, `第12条`).
+/// Group 1, 2 or 3 is the number.
 static OTHER_NUMBER: LazyLock<Option<Regex>> = LazyLock::new(|| {
     let cn = "[一二三四五六七八九十百零〇两]+";
     Regex::new(&format!(
-        r"^(?:[(（﹙]\s*(\d{{1,9}}|{cn})\s*[)）﹚]|({cn})\s*(?:是|[、.．﹒﹑]))\s*"
+        r"^(?:[(（﹙]\s*(\d{{1,9}}|{cn})\s*[)）﹚]|({cn})\s*(?:是|[、.．﹒﹑])|(第\s*(?:\d{{1,4}}|{cn})\s*条))\s*"
     ))
     .ok()
 });
@@ -257,11 +258,137 @@ struct Paragraph {
 }
 
 /// Reads the body: sections by heading, tasks by number, prose in between.
+///
+/// A body where nothing is a task (no `1.` item, no numbered item naming a
+/// unit: a 规划 or 意见 that assigns nothing) has its measures as its
+/// deepest numbered items: the `(一)` under each `一、`, or the `一是`
+/// paragraphs under a heading. They are read again as tasks without units,
+/// unless that gives two tasks one number in a section.
 pub fn parse_body(
     rel: &Path,
     body: &str,
     first_line: usize,
     known_units: &[String],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> ParsedBody {
+    let mut found = Vec::new();
+    let parsed = parse_body_at(rel, body, first_line, known_units, None, &mut found);
+    if parsed.tasks.is_empty()
+        && let Some(level) = deepest_numbering(body, first_line)
+    {
+        let mut again = Vec::new();
+        let measures = parse_body_at(rel, body, first_line, known_units, Some(level), &mut again);
+        if again.iter().all(|d| !d.is_error()) {
+            diagnostics.extend(again);
+            return measures;
+        }
+    }
+    diagnostics.extend(found);
+    parsed
+}
+
+/// How deep a numbering goes: 第X章 1, 第X节 2, `一、` 3, `(一)` 4, `(1)` 5,
+/// and below every heading `一是` and articles (`第二条`), 6.
+fn numbering_depth(number: &str) -> u8 {
+    if number.ends_with('条') {
+        return 6;
+    }
+    let bracketed = number.starts_with(['(', '（', '﹙']);
+    let digits = number.chars().any(|c| c.is_ascii_digit());
+    match (bracketed, digits) {
+        (true, true) => 5,
+        (true, false) => 4,
+        _ => 3,
+    }
+}
+
+/// The deepest numbering of a body's headings and numbered paragraphs
+/// ([`numbering_depth`]) outside its framing part ([`framing_title`]), or
+/// `None` when nothing there is numbered.
+fn deepest_numbering(body: &str, first_line: usize) -> Option<u8> {
+    // The open headings: their level and whether they frame.
+    let mut open: Vec<(u8, bool)> = Vec::new();
+    let mut deepest = None;
+    for para in paragraphs(body, first_line) {
+        let heading = match para.heading {
+            Some(hashes) => Some(heading_parts(&para.text, hashes)),
+            None => paragraph_heading(&para.text).map(|(n, t, l)| (Some(n), t, l)),
+        };
+        let measure = measure_number(&para, None);
+        // A numbered item closes the headings at its depth and below.
+        let depth = heading
+            .as_ref()
+            .map(|h| h.2)
+            .or(measure.as_ref().map(|m| m.2));
+        if let Some(depth) = depth {
+            while open.last().is_some_and(|&(l, _)| l >= depth) {
+                open.pop();
+            }
+        }
+        if let Some((_, text, depth)) = measure
+            && !open.iter().any(|&(_, f)| f)
+            && !framing_title(&text)
+        {
+            deepest = deepest.max(Some(depth));
+        }
+        if let Some((_, title, level)) = heading {
+            open.push((level, framing_title(&title)));
+        }
+    }
+    deepest
+}
+
+/// Titles of a plan's framing part (`一、总体要求`, `(二)基本原则`,
+/// `指导思想`, `背景`): the numbered items under them are principles, not
+/// measures.
+fn framing_title(title: &str) -> bool {
+    const FRAMING: [&str; 5] = ["指导思想", "原则", "总体要求", "总体思路", "背景"];
+    let head: String = title.chars().take(12).collect();
+    FRAMING.iter().any(|w| head.contains(w))
+}
+
+/// A numbered heading or paragraph, as a measure: its number (without
+/// brackets or separator), its text and its depth; at `depth` only, when
+/// one is given.
+fn measure_number(para: &Paragraph, depth: Option<u8>) -> Option<(String, String, u8)> {
+    let bare = |n: &str| {
+        n.trim_matches([
+            '(', '（', '﹙', ')', '）', '﹚', '、', '.', '．', '﹒', '﹑',
+        ])
+        .trim()
+        .to_string()
+    };
+    let found = match para.heading {
+        Some(hashes) => match heading_parts(&para.text, hashes) {
+            (Some(number), title, level) if !number.ends_with(['章', '节']) => {
+                Some((bare(&number), title, level))
+            }
+            _ => None,
+        },
+        None => match paragraph_heading(&para.text) {
+            Some((number, title, level)) => (level > 2).then(|| (bare(&number), title, level)),
+            None => other_numbered(&para.text).map(|(number, rest)| {
+                let written = &para.text[..para.text.len() - rest.len()];
+                let depth = if written.trim_end().ends_with('是') {
+                    6
+                } else {
+                    numbering_depth(written.trim_end())
+                };
+                (number.to_string(), rest.to_string(), depth)
+            }),
+        },
+    };
+    found.filter(|(_, _, d)| depth.is_none_or(|want| want == *d))
+}
+
+/// [`parse_body`], with the numbered items at `measures` depth read as
+/// tasks when given.
+fn parse_body_at(
+    rel: &Path,
+    body: &str,
+    first_line: usize,
+    known_units: &[String],
+    measures: Option<u8>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> ParsedBody {
     let mut builder = Builder {
@@ -285,7 +412,15 @@ pub fn parse_body(
             raw_html.extend(super::raw_html_lines(&para.text, para.line));
         }
         let mut task = None;
-        if let Some(hashes) = para.heading {
+        let measure = measures.and_then(|depth| measure_number(&para, Some(depth)));
+        if let Some((_, _, depth)) = measure {
+            builder.close_to(depth);
+        }
+        let framed = builder.stack.iter().any(|(s, _)| framing_title(&s.title));
+        let measure = measure.filter(|(_, text, _)| !framed && !framing_title(text));
+        if let Some((number, text, _)) = measure {
+            task = Some(task_from(number, para.line, extractor.extract(&text)));
+        } else if let Some(hashes) = para.heading {
             let (number, title, level) = heading_parts(&para.text, hashes);
             builder.open_section(number, title, level);
         } else if let Some((number, rest)) = annotated_numbered(&para.text, &extractor) {
@@ -567,12 +702,12 @@ pub fn annotated_numbered<'a>(text: &'a str, extractor: &Extractor) -> Option<(&
 /// brackets) and the rest, when there is a rest.
 fn other_numbered(text: &str) -> Option<(&str, &str)> {
     if !text.chars().next().is_some_and(|c| {
-        matches!(c, '(' | '（' | '﹙') || "一二三四五六七八九十百零〇两".contains(c)
+        matches!(c, '(' | '（' | '﹙' | '第') || "一二三四五六七八九十百零〇两".contains(c)
     }) {
         return None;
     }
     let c = OTHER_NUMBER.as_ref()?.captures(text)?;
-    let number = c.get(1).or_else(|| c.get(2))?.as_str();
+    let number = c.get(1).or_else(|| c.get(2)).or_else(|| c.get(3))?.as_str();
     let rest = text.get(c.get(0)?.end()..)?;
     (!rest.is_empty()).then_some((number, rest))
 }
@@ -774,9 +909,7 @@ struct Builder {
 
 impl Builder {
     fn open_section(&mut self, number: Option<String>, title: String, level: u8) {
-        while self.stack.last().is_some_and(|(s, _)| s.level >= level) {
-            self.close_section();
-        }
+        self.close_to(level);
         self.sections += 1;
         self.numbers_here.clear();
         self.leads.push(heading_lead(&title, &self.known));
@@ -788,6 +921,14 @@ impl Builder {
             blocks: Vec::new(),
         };
         self.stack.push((section, self.sections));
+    }
+
+    /// Closes the open sections at `level` and below (a numbered item at
+    /// that depth ends them).
+    fn close_to(&mut self, level: u8) {
+        while self.stack.last().is_some_and(|(s, _)| s.level >= level) {
+            self.close_section();
+        }
     }
 
     fn close_section(&mut self) {
@@ -1064,9 +1205,13 @@ mod tests {
 
     #[test]
     fn long_numbered_paragraph_is_prose_not_heading() {
-        let (p, _) = parse("(一)加强领导。实践活动作为“一把手”工程,要建立党委领导,整体联动。\n");
+        // In a plan with tasks (a plan without any reads its numbered
+        // items as measures).
+        let (p, _) = parse(
+            "(一)加强领导。实践活动作为“一把手”工程,要建立党委领导,整体联动。\n\n1. 建立工作台账。\n",
+        );
         assert!(matches!(&p.blocks[0], Block::Text(_)));
-        assert!(p.tasks.is_empty());
+        assert_eq!(p.tasks.len(), 1);
     }
 
     #[test]
@@ -1182,6 +1327,69 @@ mod grammar_tests {
     }
 
     #[test]
+    fn articles_of_a_regulation_are_tasks_when_annotated() {
+        // 湘阴县进一步优化营商环境的若干规定 (2019): articles under chapters.
+        let (p, d) = parse(
+            "## 第一章 总则\n\n第一条  为全面提升行政效能,特制定本规定。\n\n## 第二章 推进“最多跑一次”改革高效落地\n\n第二条  推进“一件事”一窗办。对企业设立等43项“一件事”启动实施办理。(牵头责任单位:县政务服务中心;责任单位:各相关单位)\n\n第3条 推进政务服务事项网上办。\n责任单位:县政务服务中心\n",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        let numbers: Vec<&str> = p.tasks.iter().map(|t| t.number.as_str()).collect();
+        assert_eq!(numbers, ["第二条", "第3条"]);
+        assert!(p.tasks[0].text.starts_with("推进“一件事”一窗办"));
+        assert_eq!(names(&p.tasks[0].lead), ["县政务服务中心"]);
+        assert_eq!(names(&p.tasks[1].responsible), ["县政务服务中心"]);
+    }
+
+    #[test]
+    fn without_tasks_the_deepest_numbered_items_are_the_measures() {
+        // 维西县卫生健康系统2021年普法工作要点解读: no unit named anywhere.
+        let (p, d) = parse(
+            "## 一、出台要点的背景\n\n以习近平新时代中国特色社会主义思想为指导。\n\n## 二、目标\n\n以启动实施“八五”普法规划为抓手。\n\n## 三、主要内容\n\n### (一)加强重点内容的学习宣传贯彻\n\n将学习宣传习近平法治思想作为全民普法的首要任务。\n\n### (二)紧抓各类重点普法对象,开展普法工作\n\n利用国家安全教育日等重要时间节点。\n",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        let texts: Vec<&str> = p.tasks.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "加强重点内容的学习宣传贯彻",
+                "紧抓各类重点普法对象,开展普法工作"
+            ]
+        );
+        assert_eq!(p.tasks[0].number, "一");
+        assert!(p.tasks.iter().all(|t| !t.names_units()));
+        // The headings above them stay sections, the prose stays prose.
+        assert_eq!(p.blocks.len(), 3);
+        // 西安市…规范行政执法行为…的实施意见: `一是` paragraphs under a heading.
+        let (p, _) = parse(
+            "各级行政执法单位要进一步规范行政执法公示程序和公示内容。\n\n一是强化事前公开。\n\n及时更新行政执法公示平台信息。\n\n二是规范事中公示。\n\n严格要求执法人员主动出示执法证件。\n",
+        );
+        let numbers: Vec<&str> = p.tasks.iter().map(|t| t.number.as_str()).collect();
+        assert_eq!(numbers, ["一", "二"]);
+        assert_eq!(p.tasks[0].text, "强化事前公开。");
+    }
+
+    #[test]
+    fn framing_items_and_plans_with_tasks_keep_their_headings() {
+        // 鹤岗市关于完善“府院联动”机制的意见: 指导思想 frames, 重点任务 holds the measures.
+        let (p, _) = parse(
+            "## 一、指导思想\n\n### (一)坚持党的领导\n\n坚持以习近平新时代中国特色社会主义思想为指导。\n\n## 二、重点任务\n\n### (一)完善重大事项事前研判机制\n\n各级政府及其工作部门在作出重大行政决策时可邀请法院参与。\n",
+        );
+        let texts: Vec<&str> = p.tasks.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(texts, ["完善重大事项事前研判机制"]);
+        // 上海市…“十二五”规划纲要…工作分工的通知: principles only, no measure.
+        let (p, _) = parse(
+            "## 一、主要原则\n\n(一)区分政府职责和市场功能。充分体现政府与市场的不同功能。\n\n(二)突出主要目标和重点任务。围绕主要目标,分解重点任务。\n",
+        );
+        assert!(p.tasks.is_empty());
+        // A plan with one `1.` task keeps every heading a heading.
+        let (p, _) = parse(
+            "## 一、主要任务\n\n### (一)推进依法行政\n\n1. 深化行政审批制度改革。\n\n### (二)加强法治宣传\n\n开展法治宣传教育。\n",
+        );
+        assert_eq!(p.tasks.len(), 1);
+        assert_eq!(p.tasks[0].number, "1");
+    }
+
+    #[test]
     fn annotation_lines_under_a_task() {
         let (p, _) = parse(
             "1. 推进综合行政执法。\n\n牵头单位:区司法局 责任单位:区法院\n完成时限:2024年6月底前\n\n区发改局配合。\n\n2. 下一项。\n",
@@ -1279,9 +1487,10 @@ mod grammar_tests {
                 "{t:?}"
             );
         }
-        // A long (一) paragraph without annotation is prose.
+        // A long (一) paragraph without annotation names no unit either
+        // (alone in its plan, it is the plan's measure).
         let (p, _) = parse("(一)加强领导。实践活动作为“一把手”工程,要建立党委领导,整体联动。\n");
-        assert!(p.tasks.is_empty());
+        assert!(p.tasks.iter().all(|t| !t.names_units()));
     }
 
     /// Tasks grouped under a heading that names their lead (shanxi-2008,

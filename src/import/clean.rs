@@ -195,6 +195,74 @@ pub fn split_glued_items(line: &str) -> Vec<&str> {
     out
 }
 
+/// A page-break marker that copying from a PDF or a paged page leaves in
+/// the text, in any bracket: `[接上页]` `（续上页）` `(上接第一版)` say the
+/// text goes on from the page before; `[接下页]` `(下转第2版)` that it
+/// goes on on the next. Group 1 is the words.
+static PAGE_BREAK: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+    let n = r"第?\s*[一二三四五六七八九十\d]+\s*[版页]";
+    regex::Regex::new(&format!(
+        r"[\[［【(（〔]\s*((?:接|续|转)\s*[上下]\s*页|[上下]\s*(?:接|转)\s*{n}|(?:接|转)\s*{n})\s*[\]］】)）〕]"
+    ))
+    .ok()
+});
+
+/// A line without its page-break markers, and whether it goes on from
+/// the line before or on the next.
+#[derive(Debug, PartialEq, Eq)]
+pub struct PageBreaks {
+    pub text: String,
+    /// A "from the page before" marker opened the line.
+    pub joins_previous: bool,
+    /// A "to the next page" marker closed the line.
+    pub joins_next: bool,
+}
+
+/// The line without its page-break markers ([`PAGE_BREAK`]), or `None`
+/// when it has none. A marker inside the line is only removed: the text
+/// around it is already one.
+pub fn strip_page_breaks(line: &str) -> Option<PageBreaks> {
+    if !line.contains('页') && !line.contains('版') {
+        return None;
+    }
+    let re = PAGE_BREAK.as_ref()?;
+    let mut out = PageBreaks {
+        text: String::with_capacity(line.len()),
+        joins_previous: false,
+        joins_next: false,
+    };
+    let mut last = 0;
+    for c in re.captures_iter(line) {
+        let (Some(whole), Some(words)) = (c.get(0), c.get(1)) else {
+            continue;
+        };
+        let words = words.as_str();
+        let from_before = !(words.contains('下') || words.starts_with('转'));
+        if line[..whole.start()].trim().is_empty() && from_before {
+            out.joins_previous = true;
+        }
+        if line[whole.end()..].trim().is_empty() && !from_before {
+            out.joins_next = true;
+        }
+        out.text.push_str(&line[last..whole.start()]);
+        last = whole.end();
+    }
+    if last == 0 {
+        return None;
+    }
+    out.text.push_str(&line[last..]);
+    out.text = out.text.trim().to_string();
+    Some(out)
+}
+
+/// Whether a paragraph ends its last sentence (`。` `;` `:`, a closing quote
+/// or bracket after one): a page break after it is a paragraph break too.
+pub fn ends_sentence(text: &str) -> bool {
+    text.trim_end()
+        .trim_end_matches(['”', '’', '"', ')', '）', '】', ']'])
+        .ends_with(['。', '！', '？', '!', '?', '；', ';', '：', ':', '…'])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -272,5 +340,27 @@ mod tests {
     fn redactions() {
         assert!(has_redaction("对***进行处理"));
         assert!(!has_redaction("对*进行处理"));
+    }
+
+    #[test]
+    fn page_break_markers() {
+        // 厦漳泉大都市区同城化 (法宝 page 3): the page opens with `[接上页]`.
+        let p = strip_page_breaks("[接上页] (2)培育打造一批重点产业集群(基地)。").unwrap();
+        assert_eq!(p.text, "(2)培育打造一批重点产业集群(基地)。");
+        assert!(p.joins_previous && !p.joins_next);
+        // 辽宁日报: `(上接第一版)` alone on its line.
+        let p = strip_page_breaks("(上接第一版)").unwrap();
+        assert_eq!((p.text.as_str(), p.joins_previous), ("", true));
+        let p = strip_page_breaks("加强行政执法人员资格管理[接下页]").unwrap();
+        assert_eq!(p.text, "加强行政执法人员资格管理");
+        assert!(p.joins_next && !p.joins_previous);
+        let p =
+            strip_page_breaks("推进严格规范公正文明执法（续上页）,落实行政执法责任制。").unwrap();
+        assert_eq!(p.text, "推进严格规范公正文明执法,落实行政执法责任制。");
+        assert!(!p.joins_previous && !p.joins_next);
+        assert_eq!(strip_page_breaks("(一)加强页面管理,每版更新。"), None);
+        assert_eq!(strip_page_breaks("详见第3页"), None);
+        assert!(ends_sentence("落实行政执法责任制。”"));
+        assert!(!ends_sentence("加强行政执法人员资格"));
     }
 }

@@ -328,6 +328,7 @@ pub fn convert(
         return Err(format!("{name}: no text found"));
     }
     let blocks = normalize(blocks, &mut report);
+    let blocks = join_page_breaks(blocks, &mut report);
     let blocks = split_glued(blocks);
     // Before the chrome goes: a bar alone on a line closes a table row.
     let blocks = tables::bar_line_rows(blocks);
@@ -470,6 +471,55 @@ fn normalize(blocks: Vec<Block>, report: &mut Report) -> Vec<Block> {
     out
 }
 
+/// Page-break markers (`[接上页]`, `(下转第2版)`) removed, and a paragraph
+/// that a page break cut (its first part ends no sentence) joined again.
+fn join_page_breaks(blocks: Vec<Block>, report: &mut Report) -> Vec<Block> {
+    let mut out: Vec<Block> = Vec::with_capacity(blocks.len());
+    let mut marked = Vec::new();
+    // The block before said that the next one goes on from it.
+    let mut pending = false;
+    for mut b in blocks {
+        if b.cells.is_some() || b.link.is_some() {
+            pending = false;
+            out.push(b);
+            continue;
+        }
+        let mut joins_previous = std::mem::take(&mut pending);
+        if let Some(p) = clean::strip_page_breaks(&b.text) {
+            marked.push(b.line);
+            b.text = p.text;
+            joins_previous |= p.joins_previous;
+            pending = p.joins_next;
+        }
+        if b.text.is_empty() {
+            // A marker alone on its line: the lines around it are one.
+            pending |= joins_previous;
+            continue;
+        }
+        match out.last_mut() {
+            Some(prev)
+                if joins_previous
+                    && prev.cells.is_none()
+                    && prev.link.is_none()
+                    && !clean::ends_sentence(&prev.text) =>
+            {
+                prev.text.push_str(&b.text);
+            }
+            _ => out.push(b),
+        }
+    }
+    if let Some(&first) = marked.first() {
+        report.dropped(
+            first,
+            format!(
+                "page-break markers ([接上页], [接下页]) on {} line(s), removed; paragraphs cut by them joined",
+                marked.len()
+            ),
+        );
+    }
+    out
+}
+
 /// Paragraphs glued into one line by copying, split again (see
 /// [`clean::split_glued_items`]), and task numbers typed with a full stop
 /// read as numbers ([`clean::number_full_stop`]); table rows are left as
@@ -572,5 +622,38 @@ mod tests {
             utf16.extend(u.to_le_bytes());
         }
         assert_eq!(input_kind("a.txt", &utf16), Ok(InputKind::Text));
+    }
+
+    #[test]
+    fn paragraphs_cut_by_a_page_break_are_joined() {
+        let block = |line: usize, text: &str| Block {
+            line,
+            text: text.to_string(),
+            ..Block::default()
+        };
+        let blocks = vec![
+            block(
+                1,
+                "(一)严格落实行政执法公示制度。各级行政执法单位要进一步规范",
+            ),
+            block(2, "[接上页]"),
+            block(3, "行政执法公示程序和公示内容。"),
+            block(4, "一是强化事前公开。[接下页]"),
+            block(5, "二是规范事中公示。"),
+        ];
+        let mut report = Report::default();
+        let texts: Vec<String> = join_page_breaks(blocks, &mut report)
+            .into_iter()
+            .map(|b| b.text)
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                "(一)严格落实行政执法公示制度。各级行政执法单位要进一步规范行政执法公示程序和公示内容。",
+                "一是强化事前公开。",
+                "二是规范事中公示。",
+            ]
+        );
+        assert_eq!(report.dropped.len(), 1);
     }
 }
