@@ -21,7 +21,13 @@ import { launch, report, visit, runAxe, formatViolations, SITE_URL, SITE_DIR, SU
 const t = report('search');
 const tasks = JSON.parse(fs.readFileSync(path.join(SITE_DIR, 'data/tasks.json'), 'utf8'));
 // Site-relative task addresses (`plans/x/#task-5`) of the tasks whose text has `word`.
-const mentioning = (word) => new Set(tasks.filter((x) => x.text.includes(word)).map((x) => x.url.replace(/^\//, '')));
+// A task's page and anchor from the site's root: tasks.json gives absolute
+// addresses when the site has an absolute base_url, as the example does.
+const rel = (url) => {
+  const u = new URL(url, 'http://localhost/');
+  return (u.pathname + u.hash).replace(/^\//, '');
+};
+const mentioning = (word) => new Set(tasks.filter((x) => x.text.includes(word)).map((x) => rel(x.url)));
 
 // Runs in the page: the results as shown.
 function shown() {
@@ -132,7 +138,7 @@ await t.step('公职律师', async () => {
   t.check(xialu.length >= 2 && xialu.every((p) => found.has(p)), '公职律师: the 下陆区 measures that name it', { xialu, found: [...found] });
   const first = r.results[0];
   // The tasks whose heading (first clause) names it rank above those that name it in passing.
-  const about = tasks.filter((x) => x.text.split(/[。,，]/)[0].includes('公职律师')).map((x) => x.url.replace(/^\//, ''));
+  const about = tasks.filter((x) => x.text.split(/[。,，]/)[0].includes('公职律师')).map((x) => rel(x.url));
   const top = r.results.slice(0, about.length).map((x) => x.href.slice(sitePath.length));
   t.check(about.length >= 2 && about.length < r.results.length && about.every((p) => top.includes(p)), '公职律师: the tasks about it come first', { about, top });
   const daoli = r.results.find((x) => x.href.endsWith('daoli-2017-shijian-fangan/#task-5'));
@@ -186,7 +192,7 @@ await t.step('other queries', async () => {
   const expected = [...mentioning('法律顾问制度')];
   t.check(expected.length > 0 && expected.every((p) => found.has(p)), '法律顾问: the tasks on 法律顾问制度', { expected, found: [...found] });
   r = await searchFor(page, SITE_URL, '区委依法治区办');
-  const led = tasks.filter((x) => x.jurisdiction === '哈尔滨市道里区' && x.lead_units.includes('区委依法治区办')).map((x) => x.url.replace(/^\//, ''));
+  const led = tasks.filter((x) => x.jurisdiction === '哈尔滨市道里区' && x.lead_units.includes('区委依法治区办')).map((x) => rel(x.url));
   const got = taskPaths(r, sitePath);
   t.check(led.length > 0 && led.every((p) => got.has(p)), "区委依法治区办: a unit's name finds the tasks it leads", { led, got: [...got] });
   r = await searchFor(page, SITE_URL, '公职律师 法律顾问');
