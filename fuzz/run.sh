@@ -28,7 +28,7 @@ if ! cargo metadata --locked --format-version 1 >/dev/null 2>&1; then
   exit 1
 fi
 
-seconds=8
+seconds=5
 timeout=10
 rss=2048
 targets=()
