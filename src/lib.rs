@@ -73,6 +73,7 @@ pub mod index;
 pub mod init;
 pub mod model;
 pub mod output;
+mod patterns;
 pub mod render;
 pub mod search;
 pub mod serve;

@@ -31,7 +31,7 @@
 use std::borrow::Cow;
 use std::sync::LazyLock;
 
-use regex::Regex;
+use crate::patterns::patterns;
 
 use super::grammar::{self, Field, LABELS, Listed, MAX_LABEL_LETTERS, Role, is_blank};
 
@@ -260,14 +260,11 @@ impl Extractor {
     }
 }
 
-/// A standing note: the units every task from here on needs, listed once
-/// (`以下均需各县(市)区政府落实,不再列出`, `各项政策措施均需各市政府落实,以下不再列出`).
-static STANDING_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"[,，;；。]?[ \t\x{a0}\x{3000}]*(?:以下|各项政策措施|各项措施|各项任务)?均需([^。,，;；]{2,60}?)(?:负责)?落实[^。]{0,80}?不再列出",
-    )
-    .expect("static standing regex")
-});
+patterns! {
+    /// A standing note: the units every task from here on needs, listed once
+    /// (`以下均需各县(市)区政府落实,不再列出`, `各项政策措施均需各市政府落实,以下不再列出`).
+    static STANDING_RE = r"[,，;；。]?[ \t\x{a0}\x{3000}]*(?:以下|各项政策措施|各项措施|各项任务)?均需([^。,，;；]{2,60}?)(?:负责)?落实[^。]{0,80}?不再列出";
+}
 
 /// The longest clause read without a label (about 200 letters).
 const MAX_CLAUSE_BYTES: usize = 600;
@@ -456,33 +453,29 @@ fn label_pattern() -> String {
     )
 }
 
-/// Any label followed by a colon: what [`find_labels`] finds, as one regex
-/// (the tests compare the two).
-#[cfg(test)]
-static LABEL_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(&label_pattern()).expect("static label regex"));
+patterns! {
+    /// Any label followed by a colon: what [`find_labels`] finds, as one regex
+    /// (the tests compare the two).
+    #[cfg(test)]
+    static LABEL_RE = label_pattern();
 
-/// A label at the very start (after blanks): anchored, so that testing a
-/// parenthesis never scans the rest of the text.
-static LABEL_START_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"^[\s\x{{200b}}\x{{feff}}]*{}", label_pattern()))
-        .expect("static label regex")
-});
+    /// A label at the very start (after blanks): anchored, so that testing a
+    /// parenthesis never scans the rest of the text.
+    static LABEL_START_RE = format!(r"^[\s\x{{200b}}\x{{feff}}]*{}", label_pattern());
 
-/// `排名第一的单位为牵头单位` and its variants: the first unit listed leads.
-static RULE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    let s = r"[ \t\x{a0}\x{3000}]*";
-    Regex::new(&format!(
-        "(?:(?:排名|排在|排序|名列|位列|列在|列){s}(?:第一|第1|首位){s}(?:位|个|名)?{s}(?:的|者)?{s}(?:单位|部门)?{s}(?:为|是|作为)?{s}牵头\
-         |(?:第一|第1|首位){s}(?:位|个|名)?{s}(?:的|者)?{s}(?:单位|部门){s}(?:为|是|作为){s}牵头)\
-         (?:或{s}\\p{{Han}}{{1,4}}?(?:单位|部门)|单位|部门)?"
-    ))
-    .expect("static rule regex")
-});
+    /// `排名第一的单位为牵头单位` and its variants: the first unit listed leads.
+    static RULE_RE = {
+        let s = r"[ \t\x{a0}\x{3000}]*";
+        format!(
+            "(?:(?:排名|排在|排序|名列|位列|列在|列){s}(?:第一|第1|首位){s}(?:位|个|名)?{s}(?:的|者)?{s}(?:单位|部门)?{s}(?:为|是|作为)?{s}牵头\
+             |(?:第一|第1|首位){s}(?:位|个|名)?{s}(?:的|者)?{s}(?:单位|部门){s}(?:为|是|作为){s}牵头)\
+             (?:或{s}\\p{{Han}}{{1,4}}?(?:单位|部门)|单位|部门)?"
+        )
+    };
 
-/// `下同`: the rule goes on for every later task.
-static CARRY_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new("(?:以下|下)同").expect("static carry regex"));
+    /// `下同`: the rule goes on for every later task.
+    static CARRY_RE = "(?:以下|下)同";
+}
 
 /// Labels outside brackets, as (label start, value start, field).
 ///

@@ -36,27 +36,23 @@ fn time_expr(n: u8) -> String {
     )
 }
 
-/// The start of a deadline: an optional `从`/`到`… and the first time
-/// expression. [`find_time`] reads what it matches by hand; the tests
-/// compare the two.
-#[cfg(test)]
-static TIME_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+crate::patterns::patterns! {
+    /// The start of a deadline: an optional `从`/`到`… and the first time
+    /// expression. [`find_time`] reads what it matches by hand; the tests
+    /// compare the two.
+    #[cfg(test)]
+    static TIME_RE = format!(
         r"(?P<pre>从|自|截至|截止到|截止|直至|直到|到|至)?{S}{}",
         time_expr(1)
-    ))
-    .expect("static deadline regex")
-});
+    );
 
-/// The second half of a span, right after the first time expression:
-/// `-2022年`, `—2022年`, `至2022年`, or a month of the same year (`至12月`).
-static SPAN_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+    /// The second half of a span, right after the first time expression:
+    /// `-2022年`, `—2022年`, `至2022年`, or a month of the same year (`至12月`).
+    static SPAN_RE = format!(
         r"^{S}(?:[-—–－~～]{{1,3}}|至|到){S}(?:{}|(?P<mo2>{D}{{1,2}}){S}月(?:底|末)?)",
         time_expr(2)
-    ))
-    .expect("static span regex")
-});
+    );
+}
 
 /// What follows a time expression and decides its kind, in the order a
 /// regex alternation would try them (see [`post_end`]).

@@ -25,8 +25,6 @@
 use std::borrow::Cow;
 use std::sync::LazyLock;
 
-use regex::Regex;
-
 /// Which role a label gives the words after it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Field {
@@ -436,20 +434,14 @@ fn is_label_word(name: &str) -> bool {
         .any(|(l, f)| l == name || (f.takes_level() && unlevelled.is_some_and(|u| u == l.as_str())))
 }
 
-/// The start of a time expression: a year, a month, or a word of timing.
-static TIME_START: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(
-        r"(?:\d{4}\s*年|\d{1,2}\s*月|\d{4}\s*[-—~～至]\s*\d{4}|^(?:年底|年内|年中|月底|上半年|下半年|每年|每季度|每月|长期|持续|常态|即时|立即|及时|定期|逐步|全年|本年|今年|明年|近期|适时))",
-    )
-    .ok()
-});
+crate::patterns::patterns! {
+    /// The start of a time expression: a year, a month, or a word of timing.
+    static TIME_START = r"(?:\d{4}\s*年|\d{1,2}\s*月|\d{4}\s*[-—~～至]\s*\d{4}|^(?:年底|年内|年中|月底|上半年|下半年|每年|每季度|每月|长期|持续|常态|即时|立即|及时|定期|逐步|全年|本年|今年|明年|近期|适时))";
+}
 
 /// Splits a trailing time expression off a list item: (`区司法局`,
 /// `2023年底前完成`), or ("", the item) when the item is all time.
 fn split_time(item: &str) -> (&str, Option<&str>) {
-    let Some(re) = TIME_START.as_ref() else {
-        return (item, None);
-    };
     // Every time expression holds a digit or starts with one of these
     // letters.
     let starts_timed = item
@@ -459,7 +451,7 @@ fn split_time(item: &str) -> (&str, Option<&str>) {
     if !starts_timed && !item.bytes().any(|b| b.is_ascii_digit()) {
         return (item, None);
     }
-    match re.find(item) {
+    match TIME_START.find(item) {
         Some(m) if m.start() == 0 => ("", Some(item)),
         Some(m) if looks_like_unit(item[..m.start()].trim_matches(is_blank)) => (
             item[..m.start()].trim_matches(is_blank),

@@ -16,59 +16,57 @@
 //! portal) is read by the importer's table reader instead.
 
 use std::path::Path;
-use std::sync::LazyLock;
 
 use regex::Regex;
 
 use crate::diagnostics::Diagnostic;
 use crate::model::{Block, Section, SourceFile};
+use crate::patterns::{patterns, regex};
 
 use super::annotations::{Extractor, starts_with_annotation_label};
 use super::fields::{DocFields, DocKind};
 use super::units::Registry;
 use super::{Loaded, RawNotice, RawPlan, RawTask, yaml_error};
 
-/// A heading's numbering and the level it implies.
-static SECTION_NUMBER: LazyLock<Vec<(Regex, u8)>> = LazyLock::new(|| {
-    let cn = "[一二三四五六七八九十百零〇两]+";
-    [
-        (format!(r"^(第{cn}章)\s*(.*)$"), 1),
-        (format!(r"^(第{cn}节)\s*(.*)$"), 2),
-        (format!(r"^({cn}[、.．﹒﹑])\s*(.*)$"), 3),
-        (format!(r"^([(（﹙]{cn}[)）﹚])\s*(.*)$"), 4),
-        (r"^([(（﹙]\d{1,3}[)）﹚])\s*(.*)$".to_string(), 5),
-    ]
-    .into_iter()
-    .filter_map(|(re, level)| Regex::new(&re).ok().map(|r| (r, level)))
-    .collect()
-});
+patterns! {
+    /// A heading's numbering and the level it implies.
+    static SECTION_NUMBER: Vec<(Regex, u8)> = {
+        let cn = "[一二三四五六七八九十百零〇两]+";
+        [
+            (format!(r"^(第{cn}章)\s*(.*)$"), 1),
+            (format!(r"^(第{cn}节)\s*(.*)$"), 2),
+            (format!(r"^({cn}[、.．﹒﹑])\s*(.*)$"), 3),
+            (format!(r"^([(（﹙]{cn}[)）﹚])\s*(.*)$"), 4),
+            (r"^([(（﹙]\d{1,3}[)）﹚])\s*(.*)$".to_string(), 5),
+        ]
+        .into_iter()
+        .map(|(re, level)| (regex(&re), level))
+        .collect()
+    };
 
-/// `1.` `1．` `1、` at the start of a paragraph, not `2.5亿` or `2015年`;
-/// the small forms `1﹒` `1﹑` (a font's look) too.
-/// A task number and its separator (`11.`, `3、`); see [`task_start`].
-static TASK_NUMBER: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"^(\d{1,9})\s*[.．﹒、﹑]").ok());
+    /// `1.` `1．` `1、` at the start of a paragraph, not `2.5亿` or `2015年`;
+    /// the small forms `1﹒` `1﹑` (a font's look) too.
+    /// A task number and its separator (`11.`, `3、`); see [`task_start`].
+    static TASK_NUMBER = r"^(\d{1,9})\s*[.．﹒、﹑]";
+
+    /// Numberings that make a task only with an annotation: `(1)` `（一）`
+    /// `一是` `一、`, and the articles of a 规定 or 办法 (`第二条`, `第12条`).
+    /// Group 1, 2 or 3 is the number.
+    static OTHER_NUMBER = {
+        let cn = "[一二三四五六七八九十百零〇两]+";
+        format!(
+            r"^(?:[(（﹙]\s*(\d{{1,9}}|{cn})\s*[)）﹚]|({cn})\s*(?:是|[、.．﹒﹑])|(第\s*(?:\d{{1,4}}|{cn})\s*条))\s*"
+        )
+    };
+
+    /// A heading that names the lead of every task under it:
+    /// `(一)省监察厅牵头的工作`, `一、县示范区管委会牵头工作(8项)`.
+    static LEAD_HEADING = r"^(\S{2,40}?)牵头(?:的)?(?:工作|任务|事项)(?:\s*[(（][^()（）]*[)）])?[。.]?$";
+}
 
 /// The most digits a task number has (a plan of a million tasks is not a
 /// plan; `2015.` and `2.5亿` are told apart otherwise).
 const MAX_TASK_DIGITS: usize = 9;
-
-/// Numberings that make a task only with an annotation: `(1)` `（一）`
-/// `一是` `一、`, and the articles of a 规定 or 办法 (`第二条`, `第12条`).
-/// Group 1, 2 or 3 is the number.
-static OTHER_NUMBER: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    let cn = "[一二三四五六七八九十百零〇两]+";
-    Regex::new(&format!(
-        r"^(?:[(（﹙]\s*(\d{{1,9}}|{cn})\s*[)）﹚]|({cn})\s*(?:是|[、.．﹒﹑])|(第\s*(?:\d{{1,4}}|{cn})\s*条))\s*"
-    ))
-    .ok()
-});
-
-/// A heading that names the lead of every task under it:
-/// `(一)省监察厅牵头的工作`, `一、县示范区管委会牵头工作(8项)`.
-static LEAD_HEADING: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"^(\S{2,40}?)牵头(?:的)?(?:工作|任务|事项)(?:\s*[(（][^()（）]*[)）])?[。.]?$").ok()
-});
 
 /// The units a heading names as the lead of the tasks under it.
 fn heading_lead(title: &str, known: &[String]) -> Vec<String> {
@@ -77,8 +75,7 @@ fn heading_lead(title: &str, known: &[String]) -> Vec<String> {
     }
     let folded = super::grammar::fold(title);
     LEAD_HEADING
-        .as_ref()
-        .and_then(|re| re.captures(&folded))
+        .captures(&folded)
         .and_then(|c| c.get(1))
         .map(|m| super::annotations::split_units(m.as_str(), known))
         .unwrap_or_default()
@@ -655,7 +652,7 @@ fn task_number(line: &str) -> Option<(&str, usize)> {
         .next()
         .is_some_and(|c| !c.is_ascii() && c.is_numeric());
     if digits == 0 || other_digit_follows {
-        let c = TASK_NUMBER.as_ref()?.captures(line)?;
+        let c = TASK_NUMBER.captures(line)?;
         return Some((c.get(1)?.as_str(), c.get(0)?.end()));
     }
     // `\d{1,9}` then no digit: more digits are no task number.
@@ -706,7 +703,7 @@ fn other_numbered(text: &str) -> Option<(&str, &str)> {
     }) {
         return None;
     }
-    let c = OTHER_NUMBER.as_ref()?.captures(text)?;
+    let c = OTHER_NUMBER.captures(text)?;
     let number = c.get(1).or_else(|| c.get(2)).or_else(|| c.get(3))?.as_str();
     let rest = text.get(c.get(0)?.end()..)?;
     (!rest.is_empty()).then_some((number, rest))
@@ -1222,10 +1219,9 @@ mod tests {
         ];
         use crate::content::testing::random_texts;
         for line in random_texts(&pieces, 0x2545_f491_4f6c_dd1d, 20_000, 9) {
-            let by_regex = TASK_NUMBER.as_ref().and_then(|re| {
-                let c = re.captures(&line)?;
-                Some((c.get(1)?.as_str(), c.get(0)?.end()))
-            });
+            let by_regex = TASK_NUMBER
+                .captures(&line)
+                .and_then(|c| Some((c.get(1)?.as_str(), c.get(0)?.end())));
             assert_eq!(task_number(&line), by_regex, "{line:?}");
         }
     }

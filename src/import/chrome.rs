@@ -6,9 +6,7 @@
 //! read before they are dropped, so that their values reach the content
 //! file. Everything dropped is noted with its line for the report.
 
-use std::sync::LazyLock;
-
-use regex::Regex;
+use crate::patterns::patterns;
 
 use super::clean::compact;
 use super::report::Report;
@@ -88,21 +86,23 @@ enum Key {
     Ignored,
 }
 
-/// A key, letters possibly broken by spaces (`索 引 号`), then a colon.
-static KEY_RE: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    let mut keys: Vec<&str> = KEYS.iter().map(|(k, _)| *k).collect();
-    keys.sort_by_key(|k| std::cmp::Reverse(k.chars().count()));
-    let alts: Vec<String> = keys
-        .iter()
-        .map(|k| {
-            k.chars()
-                .map(|c| regex::escape(&c.to_string()))
-                .collect::<Vec<_>>()
-                .join(r"\s*")
-        })
-        .collect();
-    Regex::new(&format!(r"({})\s*[:：]", alts.join("|"))).ok()
-});
+patterns! {
+    /// A key, letters possibly broken by spaces (`索 引 号`), then a colon.
+    static KEY_RE = {
+        let mut keys: Vec<&str> = KEYS.iter().map(|(k, _)| *k).collect();
+        keys.sort_by_key(|k| std::cmp::Reverse(k.chars().count()));
+        let alts: Vec<String> = keys
+            .iter()
+            .map(|k| {
+                k.chars()
+                    .map(|c| regex::escape(&c.to_string()))
+                    .collect::<Vec<_>>()
+                    .join(r"\s*")
+            })
+            .collect();
+        format!(r"({})\s*[:：]", alts.join("|"))
+    };
+}
 
 /// Words that make up the portal's furniture; a line made of nothing else
 /// (and separators) is chrome.
@@ -217,17 +217,14 @@ const HOTLINE_WORDS: &[&str] = &[
     "邮编",
 ];
 
-static BREADCRUMB_RE: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"^(当前位置|您现在的位置|您的位置|现在位置|所在位置|当前的位置|位置)\s*[:：]?").ok()
-});
+patterns! {
+    static BREADCRUMB_RE = r"^(当前位置|您现在的位置|您的位置|现在位置|所在位置|当前的位置|位置)\s*[:：]?";
 
-/// A title followed by a date, as article lists show them.
-static LISTED_ARTICLE_RE: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"^.{4,80}?[\s\[【(（]*\d{4}[-/.]\d{1,2}[-/.]\d{1,2}[\]】)）]?$").ok()
-});
+    /// A title followed by a date, as article lists show them.
+    static LISTED_ARTICLE_RE = r"^.{4,80}?[\s\[【(（]*\d{4}[-/.]\d{1,2}[-/.]\d{1,2}[\]】)）]?$";
 
-static ATTACHMENT_RE: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"(?i)\.(docx?|pdf|xlsx?|wps|ofd|zip|rar|et|txt)\s*$").ok());
+    static ATTACHMENT_RE = r"(?i)\.(docx?|pdf|xlsx?|wps|ofd|zip|rar|et|txt)\s*$";
+}
 
 /// Drops the page furniture, filling `meta` from metadata lines.
 pub fn strip(blocks: Vec<Block>, meta: &mut Meta, report: &mut Report) -> Vec<Block> {
@@ -307,7 +304,7 @@ pub fn strip(blocks: Vec<Block>, meta: &mut Meta, report: &mut Report) -> Vec<Bl
             continue;
         }
         if in_attachments {
-            if ATTACHMENT_RE.as_ref().is_some_and(|re| re.is_match(text)) {
+            if ATTACHMENT_RE.is_match(text) {
                 report.unsure(
                     b.line,
                     format!(
@@ -325,10 +322,7 @@ pub fn strip(blocks: Vec<Block>, meta: &mut Meta, report: &mut Report) -> Vec<Bl
             report.dropped(b.line, format!("{reason}: {}", shorten(text)));
             continue;
         }
-        if body_started
-            && b.cells.is_none()
-            && LISTED_ARTICLE_RE.as_ref().is_some_and(|re| re.is_match(&c))
-            && !c.contains('。')
+        if body_started && b.cells.is_none() && LISTED_ARTICLE_RE.is_match(&c) && !c.contains('。')
         {
             report.dropped(b.line, format!("listed article: {}", shorten(text)));
             continue;
@@ -353,7 +347,7 @@ fn chrome_reason(text: &str, c: &str) -> Option<&'static str> {
     if text.is_empty() {
         return None;
     }
-    if BREADCRUMB_RE.as_ref().is_some_and(|re| re.is_match(c)) {
+    if BREADCRUMB_RE.is_match(c) {
         return Some("breadcrumb");
     }
     if (c.starts_with("首页>") || c.starts_with("首页»") || c.starts_with("首页/"))
@@ -499,9 +493,7 @@ fn looks_like_meta_row(b: &Block) -> bool {
     b.cells.as_ref().is_some_and(|cells| {
         cells.iter().any(|cell| {
             let c = compact(cell);
-            KEY_RE
-                .as_ref()
-                .is_some_and(|re| re.find(&c).is_some_and(|m| m.start() == 0))
+            KEY_RE.find(&c).is_some_and(|m| m.start() == 0)
                 && !matches!(c.as_str(), "牵头单位" | "责任单位")
         })
     })
@@ -511,8 +503,7 @@ fn looks_like_meta_row(b: &Block) -> bool {
 /// not one. Before the body starts, one key at the start is enough; later,
 /// two keys are needed.
 fn metadata_pairs(text: &str, body_started: bool) -> Option<Vec<(Key, String)>> {
-    let re = KEY_RE.as_ref()?;
-    let found: Vec<(usize, usize, Key)> = re
+    let found: Vec<(usize, usize, Key)> = KEY_RE
         .captures_iter(text)
         .filter_map(|cap| {
             let m = cap.get(0)?;
@@ -600,9 +591,8 @@ fn apply(meta: &mut Meta, key: Key, value: &str) {
 }
 
 fn is_attachment(text: &str, href: &str) -> bool {
-    let re = ATTACHMENT_RE.as_ref();
-    re.is_some_and(|re| re.is_match(href.split(['?', '#']).next().unwrap_or(href)))
-        || re.is_some_and(|re| re.is_match(text))
+    ATTACHMENT_RE.is_match(href.split(['?', '#']).next().unwrap_or(href))
+        || ATTACHMENT_RE.is_match(text)
 }
 
 /// A line cut short for the report.

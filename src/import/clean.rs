@@ -195,17 +195,18 @@ pub fn split_glued_items(line: &str) -> Vec<&str> {
     out
 }
 
-/// A page-break marker that copying from a PDF or a paged page leaves in
-/// the text, in any bracket: `[接上页]` `（续上页）` `(上接第一版)` say the
-/// text goes on from the page before; `[接下页]` `(下转第2版)` that it
-/// goes on on the next. Group 1 is the words.
-static PAGE_BREAK: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
-    let n = r"第?\s*[一二三四五六七八九十\d]+\s*[版页]";
-    regex::Regex::new(&format!(
-        r"[\[［【(（〔]\s*((?:接|续|转)\s*[上下]\s*页|[上下]\s*(?:接|转)\s*{n}|(?:接|转)\s*{n})\s*[\]］】)）〕]"
-    ))
-    .ok()
-});
+crate::patterns::patterns! {
+    /// A page-break marker that copying from a PDF or a paged page leaves in
+    /// the text, in any bracket: `[接上页]` `（续上页）` `(上接第一版)` say the
+    /// text goes on from the page before; `[接下页]` `(下转第2版)` that it
+    /// goes on on the next. Group 1 is the words.
+    static PAGE_BREAK = {
+        let n = r"第?\s*[一二三四五六七八九十\d]+\s*[版页]";
+        format!(
+            r"[\[［【(（〔]\s*((?:接|续|转)\s*[上下]\s*页|[上下]\s*(?:接|转)\s*{n}|(?:接|转)\s*{n})\s*[\]］】)）〕]"
+        )
+    };
+}
 
 /// A line without its page-break markers, and whether it goes on from
 /// the line before or on the next.
@@ -225,14 +226,13 @@ pub fn strip_page_breaks(line: &str) -> Option<PageBreaks> {
     if !line.contains('页') && !line.contains('版') {
         return None;
     }
-    let re = PAGE_BREAK.as_ref()?;
     let mut out = PageBreaks {
         text: String::with_capacity(line.len()),
         joins_previous: false,
         joins_next: false,
     };
     let mut last = 0;
-    for c in re.captures_iter(line) {
+    for c in PAGE_BREAK.captures_iter(line) {
         let (Some(whole), Some(words)) = (c.get(0), c.get(1)) else {
             continue;
         };

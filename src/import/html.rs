@@ -8,11 +8,9 @@
 //! time stays linear in the page's size whatever its nesting.
 
 use std::collections::HashSet;
-use std::sync::LazyLock;
 
 use ego_tree::NodeId;
 use ego_tree::iter::Edge;
-use regex::Regex;
 use scraper::{ElementRef, Html, Node};
 
 use super::{Block, Meta};
@@ -73,8 +71,9 @@ const BLOCKS: &[&str] = &[
     "html",
 ];
 
-static SAVED_FROM: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"saved from url=\(\d+\)(https?://[^\s>]+)").ok());
+crate::patterns::patterns! {
+    static SAVED_FROM = r"saved from url=\(\d+\)(https?://[^\s>]+)";
+}
 
 /// Nesting deeper than this is not a real page; the HTML parser's scope
 /// checks cost time in proportion to depth, so such input is read as text.
@@ -278,7 +277,7 @@ fn read_meta(doc: &Html, source: &str, meta: &mut Meta) {
         }
     }
     if meta.source_url.is_none()
-        && let Some(c) = SAVED_FROM.as_ref().and_then(|re| re.captures(source))
+        && let Some(c) = SAVED_FROM.captures(source)
         && let Some(url) = c.get(1)
     {
         meta.source_url = Some(url.as_str().to_string());

@@ -7,13 +7,12 @@
 //! Division-of-labour tables are read by [`super::tables`].
 
 use std::path::Path;
-use std::sync::LazyLock;
 
 use chrono::NaiveDate;
-use regex::Regex;
 
 use crate::content::markdown::{self, ParsedBody};
 use crate::model::{Block as MdBlock, PlanKind};
+use crate::patterns::patterns;
 
 use super::clean::compact;
 use super::report::Report;
@@ -75,46 +74,35 @@ impl ProsePlan {
 
 const CN_DIGITS: &str = "一二三四五六七八九十百零〇两";
 
-/// Heading numberings and the level each implies, as planpress's Markdown
-/// reader ranks them: 第X章 > 第X节 > 一、 > (一) > (1).
-/// `(一)指导思想。以马克思列宁主义…`: a heading run into its first paragraph.
-static INLINE_HEADING: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"^((?:第[一二三四五六七八九十百零〇两]+[章节])|(?:[一二三四五六七八九十百零〇两]+[、.．])|(?:[(（][一二三四五六七八九十百零〇两]+[)）]))\s*([^。；;，,:：“”《》]{2,20})。(.+)$").ok()
-});
+patterns! {
+    /// Heading numberings and the level each implies, as planpress's Markdown
+    /// reader ranks them: 第X章 > 第X节 > 一、 > (一) > (1).
+    /// `(一)指导思想。以马克思列宁主义…`: a heading run into its first paragraph.
+    static INLINE_HEADING = r"^((?:第[一二三四五六七八九十百零〇两]+[章节])|(?:[一二三四五六七八九十百零〇两]+[、.．])|(?:[(（][一二三四五六七八九十百零〇两]+[)）]))\s*([^。；;，,:：“”《》]{2,20})。(.+)$";
 
-/// Task numbers as planpress reads them: `1.` `1．` `1、`, not `2.5亿`; but
-/// `25.2024年前…` is measure 25 (a year follows its number).
-static TASK_NUMBER: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"^(\d{1,4})\s*[.．、]\s*((?:(?:19|20)\d{2}\s*年|[^\d]).*|)$").ok()
-});
+    /// Task numbers as planpress reads them: `1.` `1．` `1、`, not `2.5亿`; but
+    /// `25.2024年前…` is measure 25 (a year follows its number).
+    static TASK_NUMBER = r"^(\d{1,4})\s*[.．、]\s*((?:(?:19|20)\d{2}\s*年|[^\d]).*|)$";
 
-static DOC_NUMBER: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"^([\p{Han}A-Za-z]{1,24})\s*[〔\[［(（【]\s*(\d{4})\s*[〕\]］)）】]\s*(第?\s*\d{1,5}\s*号)$")
-        .ok()
-});
+    static DOC_NUMBER = r"^([\p{Han}A-Za-z]{1,24})\s*[〔\[［(（【]\s*(\d{4})\s*[〕\]］)）】]\s*(第?\s*\d{1,5}\s*号)$";
 
-static ISO_DATE: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})").ok());
-static CN_DATE: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日").ok());
-static HAN_DATE: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"([〇零一二三四五六七八九○Ｏ]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日").ok()
-});
+    static ISO_DATE = r"(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})";
+    static CN_DATE = r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日";
+    static HAN_DATE = r"([〇零一二三四五六七八九○Ｏ]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日";
 
-static PERIOD: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"((?:19|20)\d{2})\s*年?\s*[-—–－~～至到]+\s*((?:19|20)\d{2})").ok()
-});
+    static PERIOD = r"((?:19|20)\d{2})\s*年?\s*[-—–－~～至到]+\s*((?:19|20)\d{2})";
+}
 
 /// A date anywhere in `s`: `2017-07-19`, `2017年7月19日`, `二〇一七年七月十九日`.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let num = |m: Option<regex::Match>| m.and_then(|m| m.as_str().parse::<u32>().ok());
-    for re in [ISO_DATE.as_ref(), CN_DATE.as_ref()].into_iter().flatten() {
+    for re in [&*ISO_DATE, &*CN_DATE] {
         if let Some(c) = re.captures(s) {
             let y = num(c.get(1))? as i32;
             return NaiveDate::from_ymd_opt(y, num(c.get(2))?, num(c.get(3))?);
         }
     }
-    let c = HAN_DATE.as_ref()?.captures(s)?;
+    let c = HAN_DATE.captures(s)?;
     let year: String = c
         .get(1)?
         .as_str()
@@ -173,7 +161,7 @@ pub use crate::content::markdown::paragraph_heading as heading;
 
 /// A heading with its first paragraph on the same line.
 fn inline_heading(text: &str) -> Option<(String, String, u8, String)> {
-    let c = INLINE_HEADING.as_ref()?.captures(text)?;
+    let c = INLINE_HEADING.captures(text)?;
     let number = c.get(1)?.as_str().to_string();
     let title = c.get(2)?.as_str().trim().to_string();
     let rest = c.get(3)?.as_str().trim().to_string();
@@ -184,7 +172,7 @@ fn inline_heading(text: &str) -> Option<(String, String, u8, String)> {
 /// The task number and text, when a paragraph starts with one.
 pub fn task_number(text: &str) -> Option<(String, String)> {
     let first = text.lines().next().unwrap_or("");
-    let c = TASK_NUMBER.as_ref()?.captures(first)?;
+    let c = TASK_NUMBER.captures(first)?;
     Some((
         c.get(1)?.as_str().to_string(),
         c.get(2)?.as_str().to_string(),
@@ -194,7 +182,7 @@ pub fn task_number(text: &str) -> Option<(String, String)> {
 /// `哈里治区委发〔2017〕2号`, also with `[ ]`, `( )` or `【 】` for 〔〕.
 pub fn doc_number(text: &str) -> Option<String> {
     let c = compact(text);
-    let caps = DOC_NUMBER.as_ref()?.captures(&c)?;
+    let caps = DOC_NUMBER.captures(&c)?;
     Some(format!(
         "{}〔{}〕{}",
         caps.get(1)?.as_str(),
@@ -206,11 +194,11 @@ pub fn doc_number(text: &str) -> Option<String> {
 /// The plan period named in a title: `(2021-2025年)` → `2021-2025`, or a
 /// five-year plan by its number: `“十四五”规划` → `2021-2025`.
 pub fn period_of(title: &str) -> Option<String> {
-    if let Some(c) = PERIOD.as_ref().and_then(|re| re.captures(title)) {
+    if let Some(c) = PERIOD.captures(title) {
         let (a, b) = (c.get(1)?.as_str(), c.get(2)?.as_str());
         return (a <= b).then(|| format!("{a}-{b}"));
     }
-    let c = FIVE_YEAR.as_ref()?.captures(title)?;
+    let c = FIVE_YEAR.captures(title)?;
     let n = cn_number(c.get(1).or(c.get(2)).or(c.get(3))?.as_str())?;
     // From the third (1966-1970) on, five-year plans follow each other
     // without a gap; the first two are history, not plans to publish.
@@ -218,10 +206,10 @@ pub fn period_of(title: &str) -> Option<String> {
     Some(format!("{start}-{}", start + 4))
 }
 
-/// `“十四五”`, `十三五时期`, `第十四个五年规划`.
-static FIVE_YEAR: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r#"[“"‘]([三四五六七八九十]|十[一二三四五六七八九])五[”"’]|([三四五六七八九十]|十[一二三四五六七八九])五(?:规划|时期|期间|期末)|第([三四五六七八九十]|十[一二三四五六七八九])个五年"#).ok()
-});
+patterns! {
+    /// `“十四五”`, `十三五时期`, `第十四个五年规划`.
+    static FIVE_YEAR = r#"[“"‘]([三四五六七八九十]|十[一二三四五六七八九])五[”"’]|([三四五六七八九十]|十[一二三四五六七八九])五(?:规划|时期|期间|期末)|第([三四五六七八九十]|十[一二三四五六七八九])个五年"#;
+}
 
 /// One phase of a plan: its name, period as written, and what it does.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -231,19 +219,17 @@ pub struct Phase {
     pub body: String,
 }
 
-/// `(2021年-2022年)`, `(2023年)`, `(2017年7月—8月)`: a bracket that starts with a year.
-static PHASE_PERIOD: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"[(（]\s*((?:19|20)\d{2}[^)）]{0,20})[)）]").ok());
+patterns! {
+    /// `(2021年-2022年)`, `(2023年)`, `(2017年7月—8月)`: a bracket that starts with a year.
+    static PHASE_PERIOD = r"[(（]\s*((?:19|20)\d{2}[^)）]{0,20})[)）]";
+}
 
 /// The phases a line names: `第一阶段:全面推进阶段(2021年-2022年)。…`,
 /// `(二)巩固提升阶段(2023年-2024年)`, or several in a row
 /// (`全面推进阶段(2021年—2022年),重点突破阶段(2023年—2024年)。`): a name
 /// ending in `阶段` and a period. The last one takes the rest as its body.
 pub fn phases_in(text: &str) -> Vec<Phase> {
-    let Some(re) = PHASE_PERIOD.as_ref() else {
-        return Vec::new();
-    };
-    let matches: Vec<regex::Captures> = re.captures_iter(text).collect();
+    let matches: Vec<regex::Captures> = PHASE_PERIOD.captures_iter(text).collect();
     let mut out = Vec::new();
     let mut from = 0;
     for (k, m) in matches.iter().enumerate() {
@@ -446,9 +432,10 @@ fn prose_like(text: &str) -> bool {
     text.chars().count() >= 30 && text.contains(['。', '，', ',', '；', ';'])
 }
 
-/// `附件`, `附件1`, `附件2:`: an attachment label before a plan's title.
-static ATTACHMENT_LABEL: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"^附\s*件\s*\d{0,2}\s*[:：]?\s*").ok());
+patterns! {
+    /// `附件`, `附件1`, `附件2:`: an attachment label before a plan's title.
+    static ATTACHMENT_LABEL = r"^附\s*件\s*\d{0,2}\s*[:：]?\s*";
+}
 
 /// Where the document's head ends and what it held.
 #[derive(Default)]
@@ -659,9 +646,7 @@ fn plan_title(b: &Block, names: &[String]) -> bool {
     if b.cells.is_some() || !title_like(&b.text) || b.text.chars().count() > 100 {
         return false;
     }
-    let t = ATTACHMENT_LABEL
-        .as_ref()
-        .map_or(b.text.clone(), |re| re.replace(&b.text, "").to_string());
+    let t = ATTACHMENT_LABEL.replace(&b.text, "").to_string();
     if t.is_empty() {
         return false;
     }
@@ -729,9 +714,7 @@ pub fn analyse(
         }
         // `附件` labels between the notice and its plans.
         while let Some(b) = blocks.get(k) {
-            let is_label = ATTACHMENT_LABEL
-                .as_ref()
-                .is_some_and(|re| re.replace(&b.text, "").trim().is_empty());
+            let is_label = ATTACHMENT_LABEL.replace(&b.text, "").trim().is_empty();
             if !is_label {
                 break;
             }
@@ -759,11 +742,7 @@ pub fn analyse(
         starts.dedup();
         for (n, &s) in starts.iter().enumerate() {
             let end = starts.get(n + 1).copied().unwrap_or(blocks.len());
-            let mut title = ATTACHMENT_LABEL
-                .as_ref()
-                .map_or(blocks[s].text.clone(), |re| {
-                    re.replace(&blocks[s].text, "").to_string()
-                });
+            let mut title = ATTACHMENT_LABEL.replace(&blocks[s].text, "").to_string();
             let mut first = s + 1;
             while !title_complete(&title)
                 && first < end
@@ -910,13 +889,14 @@ pub fn analyse(
     })
 }
 
+patterns! {
+    /// A place name's first level: `哈尔滨市`, `道里区`.
+    static PLACE = r"^(\p{Han}{2,6}?(?:省|自治区|自治州|地区|盟|市|州|自治县|县|区|旗))";
+}
+
 /// A place name at the start of an issuer or title: `中共哈尔滨市道里区委…`
 /// → `哈尔滨市道里区`, `中共株洲县委` → `株洲县`.
 fn place_of(text: &str) -> Option<String> {
-    static PLACE: LazyLock<Option<Regex>> = LazyLock::new(|| {
-        Regex::new(r"^(\p{Han}{2,6}?(?:省|自治区|自治州|地区|盟|市|州|自治县|县|区|旗))").ok()
-    });
-    let re = PLACE.as_ref()?;
     let mut t = compact(text);
     for prefix in ["中国共产党", "中共", "关于印发", "关于"] {
         if let Some(rest) = t.strip_prefix(prefix) {
@@ -926,7 +906,7 @@ fn place_of(text: &str) -> Option<String> {
     let mut out = String::new();
     let mut rest = t.as_str();
     for _ in 0..3 {
-        let Some(m) = re.find(rest) else { break };
+        let Some(m) = PLACE.find(rest) else { break };
         let token = m.as_str();
         let bad = token.starts_with(['区', '县', '市', '省'])
             || [
