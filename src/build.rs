@@ -188,8 +188,7 @@ pub fn build(opts: &BuildOptions, progress: Progress) -> Result<BuildReport, Vec
     let t = Instant::now();
     let theme = Theme::load(&opts.root, &site.config)?;
     timings.end("templates", t);
-    let staging =
-        Staging::new(&opts.out, opts.wait).map_err(|e| vec![Diagnostic::error(&opts.out, 0, e)])?;
+    let staging = Staging::new(&opts.out, opts.wait).map_err(|d| vec![d])?;
     let rendered = render(&site, &theme, &staging, progress).and_then(|r| {
         theme.write_static(&staging).map(|n| (r, n)).map_err(|e| {
             vec![Diagnostic::error(

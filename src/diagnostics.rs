@@ -1,5 +1,9 @@
 //! One error vocabulary for every stage: a [`Diagnostic`] names the file, the
 //! line and column, what is wrong and what to do about it.
+//!
+//! Every failure a user sees is one: content and theme errors, and those of
+//! `import`, `serve` and publishing the output. A failure that concerns no
+//! file (a port that is taken) is a [`Diagnostic::general`] one.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -41,6 +45,12 @@ impl Diagnostic {
         Self::new(Severity::Warning, file.into(), line, message.into())
     }
 
+    /// An error about no file in particular (the network, a port, the
+    /// system), shown as `error: message`.
+    pub fn general(message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, PathBuf::new(), 0, message.into())
+    }
+
     fn new(severity: Severity, file: PathBuf, line: usize, message: String) -> Self {
         Diagnostic {
             file,
@@ -65,7 +75,14 @@ impl Diagnostic {
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
+
+    /// Whether it names a file (see [`Diagnostic::general`]).
+    pub fn has_file(&self) -> bool {
+        !self.file.as_os_str().is_empty()
+    }
 }
+
+impl std::error::Error for Diagnostic {}
 
 impl std::fmt::Display for Diagnostic {
     /// `file:line:col: error: message`, the line rustc and most editors understand.
@@ -74,15 +91,16 @@ impl std::fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(
-            f,
-            "{}:{}:{}: {}: {}",
-            self.file.display(),
-            self.line.max(1),
-            self.column,
-            severity,
-            self.message
-        )?;
+        if self.has_file() {
+            write!(
+                f,
+                "{}:{}:{}: ",
+                self.file.display(),
+                self.line.max(1),
+                self.column
+            )?;
+        }
+        write!(f, "{severity}: {}", self.message)?;
         if let Some(hint) = &self.hint {
             write!(f, "\n  = hint: {hint}")?;
         }
@@ -121,6 +139,10 @@ pub fn emit(diagnostics: &[Diagnostic], root: &Path, color: bool) {
     let mut current: Option<(&Path, SimpleFile<String, String>)> = None;
     let mut lock = writer.lock();
     for d in diagnostics {
+        if !d.has_file() {
+            let _ = writeln!(lock, "{d}");
+            continue;
+        }
         let file = match &mut current {
             Some((path, file)) if *path == d.file.as_path() => &*file,
             slot => {
@@ -216,6 +238,15 @@ mod tests {
         assert_eq!(
             d.to_string(),
             "content/a.md:12:4: error: task 3 is numbered twice\n  = hint: renumber one of them"
+        );
+    }
+
+    #[test]
+    fn a_general_error_names_no_position() {
+        let d = Diagnostic::general("ports 8000 to 8020 are all taken").with_hint("choose another");
+        assert_eq!(
+            d.to_string(),
+            "error: ports 8000 to 8020 are all taken\n  = hint: choose another"
         );
     }
 

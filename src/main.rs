@@ -261,12 +261,17 @@ fn eject(root: &std::path::Path, force: bool) -> ExitCode {
     }
 }
 
-fn refused(d: Diagnostic) -> ExitCode {
+/// Prints one diagnostic whose file is named from the current folder.
+fn emit_one(d: Diagnostic) {
     diagnostics::emit(
         &[d],
         std::path::Path::new("."),
         std::io::stderr().is_terminal(),
     );
+}
+
+fn refused(d: Diagnostic) -> ExitCode {
+    emit_one(d);
     ExitCode::FAILURE
 }
 
@@ -283,16 +288,12 @@ fn import(
     use planpress::import::{Context, Format, Options, import_file, review::Target};
     let review = match review.map(|p| Target::parse(p.as_deref())).transpose() {
         Ok(Some(Target::File(_))) if files.len() > 1 => {
-            eprintln!(
-                "error: --review=FILE takes one input; give a folder (--review=DIR/) for several"
-            );
-            return ExitCode::FAILURE;
+            return refused(Diagnostic::general(
+                "--review=FILE takes one input; give a folder (--review=DIR/) for several",
+            ));
         }
         Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::FAILURE;
-        }
+        Err(d) => return refused(d),
     };
     let opts = Options {
         out: out.clone(),
@@ -306,10 +307,7 @@ fn import(
     };
     let mut ctx = match Context::for_dir(&out) {
         Ok(c) => c,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::FAILURE;
-        }
+        Err(d) => return refused(d),
     };
     let mut failed = false;
     for file in &files {
@@ -322,7 +320,7 @@ fn import(
                 if let Some(r) = e.report {
                     eprint!("{}", r.render());
                 }
-                eprintln!("error: {}", e.message);
+                emit_one(e.diagnostic);
                 failed = true;
             }
         }
@@ -447,10 +445,7 @@ fn check(root: &std::path::Path, json: bool, list_units: bool) -> ExitCode {
         let report = Report::new(result.site.as_ref(), &shown);
         match serde_json::to_string_pretty(&report) {
             Ok(s) => println!("{s}"),
-            Err(e) => {
-                eprintln!("error: cannot write JSON: {e}");
-                return ExitCode::FAILURE;
-            }
+            Err(e) => return refused(Diagnostic::general(format!("cannot write JSON: {e}"))),
         }
     } else {
         diagnostics::emit(&shown, root, std::io::stderr().is_terminal());
@@ -480,9 +475,6 @@ fn serve(
     };
     match planpress::serve::run(opts) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
+        Err(d) => refused(d),
     }
 }

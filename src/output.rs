@@ -20,6 +20,7 @@ use std::path::{Component, Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::diagnostics::Diagnostic;
 use crate::render::Sink;
 
 /// Writes files under a staging folder that belongs to this build. Dropped
@@ -67,8 +68,12 @@ struct OutputLock {
 }
 
 impl OutputLock {
-    fn acquire(path: &Path, target: &Path, wait: Wait) -> Result<OutputLock, String> {
-        let cannot = |e: io::Error| format!("cannot lock {}: {e}", path.display());
+    fn acquire(path: &Path, target: &Path, wait: Wait) -> Result<OutputLock, Diagnostic> {
+        let cannot = |e: io::Error| {
+            Diagnostic::error(path, 0, format!("cannot lock {}: {e}", path.display())).with_hint(
+                "this user must be able to create and write files in the output folder's parent; or choose another --out",
+            )
+        };
         // Another user's lock file can still be locked (read only), and
         // then the checks that follow say what this user cannot do.
         let file = fs::OpenOptions::new()
@@ -96,9 +101,13 @@ impl OutputLock {
                 } else {
                     format!(" (pid {pid})")
                 };
-                return Err(format!(
-                    "another build is writing {}{who}; run this one when it has finished, or pass --wait to wait for it",
-                    target.display()
+                return Err(Diagnostic::error(
+                    target,
+                    0,
+                    format!(
+                        "another build is writing {}{who}; run this one when it has finished, or pass --wait to wait for it",
+                        target.display()
+                    ),
                 ));
             }
             Err(fs::TryLockError::Error(e)) => return Err(cannot(e)),
@@ -192,11 +201,21 @@ impl Staging {
     /// A staging folder of this build's own for `target`, once no other
     /// build writes it (waiting for one or refusing, per `wait`). Refuses
     /// up front what could not be published whole: a mount point, and an
-    /// output this user cannot write. The error is the whole message.
-    pub fn new(target: &Path, wait: Wait) -> Result<Staging, String> {
-        let io_error = |e: io::Error| format!("cannot create the output folder: {e}");
+    /// output this user cannot write. The diagnostic names `target` as
+    /// given.
+    pub fn new(target: &Path, wait: Wait) -> Result<Staging, Diagnostic> {
+        let given = target;
+        let io_error = |e: io::Error| {
+            Diagnostic::error(given, 0, format!("cannot create the output folder: {e}")).with_hint(
+                "check that this user may write the folder's parent and that the disk is not full; or choose another --out",
+            )
+        };
         let target = absolute(target).map_err(io_error)?;
-        check_replaceable(&target).map_err(|e| e.to_string())?;
+        check_replaceable(&target).map_err(|e| match e.kind() {
+            // A refusal: its message says what to do.
+            io::ErrorKind::AlreadyExists => Diagnostic::error(given, 0, e.to_string()),
+            _ => io_error(e),
+        })?;
         let beside = Beside {
             name: target
                 .file_name()
@@ -390,13 +409,17 @@ fn sync_path(path: &Path) -> io::Result<()> {
 
 /// Refuses an output folder that is a mount point: the swap renames it,
 /// which the system refuses for a mount point ("Device or resource busy").
-fn check_not_mount_point(target: &Path) -> Result<(), String> {
+fn check_not_mount_point(target: &Path) -> Result<(), Diagnostic> {
     if is_mount_point(target) {
         let inside = target.join("site");
-        return Err(format!(
-            "{} is a mount point, and a build publishes by renaming a new folder in its place, which cannot be done to a mount point; build into a folder inside it (--out {}) and serve that folder",
-            target.display(),
-            inside.display()
+        return Err(Diagnostic::error(
+            target,
+            0,
+            format!(
+                "{} is a mount point, and a build publishes by renaming a new folder in its place, which cannot be done to a mount point; build into a folder inside it (--out {}) and serve that folder",
+                target.display(),
+                inside.display()
+            ),
         ));
     }
     Ok(())
@@ -430,7 +453,7 @@ fn is_mount_point(path: &Path) -> bool {
 /// or a folder at its top, that it may not write (another user's, or on a
 /// read-only file system). The old site could not be removed after the
 /// swap, so nothing is swapped.
-fn check_writable(target: &Path) -> Result<(), String> {
+fn check_writable(target: &Path) -> Result<(), Diagnostic> {
     if !target.exists() {
         return Ok(());
     }
@@ -441,7 +464,11 @@ fn check_writable(target: &Path) -> Result<(), String> {
         .max_depth(1)
         .follow_links(false)
     {
-        let entry = entry.map_err(|e| format!("cannot read the output folder: {e}"))?;
+        let entry = entry.map_err(|e| {
+            Diagnostic::error(target, 0, format!("cannot read the output folder: {e}")).with_hint(
+                "run the build as the user who owns the output folder, or choose another --out",
+            )
+        })?;
         if !entry.file_type().is_dir() {
             continue;
         }
@@ -451,11 +478,15 @@ fn check_writable(target: &Path) -> Result<(), String> {
             let owner = fs::symlink_metadata(entry.path())
                 .map(|m| format!(", owned by uid {}", m.uid()))
                 .unwrap_or_default();
-            return Err(format!(
-                "{} cannot be written by this user ({}{owner}), so a build could not replace {}; run the build as the user who owns it, or choose another --out",
-                entry.path().display(),
-                io::Error::from(e),
-                target.display()
+            return Err(Diagnostic::error(
+                entry.path(),
+                0,
+                format!(
+                    "{} cannot be written by this user ({}{owner}), so a build could not replace {}; run the build as the user who owns it, or choose another --out",
+                    entry.path().display(),
+                    io::Error::from(e),
+                    target.display()
+                ),
             ));
         }
     }
@@ -553,7 +584,8 @@ mod tests {
         fs::write(root.join("content/a.md"), "x").unwrap();
         for bad in [root.to_path_buf(), root.join("content")] {
             let e = Staging::new(&bad, Wait::No).err().expect("refused");
-            assert!(e.contains("choose an empty or new folder"), "{e}");
+            assert!(e.message.contains("choose an empty or new folder"), "{e}");
+            assert_eq!(e.file, bad, "the diagnostic names the folder as given");
         }
         assert!(root.join("content/a.md").is_file());
         // A file, and a symbolic link, are refused too.

@@ -12,25 +12,38 @@ use std::io::{Cursor, Read};
 use roxmltree::{Document, Node, ParsingOptions};
 
 use super::Block;
+use crate::diagnostics::Diagnostic;
 
 const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 
 /// The largest part that is inflated: far above any real document.
 const MAX_PART: u64 = 64 << 20;
 
-/// Reads the document's paragraphs and table rows.
-pub fn extract(bytes: &[u8]) -> Result<Vec<Block>, String> {
+/// A `.docx` that cannot be read: what is wrong with it, about the input
+/// `name`, and what to do.
+fn broken(name: &str, message: String) -> Diagnostic {
+    Diagnostic::error(name, 0, message).with_hint(
+        "open it in Word or WPS and save it again as .docx, or copy its text into a .txt file",
+    )
+}
+
+/// Reads the paragraphs and table rows of the document `name`.
+pub fn extract(name: &str, bytes: &[u8]) -> Result<Vec<Block>, Diagnostic> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| format!("not a readable .docx: {e}"))?;
-    let document = read_part(&mut zip, "word/document.xml")?
-        .ok_or_else(|| "not a Word document (no word/document.xml)".to_string())?;
-    let numbering = read_part(&mut zip, "word/numbering.xml")?;
+        .map_err(|e| broken(name, format!("not a readable .docx: {e}")))?;
+    let document = read_part(name, &mut zip, "word/document.xml")?.ok_or_else(|| {
+        broken(
+            name,
+            "not a Word document (no word/document.xml)".to_string(),
+        )
+    })?;
+    let numbering = read_part(name, &mut zip, "word/numbering.xml")?;
     let opts = || ParsingOptions {
         allow_dtd: false,
         ..ParsingOptions::default()
     };
     let doc = Document::parse_with_options(&document, opts())
-        .map_err(|e| format!("word/document.xml is not valid XML: {e}"))?;
+        .map_err(|e| broken(name, format!("word/document.xml is not valid XML: {e}")))?;
     let numbering_doc = numbering
         .as_deref()
         .and_then(|n| Document::parse_with_options(n, opts()).ok());
@@ -39,7 +52,7 @@ pub fn extract(bytes: &[u8]) -> Result<Vec<Block>, String> {
         .root_element()
         .children()
         .find(|n| is_w(*n, "body"))
-        .ok_or_else(|| "word/document.xml has no body".to_string())?;
+        .ok_or_else(|| broken(name, "word/document.xml has no body".to_string()))?;
     let mut out = Vec::new();
     let mut tables = 0usize;
     let mut stack = vec![body.children()];
@@ -69,29 +82,34 @@ pub fn extract(bytes: &[u8]) -> Result<Vec<Block>, String> {
     Ok(out)
 }
 
+/// The part `name` of the document `input`, if it has one.
 fn read_part(
+    input: &str,
     zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
     name: &str,
-) -> Result<Option<String>, String> {
+) -> Result<Option<String>, Diagnostic> {
     let mut file = match zip.by_name(name) {
         Ok(f) => f,
         Err(zip::result::ZipError::FileNotFound) => return Ok(None),
-        Err(e) => return Err(format!("cannot read {name}: {e}")),
+        Err(e) => return Err(broken(input, format!("cannot read {name}: {e}"))),
     };
     if file.size() > MAX_PART {
-        return Err(format!("{name} is too large ({} MB)", file.size() >> 20));
+        return Err(broken(
+            input,
+            format!("{name} is too large ({} MB)", file.size() >> 20),
+        ));
     }
     let mut buf = Vec::new();
     (&mut file)
         .take(MAX_PART + 1)
         .read_to_end(&mut buf)
-        .map_err(|e| format!("cannot read {name}: {e}"))?;
+        .map_err(|e| broken(input, format!("cannot read {name}: {e}")))?;
     if buf.len() as u64 > MAX_PART {
-        return Err(format!("{name} is too large"));
+        return Err(broken(input, format!("{name} is too large")));
     }
     String::from_utf8(buf)
         .map(Some)
-        .map_err(|_| format!("{name} is not UTF-8 XML"))
+        .map_err(|_| broken(input, format!("{name} is not UTF-8 XML")))
 }
 
 fn is_w(n: Node, name: &str) -> bool {
@@ -380,7 +398,7 @@ pub(crate) mod tests {
             cell("", "<w:vMerge/>"),
             cell("2.宣传宪法。", "<w:gridSpan w:val=\"2\"/>"),
         );
-        let blocks = extract(&make_docx(&body, Some(numbering))).unwrap();
+        let blocks = extract("a.docx", &make_docx(&body, Some(numbering))).unwrap();
         let texts: Vec<&str> = blocks.iter().map(|b| b.text.as_str()).collect();
         assert_eq!(
             &texts[..5],
@@ -401,12 +419,12 @@ pub(crate) mod tests {
 
     #[test]
     fn bad_files_are_errors_not_panics() {
-        assert!(extract(b"PK\x03\x04garbage").is_err());
-        assert!(extract(&make_docx("<w:p><w:r><w:t>a</w:t>", None)).is_err());
+        assert!(extract("a.docx", b"PK\x03\x04garbage").is_err());
+        assert!(extract("a.docx", &make_docx("<w:p><w:r><w:t>a</w:t>", None)).is_err());
         let dtd = "<!DOCTYPE x [<!ENTITY a \"aaaa\">]><w:p/>";
-        let _ = extract(&make_docx(dtd, None));
+        let _ = extract("a.docx", &make_docx(dtd, None));
         let deep = "<w:sdt>".repeat(20_000) + &"</w:sdt>".repeat(20_000);
-        let _ = extract(&make_docx(&deep, None));
+        let _ = extract("a.docx", &make_docx(&deep, None));
         assert_eq!(chinese(23), "二十三");
         assert_eq!(chinese(10), "十");
     }

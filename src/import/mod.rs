@@ -36,6 +36,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 
 use crate::content::units::Registry;
+use crate::diagnostics::Diagnostic;
 use report::Report;
 
 /// Inputs larger than this are refused: no plan is that long, and it keeps
@@ -129,14 +130,17 @@ pub struct Context {
 
 impl Context {
     /// Reads `units.yaml` and the jurisdictions of the content files in
-    /// `out`; a missing folder is an empty site.
-    pub fn for_dir(out: &Path) -> Result<Context, String> {
+    /// `out`; a missing folder is an empty site. A registry that does not
+    /// load is its diagnostic, with its path as given (`out/units.yaml`).
+    pub fn for_dir(out: &Path) -> Result<Context, Diagnostic> {
         let mut ctx = Context::default();
         let registry_path = out.join(crate::content::UNITS_FILE);
         if registry_path.is_file() {
             let root = out.parent().unwrap_or(out);
-            ctx.registry = Registry::load(root, &registry_path)
-                .map_err(|d| format!("{}: {}", registry_path.display(), d.message))?;
+            ctx.registry = Registry::load(root, &registry_path).map_err(|d| Diagnostic {
+                file: registry_path.clone(),
+                ..d
+            })?;
         }
         ctx.site_title = site_title(out.parent().unwrap_or(out));
         let mut names: Vec<String> = ctx.registry.jurisdictions.keys().cloned().collect();
@@ -200,7 +204,8 @@ pub enum InputKind {
 }
 
 /// Tells the input's kind from its name and first bytes.
-pub fn input_kind(name: &str, bytes: &[u8]) -> Result<InputKind, String> {
+pub fn input_kind(name: &str, bytes: &[u8]) -> Result<InputKind, Diagnostic> {
+    let refuse = |message: String| Diagnostic::error(name, 0, message);
     let ext = Path::new(name)
         .extension()
         .and_then(|e| e.to_str())
@@ -210,33 +215,37 @@ pub fn input_kind(name: &str, bytes: &[u8]) -> Result<InputKind, String> {
         return if ext == "docx" || ext.is_empty() || ext == "zip" {
             Ok(InputKind::Docx)
         } else {
-            Err(format!(
-                "{name}: a zip archive that is not a .docx (.{ext} files cannot be imported)"
+            Err(refuse(format!(
+                "a zip archive that is not a .docx (.{ext} files cannot be imported)"
             ))
+            .with_hint(IMPORTABLE))
         };
     }
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) || matches!(ext.as_str(), "doc" | "wps") {
-        return Err(format!(
-            "{name}: an old binary Word file; save it as .docx first (soffice --headless --convert-to docx {name})"
-        ));
+        return Err(refuse(format!(
+            "an old binary Word file; save it as .docx first (soffice --headless --convert-to docx {name})"
+        )));
     }
     if bytes.starts_with(b"%PDF") {
         return Ok(InputKind::Pdf);
     }
     if ext == "pdf" {
-        return Err(format!(
-            "{name}: not a valid PDF (it does not start with %PDF)"
-        ));
+        return Err(
+            refuse("not a valid PDF (it does not start with %PDF)".into()).with_hint(
+                "open it in a PDF reader: a file that does not open there is damaged or another kind of file",
+            ),
+        );
     }
     if ext == "docx" {
-        return Err(format!("{name}: not a valid .docx (not a zip archive)"));
+        return Err(refuse("not a valid .docx (not a zip archive)".into())
+            .with_hint("open it in Word or WPS and save it again as .docx"));
     }
     // Text has no NUL bytes, unless it is UTF-16 with its byte-order mark
     // (Notepad's "Unicode"), which `decode` reads.
     let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
     if !utf16 && bytes.iter().take(8192).any(|&b| b == 0) {
-        return Err(format!(
-            "{name}: a binary file (an image, an archive…), not a document; import .txt, .html or .docx files"
+        return Err(refuse(
+            "a binary file (an image, an archive…), not a document; import .txt, .html or .docx files".into(),
         ));
     }
     if matches!(
@@ -261,6 +270,22 @@ pub fn input_kind(name: &str, bytes: &[u8]) -> Result<InputKind, String> {
     Ok(InputKind::Text)
 }
 
+/// What `import` reads, for the advice of a refusal.
+const IMPORTABLE: &str = "import .txt, saved .html pages, .docx or PDFs with a text layer; save other documents as .docx first";
+
+/// Refuses an input larger than [`MAX_INPUT_BYTES`].
+fn too_large(name: &str, bytes: u64) -> Diagnostic {
+    Diagnostic::error(
+        name,
+        0,
+        format!(
+            "{} MB is larger than any plan; refusing to import",
+            bytes >> 20
+        ),
+    )
+    .with_hint("check that this is the plan's document; a plan with many images: save it as .txt")
+}
+
 /// Converts one input (named `name`, for its kind and the output file
 /// names) into content files, without touching the disk.
 pub fn convert(
@@ -268,12 +293,9 @@ pub fn convert(
     bytes: &[u8],
     opts: &Options,
     ctx: &mut Context,
-) -> Result<Imported, String> {
+) -> Result<Imported, Diagnostic> {
     if bytes.len() > MAX_INPUT_BYTES {
-        return Err(format!(
-            "{name}: {} MB is larger than any plan; refusing to import",
-            bytes.len() >> 20
-        ));
+        return Err(too_large(name, bytes.len() as u64));
     }
     let kind = input_kind(name, bytes)?;
     let mut report = Report {
@@ -312,20 +334,22 @@ pub fn convert(
             page.blocks
         }
         InputKind::Pdf => {
-            let blocks = pdf::extract(bytes).map_err(|e| format!("{name}: {e}"))?;
+            let blocks = pdf::extract(name, bytes)?;
             report.input = format!("PDF, {} lines of its text layer", blocks.len());
             report.position = "line";
             blocks
         }
         InputKind::Docx => {
-            let blocks = docx::extract(bytes).map_err(|e| format!("{name}: {e}"))?;
+            let blocks = docx::extract(name, bytes)?;
             report.input = format!("Word .docx, {} paragraphs and table rows", blocks.len());
             report.position = "paragraph";
             blocks
         }
     };
     if blocks.iter().all(|b| b.text.trim().is_empty()) {
-        return Err(format!("{name}: no text found"));
+        return Err(Diagnostic::error(name, 0, "no text found").with_hint(
+            "a scan or an image holds no text: copy the text into a .txt file and import that",
+        ));
     }
     let blocks = normalize(blocks, &mut report);
     let blocks = join_page_breaks(blocks, &mut report);
@@ -345,68 +369,67 @@ pub fn convert(
     Ok(Imported { files, report })
 }
 
-/// Why an import failed: the message, and the report when the document was
-/// read (so that a refused overwrite still shows what was found).
+/// Why an import failed: the diagnostic, and the report when the document
+/// was read (so that a refused overwrite still shows what was found).
 #[derive(Debug)]
 pub struct ImportError {
-    pub message: String,
+    pub diagnostic: Diagnostic,
     pub report: Option<Box<Report>>,
 }
 
-impl From<(String, Option<Report>)> for ImportError {
-    fn from((message, report): (String, Option<Report>)) -> Self {
+impl From<Diagnostic> for ImportError {
+    fn from(diagnostic: Diagnostic) -> Self {
         ImportError {
-            message,
-            report: report.map(Box::new),
+            diagnostic,
+            report: None,
         }
     }
 }
 
-/// Reads `path`, converts it, and writes its files into `opts.out` unless
-/// one of them exists already (and `--force` was not given). On success
-/// returns the report; on failure the message and the report so far.
-pub fn import_file(path: &Path, opts: &Options, ctx: &mut Context) -> Result<Report, ImportError> {
-    import_file_inner(path, opts, ctx).map_err(ImportError::from)
+/// A file that cannot be read or written, as a diagnostic.
+pub(crate) fn io_error(path: &Path, e: &std::io::Error) -> Diagnostic {
+    let hint = match e.kind() {
+        std::io::ErrorKind::NotFound => "check the path",
+        std::io::ErrorKind::PermissionDenied => "check the file's permissions",
+        _ => "check the file and the disk (space, permissions)",
+    };
+    Diagnostic::error(path, 0, e.to_string()).with_hint(hint)
 }
 
-#[allow(clippy::result_large_err)] // private; boxed at the public edge
-fn import_file_inner(
-    path: &Path,
-    opts: &Options,
-    ctx: &mut Context,
-) -> Result<Report, (String, Option<Report>)> {
+/// Reads `path`, converts it, and writes its files into `opts.out` unless
+/// one of them exists already (and `--force` was not given). On success
+/// returns the report; on failure the diagnostic and the report so far.
+pub fn import_file(path: &Path, opts: &Options, ctx: &mut Context) -> Result<Report, ImportError> {
     let name = path.display().to_string();
-    let meta = std::fs::metadata(path).map_err(|e| (format!("{name}: {e}"), None))?;
+    let meta = std::fs::metadata(path).map_err(|e| io_error(path, &e))?;
     if meta.len() as usize > MAX_INPUT_BYTES {
-        return Err((
-            format!("{name}: {} MB is larger than any plan", meta.len() >> 20),
-            None,
-        ));
+        return Err(too_large(&name, meta.len()).into());
     }
-    let bytes = std::fs::read(path).map_err(|e| (format!("{name}: {e}"), None))?;
-    let imported = convert(&name, &bytes, opts, ctx).map_err(|e| (e, None))?;
+    let bytes = std::fs::read(path).map_err(|e| io_error(path, &e))?;
+    let imported = convert(&name, &bytes, opts, ctx)?;
     let targets: Vec<PathBuf> = imported
         .files
         .iter()
         .map(|(file, _)| opts.out.join(file))
         .collect();
-    let review = review::planned(path, opts, &targets, &imported.report).map_err(|e| (e, None))?;
+    let review = review::planned(path, opts, &targets, &imported.report)?;
     if !opts.force
         && let Some(existing) = targets
             .iter()
             .chain(review.as_ref().map(|r| &r.0))
             .find(|t| t.exists())
     {
-        return Err((
-            format!(
-                "{} exists already; nothing was written for {name} (use --force to replace it)",
-                existing.display()
-            ),
-            Some(imported.report),
-        ));
+        return Err(ImportError {
+            diagnostic: Diagnostic::error(
+                existing,
+                0,
+                format!("exists already; nothing was written for {name}"),
+            )
+            .with_hint("use --force to replace it"),
+            report: Some(Box::new(imported.report)),
+        });
     }
-    std::fs::create_dir_all(&opts.out)
-        .map_err(|e| (format!("{}: {e}", opts.out.display()), None))?;
+    std::fs::create_dir_all(&opts.out).map_err(|e| io_error(&opts.out, &e))?;
     for (target, (_, text)) in targets.iter().zip(&imported.files) {
         // Written beside the target and renamed, so that a failure never
         // leaves half a file in content/.
@@ -415,7 +438,7 @@ fn import_file_inner(
             .and_then(|_| std::fs::rename(&tmp, target))
             .map_err(|e| {
                 let _ = std::fs::remove_file(&tmp);
-                (format!("{}: {e}", target.display()), None)
+                io_error(target, &e)
             })?;
     }
     let mut report = imported.report;
@@ -428,10 +451,10 @@ fn import_file_inner(
             ),
         ),
         Ok(None) => {}
-        Err(e) => report.unsure(0, e),
+        Err(d) => report.unsure(0, d.to_string()),
     }
     if let Some((page, html)) = review {
-        report.review_page = Some(review::write(&page, &html).map_err(|e| (e, None))?);
+        report.review_page = Some(review::write(&page, &html)?);
     }
     Ok(report)
 }
@@ -615,7 +638,8 @@ mod tests {
         // Found by the limit tests: a PNG was imported as a plan titled `IHDR`.
         let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10";
         let e = input_kind("image.png", png).unwrap_err();
-        assert!(e.contains("binary file"), "{e}");
+        assert!(e.message.contains("binary file"), "{e}");
+        assert_eq!(e.file, Path::new("image.png"));
         assert!(input_kind("a.txt", b"abc\0def").is_err());
         let mut utf16 = vec![0xFF, 0xFE];
         for u in "测试方案\n1.任务。".encode_utf16() {

@@ -3,35 +3,44 @@
 //! A scanned PDF (images, no text layer) is refused with what to do.
 
 use super::Block;
+use crate::diagnostics::Diagnostic;
 
-/// The text of a PDF as paragraphs, or why it has none.
-pub fn extract(bytes: &[u8]) -> Result<Vec<Block>, String> {
-    let text = text_layer(bytes)?;
+/// The text of the PDF `name` as paragraphs, or why it has none.
+pub fn extract(name: &str, bytes: &[u8]) -> Result<Vec<Block>, Diagnostic> {
+    let text = text_layer(name, bytes)?;
     let lines: Vec<String> = text
         .lines()
         .map(|l| super::clean::normalize_line(&l.replace('\u{c}', "")))
         .collect();
     if lines.iter().all(|l| l.is_empty()) {
-        return Err(
+        return Err(Diagnostic::error(
+            name,
+            0,
             "a scanned PDF: it has no text layer, only images of pages; run it through OCR \
-             (e.g. ocrmypdf -l chi_sim in.pdf out.pdf) or copy its text into a .txt file"
-                .into(),
-        );
+             (e.g. ocrmypdf -l chi_sim in.pdf out.pdf) or copy its text into a .txt file",
+        ));
     }
     Ok(unwrap_lines(&lines))
 }
 
 /// pdf-extract, kept from panicking on a damaged file: a bad input is an
 /// error message, never a crash.
-fn text_layer(bytes: &[u8]) -> Result<String, String> {
+fn text_layer(name: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
     let result = std::panic::catch_unwind(|| pdf_extract::extract_text_from_mem(bytes));
     std::panic::set_hook(previous);
     match result {
         Ok(Ok(text)) => Ok(text),
-        Ok(Err(e)) => Err(format!("cannot read this PDF: {e}")),
-        Err(_) => Err("cannot read this PDF (damaged or of a kind not supported); save it as .docx or copy its text into a .txt file".into()),
+        Ok(Err(e)) => Err(
+            Diagnostic::error(name, 0, format!("cannot read this PDF: {e}"))
+                .with_hint("save it as .docx or copy its text into a .txt file"),
+        ),
+        Err(_) => Err(Diagnostic::error(
+            name,
+            0,
+            "cannot read this PDF (damaged or of a kind not supported); save it as .docx or copy its text into a .txt file",
+        )),
     }
 }
 
@@ -147,13 +156,18 @@ pub(super) mod tests {
             "某县法治建设工作方案",
             "1.推进执法公示。牵头单位:县司法局。",
         ]);
-        let blocks = extract(&pdf).unwrap();
+        let blocks = extract("a.pdf", &pdf).unwrap();
         let text: Vec<&str> = blocks.iter().map(|b| b.text.as_str()).collect();
         assert!(text.contains(&"某县法治建设工作方案"), "{text:?}");
         let empty = pdf_with_text(&[]);
-        assert!(extract(&empty).unwrap_err().contains("scanned"));
+        assert!(
+            extract("a.pdf", &empty)
+                .unwrap_err()
+                .message
+                .contains("scanned")
+        );
         let damaged = b"%PDF-1.4\n1 0 obj << /Type /Catalog".to_vec();
-        assert!(extract(&damaged).is_err());
+        assert!(extract("a.pdf", &damaged).is_err());
     }
 
     #[test]

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::report::NewUnit;
+use crate::diagnostics::{Diagnostic, yaml_error};
 
 /// The first line of a registry that import wrote and may extend.
 pub const MARKER: &str = "# Written by `planpress import` from the units it found; delete this line to keep import from changing the file.";
@@ -28,13 +29,23 @@ struct UnitEntry {
 }
 
 /// The registry's text with `found` added, or `None` when there is nothing
-/// to add or the existing file is not import's own. `existing`: the file's
-/// text, if there is one.
-pub fn extended(existing: Option<&str>, found: &[NewUnit]) -> Result<Option<String>, String> {
+/// to add or the existing file is not import's own. `existing`: the text
+/// of the file at `path`, if there is one.
+pub fn extended(
+    path: &Path,
+    existing: Option<&str>,
+    found: &[NewUnit],
+) -> Result<Option<String>, Diagnostic> {
     let mut entries: Vec<Entry> = match existing {
         None => Vec::new(),
         Some(text) if text.starts_with(MARKER) => serde_yaml::from_str::<Option<Vec<Entry>>>(text)
-            .map_err(|e| format!("cannot extend units.yaml: {e}"))?
+            .map_err(|e| {
+                let d = yaml_error(path, &e, 0);
+                Diagnostic {
+                    message: format!("cannot extend units.yaml: {}", d.message),
+                    ..d
+                }
+            })?
             .unwrap_or_default(),
         Some(_) => return Ok(None),
     };
@@ -78,19 +89,23 @@ pub fn extended(existing: Option<&str>, found: &[NewUnit]) -> Result<Option<Stri
     if !added {
         return Ok(None);
     }
-    let body = serde_yaml::to_string(&entries).map_err(|e| e.to_string())?;
+    let body = serde_yaml::to_string(&entries).map_err(|e| {
+        Diagnostic::error(path, 0, format!("cannot write the units found: {e}")).with_hint(
+            "this is a fault of planpress import: report it; the content files were written",
+        )
+    })?;
     Ok(Some(format!("{MARKER}\n{body}")))
 }
 
 /// Writes or extends `out/units.yaml` with `found`; the path when written.
-pub fn update(out: &Path, found: &[NewUnit]) -> Result<Option<PathBuf>, String> {
+pub fn update(out: &Path, found: &[NewUnit]) -> Result<Option<PathBuf>, Diagnostic> {
     let path = out.join(crate::content::UNITS_FILE);
     let existing = match std::fs::read_to_string(&path) {
         Ok(t) => Some(t),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => return Err(format!("{}: {e}", path.display())),
+        Err(e) => return Err(super::io_error(&path, &e)),
     };
-    let Some(text) = extended(existing.as_deref(), found)? else {
+    let Some(text) = extended(&path, existing.as_deref(), found)? else {
         return Ok(None);
     };
     let tmp = path.with_extension("import-tmp");
@@ -98,7 +113,7 @@ pub fn update(out: &Path, found: &[NewUnit]) -> Result<Option<PathBuf>, String> 
         .and_then(|_| std::fs::rename(&tmp, &path))
         .map_err(|e| {
             let _ = std::fs::remove_file(&tmp);
-            format!("{}: {e}", path.display())
+            super::io_error(&path, &e)
         })?;
     Ok(Some(path))
 }
@@ -123,7 +138,9 @@ mod tests {
             unit("各街道", "某省甲市乙区", true),
             unit("区委组织部〈区编办〉", "某省甲市乙区", false),
         ];
-        let text = extended(None, &first).unwrap().unwrap();
+        let text = extended(Path::new("units.yaml"), None, &first)
+            .unwrap()
+            .unwrap();
         assert!(text.starts_with(MARKER));
         assert!(
             text.contains("- name: 区司法局") && text.contains("- 各街道"),
@@ -137,16 +154,41 @@ mod tests {
             unit("区司法局", "某省甲市乙区", false),
             unit("县财政局", "丙县", false),
         ];
-        let text2 = extended(Some(&text), &more).unwrap().unwrap();
+        let text2 = extended(Path::new("units.yaml"), Some(&text), &more)
+            .unwrap()
+            .unwrap();
         assert_eq!(text2.matches("区司法局").count(), 1, "{text2}");
         assert!(text2.contains("jurisdiction: 丙县"), "{text2}");
-        assert_eq!(extended(Some(&text2), &more).unwrap(), None, "nothing new");
         assert_eq!(
-            extended(Some("- jurisdiction: 丙县\n"), &more).unwrap(),
+            extended(Path::new("units.yaml"), Some(&text2), &more).unwrap(),
+            None,
+            "nothing new"
+        );
+        assert_eq!(
+            extended(
+                Path::new("units.yaml"),
+                Some("- jurisdiction: 丙县\n"),
+                &more
+            )
+            .unwrap(),
             None
         );
         let placeholder = [unit("区司法局", crate::content::fields::PLACEHOLDER, false)];
-        assert_eq!(extended(None, &placeholder).unwrap(), None);
+        assert_eq!(
+            extended(Path::new("units.yaml"), None, &placeholder).unwrap(),
+            None
+        );
+    }
+
+    #[test]
+    fn a_broken_registry_of_its_own_is_a_diagnostic_at_its_line() {
+        let path = Path::new("content/units.yaml");
+        let text = format!("{MARKER}\n- jurisdiction: 丙县\n  units: [\n");
+        let d = extended(path, Some(&text), &[unit("县财政局", "丙县", false)]).unwrap_err();
+        assert_eq!(d.file, path);
+        assert!(d.line >= 3, "{d}");
+        assert!(d.message.starts_with("cannot extend units.yaml"), "{d}");
+        assert!(d.hint.is_some(), "{d}");
     }
 
     #[test]

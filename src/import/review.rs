@@ -20,6 +20,7 @@ use super::report::{Field, Note, Outcome, Report, TaskTrace};
 use super::structure::{Analysis, PlanBody, ProsePlan, date_line};
 use super::tables::{TSection, TTask, TablePlan};
 use crate::content::RawTask;
+use crate::diagnostics::Diagnostic;
 use crate::model::Block as MdBlock;
 
 /// The page's template: its words and styles live there, not in Rust.
@@ -47,7 +48,7 @@ impl Target {
     /// `--review` without a value is [`Target::Beside`]; a value that is a
     /// folder (or ends with `/`) is [`Target::Dir`]; else a file, which must
     /// end in `.html`.
-    pub fn parse(value: Option<&Path>) -> Result<Target, String> {
+    pub fn parse(value: Option<&Path>) -> Result<Target, Diagnostic> {
         let Some(path) = value.filter(|p| !p.as_os_str().is_empty()) else {
             return Ok(Target::Beside);
         };
@@ -60,9 +61,9 @@ impl Target {
             .and_then(|e| e.to_str())
             .is_some_and(|e| e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm"));
         if !html {
-            return Err(format!(
+            return Err(Diagnostic::general(format!(
                 "--review={text}: the review page's name must end in .html (so that it is never read as content)"
-            ));
+            )));
         }
         Ok(Target::File(path.to_path_buf()))
     }
@@ -85,7 +86,7 @@ pub fn planned(
     opts: &Options,
     targets: &[PathBuf],
     report: &Report,
-) -> Result<Option<(PathBuf, String)>, String> {
+) -> Result<Option<(PathBuf, String)>, Diagnostic> {
     let Some(target) = &opts.review else {
         return Ok(None);
     };
@@ -99,27 +100,27 @@ pub fn planned(
                 .is_some_and(|(a, b)| a == b)
     };
     if same(input) || targets.iter().any(|t| same(t)) {
-        return Err(format!(
+        return Err(Diagnostic::general(format!(
             "--review: {} is the input or one of its content files; give the page another path",
             page.display()
-        ));
+        )));
     }
     Ok(Some((page, render(report)?)))
 }
 
 /// Writes the page (beside its target, then renamed, as content files are)
 /// and returns its path as shown to the user.
-pub fn write(page: &Path, html: &str) -> Result<String, String> {
+pub fn write(page: &Path, html: &str) -> Result<String, Diagnostic> {
     let shown = page.display().to_string();
     if let Some(dir) = page.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        std::fs::create_dir_all(dir).map_err(|e| super::io_error(dir, &e))?;
     }
     let tmp = page.with_extension("import-tmp");
     std::fs::write(&tmp, html)
         .and_then(|_| std::fs::rename(&tmp, page))
         .map_err(|e| {
             let _ = std::fs::remove_file(&tmp);
-            format!("{shown}: {e}")
+            super::io_error(page, &e)
         })?;
     Ok(shown)
 }
@@ -407,16 +408,20 @@ struct Page<'a> {
 }
 
 /// The review page of an import.
-pub fn render(report: &Report) -> Result<String, String> {
+pub fn render(report: &Report) -> Result<String, Diagnostic> {
+    // The template is built in: a failure is planpress's, not the input's.
+    let failed = |e: tera::Error| {
+        Diagnostic::error("defaults/review.html", 0, e.to_string()).with_hint(
+            "this is a fault of planpress import: report it; import without --review meanwhile",
+        )
+    };
     let page = page(report);
     let mut tera = tera::Tera::new();
     tera.autoescape_on([".html"]);
     tera.add_raw_template("review.html", TEMPLATE)
-        .map_err(|e| format!("defaults/review.html: {e}"))?;
-    let ctx =
-        tera::Context::from_serialize(&page).map_err(|e| format!("defaults/review.html: {e}"))?;
-    tera.render("review.html", &ctx)
-        .map_err(|e| format!("defaults/review.html: {e}"))
+        .map_err(failed)?;
+    let ctx = tera::Context::from_serialize(&page).map_err(failed)?;
+    tera.render("review.html", &ctx).map_err(failed)
 }
 
 fn by_line(notes: &[Note]) -> BTreeMap<usize, Vec<&str>> {

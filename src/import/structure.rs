@@ -11,6 +11,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 
 use crate::content::markdown::{self, ParsedBody};
+use crate::diagnostics::Diagnostic;
 use crate::model::{Block as MdBlock, PlanKind};
 use crate::patterns::patterns;
 
@@ -663,7 +664,7 @@ pub fn analyse(
     opts: &Options,
     ctx: &mut Context,
     report: &mut Report,
-) -> Result<Analysis, String> {
+) -> Result<Analysis, Diagnostic> {
     let mut head = read_head(blocks, &mut meta, report);
     if head.title.is_empty() {
         head.title = placeholder_title(blocks);
@@ -835,7 +836,11 @@ pub fn analyse(
         pending.push((title, line, region, pmeta));
     }
     if pending.is_empty() && notice.is_none() {
-        return Err(format!("{}: no plan or notice found", report.source));
+        return Err(
+            Diagnostic::error(&report.source, 0, "no plan or notice found").with_hint(
+                "import the plan itself: a title, then its text with numbered headings or tasks",
+            ),
+        );
     }
     let mut hints: Vec<String> = Vec::new();
     hints.extend(notice.as_ref().and_then(|n| n.meta.issuer.clone()));

@@ -12,6 +12,7 @@ use serde::Serialize;
 use crate::content::annotations::split_units;
 use crate::content::fields::is_valid_slug;
 use crate::content::{RawTask, markdown as md_loader, units, yaml as yaml_loader};
+use crate::diagnostics::Diagnostic;
 use crate::model::{Block as MdBlock, PlanKind};
 
 use super::report::{DocSummary, NewUnit, Report};
@@ -224,7 +225,7 @@ pub fn render(
     opts: &Options,
     ctx: &mut Context,
     report: &mut Report,
-) -> Result<Vec<(String, String)>, String> {
+) -> Result<Vec<(String, String)>, Diagnostic> {
     let base = base_slug(name);
     let known = ctx.registry.multi_part_names(&a.jurisdiction);
     let has_table = a.plans.iter().any(|p| matches!(p.body, PlanBody::Table(_)));
@@ -308,10 +309,10 @@ pub fn render(
                 }
                 None => match plan_docs.first() {
                     Some(p) => serde_yaml::to_string(&YPlanFile { plan: p }),
-                    None => return Err(format!("{name}: nothing to write")),
+                    None => return Err(not_written(name, "nothing to write".into())),
                 },
             }
-            .map_err(|e| format!("{name}: cannot write YAML: {e}"))?;
+            .map_err(|e| not_written(name, format!("cannot write YAML: {e}")))?;
             files.push((format!("{base}.yaml"), header(name) + &text));
         }
         Format::Md => {
@@ -351,8 +352,17 @@ fn header(name: &str) -> String {
     format!("# Imported by `planpress import` from {file}; review before publishing.\n")
 }
 
-fn front_matter(name: &str, d: &YDoc) -> Result<String, String> {
-    let yaml = serde_yaml::to_string(d).map_err(|e| format!("{name}: cannot write YAML: {e}"))?;
+/// The importer could not write what it read: its own fault, not the
+/// document's.
+fn not_written(name: &str, message: String) -> Diagnostic {
+    Diagnostic::error(name, 0, message).with_hint(
+        "this is a fault of planpress import: report it with the document; meanwhile copy the text into a content file by hand",
+    )
+}
+
+fn front_matter(name: &str, d: &YDoc) -> Result<String, Diagnostic> {
+    let yaml = serde_yaml::to_string(d)
+        .map_err(|e| not_written(name, format!("cannot write YAML: {e}")))?;
     Ok(format!("---\n{yaml}---\n"))
 }
 

@@ -28,6 +28,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde_json::Value;
 
+use crate::diagnostics::Diagnostic;
+
 use super::fold::parse_table;
 use super::segment::{STOP, clauses, normalize};
 
@@ -76,6 +78,13 @@ pub struct Results {
     pub fetched: BTreeMap<String, usize>,
 }
 
+/// An index file missing or not as the query reads it: a site built by
+/// another version, or not whole.
+fn damaged(path: &str, line: usize, message: String) -> Diagnostic {
+    Diagnostic::error(path, line, message)
+        .with_hint("build the site again (planpress build): its search index is incomplete or from another version")
+}
+
 struct Reader<'a> {
     fetch: Fetch<'a>,
     /// The number of documents (a bitmap has a bit for each).
@@ -86,16 +95,18 @@ struct Reader<'a> {
 }
 
 impl Reader<'_> {
-    fn bytes(&mut self, path: &str) -> Result<Vec<u8>, String> {
-        let bytes = (self.fetch)(path).ok_or_else(|| format!("missing index file {path}"))?;
+    fn bytes(&mut self, path: &str) -> Result<Vec<u8>, Diagnostic> {
+        let bytes = (self.fetch)(path)
+            .ok_or_else(|| damaged(path, 0, format!("missing index file {path}")))?;
         self.fetched.insert(path.to_string(), bytes.len());
         Ok(bytes)
     }
 
-    fn json(&mut self, path: &str) -> Result<&Value, String> {
+    fn json(&mut self, path: &str) -> Result<&Value, Diagnostic> {
         if !self.cache.contains_key(path) {
             let bytes = self.bytes(path)?;
-            let v: Value = serde_json::from_slice(&bytes).map_err(|e| format!("{path}: {e}"))?;
+            let v: Value = serde_json::from_slice(&bytes)
+                .map_err(|e| damaged(path, e.line(), e.to_string()))?;
             self.cache.insert(path.to_string(), v);
         }
         Ok(&self.cache[path])
@@ -103,7 +114,7 @@ impl Reader<'_> {
 
     /// Postings at `[pack, offset, length]`: (document, weight) pairs. A
     /// negative length is a bitmap's.
-    fn postings(&mut self, pack: u64, off: u64, len: i64) -> Result<Vec<(u32, u32)>, String> {
+    fn postings(&mut self, pack: u64, off: u64, len: i64) -> Result<Vec<(u32, u32)>, Diagnostic> {
         let path = format!("{}p/{pack}.bin", super::DIR);
         if !self.packs.contains_key(&path) {
             let b = self.bytes(&path)?;
@@ -111,7 +122,9 @@ impl Reader<'_> {
         }
         let b = &self.packs[&path];
         let range = off as usize..off as usize + len.unsigned_abs() as usize;
-        let slice = b.get(range).ok_or_else(|| format!("{path}: bad range"))?;
+        let slice = b
+            .get(range)
+            .ok_or_else(|| damaged(&path, 0, "bad range".into()))?;
         if len < 0 {
             return Ok(decode_bitmap(slice, self.n));
         }
@@ -121,7 +134,11 @@ impl Reader<'_> {
     /// The postings of the entry called `name` in a list of `[name, _,
     /// [pack, offset, length]]` (the manifest's topics, a jurisdiction's
     /// units); none when no entry has that name.
-    fn named_postings(&mut self, list: &[Value], name: &str) -> Result<Vec<(u32, u32)>, String> {
+    fn named_postings(
+        &mut self,
+        list: &[Value],
+        name: &str,
+    ) -> Result<Vec<(u32, u32)>, Diagnostic> {
         let Some(entry) = list.iter().find(|e| e[0].as_str() == Some(name)) else {
             return Ok(Vec::new());
         };
@@ -202,7 +219,7 @@ struct Shard {
     spelt: HashMap<String, Vec<Term>>,
 }
 
-fn shard(r: &mut Reader, i: usize) -> Result<Shard, String> {
+fn shard(r: &mut Reader, i: usize) -> Result<Shard, Diagnostic> {
     let v = r.json(&format!("{}d/{i}.json", super::DIR))?;
     let t = v["t"].as_array().cloned().unwrap_or_default();
     let refs = v["r"].as_array().cloned().unwrap_or_default();
@@ -231,7 +248,7 @@ fn shard(r: &mut Reader, i: usize) -> Result<Shard, String> {
 
 /// Segments one clause: each item is a term, or the terms a spelling or a
 /// missing character expands to (an empty list when none).
-fn segment(r: &mut Reader, starts: &[Value], clause: &str) -> Result<Vec<Vec<Term>>, String> {
+fn segment(r: &mut Reader, starts: &[Value], clause: &str) -> Result<Vec<Vec<Term>>, Diagnostic> {
     let chars: Vec<char> = clause.chars().collect();
     let mut out = Vec::new();
     let mut i = 0;
@@ -298,7 +315,7 @@ fn segment(r: &mut Reader, starts: &[Value], clause: &str) -> Result<Vec<Vec<Ter
 
 /// A normalised query folded to simplified characters with the index's
 /// table, fetched only when the query has a Chinese character.
-fn fold_query(r: &mut Reader, q: &str) -> Result<String, String> {
+fn fold_query(r: &mut Reader, q: &str) -> Result<String, Diagnostic> {
     if !q.chars().any(|c| c >= '\u{3400}') {
         return Ok(q.to_string());
     }
@@ -313,7 +330,12 @@ fn fold_query(r: &mut Reader, q: &str) -> Result<String, String> {
 pub const MAX_EXPANSION: usize = 20;
 
 /// Runs a query; `limit` results get their fragments loaded.
-pub fn search(fetch: Fetch, q: &str, filters: &Filters, limit: usize) -> Result<Results, String> {
+pub fn search(
+    fetch: Fetch,
+    q: &str,
+    filters: &Filters,
+    limit: usize,
+) -> Result<Results, Diagnostic> {
     let mut r = Reader {
         fetch,
         n: 0,
@@ -373,7 +395,7 @@ fn score(
     meta: &Value,
     q: &str,
     terms: &mut Vec<Vec<String>>,
-) -> Result<HashMap<u32, (usize, f64)>, String> {
+) -> Result<HashMap<u32, (usize, f64)>, Diagnostic> {
     let starts = meta["s"].as_array().cloned().unwrap_or_default();
     let mut docs: HashMap<u32, (usize, f64)> = HashMap::new();
     for part in q.split_whitespace() {
@@ -405,7 +427,7 @@ fn score(
 }
 
 /// The documents with every item of a part, and their scores.
-fn part_docs(r: &mut Reader, items: &[Vec<Term>]) -> Result<HashMap<u32, f64>, String> {
+fn part_docs(r: &mut Reader, items: &[Vec<Term>]) -> Result<HashMap<u32, f64>, Diagnostic> {
     // An item that is no term of the index: the part matches nothing, and
     // nothing more needs downloading.
     if items.iter().any(Vec::is_empty) {
@@ -481,7 +503,7 @@ fn filter(
     r: &mut Reader,
     meta: &Value,
     filters: &Filters,
-) -> Result<Option<std::collections::HashSet<u32>>, String> {
+) -> Result<Option<std::collections::HashSet<u32>>, Diagnostic> {
     let mut keep: Option<std::collections::HashSet<u32>> = None;
     let mut restrict = |set: Vec<(u32, u32)>| {
         let set: std::collections::HashSet<u32> = set.into_iter().map(|(d, _)| d).collect();
@@ -496,7 +518,10 @@ fn filter(
     }
     if let Some(name) = &filters.unit {
         let jur = filters.jurisdiction.as_deref();
-        let jur = jur.ok_or("a unit filter needs a jurisdiction")?;
+        let jur = jur.ok_or_else(|| {
+            Diagnostic::general("a unit filter needs a jurisdiction")
+                .with_hint("filter by the unit's jurisdiction too")
+        })?;
         let j = Plans::of(meta).jurisdiction(meta, jur);
         let units = r.json(&format!("{}u/{j}.json", super::DIR))?.clone();
         let units = units.as_array().cloned().unwrap_or_default();
@@ -506,7 +531,7 @@ fn filter(
 }
 
 /// Fills in what a result shows, from its fragment file.
-fn show(r: &mut Reader, meta: &Value, hit: &mut Hit) -> Result<(), String> {
+fn show(r: &mut Reader, meta: &Value, hit: &mut Hit) -> Result<(), Diagnostic> {
     let k = meta["k"].as_u64().unwrap_or(1).max(1);
     let doc = u64::from(hit.doc);
     let frag = r.json(&format!("{}f/{}.json", super::DIR, doc / k))?;

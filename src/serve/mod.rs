@@ -61,11 +61,15 @@ const PORT_TRIES: u16 = 20;
 const VERIFY_WHEN_IDLE: Duration = Duration::from_millis(400);
 
 /// Builds the site, serves it and rebuilds on changes until Ctrl-C.
-pub fn run(opts: ServeOptions) -> Result<(), String> {
-    let root = opts
-        .root
-        .canonicalize()
-        .map_err(|e| format!("cannot open the site folder {}: {e}", opts.root.display()))?;
+pub fn run(opts: ServeOptions) -> Result<(), Diagnostic> {
+    let root = opts.root.canonicalize().map_err(|e| {
+        Diagnostic::error(
+            &opts.root,
+            0,
+            format!("cannot open the site folder {}: {e}", opts.root.display()),
+        )
+        .with_hint("give the site folder (the one with site.yaml) with --root")
+    })?;
     let (listener, port) = bind(opts.bind, opts.port)?;
     let host = match opts.bind {
         IpAddr::V4(a) if a.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
@@ -108,7 +112,11 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
     std::thread::Builder::new()
         .name("planpress-rebuild".into())
         .spawn(move || rebuilder.run(watcher))
-        .map_err(|e| format!("cannot start the rebuild thread: {e}"))?;
+        .map_err(|e| {
+            Diagnostic::general(format!("cannot start the rebuild thread: {e}")).with_hint(
+                "the system is short of memory or threads: close other programs and try again",
+            )
+        })?;
     if opts.open
         && let Err(e) = opener::open_browser(&url)
     {
@@ -120,7 +128,7 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
 }
 
 /// Listens on `port`, or on the next free one (saying so).
-fn bind(addr: IpAddr, port: u16) -> Result<(TcpListener, u16), String> {
+fn bind(addr: IpAddr, port: u16) -> Result<(TcpListener, u16), Diagnostic> {
     let last = if port == 0 {
         0
     } else {
@@ -136,26 +144,41 @@ fn bind(addr: IpAddr, port: u16) -> Result<(TcpListener, u16), String> {
                 return Ok((l, actual));
             }
             Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => continue,
-            Err(e) => return Err(format!("cannot listen on {addr} port {p}: {e}")),
+            Err(e) => {
+                return Err(
+                    Diagnostic::general(format!("cannot listen on {addr} port {p}: {e}"))
+                        .with_hint(
+                            "choose another port with --port, or another address with --bind",
+                        ),
+                );
+            }
         }
     }
-    Err(format!(
+    Err(Diagnostic::general(format!(
         "ports {port} to {last} on {addr} are all taken; choose another with --port"
-    ))
+    )))
 }
 
 /// Runs the HTTP server until Ctrl-C (or SIGTERM).
-fn serve_http(listener: TcpListener, live: Arc<Live>, hosts: http::Hosts) -> Result<(), String> {
+fn serve_http(
+    listener: TcpListener,
+    live: Arc<Live>,
+    hosts: http::Hosts,
+) -> Result<(), Diagnostic> {
+    let failed = |what: &str, e: std::io::Error| {
+        Diagnostic::general(format!("{what}: {e}"))
+            .with_hint("try again; if it keeps failing, choose another port with --port")
+    };
     listener
         .set_nonblocking(true)
-        .map_err(|e| format!("cannot listen: {e}"))?;
+        .map_err(|e| failed("cannot listen", e))?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| format!("cannot start the server: {e}"))?;
+        .map_err(|e| failed("cannot start the server", e))?;
     let result = runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::from_std(listener)
-            .map_err(|e| format!("cannot listen: {e}"))?;
+        let listener =
+            tokio::net::TcpListener::from_std(listener).map_err(|e| failed("cannot listen", e))?;
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let app = http::App {
             live,
@@ -168,7 +191,7 @@ fn serve_http(listener: TcpListener, live: Arc<Live>, hosts: http::Hosts) -> Res
         });
         let mut stopped = stop_rx;
         tokio::select! {
-            r = server => r.map_err(|e| format!("the server failed: {e}")),
+            r = server => r.map_err(|e| failed("the server failed", e)),
             // A render still running must not keep Ctrl-C from stopping.
             _ = async {
                 let _ = stopped.wait_for(|s| *s).await;

@@ -16,6 +16,8 @@ use notify::RecursiveMode;
 use notify::event::{AccessKind, AccessMode, EventKind};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 
+use crate::diagnostics::Diagnostic;
+
 /// How long a file must be quiet before its change is reported.
 pub const DEBOUNCE: Duration = Duration::from_millis(25);
 /// How long to wait for more batches before rebuilding.
@@ -64,13 +66,18 @@ pub struct Watcher<T> {
 
 impl<T: Send + 'static> Watcher<T> {
     /// Watches `root` (an absolute, canonical path).
-    pub fn start(root: &Path) -> Result<Watcher<T>, String> {
+    pub fn start(root: &Path) -> Result<Watcher<T>, Diagnostic> {
+        let cannot = |e: notify::Error| {
+            Diagnostic::error(root, 0, format!("cannot watch {}: {e}", root.display())).with_hint(
+                "on Linux, raise the watch limit (sysctl fs.inotify.max_user_watches) or close other programs that watch files",
+            )
+        };
         let (tx, rx) = channel();
         let events = tx.clone();
         let debouncer = new_debouncer(DEBOUNCE, None, move |r: DebounceEventResult| {
             let _ = events.send(Message::Events(r));
         })
-        .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
+        .map_err(cannot)?;
         let mut w = Watcher {
             root: root.to_path_buf(),
             debouncer,
@@ -81,7 +88,7 @@ impl<T: Send + 'static> Watcher<T> {
         };
         w.debouncer
             .watch(root, RecursiveMode::NonRecursive)
-            .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
+            .map_err(cannot)?;
         w.watch_new_dirs();
         Ok(w)
     }
