@@ -297,7 +297,11 @@ fn existing_files_are_kept_without_force() {
         err.contains("exists already") && err.contains("daoli-2017-fazhi-shijian-fangan"),
         "{err}"
     );
-    assert!(err.contains("--force"), "{err}");
+    assert!(
+        err.contains(".md:1:1: error: exists already"),
+        "the file comes first, as in check's messages: {err}"
+    );
+    assert!(err.contains("hint: use --force"), "{err}");
     assert_eq!(std::fs::read_to_string(&notice).unwrap(), "edited by hand");
     let o = import(site.path(), &[&input], &["--force"]);
     assert!(o.status.success(), "{}", stderr(&o));
@@ -637,6 +641,46 @@ fn odd_inputs_fail_cleanly_and_quickly() {
         if !o.status.success() {
             assert!(err.contains("error:"), "{name}: {err}");
         }
+    }
+}
+
+/// A refused input is a diagnostic like `check`'s: the file first, then what
+/// is wrong, then what to do (issue 19: one error type).
+#[test]
+fn refusals_name_the_file_and_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = bare_site();
+    let cases: [(&str, &[u8], &str, &str); 3] = [
+        (
+            "empty.txt",
+            b"",
+            "error: no text found",
+            "hint: a scan or an image",
+        ),
+        (
+            "fake.docx",
+            b"PK\x03\x04not really",
+            "error: not a readable .docx",
+            "hint: open it in Word or WPS",
+        ),
+        (
+            "fake.pdf",
+            b"not a pdf",
+            "error: not a valid PDF",
+            "hint: open it in a PDF reader",
+        ),
+    ];
+    for (name, bytes, message, hint) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let o = import(site.path(), &[&path], &[]);
+        assert!(!o.status.success(), "{name}");
+        let err = stderr(&o);
+        assert!(
+            err.contains(&format!("{}:1:1: {message}", path.display())),
+            "{name}: {err}"
+        );
+        assert!(err.contains(hint), "{name}: {err}");
     }
 }
 
