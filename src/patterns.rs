@@ -1,6 +1,6 @@
 //! Built-in regular expressions, declared one way: with [`patterns!`].
 //!
-//! ```ignore
+//! ```text
 //! use crate::patterns::patterns;
 //!
 //! patterns! {
