@@ -58,10 +58,23 @@ export SUB_SITE_DIR="$work/site-fzjs"
 export SCREENSHOT_DIR="${SCREENSHOT_DIR:-/tmp/planpress-shots}"
 mkdir -p "$SCREENSHOT_DIR"
 
+# PLANPRESS: a planpress binary to test (CI passes the one its tests ran);
+# by default a release build of this checkout.
+if [ -n "${PLANPRESS:-}" ]; then
+  if [ ! -x "$PLANPRESS" ]; then
+    echo "browser suite: PLANPRESS=$PLANPRESS is not an executable" >&2
+    exit 1
+  fi
+else
+  echo "browser suite: cargo build --release"
+  cargo build -q --release
+  PLANPRESS="$(cd "${CARGO_TARGET_DIR:-target}" && pwd)/release/planpress"
+fi
+# Specs that run planpress themselves (review.spec.mjs) use it too.
+export PLANPRESS
+
 echo "browser suite: building the example site"
-cargo run -q --release -- build --quiet --out "$SITE_DIR"
-# The binary just built, for specs that run planpress themselves (review.spec.mjs).
-export PLANPRESS="$(cd "${CARGO_TARGET_DIR:-target}" && pwd)/release/planpress"
+"$PLANPRESS" build --quiet --out "$SITE_DIR"
 
 # The same site under a sub-path, with short pages so that listings paginate.
 mkdir -p "$work/root"
@@ -72,7 +85,7 @@ if grep -q '^page_size:' "$work/root/site.yaml"; then
 else
   printf '\npage_size: 20\n' >>"$work/root/site.yaml"
 fi
-cargo run -q --release -- build --quiet --root "$work/root" --base-url /fzjs/ --out "$SUB_SITE_DIR"
+"$PLANPRESS" build --quiet --root "$work/root" --base-url /fzjs/ --out "$SUB_SITE_DIR"
 
 # ---- the server
 node "$here/server.mjs" / "$SITE_DIR" /fzjs/ "$SUB_SITE_DIR" >"$work/server.log" 2>&1 &
