@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Short fuzz run of every target (issue 9), for .ci/run: about a minute in
-# all once built. Longer runs: `FUZZ_MODE=release fuzz/run.sh --seconds 600 [TARGET...]`.
+# all once built. Longer runs: `fuzz/run.sh --seconds 600 [TARGET...]`.
 #
 # Each target starts from its seeds (fuzz/seeds/TARGET, kept in git) and a
 # scratch corpus outside the repo; a crash, a panic, an input slower than
@@ -62,22 +62,9 @@ fi
 # assertions on), hangs and memory use are what is looked for here. For a
 # run under AddressSanitizer: FUZZ_SANITIZER=address fuzz/run.sh ...
 sanitizer="${FUZZ_SANITIZER:-none}"
-# Lightly optimised by default: CI's runs are seconds long, and building
-# every dependency with full optimisations took five of CI's twenty minutes;
-# opt-level 1 keeps most of the speed per input (unoptimised code ran about
-# ten times fewer inputs) for much less compiling. Long runs want full speed:
-# FUZZ_MODE=release fuzz/run.sh --seconds 600 ...
-case "${FUZZ_MODE:-dev}" in
-  dev)
-    mode=(--dev)
-    export CARGO_PROFILE_DEV_OPT_LEVEL="${CARGO_PROFILE_DEV_OPT_LEVEL:-1}"
-    ;;
-  release) mode=(-a -O) ;;
-  *) echo "fuzz: FUZZ_MODE is dev or release" >&2; exit 1 ;;
-esac
-flags=(+nightly fuzz run -s "$sanitizer" "${mode[@]}")
+flags=(+nightly fuzz run -s "$sanitizer" -a -O)
 
-cargo +nightly fuzz build -s "$sanitizer" "${mode[@]}"
+cargo +nightly fuzz build -s "$sanitizer" -a -O
 
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
