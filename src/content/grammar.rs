@@ -524,7 +524,11 @@ fn first_of_conjunction(s: &str) -> &str {
 
 /// Where a list item holds the letters [`read_list`] splits at, found in one
 /// pass over its bytes (first byte offsets), instead of one search per
-/// letter and word and one conjunction split per part.
+/// letter and word and one conjunction split per part. It replaces the
+/// standard library's searches, not a crate or a regex: with the one-letter
+/// fast path it took `read_list` from 0.88 G to 0.43 G instructions of
+/// `planpress check` at 1,000 plans (BENCHMARKS.md, "The grammar's second
+/// round").
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 struct Marks {
     /// An ASCII digit: the item may hold a time.
