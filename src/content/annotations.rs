@@ -538,20 +538,18 @@ fn label_ending(before: &str) -> Option<(usize, Field)> {
     }
     let letters = &letters[..n];
     // Most colons follow words that end no label.
-    if !letters
-        .first()
-        .is_some_and(|&(c, _)| LABEL_LAST_LETTERS.contains(&c))
-    {
-        return None;
-    }
-    LABELS.iter().find_map(|(label, field)| {
+    let last = letters.first()?.0;
+    let (_, labels) = LABELS_BY_LAST.iter().find(|(c, _)| *c == last)?;
+    labels.iter().find_map(|(backwards, field)| {
         let field = *field;
-        let mut k = 0;
-        for c in label.chars().rev() {
-            if letters.get(k)?.0 != c {
-                return None;
-            }
-            k += 1;
+        let k = backwards.len();
+        if !letters
+            .get(..k)?
+            .iter()
+            .map(|l| l.0)
+            .eq(backwards.iter().copied())
+        {
+            return None;
         }
         if field.takes_level()
             && let (Some(&(kind, _)), Some(&(place, at))) = (letters.get(k), letters.get(k + 1))
@@ -563,15 +561,26 @@ fn label_ending(before: &str) -> Option<(usize, Field)> {
     })
 }
 
-/// The letters labels end with.
-static LABEL_LAST_LETTERS: LazyLock<Vec<char>> = LazyLock::new(|| {
-    let mut last: Vec<char> = LABELS
-        .iter()
-        .filter_map(|(l, _)| l.chars().last())
-        .collect();
-    last.sort_unstable();
-    last.dedup();
-    last
+/// A label spelled backwards, with its field.
+type Backwards = (Vec<char>, Field);
+
+/// [`LABELS`] grouped by their last letter, each spelled backwards, in the
+/// order of `LABELS` (longest first): a colon is compared only with the
+/// labels its last letter can end, without decoding each label again (this
+/// runs on every colon of every task).
+static LABELS_BY_LAST: LazyLock<Vec<(char, Vec<Backwards>)>> = LazyLock::new(|| {
+    let mut groups: Vec<(char, Vec<Backwards>)> = Vec::new();
+    for (label, field) in LABELS.iter() {
+        let backwards: Vec<char> = label.chars().rev().collect();
+        let Some(&last) = backwards.first() else {
+            continue;
+        };
+        match groups.iter_mut().find(|(c, _)| *c == last) {
+            Some((_, group)) => group.push((backwards, *field)),
+            None => groups.push((last, vec![(backwards, *field)])),
+        }
+    }
+    groups
 });
 
 /// Room for the letters of the longest label ([`MAX_LABEL_LETTERS`]).
@@ -875,7 +884,15 @@ impl Found {
 /// [`RULE_RE`] and [`CARRY_RE`] behind a memchr for a word every match holds
 /// (`牵头`, `同`): few texts state a rule, and the regexes cost more to start.
 fn has_rule(s: &str) -> bool {
-    s.contains("牵头") && RULE_RE.is_match(s)
+    has_lead_word(s) && RULE_RE.is_match(s)
+}
+
+/// `牵头`, searched with a finder built once (`str::contains` builds one per
+/// call, which cost more than the search on these short values).
+fn has_lead_word(s: &str) -> bool {
+    static LEAD_WORD: LazyLock<memchr::memmem::Finder<'static>> =
+        LazyLock::new(|| memchr::memmem::Finder::new("牵头"));
+    LEAD_WORD.find(s.as_bytes()).is_some()
 }
 
 fn has_carry(s: &str) -> bool {
@@ -883,7 +900,7 @@ fn has_carry(s: &str) -> bool {
 }
 
 fn find_rule(s: &str) -> Option<usize> {
-    s.contains("牵头")
+    has_lead_word(s)
         .then(|| RULE_RE.find(s).map(|m| m.start()))
         .flatten()
 }
