@@ -42,7 +42,7 @@ pub fn load(
 ) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut result = load_site(root);
     if let (Some(site), Some(url)) = (result.site.as_mut(), base_url) {
-        site.config.base_url = url.to_string();
+        site.config.set_base_url(url);
     }
     match result.site {
         Some(site) => Ok((site, result.diagnostics)),

@@ -3,6 +3,8 @@
 use std::path::Path;
 
 use serde::Deserialize;
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::Marker;
 
 use crate::diagnostics::Diagnostic;
 
@@ -34,6 +36,9 @@ pub struct SiteConfig {
     /// Where the site is published; links are made relative to its path.
     #[serde(default = "default_base_url")]
     pub base_url: String,
+    /// Where `base_url` was set, for a diagnostic about it to point there.
+    #[serde(skip)]
+    pub base_url_source: BaseUrlSource,
     #[serde(default = "default_language")]
     pub language: String,
     /// A folder name under `themes/`; `portal`, the default, is built into
@@ -68,6 +73,18 @@ pub struct SiteConfig {
     /// any other (`.env`, `.git/`) never is.
     #[serde(default)]
     pub publish_dotfiles: Vec<String>,
+}
+
+/// Where the site's `base_url` comes from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum BaseUrlSource {
+    /// Not written anywhere: the default, `/`.
+    #[default]
+    Default,
+    /// site.yaml, at this 1-based line.
+    SiteYaml(usize),
+    /// The command line's `--base-url`, or `serve`'s own address.
+    Override,
 }
 
 /// The `raw_html` setting.
@@ -174,7 +191,7 @@ impl SiteConfig {
     }
 
     pub fn parse(text: &str) -> Result<SiteConfig, Diagnostic> {
-        serde_yaml::from_str(text).map_err(|e| {
+        let mut config: SiteConfig = serde_yaml::from_str(text).map_err(|e| {
             let d = crate::diagnostics::yaml_error("site.yaml", &e, 0);
             if d.message.contains("unknown field") {
                 d.with_hint(
@@ -183,7 +200,72 @@ impl SiteConfig {
             } else {
                 d
             }
-        })
+        })?;
+        config.base_url_source = top_level_key_line(text, "base_url")
+            .map_or(BaseUrlSource::Default, BaseUrlSource::SiteYaml);
+        Ok(config)
+    }
+
+    /// Sets `base_url` from elsewhere than site.yaml (`--base-url`).
+    pub fn set_base_url(&mut self, url: &str) {
+        self.base_url = url.to_string();
+        self.base_url_source = BaseUrlSource::Override;
+    }
+}
+
+/// The 1-based line of `key` in the top-level mapping of the YAML `text`,
+/// if it is written there (serde_yaml keeps no positions of values it read
+/// well).
+fn top_level_key_line(text: &str, key: &str) -> Option<usize> {
+    let mut finder = KeyFinder {
+        key,
+        depth: 0,
+        expect_key: false,
+        line: None,
+    };
+    // serde_yaml has read the same text already; should this parser
+    // disagree, the key is just not found.
+    let _ = Parser::new_from_str(text).load(&mut finder, false);
+    finder.line
+}
+
+struct KeyFinder<'k> {
+    key: &'k str,
+    /// Collections open around the next event: 1 inside the top mapping.
+    depth: usize,
+    /// At depth 1, whether the next node is a key (keys and values alternate).
+    expect_key: bool,
+    line: Option<usize>,
+}
+
+impl MarkedEventReceiver for KeyFinder<'_> {
+    fn on_event(&mut self, ev: Event, mark: Marker) {
+        let starts_node = matches!(
+            ev,
+            Event::Scalar(..)
+                | Event::Alias(_)
+                | Event::MappingStart(..)
+                | Event::SequenceStart(..)
+        );
+        if starts_node && self.depth == 1 {
+            if self.expect_key
+                && self.line.is_none()
+                && matches!(&ev, Event::Scalar(name, ..) if name == self.key)
+            {
+                self.line = Some(mark.line());
+            }
+            self.expect_key = !self.expect_key;
+        }
+        match ev {
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                self.depth += 1;
+                if self.depth == 1 {
+                    self.expect_key = true;
+                }
+            }
+            Event::MappingEnd | Event::SequenceEnd => self.depth = self.depth.saturating_sub(1),
+            _ => {}
+        }
     }
 }
 
@@ -208,6 +290,26 @@ mod tests {
         assert_eq!(c.raw_html, RawHtml::Reject);
         let e = SiteConfig::parse("title: t\nraw_html: allow\n").unwrap_err();
         assert_eq!(e.line, 2);
+    }
+
+    #[test]
+    fn base_url_source_is_its_line() {
+        let at = |text: &str| SiteConfig::parse(text).unwrap().base_url_source;
+        assert_eq!(at("title: t\n"), BaseUrlSource::Default);
+        assert_eq!(
+            at("# the site\ntitle: t\n\nbase_url: /\n"),
+            BaseUrlSource::SiteYaml(4)
+        );
+        // A key of the same name deeper down is not the site's.
+        let nested = "title: t\nidentity:\n  owner: base_url\ntopics:\n  - name: base_url\n";
+        assert_eq!(at(nested), BaseUrlSource::Default);
+        assert_eq!(
+            at("{title: t,\n \"base_url\": /}"),
+            BaseUrlSource::SiteYaml(2)
+        );
+        let mut c = SiteConfig::parse("title: t\nbase_url: /\n").unwrap();
+        c.set_base_url("/fzjs/");
+        assert_eq!(c.base_url_source, BaseUrlSource::Override);
     }
 
     #[test]

@@ -12,7 +12,7 @@
 //! Everything that writes or looks up a path (pages, open data, search,
 //! `serve`) takes it from here, so a change of scheme is made in one place.
 
-use crate::config::SiteConfig;
+use crate::config::{BaseUrlSource, SiteConfig};
 use crate::diagnostics::Diagnostic;
 use crate::index::Index;
 use crate::model::{Anchor, Site, UnitId};
@@ -295,17 +295,22 @@ fn is_absolute(url: &str) -> bool {
 }
 
 /// The warning of a build whose `base_url` is not an absolute address, or
-/// `None` when it is one.
+/// `None` when it is one; it points at `base_url`'s line in site.yaml.
 pub fn base_url_warning(config: &SiteConfig) -> Option<Diagnostic> {
     if Urls::new(config).absolute.is_some() {
         return None;
     }
+    let (line, whence) = match config.base_url_source {
+        BaseUrlSource::SiteYaml(line) => (line, ""),
+        BaseUrlSource::Default => (0, " (site.yaml sets none)"),
+        BaseUrlSource::Override => (0, " (from --base-url)"),
+    };
     let message = format!(
-        "base_url `{}` is not an absolute address: sitemap.xml, feed.xml, robots.txt's \
+        "base_url `{}`{whence} is not an absolute address: sitemap.xml, feed.xml, robots.txt's \
          Sitemap line, the QR codes and the calendar events' links are left out",
         config.base_url
     );
-    Some(Diagnostic::warning("site.yaml", 0, message).with_hint(
+    Some(Diagnostic::warning("site.yaml", line, message).with_hint(
         "set `base_url` in site.yaml to the address the site is published at, \
              e.g. `base_url: https://www.example.gov.cn/fzjs/` (or build --base-url URL)",
     ))

@@ -158,6 +158,32 @@ fn a_relative_base_url_is_a_warning_and_writes_nothing_invalid() {
 }
 
 #[test]
+fn the_relative_base_url_warning_names_its_line_in_site_yaml() {
+    let site = copy_example();
+    rewrite_base_url(site.path(), "/");
+    let yaml = read(&site.path().join("site.yaml"));
+    let line = 1 + yaml
+        .lines()
+        .position(|l| l.starts_with("base_url:"))
+        .expect("the example site.yaml sets base_url");
+    assert!(line > 1, "base_url is not the first line of the example");
+    let out = site.path().join("public");
+    let o = planpress(&[
+        "build",
+        "--root",
+        site.path().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert_eq!(err.matches("warning").count(), 1, "one warning: {err}");
+    let at = format!("site.yaml:{line}:1: warning: base_url `/` is not an absolute address");
+    assert!(err.contains(&at), "`{at}` in: {err}");
+    assert!(!err.contains("site.yaml:1:1"), "{err}");
+}
+
+#[test]
 fn serve_uses_its_own_address() {
     let site = copy_example();
     rewrite_base_url(site.path(), "/");

@@ -2,8 +2,9 @@
 # The browser suite (issue 4): builds the example site, serves it on 127.0.0.1
 # and runs every tests/browser/*.spec.mjs with Node, in sorted order, against
 # Debian's headless Chromium (axe-core, the Nu HTML checker, the 长者版 sizes,
-# keyboard, the 无障碍 toolbar, no JavaScript, reflow, screenshots, and the
-# review page of `planpress import --review`).
+# keyboard, the 无障碍 toolbar, no JavaScript, reflow, screenshots, the
+# review page of `planpress import --review`, and the addresses, feed, sitemap,
+# QR code, calendars and open data that are read away from the site).
 #
 #   tests/browser/run.sh                 all specs
 #   SPECS="elder toolbar" tests/browser/run.sh   only these
@@ -11,9 +12,10 @@
 #   AXE_PAGES=all                        axe on every page (default: a quarter of the unit pages)
 #   VERBOSE=1                            print every passing check too
 #
-# Installs what it needs when missing: Debian's chromium, a headless JRE and CJK
-# fonts (apt), and the pinned npm packages of package-lock.json (npm ci, no
-# install scripts, no browser download). Each spec gets SITE_URL and SITE_DIR
+# Installs what it needs when missing: Debian's chromium, a headless JRE, xmllint
+# (libxml2-utils: the feed's and sitemap's schemas) and CJK fonts (apt), and the
+# pinned npm packages of package-lock.json (npm ci, no install scripts, no
+# browser download). Each spec gets SITE_URL and SITE_DIR
 # (the site at /), SUB_SITE_URL and SUB_SITE_DIR (a second build published
 # under /fzjs/ with short pages, so unit and topic pages paginate) and
 # SCREENSHOT_DIR. Everything it writes outside the repo goes to a temporary
@@ -27,6 +29,7 @@ here=tests/browser
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium fonts-liberation)
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
+command -v xmllint >/dev/null 2>&1 || need+=(libxml2-utils)
 command -v node >/dev/null 2>&1 || need+=(nodejs)
 command -v npm >/dev/null 2>&1 || need+=(npm)
 if ! command -v fc-list >/dev/null 2>&1 || [ -z "$(fc-list :lang=zh 2>/dev/null | head -1)" ]; then
