@@ -8,7 +8,7 @@
 # the time of a full `planpress build` of the same site for comparison.
 #
 #   bash bench/serve_bench.sh [--plans 1000] [--runs 9] [--dir /tmp/planpress-serve-bench]
-#                             [--plan first|middle|last|typical] [--edit text|unit]
+#                             [--plan first|middle|last|typical] [--edit text|unit|new-unit]
 #                             [--no-build]
 #
 # The edited plan is, in the order the site is assembled in, the first plan
@@ -17,8 +17,9 @@
 # middle jurisdiction folder. A text edit changes the plan's title; a unit
 # edit also adds, on odd saves, the first unit the plan names to its last
 # unit list, and removes it again on even saves (the plan keeps the order in
-# which it first names its units). The server's log says which path each
-# save took.
+# which it first names its units). A new-unit edit adds a unit no plan
+# names to that list, another at each save. The server's log says which
+# path each save took.
 #
 # Needs python3 (standard library only) and a release build (built here).
 set -euo pipefail
@@ -97,15 +98,15 @@ original = open(path, encoding="utf-8").read()
 print(f"editing {os.path.relpath(path, site)} ({edit} edits)")
 
 # A unit edit: the first unit the plan names, added to its last list of units.
-lists = list(re.finditer(r"责任单位:([^)。]*)", original))
-if edit == "unit" and len(lists) < 2:
+lists = list(re.finditer(r"单位:([^)。]*)", original))
+if edit != "text" and len(lists) < 2:
     sys.exit("the plan names units in fewer than two tasks")
 first_unit = lists[0].group(1).split("、")[0] if lists else ""
 
 
 def get(path):
     s = socket.create_connection(("127.0.0.1", port), timeout=60)
-    s.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+    s.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode())
     data = b""
     while True:
         chunk = s.recv(1 << 16)
@@ -117,7 +118,7 @@ def get(path):
 
 
 events = socket.create_connection(("127.0.0.1", port), timeout=30)
-events.sendall(b"GET /__planpress/events HTTP/1.1\r\nHost: x\r\n\r\n")
+events.sendall(b"GET /__planpress/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
 buf = b""
 
 
@@ -141,6 +142,9 @@ try:
         if edit == "unit" and i % 2 == 0:
             at = lists[-1].start(1)
             text = text[:at] + first_unit + "、" + text[at:]
+        elif edit == "new-unit":
+            at = lists[-1].start(1)
+            text = text[:at] + f"新设第{i + 1}局、" + text[at:]
         text = text.replace("\ntitle: ", f"\ntitle: {marker}", 1)
         t0 = time.perf_counter()
         with open(path, "w", encoding="utf-8") as f:
@@ -159,7 +163,8 @@ finally:
         f.write(original)
 
 print(f"median over {runs} saves: reload event {statistics.median(to_event):.0f} ms, "
-      f"page received {statistics.median(to_page):.0f} ms")
+      f"page received {statistics.median(to_page):.0f} ms; worst: reload event "
+      f"{max(to_event):.0f} ms, page received {max(to_page):.0f} ms")
 EOF
 
 echo "server log:"
