@@ -8,12 +8,18 @@
 # the time of a full `planpress build` of the same site for comparison.
 #
 #   bash bench/serve_bench.sh [--plans 1000] [--runs 9] [--dir /tmp/planpress-serve-bench]
-#                             [--first] [--no-build]
+#                             [--plan first|middle|last|typical] [--edit text|unit|new-unit]
+#                             [--no-build]
 #
-# By default the edited plan is a typical one (the middle plan of the middle
-# jurisdiction), which the server updates incrementally. With --first it is
-# the first plan of that jurisdiction, which names most of its units first:
-# the server assembles the whole site again (the slow path).
+# The edited plan is, in the order the site is assembled in, the first plan
+# of the site (which is the first to name most units of its jurisdiction),
+# the middle one or the last one; by default (typical) the middle plan of the
+# middle jurisdiction folder. A text edit changes the plan's title; a unit
+# edit also adds, on odd saves, the first unit the plan names to its last
+# unit list, and removes it again on even saves (the plan keeps the order in
+# which it first names its units). A new-unit edit adds a unit no plan
+# names to that list, another at each save. The server's log says which
+# path each save took.
 #
 # Needs python3 (standard library only) and a release build (built here).
 set -euo pipefail
@@ -23,13 +29,15 @@ RUNS=9
 DIR=/tmp/planpress-serve-bench
 FULL_BUILD=1
 WHICH=typical
+EDIT=text
 while [ $# -gt 0 ]; do
   case "$1" in
     --plans) PLANS=$2; shift 2 ;;
     --runs) RUNS=$2; shift 2 ;;
     --dir) DIR=$2; shift 2 ;;
     --no-build) FULL_BUILD=0; shift ;;
-    --first) WHICH=first; shift ;;
+    --plan) WHICH=$2; shift 2 ;;
+    --edit) EDIT=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -37,7 +45,7 @@ done
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 cd "$HERE"
 cargo build --release --quiet
-BIN="$HERE/target/release/planpress"
+BIN="${CARGO_TARGET_DIR:-$HERE/target}/release/planpress"
 SITE="$DIR/site-$PLANS"
 
 if [ ! -f "$SITE/site.yaml" ]; then
@@ -53,10 +61,10 @@ LOG="$DIR/serve.log"
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true' EXIT
 
-python3 - "$SITE" "$LOG" "$RUNS" "$WHICH" <<'EOF'
+python3 - "$SITE" "$LOG" "$RUNS" "$WHICH" "$EDIT" <<'EOF'
 import os, re, socket, statistics, sys, time
 
-site, log, runs, which = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+site, log, runs, which, edit = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
 
 # Wait for the server's address.
 deadline = time.time() + 600
@@ -71,23 +79,34 @@ if port is None:
     sys.exit("the server did not start")
 print(open(log, encoding="utf-8").read().splitlines()[0])
 
-# The middle plan of the middle jurisdiction folder: a typical plan, whose
-# units were all named by earlier plans (the first plans of a folder name
-# most of its units first, and take the full path; see the server log).
+# Plans in the order the site assembles them (by path).
 folders = sorted(
     d.path for d in os.scandir(os.path.join(site, "content")) if d.is_dir()
 )
-folder = folders[len(folders) // 2]
-plans = sorted(os.path.join(folder, f) for f in os.listdir(folder) if f.endswith(".md"))
-path = plans[0] if which == "first" else plans[len(plans) // 2]
+everything = sorted(
+    os.path.join(d, f) for d in folders for f in os.listdir(d) if f.endswith(".md")
+)
+if which == "typical":
+    folder = folders[len(folders) // 2]
+    plans = [p for p in everything if os.path.dirname(p) == folder]
+    path = plans[len(plans) // 2]
+else:
+    path = {"first": everything[0], "middle": everything[len(everything) // 2],
+            "last": everything[-1]}[which]
 slug = os.path.basename(path)[:-3]
 original = open(path, encoding="utf-8").read()
-print(f"editing {os.path.relpath(path, site)}")
+print(f"editing {os.path.relpath(path, site)} ({edit} edits)")
+
+# A unit edit: the first unit the plan names, added to its last list of units.
+lists = list(re.finditer(r"单位:([^)。]*)", original))
+if edit != "text" and len(lists) < 2:
+    sys.exit("the plan names units in fewer than two tasks")
+first_unit = lists[0].group(1).split("、")[0] if lists else ""
 
 
 def get(path):
     s = socket.create_connection(("127.0.0.1", port), timeout=60)
-    s.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+    s.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode())
     data = b""
     while True:
         chunk = s.recv(1 << 16)
@@ -99,7 +118,7 @@ def get(path):
 
 
 events = socket.create_connection(("127.0.0.1", port), timeout=30)
-events.sendall(b"GET /__planpress/events HTTP/1.1\r\nHost: x\r\n\r\n")
+events.sendall(b"GET /__planpress/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
 buf = b""
 
 
@@ -119,7 +138,14 @@ to_event, to_page = [], []
 try:
     for i in range(runs):
         marker = f"（第{i + 1}次修改）"
-        text = original.replace("\ntitle: ", f"\ntitle: {marker}", 1)
+        text = original
+        if edit == "unit" and i % 2 == 0:
+            at = lists[-1].start(1)
+            text = text[:at] + first_unit + "、" + text[at:]
+        elif edit == "new-unit":
+            at = lists[-1].start(1)
+            text = text[:at] + f"新设第{i + 1}局、" + text[at:]
+        text = text.replace("\ntitle: ", f"\ntitle: {marker}", 1)
         t0 = time.perf_counter()
         with open(path, "w", encoding="utf-8") as f:
             f.write(text)
@@ -137,7 +163,8 @@ finally:
         f.write(original)
 
 print(f"median over {runs} saves: reload event {statistics.median(to_event):.0f} ms, "
-      f"page received {statistics.median(to_page):.0f} ms")
+      f"page received {statistics.median(to_page):.0f} ms; worst: reload event "
+      f"{max(to_event):.0f} ms, page received {max(to_page):.0f} ms")
 EOF
 
 echo "server log:"

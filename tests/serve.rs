@@ -535,20 +535,38 @@ fn edits_reload_pages_and_match_a_fresh_build() {
     );
     assert_matches_build(&server, root);
 
-    // The first plan of its jurisdiction: the whole site is assembled again.
+    // The first plan of its jurisdiction, which is the first to name all
+    // its units: a text edit keeps the order it names them in, so it is
+    // incremental too.
     edit(
         &root.join(DAOLI),
         "title: 道里区法治建设系列实践活动方案",
         "title: 道里区法治建设系列实践活动方案（修订）",
     );
+    edit(
+        &root.join(DAOLI),
+        "建立健全依法治区目标考核体系。",
+        "建立健全依法治区目标考核体系（改）。",
+    );
     events.next("reload");
-    server.wait_stdout("(full", 1);
+    server.wait_stdout("(incremental)", 2);
     assert!(
         server
             .get(DAOLI_PAGE)
             .text()
             .contains("实践活动方案（修订）")
     );
+    assert_matches_build(&server, root);
+
+    // A unit no plan names yet: the site is numbered again, in full.
+    edit(
+        &root.join(DAOLI),
+        "牵头单位:区委依法治区办、",
+        "牵头单位:区新设试点办、区委依法治区办、",
+    );
+    events.next("reload");
+    server.wait_stdout("(full", 1);
+    assert!(server.get(DAOLI_PAGE).text().contains("区新设试点办"));
 
     // A template: every page is rendered again with it.
     edit(

@@ -2,13 +2,24 @@
 //! keeping their slugs and jurisdiction.
 //!
 //! Assembling a site numbers units and topics in the order plans first name
-//! them, so one edit could in principle renumber everything. It cannot when
-//! every unit and topic the plan names, before and after the edit, was
-//! already named by an earlier plan: then the edited plan is assembled on its
-//! own (a one-plan site, with the notices that transmit it), its local
-//! numbers are mapped to the site's, and it replaces the old plan in place.
+//! them, so one edit could in principle renumber everything. What plan `k`
+//! adds to that numbering is the units and topics it is the first to name,
+//! in the order it names them (see [`Creations`]); every other name it uses
+//! finds an existing number. So when the edited plan names, before and after
+//! the edit, only things named by earlier plans or the same new things in
+//! the same order, with the same names, every number stays: the edited plan
+//! is assembled on its own (a one-plan site, with the notices that transmit
+//! it), its local numbers are mapped to the site's, and it replaces the old
+//! plan in place. This holds for any plan, the first of the site included.
 //! Only the task rows of the edited plans are rendered again; the pages
 //! that show other plans, units and topics stay cached.
+//!
+//! Which files an edit makes stale is decided in one place: every output
+//! has an [`Owner`] (what it shows, given by [`Generation::list_outputs`]),
+//! and [`Patch::keeps`] says whether an owner is untouched by the patch. An
+//! incremental `build` would use the same pair: the patch between the last
+//! build's model and the new files, then write again only the outputs whose
+//! owner the patch does not keep.
 //!
 //! When any condition does not hold, the caller assembles the whole site,
 //! as a build does. After a fast update the server also assembles the whole
@@ -26,7 +37,7 @@ use crate::index::Index;
 use crate::model::{Ids, JurisdictionId, NoticeId, Plan, PlanId, Site, TaskRef, TopicId, UnitId};
 use crate::render::views::{PlanRows, Views};
 
-use super::memory::{Generation, Owner};
+use super::memory::{FirstUse, Generation, Owner};
 use super::workspace::Workspace;
 
 /// What a fast update changes.
@@ -108,16 +119,6 @@ pub fn patch_for(
         jurisdictions: BTreeSet::new(),
     };
     let first = &generation.first_use;
-    let named_before = |k: PlanId, units: &BTreeSet<UnitId>, topics: &BTreeSet<TopicId>| {
-        units
-            .iter()
-            .all(|&u| first.units.get(u).is_some_and(|&f| f < k))
-            && topics.iter().all(|&t| match first.topics.get(t) {
-                Some(None) => true,
-                Some(Some(f)) => *f < k,
-                None => false,
-            })
-    };
     for (&k, raw) in old_ids.iter().zip(new_plans) {
         let old = &site.plans[k];
         let jurisdiction = &site.jurisdictions[old.jurisdiction];
@@ -125,9 +126,7 @@ pub fn patch_for(
             return Err("a slug or jurisdiction changed");
         }
         let (old_units, old_topics) = names_of(old);
-        if !named_before(k, &old_units, &old_topics) {
-            return Err("the plan was the first to name a unit or topic");
-        }
+        let created = Creations::of_site_plan(first, k, &old_units, &old_topics);
         // The notices that transmit this plan, as they were read, each
         // reduced to transmitting this plan alone.
         let notice_ids: Vec<NoticeId> = (0..site.notices.len())
@@ -216,10 +215,12 @@ pub fn patch_for(
         if plan.notice != old.notice {
             return Err("a notice changed");
         }
-        let (new_units, new_topics) = names_of(&plan);
-        if !named_before(k, &new_units, &new_topics) {
-            return Err("the plan is now the first to name a unit or topic");
+        let now = Creations::of_mini_site(first, k, &mini_site.units, &unit_map, &topic_map)?;
+        if now != created {
+            return Err("the plan now names new units or topics, or no longer names some");
         }
+        same_units(site, &mini_site.units, &unit_map, &created.units)?;
+        let (new_units, new_topics) = names_of(&plan);
         patch.units.extend(old_units.into_iter().chain(new_units));
         patch
             .topics
@@ -229,6 +230,111 @@ pub fn patch_for(
         patch.plans.push((k, plan));
     }
     Ok(patch)
+}
+
+/// The units and topics a plan is the first to name, in the order it names
+/// them (which is the order of their numbers): all a plan contributes to the
+/// site's numbering. Two versions of a plan with equal creations leave every
+/// number of the site as it was.
+#[derive(Debug, PartialEq, Eq)]
+struct Creations {
+    units: Vec<UnitId>,
+    topics: Vec<TopicId>,
+}
+
+impl Creations {
+    /// What plan `k` of the site creates: what it names whose first use is
+    /// `k`, by number.
+    fn of_site_plan(
+        first: &FirstUse,
+        k: PlanId,
+        units: &BTreeSet<UnitId>,
+        topics: &BTreeSet<TopicId>,
+    ) -> Creations {
+        Creations {
+            units: units
+                .iter()
+                .copied()
+                .filter(|&u| first.units.get(u) == Some(&k))
+                .collect(),
+            topics: topics
+                .iter()
+                .copied()
+                .filter(|&t| first.topics.get(t) == Some(&Some(k)))
+                .collect(),
+        }
+    }
+
+    /// What plan `k` would create once edited, from its assembly on its
+    /// own: its local numbers follow its order of first naming, so the
+    /// site's numbers of its units and topics, in local order, without the
+    /// ones earlier plans name, are what it creates. A unit or topic new to
+    /// the site, or first named by a later plan, would renumber the site.
+    fn of_mini_site(
+        first: &FirstUse,
+        k: PlanId,
+        mini_units: &[crate::model::Unit],
+        unit_map: &[Option<UnitId>],
+        topic_map: &[Option<TopicId>],
+    ) -> Result<Creations, &'static str> {
+        let mut created = Creations {
+            units: Vec::new(),
+            topics: Vec::new(),
+        };
+        for u in 0..mini_units.len() {
+            let g = unit_map
+                .get(u)
+                .copied()
+                .flatten()
+                .ok_or("the plan now names a new unit")?;
+            match first.units.get(g) {
+                Some(&f) if f < k => {}
+                Some(&f) if f == k => {
+                    if !created.units.contains(&g) {
+                        created.units.push(g);
+                    }
+                }
+                _ => return Err("the plan now names a unit a later plan names first"),
+            }
+        }
+        for &t in topic_map {
+            let t = t.ok_or("the plan now names a new topic")?;
+            match first.topics.get(t) {
+                Some(None) => {}
+                Some(Some(f)) if *f < k => {}
+                Some(Some(f)) if *f == k => {
+                    if !created.topics.contains(&t) {
+                        created.topics.push(t);
+                    }
+                }
+                _ => return Err("the plan now names a topic a later plan names first"),
+            }
+        }
+        Ok(created)
+    }
+}
+
+/// The units a plan creates keep their names and kind: the first spelling
+/// a plan writes of an unregistered unit is its name, so writing another
+/// one first renames the unit.
+fn same_units(
+    site: &Site,
+    mini_units: &[crate::model::Unit],
+    unit_map: &[Option<UnitId>],
+    created: &[UnitId],
+) -> Result<(), &'static str> {
+    for (mini, g) in mini_units.iter().zip(unit_map) {
+        let Some(g) = g.filter(|g| created.contains(g)) else {
+            continue;
+        };
+        let unit = &site.units[g];
+        if (&mini.name, &mini.other_names, mini.kind, mini.registered)
+            != (&unit.name, &unit.other_names, unit.kind, unit.registered)
+        {
+            return Err("a unit the plan is the first to name is now named otherwise");
+        }
+    }
+    Ok(())
 }
 
 /// Every name of every unit, by jurisdiction, to the unit that holds it;
@@ -413,28 +519,8 @@ mod tests {
         Generation::new(site, Arc::new(theme)).unwrap()
     }
 
-    #[test]
-    fn a_patched_site_equals_a_fully_assembled_one() {
-        let dir = example();
-        let root = dir.path();
-        let mut ws = Workspace::open(root, "http://127.0.0.1:8000/");
-        let mut live = generation(&ws);
-        // Another lead unit, other text, another date (the plans' order).
-        edit(
-            root,
-            "(责任单位:县司法局、县人大常委会办公室",
-            "(责任单位:县公安局、县人大常委会办公室",
-        );
-        edit(root, "强化宪法宣传教育。", "强化宪法宣传教育（修订）。");
-        edit(
-            root,
-            "date_published: 2015-03-02",
-            "date_published: 2019-01-01",
-        );
-        assert_eq!(ws.update_file(Path::new(COPY)), FileChange::Modified);
-        let patch = patch_for(&ws, &live, Path::new(COPY)).expect("the fast path applies");
-        apply(&mut live, &patch).unwrap();
-        let full = generation(&ws);
+    /// A patched generation shows what a full assembly of the files shows.
+    fn assert_same(live: &Generation, full: &Generation) {
         assert_eq!(format!("{:?}", live.site), format!("{:?}", full.site));
         assert_eq!(format!("{:?}", live.index), format!("{:?}", full.index));
         assert_eq!(
@@ -465,6 +551,31 @@ mod tests {
         assert_eq!(a, b);
         let all: BTreeSet<PlanId> = (0..full.site.plans.len()).collect();
         assert_eq!(fingerprint(&live.site, &all), fingerprint(&full.site, &all));
+    }
+
+    #[test]
+    fn a_patched_site_equals_a_fully_assembled_one() {
+        let dir = example();
+        let root = dir.path();
+        let mut ws = Workspace::open(root, "http://127.0.0.1:8000/");
+        let mut live = generation(&ws);
+        // Another lead unit, other text, another date (the plans' order).
+        edit(
+            root,
+            "(责任单位:县司法局、县人大常委会办公室",
+            "(责任单位:县公安局、县人大常委会办公室",
+        );
+        edit(root, "强化宪法宣传教育。", "强化宪法宣传教育（修订）。");
+        edit(
+            root,
+            "date_published: 2015-03-02",
+            "date_published: 2019-01-01",
+        );
+        assert_eq!(ws.update_file(Path::new(COPY)), FileChange::Modified);
+        let patch = patch_for(&ws, &live, Path::new(COPY)).expect("the fast path applies");
+        apply(&mut live, &patch).unwrap();
+        let full = generation(&ws);
+        assert_same(&live, &full);
         // The units the edit moved a task between, and its topics, are stale.
         let unit = |name: &str| {
             full.site
@@ -488,7 +599,7 @@ mod tests {
     }
 
     #[test]
-    fn the_first_plan_to_name_a_unit_takes_the_full_path() {
+    fn a_new_unit_takes_the_full_path() {
         let dir = example();
         let root = dir.path();
         let mut ws = Workspace::open(root, "http://127.0.0.1:8000/");
@@ -501,15 +612,228 @@ mod tests {
         );
         ws.update_file(Path::new(COPY));
         assert!(patch_for(&ws, &live, Path::new(COPY)).is_err());
-        // The original plan is the first to name its units.
-        let original = Path::new("content/zhuzhou-2015-fazhi-shishi-yijian.md");
-        let text = std::fs::read_to_string(root.join(original)).unwrap();
-        std::fs::write(
-            root.join(original),
-            text.replacen("强化宪法宣传教育。", "强化宪法宣传教育（改）。", 1),
-        )
-        .unwrap();
-        ws.update_file(original);
-        assert!(patch_for(&ws, &live, original).is_err());
+    }
+
+    const ORIGINAL: &str = "content/zhuzhou-2015-fazhi-shishi-yijian.md";
+
+    fn edit_original(root: &Path, from: &str, to: &str) {
+        let text = std::fs::read_to_string(root.join(ORIGINAL)).unwrap();
+        assert!(text.contains(from), "{from}");
+        std::fs::write(root.join(ORIGINAL), text.replacen(from, to, 1)).unwrap();
+    }
+
+    #[test]
+    fn the_first_plan_to_name_its_units_is_patched_when_it_names_them_alike() {
+        let dir = example();
+        let root = dir.path();
+        let mut ws = Workspace::open(root, "http://127.0.0.1:8000/");
+        let mut live = generation(&ws);
+        let k = live
+            .site
+            .plans
+            .iter()
+            .position(|p| p.source.path == Path::new(ORIGINAL))
+            .unwrap();
+        assert!(
+            live.first_use.units.contains(&k),
+            "the plan is the first to name some unit"
+        );
+        // Text and a unit named before in the plan: its units are created
+        // in the same order.
+        edit_original(root, "强化宪法宣传教育。", "强化宪法宣传教育（改）。");
+        edit_original(
+            root,
+            "(责任单位:县司法局、县人大常委会办公室",
+            "(责任单位:县司法局、县公安局、县人大常委会办公室",
+        );
+        ws.update_file(Path::new(ORIGINAL));
+        let patch = patch_for(&ws, &live, Path::new(ORIGINAL)).expect("the fast path applies");
+        apply(&mut live, &patch).unwrap();
+        assert_same(&live, &generation(&ws));
+    }
+
+    #[test]
+    fn the_first_plan_naming_its_units_otherwise_takes_the_full_path() {
+        let dir = example();
+        let root = dir.path();
+        let mut ws = Workspace::open(root, "http://127.0.0.1:8000/");
+        let live = generation(&ws);
+        // The plan's first two units swapped: the order of first naming,
+        // hence the site's numbering, changes.
+        edit_original(
+            root,
+            "(责任单位:县人大常委会办公室、县委办公室、",
+            "(责任单位:县委办公室、县人大常委会办公室、",
+        );
+        ws.update_file(Path::new(ORIGINAL));
+        let full = generation(&ws);
+        assert_ne!(
+            format!("{:?}", full.site.units),
+            format!("{:?}", live.site.units)
+        );
+        assert!(patch_for(&ws, &live, Path::new(ORIGINAL)).is_err());
+    }
+
+    /// A small deterministic generator (xorshift), so a failing sequence
+    /// can be replayed from its seed.
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n.max(1) as u64) as usize
+        }
+    }
+
+    /// The lists of units a plan's text names (`责任单位:A、B`), as byte
+    /// ranges of the names.
+    fn unit_lists(text: &str) -> Vec<Vec<std::ops::Range<usize>>> {
+        let mut lists = Vec::new();
+        for (at, _) in text.match_indices("单位:") {
+            let start = at + "单位:".len();
+            let end = text[start..]
+                .find([')', '。', ',', '\n'])
+                .map_or(text.len(), |e| start + e);
+            let mut names = Vec::new();
+            let mut from = start;
+            for name in text[start..end].split('、') {
+                names.push(from..from + name.len());
+                from += name.len() + '、'.len_utf8();
+            }
+            lists.push(names);
+        }
+        lists
+    }
+
+    /// One edit of a plan file's text, of the kind `step` gives, at a
+    /// random place; says what it did.
+    fn random_edit(text: &str, rng: &mut Rng, step: usize) -> (String, String) {
+        let lists = unit_lists(text);
+        match step % 5 {
+            // A unit the plan names in an earlier list, added to a later one.
+            0 if lists.len() >= 2 => {
+                let later = 1 + rng.below(lists.len() - 1);
+                let earlier = rng.below(later);
+                let name = &text[lists[earlier][0].clone()];
+                let at = lists[later][rng.below(lists[later].len())].start;
+                let edited = format!("{}{name}、{}", &text[..at], &text[at..]);
+                (edited, format!("added {name} to list {later}"))
+            }
+            // A unit removed from a list that names more than one.
+            2 => match lists.iter().filter(|l| l.len() > 1).count() {
+                0 => (text.to_string(), "nothing".into()),
+                many => {
+                    let i = (0..lists.len())
+                        .filter(|&i| lists[i].len() > 1)
+                        .nth(rng.below(many))
+                        .unwrap_or(0);
+                    let names = &lists[i];
+                    let n = rng.below(names.len());
+                    let cut = if n + 1 < names.len() {
+                        names[n].start..names[n + 1].start
+                    } else {
+                        names[n - 1].end..names[n].end
+                    };
+                    let edited = format!("{}{}", &text[..cut.start], &text[cut.end..]);
+                    (
+                        edited,
+                        format!("removed {} from list {i}", &text[names[n].clone()]),
+                    )
+                }
+            },
+            // A unit no plan names.
+            3 if !lists.is_empty() => {
+                let at = lists[rng.below(lists.len())][0].start;
+                let edited = format!("{}县新设第{step}局、{}", &text[..at], &text[at..]);
+                (edited, "a new unit".into())
+            }
+            // The text of a task (or of the plan's body).
+            _ => {
+                let stops: Vec<usize> = text.match_indices('。').map(|(i, _)| i).collect();
+                let at = stops[rng.below(stops.len())];
+                let edited = format!("{}（第{step}次修改）{}", &text[..at], &text[at..]);
+                (edited, "a text edit".into())
+            }
+        }
+    }
+
+    /// Every file of the site as `serve` returns it from `live`, against the
+    /// same file rendered from `full`, a generation assembled from the files.
+    fn assert_serves(live: &crate::serve::memory::Live, full: &Generation, what: &str) {
+        use crate::serve::memory::Found;
+        let served_paths = live.read(|g| {
+            let mut paths: Vec<String> = g.outputs.keys().cloned().collect();
+            paths.sort();
+            paths
+        });
+        let mut paths: Vec<String> = full.outputs.keys().cloned().collect();
+        paths.sort();
+        assert_eq!(served_paths.as_ref(), Some(&paths), "{what}");
+        let search = crate::search::build(&full.site);
+        let mut differ = Vec::new();
+        for path in &paths {
+            let (output, _) = full.outputs[path];
+            let built = full.render(path, output).unwrap();
+            match live.get(path) {
+                Found::File(_, bytes) if *bytes == *built => {}
+                _ => differ.push(path.clone()),
+            }
+        }
+        for (path, built) in &search {
+            match live.get(path) {
+                Found::File(_, bytes) if *bytes == **built => {}
+                _ => differ.push(path.clone()),
+            }
+        }
+        assert!(
+            differ.is_empty(),
+            "{what}: {} files differ: {differ:?}",
+            differ.len()
+        );
+    }
+
+    /// Random sequences of edits (text, units added and removed, new
+    /// units) of the example's plans, each applied as `serve` applies it,
+    /// the fast path or the whole site, with the pages read before the edit
+    /// cached: what is served equals a site assembled from the files.
+    #[test]
+    fn random_edit_sequences_serve_what_a_clean_build_writes() {
+        use crate::serve::memory::Live;
+        let dir = example();
+        let root = dir.path();
+        let plans = ["content/daoli-2017-shijian-fangan.md", ORIGINAL, COPY];
+        let mut ws = Workspace::open(root, "http://127.0.0.1:8000/");
+        let live = Live::new(root);
+        *live.write() = Some(generation(&ws));
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        let mut incremental = 0;
+        let mut log = Vec::new();
+        for step in 0..7 {
+            let rel = Path::new(plans[rng.below(plans.len())]);
+            let text = std::fs::read_to_string(root.join(rel)).unwrap();
+            let (edited, what) = random_edit(&text, &mut rng, step);
+            log.push(format!("{}: {what}", rel.display()));
+            std::fs::write(root.join(rel), edited).unwrap();
+            ws.update_file(rel);
+            let mut guard = live.write();
+            let g = guard.as_mut().unwrap();
+            match patch_for(&ws, g, rel) {
+                Ok(patch) => {
+                    apply(g, &patch).unwrap();
+                    live.invalidate(|_, owner| patch.keeps(owner));
+                    incremental += 1;
+                }
+                Err(why) => {
+                    log.push(format!("  full: {why}"));
+                    *g = generation(&ws);
+                    live.invalidate(|_, _| false);
+                }
+            }
+            drop(guard);
+            assert_serves(&live, &generation(&ws), &log.join("\n"));
+        }
+        assert!(incremental >= 4, "{}", log.join("\n"));
     }
 }
