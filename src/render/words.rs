@@ -271,6 +271,81 @@ mod tests {
         );
     }
 
+    /// The built-in theme's words and the keys its templates read.
+    fn built_in() -> (Words, Vec<(String, String)>) {
+        let mut words = None;
+        let mut templates = Vec::new();
+        for (path, data) in crate::render::theme::built_in_files() {
+            let text = String::from_utf8_lossy(&data).into_owned();
+            if path == "words/zh-CN.yaml" {
+                words = Some(Words::parse(path.into(), &text).unwrap());
+            } else if let Some(name) = path.strip_prefix("templates/") {
+                templates.push((name.to_string(), text));
+            }
+        }
+        (words.unwrap(), templates)
+    }
+
+    #[test]
+    fn the_built_in_words_have_every_key_the_theme_and_planpress_use() {
+        let (words, templates) = built_in();
+        let missing = words.check_templates(&templates, &BTreeMap::new());
+        assert!(missing.is_empty(), "{missing:?}");
+        assert!(ThemeStrings::from_words(&words).is_ok());
+    }
+
+    #[test]
+    fn every_built_in_word_is_used() {
+        let (words, templates) = built_in();
+        let used: std::collections::BTreeSet<String> = templates
+            .iter()
+            .flat_map(|(_, t)| template_keys(t))
+            .map(|(k, _)| k)
+            .collect();
+        // What planpress reads, it reads by these literal keys.
+        let rust = include_str!("words.rs");
+        let unused: Vec<&str> = words
+            .word_keys()
+            .filter(|k| !used.contains(*k) && !rust.contains(&format!("text(\"{k}\")")))
+            .filter(|k| *k != "data_files.csv_headers")
+            .collect();
+        assert!(
+            unused.is_empty(),
+            "words no template or planpress reads: {unused:?}"
+        );
+    }
+
+    #[test]
+    fn a_missing_word_names_the_file_the_key_and_the_template() {
+        let words =
+            Words::parse("themes/x/words/zh-CN.yaml".into(), "nav:\n  home: 首页\n").unwrap();
+        let templates = [(
+            "base.html".to_string(),
+            "<a>{{ w.nav.home }}</a>\n<p>{{ w.footer.home }}</p>\n".to_string(),
+        )];
+        let mut sources = BTreeMap::new();
+        sources.insert(
+            "base.html".to_string(),
+            PathBuf::from("themes/x/templates/base.html"),
+        );
+        let errors = words.check_templates(&templates, &sources);
+        assert_eq!(errors.len(), 1);
+        let e = &errors[0];
+        assert_eq!(e.file, PathBuf::from("themes/x/words/zh-CN.yaml"));
+        assert!(e.message.contains("`footer.home`"), "{}", e.message);
+        assert!(
+            e.message
+                .contains("themes/x/templates/base.html reads it on line 2"),
+            "{}",
+            e.message
+        );
+        // The words planpress writes: each missing one is an error, never an
+        // empty string.
+        let errors = ThemeStrings::from_words(&words).err().unwrap_or_default();
+        assert_eq!(errors.len(), 12);
+        assert!(errors.iter().any(|e| e.message.contains("`titles.plans`")));
+    }
+
     #[test]
     fn a_word_that_is_not_text_names_its_key() {
         let e = Words::parse("w.yaml".into(), "footer:\n  code: 12\n")
