@@ -39,8 +39,10 @@ pub struct SiteConfig {
     /// Where `base_url` was set, for a diagnostic about it to point there.
     #[serde(skip)]
     pub base_url_source: BaseUrlSource,
-    #[serde(default = "default_language")]
-    pub language: String,
+    /// The pages' language, which picks the theme's words
+    /// (`words/LANG.yaml`); without it, the theme's `default_language`.
+    #[serde(default)]
+    pub language: Option<String>,
     /// A folder name under `themes/`; `portal`, the default, is built into
     /// planpress and needs no folder.
     #[serde(default = "default_theme")]
@@ -130,9 +132,6 @@ pub struct TopicConfig {
 
 fn default_base_url() -> String {
     "/".to_string()
-}
-fn default_language() -> String {
-    "zh-CN".to_string()
 }
 fn default_theme() -> String {
     "portal".to_string()

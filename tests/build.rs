@@ -484,6 +484,35 @@ fn page_templates_that_extend_the_layout_or_read_elder_are_explained() {
 }
 
 #[test]
+fn a_word_missing_from_the_theme_stops_the_build_naming_file_and_key() {
+    let site = copy_example();
+    // A template reads a word the words file lacks.
+    expect_template_error(
+        site.path(),
+        "topic.html",
+        "<h1>{{ topic.name }}</h1>\n<p>{{ w.topic.no_such_word }}</p>\n",
+        &[
+            "themes/portal/words/zh-CN.yaml",
+            "`topic.no_such_word`",
+            "templates/topic.html reads it on line 2",
+        ],
+    );
+    // The words file lacks a word planpress writes (a page title).
+    let words = site.path().join("themes/portal/words/zh-CN.yaml");
+    let text = read(&words);
+    std::fs::write(&words, text.replacen("  plans: 规划方案\n", "", 1)).unwrap();
+    let out = site.path().join("public");
+    let o = build_result(site.path(), &out);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(
+        err.contains("themes/portal/words/zh-CN.yaml") && err.contains("`titles.plans`"),
+        "{err}"
+    );
+    assert!(!out.exists());
+}
+
+#[test]
 fn output_is_identical_whatever_the_thread_count() {
     let dir = tempfile::tempdir().unwrap();
     let (a, b) = (dir.path().join("a"), dir.path().join("b"));

@@ -131,7 +131,8 @@ fn data_link(format: &str, path: impl Into<String>) -> DataLink {
 }
 
 impl Input<'_> {
-    /// `site`, `static` and `labels`: the same on every page.
+    /// `site` and `static`: the same on every page (the words, `w`, are in
+    /// the theme's global context).
     pub fn site_context(&self) -> Context {
         let config = &self.site.config;
         let base = self.urls.base();
@@ -143,13 +144,12 @@ impl Input<'_> {
                 description: config.description.as_deref(),
                 base,
                 base_url: self.urls.base_url(),
-                language: &config.language,
+                language: &self.theme.language,
                 identity: &config.identity,
                 feed: self.urls.absolute().is_some(),
             },
         );
         ctx.insert("static", &format!("{base}static/"));
-        ctx.insert("labels", &self.theme.strings.labels);
         ctx
     }
 
@@ -168,11 +168,6 @@ impl Input<'_> {
             .render_to(template, &ctx, &mut out)
             .map_err(|e| template_error(&e, &self.theme.sources))?;
         Ok(out)
-    }
-
-    /// A UI label from the theme (`theme.yaml`), or the key itself.
-    fn label(&self, key: &str) -> String {
-        self.theme.strings.label(key)
     }
 
     /// What every page has: kind, title, path, breadcrumbs, data files, URL.
@@ -196,37 +191,43 @@ impl Input<'_> {
 
     fn kind_and_title(&self, page: Page) -> (&'static str, String) {
         let site = self.site;
+        let titles = &self.theme.strings.titles;
         match page {
             Page::Home => ("home", site.config.title.clone()),
-            Page::Plans => ("plans", self.label("plans")),
+            Page::Plans => ("plans", titles.plans.clone()),
             Page::Plan(p) => ("plan", site.plans[p].meta.title.clone()),
             Page::Notice(n) => ("notice", site.notices[n].meta.title.clone()),
-            Page::Units => ("units", self.label("units")),
+            Page::Units => ("units", titles.units.clone()),
             Page::Unit(u, _) => ("unit", site.units[u].name.clone()),
-            Page::Topics => ("topics", self.label("topics")),
+            Page::Topics => ("topics", titles.topics.clone()),
             Page::Topic(t, _) => ("topic", site.topics[t].name.clone()),
-            Page::Jurisdictions => ("jurisdictions", self.label("jurisdictions")),
+            Page::Jurisdictions => ("jurisdictions", titles.jurisdictions.clone()),
             Page::Jurisdiction(j) => ("jurisdiction", site.jurisdictions[j].name.clone()),
-            Page::Search => ("search", self.label("search")),
-            Page::NotFound => ("not_found", self.label("not_found")),
+            Page::Search => ("search", titles.search.clone()),
+            Page::NotFound => ("not_found", titles.not_found.clone()),
         }
     }
 
     /// The breadcrumbs between home and the page itself.
     fn crumbs(&self, page: Page) -> Vec<Crumb> {
         let site = self.site;
+        let titles = &self.theme.strings.titles;
         let in_jurisdiction = |list: &str, list_path: &str, j: usize| {
             let j = &self.views.jurisdictions[j];
-            vec![crumb(&self.label(list), list_path), crumb(&j.name, &j.path)]
+            vec![crumb(list, list_path), crumb(&j.name, &j.path)]
         };
         match page {
-            Page::Plan(p) => in_jurisdiction("plans", urls::PLANS, site.plans[p].jurisdiction),
-            Page::Notice(n) => in_jurisdiction("plans", urls::PLANS, site.notices[n].jurisdiction),
-            Page::Unit(u, _) => in_jurisdiction("units", urls::UNITS, site.units[u].jurisdiction),
-            Page::Topic(..) => vec![crumb(&self.label("topics"), urls::TOPICS)],
-            Page::Jurisdiction(_) => {
-                vec![crumb(&self.label("jurisdictions"), urls::JURISDICTIONS)]
+            Page::Plan(p) => {
+                in_jurisdiction(&titles.plans, urls::PLANS, site.plans[p].jurisdiction)
             }
+            Page::Notice(n) => {
+                in_jurisdiction(&titles.plans, urls::PLANS, site.notices[n].jurisdiction)
+            }
+            Page::Unit(u, _) => {
+                in_jurisdiction(&titles.units, urls::UNITS, site.units[u].jurisdiction)
+            }
+            Page::Topic(..) => vec![crumb(&titles.topics, urls::TOPICS)],
+            Page::Jurisdiction(_) => vec![crumb(&titles.jurisdictions, urls::JURISDICTIONS)],
             _ => vec![],
         }
     }
@@ -534,7 +535,7 @@ impl Input<'_> {
     /// without an absolute base URL (a phone cannot open a bare path).
     fn qr(&self, path: &str, title: &str) -> String {
         match self.urls.absolute_url(path) {
-            Some(url) => qr::svg_for(&url, &format!("{title} {}", self.label("qr"))),
+            Some(url) => qr::svg_for(&url, &format!("{title} {}", self.theme.strings.qr_label)),
             None => String::new(),
         }
     }

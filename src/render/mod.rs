@@ -3,7 +3,7 @@
 //! [`theme`] finds and compiles templates (site-local ones first, then the
 //! theme's); [`views`] builds what templates see, once per build;
 //! [`contexts`] says what each page holds; [`html`] renders every page in
-//! parallel into a [`Sink`]; [`data`] writes the open-data files. All of
+//! parallel into a [`Sink`]; [`data`] writes the open-data files; [`words`] holds the theme's words. All of
 //! them read one [`Input`]; addresses come from [`crate::urls`].
 
 pub mod contexts;
@@ -13,6 +13,7 @@ pub mod markdown;
 pub mod qr;
 pub mod theme;
 pub mod views;
+pub mod words;
 
 use std::io;
 

@@ -17,6 +17,7 @@ use walkdir::WalkDir;
 use crate::config::SiteConfig;
 use crate::diagnostics::Diagnostic;
 use crate::render::Sink;
+use crate::render::words::{self, ThemeStrings, Words};
 
 /// The default theme, `themes/portal/` as it was when planpress was built.
 #[derive(rust_embed::Embed)]
@@ -67,65 +68,12 @@ pub struct Theme {
     built_in_static: bool,
     /// Static paths starting with `.` that site.yaml publishes.
     dotfiles: Vec<String>,
+    /// The words in the site's language (`words/LANG.yaml`).
+    pub words: Words,
+    /// The words planpress writes itself, from `words`.
     pub strings: ThemeStrings,
-}
-
-/// Strings the theme gives for output that is not a template (CSV column
-/// names, the calendar name): UI text belongs to the theme.
-#[derive(Debug, Clone, serde::Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct ThemeStrings {
-    pub csv_headers: Vec<String>,
-    /// A unit's role in a task, in its CSV file: 牵头, 责任, 参与.
-    pub role_lead: String,
-    pub role_responsible: String,
-    pub role_participating: String,
-    pub calendar_suffix: String,
-    /// Page and breadcrumb titles made by planpress (`plans`, `units`,
-    /// `topics`, `jurisdictions`, `search`, `not_found`, `qr`); also passed
-    /// to templates as `labels`.
-    pub labels: BTreeMap<String, String>,
-}
-
-impl ThemeStrings {
-    pub fn label(&self, key: &str) -> String {
-        self.labels
-            .get(key)
-            .cloned()
-            .unwrap_or_else(|| key.to_string())
-    }
-}
-
-impl Default for ThemeStrings {
-    fn default() -> Self {
-        ThemeStrings {
-            // For a theme without theme.yaml: the portal theme's words
-            // are in its theme.yaml.
-            csv_headers: [
-                "number",
-                "text",
-                "lead_units",
-                "responsible_units",
-                "participating_units",
-                "officials",
-                "deadlines",
-                "schedule",
-                "topics",
-                "plan",
-                "jurisdiction",
-                "url",
-                "role",
-            ]
-            .iter()
-            .map(|s| s.to_string())
-            .collect(),
-            role_lead: "lead".into(),
-            role_responsible: "responsible".into(),
-            role_participating: "participating".into(),
-            calendar_suffix: String::new(),
-            labels: BTreeMap::new(),
-        }
-    }
+    /// The site's language: site.yaml's, else the theme's default.
+    pub language: String,
 }
 
 /// The templates every theme must have besides its page templates
@@ -289,14 +237,25 @@ impl Theme {
         if !layout_only.is_empty() {
             return Err(layout_only);
         }
-        let strings = load_strings(root, &theme_dir, built_in)?;
+        let settings = load_settings(root, &theme_dir, built_in)?;
+        let language = config.language.clone().unwrap_or(settings.default_language);
+        let words = load_words(root, &theme_dir, &language)?;
+        let missing = words.check_templates(&contents, &sources);
+        if !missing.is_empty() {
+            return Err(missing);
+        }
+        let strings = ThemeStrings::from_words(&words)?;
+        tera.global_context()
+            .insert_value(words::VARIABLE, words.value.clone());
         Ok(Theme {
             tera,
             sources,
             static_dirs: vec![theme_dir.join("static"), root.join("static")],
             built_in_static: built_in,
             dotfiles: config.publish_dotfiles.clone(),
+            words,
             strings,
+            language,
         })
     }
 
@@ -399,35 +358,96 @@ fn collect_files(dir: &Path) -> Vec<(String, PathBuf)> {
     out
 }
 
-/// The theme's `theme.yaml`: the site's copy, else the built-in one.
-fn load_strings(
+/// A theme's `theme.yaml`.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Settings {
+    /// The language of the words a site gets when its site.yaml names none.
+    #[serde(default = "default_language")]
+    default_language: String,
+    /// Where the words were before they had files of their own.
+    #[serde(default)]
+    strings: Option<serde_yaml::Value>,
+}
+
+fn default_language() -> String {
+    "zh-CN".to_string()
+}
+
+/// A file of the theme: the site's copy (`themes/NAME/PATH`), else the
+/// built-in theme's, as messages name it and its text.
+fn theme_text(
+    root: &Path,
+    theme_dir: &Path,
+    path: &str,
+) -> Result<Option<(PathBuf, String)>, Vec<Diagnostic>> {
+    let abs = theme_dir.join(path);
+    if abs.is_file() {
+        let rel = abs.strip_prefix(root).unwrap_or(&abs).to_path_buf();
+        let text = crate::content::read_text(&abs)
+            .map_err(|(m, h)| vec![Diagnostic::error(&rel, 0, m).with_hint(h)])?;
+        return Ok(Some((rel, text)));
+    }
+    Ok(BuiltIn::get(path).map(|file| {
+        (
+            Path::new(BUILT_IN_LABEL).join(path),
+            String::from_utf8_lossy(&file.data).into_owned(),
+        )
+    }))
+}
+
+/// The theme's `theme.yaml`: the site's copy, else the built-in one (for
+/// the built-in theme).
+fn load_settings(
     root: &Path,
     theme_dir: &Path,
     built_in: bool,
-) -> Result<ThemeStrings, Vec<Diagnostic>> {
-    let path = theme_dir.join("theme.yaml");
-    let (rel, text) = if path.is_file() {
-        let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
-        let text = crate::content::read_text(&path)
-            .map_err(|(m, h)| vec![Diagnostic::error(&rel, 0, m).with_hint(h)])?;
-        (rel, text)
-    } else if let Some(file) = built_in.then(|| BuiltIn::get("theme.yaml")).flatten() {
-        (
-            Path::new(BUILT_IN_LABEL).join("theme.yaml"),
-            String::from_utf8_lossy(&file.data).into_owned(),
-        )
-    } else {
-        return Ok(ThemeStrings::default());
+) -> Result<Settings, Vec<Diagnostic>> {
+    let file = match theme_text(root, theme_dir, "theme.yaml")? {
+        Some((rel, _)) if !built_in && rel.starts_with(BUILT_IN_LABEL) => None,
+        found => found,
     };
-    #[derive(serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct File {
-        #[serde(default)]
-        strings: ThemeStrings,
+    let Some((rel, text)) = file else {
+        return Ok(Settings {
+            default_language: default_language(),
+            strings: None,
+        });
+    };
+    let settings: Settings = serde_yaml::from_str(&text)
+        .map_err(|e| vec![crate::diagnostics::yaml_error(&rel, &e, 0)])?;
+    if settings.strings.is_some() {
+        return Err(vec![
+            Diagnostic::error(&rel, 0, "`strings` in theme.yaml: the theme's words are in words/LANG.yaml now")
+                .with_hint("move them to the theme's words/zh-CN.yaml (`planpress theme eject` writes the built-in one; docs/templates.md, \"Words\") and remove `strings`"),
+        ]);
     }
-    serde_yaml::from_str::<File>(&text)
-        .map(|f| f.strings)
-        .map_err(|e| vec![crate::diagnostics::yaml_error(&rel, &e, 0)])
+    Ok(settings)
+}
+
+/// The theme's words in `language`: the site's theme folder's
+/// `words/LANG.yaml`, else the built-in theme's (a theme of its own may
+/// use the built-in words).
+fn load_words(root: &Path, theme_dir: &Path, language: &str) -> Result<Words, Vec<Diagnostic>> {
+    let valid = !language.is_empty()
+        && language
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    let path = format!("words/{language}.yaml");
+    match valid
+        .then(|| theme_text(root, theme_dir, &path))
+        .transpose()?
+        .flatten()
+    {
+        Some((rel, text)) => Words::parse(rel, &text).map_err(|d| vec![d]),
+        None => {
+            let rel = theme_dir.join(&path);
+            let rel = rel.strip_prefix(root).unwrap_or(&rel).to_path_buf();
+            Err(vec![
+                Diagnostic::error("site.yaml", 0, format!("the theme has no words for the language `{language}` ({})", rel.display()))
+                    .with_hint("set `language:` to one the theme has (the built-in theme has zh-CN), or add the file: a copy of the built-in theme's words/zh-CN.yaml (`planpress theme eject`) with every word translated"),
+            ])
+        }
+    }
 }
 
 /// `--> plan.html:2:10` in a Tera report: (template, line, column).

@@ -65,6 +65,14 @@
     var status = toolbar ? $('.tb-status', toolbar) : null;
     var entries = [];
 
+    // The words it says come from the page (toolbar.html's data-msg-*, from the
+    // theme's words file), `{n}` and `{name}` filled in.
+    function word(name, values) {
+      var text = (toolbar && toolbar.getAttribute('data-msg-' + name)) || '';
+      for (var k in values) text = text.split('{' + k + '}').join(values[k]);
+      return text;
+    }
+
     function say(text) {
       if (!status) return;
       status.textContent = '';
@@ -113,24 +121,30 @@
     var speech = 'speechSynthesis' in window && typeof window.SpeechSynthesisUtterance === 'function';
     var reading = { queue: [], index: 0, active: false, paused: false };
     var speechGroup = toolbar ? $('.tb-speech', toolbar) : null;
+    var speakButton = toolbar ? $('[data-a11y="speak"]', toolbar) : null;
+    var speakLabel = speakButton ? speakButton.textContent : '';
+    var pageLang = html.getAttribute('lang') || 'zh-CN';
 
     function speechButtons() {
       if (!toolbar) return;
       var pause = $('[data-a11y="pause"]', toolbar);
       var stop = $('[data-a11y="stop"]', toolbar);
-      var speak = $('[data-a11y="speak"]', toolbar);
       if (pause) { pause.disabled = !reading.active; pause.setAttribute('aria-pressed', reading.paused ? 'true' : 'false'); }
       if (stop) stop.disabled = !reading.active;
-      if (speak) speak.textContent = reading.active ? '从头朗读' : '朗读正文';
+      if (speakButton) speakButton.textContent = reading.active ? word('restart') : speakLabel;
     }
 
-    function chineseVoice() {
+    // A voice of the page's language: the exact one (zh-CN), else one of its
+    // family (zh).
+    function pageVoice() {
       var voices = window.speechSynthesis.getVoices() || [];
+      var want = pageLang.toLowerCase();
+      var family = want.split('-')[0];
       var best = null;
       for (var i = 0; i < voices.length; i++) {
         var lang = (voices[i].lang || '').replace('_', '-').toLowerCase();
-        if (lang === 'zh-cn') return voices[i];
-        if (!best && lang.indexOf('zh') === 0) best = voices[i];
+        if (lang === want) return voices[i];
+        if (!best && lang.indexOf(family) === 0) best = voices[i];
       }
       return best;
     }
@@ -154,10 +168,10 @@
 
     function speakNext() {
       if (!reading.active) return;
-      if (reading.index >= reading.queue.length) { stopReading('朗读完毕'); return; }
+      if (reading.index >= reading.queue.length) { stopReading(word('done')); return; }
       var u = new window.SpeechSynthesisUtterance(reading.queue[reading.index]);
-      u.lang = 'zh-CN';
-      var v = chineseVoice();
+      u.lang = pageLang;
+      var v = pageVoice();
       // A voice the engine does not accept leaves the language to choose one.
       if (v) { try { u.voice = v; } catch (e) { /* keep u.lang */ } }
       u.rate = html.classList.contains('elder') ? 0.85 : 1;
@@ -176,7 +190,7 @@
     // speaking would end at once with nothing heard.
     function noVoice() {
       var group = speechGroup;
-      say((group && group.getAttribute('data-no-voice')) || '本设备没有可用的朗读语音。');
+      say((group && group.getAttribute('data-no-voice')) || '');
     }
 
     function startReading() {
@@ -197,7 +211,7 @@
       window.speechSynthesis.cancel();
       reading = { queue: textToRead(), index: 0, active: true, paused: false };
       speechButtons();
-      say('开始朗读正文');
+      say(word('started'));
       speakNext();
     }
 
@@ -206,7 +220,7 @@
       reading.paused = false;
       window.speechSynthesis.cancel();
       speechButtons();
-      say(message || '朗读已停止');
+      say(message || word('stopped'));
     }
 
     if (speech && speechGroup) {
@@ -223,26 +237,26 @@
         switch (what) {
           case 'bigger':
             state.scale = Math.min(SCALES.length - 1, state.scale + 1);
-            say('文字大小 ' + Math.round(SCALES[state.scale] * 100) + '%');
+            say(word('size', { n: Math.round(SCALES[state.scale] * 100) }));
             break;
           case 'smaller':
             state.scale = Math.max(0, state.scale - 1);
-            say('文字大小 ' + Math.round(SCALES[state.scale] * 100) + '%');
+            say(word('size', { n: Math.round(SCALES[state.scale] * 100) }));
             break;
           case 'reset-size':
             state.scale = 0;
-            say('文字恢复默认大小');
+            say(word('size-reset'));
             break;
           case 'contrast':
           case 'cursor':
           case 'plain':
             state[what] = !state[what];
-            say(b.textContent.replace('✓', '').trim() + (state[what] ? '已开启' : '已关闭'));
+            say(word(state[what] ? 'on' : 'off', { name: b.textContent.replace('✓', '').trim() }));
             break;
           case 'reset-all':
             state.scale = 0; state.contrast = false; state.cursor = false; state.plain = false; state.docsize = 'm';
             applyDocSize();
-            say('已恢复全部默认设置');
+            say(word('reset-all'));
             break;
           case 'close':
             if (reading.active) stopReading();
@@ -253,8 +267,8 @@
             return;
           case 'pause':
             if (!speech || !reading.active) return;
-            if (reading.paused) { window.speechSynthesis.resume(); reading.paused = false; say('继续朗读'); }
-            else { window.speechSynthesis.pause(); reading.paused = true; say('朗读已暂停'); }
+            if (reading.paused) { window.speechSynthesis.resume(); reading.paused = false; say(word('resumed')); }
+            else { window.speechSynthesis.pause(); reading.paused = true; say(word('paused')); }
             speechButtons();
             return;
           case 'stop':
