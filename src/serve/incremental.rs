@@ -4,7 +4,7 @@
 //! Assembling a site numbers units and topics in the order plans first name
 //! them, so one edit could in principle renumber everything. What plan `k`
 //! adds to that numbering is the units and topics it is the first to name,
-//! in the order it names them (see [`Creations`]); every other name it uses
+//! in the order it names them (its `Creations`); every other name it uses
 //! finds an existing number. So when the edited plan names, before and after
 //! the edit, only things named by earlier plans or the same new things in
 //! the same order, with the same names, every number stays: the edited plan
