@@ -8,9 +8,6 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::LazyLock;
-
-use regex::Regex;
 
 use crate::diagnostics::Diagnostic;
 
@@ -172,12 +169,16 @@ fn not_text(file: &Path, text: &str, key: &str) -> Diagnostic {
         .with_hint("put it in quotes (`site_code: \"0000\"`): a word is text, a list of text, or a group of keys")
 }
 
+crate::patterns::patterns! {
+    /// A Tera tag, `{{ … }}` or `{% … %}`.
+    static TAG = r"(?s)\{[{%].*?[}%]\}";
+    /// A word's key inside a tag: `w.group.key`.
+    static KEY = r"(?:^|[^\w.])w((?:\.\w+)+)";
+}
+
 /// The words a template reads, `w.group.key`, with the line of each: only
 /// inside `{{ }}` and `{% %}` tags, so that text like `www.gov.cn` is not one.
 pub fn template_keys(text: &str) -> Vec<(String, usize)> {
-    static TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?s)\{[{%].*?[}%]\}").unwrap());
-    static KEY: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"(?:^|[^\w.])w((?:\.\w+)+)").unwrap());
     let mut out = Vec::new();
     for tag in TAG.find_iter(text) {
         for m in KEY.captures_iter(tag.as_str()) {
