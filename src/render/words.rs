@@ -130,8 +130,7 @@ impl Words {
     /// out: a page prints a hundred words, twice, and a lookup costs a walk
     /// through the template's scopes and two maps (a fifth of a 300-plan
     /// build's instructions). Words in expressions (`w.x | replace(…)`)
-    /// stay lookups, as do words that would read as template syntax or
-    /// move the lines of the template's error messages.
+    /// stay lookups: components that use them declare `@w`.
     pub fn inline<'t>(&self, text: &'t str, escape: bool) -> Cow<'t, str> {
         static PLAIN: LazyLock<Regex> =
             LazyLock::new(|| Regex::new(r"\{\{ w((?:\.\w+)+) \}\}").unwrap());
@@ -144,10 +143,7 @@ impl Words {
                     _ => None,
                 })
                 .map(|t| if escape { super::escape(t) } else { t.clone() });
-            match word {
-                Some(w) if !["{{", "{%", "{#", "\n"].iter().any(|s| w.contains(s)) => w,
-                _ => whole.to_string(),
-            }
+            word.unwrap_or_else(|| whole.to_string())
         })
     }
 }
@@ -173,7 +169,7 @@ fn collect(
             format!("{prefix}.{name}")
         };
         let word = match v {
-            serde_yaml::Value::String(s) => Word::Text(s.clone()),
+            serde_yaml::Value::String(s) if !reads_as_template(s) => Word::Text(s.clone()),
             serde_yaml::Value::Mapping(m) => {
                 collect(m, &key, keys)?;
                 Word::Group
@@ -191,6 +187,12 @@ fn collect(
     Ok(())
 }
 
+/// Whether a word holds what templates read as a tag (`{{`, `{%`, `{#`):
+/// words are written into the templates (see [`Words::inline`]).
+fn reads_as_template(word: &str) -> bool {
+    ["{{", "{%", "{#"].iter().any(|s| word.contains(s))
+}
+
 fn not_text(file: &Path, text: &str, key: &str) -> Diagnostic {
     let last = key.rsplit('.').next().unwrap_or(key);
     let line = text
@@ -198,7 +200,7 @@ fn not_text(file: &Path, text: &str, key: &str) -> Diagnostic {
         .position(|l| l.trim_start().starts_with(&format!("{last}:")))
         .map_or(0, |i| i + 1);
     Diagnostic::error(file, line, format!("the word `{key}` is not text"))
-        .with_hint("put it in quotes (`site_code: \"0000\"`): a word is text, a list of text, or a group of keys")
+        .with_hint("put it in quotes (`site_code: \"0000\"`): a word is text, a list of text, or a group of keys; it holds no `{{`, `{%` or `{#`, which templates read as tags")
 }
 
 /// The words a template reads, `w.group.key`, with the line of each: only
@@ -377,11 +379,7 @@ mod tests {
 
     #[test]
     fn plain_words_are_written_into_the_templates() {
-        let words = Words::parse(
-            "w.yaml".into(),
-            "a:\n  b: 甲<乙>\n  c: \"{{ x }}\"\n  n: 共 {n} 项\n",
-        )
-        .unwrap();
+        let words = Words::parse("w.yaml".into(), "a:\n  b: 甲<乙>\n  n: 共 {n} 项\n").unwrap();
         let text =
             "{{ w.a.b }}|{{ w.a.c }}|{{ w.a.n | replace(from=\"{n}\", to=\"1\") }}|{{- w.a.b }}";
         assert_eq!(
