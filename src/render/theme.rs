@@ -76,6 +76,9 @@ pub struct Theme {
     pub language: String,
 }
 
+/// The templates whose output Tera escapes.
+const AUTOESCAPED: [&str; 2] = [".html", ".xml"];
+
 /// The templates every theme must have besides its page templates
 /// (docs/templates.md).
 pub const REQUIRED: &[&str] = &["sitemap.xml", "feed.xml", LAYOUT];
@@ -228,21 +231,25 @@ impl Theme {
         if !diagnostics.is_empty() {
             return Err(diagnostics);
         }
-        let mut tera = Tera::new();
-        tera.autoescape_on([".html", ".xml"]);
-        if let Err(e) = tera.add_raw_templates(contents.clone()) {
-            return Err(vec![template_error(&e, &sources)]);
-        }
-        let layout_only = layout_variables_in_pages(&tera, &contents, &sources);
-        if !layout_only.is_empty() {
-            return Err(layout_only);
-        }
         let settings = load_settings(root, &theme_dir, built_in)?;
         let language = config.language.clone().unwrap_or(settings.default_language);
         let words = load_words(root, &theme_dir, &language)?;
         let missing = words.check_templates(&contents, &sources);
         if !missing.is_empty() {
             return Err(missing);
+        }
+        let mut tera = Tera::new();
+        tera.autoescape_on(AUTOESCAPED);
+        let compiled = contents.iter().map(|(name, text)| {
+            let escaped = AUTOESCAPED.iter().any(|s| name.ends_with(s));
+            (name.as_str(), words.inline(text, escaped))
+        });
+        if let Err(e) = tera.add_raw_templates(compiled) {
+            return Err(vec![template_error(&e, &sources)]);
+        }
+        let layout_only = layout_variables_in_pages(&tera, &contents, &sources);
+        if !layout_only.is_empty() {
+            return Err(layout_only);
         }
         let strings = ThemeStrings::from_words(&words)?;
         tera.global_context()

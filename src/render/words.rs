@@ -6,6 +6,7 @@
 //! planpress uses and the file lacks is an error when the theme is loaded,
 //! naming the file and the key: a page never shows an empty word.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -120,6 +121,30 @@ impl Words {
     }
 }
 
+impl Words {
+    /// `text` with each plain `{{ w.key }}` replaced by its word (escaped
+    /// when the template's output is), as if the template had it written
+    /// out: a page prints a hundred words, twice, and a lookup costs a walk
+    /// through the template's scopes and two maps (a fifth of a 300-plan
+    /// build's instructions). Words in expressions (`w.x | replace(…)`)
+    /// stay lookups: components that use them declare `@w`.
+    pub fn inline<'t>(&self, text: &'t str, escape: bool) -> Cow<'t, str> {
+        static PLAIN: LazyLock<Regex> =
+            LazyLock::new(|| Regex::new(r"\{\{ w((?:\.\w+)+) \}\}").unwrap());
+        PLAIN.replace_all(text, |c: &regex::Captures| {
+            let whole = c.get(0).map_or("", |m| m.as_str());
+            let word = c
+                .get(1)
+                .and_then(|key| match self.keys.get(&key.as_str()[1..]) {
+                    Some(Word::Text(t)) => Some(t),
+                    _ => None,
+                })
+                .map(|t| if escape { super::escape(t) } else { t.clone() });
+            word.unwrap_or_else(|| whole.to_string())
+        })
+    }
+}
+
 /// Collects the keys of `map` under `prefix`; a key whose value is not text,
 /// a list of text or a group is returned as the error.
 fn collect(
@@ -141,7 +166,7 @@ fn collect(
             format!("{prefix}.{name}")
         };
         let word = match v {
-            serde_yaml::Value::String(s) => Word::Text(s.clone()),
+            serde_yaml::Value::String(s) if !reads_as_template(s) => Word::Text(s.clone()),
             serde_yaml::Value::Mapping(m) => {
                 collect(m, &key, keys)?;
                 Word::Group
@@ -159,6 +184,12 @@ fn collect(
     Ok(())
 }
 
+/// Whether a word holds what templates read as a tag (`{{`, `{%`, `{#`):
+/// words are written into the templates (see [`Words::inline`]).
+fn reads_as_template(word: &str) -> bool {
+    ["{{", "{%", "{#"].iter().any(|s| word.contains(s))
+}
+
 fn not_text(file: &Path, text: &str, key: &str) -> Diagnostic {
     let last = key.rsplit('.').next().unwrap_or(key);
     let line = text
@@ -166,7 +197,7 @@ fn not_text(file: &Path, text: &str, key: &str) -> Diagnostic {
         .position(|l| l.trim_start().starts_with(&format!("{last}:")))
         .map_or(0, |i| i + 1);
     Diagnostic::error(file, line, format!("the word `{key}` is not text"))
-        .with_hint("put it in quotes (`site_code: \"0000\"`): a word is text, a list of text, or a group of keys")
+        .with_hint("put it in quotes (`site_code: \"0000\"`): a word is text, a list of text, or a group of keys; it holds no `{{`, `{%` or `{#`, which templates read as tags")
 }
 
 crate::patterns::patterns! {
@@ -345,6 +376,18 @@ mod tests {
         let errors = ThemeStrings::from_words(&words).err().unwrap_or_default();
         assert_eq!(errors.len(), 12);
         assert!(errors.iter().any(|e| e.message.contains("`titles.plans`")));
+    }
+
+    #[test]
+    fn plain_words_are_written_into_the_templates() {
+        let words = Words::parse("w.yaml".into(), "a:\n  b: 甲<乙>\n  n: 共 {n} 项\n").unwrap();
+        let text =
+            "{{ w.a.b }}|{{ w.a.c }}|{{ w.a.n | replace(from=\"{n}\", to=\"1\") }}|{{- w.a.b }}";
+        assert_eq!(
+            words.inline(text, true),
+            "甲&lt;乙&gt;|{{ w.a.c }}|{{ w.a.n | replace(from=\"{n}\", to=\"1\") }}|{{- w.a.b }}"
+        );
+        assert_eq!(words.inline("{{ w.a.b }}", false), "甲<乙>");
     }
 
     #[test]
