@@ -129,8 +129,6 @@ impl Words {
     /// build's instructions). Words in expressions (`w.x | replace(…)`)
     /// stay lookups: components that use them declare `@w`.
     pub fn inline<'t>(&self, text: &'t str, escape: bool) -> Cow<'t, str> {
-        static PLAIN: LazyLock<Regex> =
-            LazyLock::new(|| Regex::new(r"\{\{ w((?:\.\w+)+) \}\}").unwrap());
         PLAIN.replace_all(text, |c: &regex::Captures| {
             let whole = c.get(0).map_or("", |m| m.as_str());
             let word = c
@@ -205,6 +203,8 @@ crate::patterns::patterns! {
     static TAG = r"(?s)\{[{%].*?[}%]\}";
     /// A word's key inside a tag: `w.group.key`.
     static KEY = r"(?:^|[^\w.])w((?:\.\w+)+)";
+    /// A plain word printed by a template, `{{ w.group.key }}`.
+    static PLAIN = r"\{\{ w((?:\.\w+)+) \}\}";
 }
 
 /// The words a template reads, `w.group.key`, with the line of each: only
