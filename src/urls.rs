@@ -195,6 +195,8 @@ pub struct Urls {
     url: String,
     /// The base URL when it is an absolute http(s) URL, ending with `/`.
     absolute: Option<String>,
+    /// The absolute base URL's host.
+    host: Option<String>,
 }
 
 impl Urls {
@@ -207,11 +209,22 @@ impl Urls {
             path.clone()
         };
         let absolute = is_absolute(&url).then(|| url.clone());
+        let host = absolute
+            .as_deref()
+            .and_then(|a| url::Url::parse(a).ok())
+            .and_then(|u| u.host_str().map(str::to_string));
         Urls {
             path,
             url,
             absolute,
+            host,
         }
+    }
+
+    /// The absolute base URL's host (`www.example.gov.cn`), if `base_url`
+    /// is absolute.
+    pub fn host(&self) -> Option<&str> {
+        self.host.as_deref()
     }
 
     /// The absolute base URL (`https://www.example.gov.cn/fzjs/`), if

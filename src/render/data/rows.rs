@@ -96,21 +96,11 @@ pub(super) fn formula_safe(cell: &str) -> std::borrow::Cow<'_, str> {
 /// The cells of a task's record; a unit's file adds its role.
 pub(super) const COLUMNS: usize = 12;
 
-/// The address of a page or file of the site (`path` from the root), as
-/// the data files give it: absolute when the base URL is. Every address of
-/// the data files is made here.
-pub(super) fn push_site_url(r: &Input, path: &str, out: &mut String) {
-    out.push_str(r.urls.base_url());
-    out.push_str(path);
-}
-
 /// The task's full address (base URL, plan page, anchor), appended to `out`.
 pub(super) fn push_url(r: &Input, tr: TaskRef, out: &mut String) {
-    push_site_url(r, &r.views.plans[tr.plan()].path, out);
-    out.push('#');
-    r.site.plans[tr.plan()].tasks[tr.task()]
-        .anchor()
-        .push_to(out);
+    let anchor = r.site.plans[tr.plan()].tasks[tr.task()].anchor();
+    r.urls
+        .push_task_url(&r.views.plans[tr.plan()].path, anchor, out);
 }
 
 /// Makes tasks' CSV records, reusing its text buffer from task to task.
@@ -201,14 +191,7 @@ fn push_joined<'a>(
 
 /// The host that makes event UIDs unique across sites.
 pub(super) fn calendar_host(r: &Input) -> String {
-    r.urls
-        .base_url()
-        .split("://")
-        .nth(1)
-        .and_then(|s| s.split('/').next())
-        .filter(|h| !h.is_empty())
-        .unwrap_or("planpress.local")
-        .to_string()
+    r.urls.host().unwrap_or("planpress.local").to_string()
 }
 
 /// Appends the task's events to `out`: one all-day event per dated
