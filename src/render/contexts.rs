@@ -242,6 +242,9 @@ impl Input<'_> {
             Page::Home => [
                 Some(data_link("json", urls::PLANS_JSON)),
                 Some(data_link("csv", urls::TASKS_CSV)),
+                // Tasks with their units by role, for programs (the CSV is
+                // for spreadsheets).
+                Some(data_link("json-tasks", urls::TASKS_JSON)),
                 feed(),
             ]
             .into_iter()

@@ -294,10 +294,12 @@ await t.step('open data', async () => {
   const context = await launch();
   const page = await context.newPage();
   await visit(page, SITE_URL);
-  // The home page's 开放数据 links the site's tasks.csv; tasks.json is
-  // published beside it (with tasks.schema.json) for programs, unlinked.
+  // The home page's 开放数据 links the site's tasks.csv (spreadsheets) and
+  // tasks.json (programs).
   const csvHref = await page.locator('.opendata a[href$="/tasks.csv"]').first().getAttribute('href');
   t.check(csvHref, "the home page's open data links tasks.csv");
+  const jsonHref = await page.locator('.opendata a[href$="/tasks.json"]').first().getAttribute('href');
+  t.check(jsonHref, "the home page's open data links tasks.json");
   const csvUrl = new URL(csvHref, page.url()).href;
   const get = async (u) => {
     const res = await page.request.get(u);
@@ -305,7 +307,7 @@ await t.step('open data', async () => {
     return res.text();
   };
   const csv = parseCsv((await get(csvUrl)).replace(/^\uFEFF/, ''));
-  const json = JSON.parse(await get(new URL('tasks.json', csvUrl).href));
+  const json = JSON.parse(await get(new URL(jsonHref, page.url()).href));
   const header = csv[0];
   const want = ['序号', '任务', '牵头单位', '责任单位', '参与单位', '完成时限', '规划', '行政区划', '网址'];
   const at = want.map((h) => header.indexOf(h));
