@@ -854,16 +854,19 @@ pub(crate) fn join_groups(pieces: Vec<Piece<'_>>) -> Vec<Piece<'_>> {
 /// Whether running text could hold a clause: the cheap test before
 /// [`read_list`] (most sentences name no role verb).
 pub(crate) fn may_be_clause(s: &str) -> bool {
-    match VERB_FINDER.as_ref() {
-        Some(finder) => finder.is_match(s),
-        None => VERBS.iter().any(|(w, _)| s.contains(w)),
-    }
+    VERB_FINDER.is_match(s)
 }
 
-/// Every verb of [`VERBS`] in one automaton: one pass over the text instead
-/// of one substring search (and searcher) per verb.
-static VERB_FINDER: LazyLock<Option<aho_corasick::AhoCorasick>> =
-    LazyLock::new(|| aho_corasick::AhoCorasick::new(VERBS.iter().map(|(w, _)| w)).ok());
+crate::patterns::patterns! {
+    /// Every verb of [`VERBS`] in one automaton: one pass over the text
+    /// instead of one substring search (and searcher) per verb. Built-in,
+    /// so declared like the regexes: its test builds it.
+    static VERB_FINDER: aho_corasick::AhoCorasick =
+        match aho_corasick::AhoCorasick::new(VERBS.iter().map(|(w, _)| w)) {
+            Ok(finder) => finder,
+            Err(e) => panic!("the role verbs do not make an automaton: {e}"),
+        };
+}
 
 /// Whether `s` could end with a clause: its last item (after the last
 /// separator or bracket) ends with a role verb or is a time expression. The
