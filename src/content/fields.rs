@@ -132,21 +132,23 @@ pub const NOTICE_KIND: &str = "通知";
 pub const PLACEHOLDER: &str = "【待填写】";
 
 impl DocFields {
-    /// Checks `kind`: `Err` carries the message and hint.
-    pub fn doc_kind(&self) -> Result<DocKind, (String, String)> {
+    /// Checks `kind`, written at `rel`'s `line`.
+    pub fn doc_kind(&self, rel: &Path, line: usize) -> Result<DocKind, Diagnostic> {
+        let fail =
+            |message: String, hint: String| Diagnostic::error(rel, line, message).with_hint(hint);
         let accepted = || {
             let mut labels: Vec<&str> = PlanKind::ALL.iter().map(|k| k.label()).collect();
             labels.push(NOTICE_KIND);
             labels.join(" ")
         };
         match self.kind.as_deref().map(str::trim) {
-            None | Some("") => Err((
+            None | Some("") => Err(fail(
                 "missing field `kind`".into(),
                 format!("add `kind:` with one of: {}", accepted()),
             )),
             Some(NOTICE_KIND) => Ok(DocKind::Notice),
             Some(k) => PlanKind::from_label(k).map(DocKind::Plan).ok_or_else(|| {
-                (
+                fail(
                     format!("unknown kind `{k}`"),
                     format!("use one of: {}", accepted()),
                 )
@@ -278,10 +280,10 @@ pub fn common_fields_with(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Common> {
     let before = diagnostics.len();
-    let kind = match fields.doc_kind() {
+    let kind = match fields.doc_kind(rel, line) {
         Ok(k) => Some(k),
-        Err((message, hint)) => {
-            diagnostics.push(Diagnostic::error(rel, line, message).with_hint(hint));
+        Err(diagnostic) => {
+            diagnostics.push(diagnostic);
             None
         }
     };

@@ -394,11 +394,11 @@ fn relative(root: &Path, path: &Path) -> PathBuf {
 
 /// Reads and parses one content file.
 pub fn load_file(root: &Path, rel: &Path, registry: &units::Registry) -> Loaded {
-    let text = match read_text(&root.join(rel)) {
+    let text = match read_text(&root.join(rel), rel) {
         Ok(t) => t,
-        Err(message) => {
+        Err(diagnostic) => {
             return Loaded {
-                diagnostics: vec![Diagnostic::error(rel, 0, message.0).with_hint(message.1)],
+                diagnostics: vec![diagnostic],
                 ..Loaded::default()
             };
         }
@@ -434,11 +434,13 @@ fn meant_slugs(rel: &Path, text: &str) -> Vec<String> {
 /// file lands in content/.
 pub const MAX_FILE_BYTES: u64 = 10 << 20;
 
-/// Reads a file as UTF-8 text, with a message and a hint when it is not.
-pub fn read_text(path: &Path) -> Result<String, (String, String)> {
+/// Reads a file as UTF-8 text; when it is not, an error about `shown` (the
+/// path as the user knows it) with what to do.
+pub fn read_text(path: &Path, shown: &Path) -> Result<String, Diagnostic> {
+    let fail = |message: String, hint: String| Diagnostic::error(shown, 0, message).with_hint(hint);
     let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     if size > MAX_FILE_BYTES {
-        return Err((
+        return Err(fail(
             format!(
                 "this file is {} MB; files larger than {} MB are not read",
                 size >> 20,
@@ -448,19 +450,19 @@ pub fn read_text(path: &Path) -> Result<String, (String, String)> {
         ));
     }
     let bytes = std::fs::read(path).map_err(|e| {
-        (
+        fail(
             format!("cannot read file: {e}"),
             "check the file's permissions".to_string(),
         )
     })?;
     if bytes.contains(&0) {
-        return Err((
+        return Err(fail(
             "this is a binary file, not a text content file".into(),
             "content files are UTF-8 text (.md or .yaml); move other files out of content/".into(),
         ));
     }
     let mut text = utf8(bytes).map_err(|e| {
-        (
+        fail(
             format!("not valid UTF-8 (at byte {})", e.utf8_error().valid_up_to()),
             "save the file as UTF-8; files in GBK can be converted with `planpress import`".into(),
         )

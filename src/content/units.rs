@@ -80,8 +80,7 @@ impl Role {
 impl Registry {
     pub fn load(root: &Path, path: &Path) -> Result<Registry, Diagnostic> {
         let rel = path.strip_prefix(root).unwrap_or(path).to_path_buf();
-        let text =
-            super::read_text(path).map_err(|(m, h)| Diagnostic::error(&rel, 0, m).with_hint(h))?;
+        let text = super::read_text(path, &rel)?;
         super::yaml::guard(&rel, &text, 0)?;
         let entries: Vec<Entry> = if text.trim().is_empty() {
             Vec::new()

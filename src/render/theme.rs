@@ -189,17 +189,15 @@ impl Theme {
         let mut contents = Vec::new();
         for (name, file) in &files {
             let text = match file {
-                ThemeFile::Site(abs) => crate::content::read_text(abs),
+                ThemeFile::Site(abs) => crate::content::read_text(abs, &sources[name]),
                 ThemeFile::BuiltIn(_) => file
                     .read()
-                    .map_err(|e| (e.to_string(), String::new()))
+                    .map_err(|e| Diagnostic::error(&sources[name], 0, e.to_string()))
                     .map(|b| String::from_utf8_lossy(&b).into_owned()),
             };
             match text {
                 Ok(text) => contents.push((name.clone(), text)),
-                Err((m, h)) => {
-                    diagnostics.push(Diagnostic::error(&sources[name], 0, m).with_hint(h))
-                }
+                Err(diagnostic) => diagnostics.push(diagnostic),
             }
         }
         for required in PAGE_TEMPLATES.iter().chain(REQUIRED) {
@@ -391,8 +389,7 @@ fn theme_text(
     let abs = theme_dir.join(path);
     if abs.is_file() {
         let rel = abs.strip_prefix(root).unwrap_or(&abs).to_path_buf();
-        let text = crate::content::read_text(&abs)
-            .map_err(|(m, h)| vec![Diagnostic::error(&rel, 0, m).with_hint(h)])?;
+        let text = crate::content::read_text(&abs, &rel).map_err(|d| vec![d])?;
         return Ok(Some((rel, text)));
     }
     Ok(BuiltIn::get(path).map(|file| {
