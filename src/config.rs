@@ -3,8 +3,6 @@
 use std::path::Path;
 
 use serde::Deserialize;
-use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
-use yaml_rust2::scanner::Marker;
 
 use crate::diagnostics::Diagnostic;
 
@@ -200,7 +198,8 @@ impl SiteConfig {
                 d
             }
         })?;
-        config.base_url_source = top_level_key_line(text, "base_url")
+        config.base_url_source = crate::yaml_lines::Locator::read(text)
+            .get("base_url")
             .map_or(BaseUrlSource::Default, BaseUrlSource::SiteYaml);
         Ok(config)
     }
@@ -209,62 +208,6 @@ impl SiteConfig {
     pub fn set_base_url(&mut self, url: &str) {
         self.base_url = url.to_string();
         self.base_url_source = BaseUrlSource::Override;
-    }
-}
-
-/// The 1-based line of `key` in the top-level mapping of the YAML `text`,
-/// if it is written there (serde_yaml keeps no positions of values it read
-/// well).
-fn top_level_key_line(text: &str, key: &str) -> Option<usize> {
-    let mut finder = KeyFinder {
-        key,
-        depth: 0,
-        expect_key: false,
-        line: None,
-    };
-    // serde_yaml has read the same text already; should this parser
-    // disagree, the key is just not found.
-    let _ = Parser::new_from_str(text).load(&mut finder, false);
-    finder.line
-}
-
-struct KeyFinder<'k> {
-    key: &'k str,
-    /// Collections open around the next event: 1 inside the top mapping.
-    depth: usize,
-    /// At depth 1, whether the next node is a key (keys and values alternate).
-    expect_key: bool,
-    line: Option<usize>,
-}
-
-impl MarkedEventReceiver for KeyFinder<'_> {
-    fn on_event(&mut self, ev: Event, mark: Marker) {
-        let starts_node = matches!(
-            ev,
-            Event::Scalar(..)
-                | Event::Alias(_)
-                | Event::MappingStart(..)
-                | Event::SequenceStart(..)
-        );
-        if starts_node && self.depth == 1 {
-            if self.expect_key
-                && self.line.is_none()
-                && matches!(&ev, Event::Scalar(name, ..) if name == self.key)
-            {
-                self.line = Some(mark.line());
-            }
-            self.expect_key = !self.expect_key;
-        }
-        match ev {
-            Event::MappingStart(..) | Event::SequenceStart(..) => {
-                self.depth += 1;
-                if self.depth == 1 {
-                    self.expect_key = true;
-                }
-            }
-            Event::MappingEnd | Event::SequenceEnd => self.depth = self.depth.saturating_sub(1),
-            _ => {}
-        }
     }
 }
 

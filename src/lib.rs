@@ -79,3 +79,4 @@ pub mod search;
 pub mod serve;
 pub mod slug;
 pub mod urls;
+pub mod yaml_lines;

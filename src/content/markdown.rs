@@ -112,7 +112,7 @@ pub fn load(rel: &Path, text: &str, registry: &Registry) -> Loaded {
         return out;
     };
     let slug = common.slug.clone();
-    let front_lines = super::yaml::Locator::read(front);
+    let front_lines = crate::yaml_lines::Locator::read(front);
     let phase_html = super::yaml::phases_html_lines(&front_lines, "", &fields, 1);
     match common.kind {
         DocKind::Notice => out.notices.push(RawNotice {

@@ -87,7 +87,7 @@ impl Registry {
         } else {
             serde_yaml::from_str(&text).map_err(|e| super::yaml_error(&rel, &e, 0))?
         };
-        let lines = super::yaml::Locator::read(&text);
+        let lines = crate::yaml_lines::Locator::read(&text);
         let mut registry = Registry {
             file: rel,
             ..Registry::default()
