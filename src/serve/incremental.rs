@@ -507,7 +507,12 @@ mod tests {
     }
 
     fn edit(root: &Path, from: &str, to: &str) {
-        let path = root.join(COPY);
+        edit_file(root, COPY, from, to);
+    }
+
+    /// Replaces the first `from` in `file` (under `root`) with `to`.
+    fn edit_file(root: &Path, file: &str, from: &str, to: &str) {
+        let path = root.join(file);
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(text.contains(from), "{from}");
         std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
@@ -617,9 +622,7 @@ mod tests {
     const ORIGINAL: &str = "content/zhuzhou-2015-fazhi-shishi-yijian.md";
 
     fn edit_original(root: &Path, from: &str, to: &str) {
-        let text = std::fs::read_to_string(root.join(ORIGINAL)).unwrap();
-        assert!(text.contains(from), "{from}");
-        std::fs::write(root.join(ORIGINAL), text.replacen(from, to, 1)).unwrap();
+        edit_file(root, ORIGINAL, from, to);
     }
 
     #[test]
@@ -771,20 +774,15 @@ mod tests {
         let mut paths: Vec<String> = full.outputs.keys().cloned().collect();
         paths.sort();
         assert_eq!(served_paths.as_ref(), Some(&paths), "{what}");
-        let search = crate::search::build(&full.site);
-        let mut differ = Vec::new();
-        for path in &paths {
+        let rendered = paths.iter().map(|path| {
             let (output, _) = full.outputs[path];
-            let built = full.render(path, output).unwrap();
-            match live.get(path) {
+            (path.clone(), full.render(path, output).unwrap())
+        });
+        let mut differ = Vec::new();
+        for (path, built) in rendered.chain(crate::search::build(&full.site)) {
+            match live.get(&path) {
                 Found::File(_, bytes) if *bytes == *built => {}
-                _ => differ.push(path.clone()),
-            }
-        }
-        for (path, built) in &search {
-            match live.get(path) {
-                Found::File(_, bytes) if *bytes == **built => {}
-                _ => differ.push(path.clone()),
+                _ => differ.push(path),
             }
         }
         assert!(
