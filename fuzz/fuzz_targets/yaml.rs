@@ -7,8 +7,9 @@ use std::path::Path;
 use libfuzzer_sys::fuzz_target;
 use planpress::config::SiteConfig;
 use planpress::content::units::Registry;
-use planpress::content::yaml::{Locator, load};
+use planpress::content::yaml::load;
 use planpress::urls::Urls;
+use planpress::yaml_lines::Locator;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
