@@ -79,4 +79,5 @@ pub mod search;
 pub mod serve;
 pub mod slug;
 pub mod urls;
+pub mod vocabulary;
 pub mod yaml_lines;

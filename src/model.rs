@@ -102,45 +102,44 @@ pub struct Topic {
     pub slug: String,
 }
 
-/// A link in a document's metadata (附件, 相关链接, 来源).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Link {
-    pub title: String,
-    pub url: String,
-}
+pub use crate::vocabulary::Link;
 
-/// The metadata a portal shows above a policy document. Empty fields are `None`
-/// and are omitted from the page, never shown blank.
-#[derive(Debug, Clone, Default)]
-pub struct DocMeta {
-    /// 标题
-    pub title: String,
-    /// 发文机关
-    pub issuer: Option<String>,
-    /// 发文字号, e.g. `哈里治区委发〔2017〕2号`
-    pub doc_number: Option<String>,
-    /// 索引号, e.g. `104/2016-00001`
-    pub index_number: Option<String>,
-    /// 成文日期
-    pub date_signed: Option<NaiveDate>,
-    /// 发布日期
-    pub date_published: Option<NaiveDate>,
-    /// 主题分类 as the portal gives it
-    pub category: Option<String>,
-    /// 有效性
-    pub validity: Option<String>,
-    /// 公开方式
-    pub disclosure: Option<String>,
-    /// 责任编辑
-    pub editor: Option<String>,
-    /// 来源
-    pub source: Option<Link>,
-    /// 附件
-    pub attachments: Vec<Link>,
-    /// 相关链接
-    pub links: Vec<Link>,
+macro_rules! declare_doc_meta {
+    (
+        facts { $($(#[$fdoc:meta])* $fact:ident: $fty:ty,)* }
+        links { $($(#[$ldoc:meta])* $link:ident: $lty:ty,)* }
+    ) => {
+        /// The metadata a portal shows above a policy document, its fields
+        /// declared in [`crate::vocabulary`]. Empty fields are `None` and are
+        /// omitted from the page, never shown blank.
+        #[derive(Debug, Clone, Default)]
+        pub struct DocMeta {
+            /// 标题
+            pub title: String,
+            $($(#[$fdoc])* pub $fact: $fty,)*
+            $($(#[$ldoc])* pub $link: $lty,)*
+        }
+
+        impl DocMeta {
+            /// Takes each fact this document does not give from `from`: a plan
+            /// published with its notice shares the notice's 发文字号, dates…
+            pub fn inherit_facts(&mut self, from: &DocMeta) {
+                $(if self.$fact.is_none() {
+                    self.$fact.clone_from(&from.$fact);
+                })*
+            }
+
+            /// Calls `f` on every piece of text, the title first.
+            pub fn each_text(&mut self, f: &mut dyn FnMut(&mut String)) {
+                use crate::vocabulary::Value;
+                f(&mut self.title);
+                $(self.$fact.each_text(f);)*
+                $(self.$link.each_text(f);)*
+            }
+        }
+    };
 }
+crate::vocabulary::doc_meta!(declare_doc_meta);
 
 /// 通知: the cover letter that transmits one or more plans.
 #[derive(Debug, Clone)]

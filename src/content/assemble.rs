@@ -128,7 +128,10 @@ fn finish(
         });
         for &p in &model_notices[id].plans {
             model_plans[p].notice = Some(id);
-            inherit_meta(&mut model_plans[p].meta, &model_notices[id].meta);
+            // Portals show the notice's document facts on the plan's page
+            // too, since the two are one publication.
+            let notice = &model_notices[id].meta;
+            model_plans[p].meta.inherit_facts(notice);
         }
     }
     a.assign_unit_slugs();
@@ -150,26 +153,6 @@ fn finish(
         diagnostics: a.diagnostics,
         unregistered,
     }
-}
-
-/// A plan published with its notice shares the notice's document facts
-/// (发文字号, 发文机关, dates…) unless it gives its own: portals show them on
-/// the plan's page, since the two are one publication.
-fn inherit_meta(plan: &mut crate::model::DocMeta, notice: &crate::model::DocMeta) {
-    let fill = |mine: &mut Option<String>, theirs: &Option<String>| {
-        if mine.is_none() {
-            mine.clone_from(theirs);
-        }
-    };
-    fill(&mut plan.issuer, &notice.issuer);
-    fill(&mut plan.doc_number, &notice.doc_number);
-    fill(&mut plan.index_number, &notice.index_number);
-    fill(&mut plan.category, &notice.category);
-    fill(&mut plan.validity, &notice.validity);
-    fill(&mut plan.disclosure, &notice.disclosure);
-    fill(&mut plan.editor, &notice.editor);
-    plan.date_signed = plan.date_signed.or(notice.date_signed);
-    plan.date_published = plan.date_published.or(notice.date_published);
 }
 
 /// One warning per jurisdiction whose content names units its registry entry

@@ -1,59 +1,67 @@
 //! The fields a content file may give a document, shared by Markdown front
 //! matter and YAML files, and their checks.
 
-use chrono::NaiveDate;
 use serde::Deserialize;
 
 use std::path::Path;
 
 use crate::diagnostics::Diagnostic;
-use crate::model::{Deadline, DocMeta, Link, Period, Phase, PlanKind};
+use crate::model::{Deadline, DocMeta, Period, Phase, PlanKind};
 
 use super::deadline::parse_deadlines;
 
-/// Every field a document may have. One struct for all document types keeps
-/// the vocabulary in one place; [`DocFields::misplaced`] rejects the fields
-/// that do not fit where they were written.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DocFields {
-    pub title: Option<String>,
-    pub kind: Option<String>,
-    pub jurisdiction: Option<String>,
-    pub slug: Option<String>,
-    pub issuer: Option<String>,
-    pub doc_number: Option<String>,
-    pub index_number: Option<String>,
-    pub date_signed: Option<NaiveDate>,
-    pub date_published: Option<NaiveDate>,
-    pub category: Option<String>,
-    pub validity: Option<String>,
-    pub disclosure: Option<String>,
-    pub editor: Option<String>,
-    pub source: Option<Link>,
-    #[serde(default)]
-    pub attachments: Vec<Link>,
-    #[serde(default)]
-    pub links: Vec<Link>,
-    // Plans only.
-    pub period: Option<String>,
-    #[serde(default)]
-    pub topics: Vec<String>,
-    #[serde(default)]
-    pub phases: Vec<PhaseFields>,
-    // Notices only.
-    pub recipients: Option<String>,
-    pub signature: Option<String>,
-    #[serde(default)]
-    pub transmits: Vec<String>,
-    // YAML only: the body, which Markdown files write as Markdown.
-    pub body: Option<String>,
-    pub preamble: Option<String>,
-    #[serde(default)]
-    pub sections: Vec<SectionFields>,
-    #[serde(default)]
-    pub tasks: Vec<TaskFields>,
+macro_rules! declare_doc_fields {
+    (
+        facts { $($(#[$fdoc:meta])* $fact:ident: $fty:ty,)* }
+        links { $($(#[$ldoc:meta])* $link:ident: $lty:ty,)* }
+    ) => {
+        /// Every field a document may have. One struct for all document types
+        /// keeps the vocabulary in one place; [`DocFields::misplaced`] rejects
+        /// the fields that do not fit where they were written. The metadata
+        /// comes from [`crate::vocabulary`].
+        #[derive(Debug, Default, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct DocFields {
+            pub title: Option<String>,
+            pub kind: Option<String>,
+            pub jurisdiction: Option<String>,
+            pub slug: Option<String>,
+            $($(#[$fdoc])* #[serde(default)] pub $fact: $fty,)*
+            $($(#[$ldoc])* #[serde(default)] pub $link: $lty,)*
+            // Plans only.
+            pub period: Option<String>,
+            #[serde(default)]
+            pub topics: Vec<String>,
+            #[serde(default)]
+            pub phases: Vec<PhaseFields>,
+            // Notices only.
+            pub recipients: Option<String>,
+            pub signature: Option<String>,
+            #[serde(default)]
+            pub transmits: Vec<String>,
+            // YAML only: the body, which Markdown files write as Markdown.
+            pub body: Option<String>,
+            pub preamble: Option<String>,
+            #[serde(default)]
+            pub sections: Vec<SectionFields>,
+            #[serde(default)]
+            pub tasks: Vec<TaskFields>,
+        }
+
+        impl DocFields {
+            /// The portal metadata. Empty strings count as absent.
+            pub fn meta(&self) -> DocMeta {
+                use crate::vocabulary::Value;
+                DocMeta {
+                    title: self.title.tidy().unwrap_or_default(),
+                    $($fact: self.$fact.tidy(),)*
+                    $($link: self.$link.tidy(),)*
+                }
+            }
+        }
+    };
 }
+crate::vocabulary::doc_meta!(declare_doc_fields);
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -207,31 +215,6 @@ impl DocFields {
         bad
     }
 
-    /// The portal metadata. Empty strings count as absent.
-    pub fn meta(&self) -> DocMeta {
-        let clean = |v: &Option<String>| {
-            v.as_deref()
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-        };
-        DocMeta {
-            title: clean(&self.title).unwrap_or_default(),
-            issuer: clean(&self.issuer),
-            doc_number: clean(&self.doc_number),
-            index_number: clean(&self.index_number),
-            date_signed: self.date_signed,
-            date_published: self.date_published,
-            category: clean(&self.category),
-            validity: clean(&self.validity),
-            disclosure: clean(&self.disclosure),
-            editor: clean(&self.editor),
-            source: self.source.clone(),
-            attachments: self.attachments.clone(),
-            links: self.links.clone(),
-        }
-    }
-
     pub fn phases(&self) -> Vec<Phase> {
         self.phases
             .iter()
@@ -280,122 +263,164 @@ pub fn common_fields_with(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Common> {
     let before = diagnostics.len();
+    let mut at = At {
+        rel,
+        line,
+        diagnostics,
+    };
     let kind = match fields.doc_kind(rel, line) {
         Ok(k) => Some(k),
         Err(diagnostic) => {
-            diagnostics.push(diagnostic);
+            at.diagnostics.push(diagnostic);
             None
         }
     };
     if fields.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
-        diagnostics.push(
-            Diagnostic::error(rel, line, "missing field `title`")
-                .with_hint("add `title:` with the document's title (标题)"),
+        at.error(
+            "missing field `title`",
+            "add `title:` with the document's title (标题)",
         );
     }
-    let jurisdiction = fields
-        .jurisdiction
-        .as_deref()
-        .map(str::trim)
-        .unwrap_or_default()
-        .to_string();
-    if jurisdiction.is_empty() {
-        diagnostics.push(
-            Diagnostic::error(rel, line, "missing field `jurisdiction`").with_hint(
-                "add `jurisdiction:` with the 行政区划 the document belongs to, e.g. 哈尔滨市道里区",
-            ),
-        );
-    }
-    let slug = match fields.slug.as_deref().map(str::trim) {
-        Some(s) if is_valid_slug(s) => s.to_string(),
-        Some(s) => {
-            diagnostics.push(
-                Diagnostic::error(rel, line, format!("`{s}` is not a valid slug"))
-                    .with_hint("a slug uses only a-z, 0-9 and inner `-`, e.g. daoli-2017-fangan"),
-            );
-            String::new()
-        }
-        None => match default_slug {
-            Some(s) => s,
-            None => {
-                diagnostics.push(
-                    Diagnostic::error(rel, line, "missing field `slug`").with_hint(
-                        "each plan of a notice file needs its own `slug:` (a-z, 0-9, -)",
-                    ),
-                );
-                String::new()
-            }
-        },
-    };
-    // The name the slug came from: the field, or else the file's name.
-    let source = match fields.slug.as_deref() {
-        Some(s) => s.trim().to_string(),
-        None => rel
-            .file_stem()
-            .map(|s| s.to_string_lossy().to_string())
-            .unwrap_or_default(),
-    };
-    if !slug.is_empty()
-        && (crate::slug::windows_reserved(&slug) || crate::slug::windows_reserved(&source))
-    {
-        let what = if fields.slug.is_some() {
-            format!("the slug `{slug}` is a name Windows reserves")
-        } else {
-            format!("the file name `{source}` (the plan's slug) is a name Windows reserves")
-        };
-        diagnostics.push(Diagnostic::error(rel, line, what).with_hint(crate::slug::RESERVED_HINT));
-    }
-    let period = match fields.period.as_deref() {
-        Some(p) => {
-            let parsed = parse_period(p);
-            if parsed.is_none() {
-                diagnostics.push(
-                    Diagnostic::error(rel, line, format!("cannot read the period `{p}`"))
-                        .with_hint("write the plan period as 2021-2025"),
-                );
-            }
-            parsed
-        }
-        None => None,
-    };
-    let notice = matches!(kind, Some(DocKind::Notice));
-    for field in fields.misplaced(notice, markdown) {
-        let hint = match (field, markdown) {
-            ("body" | "preamble" | "sections" | "tasks", true) => {
-                "in a Markdown file the text goes below the front matter".to_string()
-            }
-            _ if notice => format!("`{field}` is for plans, not notices"),
-            _ => format!("`{field}` is for notices, not plans"),
-        };
-        diagnostics.push(
-            Diagnostic::error(rel, line, format!("field `{field}` does not belong here"))
-                .with_hint(hint),
-        );
-    }
-    if diagnostics.len() > before {
+    let jurisdiction = at.jurisdiction(fields);
+    let slug = at.slug(fields, default_slug);
+    let period = at.period(fields);
+    at.misplaced(fields, matches!(kind, Some(DocKind::Notice)), markdown);
+    if at.diagnostics.len() > before {
         return None;
     }
-    for (field, value) in [
-        ("title", &fields.title),
-        ("jurisdiction", &fields.jurisdiction),
-    ] {
-        if value.as_deref().is_some_and(|v| v.contains(PLACEHOLDER)) {
-            diagnostics.push(
-                Diagnostic::warning(
-                    rel,
-                    line,
-                    format!("`{field}` is a placeholder left by `planpress import`"),
-                )
-                .with_hint(format!("replace {PLACEHOLDER} with the document's {field}")),
-            );
-        }
-    }
+    at.placeholders(fields);
     Some(Common {
         kind: kind?,
         jurisdiction,
         slug,
         period,
     })
+}
+
+/// Where a document's fields were written, and what is wrong with them.
+struct At<'a> {
+    rel: &'a Path,
+    line: usize,
+    diagnostics: &'a mut Vec<Diagnostic>,
+}
+
+impl At<'_> {
+    fn error(&mut self, message: impl Into<String>, hint: impl Into<String>) {
+        self.diagnostics
+            .push(Diagnostic::error(self.rel, self.line, message).with_hint(hint));
+    }
+
+    /// The jurisdiction, trimmed; empty (and an error) when missing.
+    fn jurisdiction(&mut self, fields: &DocFields) -> String {
+        let jurisdiction = fields
+            .jurisdiction
+            .as_deref()
+            .map(str::trim)
+            .unwrap_or_default()
+            .to_string();
+        if jurisdiction.is_empty() {
+            self.error(
+                "missing field `jurisdiction`",
+                "add `jurisdiction:` with the 行政区划 the document belongs to, e.g. 哈尔滨市道里区",
+            );
+        }
+        jurisdiction
+    }
+
+    /// The slug given, else `default_slug`; empty (and an error) when there
+    /// is none or it is not a valid one.
+    fn slug(&mut self, fields: &DocFields, default_slug: Option<String>) -> String {
+        let slug = match fields.slug.as_deref().map(str::trim) {
+            Some(s) if is_valid_slug(s) => s.to_string(),
+            Some(s) => {
+                self.error(
+                    format!("`{s}` is not a valid slug"),
+                    "a slug uses only a-z, 0-9 and inner `-`, e.g. daoli-2017-fangan",
+                );
+                String::new()
+            }
+            None => match default_slug {
+                Some(s) => s,
+                None => {
+                    self.error(
+                        "missing field `slug`",
+                        "each plan of a notice file needs its own `slug:` (a-z, 0-9, -)",
+                    );
+                    String::new()
+                }
+            },
+        };
+        if !slug.is_empty() {
+            self.windows_reserved(fields, &slug);
+        }
+        slug
+    }
+
+    /// A slug, or the file name it came from, that Windows cannot name a
+    /// folder with.
+    fn windows_reserved(&mut self, fields: &DocFields, slug: &str) {
+        let source = match fields.slug.as_deref() {
+            Some(s) => s.trim().to_string(),
+            None => self
+                .rel
+                .file_stem()
+                .map(|s| s.to_string_lossy().to_string())
+                .unwrap_or_default(),
+        };
+        if !(crate::slug::windows_reserved(slug) || crate::slug::windows_reserved(&source)) {
+            return;
+        }
+        let what = if fields.slug.is_some() {
+            format!("the slug `{slug}` is a name Windows reserves")
+        } else {
+            format!("the file name `{source}` (the plan's slug) is a name Windows reserves")
+        };
+        self.error(what, crate::slug::RESERVED_HINT);
+    }
+
+    fn period(&mut self, fields: &DocFields) -> Option<Period> {
+        let p = fields.period.as_deref()?;
+        let parsed = parse_period(p);
+        if parsed.is_none() {
+            self.error(
+                format!("cannot read the period `{p}`"),
+                "write the plan period as 2021-2025",
+            );
+        }
+        parsed
+    }
+
+    fn misplaced(&mut self, fields: &DocFields, notice: bool, markdown: bool) {
+        for field in fields.misplaced(notice, markdown) {
+            let hint = match (field, markdown) {
+                ("body" | "preamble" | "sections" | "tasks", true) => {
+                    "in a Markdown file the text goes below the front matter".to_string()
+                }
+                _ if notice => format!("`{field}` is for plans, not notices"),
+                _ => format!("`{field}` is for notices, not plans"),
+            };
+            self.error(format!("field `{field}` does not belong here"), hint);
+        }
+    }
+
+    /// Warns of values `planpress import` could not find.
+    fn placeholders(&mut self, fields: &DocFields) {
+        for (field, value) in [
+            ("title", &fields.title),
+            ("jurisdiction", &fields.jurisdiction),
+        ] {
+            if value.as_deref().is_some_and(|v| v.contains(PLACEHOLDER)) {
+                self.diagnostics.push(
+                    Diagnostic::warning(
+                        self.rel,
+                        self.line,
+                        format!("`{field}` is a placeholder left by `planpress import`"),
+                    )
+                    .with_hint(format!("replace {PLACEHOLDER} with the document's {field}")),
+                );
+            }
+        }
+    }
 }
 
 /// A slug from a file name: the name itself when it is a valid slug,

@@ -11,7 +11,7 @@
 //! as soon as a file is read, and `check` says how many were.
 
 use crate::diagnostics::Diagnostic;
-use crate::model::{Block, DocMeta, Link};
+use crate::model::{Block, DocMeta};
 
 use super::{Loaded, RawNotice, RawPlan, RawTask};
 
@@ -103,22 +103,10 @@ fn clean_all(v: &mut [String]) -> usize {
     v.iter_mut().map(clean).sum()
 }
 
-fn clean_link(l: &mut Link) -> usize {
-    clean(&mut l.title) + clean(&mut l.url)
-}
-
 fn clean_meta(m: &mut DocMeta) -> usize {
-    clean(&mut m.title)
-        + clean_opt(&mut m.issuer)
-        + clean_opt(&mut m.doc_number)
-        + clean_opt(&mut m.index_number)
-        + clean_opt(&mut m.category)
-        + clean_opt(&mut m.validity)
-        + clean_opt(&mut m.disclosure)
-        + clean_opt(&mut m.editor)
-        + m.source.as_mut().map_or(0, clean_link)
-        + m.attachments.iter_mut().map(clean_link).sum::<usize>()
-        + m.links.iter_mut().map(clean_link).sum::<usize>()
+    let mut n = 0;
+    m.each_text(&mut |s| n += clean(s));
+    n
 }
 
 fn clean_blocks(blocks: &mut [Block]) -> usize {

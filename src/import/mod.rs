@@ -33,8 +33,6 @@ pub mod write;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use chrono::NaiveDate;
-
 use crate::content::units::Registry;
 use crate::diagnostics::Diagnostic;
 use report::Report;
@@ -69,27 +67,29 @@ impl Block {
     }
 }
 
-/// Document metadata as found on the page or in the document's head.
-#[derive(Debug, Clone, Default)]
-pub struct Meta {
-    pub title: Option<String>,
-    pub issuer: Option<String>,
-    pub doc_number: Option<String>,
-    pub index_number: Option<String>,
-    pub date_signed: Option<NaiveDate>,
-    pub date_published: Option<NaiveDate>,
-    pub category: Option<String>,
-    pub validity: Option<String>,
-    pub disclosure: Option<String>,
-    pub editor: Option<String>,
-    /// 来源 as the page names it.
-    pub source_name: Option<String>,
-    /// Where the page was saved from.
-    pub source_url: Option<String>,
-    /// (title, url)
-    pub attachments: Vec<(String, String)>,
-    pub links: Vec<(String, String)>,
+macro_rules! declare_found_meta {
+    (
+        facts { $($(#[$fdoc:meta])* $fact:ident: $fty:ty,)* }
+        links { $($link:tt)* }
+    ) => {
+        /// Document metadata as found on the page or in the document's head:
+        /// the facts of [`crate::vocabulary`], and the links in the shape a
+        /// page gives them (the writer makes them the content file's links).
+        #[derive(Debug, Clone, Default)]
+        pub struct Meta {
+            pub title: Option<String>,
+            $($(#[$fdoc])* pub $fact: $fty,)*
+            /// 来源 as the page names it.
+            pub source_name: Option<String>,
+            /// Where the page was saved from.
+            pub source_url: Option<String>,
+            /// (title, url)
+            pub attachments: Vec<(String, String)>,
+            pub links: Vec<(String, String)>,
+        }
+    };
 }
+crate::vocabulary::doc_meta!(declare_found_meta);
 
 /// The content file format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

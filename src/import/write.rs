@@ -10,10 +10,11 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::content::annotations::split_units;
-use crate::content::fields::is_valid_slug;
+use crate::content::fields::{NOTICE_KIND, is_valid_slug};
 use crate::content::{RawTask, markdown as md_loader, units, yaml as yaml_loader};
 use crate::diagnostics::Diagnostic;
 use crate::model::{Block as MdBlock, PlanKind};
+use crate::vocabulary::{Link, absent};
 
 use super::report::{DocSummary, NewUnit, Report};
 use super::structure::{Analysis, PlanBody, PlanDoc, ProsePlan, escape_markdown};
@@ -31,63 +32,55 @@ const GROUP_MARKERS: &[&str] = &[
     "成员单位",
 ];
 
-#[derive(Serialize)]
-struct YLink {
-    title: String,
-    url: String,
-}
+macro_rules! declare_ydoc {
+    (
+        facts { $($(#[$fdoc:meta])* $fact:ident: $fty:ty,)* }
+        links { $($(#[$ldoc:meta])* $link:ident: $lty:ty,)* }
+    ) => {
+        /// The fields of one document, in the order a person reads them; the
+        /// metadata from [`crate::vocabulary`].
+        #[derive(Serialize, Default, Clone)]
+        struct YDoc {
+            #[serde(skip_serializing_if = "Option::is_none")]
+            slug: Option<String>,
+            title: String,
+            kind: String,
+            jurisdiction: String,
+            $(#[serde(skip_serializing_if = "absent")] $fact: $fty,)*
+            $(#[serde(skip_serializing_if = "absent")] $link: $lty,)*
+            #[serde(skip_serializing_if = "Option::is_none")]
+            period: Option<String>,
+            #[serde(skip_serializing_if = "Vec::is_empty")]
+            phases: Vec<YPhase>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            recipients: Option<String>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            body: Option<String>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            signature: Option<String>,
+            #[serde(skip_serializing_if = "Vec::is_empty")]
+            transmits: Vec<String>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            preamble: Option<String>,
+            #[serde(skip_serializing_if = "Vec::is_empty")]
+            tasks: Vec<YTask>,
+            #[serde(skip_serializing_if = "Vec::is_empty")]
+            sections: Vec<YSection>,
+        }
 
-/// The fields of one document, in the order a person reads them.
-#[derive(Serialize, Default)]
-struct YDoc {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    slug: Option<String>,
-    title: String,
-    kind: String,
-    jurisdiction: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    issuer: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    doc_number: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    index_number: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    date_signed: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    date_published: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    category: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    validity: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    disclosure: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    editor: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    source: Option<YLink>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    attachments: Vec<YLink>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    links: Vec<YLink>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    period: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    phases: Vec<YPhase>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    recipients: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    body: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    signature: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    transmits: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    preamble: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    tasks: Vec<YTask>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    sections: Vec<YSection>,
+        impl YDoc {
+            /// A document with the facts `m` found; its links are the
+            /// caller's (the importer finds them in its own shape).
+            fn with_facts(m: &Meta) -> YDoc {
+                YDoc {
+                    $($fact: m.$fact.clone(),)*
+                    ..YDoc::default()
+                }
+            }
+        }
+    };
 }
+crate::vocabulary::doc_meta!(declare_ydoc);
 
 #[derive(Serialize, Clone)]
 struct YPhase {
@@ -98,7 +91,7 @@ struct YPhase {
     body: String,
 }
 
-#[derive(Serialize, Default)]
+#[derive(Serialize, Default, Clone)]
 struct YSection {
     #[serde(skip_serializing_if = "Option::is_none")]
     number: Option<String>,
@@ -111,7 +104,7 @@ struct YSection {
     sections: Vec<YSection>,
 }
 
-#[derive(Serialize, Default)]
+#[derive(Serialize, Default, Clone)]
 struct YTask {
     number: String,
     text: String,
@@ -130,7 +123,7 @@ struct YTask {
 }
 
 /// Units as the document wrote them (one cell) or as a list.
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 #[serde(untagged)]
 enum YNames {
     One(String),
@@ -160,41 +153,27 @@ struct YPlanFile<'a> {
     plan: &'a YDoc,
 }
 
-fn meta_fields(doc: &mut YDoc, m: &Meta) {
-    doc.title = m.title.clone().unwrap_or_default();
-    doc.issuer = m.issuer.clone();
-    doc.doc_number = m.doc_number.clone();
-    doc.index_number = m.index_number.clone();
-    doc.date_signed = m.date_signed.map(|d| d.to_string());
-    doc.date_published = m.date_published.map(|d| d.to_string());
-    doc.category = m.category.clone();
-    doc.validity = m.validity.clone();
-    doc.disclosure = m.disclosure.clone();
-    doc.editor = m.editor.clone();
-    doc.source = m.source_url.clone().map(|url| YLink {
-        title: m
-            .source_name
-            .clone()
-            .or_else(|| m.title.clone())
-            .unwrap_or_default(),
-        url,
-    });
-    doc.attachments = m
-        .attachments
-        .iter()
-        .map(|(t, u)| YLink {
-            title: t.clone(),
-            url: u.clone(),
-        })
-        .collect();
-    doc.links = m
-        .links
-        .iter()
-        .map(|(t, u)| YLink {
-            title: t.clone(),
-            url: u.clone(),
-        })
-        .collect();
+/// A document with the metadata `m` found: its facts, its title and its
+/// links as a content file writes them.
+fn doc_with_meta(m: &Meta) -> YDoc {
+    let link = |(title, url): &(String, String)| Link {
+        title: title.clone(),
+        url: url.clone(),
+    };
+    YDoc {
+        title: m.title.clone().unwrap_or_default(),
+        source: m.source_url.clone().map(|url| Link {
+            title: m
+                .source_name
+                .clone()
+                .or_else(|| m.title.clone())
+                .unwrap_or_default(),
+            url,
+        }),
+        attachments: m.attachments.iter().map(link).collect(),
+        links: m.links.iter().map(link).collect(),
+        ..YDoc::with_facts(m)
+    }
 }
 
 /// The slug base for an input's files: its file name when that is a valid
@@ -227,13 +206,50 @@ pub fn render(
     report: &mut Report,
 ) -> Result<Vec<(String, String)>, Diagnostic> {
     let base = base_slug(name);
-    let known = ctx.registry.multi_part_names(&a.jurisdiction);
+    let format = choose_format(a, opts, report);
+    let plan_slugs: Vec<String> = match a.plans.len() {
+        1 => vec![base.clone()],
+        n => (1..=n).map(|i| format!("{base}-{i}")).collect(),
+    };
+    let names = Names {
+        input: name,
+        notice_slug: format!("{base}-tongzhi"),
+        plan_slugs,
+    };
+    let mut plan_docs = plan_docs(a, &names.plan_slugs);
+    let notice_doc = notice_doc(a);
+    let files = match format {
+        Format::Yaml => {
+            let known = ctx.registry.multi_part_names(&a.jurisdiction);
+            for (plan, d) in a.plans.iter().zip(plan_docs.iter_mut()) {
+                fill_yaml_body(d, plan, &known);
+            }
+            vec![yaml_file(&names, &base, a, notice_doc, &plan_docs)?]
+        }
+        Format::Md => markdown_files(&names, a, notice_doc, &plan_docs)?,
+    };
+    summarise(a, &files, format, opts, ctx, report);
+    validate(&files, a, ctx, report);
+    Ok(files)
+}
+
+/// What the files of one input are called: the input, and the slugs of
+/// its notice and plans.
+struct Names<'a> {
+    input: &'a str,
+    notice_slug: String,
+    plan_slugs: Vec<String>,
+}
+
+/// YAML for tables and for numbers that start again in each section (which
+/// Markdown cannot hold), Markdown for the rest, unless `--format` says.
+fn choose_format(a: &Analysis, opts: &Options, report: &mut Report) -> Format {
     let has_table = a.plans.iter().any(|p| matches!(p.body, PlanBody::Table(_)));
     let restarts = a
         .plans
         .iter()
         .any(|p| matches!(&p.body, PlanBody::Prose(pp) if pp.restarts));
-    let mut format = opts.format.unwrap_or(if has_table || restarts {
+    let format = opts.format.unwrap_or(if has_table || restarts {
         Format::Yaml
     } else {
         Format::Md
@@ -243,104 +259,106 @@ pub fn render(
             0,
             "task numbers start again in each section, which Markdown content cannot hold; written as YAML with numbers qualified by section",
         );
-        format = Format::Yaml;
+        return Format::Yaml;
     }
-    let plan_slugs: Vec<String> = match a.plans.len() {
-        1 => vec![base.clone()],
-        n => (1..=n).map(|i| format!("{base}-{i}")).collect(),
-    };
-    let notice_slug = format!("{base}-tongzhi");
+    format
+}
 
-    let mut plan_docs = Vec::new();
-    for (plan, slug) in a.plans.iter().zip(&plan_slugs) {
-        let mut d = YDoc::default();
-        meta_fields(&mut d, &plan.meta);
-        d.kind = plan.kind.label().to_string();
-        d.jurisdiction = a.jurisdiction.clone();
-        d.period = plan.period.clone();
-        d.phases = plan
-            .phases
+/// The plans' fields, their bodies not yet filled.
+fn plan_docs(a: &Analysis, slugs: &[String]) -> Vec<YDoc> {
+    a.plans
+        .iter()
+        .zip(slugs)
+        .map(|(plan, slug)| YDoc {
+            kind: plan.kind.label().to_string(),
+            jurisdiction: a.jurisdiction.clone(),
+            period: plan.period.clone(),
+            phases: plan
+                .phases
+                .iter()
+                .map(|p| YPhase {
+                    name: p.name.clone(),
+                    period: p.period.clone(),
+                    body: p.body.clone(),
+                })
+                .collect(),
+            slug: a.notice.is_some().then(|| slug.clone()),
+            ..doc_with_meta(&plan.meta)
+        })
+        .collect()
+}
+
+/// The notice's fields, its body not yet filled.
+fn notice_doc(a: &Analysis) -> Option<YDoc> {
+    a.notice.as_ref().map(|n| YDoc {
+        kind: NOTICE_KIND.into(),
+        jurisdiction: a.jurisdiction.clone(),
+        recipients: n.recipients.clone(),
+        signature: n.signature.clone(),
+        ..doc_with_meta(&n.meta)
+    })
+}
+
+/// The notice's body: its paragraphs as Markdown.
+fn notice_body(a: &Analysis) -> Option<String> {
+    a.notice.as_ref().map(|x| {
+        x.body
             .iter()
-            .map(|p| YPhase {
-                name: p.name.clone(),
-                period: p.period.clone(),
-                body: p.body.clone(),
+            .map(|p| escape_markdown(p))
+            .collect::<Vec<_>>()
+            .join("\n\n")
+    })
+}
+
+/// One YAML file: the notice with its plans, or the one plan.
+fn yaml_file(
+    names: &Names,
+    base: &str,
+    a: &Analysis,
+    notice_doc: Option<YDoc>,
+    plan_docs: &[YDoc],
+) -> Result<(String, String), Diagnostic> {
+    let name = names.input;
+    let text = match notice_doc {
+        Some(mut n) => {
+            n.slug = Some(names.notice_slug.clone());
+            n.body = notice_body(a).map(|b| format!("{b}\n"));
+            serde_yaml::to_string(&YNoticeFile {
+                notice: &n,
+                plans: plan_docs,
             })
-            .collect();
-        if a.notice.is_some() {
-            d.slug = Some(slug.clone());
         }
-        plan_docs.push(d);
+        None => match plan_docs.first() {
+            Some(p) => serde_yaml::to_string(&YPlanFile { plan: p }),
+            None => return Err(not_written(name, "nothing to write".into())),
+        },
     }
-    let notice_doc = a.notice.as_ref().map(|n| {
-        let mut d = YDoc::default();
-        meta_fields(&mut d, &n.meta);
-        d.kind = "通知".into();
-        d.jurisdiction = a.jurisdiction.clone();
-        d.recipients = n.recipients.clone();
-        d.signature = n.signature.clone();
-        d
-    });
+    .map_err(|e| not_written(name, format!("cannot write YAML: {e}")))?;
+    Ok((format!("{base}.yaml"), header(name) + &text))
+}
 
-    let mut files: Vec<(String, String)> = Vec::new();
-    match format {
-        Format::Yaml => {
-            for (plan, d) in a.plans.iter().zip(plan_docs.iter_mut()) {
-                fill_yaml_body(d, plan, &known);
-            }
-            let text = match &notice_doc {
-                Some(n) => {
-                    let mut n = clone_doc(n);
-                    n.slug = Some(notice_slug.clone());
-                    n.body = a.notice.as_ref().map(|x| {
-                        format!(
-                            "{}\n",
-                            x.body
-                                .iter()
-                                .map(|p| escape_markdown(p))
-                                .collect::<Vec<_>>()
-                                .join("\n\n")
-                        )
-                    });
-                    serde_yaml::to_string(&YNoticeFile {
-                        notice: &n,
-                        plans: &plan_docs,
-                    })
-                }
-                None => match plan_docs.first() {
-                    Some(p) => serde_yaml::to_string(&YPlanFile { plan: p }),
-                    None => return Err(not_written(name, "nothing to write".into())),
-                },
-            }
-            .map_err(|e| not_written(name, format!("cannot write YAML: {e}")))?;
-            files.push((format!("{base}.yaml"), header(name) + &text));
-        }
-        Format::Md => {
-            if let (Some(n), Some(notice)) = (&notice_doc, &a.notice) {
-                let mut n = clone_doc(n);
-                n.transmits = plan_slugs.clone();
-                let body = notice
-                    .body
-                    .iter()
-                    .map(|p| escape_markdown(p))
-                    .collect::<Vec<_>>()
-                    .join("\n\n");
-                files.push((
-                    format!("{notice_slug}.md"),
-                    front_matter(name, &n)? + "\n" + &body + "\n",
-                ));
-            }
-            for ((plan, d), slug) in a.plans.iter().zip(&plan_docs).zip(&plan_slugs) {
-                let mut d = clone_doc(d);
-                d.slug = None;
-                let body = markdown_body(plan);
-                files.push((format!("{slug}.md"), front_matter(name, &d)? + "\n" + &body));
-            }
-        }
+/// Markdown files: the notice's, then one a plan.
+fn markdown_files(
+    names: &Names,
+    a: &Analysis,
+    notice_doc: Option<YDoc>,
+    plan_docs: &[YDoc],
+) -> Result<Vec<(String, String)>, Diagnostic> {
+    let name = names.input;
+    let mut files = Vec::new();
+    if let (Some(mut n), Some(body)) = (notice_doc, notice_body(a)) {
+        n.transmits = names.plan_slugs.clone();
+        files.push((
+            format!("{}.md", names.notice_slug),
+            front_matter(name, &n)? + "\n" + &body + "\n",
+        ));
     }
-
-    summarise(a, &files, format, opts, ctx, report);
-    validate(&files, a, ctx, report);
+    for ((plan, d), slug) in a.plans.iter().zip(plan_docs).zip(&names.plan_slugs) {
+        let mut d = d.clone();
+        d.slug = None;
+        let body = markdown_body(plan);
+        files.push((format!("{slug}.md"), front_matter(name, &d)? + "\n" + &body));
+    }
     Ok(files)
 }
 
@@ -364,41 +382,6 @@ fn front_matter(name: &str, d: &YDoc) -> Result<String, Diagnostic> {
     let yaml = serde_yaml::to_string(d)
         .map_err(|e| not_written(name, format!("cannot write YAML: {e}")))?;
     Ok(format!("---\n{yaml}---\n"))
-}
-
-/// A copy of the metadata fields (bodies are filled per format).
-fn clone_doc(d: &YDoc) -> YDoc {
-    let link = |l: &YLink| YLink {
-        title: l.title.clone(),
-        url: l.url.clone(),
-    };
-    YDoc {
-        slug: d.slug.clone(),
-        title: d.title.clone(),
-        kind: d.kind.clone(),
-        jurisdiction: d.jurisdiction.clone(),
-        issuer: d.issuer.clone(),
-        doc_number: d.doc_number.clone(),
-        index_number: d.index_number.clone(),
-        date_signed: d.date_signed.clone(),
-        date_published: d.date_published.clone(),
-        category: d.category.clone(),
-        validity: d.validity.clone(),
-        disclosure: d.disclosure.clone(),
-        editor: d.editor.clone(),
-        source: d.source.as_ref().map(link),
-        attachments: d.attachments.iter().map(link).collect(),
-        links: d.links.iter().map(link).collect(),
-        period: d.period.clone(),
-        phases: d.phases.clone(),
-        recipients: d.recipients.clone(),
-        body: None,
-        signature: d.signature.clone(),
-        transmits: d.transmits.clone(),
-        preamble: None,
-        tasks: Vec::new(),
-        sections: Vec::new(),
-    }
 }
 
 /// The Markdown body of a plan.

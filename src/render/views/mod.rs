@@ -12,7 +12,7 @@ use serde::Serialize;
 
 mod shared;
 
-pub use shared::{Links, PlanRows, Views, date, flatten, meta_view, safe_url, task_view};
+pub use shared::{Links, PlanRows, Views, date, flatten, safe_url, task_view};
 
 /// A link to a unit, with its role-independent facts.
 #[derive(Debug, Clone, Serialize)]
@@ -92,32 +92,75 @@ pub struct LinkView {
     pub url: String,
 }
 
-/// The portal's metadata table. Empty fields are `null` and must be omitted.
-#[derive(Debug, Clone, Serialize)]
-pub struct MetaView {
-    /// 索引号
-    pub index_number: Option<String>,
-    /// 主题分类
-    pub category: Option<String>,
-    /// 发文机关
-    pub issuer: Option<String>,
-    /// 成文日期
-    pub date_signed: Option<String>,
-    /// 标题
-    pub title: String,
-    /// 发文字号
-    pub doc_number: Option<String>,
-    /// 发布日期
-    pub date_published: Option<String>,
-    /// 有效性
-    pub validity: Option<String>,
-    /// 公开方式
-    pub disclosure: Option<String>,
-    /// 责任编辑
-    pub editor: Option<String>,
-    pub source: Option<LinkView>,
-    pub attachments: Vec<LinkView>,
-    pub links: Vec<LinkView>,
+macro_rules! declare_meta_view {
+    (
+        facts { $($(#[$fdoc:meta])* $fact:ident: $fty:ty,)* }
+        links { $($(#[$ldoc:meta])* $link:ident: $lty:ty,)* }
+    ) => {
+        /// The portal's metadata table, its fields those of
+        /// [`crate::vocabulary`]: dates written `2017-03-02`, links' URLs made
+        /// safe. Empty fields are `null` and must be omitted.
+        #[derive(Debug, Clone, Serialize)]
+        pub struct MetaView {
+            /// 标题
+            pub title: String,
+            $($(#[$fdoc])* pub $fact: <$fty as Shown>::View,)*
+            $($(#[$ldoc])* pub $link: <$lty as Shown>::View,)*
+        }
+
+        pub fn meta_view(m: &crate::model::DocMeta) -> MetaView {
+            MetaView {
+                title: m.title.clone(),
+                $($fact: m.$fact.shown(),)*
+                $($link: m.$link.shown(),)*
+            }
+        }
+    };
+}
+crate::vocabulary::doc_meta!(declare_meta_view);
+
+/// A metadata field's value as templates see it.
+pub trait Shown {
+    type View: Serialize;
+    fn shown(&self) -> Self::View;
+}
+
+impl Shown for Option<String> {
+    type View = Option<String>;
+    fn shown(&self) -> Self::View {
+        self.clone()
+    }
+}
+
+impl Shown for Option<chrono::NaiveDate> {
+    type View = Option<String>;
+    fn shown(&self) -> Self::View {
+        date(*self)
+    }
+}
+
+impl Shown for crate::model::Link {
+    type View = LinkView;
+    fn shown(&self) -> LinkView {
+        LinkView {
+            title: self.title.clone(),
+            url: safe_url(&self.url),
+        }
+    }
+}
+
+impl Shown for Option<crate::model::Link> {
+    type View = Option<LinkView>;
+    fn shown(&self) -> Self::View {
+        self.as_ref().map(Shown::shown)
+    }
+}
+
+impl Shown for Vec<crate::model::Link> {
+    type View = Vec<LinkView>;
+    fn shown(&self) -> Self::View {
+        self.iter().map(Shown::shown).collect()
+    }
 }
 
 /// One item of a plan's body, flattened in document order.

@@ -8,7 +8,7 @@ use tera::Context;
 
 use crate::diagnostics::Diagnostic;
 use crate::index::Index;
-use crate::model::{Block, DocMeta, Ids, Site, TaskRef};
+use crate::model::{Block, Ids, Site, TaskRef};
 use crate::render::markdown;
 use crate::render::theme::{Theme, template_error};
 use crate::urls::{ROOT_MARK, jurisdiction_path, plan_path, topic_path, unit_path};
@@ -376,28 +376,6 @@ fn task_rows(
     // A copy of the exact size: the rows are kept for the whole pages phase.
     rows.html = rows.html.as_str().into();
     Ok(rows)
-}
-
-pub fn meta_view(m: &DocMeta) -> MetaView {
-    let link = |l: &crate::model::Link| LinkView {
-        title: l.title.clone(),
-        url: safe_url(&l.url),
-    };
-    MetaView {
-        index_number: m.index_number.clone(),
-        category: m.category.clone(),
-        issuer: m.issuer.clone(),
-        date_signed: date(m.date_signed),
-        title: m.title.clone(),
-        doc_number: m.doc_number.clone(),
-        date_published: date(m.date_published),
-        validity: m.validity.clone(),
-        disclosure: m.disclosure.clone(),
-        editor: m.editor.clone(),
-        source: m.source.as_ref().map(link),
-        attachments: m.attachments.iter().map(link).collect(),
-        links: m.links.iter().map(link).collect(),
-    }
 }
 
 /// Only http(s), mailto and relative URLs reach a page; anything else
