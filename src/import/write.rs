@@ -599,38 +599,38 @@ struct TaskView {
     others: Vec<String>,
 }
 
+impl TaskView {
+    fn new(
+        number: &str,
+        line: usize,
+        lead: &[String],
+        responsible: &[String],
+        participating: &[String],
+    ) -> TaskView {
+        TaskView {
+            number: number.to_string(),
+            line,
+            lead: lead.to_vec(),
+            others: responsible.iter().chain(participating).cloned().collect(),
+        }
+    }
+}
+
 fn task_views(plan: &PlanDoc) -> Vec<TaskView> {
     match &plan.body {
         PlanBody::Prose(p) => p
             .parsed
             .tasks
             .iter()
-            .map(|t| TaskView {
-                number: t.number.clone(),
-                line: p.input_line(t.line),
-                lead: t.lead.clone(),
-                others: t
-                    .responsible
-                    .iter()
-                    .chain(&t.participating)
-                    .cloned()
-                    .collect(),
+            .map(|t| {
+                let line = p.input_line(t.line);
+                TaskView::new(&t.number, line, &t.lead, &t.responsible, &t.participating)
             })
             .collect(),
         PlanBody::Table(tp) => tp
             .all_tasks()
             .into_iter()
-            .map(|t| TaskView {
-                number: t.number.clone(),
-                line: t.line,
-                lead: t.lead.clone(),
-                others: t
-                    .responsible
-                    .iter()
-                    .chain(&t.participating)
-                    .cloned()
-                    .collect(),
-            })
+            .map(|t| TaskView::new(&t.number, t.line, &t.lead, &t.responsible, &t.participating))
             .collect(),
     }
 }
@@ -666,7 +666,7 @@ fn summarise(
     };
     if let Some(n) = &a.notice {
         report.documents.push(DocSummary {
-            kind: "通知".into(),
+            kind: NOTICE_KIND.into(),
             title: n.meta.title.clone().unwrap_or_default(),
             file: files.first().map(|f| shown(&f.0)).unwrap_or_default(),
             ..DocSummary::default()
