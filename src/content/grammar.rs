@@ -609,112 +609,142 @@ pub(crate) fn read_list<'a>(
         if strict && k == 1 && pieces.first().is_some_and(|p| !looks_like_unit(&p.text)) {
             return None;
         }
-        let text = super::annotations::clean_item(item.text);
-        if text.is_empty() {
-            continue;
-        }
-        if item.known {
-            pieces.push(Piece {
-                text: text.into(),
-                sep: item.sep,
-                known: true,
-                verb: None,
-            });
-            continue;
-        }
-        let marks = Marks::of(text);
-        let (core, time) = split_time_marked(text, marks.digit);
-        if let Some(t) = time {
-            out.schedule
-                .push(t.trim_end_matches(['。', '.', '．']).to_string());
-        }
-        let (mut core, verb) = strip_verb(core);
-        any_verb |= verb.is_some();
-        // `core` is a prefix of `text` here, and later a part of it ending at
-        // the same byte: a letter marked past that end is not in it.
-        let end = core.len();
-        let before_end = |at: Option<usize>, len: usize| at.filter(|&a| a + len <= end);
-        let mut jointly = before_end(marks.jointly, JOINTLY.len());
-        // `由X牵头`, `此项工作由X牵头`, `由X会同Y负责`: the names follow `由`.
-        if (verb.is_some() || jointly.is_some())
-            && k == 0
-            && let Some(at) = core.rfind('由')
-            && core[..at].chars().count() <= 8
-            && jointly.is_none_or(|j| at < j)
-        {
-            let after = core[at + '由'.len_utf8()..].trim_matches(is_blank);
-            // `会同` lies after `由`: it moves with the names' start.
-            jointly = jointly.map(|j| j - (core.len() - after.len()));
-            core = after;
-        }
-        // `X会同Y、Z负责`: X leads, the names after `会同` share the verb.
-        if let Some(at) = jointly {
-            let left = core[..at].trim_matches(is_blank);
-            if looks_like_unit(left) {
-                pieces.push(Piece {
-                    text: left.into(),
-                    sep: item.sep,
-                    known: false,
-                    verb: Some(Verb::Lead),
-                });
-                any_verb = true;
-                core = core[at + JOINTLY.len()..].trim_matches(is_blank);
-            }
-        }
-        if core.is_empty() {
-            // `各负其责` alone, or a time: the verb closes what came before.
-            if let (Some(v), Some(last)) = (verb, pieces.last_mut())
-                && last.verb.is_none()
-            {
-                last.verb = Some(v);
-            }
-            continue;
-        }
-        let first = pieces.len();
-        let mut push = |name: &'a str| {
-            let sep = if pieces.len() == first {
-                item.sep
-            } else {
-                Some('及')
-            };
-            pieces.push(Piece {
-                text: name.into(),
-                sep,
-                known: false,
-                verb: None,
-            });
-        };
-        // A first mark before `core`'s start may hide a later one in it: such
-        // items take the general way.
-        match (
-            before_end(marks.conjunction, '及'.len_utf8()),
-            before_end(marks.deng, '等'.len_utf8()),
-        ) {
-            // Most items are one name: nothing to split.
-            (None, None) => push(core),
-            (None, Some(_)) => {
-                let (head, tail) = super::annotations::split_deng(core);
-                push(head);
-                tail.into_iter().for_each(&mut push);
-            }
-            // `X等省直有关部门和各市人民政府`: `等` is read in each part.
-            (Some(_), _) => {
-                for part in split_conjunctions(core) {
-                    let (head, tail) = super::annotations::split_deng(part);
-                    split_conjunctions(head).into_iter().for_each(&mut push);
-                    tail.into_iter().for_each(&mut push);
-                }
-            }
-        }
-        // The verb closes the item's last name.
-        if let Some(last) = pieces.last_mut() {
-            last.verb = verb;
-        }
+        any_verb |= read_item(item, k == 0, &mut pieces, &mut out.schedule);
     }
     let pieces = join_groups(pieces);
     if strict && (!any_verb || pieces.iter().any(|p| !p.known && !looks_like_unit(&p.text))) {
         return None;
     }
+    assign_roles(pieces, default, out)
+}
+
+/// Reads one item of a list (the first when `first_item`) into `pieces`,
+/// its names each with the verb that closes it, and a time written in it
+/// into `schedule`. True when the item holds a role verb.
+fn read_item<'a>(
+    item: super::annotations::Written<'a>,
+    first_item: bool,
+    pieces: &mut Vec<Piece<'a>>,
+    schedule: &mut Vec<String>,
+) -> bool {
+    let text = super::annotations::clean_item(item.text);
+    if text.is_empty() {
+        return false;
+    }
+    if item.known {
+        pieces.push(Piece {
+            text: text.into(),
+            sep: item.sep,
+            known: true,
+            verb: None,
+        });
+        return false;
+    }
+    let marks = Marks::of(text);
+    let (core, time) = split_time_marked(text, marks.digit);
+    if let Some(t) = time {
+        schedule.push(t.trim_end_matches(['。', '.', '．']).to_string());
+    }
+    let (mut core, verb) = strip_verb(core);
+    let mut any_verb = verb.is_some();
+    // `core` is a prefix of `text` here, and later a part of it ending at
+    // the same byte: a letter marked past that end is not in it.
+    let end = core.len();
+    let before_end = |at: Option<usize>, len: usize| at.filter(|&a| a + len <= end);
+    let mut jointly = before_end(marks.jointly, JOINTLY.len());
+    // `由X牵头`, `此项工作由X牵头`, `由X会同Y负责`: the names follow `由`.
+    if (verb.is_some() || jointly.is_some())
+        && first_item
+        && let Some(at) = core.rfind('由')
+        && core[..at].chars().count() <= 8
+        && jointly.is_none_or(|j| at < j)
+    {
+        let after = core[at + '由'.len_utf8()..].trim_matches(is_blank);
+        // `会同` lies after `由`: it moves with the names' start.
+        jointly = jointly.map(|j| j - (core.len() - after.len()));
+        core = after;
+    }
+    // `X会同Y、Z负责`: X leads, the names after `会同` share the verb.
+    if let Some(at) = jointly {
+        let left = core[..at].trim_matches(is_blank);
+        if looks_like_unit(left) {
+            pieces.push(Piece {
+                text: left.into(),
+                sep: item.sep,
+                known: false,
+                verb: Some(Verb::Lead),
+            });
+            any_verb = true;
+            core = core[at + JOINTLY.len()..].trim_matches(is_blank);
+        }
+    }
+    if core.is_empty() {
+        // `各负其责` alone, or a time: the verb closes what came before.
+        if let (Some(v), Some(last)) = (verb, pieces.last_mut())
+            && last.verb.is_none()
+        {
+            last.verb = Some(v);
+        }
+        return any_verb;
+    }
+    // A first mark before `core`'s start may hide a later one in it: such
+    // items take the general way.
+    let conjunction = before_end(marks.conjunction, '及'.len_utf8()).is_some();
+    let deng = before_end(marks.deng, '等'.len_utf8()).is_some();
+    push_names(pieces, core, item.sep, conjunction, deng);
+    // The verb closes the item's last name.
+    if let Some(last) = pieces.last_mut() {
+        last.verb = verb;
+    }
+    any_verb
+}
+
+/// Pushes the names of `core`, split at conjunctions (`及`, `和`) and `等`
+/// when it holds them: the first with the item's separator `sep`, the
+/// others with `及`.
+fn push_names<'a>(
+    pieces: &mut Vec<Piece<'a>>,
+    core: &'a str,
+    sep: Option<char>,
+    conjunction: bool,
+    deng: bool,
+) {
+    let first = pieces.len();
+    let mut push = |name: &'a str| {
+        let sep = if pieces.len() == first {
+            sep
+        } else {
+            Some('及')
+        };
+        pieces.push(Piece {
+            text: name.into(),
+            sep,
+            known: false,
+            verb: None,
+        });
+    };
+    match (conjunction, deng) {
+        // Most items are one name: nothing to split.
+        (false, false) => push(core),
+        (false, true) => {
+            let (head, tail) = super::annotations::split_deng(core);
+            push(head);
+            tail.into_iter().for_each(&mut push);
+        }
+        // `X等省直有关部门和各市人民政府`: `等` is read in each part.
+        (true, _) => {
+            for part in split_conjunctions(core) {
+                let (head, tail) = super::annotations::split_deng(part);
+                split_conjunctions(head).into_iter().for_each(&mut push);
+                tail.into_iter().for_each(&mut push);
+            }
+        }
+    }
+}
+
+/// Gives the names their roles: a verb closes the names since the last
+/// one; names no verb closes take `default` (none: the list is not read).
+fn assign_roles(pieces: Vec<Piece<'_>>, default: Option<Role>, mut out: Listed) -> Option<Listed> {
     let explicit_lead = pieces.iter().any(|p| p.verb == Some(Verb::Lead));
     let mut pending: Vec<String> = Vec::new();
     for p in pieces {
