@@ -388,112 +388,167 @@ fn parse_body_at(
     measures: Option<u8>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> ParsedBody {
-    let mut builder = Builder {
-        known: known_units.to_vec(),
-        ..Builder::default()
-    };
-    let mut extractor = Extractor::with_known(known_units.to_vec());
-    let mut last = Last::Other;
-    // The lines of the run of numbered prose paragraphs just read.
-    let mut prose_lines: Vec<usize> = Vec::new();
-    // The first task of the run of tasks just read (no prose or heading
-    // between them).
-    let mut run_start = 0;
+    let mut reader = BodyReader::new(known_units);
     let mut raw_html = Vec::new();
-    // Tasks whose deadlines are read again once all their lines are in:
-    // once per task, not once per line (a task with thousands of
-    // continuation lines would be quadratic).
-    let mut continued: Vec<usize> = Vec::new();
     for para in paragraphs(body, first_line) {
         if para.heading.is_none() {
             raw_html.extend(super::raw_html_lines(&para.text, para.line));
         }
-        let mut task = None;
-        let measure = measures.and_then(|depth| measure_number(&para, Some(depth)));
-        if let Some((_, _, depth)) = measure {
-            builder.close_to(depth);
-        }
-        let framed = builder.stack.iter().any(|(s, _)| framing_title(&s.title));
-        let measure = measure.filter(|(_, text, _)| !framed && !framing_title(text));
-        if let Some((number, text, _)) = measure {
-            task = Some(task_from(number, para.line, extractor.extract(&text)));
-        } else if let Some(hashes) = para.heading {
-            let (number, title, level) = heading_parts(&para.text, hashes);
-            builder.open_section(number, title, level);
-        } else if let Some((number, rest)) = annotated_numbered(&para.text, &extractor) {
-            task = Some(task_from(
-                number.to_string(),
-                para.line,
-                extractor.extract(rest),
-            ));
-        } else if let Some((number, title, level)) = paragraph_heading(&para.text) {
-            builder.open_section(Some(number), title, level);
-        } else if let Some((number, rest)) = task_start(&para.text) {
-            task = Some(task_from(
-                number.to_string(),
-                para.line,
-                extractor.extract(rest),
-            ));
-        } else if last != Last::Other && is_continuation(&para.text, &extractor) {
-            if last == Last::NumberedProse {
-                // `(一)…。` then `责任单位:…` on a line of its own: the
-                // numbered paragraphs were tasks after all.
-                match builder.tasks_from_prose(&prose_lines, &mut extractor) {
-                    Some(first) => run_start = first,
-                    None => {
-                        builder.add_text(para.text);
-                        last = Last::Other;
-                        prose_lines.clear();
-                        continue;
-                    }
-                }
-                prose_lines.clear();
-            }
-            let Some(task) = builder.tasks.last_mut() else {
-                continue;
-            };
-            let bare = !task.names_units();
-            merge_continuation(task, extractor.extract(&para.text));
-            let i = builder.tasks.len() - 1;
-            continued.push(i);
-            if bare {
-                builder.share_units_back(run_start, i);
-            }
-            last = Last::Task;
-            continue;
-        } else {
-            if other_numbered(&para.text).is_some() {
-                if last != Last::NumberedProse {
-                    prose_lines.clear();
-                }
-                prose_lines.push(para.line);
-                last = Last::NumberedProse;
-            } else {
-                last = Last::Other;
-            }
-            builder.add_text(para.text);
-            continue;
-        }
-        match task {
-            Some(t) => {
-                if last != Last::Task {
-                    run_start = builder.tasks.len();
-                }
-                builder.add_task(t);
-                last = Last::Task;
-            }
-            None => last = Last::Other,
-        }
+        reader.read(para, measures);
     }
-    continued.dedup();
-    for i in continued {
-        if let Some(task) = builder.tasks.get_mut(i) {
-            task.deadlines = super::fields::deadlines_for(task.schedule.as_deref(), &task.text);
-        }
-    }
-    let mut parsed = builder.finish_checked(rel, diagnostics);
+    let mut parsed = reader.finish(rel, diagnostics);
     parsed.raw_html = raw_html;
     parsed
+}
+
+/// A body read paragraph by paragraph into sections, tasks and text.
+struct BodyReader {
+    builder: Builder,
+    extractor: Extractor,
+    last: Last,
+    /// The lines of the run of numbered prose paragraphs just read.
+    prose_lines: Vec<usize>,
+    /// The first task of the run of tasks just read (no prose or heading
+    /// between them).
+    run_start: usize,
+    /// Tasks whose deadlines are read again once all their lines are in:
+    /// once per task, not once per line (a task with thousands of
+    /// continuation lines would be quadratic).
+    continued: Vec<usize>,
+}
+
+impl BodyReader {
+    fn new(known_units: &[String]) -> BodyReader {
+        BodyReader {
+            builder: Builder {
+                known: known_units.to_vec(),
+                ..Builder::default()
+            },
+            extractor: Extractor::with_known(known_units.to_vec()),
+            last: Last::Other,
+            prose_lines: Vec::new(),
+            run_start: 0,
+            continued: Vec::new(),
+        }
+    }
+
+    /// Reads one paragraph (the numbered items at `measures` depth are
+    /// tasks when given).
+    fn read(&mut self, para: Paragraph, measures: Option<u8>) {
+        let task = match self.task_or_heading(&para, measures) {
+            Some(task) => task,
+            None if self.last != Last::Other && is_continuation(&para.text, &self.extractor) => {
+                return self.continuation(para);
+            }
+            None => return self.text(para),
+        };
+        match task {
+            Some(t) => {
+                if self.last != Last::Task {
+                    self.run_start = self.builder.tasks.len();
+                }
+                self.builder.add_task(t);
+                self.last = Last::Task;
+            }
+            None => self.last = Last::Other,
+        }
+    }
+
+    /// The task a paragraph starts, or `Some(None)` for a heading (opened
+    /// here); `None` when it is neither.
+    fn task_or_heading(
+        &mut self,
+        para: &Paragraph,
+        measures: Option<u8>,
+    ) -> Option<Option<RawTask>> {
+        let measure = measures.and_then(|depth| measure_number(para, Some(depth)));
+        if let Some((_, _, depth)) = measure {
+            self.builder.close_to(depth);
+        }
+        let framed = self
+            .builder
+            .stack
+            .iter()
+            .any(|(s, _)| framing_title(&s.title));
+        let measure = measure.filter(|(_, text, _)| !framed && !framing_title(text));
+        let extractor = &mut self.extractor;
+        if let Some((number, text, _)) = measure {
+            return Some(Some(task_from(number, para.line, extractor.extract(&text))));
+        }
+        if let Some(hashes) = para.heading {
+            let (number, title, level) = heading_parts(&para.text, hashes);
+            self.builder.open_section(number, title, level);
+            return Some(None);
+        }
+        if let Some((number, rest)) = annotated_numbered(&para.text, extractor) {
+            let a = extractor.extract(rest);
+            return Some(Some(task_from(number.to_string(), para.line, a)));
+        }
+        if let Some((number, title, level)) = paragraph_heading(&para.text) {
+            self.builder.open_section(Some(number), title, level);
+            return Some(None);
+        }
+        let (number, rest) = task_start(&para.text)?;
+        let a = extractor.extract(rest);
+        Some(Some(task_from(number.to_string(), para.line, a)))
+    }
+
+    /// A paragraph that goes on with the last task (`责任单位:…` on a line
+    /// of its own).
+    fn continuation(&mut self, para: Paragraph) {
+        if self.last == Last::NumberedProse {
+            // `(一)…。` then `责任单位:…` on a line of its own: the
+            // numbered paragraphs were tasks after all.
+            match self
+                .builder
+                .tasks_from_prose(&self.prose_lines, &mut self.extractor)
+            {
+                Some(first) => self.run_start = first,
+                None => {
+                    self.builder.add_text(para.text);
+                    self.last = Last::Other;
+                    self.prose_lines.clear();
+                    return;
+                }
+            }
+            self.prose_lines.clear();
+        }
+        let Some(task) = self.builder.tasks.last_mut() else {
+            return;
+        };
+        let bare = !task.names_units();
+        merge_continuation(task, self.extractor.extract(&para.text));
+        let i = self.builder.tasks.len() - 1;
+        self.continued.push(i);
+        if bare {
+            self.builder.share_units_back(self.run_start, i);
+        }
+        self.last = Last::Task;
+    }
+
+    /// A paragraph of text; a numbered one may turn out to be a task.
+    fn text(&mut self, para: Paragraph) {
+        if other_numbered(&para.text).is_some() {
+            if self.last != Last::NumberedProse {
+                self.prose_lines.clear();
+            }
+            self.prose_lines.push(para.line);
+            self.last = Last::NumberedProse;
+        } else {
+            self.last = Last::Other;
+        }
+        self.builder.add_text(para.text);
+    }
+
+    fn finish(mut self, rel: &Path, diagnostics: &mut Vec<Diagnostic>) -> ParsedBody {
+        self.continued.dedup();
+        for i in self.continued {
+            if let Some(task) = self.builder.tasks.get_mut(i) {
+                task.deadlines = super::fields::deadlines_for(task.schedule.as_deref(), &task.text);
+            }
+        }
+        self.builder.finish_checked(rel, diagnostics)
+    }
 }
 
 /// Splits the body into paragraphs: blank lines separate them, and a heading

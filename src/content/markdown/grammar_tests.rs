@@ -1,4 +1,3 @@
-
 use super::*;
 
 fn parse(body: &str) -> (ParsedBody, Vec<Diagnostic>) {
