@@ -454,47 +454,7 @@ struct Head {
 fn read_head(blocks: &[Block], meta: &mut Meta, report: &mut Report) -> Head {
     let mut head = Head::default();
     let wanted = meta.title.as_deref().map(compact);
-    // A title stands before the document's first heading or task: in an
-    // excerpt that starts with them there is none to find.
-    let limit = blocks
-        .iter()
-        .take(30)
-        .position(|b| {
-            b.cells.is_none() && (heading(&b.text).is_some() || task_number(&b.text).is_some())
-        })
-        .unwrap_or(blocks.len().min(30));
-    let title_idx = wanted
-        .as_ref()
-        .and_then(|w| {
-            blocks[..limit]
-                .iter()
-                .position(|b| b.cells.is_none() && compact(&b.text) == *w)
-        })
-        .or_else(|| {
-            // The first line that is a whole title, alone or with the short
-            // lines after it; else the first line that could be one.
-            let complete = |i: usize| {
-                let mut t = String::new();
-                for b in blocks[i..limit].iter().take(4) {
-                    if b.cells.is_some() || !title_like(&b.text) {
-                        break;
-                    }
-                    t.push_str(&b.text);
-                    if title_complete(&t) {
-                        return true;
-                    }
-                }
-                false
-            };
-            (0..limit)
-                .find(|&i| blocks[i].cells.is_none() && title_like(&blocks[i].text) && complete(i))
-                .or_else(|| {
-                    blocks[..limit]
-                        .iter()
-                        .position(|b| b.cells.is_none() && title_like(&b.text))
-                })
-        });
-    let Some(mut i) = title_idx else {
+    let Some(mut i) = title_index(blocks, wanted.as_deref()) else {
         head.title = meta.title.clone().unwrap_or_default();
         return head;
     };
@@ -520,56 +480,109 @@ fn read_head(blocks: &[Block], meta: &mut Meta, report: &mut Report) -> Head {
     {
         head.title = compact(t);
     }
-    while let Some(b) = blocks.get(i) {
-        let t = b.text.as_str();
-        if b.cells.is_some() {
+    while i < blocks.len() {
+        if !read_head_line(blocks, i, &mut head, meta, report) {
             break;
         }
-        if let Some(n) = doc_number(t) {
-            if meta.doc_number.is_none() {
-                meta.doc_number = Some(n);
-            }
-            report.dropped(b.line, format!("document number, kept as doc_number: {t}"));
-            report.kept_as(b.line, super::report::Field::DocNumber);
-            i += 1;
-            continue;
-        }
-        if let Some(d) = date_line(t) {
-            head.date.get_or_insert(d);
-            report.dropped(b.line, format!("date, kept as date_signed: {t}"));
-            report.kept_as(b.line, super::report::Field::DateSigned);
-            i += 1;
-            continue;
-        }
-        if recipients_like(t) || heading(t).is_some() || task_number(t).is_some() || prose_like(t) {
-            break;
-        }
-        if t.starts_with(['(', '（']) && t.ends_with([')', '）']) {
-            head.notes.push(b.clone());
-            i += 1;
-            continue;
-        }
-        if t.chars().count() <= 60
-            && !t.contains('。')
-            && tables::header_run(&blocks[i..]).is_none()
-        {
-            if organ_like(t) && !t.contains("关于") {
-                head.issuer.get_or_insert_with(|| compact(t));
-                report.dropped(b.line, format!("issuer in the document's head: {t}"));
-                report.kept_as(b.line, super::report::Field::Issuer);
-            } else {
-                report.dropped(
-                    b.line,
-                    format!("short line in the document's head (title repeated?): {t}"),
-                );
-            }
-            i += 1;
-            continue;
-        }
-        break;
+        i += 1;
     }
     head.body = i;
     head
+}
+
+/// Where the title is among the first blocks: the block that reads
+/// `wanted` (the title given), else the first line that is a whole title,
+/// alone or with the short lines after it, else the first line that could
+/// be one.
+fn title_index(blocks: &[Block], wanted: Option<&str>) -> Option<usize> {
+    // A title stands before the document's first heading or task: in an
+    // excerpt that starts with them there is none to find.
+    let limit = blocks
+        .iter()
+        .take(30)
+        .position(|b| {
+            b.cells.is_none() && (heading(&b.text).is_some() || task_number(&b.text).is_some())
+        })
+        .unwrap_or(blocks.len().min(30));
+    if let Some(w) = wanted
+        && let Some(i) = blocks[..limit]
+            .iter()
+            .position(|b| b.cells.is_none() && compact(&b.text) == w)
+    {
+        return Some(i);
+    }
+    let complete = |i: usize| {
+        let mut t = String::new();
+        for b in blocks[i..limit].iter().take(4) {
+            if b.cells.is_some() || !title_like(&b.text) {
+                break;
+            }
+            t.push_str(&b.text);
+            if title_complete(&t) {
+                return true;
+            }
+        }
+        false
+    };
+    (0..limit)
+        .find(|&i| blocks[i].cells.is_none() && title_like(&blocks[i].text) && complete(i))
+        .or_else(|| {
+            blocks[..limit]
+                .iter()
+                .position(|b| b.cells.is_none() && title_like(&b.text))
+        })
+}
+
+/// Reads block `i` of the head, after the title: a document number, a
+/// date, a note or a short line (an issuer, or dropped). False when the
+/// head ends before it.
+fn read_head_line(
+    blocks: &[Block],
+    i: usize,
+    head: &mut Head,
+    meta: &mut Meta,
+    report: &mut Report,
+) -> bool {
+    let b = &blocks[i];
+    let t = b.text.as_str();
+    if b.cells.is_some() {
+        return false;
+    }
+    if let Some(n) = doc_number(t) {
+        if meta.doc_number.is_none() {
+            meta.doc_number = Some(n);
+        }
+        report.dropped(b.line, format!("document number, kept as doc_number: {t}"));
+        report.kept_as(b.line, super::report::Field::DocNumber);
+        return true;
+    }
+    if let Some(d) = date_line(t) {
+        head.date.get_or_insert(d);
+        report.dropped(b.line, format!("date, kept as date_signed: {t}"));
+        report.kept_as(b.line, super::report::Field::DateSigned);
+        return true;
+    }
+    if recipients_like(t) || heading(t).is_some() || task_number(t).is_some() || prose_like(t) {
+        return false;
+    }
+    if t.starts_with(['(', '（']) && t.ends_with([')', '）']) {
+        head.notes.push(b.clone());
+        return true;
+    }
+    if t.chars().count() <= 60 && !t.contains('。') && tables::header_run(&blocks[i..]).is_none() {
+        if organ_like(t) && !t.contains("关于") {
+            head.issuer.get_or_insert_with(|| compact(t));
+            report.dropped(b.line, format!("issuer in the document's head: {t}"));
+            report.kept_as(b.line, super::report::Field::Issuer);
+        } else {
+            report.dropped(
+                b.line,
+                format!("short line in the document's head (title repeated?): {t}"),
+            );
+        }
+        return true;
+    }
+    false
 }
 
 /// The names of the documents a notice transmits: `《…》` in its title, or
@@ -676,165 +689,17 @@ pub fn analyse(
             ),
         );
     }
-    let is_notice = head.title.ends_with("通知");
-    let mut notice = None;
-    let mut regions: Vec<(String, usize, std::ops::Range<usize>)> = Vec::new();
-    let mut notice_issuer = None;
-    let mut notice_date = None;
-    if is_notice {
-        let names = transmitted_names(&head.title);
-        let mut k = head.body;
-        let mut recipients = None;
-        if let Some(b) = blocks.get(k)
-            && b.cells.is_none()
-            && recipients_like(&b.text)
-        {
-            recipients = Some(b.text.trim_end_matches([':', '：']).trim().to_string());
-            k += 1;
-        }
-        let mut body: Vec<Block> = head.notes.clone();
-        let mut signature = None;
-        while let Some(b) = blocks.get(k) {
-            if b.cells.is_some()
-                || heading(&b.text).is_some()
-                || task_number(&b.text).is_some()
-                || tables::header_run(&blocks[k..]).is_some()
-                || (plan_title(b, &names) && !body.is_empty())
-            {
-                break;
-            }
-            k += 1;
-            if let Some(d) = date_line(&b.text) {
-                notice_date = Some(d);
-                if body.last().is_some_and(|l| organ_like(&l.text)) {
-                    signature = body.pop().map(|l| compact(&l.text));
-                }
-                break;
-            }
-            body.push(b.clone());
-        }
-        // `附件` labels between the notice and its plans.
-        while let Some(b) = blocks.get(k) {
-            let is_label = ATTACHMENT_LABEL.replace(&b.text, "").trim().is_empty();
-            if !is_label {
-                break;
-            }
-            report.dropped(b.line, format!("attachment label: {}", b.text));
-            k += 1;
-        }
-        let starts: Vec<usize> = (k..blocks.len())
-            .filter(|&i| plan_title(&blocks[i], &names))
-            .collect();
-        let mut starts = starts;
-        if starts.first() != Some(&k) && k < blocks.len() {
-            // Text after the notice that does not start with a title: one
-            // plan named after the notice's title.
-            let name = names.first().cloned().unwrap_or_else(|| head.title.clone());
-            report.unsure(
-                blocks[k].line,
-                format!("no plan title after the notice; the plan is named {name}"),
-            );
-            regions.push((
-                name,
-                blocks[k].line,
-                k..starts.first().copied().unwrap_or(blocks.len()),
-            ));
-        }
-        starts.dedup();
-        for (n, &s) in starts.iter().enumerate() {
-            let end = starts.get(n + 1).copied().unwrap_or(blocks.len());
-            let mut title = ATTACHMENT_LABEL.replace(&blocks[s].text, "").to_string();
-            let mut first = s + 1;
-            while !title_complete(&title)
-                && first < end
-                && blocks[first].cells.is_none()
-                && title_like(&blocks[first].text)
-                && blocks[first].text.chars().count() <= 40
-                && tables::header_run(&blocks[first..end]).is_none()
-            {
-                title.push_str(&blocks[first].text);
-                first += 1;
-            }
-            regions.push((compact(&title), blocks[s].line, first..end));
-        }
-        notice_issuer = meta
-            .issuer
-            .clone()
-            .or_else(|| signature.clone())
-            .or_else(|| head.issuer.clone());
-        let mut nmeta = meta.clone();
-        nmeta.title = Some(head.title.clone());
-        nmeta.issuer = notice_issuer.clone();
-        nmeta.date_signed = meta.date_signed.or(notice_date).or(head.date);
-        notice_date = nmeta.date_signed;
-        notice = Some(NoticeDoc {
-            meta: nmeta,
-            recipients,
-            body: body.iter().map(|b| b.text.clone()).collect(),
-            signature,
-            line: head.title_line,
-        });
+    let (notice, regions) = if head.title.ends_with("通知") {
+        let (notice, regions) = read_notice(blocks, &head, &meta, report);
+        (Some(notice), regions)
     } else {
-        regions.push((head.title.clone(), head.title_line, head.body..blocks.len()));
-    }
-
-    let mut pending = Vec::new();
-    for (title, line, range) in regions {
-        let mut region: Vec<Block> = Vec::new();
-        if !is_notice {
-            region.extend(head.notes.iter().cloned());
-        }
-        region.extend(blocks[range].iter().cloned());
-        // A signature and date closing the plan.
-        let mut signature = None;
-        let mut date = None;
-        if let Some(last) = region.last()
-            && let Some(d) = date_line(&last.text)
-        {
-            date = Some(d);
-            report.dropped(
-                last.line,
-                format!("date, kept as date_signed: {}", last.text),
-            );
-            report.kept_as(last.line, super::report::Field::DateSigned);
-            region.pop();
-            if let Some(prev) = region.last()
-                && organ_like(&prev.text)
-            {
-                signature = Some(compact(&prev.text));
-                report.dropped(
-                    prev.line,
-                    format!("signature, kept as issuer: {}", prev.text),
-                );
-                report.kept_as(prev.line, super::report::Field::Signature);
-                region.pop();
-            }
-        }
-        let mut pmeta = if is_notice {
-            Meta {
-                title: Some(title.clone()),
-                issuer: notice_issuer.clone(),
-                date_signed: notice_date,
-                date_published: meta.date_published,
-                ..Meta::default()
-            }
-        } else {
-            let mut m = meta.clone();
-            m.title = Some(title.clone());
-            m.issuer = meta
-                .issuer
-                .clone()
-                .or_else(|| signature.clone())
-                .or_else(|| head.issuer.clone());
-            m.date_signed = meta.date_signed.or(date).or(head.date);
-            m
-        };
-        if is_notice && let Some(s) = signature {
-            pmeta.issuer = Some(s);
-            pmeta.date_signed = date.or(pmeta.date_signed);
-        }
-        pending.push((title, line, region, pmeta));
-    }
+        let region = (head.title.clone(), head.title_line, head.body..blocks.len());
+        (None, vec![region])
+    };
+    let pending: Vec<Pending> = regions
+        .into_iter()
+        .map(|region| plan_region(blocks, region, &head, &meta, notice.as_ref(), report))
+        .collect();
     if pending.is_empty() && notice.is_none() {
         return Err(
             Diagnostic::error(&report.source, 0, "no plan or notice found").with_hint(
@@ -853,45 +718,247 @@ pub fn analyse(
     weak.extend(ctx.site_title.clone());
     let jurisdiction = jurisdiction(opts, ctx, &hints, &weak, blocks, report);
     let known = ctx.registry.multi_part_names(&jurisdiction);
-    let mut plans = Vec::new();
-    for (title, line, region, pmeta) in pending {
-        let body = if tables::is_table(&region) {
-            PlanBody::Table(tables::parse(&region, &known, report))
-        } else {
-            PlanBody::Prose(prose(&region, &known, report))
-        };
-        let kind = match (&body, kind_of(&title)) {
-            (PlanBody::Table(_), _) => PlanKind::DivisionOfLabour,
-            (_, Some(k)) => k,
-            (_, None) => {
-                report.unsure(
-                    line,
-                    format!(
-                        "the title does not say what kind of plan this is; written as 方案: {title}"
-                    ),
-                );
-                PlanKind::Plan
-            }
-        };
-        let phases = if kind == PlanKind::MultiYearPlan {
-            phases_of(&region)
-        } else {
-            Vec::new()
-        };
-        plans.push(PlanDoc {
-            phases,
-            period: period_of(&title),
-            meta: pmeta,
-            kind,
-            line,
-            body,
-        });
-    }
+    let plans = pending
+        .into_iter()
+        .map(|p| plan_doc(p, &known, report))
+        .collect();
     Ok(Analysis {
         notice,
         plans,
         jurisdiction,
     })
+}
+
+/// A plan's title, the line of its title and its blocks.
+type Region = (String, usize, std::ops::Range<usize>);
+
+/// A plan's title, the line of its title, its blocks and its metadata.
+type Pending = (String, usize, Vec<Block>, Meta);
+
+/// Reads the notice that opens `blocks` (its head read already): the
+/// notice, and the regions of the plans it transmits.
+fn read_notice(
+    blocks: &[Block],
+    head: &Head,
+    meta: &Meta,
+    report: &mut Report,
+) -> (NoticeDoc, Vec<Region>) {
+    let names = transmitted_names(&head.title);
+    let mut k = head.body;
+    let mut recipients = None;
+    if let Some(b) = blocks.get(k)
+        && b.cells.is_none()
+        && recipients_like(&b.text)
+    {
+        recipients = Some(b.text.trim_end_matches([':', '：']).trim().to_string());
+        k += 1;
+    }
+    let mut body: Vec<Block> = head.notes.clone();
+    let mut signature = None;
+    let mut notice_date = None;
+    while let Some(b) = blocks.get(k) {
+        if b.cells.is_some()
+            || heading(&b.text).is_some()
+            || task_number(&b.text).is_some()
+            || tables::header_run(&blocks[k..]).is_some()
+            || (plan_title(b, &names) && !body.is_empty())
+        {
+            break;
+        }
+        k += 1;
+        if let Some(d) = date_line(&b.text) {
+            notice_date = Some(d);
+            if body.last().is_some_and(|l| organ_like(&l.text)) {
+                signature = body.pop().map(|l| compact(&l.text));
+            }
+            break;
+        }
+        body.push(b.clone());
+    }
+    // `附件` labels between the notice and its plans.
+    while let Some(b) = blocks.get(k) {
+        let is_label = ATTACHMENT_LABEL.replace(&b.text, "").trim().is_empty();
+        if !is_label {
+            break;
+        }
+        report.dropped(b.line, format!("attachment label: {}", b.text));
+        k += 1;
+    }
+    let regions = transmitted_regions(blocks, k, &names, &head.title, report);
+    let mut nmeta = meta.clone();
+    nmeta.title = Some(head.title.clone());
+    nmeta.issuer = meta
+        .issuer
+        .clone()
+        .or_else(|| signature.clone())
+        .or_else(|| head.issuer.clone());
+    nmeta.date_signed = meta.date_signed.or(notice_date).or(head.date);
+    let notice = NoticeDoc {
+        meta: nmeta,
+        recipients,
+        body: body.iter().map(|b| b.text.clone()).collect(),
+        signature,
+        line: head.title_line,
+    };
+    (notice, regions)
+}
+
+/// The regions of the plans a notice transmits, from block `k` on: each
+/// starts at a title that names one of `names`.
+fn transmitted_regions(
+    blocks: &[Block],
+    k: usize,
+    names: &[String],
+    notice_title: &str,
+    report: &mut Report,
+) -> Vec<Region> {
+    let mut regions = Vec::new();
+    let mut starts: Vec<usize> = (k..blocks.len())
+        .filter(|&i| plan_title(&blocks[i], names))
+        .collect();
+    if starts.first() != Some(&k) && k < blocks.len() {
+        // Text after the notice that does not start with a title: one
+        // plan named after the notice's title.
+        let name = names
+            .first()
+            .cloned()
+            .unwrap_or_else(|| notice_title.to_string());
+        report.unsure(
+            blocks[k].line,
+            format!("no plan title after the notice; the plan is named {name}"),
+        );
+        regions.push((
+            name,
+            blocks[k].line,
+            k..starts.first().copied().unwrap_or(blocks.len()),
+        ));
+    }
+    starts.dedup();
+    for (n, &s) in starts.iter().enumerate() {
+        let end = starts.get(n + 1).copied().unwrap_or(blocks.len());
+        let mut title = ATTACHMENT_LABEL.replace(&blocks[s].text, "").to_string();
+        let mut first = s + 1;
+        while !title_complete(&title)
+            && first < end
+            && blocks[first].cells.is_none()
+            && title_like(&blocks[first].text)
+            && blocks[first].text.chars().count() <= 40
+            && tables::header_run(&blocks[first..end]).is_none()
+        {
+            title.push_str(&blocks[first].text);
+            first += 1;
+        }
+        regions.push((compact(&title), blocks[s].line, first..end));
+    }
+    regions
+}
+
+/// A plan's blocks and metadata: a signature and date closing the plan are
+/// taken out of its text into the metadata. Plans a notice transmits have
+/// the notice's issuer and date unless they are signed themselves.
+fn plan_region(
+    blocks: &[Block],
+    (title, line, range): Region,
+    head: &Head,
+    meta: &Meta,
+    notice: Option<&NoticeDoc>,
+    report: &mut Report,
+) -> Pending {
+    let mut region: Vec<Block> = Vec::new();
+    if notice.is_none() {
+        region.extend(head.notes.iter().cloned());
+    }
+    region.extend(blocks[range].iter().cloned());
+    // A signature and date closing the plan.
+    let mut signature = None;
+    let mut date = None;
+    if let Some(last) = region.last()
+        && let Some(d) = date_line(&last.text)
+    {
+        date = Some(d);
+        report.dropped(
+            last.line,
+            format!("date, kept as date_signed: {}", last.text),
+        );
+        report.kept_as(last.line, super::report::Field::DateSigned);
+        region.pop();
+        if let Some(prev) = region.last()
+            && organ_like(&prev.text)
+        {
+            signature = Some(compact(&prev.text));
+            report.dropped(
+                prev.line,
+                format!("signature, kept as issuer: {}", prev.text),
+            );
+            report.kept_as(prev.line, super::report::Field::Signature);
+            region.pop();
+        }
+    }
+    let pmeta = match notice {
+        // A plan signed itself keeps its own issuer, and its own date if
+        // it has one.
+        Some(notice) => Meta {
+            title: Some(title.clone()),
+            date_signed: match signature {
+                Some(_) => date.or(notice.meta.date_signed),
+                None => notice.meta.date_signed,
+            },
+            issuer: signature.or_else(|| notice.meta.issuer.clone()),
+            date_published: meta.date_published,
+            ..Meta::default()
+        },
+        None => {
+            let mut m = meta.clone();
+            m.title = Some(title.clone());
+            m.issuer = meta
+                .issuer
+                .clone()
+                .or_else(|| signature.clone())
+                .or_else(|| head.issuer.clone());
+            m.date_signed = meta.date_signed.or(date).or(head.date);
+            m
+        }
+    };
+    (title, line, region, pmeta)
+}
+
+/// A plan's body read as a table or as prose, and its kind.
+fn plan_doc(
+    (title, line, region, pmeta): Pending,
+    known: &[String],
+    report: &mut Report,
+) -> PlanDoc {
+    let body = if tables::is_table(&region) {
+        PlanBody::Table(tables::parse(&region, known, report))
+    } else {
+        PlanBody::Prose(prose(&region, known, report))
+    };
+    let kind = match (&body, kind_of(&title)) {
+        (PlanBody::Table(_), _) => PlanKind::DivisionOfLabour,
+        (_, Some(k)) => k,
+        (_, None) => {
+            report.unsure(
+                line,
+                format!(
+                    "the title does not say what kind of plan this is; written as 方案: {title}"
+                ),
+            );
+            PlanKind::Plan
+        }
+    };
+    let phases = if kind == PlanKind::MultiYearPlan {
+        phases_of(&region)
+    } else {
+        Vec::new()
+    };
+    PlanDoc {
+        phases,
+        period: period_of(&title),
+        meta: pmeta,
+        kind,
+        line,
+        body,
+    }
 }
 
 patterns! {
@@ -1078,7 +1145,12 @@ fn jurisdiction(
     if ctx.jurisdictions.contains(&found) {
         return found;
     }
-    // `下陆区` in the document, `黄石市下陆区` on the site.
+    on_site(ctx, found, clue, report)
+}
+
+/// The site's name for the jurisdiction `found` in the document (read from
+/// `clue`): `下陆区` in the document, `黄石市下陆区` on the site.
+fn on_site(ctx: &Context, found: String, clue: &str, report: &mut Report) -> String {
     let last_level = |s: &str| -> String {
         let chars: Vec<char> = s.chars().collect();
         let cut = chars
@@ -1151,6 +1223,25 @@ pub(super) enum Piece {
 /// A prose plan: headings recognised by their numbering (also when run
 /// into their first paragraph), then read back as Markdown.
 fn prose(region: &[Block], known: &[String], report: &mut Report) -> ProsePlan {
+    let pieces = prose_pieces(region, known);
+    check_heading_numbers(&pieces, report);
+    let pieces = super::spread::spread(pieces, known);
+    let (md, lines) = prose_markdown(&pieces);
+    let mut diagnostics = Vec::new();
+    let parsed = markdown::parse_body(Path::new("import.md"), &md, 1, known, &mut diagnostics);
+    let restarts = !diagnostics.is_empty() || parsed.restarts;
+    let plan = ProsePlan {
+        markdown: md,
+        lines,
+        parsed,
+        restarts,
+    };
+    check_task_numbers(&plan, report);
+    plan
+}
+
+/// A region's blocks as headings and paragraphs.
+fn prose_pieces(region: &[Block], known: &[String]) -> Vec<Piece> {
     let mut pieces = Vec::new();
     for (k, b) in region.iter().enumerate() {
         let texts: Vec<String> = match &b.cells {
@@ -1182,8 +1273,11 @@ fn prose(region: &[Block], known: &[String], report: &mut Report) -> ProsePlan {
             }
         }
     }
-    check_heading_numbers(&pieces, report);
-    let pieces = super::spread::spread(pieces, known);
+    pieces
+}
+
+/// Pieces written as Markdown, with the input line of each line written.
+fn prose_markdown(pieces: &[Piece]) -> (String, Vec<usize>) {
     let min_level = pieces
         .iter()
         .filter_map(|p| match p {
@@ -1194,7 +1288,7 @@ fn prose(region: &[Block], known: &[String], report: &mut Report) -> ProsePlan {
         .unwrap_or(1);
     let mut md = String::new();
     let mut lines = Vec::new();
-    for p in &pieces {
+    for p in pieces {
         let (text, line) = match p {
             Piece::Heading(n, t, level, line) => {
                 let hashes = "#".repeat((level - min_level + 2).min(6) as usize);
@@ -1211,15 +1305,11 @@ fn prose(region: &[Block], known: &[String], report: &mut Report) -> ProsePlan {
         md.push('\n');
         lines.push(line);
     }
-    let mut diagnostics = Vec::new();
-    let parsed = markdown::parse_body(Path::new("import.md"), &md, 1, known, &mut diagnostics);
-    let restarts = !diagnostics.is_empty() || parsed.restarts;
-    let plan = ProsePlan {
-        markdown: md,
-        lines,
-        parsed,
-        restarts,
-    };
+    (md, lines)
+}
+
+/// Reports task numbers that start again or skip some.
+fn check_task_numbers(plan: &ProsePlan, report: &mut Report) {
     let mut last: Option<u32> = None;
     for t in &plan.parsed.tasks {
         let n: Option<u32> = t.number.parse().ok();
@@ -1238,7 +1328,6 @@ fn prose(region: &[Block], known: &[String], report: &mut Report) -> ProsePlan {
         }
         last = n;
     }
-    plan
 }
 
 /// Whether a paragraph names the units that carry it out, as the content
