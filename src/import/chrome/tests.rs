@@ -1,4 +1,3 @@
-
 use super::*;
 
 fn block(line: usize, text: &str) -> Block {
