@@ -30,11 +30,14 @@ use std::collections::{BTreeSet, HashMap};
 use std::hash::Hasher;
 use std::path::Path;
 
+use crate::config::SiteConfig;
 use crate::content::units::normalize;
 use crate::content::{Loaded, RawNotice, RawPlan};
 use crate::diagnostics::Diagnostic;
 use crate::index::Index;
-use crate::model::{Ids, JurisdictionId, NoticeId, Plan, PlanId, Site, TaskRef, TopicId, UnitId};
+use crate::model::{
+    Ids, JurisdictionId, NoticeId, Plan, PlanId, Site, TaskRef, Topic, TopicId, Unit, UnitId,
+};
 use crate::render::views::{PlanRows, Views};
 
 use super::memory::{FirstUse, Generation, Owner};
@@ -87,29 +90,16 @@ pub fn patch_for(
 ) -> Result<Patch, &'static str> {
     let site = &generation.site;
     let config = ws.config.as_ref().map_err(|_| "site.yaml has errors")?;
-    let file = ws.files.get(rel).ok_or("the file is new")?;
-    let new = &file.loaded;
-    if new.diagnostics.iter().any(Diagnostic::is_error) {
-        return Err("the file has errors");
-    }
-    if !new.notices.is_empty() || site.notices.iter().any(|n| n.source.path == rel) {
-        return Err("the file holds a notice");
-    }
-    let old_ids: Vec<PlanId> = (0..site.plans.len())
-        .filter(|&p| site.plans[p].source.path == rel)
-        .collect();
-    let mut new_plans: Vec<&RawPlan> = new.plans.iter().collect();
-    new_plans.sort_by_key(|p| p.source.line);
-    if old_ids.is_empty() || old_ids.len() != new_plans.len() {
-        return Err("the file's plans were added or removed");
-    }
-    let topic_ids: HashMap<&str, TopicId> = site
-        .topics
-        .iter()
-        .enumerate()
-        .map(|(t, topic)| (topic.name.as_str(), t))
-        .collect();
-    let unit_ids = unit_keys(site);
+    let (old_ids, new_plans) = plans_of_file(ws, site, rel)?;
+    let keys = Keys {
+        topics: site
+            .topics
+            .iter()
+            .enumerate()
+            .map(|(t, topic)| (topic.name.as_str(), t))
+            .collect(),
+        units: unit_keys(site),
+    };
     let raw_notices = ws.raw_notices();
     let mut patch = Patch {
         plans: Vec::new(),
@@ -127,87 +117,11 @@ pub fn patch_for(
         }
         let (old_units, old_topics) = names_of(old);
         let created = Creations::of_site_plan(first, k, &old_units, &old_topics);
-        // The notices that transmit this plan, as they were read, each
-        // reduced to transmitting this plan alone.
-        let notice_ids: Vec<NoticeId> = (0..site.notices.len())
-            .filter(|&n| site.notices[n].plans.contains(&k))
-            .collect();
-        let mut notices: Vec<RawNotice> = Vec::new();
-        for &n in &notice_ids {
-            let source = &site.notices[n].source;
-            let mut notice = (*raw_notices
-                .get(&(source.path.clone(), source.line))
-                .ok_or("a notice was not found")?)
-            .clone();
-            notice.transmits = vec![raw.slug.clone()];
-            notices.push(notice);
-        }
-        // Through the function a build uses, so every check it makes on
-        // assembled content applies here too.
-        let mini = crate::content::assemble_loaded(
-            config.clone(),
-            Loaded {
-                plans: vec![raw.clone()],
-                notices,
-                diagnostics: Vec::new(),
-                failed: Vec::new(),
-            },
-            &ws.registry,
-            Vec::new(),
-        );
-        let mini_site = mini.site.ok_or("the plan has errors")?;
-        let mut plan = mini_site
-            .plans
-            .into_iter()
-            .next()
-            .ok_or("the plan was not assembled")?;
-        // Local numbers to the site's.
-        let topic_map: Vec<Option<TopicId>> = mini_site
-            .topics
-            .iter()
-            .map(|t| topic_ids.get(t.name.as_str()).copied())
-            .collect();
-        let unit_map: Vec<Option<UnitId>> = mini_site
-            .units
-            .iter()
-            .map(|u| {
-                std::iter::once(&u.name)
-                    .chain(&u.other_names)
-                    .find_map(|n| unit_ids.get(&(old.jurisdiction, normalize(n))).copied())
-            })
-            .collect();
-        let map_topic = |t: TopicId| topic_map.get(t).copied().flatten();
-        let new_unit = "the plan now names a new unit";
-        let new_topic = "the plan now names a new topic";
-        let map_units = |ids: Ids| -> Result<Vec<UnitId>, &'static str> {
-            let mut out: Vec<UnitId> = Vec::with_capacity(ids.len());
-            for u in ids {
-                let g = unit_map.get(u).copied().flatten().ok_or(new_unit)?;
-                if !out.contains(&g) {
-                    out.push(g);
-                }
-            }
-            Ok(out)
-        };
+        let (notice_ids, notices) = transmitting(site, &raw_notices, k, &raw.slug)?;
+        let (mut plan, mini_site) = assemble_alone(ws, config, raw, notices)?;
+        let numbers = keys.numbers(&mini_site.topics, &mini_site.units, old.jurisdiction);
+        numbers.renumber(&mut plan)?;
         plan.jurisdiction = old.jurisdiction;
-        plan.topics = plan
-            .topics
-            .iter()
-            .map(|&t| map_topic(t).ok_or(new_topic))
-            .collect::<Result<Vec<_>, _>>()?;
-        for task in &mut plan.tasks {
-            let lead = map_units(task.lead())?;
-            let responsible = map_units(task.responsible())?;
-            let participating = map_units(task.participating())?;
-            let mut topics = task
-                .topics()
-                .iter()
-                .map(|t| map_topic(t).ok_or(new_topic))
-                .collect::<Result<Vec<_>, _>>()?;
-            topics.sort_unstable();
-            topics.dedup();
-            task.set_ids(lead, responsible, participating, topics);
-        }
         plan.notice = match plan.notice {
             Some(local) => Some(*notice_ids.get(local).ok_or("a notice changed")?),
             None => None,
@@ -215,11 +129,12 @@ pub fn patch_for(
         if plan.notice != old.notice {
             return Err("a notice changed");
         }
-        let now = Creations::of_mini_site(first, k, &mini_site.units, &unit_map, &topic_map)?;
+        let now =
+            Creations::of_mini_site(first, k, &mini_site.units, &numbers.units, &numbers.topics)?;
         if now != created {
             return Err("the plan now names new units or topics, or no longer names some");
         }
-        same_units(site, &mini_site.units, &unit_map, &created.units)?;
+        same_units(site, &mini_site.units, &numbers.units, &created.units)?;
         let (new_units, new_topics) = names_of(&plan);
         patch.units.extend(old_units.into_iter().chain(new_units));
         patch
@@ -230,6 +145,167 @@ pub fn patch_for(
         patch.plans.push((k, plan));
     }
     Ok(patch)
+}
+
+/// The notices that transmit plan `k`, and each as it was read, reduced to
+/// transmitting the plan (now `slug`) alone.
+fn transmitting(
+    site: &Site,
+    raw_notices: &HashMap<(std::path::PathBuf, usize), &RawNotice>,
+    k: PlanId,
+    slug: &str,
+) -> Result<(Vec<NoticeId>, Vec<RawNotice>), &'static str> {
+    let notice_ids: Vec<NoticeId> = (0..site.notices.len())
+        .filter(|&n| site.notices[n].plans.contains(&k))
+        .collect();
+    let mut notices: Vec<RawNotice> = Vec::new();
+    for &n in &notice_ids {
+        let source = &site.notices[n].source;
+        let mut notice = (*raw_notices
+            .get(&(source.path.clone(), source.line))
+            .ok_or("a notice was not found")?)
+        .clone();
+        notice.transmits = vec![slug.to_string()];
+        notices.push(notice);
+    }
+    Ok((notice_ids, notices))
+}
+
+/// A plan assembled on its own, with the notices that transmit it, through
+/// the function a build uses, so every check it makes on assembled content
+/// applies here too: the plan, and the one-plan site without it.
+fn assemble_alone(
+    ws: &Workspace,
+    config: &SiteConfig,
+    raw: &RawPlan,
+    notices: Vec<RawNotice>,
+) -> Result<(Plan, Site), &'static str> {
+    let mini = crate::content::assemble_loaded(
+        config.clone(),
+        Loaded {
+            plans: vec![raw.clone()],
+            notices,
+            diagnostics: Vec::new(),
+            failed: Vec::new(),
+        },
+        &ws.registry,
+        Vec::new(),
+    );
+    let mut mini_site = mini.site.ok_or("the plan has errors")?;
+    let plans = std::mem::take(&mut mini_site.plans);
+    let plan = plans
+        .into_iter()
+        .next()
+        .ok_or("the plan was not assembled")?;
+    Ok((plan, mini_site))
+}
+
+/// The site's plans read from `rel` and the file's plans as read again, in
+/// the same order, when the file can be patched in.
+fn plans_of_file<'w>(
+    ws: &'w Workspace,
+    site: &Site,
+    rel: &Path,
+) -> Result<(Vec<PlanId>, Vec<&'w RawPlan>), &'static str> {
+    let file = ws.files.get(rel).ok_or("the file is new")?;
+    let new = &file.loaded;
+    if new.diagnostics.iter().any(Diagnostic::is_error) {
+        return Err("the file has errors");
+    }
+    if !new.notices.is_empty() || site.notices.iter().any(|n| n.source.path == rel) {
+        return Err("the file holds a notice");
+    }
+    let old_ids: Vec<PlanId> = (0..site.plans.len())
+        .filter(|&p| site.plans[p].source.path == rel)
+        .collect();
+    let mut new_plans: Vec<&RawPlan> = new.plans.iter().collect();
+    new_plans.sort_by_key(|p| p.source.line);
+    if old_ids.is_empty() || old_ids.len() != new_plans.len() {
+        return Err("the file's plans were added or removed");
+    }
+    Ok((old_ids, new_plans))
+}
+
+/// The site's topics and units by name, to find a one-plan site's in.
+struct Keys<'s> {
+    topics: HashMap<&'s str, TopicId>,
+    units: HashMap<(JurisdictionId, String), UnitId>,
+}
+
+impl Keys<'_> {
+    /// The site's numbers of a one-plan site's topics and units (of
+    /// `jurisdiction`): `None` for a name the site does not have.
+    fn numbers(
+        &self,
+        mini_topics: &[Topic],
+        mini_units: &[Unit],
+        jurisdiction: JurisdictionId,
+    ) -> Numbers {
+        Numbers {
+            topics: mini_topics
+                .iter()
+                .map(|t| self.topics.get(t.name.as_str()).copied())
+                .collect(),
+            units: mini_units
+                .iter()
+                .map(|u| {
+                    std::iter::once(&u.name)
+                        .chain(&u.other_names)
+                        .find_map(|n| self.units.get(&(jurisdiction, normalize(n))).copied())
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A one-plan site's numbers of topics and units mapped to the site's.
+struct Numbers {
+    topics: Vec<Option<TopicId>>,
+    units: Vec<Option<UnitId>>,
+}
+
+const NEW_UNIT: &str = "the plan now names a new unit";
+const NEW_TOPIC: &str = "the plan now names a new topic";
+
+impl Numbers {
+    fn topic(&self, t: TopicId) -> Result<TopicId, &'static str> {
+        self.topics.get(t).copied().flatten().ok_or(NEW_TOPIC)
+    }
+
+    /// The site's numbers of `ids`, each once, in order.
+    fn units(&self, ids: Ids) -> Result<Vec<UnitId>, &'static str> {
+        let mut out: Vec<UnitId> = Vec::with_capacity(ids.len());
+        for u in ids {
+            let g = self.units.get(u).copied().flatten().ok_or(NEW_UNIT)?;
+            if !out.contains(&g) {
+                out.push(g);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Gives the plan and its tasks the site's numbers.
+    fn renumber(&self, plan: &mut Plan) -> Result<(), &'static str> {
+        plan.topics = plan
+            .topics
+            .iter()
+            .map(|&t| self.topic(t))
+            .collect::<Result<Vec<_>, _>>()?;
+        for task in &mut plan.tasks {
+            let lead = self.units(task.lead())?;
+            let responsible = self.units(task.responsible())?;
+            let participating = self.units(task.participating())?;
+            let mut topics = task
+                .topics()
+                .iter()
+                .map(|t| self.topic(t))
+                .collect::<Result<Vec<_>, _>>()?;
+            topics.sort_unstable();
+            topics.dedup();
+            task.set_ids(lead, responsible, participating, topics);
+        }
+        Ok(())
+    }
 }
 
 /// The units and topics a plan is the first to name, in the order it names
