@@ -33,7 +33,7 @@ use std::sync::LazyLock;
 
 use crate::patterns::patterns;
 
-use super::grammar::{self, Field, LABELS, Listed, MAX_LABEL_LETTERS, Role, is_blank};
+use super::grammar::{self, Field, LABELS, Listed, Role, is_blank};
 
 mod brackets;
 mod labels;

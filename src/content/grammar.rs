@@ -173,15 +173,6 @@ pub(crate) static LABELS: LazyLock<Vec<(String, Field)>> = LazyLock::new(|| {
     out
 });
 
-/// The letters of the longest label.
-pub(crate) static MAX_LABEL_LETTERS: LazyLock<usize> = LazyLock::new(|| {
-    LABELS
-        .iter()
-        .map(|(l, _)| l.chars().count())
-        .max()
-        .unwrap_or(0)
-});
-
 /// What a verb at the end of a list item says about the names before it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Verb {

@@ -72,10 +72,6 @@ patterns! {
     static LEAD_HEADING = r"^(\S{2,40}?)牵头(?:的)?(?:工作|任务|事项)(?:\s*[(（][^()（）]*[)）])?[。.]?$";
 }
 
-/// The most digits a task number has (a plan of a million tasks is not a
-/// plan; `2015.` and `2.5亿` are told apart otherwise).
-const MAX_TASK_DIGITS: usize = 9;
-
 /// The units a heading names as the lead of the tasks under it.
 fn heading_lead(title: &str, known: &[String]) -> Vec<String> {
     if !title.contains("牵头") && !title.contains("牽頭") {

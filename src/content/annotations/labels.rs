@@ -35,9 +35,7 @@ pub(super) fn label_pattern() -> String {
 }
 
 patterns! {
-    /// Any label followed by a colon: what [`find_labels`] finds, as one regex
-    /// (the tests compare the two).
-    #[cfg(test)]
+    /// Any label followed by a colon.
     pub(super) static LABEL_RE = label_pattern();
 
     /// A label at the very start (after blanks): anchored, so that testing a
@@ -60,24 +58,18 @@ patterns! {
 
 /// Labels outside brackets, as (label start, value start, field).
 ///
-/// Every label ends at a colon and holds none, so each colon ends at most one
-/// label, right before it: each colon is read backwards, letter by letter,
-/// against the labels, longest first, which finds what a regex search of the
-/// whole text finds (the longest label ending there) without running a regex
-/// over the text.
+/// A reader by hand (each colon read backwards against the labels) saved
+/// 1.0 G instructions of a 1,000-plan build (2.9 %, BENCHMARKS.md, "Readers
+/// by hand against their regexes"): under the 5 % that would keep one.
 ///
 /// The brackets of `s` come back too, for reading the values: computed only
-/// when there is a label to test, since most texts have none left once
-/// their parentheses are cut.
+/// when there is a label, since most texts have none left once their
+/// parentheses are cut.
 pub(super) fn find_labels(s: &str) -> (Vec<(usize, usize, Field)>, Protected) {
-    let mut labels = Vec::new();
-    let mut floor = 0;
-    for (colon, colon_end) in colons(s) {
-        if let Some((start, field)) = label_ending(&s[floor..colon]) {
-            labels.push((floor + start, colon_end, field));
-        }
-        floor = colon_end;
-    }
+    let mut labels: Vec<(usize, usize, Field)> = LABEL_RE
+        .find_iter(s)
+        .filter_map(|m| Some((m.start(), m.end(), field_of(m.as_str())?)))
+        .collect();
     if labels.is_empty() {
         return (labels, Protected { spans: Vec::new() });
     }
@@ -86,99 +78,12 @@ pub(super) fn find_labels(s: &str) -> (Vec<(usize, usize, Field)>, Protected) {
     (labels, protected)
 }
 
-/// Byte ranges of the colons (`:` `：`) of `s`, in order. `：` is `EF BC 9A`.
-pub(super) fn colons(s: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
-    let b = s.as_bytes();
-    memchr::memchr2_iter(b':', 0xef, b).filter_map(move |at| {
-        if b[at] == b':' {
-            Some((at, at + 1))
-        } else {
-            (b.get(at + 1..at + 3) == Some(&[0xbc, 0x9a][..])).then_some((at, at + 3))
-        }
-    })
-}
-
-/// The label `before` ends with, blanks ([`GAP`]) allowed between its letters
-/// and after it: where it starts and its field.
-pub(super) fn label_ending(before: &str) -> Option<(usize, Field)> {
-    // The last letters, last first, with where each starts: decoded once,
-    // then compared with each label.
-    let mut letters = [('\0', 0); LETTERS_READ];
-    // Two more for a unit label's level (`省直`).
-    let max = (*MAX_LABEL_LETTERS + 2).min(LETTERS_READ);
-    let mut n = 0;
-    for (at, c) in before.char_indices().rev() {
-        if is_gap(c) {
-            continue;
-        }
-        if n == max {
-            break;
-        }
-        letters[n] = (c, at);
-        n += 1;
-    }
-    let letters = &letters[..n];
-    // Most colons follow words that end no label.
-    let last = letters.first()?.0;
-    let (_, labels) = LABELS_BY_LAST.iter().find(|(c, _)| *c == last)?;
-    labels.iter().find_map(|(backwards, field)| {
-        let field = *field;
-        let k = backwards.len();
-        if !letters
-            .get(..k)?
-            .iter()
-            .map(|l| l.0)
-            .eq(backwards.iter().copied())
-        {
-            return None;
-        }
-        if field.takes_level()
-            && let (Some(&(kind, _)), Some(&(place, at))) = (letters.get(k), letters.get(k + 1))
-            && grammar::is_unit_level(place, kind)
-        {
-            return Some((at, field));
-        }
-        Some((letters.get(k.checked_sub(1)?)?.1, field))
-    })
-}
-
-/// A label spelled backwards, with its field.
-type Backwards = (Vec<char>, Field);
-
-/// [`LABELS`] grouped by their last letter, each spelled backwards, in the
-/// order of `LABELS` (longest first): a colon is compared only with the
-/// labels its last letter can end, without decoding each label again (this
-/// runs on every colon of every task).
-pub(super) static LABELS_BY_LAST: LazyLock<Vec<(char, Vec<Backwards>)>> = LazyLock::new(|| {
-    let mut groups: Vec<(char, Vec<Backwards>)> = Vec::new();
-    for (label, field) in LABELS.iter() {
-        let backwards: Vec<char> = label.chars().rev().collect();
-        let Some(&last) = backwards.first() else {
-            continue;
-        };
-        match groups.iter_mut().find(|(c, _)| *c == last) {
-            Some((_, group)) => group.push((backwards, *field)),
-            None => groups.push((last, vec![(backwards, *field)])),
-        }
-    }
-    groups
-});
-
-/// Room for the letters of the longest label ([`MAX_LABEL_LETTERS`]).
-pub(super) const LETTERS_READ: usize = 16;
-
-/// The characters [`GAP`] allows inside and after a label.
-pub(super) fn is_gap(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\u{a0}' | '\u{3000}')
-}
-
 pub(super) fn has_colon(s: &str) -> bool {
     s.contains(':') || s.contains('：')
 }
 
 /// The field of a [`LABEL_RE`] match: the label with its blanks and colon
 /// left out.
-#[cfg(test)]
 pub(super) fn field_of(matched: &str) -> Option<Field> {
     let label = matched.trim_end_matches([':', '：']);
     let letters: Vec<char> = label.chars().filter(|c| !is_blank(*c)).collect();

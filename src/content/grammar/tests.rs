@@ -85,7 +85,6 @@ fn labels_are_generated_from_roles_and_kinds() {
     ] {
         assert!(has(l), "{l}");
     }
-    assert_eq!(*MAX_LABEL_LETTERS, 9);
     // 厦漳泉大都市区同城化 (福建): `(省直配合单位:省旅游局)`.
     assert!(is_unit_level('省', '直') && is_unit_level('区', '级'));
     assert!(!is_unit_level('直', '省') && !is_unit_level('局', '直'));
