@@ -6,6 +6,8 @@
 //! 2. No import cycle among `config`, `model` and the modules of
 //!    `content/`. A folder's `mod.rs` may use its own children (it declares
 //!    them); every other use is an edge.
+//! 3. No function outside tests is over [`MAX_FUNCTION_LINES`] lines
+//!    (issue 19 item 5), but the few of [`LONG_FUNCTIONS`].
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -27,6 +29,12 @@ fn sources(dir: &Path) -> Vec<(String, String)> {
         }
     }
     out
+}
+
+/// A module's unit tests in a file of their own (`x/tests.rs`, declared
+/// by `x.rs` as `#[cfg(test)] mod tests;`).
+fn is_test_file(rel: &str) -> bool {
+    rel.ends_with("/tests.rs") || rel.ends_with("_tests.rs")
 }
 
 /// The code of a file: no comment lines (doc examples included), no
@@ -114,12 +122,19 @@ fn modules() -> BTreeMap<String, String> {
         out.insert(name.to_string(), non_test_code(&text));
     }
     for (rel, text) in sources(&src().join("content")) {
+        if is_test_file(&rel) {
+            continue;
+        }
         let name = rel.trim_start_matches("content/").trim_end_matches(".rs");
+        // A module's own children (`annotations/labels.rs`) are parts of it.
+        let name = name.split('/').next().unwrap_or(name);
         let module = match name {
             "mod" => "content".to_string(),
             child => format!("content::{child}"),
         };
-        out.insert(module, non_test_code(&text));
+        let code: &mut String = out.entry(module).or_default();
+        code.push_str(&non_test_code(&text));
+        code.push('\n');
     }
     out
 }
@@ -339,4 +354,123 @@ fn the_cycle_finder_finds_cycles() {
         "crate::",
     );
     assert_eq!(names, ["config", "model"].map(String::from).into());
+}
+
+/// The longest a function of `src/` may be, signature to closing brace.
+const MAX_FUNCTION_LINES: usize = 80;
+
+/// Functions allowed to be longer, as `file: name`, each with why.
+const LONG_FUNCTIONS: &[&str] = &[
+    // In files other work of issue 19 is rewriting now (items 2 and 6):
+    // split with it.
+    "content/fields.rs: common_fields_with",
+    "import/write.rs: render",
+    "render/theme.rs: load",
+];
+
+/// The functions of a rustfmt-formatted file outside its tests, as (name,
+/// first line, lines): a function ends at the first `}` at its own
+/// indentation. Tests are a `#[cfg(test)]` module, a `tests.rs` file or a
+/// `#[cfg(test)]` function.
+fn functions(text: &str) -> Vec<(String, usize, usize)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut found = Vec::new();
+    let mut test_attribute = false;
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i];
+        let t = line.trim_start();
+        if t.starts_with("#[cfg(test)]") {
+            test_attribute = true;
+            i += 1;
+            continue;
+        }
+        let after_test = std::mem::take(&mut test_attribute);
+        if after_test && t.starts_with("mod tests {") {
+            break;
+        }
+        let Some(name) = fn_name(t) else {
+            if t.starts_with("#[") {
+                test_attribute = after_test;
+            }
+            i += 1;
+            continue;
+        };
+        let indent = &line[..line.len() - t.len()];
+        let close = format!("{indent}}}");
+        // A declaration without a body ends with `;` before any `{`.
+        let body = lines[i..]
+            .iter()
+            .position(|l| l.contains('{') || l.trim_end().ends_with(';'));
+        let has_body = body.is_some_and(|b| lines[i + b].contains('{'));
+        let end = lines[i..]
+            .iter()
+            .position(|l| l.trim_end() == close || (l.trim_end().ends_with('}') && *l == line));
+        match (has_body, end) {
+            (true, Some(len)) => {
+                if !after_test {
+                    found.push((name, i + 1, len + 1));
+                }
+                // Nested functions are measured too: carry on inside.
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    found
+}
+
+/// The name of the function a line declares, if it does.
+fn fn_name(t: &str) -> Option<String> {
+    let mut rest = t;
+    for prefix in [
+        "pub(crate) ",
+        "pub(super) ",
+        "pub ",
+        "const ",
+        "async ",
+        "unsafe ",
+        "extern \"C\" ",
+    ] {
+        rest = rest.strip_prefix(prefix).unwrap_or(rest);
+    }
+    let rest = rest.strip_prefix("fn ")?;
+    let name: String = rest
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect();
+    (!name.is_empty()).then_some(name)
+}
+
+#[test]
+fn no_function_is_over_80_lines() {
+    let mut long = Vec::new();
+    for (rel, text) in sources(&src()) {
+        if is_test_file(&rel) {
+            continue;
+        }
+        for (name, line, len) in functions(&text) {
+            let key = format!("{rel}: {name}");
+            if len > MAX_FUNCTION_LINES && !LONG_FUNCTIONS.contains(&key.as_str()) {
+                long.push(format!("{key} (line {line}) is {len} lines"));
+            }
+        }
+    }
+    assert!(
+        long.is_empty(),
+        "functions over {MAX_FUNCTION_LINES} lines (issue 19 item 5): split them \
+         by what they do, or justify them in LONG_FUNCTIONS:\n{}",
+        long.join("\n")
+    );
+}
+
+#[test]
+fn the_function_measure_finds_functions_and_skips_tests() {
+    let text = "fn a() {\n    1\n}\n\npub(crate) fn b(\n    x: u8,\n) -> u8 {\n    x\n}\n\
+                trait T {\n    fn c(&self);\n    fn d(&self) {}\n}\n\
+                #[cfg(test)]\nfn helper() {\n}\n\
+                #[cfg(test)]\nmod tests {\n    fn e() {\n    }\n}\n";
+    let found = functions(text);
+    let found: Vec<_> = found.iter().map(|(n, _, l)| (n.as_str(), *l)).collect();
+    assert_eq!(found, [("a", 3), ("b", 5), ("d", 1)]);
 }

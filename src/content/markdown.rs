@@ -28,6 +28,14 @@ use super::fields::{DocFields, DocKind};
 use super::units::Registry;
 use super::{Loaded, RawNotice, RawPlan, RawTask, yaml_error};
 
+mod builder;
+mod paragraphs;
+mod table_body;
+
+use builder::*;
+pub use paragraphs::*;
+use table_body::*;
+
 patterns! {
     /// A heading's numbering and the level it implies.
     static SECTION_NUMBER: Vec<(Regex, u8)> = {
@@ -63,10 +71,6 @@ patterns! {
     /// `(一)省监察厅牵头的工作`, `一、县示范区管委会牵头工作(8项)`.
     static LEAD_HEADING = r"^(\S{2,40}?)牵头(?:的)?(?:工作|任务|事项)(?:\s*[(（][^()（）]*[)）])?[。.]?$";
 }
-
-/// The most digits a task number has (a plan of a million tasks is not a
-/// plan; `2015.` and `2.5亿` are told apart otherwise).
-const MAX_TASK_DIGITS: usize = 9;
 
 /// The units a heading names as the lead of the tasks under it.
 fn heading_lead(title: &str, known: &[String]) -> Vec<String> {
@@ -388,462 +392,166 @@ fn parse_body_at(
     measures: Option<u8>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> ParsedBody {
-    let mut builder = Builder {
-        known: known_units.to_vec(),
-        ..Builder::default()
-    };
-    let mut extractor = Extractor::with_known(known_units.to_vec());
-    let mut last = Last::Other;
-    // The lines of the run of numbered prose paragraphs just read.
-    let mut prose_lines: Vec<usize> = Vec::new();
-    // The first task of the run of tasks just read (no prose or heading
-    // between them).
-    let mut run_start = 0;
+    let mut reader = BodyReader::new(known_units);
     let mut raw_html = Vec::new();
-    // Tasks whose deadlines are read again once all their lines are in:
-    // once per task, not once per line (a task with thousands of
-    // continuation lines would be quadratic).
-    let mut continued: Vec<usize> = Vec::new();
     for para in paragraphs(body, first_line) {
         if para.heading.is_none() {
             raw_html.extend(super::raw_html_lines(&para.text, para.line));
         }
-        let mut task = None;
-        let measure = measures.and_then(|depth| measure_number(&para, Some(depth)));
-        if let Some((_, _, depth)) = measure {
-            builder.close_to(depth);
-        }
-        let framed = builder.stack.iter().any(|(s, _)| framing_title(&s.title));
-        let measure = measure.filter(|(_, text, _)| !framed && !framing_title(text));
-        if let Some((number, text, _)) = measure {
-            task = Some(task_from(number, para.line, extractor.extract(&text)));
-        } else if let Some(hashes) = para.heading {
-            let (number, title, level) = heading_parts(&para.text, hashes);
-            builder.open_section(number, title, level);
-        } else if let Some((number, rest)) = annotated_numbered(&para.text, &extractor) {
-            task = Some(task_from(
-                number.to_string(),
-                para.line,
-                extractor.extract(rest),
-            ));
-        } else if let Some((number, title, level)) = paragraph_heading(&para.text) {
-            builder.open_section(Some(number), title, level);
-        } else if let Some((number, rest)) = task_start(&para.text) {
-            task = Some(task_from(
-                number.to_string(),
-                para.line,
-                extractor.extract(rest),
-            ));
-        } else if last != Last::Other && is_continuation(&para.text, &extractor) {
-            if last == Last::NumberedProse {
-                // `(一)…。` then `责任单位:…` on a line of its own: the
-                // numbered paragraphs were tasks after all.
-                match builder.tasks_from_prose(&prose_lines, &mut extractor) {
-                    Some(first) => run_start = first,
-                    None => {
-                        builder.add_text(para.text);
-                        last = Last::Other;
-                        prose_lines.clear();
-                        continue;
-                    }
-                }
-                prose_lines.clear();
-            }
-            let Some(task) = builder.tasks.last_mut() else {
-                continue;
-            };
-            let bare = !task.names_units();
-            merge_continuation(task, extractor.extract(&para.text));
-            let i = builder.tasks.len() - 1;
-            continued.push(i);
-            if bare {
-                builder.share_units_back(run_start, i);
-            }
-            last = Last::Task;
-            continue;
-        } else {
-            if other_numbered(&para.text).is_some() {
-                if last != Last::NumberedProse {
-                    prose_lines.clear();
-                }
-                prose_lines.push(para.line);
-                last = Last::NumberedProse;
-            } else {
-                last = Last::Other;
-            }
-            builder.add_text(para.text);
-            continue;
-        }
-        match task {
-            Some(t) => {
-                if last != Last::Task {
-                    run_start = builder.tasks.len();
-                }
-                builder.add_task(t);
-                last = Last::Task;
-            }
-            None => last = Last::Other,
-        }
+        reader.read(para, measures);
     }
-    continued.dedup();
-    for i in continued {
-        if let Some(task) = builder.tasks.get_mut(i) {
-            task.deadlines = super::fields::deadlines_for(task.schedule.as_deref(), &task.text);
-        }
-    }
-    let mut parsed = builder.finish_checked(rel, diagnostics);
+    let mut parsed = reader.finish(rel, diagnostics);
     parsed.raw_html = raw_html;
     parsed
 }
 
-/// Splits the body into paragraphs: blank lines separate them, and a heading
-/// line or a numbered task line also starts a new one.
-fn paragraphs(body: &str, first_line: usize) -> Vec<Paragraph> {
-    let mut out: Vec<Paragraph> = Vec::new();
-    let mut open = false;
-    for (i, raw) in body.lines().enumerate() {
-        let line = first_line + i;
-        let text = raw.trim();
-        if text.is_empty() {
-            open = false;
-            continue;
+/// A body read paragraph by paragraph into sections, tasks and text.
+struct BodyReader {
+    builder: Builder,
+    extractor: Extractor,
+    last: Last,
+    /// The lines of the run of numbered prose paragraphs just read.
+    prose_lines: Vec<usize>,
+    /// The first task of the run of tasks just read (no prose or heading
+    /// between them).
+    run_start: usize,
+    /// Tasks whose deadlines are read again once all their lines are in:
+    /// once per task, not once per line (a task with thousands of
+    /// continuation lines would be quadratic).
+    continued: Vec<usize>,
+}
+
+impl BodyReader {
+    fn new(known_units: &[String]) -> BodyReader {
+        BodyReader {
+            builder: Builder {
+                known: known_units.to_vec(),
+                ..Builder::default()
+            },
+            extractor: Extractor::with_known(known_units.to_vec()),
+            last: Last::Other,
+            prose_lines: Vec::new(),
+            run_start: 0,
+            continued: Vec::new(),
         }
-        let hashes = text.chars().take_while(|&c| c == '#').count();
-        if (1..=6).contains(&hashes) && text[hashes..].starts_with([' ', '\t']) {
-            out.push(Paragraph {
-                line,
-                text: text[hashes..].trim().to_string(),
-                heading: Some(hashes),
-            });
-            open = false;
-            continue;
-        }
-        let starts_block = task_start(text).is_some()
-            || paragraph_heading(text).is_some()
-            || annotated_numbered(text, &Extractor::new()).is_some();
-        match out.last_mut() {
-            Some(p) if open && !starts_block => {
-                p.text.push('\n');
-                p.text.push_str(text);
+    }
+
+    /// Reads one paragraph (the numbered items at `measures` depth are
+    /// tasks when given).
+    fn read(&mut self, para: Paragraph, measures: Option<u8>) {
+        let task = match self.task_or_heading(&para, measures) {
+            Some(task) => task,
+            None if self.last != Last::Other && is_continuation(&para.text, &self.extractor) => {
+                return self.continuation(para);
             }
-            _ => {
-                out.push(Paragraph {
-                    line,
-                    text: text.to_string(),
-                    heading: None,
-                });
-                open = true;
+            None => return self.text(para),
+        };
+        match task {
+            Some(t) => {
+                if self.last != Last::Task {
+                    self.run_start = self.builder.tasks.len();
+                }
+                self.builder.add_task(t);
+                self.last = Last::Task;
+            }
+            None => self.last = Last::Other,
+        }
+    }
+
+    /// The task a paragraph starts, or `Some(None)` for a heading (opened
+    /// here); `None` when it is neither.
+    fn task_or_heading(
+        &mut self,
+        para: &Paragraph,
+        measures: Option<u8>,
+    ) -> Option<Option<RawTask>> {
+        let measure = measures.and_then(|depth| measure_number(para, Some(depth)));
+        if let Some((_, _, depth)) = measure {
+            self.builder.close_to(depth);
+        }
+        let framed = self
+            .builder
+            .stack
+            .iter()
+            .any(|(s, _)| framing_title(&s.title));
+        let measure = measure.filter(|(_, text, _)| !framed && !framing_title(text));
+        let extractor = &mut self.extractor;
+        if let Some((number, text, _)) = measure {
+            return Some(Some(task_from(number, para.line, extractor.extract(&text))));
+        }
+        if let Some(hashes) = para.heading {
+            let (number, title, level) = heading_parts(&para.text, hashes);
+            self.builder.open_section(number, title, level);
+            return Some(None);
+        }
+        if let Some((number, rest)) = annotated_numbered(&para.text, extractor) {
+            let a = extractor.extract(rest);
+            return Some(Some(task_from(number.to_string(), para.line, a)));
+        }
+        if let Some((number, title, level)) = paragraph_heading(&para.text) {
+            self.builder.open_section(Some(number), title, level);
+            return Some(None);
+        }
+        let (number, rest) = task_start(&para.text)?;
+        let a = extractor.extract(rest);
+        Some(Some(task_from(number.to_string(), para.line, a)))
+    }
+
+    /// A paragraph that goes on with the last task (`责任单位:…` on a line
+    /// of its own).
+    fn continuation(&mut self, para: Paragraph) {
+        if self.last == Last::NumberedProse {
+            // `(一)…。` then `责任单位:…` on a line of its own: the
+            // numbered paragraphs were tasks after all.
+            match self
+                .builder
+                .tasks_from_prose(&self.prose_lines, &mut self.extractor)
+            {
+                Some(first) => self.run_start = first,
+                None => {
+                    self.builder.add_text(para.text);
+                    self.last = Last::Other;
+                    self.prose_lines.clear();
+                    return;
+                }
+            }
+            self.prose_lines.clear();
+        }
+        let Some(task) = self.builder.tasks.last_mut() else {
+            return;
+        };
+        let bare = !task.names_units();
+        merge_continuation(task, self.extractor.extract(&para.text));
+        let i = self.builder.tasks.len() - 1;
+        self.continued.push(i);
+        if bare {
+            self.builder.share_units_back(self.run_start, i);
+        }
+        self.last = Last::Task;
+    }
+
+    /// A paragraph of text; a numbered one may turn out to be a task.
+    fn text(&mut self, para: Paragraph) {
+        if other_numbered(&para.text).is_some() {
+            if self.last != Last::NumberedProse {
+                self.prose_lines.clear();
+            }
+            self.prose_lines.push(para.line);
+            self.last = Last::NumberedProse;
+        } else {
+            self.last = Last::Other;
+        }
+        self.builder.add_text(para.text);
+    }
+
+    fn finish(mut self, rel: &Path, diagnostics: &mut Vec<Diagnostic>) -> ParsedBody {
+        self.continued.dedup();
+        for i in self.continued {
+            if let Some(task) = self.builder.tasks.get_mut(i) {
+                task.deadlines = super::fields::deadlines_for(task.schedule.as_deref(), &task.text);
             }
         }
-    }
-    out
-}
-
-/// A `#` heading's numbering, title and level: the numbering decides the
-/// level where there is one, the `#` count otherwise.
-fn heading_parts(text: &str, hashes: usize) -> (Option<String>, String, u8) {
-    for (re, level) in SECTION_NUMBER.iter() {
-        if let Some(c) = re.captures(text) {
-            let number = c.get(1).map(|m| m.as_str().to_string());
-            let title = c.get(2).map(|m| m.as_str().trim()).unwrap_or("");
-            return (number, title.to_string(), *level);
-        }
-    }
-    (None, text.to_string(), hashes.clamp(1, 5) as u8)
-}
-
-/// A paragraph that is a numbered heading on a line of its own (`二、维护宪法法律权威`):
-/// (number as written, title, level). The importer uses the same rule, so that
-/// what it writes reads back with the same structure.
-pub fn paragraph_heading(text: &str) -> Option<(String, String, u8)> {
-    // Every numbering starts with one of these: most lines are settled
-    // without a regex.
-    let starts_numbered = |c: char| {
-        matches!(
-            c,
-            '第' | '('
-                | '（'
-                | '﹙'
-                | '一'
-                | '二'
-                | '三'
-                | '四'
-                | '五'
-                | '六'
-                | '七'
-                | '八'
-                | '九'
-                | '十'
-                | '百'
-                | '零'
-                | '〇'
-                | '两'
-        )
-    };
-    if !text.chars().next().is_some_and(starts_numbered) {
-        return None;
-    }
-    if text.contains('\n') || text.chars().count() > MAX_HEADING_CHARS {
-        return None;
-    }
-    let body = text.trim_end_matches(['。', '.']);
-    if body.contains('。') {
-        return None;
-    }
-    for (re, level) in SECTION_NUMBER.iter() {
-        if let Some(c) = re.captures(body) {
-            let number = c.get(1)?.as_str().to_string();
-            let title = c.get(2)?.as_str().trim().to_string();
-            if title.is_empty() {
-                return None;
-            }
-            return Some((number, title, *level));
-        }
-    }
-    None
-}
-
-/// The task number and the rest, when a paragraph starts with one.
-///
-/// A digit right after the separator means a decimal (`1.5亿元`), not a task,
-/// unless a space stands between them (`1. 2019年底前…`).
-fn task_start(text: &str) -> Option<(&str, &str)> {
-    // `\d` is a decimal digit, which `is_numeric` includes.
-    if !text.chars().next().is_some_and(char::is_numeric) {
-        return None;
-    }
-    let first_line = first_line(text);
-    let (number, after_separator) = task_number(first_line)?;
-    // `first_line` starts `text`, so its offsets are offsets into `text`.
-    let rest = &first_line[after_separator..];
-    let trimmed = rest.trim_start();
-    let starts_with_digit = |s: &str| s.chars().next().is_some_and(|c| c.is_numeric());
-    let start = if !starts_with_digit(trimmed) {
-        after_separator + (rest.len() - trimmed.len())
-    } else {
-        // The text starts at the last space before the digit, as it did
-        // when one regex read the whole line.
-        let last_space = rest[..rest.len() - trimmed.len()].chars().next_back()?;
-        after_separator + (rest.len() - trimmed.len()) - last_space.len_utf8()
-    };
-    Some((number, text.get(start..)?))
-}
-
-/// The first line of `text`, as `text.lines().next()` has it (a `\r` goes
-/// only with the `\n` after it), found with a vectorised search.
-fn first_line(text: &str) -> &str {
-    match memchr::memchr(b'\n', text.as_bytes()) {
-        Some(end) => {
-            let line = &text[..end];
-            line.strip_suffix('\r').unwrap_or(line)
-        }
-        None => text,
-    }
-}
-
-/// What [`TASK_NUMBER`] reads at the start of `line`: the number and where
-/// its separator ends. Numbers in ASCII digits, nearly all of them, are read
-/// by hand; the regex reads the others (`\d` is any decimal digit, `１２、`).
-fn task_number(line: &str) -> Option<(&str, usize)> {
-    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
-    let after_digits = &line[digits..];
-    let other_digit_follows = after_digits
-        .chars()
-        .next()
-        .is_some_and(|c| !c.is_ascii() && c.is_numeric());
-    if digits == 0 || other_digit_follows {
-        let c = TASK_NUMBER.captures(line)?;
-        return Some((c.get(1)?.as_str(), c.get(0)?.end()));
-    }
-    // `\d{1,9}` then no digit: more digits are no task number.
-    if digits > MAX_TASK_DIGITS {
-        return None;
-    }
-    // `\s` is White_Space, as `trim_start` has it.
-    let spaced = after_digits.trim_start();
-    let separator = spaced
-        .chars()
-        .next()
-        .filter(|c| matches!(c, '.' | '．' | '﹒' | '、' | '﹑'))?;
-    Some((
-        &line[..digits],
-        line.len() - spaced.len() + separator.len_utf8(),
-    ))
-}
-
-/// A paragraph that continues the task above it: a line of labels
-/// (schedule, priority, units), or nothing but a clause (`区司法局牵头,
-/// 区法院配合。`).
-fn is_continuation(text: &str, extractor: &Extractor) -> bool {
-    starts_with_annotation_label(text) || extractor.is_annotation_only(text)
-}
-
-/// What the paragraph before the one being read was.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Last {
-    Task,
-    /// Prose numbered `(1)` `（一）` `一是` `一、`: a task if a label line
-    /// follows.
-    NumberedProse,
-    Other,
-}
-
-/// A paragraph numbered `(1)` `（一）` `一是` `一、` that carries a
-/// responsibility annotation: its number (without brackets) and the rest.
-pub fn annotated_numbered<'a>(text: &'a str, extractor: &Extractor) -> Option<(&'a str, &'a str)> {
-    let (number, rest) = other_numbered(text)?;
-    extractor.carries_annotation(rest).then_some((number, rest))
-}
-
-/// A paragraph numbered `(1)` `（一）` `一是` `一、`: its number (without
-/// brackets) and the rest, when there is a rest.
-fn other_numbered(text: &str) -> Option<(&str, &str)> {
-    if !text.chars().next().is_some_and(|c| {
-        matches!(c, '(' | '（' | '﹙' | '第') || "一二三四五六七八九十百零〇两".contains(c)
-    }) {
-        return None;
-    }
-    let c = OTHER_NUMBER.captures(text)?;
-    let number = c.get(1).or_else(|| c.get(2)).or_else(|| c.get(3))?.as_str();
-    let rest = text.get(c.get(0)?.end()..)?;
-    (!rest.is_empty()).then_some((number, rest))
-}
-
-/// Words that a table's unit columns are headed with.
-const UNIT_HEADER_WORDS: [&str; 6] = ["单位", "部门", "科室", "牵头", "责任", "主体"];
-
-/// Whether a line heads a column of units (`牵头单位`, `| 序号 | 任务 |
-/// 责任单位 |`, `序号 目标任务 责任单位`): a body without one has no table
-/// that names units, and is read as prose without looking further. Most
-/// lines are settled by their length or words, without allocating.
-fn unit_column_header(line: &str) -> bool {
-    use crate::import::tables::{Col, column_of, header_row};
-    let line = line.trim().trim_start_matches('#').trim();
-    if line.len() > 240 || !UNIT_HEADER_WORDS.iter().any(|w| line.contains(w)) {
-        return false;
-    }
-    let units =
-        |c: Option<Col>| matches!(c, Some(Col::Lead | Col::Responsible | Col::Participating));
-    let cell = line.trim_matches(['|', '｜', ' ', '\u{3000}']);
-    if cell.chars().count() <= 16 && units(column_of(cell)) {
-        return true;
-    }
-    let cells: Vec<String> = if cell.contains(['|', '｜']) {
-        cell.split(['|', '｜'])
-            .map(|c| c.trim().to_string())
-            .collect()
-    } else {
-        cell.split_whitespace().map(str::to_string).collect()
-    };
-    cells.len() >= 2
-        && header_row(&cells).is_some_and(|cols| cols.into_iter().any(|c| units(Some(c))))
-}
-
-/// A division-of-labour table pasted as text (one cell a line, cells between
-/// bars or spaces, or a Markdown table), read by the importer's table reader
-/// ([`crate::import::tables`]), so that the same text gives the same tasks
-/// either way. `None` when the body has no table header or the table gives
-/// no task: it is then read as prose.
-fn table_body(
-    rel: &Path,
-    body: &str,
-    first_line: usize,
-    known: &[String],
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Option<ParsedBody> {
-    use crate::import::{Block as Cell, tables};
-    if !body.lines().any(unit_column_header) {
-        return None;
-    }
-    let mut blocks = Vec::new();
-    for (i, raw) in body.lines().enumerate() {
-        let text = raw.trim().trim_start_matches('#').trim();
-        // A Markdown table's delimiter row (`|---|:--:|`) is no cell.
-        let delimiter = text.contains('-') && text.chars().all(|c| "|｜-:: ".contains(c));
-        if !text.is_empty() && !delimiter {
-            blocks.push(Cell::para(first_line + i, text));
-        }
-    }
-    let blocks = tables::pipe_rows(tables::space_rows(blocks));
-    let headers: Vec<usize> = (0..blocks.len())
-        .filter(|&i| {
-            let row = blocks[i].cells.as_deref();
-            row.is_some_and(|c| tables::header_row(c).is_some())
-                || (row.is_none() && tables::header_run(&blocks[i..]).is_some())
-        })
-        .collect();
-    let first = *headers.first()?;
-    // Each table starts at its title (`《…》分工方案`) when it has one: a
-    // notice can carry several, and a title is no cell of the table before.
-    let mut starts = vec![0];
-    for &h in headers.iter().skip(1) {
-        let titled = h > first
-            && blocks[h - 1].cells.is_none()
-            && crate::import::structure::kind_of(&blocks[h - 1].text).is_some();
-        if titled {
-            starts.push(h - 1);
-        }
-    }
-    starts.push(blocks.len());
-    let mut report = crate::import::report::Report::default();
-    let plans: Vec<_> = starts
-        .windows(2)
-        .map(|w| tables::parse(&blocks[w[0]..w[1]], known, &mut report))
-        .collect();
-    if plans.iter().all(|p| p.all_tasks().is_empty()) {
-        return None;
-    }
-    let mut builder = Builder {
-        known: known.to_vec(),
-        ..Builder::default()
-    };
-    for plan in plans {
-        builder.close_all();
-        for text in plan.preamble {
-            builder.add_text(text);
-        }
-        for t in plan.tasks {
-            builder.add_task(table_task(t));
-        }
-        for s in plan.sections {
-            table_section(&mut builder, s);
-        }
-    }
-    let mut parsed = builder.finish_checked(rel, diagnostics);
-    parsed.raw_html = blocks
-        .iter()
-        .flat_map(|b| super::raw_html_lines(&b.text, b.line))
-        .collect();
-    Some(parsed)
-}
-
-fn table_section(builder: &mut Builder, s: crate::import::tables::TSection) {
-    builder.open_section(s.number, s.title, s.level);
-    for text in s.text {
-        builder.add_text(text);
-    }
-    for t in s.tasks {
-        builder.add_task(table_task(t));
-    }
-    for c in s.sections {
-        table_section(builder, c);
-    }
-}
-
-fn table_task(t: crate::import::tables::TTask) -> RawTask {
-    RawTask {
-        deadlines: super::fields::deadlines_for(t.schedule.as_deref(), &t.text),
-        number: t.number,
-        text: t.text,
-        lead: t.lead,
-        responsible: t.responsible,
-        participating: t.participating,
-        officials: t.officials,
-        schedule: t.schedule,
-        priority: t.priority,
-        topics: Vec::new(),
-        section_path: Vec::new(),
-        line: t.line,
+        self.builder.finish_checked(rel, diagnostics)
     }
 }
 
@@ -884,218 +592,6 @@ fn merge_continuation(task: &mut RawTask, a: super::annotations::Annotations) {
     }
 }
 
-/// Builds the section tree from a flat run of headings, tasks and prose.
-#[derive(Default)]
-struct Builder {
-    root: Vec<Block>,
-    /// Open sections, outermost first, each with its count in the plan.
-    stack: Vec<(Section, u32)>,
-    /// The lead units each open section's heading names (see
-    /// [`heading_lead`]), by depth.
-    leads: Vec<Vec<String>>,
-    /// Unit names with a separator inside, kept whole.
-    known: Vec<String>,
-    /// The numbers of the tasks in the open section.
-    numbers_here: rustc_hash::FxHashSet<String>,
-    /// Sections opened so far.
-    sections: u32,
-    tasks: Vec<RawTask>,
-    /// The count of the section each task is in (0: none).
-    scopes: Vec<u32>,
-}
-
-impl Builder {
-    fn open_section(&mut self, number: Option<String>, title: String, level: u8) {
-        self.close_to(level);
-        self.sections += 1;
-        self.numbers_here.clear();
-        self.leads.push(heading_lead(&title, &self.known));
-        let section = Section {
-            number,
-            title,
-            level,
-            anchor: String::new(),
-            blocks: Vec::new(),
-        };
-        self.stack.push((section, self.sections));
-    }
-
-    /// Closes the open sections at `level` and below (a numbered item at
-    /// that depth ends them).
-    fn close_to(&mut self, level: u8) {
-        while self.stack.last().is_some_and(|(s, _)| s.level >= level) {
-            self.close_section();
-        }
-    }
-
-    fn close_section(&mut self) {
-        self.leads.pop();
-        if let Some((section, _)) = self.stack.pop() {
-            self.push_block(Block::Section(Box::new(section)));
-        }
-    }
-
-    fn push_block(&mut self, block: Block) {
-        match self.stack.last_mut() {
-            Some((parent, _)) => parent.blocks.push(block),
-            None => self.root.push(block),
-        }
-    }
-
-    fn add_text(&mut self, text: String) {
-        self.push_block(Block::Text(text));
-    }
-
-    /// The blocks of the open section (or of the body, outside any).
-    fn open_blocks(&mut self) -> &mut Vec<Block> {
-        match self.stack.last_mut() {
-            Some((parent, _)) => &mut parent.blocks,
-            None => &mut self.root,
-        }
-    }
-
-    /// Makes tasks of the numbered prose paragraphs added last, starting on
-    /// `lines`, when a label line follows them; the index of the first.
-    /// Numbers taken in the section are numbered under the task before them
-    /// (`(1)` under `1.` is `1(1)`); `None`, and nothing changed, when that
-    /// does not make them unique.
-    fn tasks_from_prose(&mut self, lines: &[usize], extractor: &mut Extractor) -> Option<usize> {
-        let scope = self.stack.last().map_or(0, |(_, n)| *n);
-        let parent = match (self.tasks.last(), self.scopes.last()) {
-            (Some(t), Some(&s)) if s == scope => Some(t.number.clone()),
-            _ => None,
-        };
-        let blocks = match self.stack.last() {
-            Some((parent, _)) => &parent.blocks,
-            None => &self.root,
-        };
-        let at = blocks.len().checked_sub(lines.len())?;
-        let mut numbered = Vec::with_capacity(lines.len());
-        for block in &blocks[at..] {
-            let Block::Text(text) = block else {
-                return None;
-            };
-            let (number, rest) = other_numbered(text)?;
-            numbered.push((number.to_string(), text.len() - rest.len()));
-        }
-        // All under the task before, or none: `1(1)` beside `2` would take
-        // the next task's number.
-        let taken = &self.numbers_here;
-        if numbered.iter().any(|(n, _)| taken.contains(n)) {
-            let parent = parent?;
-            for (n, _) in &mut numbered {
-                *n = format!("{parent}({n})");
-            }
-        }
-        let mut new: rustc_hash::FxHashSet<&str> = Default::default();
-        if numbered
-            .iter()
-            .any(|(n, _)| taken.contains(n) || !new.insert(n))
-        {
-            return None;
-        }
-        let texts: Vec<Block> = self.open_blocks().drain(at..).collect();
-        let first = self.tasks.len();
-        for ((block, (number, start)), &line) in texts.into_iter().zip(numbered).zip(lines) {
-            if let Block::Text(text) = block {
-                let a = extractor.extract(text.get(start..).unwrap_or_default());
-                self.add_task(task_from(number, line, a));
-            }
-        }
-        Some(first)
-    }
-
-    /// A label line after a run of tasks that name no unit (`1.…` `2.…`
-    /// `责任单位:…`) answers for the whole run: task `last`'s units go to
-    /// the tasks before it, back to `first`, until one names its own.
-    fn share_units_back(&mut self, first: usize, last: usize) {
-        let Some((before, [shared, ..])) =
-            self.tasks.get_mut(..=last).map(|t| t.split_at_mut(last))
-        else {
-            return;
-        };
-        for t in before.iter_mut().skip(first).rev() {
-            if t.names_units() {
-                break;
-            }
-            t.lead.clone_from(&shared.lead);
-            t.responsible.clone_from(&shared.responsible);
-            t.participating.clone_from(&shared.participating);
-        }
-    }
-
-    fn add_task(&mut self, mut task: RawTask) {
-        task.section_path = self.stack.iter().map(|(s, _)| s.title.clone()).collect();
-        if task.lead.is_empty()
-            && let Some(lead) = self.leads.iter().rev().find(|l| !l.is_empty())
-        {
-            task.lead.clone_from(lead);
-        }
-        self.push_block(Block::Task(self.tasks.len()));
-        self.numbers_here.insert(task.number.clone());
-        self.tasks.push(task);
-        self.scopes.push(self.stack.last().map_or(0, |(_, n)| *n));
-    }
-
-    /// Tasks whose number was used before in the same section, with the
-    /// earlier one's line; and whether a number was used before in another
-    /// section (numbering that starts again in each section).
-    fn duplicates(&self) -> (Vec<(&RawTask, usize)>, bool) {
-        let mut seen: rustc_hash::FxHashMap<&str, (u32, usize)> = Default::default();
-        let mut dups = Vec::new();
-        let mut restarts = false;
-        for (t, &scope) in self.tasks.iter().zip(&self.scopes) {
-            match seen.insert(&t.number, (scope, t.line)) {
-                Some((first_scope, first)) if first_scope == scope => dups.push((t, first)),
-                Some(_) => restarts = true,
-                None => {}
-            }
-        }
-        (dups, restarts)
-    }
-
-    /// [`Builder::finish`], with an error for each task number used twice
-    /// in one section.
-    fn finish_checked(self, rel: &Path, diagnostics: &mut Vec<Diagnostic>) -> ParsedBody {
-        let (duplicates, restarts) = self.duplicates();
-        for (task, dup_of) in duplicates {
-            diagnostics.push(
-                Diagnostic::error(
-                    rel,
-                    task.line,
-                    format!("task number {} is used twice in this plan", task.number),
-                )
-                .with_hint(format!(
-                    "the first task {} is on line {dup_of}; renumber one of them as the document numbers it",
-                    task.number
-                )),
-            );
-        }
-        let mut parsed = self.finish();
-        parsed.restarts = restarts;
-        parsed
-    }
-
-    fn close_all(&mut self) {
-        while !self.stack.is_empty() {
-            self.close_section();
-        }
-        self.numbers_here.clear();
-    }
-
-    fn finish(mut self) -> ParsedBody {
-        self.close_all();
-        let mut blocks = self.root;
-        assign_anchors(&mut blocks, "sec");
-        ParsedBody {
-            blocks,
-            tasks: self.tasks,
-            raw_html: Vec::new(),
-            restarts: false,
-        }
-    }
-}
-
 /// Gives every section an anchor from its position (`sec-3-1`), stable as long
 /// as the document's structure is.
 pub fn assign_anchors(blocks: &mut [Block], prefix: &str) {
@@ -1111,463 +607,7 @@ pub fn assign_anchors(blocks: &mut [Block], prefix: &str) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn parse(body: &str) -> (ParsedBody, Vec<Diagnostic>) {
-        let mut d = Vec::new();
-        let p = parse_body(Path::new("t.md"), body, 1, &[], &mut d);
-        (p, d)
-    }
-
-    #[test]
-    fn front_matter_split_reports_body_line() {
-        let (front, body, line) = split_front_matter("---\ntitle: a\n---\nbody\n").unwrap();
-        assert_eq!(front, "title: a\n");
-        assert_eq!(body, "body\n");
-        assert_eq!(line, 4);
-        assert!(split_front_matter("title: a\n").is_none());
-    }
-
-    #[test]
-    fn numbering_decides_levels_and_tasks_nest_under_sections() {
-        let (p, d) = parse(
-            "前言。\n\n## 一、主要任务\n\n### (一)机制\n\n1.建立体系。牵头单位:区司法局。\n\n2．完善制度。\n\n（二）监督\n\n3、加强监督。\n\n二、组织领导\n\n各单位要加强领导。\n",
-        );
-        assert!(d.is_empty(), "{d:?}");
-        assert_eq!(p.tasks.len(), 3);
-        assert_eq!(p.tasks[0].number, "1");
-        assert_eq!(p.tasks[1].number, "2");
-        assert_eq!(p.tasks[2].number, "3");
-        assert_eq!(p.tasks[0].section_path, vec!["主要任务", "机制"]);
-        assert_eq!(p.tasks[2].section_path, vec!["主要任务", "监督"]);
-        assert!(matches!(&p.blocks[0], Block::Text(t) if t == "前言。"));
-        let titles: Vec<&str> = p
-            .blocks
-            .iter()
-            .filter_map(|b| match b {
-                Block::Section(s) => Some(s.title.as_str()),
-                _ => None,
-            })
-            .collect();
-        assert_eq!(titles, vec!["主要任务", "组织领导"]);
-        let Block::Section(first) = &p.blocks[1] else {
-            panic!("expected a section")
-        };
-        assert_eq!(first.anchor, "sec-1");
-        assert_eq!(first.number.as_deref(), Some("一、"));
-    }
-
-    #[test]
-    fn raw_html_is_found_in_prose_and_tasks_not_headings() {
-        let (p, _) = parse("甲。\n\n1.任务<b>x</b>。\n\n## 标题<i>\n\n乙\n丙<!-- c -->\n");
-        assert_eq!(p.raw_html, vec![3, 8]);
-    }
-
-    #[test]
-    fn duplicate_task_numbers_are_errors_with_lines() {
-        let (_, d) = parse("1.甲。\n\n2.乙。\n\n2.丙。\n");
-        assert_eq!(d.len(), 1);
-        assert_eq!(d[0].line, 5);
-        assert!(d[0].message.contains("task number 2"));
-    }
-
-    #[test]
-    fn numbers_that_start_again_in_each_section_are_the_structure() {
-        let (mut p, d) = parse(
-            "## 一、目标\n\n### (一)原则\n\n1.甲。\n\n2.乙。\n\n### (二)方法\n\n1.丙。\n\n## 二、任务\n\n1.丁。\n\n## 一、再来\n\n1.戊。\n",
-        );
-        assert!(d.is_empty(), "{d:?}");
-        assert!(p.restarts);
-        let written: Vec<&str> = p.tasks.iter().map(|t| t.number.as_str()).collect();
-        assert_eq!(written, ["1", "2", "1", "1", "1"]);
-        p.qualify_numbers();
-        let numbers: Vec<&str> = p.tasks.iter().map(|t| t.number.as_str()).collect();
-        assert_eq!(
-            numbers,
-            ["一(一)-1", "一(一)-2", "一(二)-1", "二-1", "一-1"]
-        );
-        // A number used twice in one section is still a mistake.
-        let (p, d) = parse("## 一、目标\n\n1.甲。\n\n1.乙。\n\n## 二、任务\n\n1.丙。\n");
-        assert_eq!(d.len(), 1);
-        assert_eq!(d[0].line, 5);
-        assert!(p.restarts);
-        // Two parts of one document, each with its own `一、`.
-        let (mut p, d) = parse("## 一、甲\n\n1.甲。\n\n## 一、乙\n\n1.乙。\n\n2.丙。\n");
-        assert!(d.is_empty(), "{d:?}");
-        p.qualify_numbers();
-        let numbers: Vec<&str> = p.tasks.iter().map(|t| t.number.as_str()).collect();
-        assert_eq!(numbers, ["一-1", "一-1-2", "一-2"]);
-    }
-
-    #[test]
-    fn long_numbered_paragraph_is_prose_not_heading() {
-        // In a plan with tasks (a plan without any reads its numbered
-        // items as measures).
-        let (p, _) = parse(
-            "(一)加强领导。实践活动作为“一把手”工程,要建立党委领导,整体联动。\n\n1. 建立工作台账。\n",
-        );
-        assert!(matches!(&p.blocks[0], Block::Text(_)));
-        assert_eq!(p.tasks.len(), 1);
-    }
-
-    #[test]
-    fn task_numbers_read_by_hand_as_the_regex_reads_them() {
-        let pieces = [
-            "1", "7", "0", "１", "٣", "①", " ", "\u{3000}", "\t", ".", "．", "、", "﹒", "﹑",
-            "年", "a", "5",
-        ];
-        use crate::content::testing::random_texts;
-        for line in random_texts(&pieces, 0x2545_f491_4f6c_dd1d, 20_000, 9) {
-            let by_regex = TASK_NUMBER
-                .captures(&line)
-                .and_then(|c| Some((c.get(1)?.as_str(), c.get(0)?.end())));
-            assert_eq!(task_number(&line), by_regex, "{line:?}");
-        }
-    }
-
-    #[test]
-    fn first_line_as_lines_has_it() {
-        for text in ["", "a", "a\nb", "a\r\nb", "a\r", "\r\n", "a\rb\n", "\n\n"] {
-            assert_eq!(
-                first_line(text),
-                text.lines().next().unwrap_or(""),
-                "{text:?}"
-            );
-        }
-    }
-
-    #[test]
-    fn years_and_decimals_do_not_start_tasks() {
-        assert!(task_start("2015年底前完成。").is_none());
-        assert!(task_start("2.5亿元").is_none());
-        assert_eq!(
-            task_start("1. 2019年底前完成。"),
-            Some(("1", " 2019年底前完成。"))
-        );
-        assert_eq!(task_start("7．"), Some(("7", "")));
-        // Small form variants, as pasted from some fonts.
-        assert_eq!(task_start("1﹒全省生产总值"), Some(("1", "全省生产总值")));
-        assert_eq!(
-            paragraph_heading("﹙二﹚方法").map(|h| h.2),
-            Some(4),
-            "a small-form bracket"
-        );
-        assert_eq!(task_start("3、 加强"), Some(("3", "加强")));
-        assert_eq!(task_start("12.召开会议。").map(|t| t.0), Some("12"));
-        let (n, rest) = task_start("3.加强监督。\n进度安排:2024年底前。").unwrap();
-        assert_eq!((n, rest), ("3", "加强监督。\n进度安排:2024年底前。"));
-    }
-}
+mod tests;
 
 #[cfg(test)]
-mod grammar_tests {
-    use super::*;
-
-    fn parse(body: &str) -> (ParsedBody, Vec<Diagnostic>) {
-        let mut d = Vec::new();
-        let p = parse_body(Path::new("t.md"), body, 1, &[], &mut d);
-        (p, d)
-    }
-
-    fn names(v: &[String]) -> Vec<&str> {
-        v.iter().map(String::as_str).collect()
-    }
-
-    /// The four tasks of issue 16, as a web team writes them.
-    #[test]
-    fn the_four_styles_of_the_issue() {
-        let (p, d) = parse(
-            "1. 深化行政审批制度改革。(区政务服务局牵头,区发改局、区司法局配合)\n2. 推进综合行政执法。\n   责任单位:区司法局,各街道办事处\n3. 加强行政复议。[牵头单位:区司法局;责任单位:区法院]\n4. 完善公共法律服务。(牽頭單位:區司法局;責任單位:各街道)\n",
-        );
-        assert!(d.is_empty(), "{d:?}");
-        let t = &p.tasks;
-        assert_eq!(t.len(), 4);
-        assert_eq!(t[0].text, "深化行政审批制度改革。");
-        assert_eq!(names(&t[0].lead), ["区政务服务局"]);
-        assert_eq!(names(&t[0].participating), ["区发改局", "区司法局"]);
-        assert_eq!(t[1].text, "推进综合行政执法。");
-        assert!(t[1].lead.is_empty());
-        assert_eq!(names(&t[1].responsible), ["区司法局", "各街道办事处"]);
-        assert_eq!(t[2].text, "加强行政复议。");
-        assert_eq!(names(&t[2].lead), ["区司法局"]);
-        assert_eq!(names(&t[2].responsible), ["区法院"]);
-        // Parsed folded, shown as written.
-        assert_eq!(t[3].text, "完善公共法律服务。");
-        assert_eq!(names(&t[3].lead), ["区司法局"]);
-        assert_eq!(names(&t[3].responsible), ["各街道"]);
-    }
-
-    #[test]
-    fn other_numberings_make_tasks_when_annotated() {
-        let (p, d) = parse(
-            "## 一、主要任务\n\n(一)加强行政复议(区司法局牵头)\n\n（二）推进综合执法。责任单位:区城管局\n\n(三)组织保障\n\n三是强化监督,由区纪委监委牵头。\n\n(1)完善制度。[牵头单位:区法院]\n",
-        );
-        assert!(d.is_empty(), "{d:?}");
-        let numbers: Vec<&str> = p.tasks.iter().map(|t| t.number.as_str()).collect();
-        assert_eq!(numbers, ["一", "二", "三", "1"]);
-        assert_eq!(p.tasks[0].text, "加强行政复议");
-        assert_eq!(names(&p.tasks[0].lead), ["区司法局"]);
-        assert_eq!(names(&p.tasks[1].responsible), ["区城管局"]);
-        assert_eq!(p.tasks[2].text, "强化监督。");
-        assert_eq!(names(&p.tasks[2].lead), ["区纪委监委"]);
-        // A heading without annotation stays a heading.
-        let Block::Section(s) = &p.blocks[0] else {
-            panic!("a section")
-        };
-        assert!(
-            s.blocks
-                .iter()
-                .any(|b| matches!(b, Block::Section(x) if x.title == "组织保障"))
-        );
-    }
-
-    #[test]
-    fn articles_of_a_regulation_are_tasks_when_annotated() {
-        // 湘阴县进一步优化营商环境的若干规定 (2019): articles under chapters.
-        let (p, d) = parse(
-            "## 第一章 总则\n\n第一条  为全面提升行政效能,特制定本规定。\n\n## 第二章 推进“最多跑一次”改革高效落地\n\n第二条  推进“一件事”一窗办。对企业设立等43项“一件事”启动实施办理。(牵头责任单位:县政务服务中心;责任单位:各相关单位)\n\n第3条 推进政务服务事项网上办。\n责任单位:县政务服务中心\n",
-        );
-        assert!(d.is_empty(), "{d:?}");
-        let numbers: Vec<&str> = p.tasks.iter().map(|t| t.number.as_str()).collect();
-        assert_eq!(numbers, ["第二条", "第3条"]);
-        assert!(p.tasks[0].text.starts_with("推进“一件事”一窗办"));
-        assert_eq!(names(&p.tasks[0].lead), ["县政务服务中心"]);
-        assert_eq!(names(&p.tasks[1].responsible), ["县政务服务中心"]);
-    }
-
-    #[test]
-    fn without_tasks_the_deepest_numbered_items_are_the_measures() {
-        // 维西县卫生健康系统2021年普法工作要点解读: no unit named anywhere.
-        let (p, d) = parse(
-            "## 一、出台要点的背景\n\n以习近平新时代中国特色社会主义思想为指导。\n\n## 二、目标\n\n以启动实施“八五”普法规划为抓手。\n\n## 三、主要内容\n\n### (一)加强重点内容的学习宣传贯彻\n\n将学习宣传习近平法治思想作为全民普法的首要任务。\n\n### (二)紧抓各类重点普法对象,开展普法工作\n\n利用国家安全教育日等重要时间节点。\n",
-        );
-        assert!(d.is_empty(), "{d:?}");
-        let texts: Vec<&str> = p.tasks.iter().map(|t| t.text.as_str()).collect();
-        assert_eq!(
-            texts,
-            [
-                "加强重点内容的学习宣传贯彻",
-                "紧抓各类重点普法对象,开展普法工作"
-            ]
-        );
-        assert_eq!(p.tasks[0].number, "一");
-        assert!(p.tasks.iter().all(|t| !t.names_units()));
-        // The headings above them stay sections, the prose stays prose.
-        assert_eq!(p.blocks.len(), 3);
-        // 西安市…规范行政执法行为…的实施意见: `一是` paragraphs under a heading.
-        let (p, _) = parse(
-            "各级行政执法单位要进一步规范行政执法公示程序和公示内容。\n\n一是强化事前公开。\n\n及时更新行政执法公示平台信息。\n\n二是规范事中公示。\n\n严格要求执法人员主动出示执法证件。\n",
-        );
-        let numbers: Vec<&str> = p.tasks.iter().map(|t| t.number.as_str()).collect();
-        assert_eq!(numbers, ["一", "二"]);
-        assert_eq!(p.tasks[0].text, "强化事前公开。");
-    }
-
-    #[test]
-    fn framing_items_and_plans_with_tasks_keep_their_headings() {
-        // 鹤岗市关于完善“府院联动”机制的意见: 指导思想 frames, 重点任务 holds the measures.
-        let (p, _) = parse(
-            "## 一、指导思想\n\n### (一)坚持党的领导\n\n坚持以习近平新时代中国特色社会主义思想为指导。\n\n## 二、重点任务\n\n### (一)完善重大事项事前研判机制\n\n各级政府及其工作部门在作出重大行政决策时可邀请法院参与。\n",
-        );
-        let texts: Vec<&str> = p.tasks.iter().map(|t| t.text.as_str()).collect();
-        assert_eq!(texts, ["完善重大事项事前研判机制"]);
-        // 上海市…“十二五”规划纲要…工作分工的通知: principles only, no measure.
-        let (p, _) = parse(
-            "## 一、主要原则\n\n(一)区分政府职责和市场功能。充分体现政府与市场的不同功能。\n\n(二)突出主要目标和重点任务。围绕主要目标,分解重点任务。\n",
-        );
-        assert!(p.tasks.is_empty());
-        // A plan with one `1.` task keeps every heading a heading.
-        let (p, _) = parse(
-            "## 一、主要任务\n\n### (一)推进依法行政\n\n1. 深化行政审批制度改革。\n\n### (二)加强法治宣传\n\n开展法治宣传教育。\n",
-        );
-        assert_eq!(p.tasks.len(), 1);
-        assert_eq!(p.tasks[0].number, "1");
-    }
-
-    #[test]
-    fn annotation_lines_under_a_task() {
-        let (p, _) = parse(
-            "1. 推进综合行政执法。\n\n牵头单位:区司法局 责任单位:区法院\n完成时限:2024年6月底前\n\n区发改局配合。\n\n2. 下一项。\n",
-        );
-        assert_eq!(p.tasks.len(), 2);
-        let t = &p.tasks[0];
-        assert_eq!(t.text, "推进综合行政执法。");
-        assert_eq!(names(&t.lead), ["区司法局"]);
-        assert_eq!(names(&t.responsible), ["区法院"]);
-        assert_eq!(names(&t.participating), ["区发改局"]);
-        assert_eq!(t.schedule.as_deref(), Some("2024年6月底前"));
-    }
-
-    /// xiping-2020: a `(一)` paragraph of prose, then its label line.
-    #[test]
-    fn a_numbered_paragraph_followed_by_its_label_line_is_a_task() {
-        let (p, d) = parse(
-            "一、依法全面履行政府职能\n\n(一)为推动经济高质量发展提供法治保障。坚持稳中快进工作总基调,加强备案审查。\n\n责任单位:县政府办公室、县司法局\n\n(二)深化放管服改革。持续推进,不断深化。\n\n各单位要抓好落实。\n",
-        );
-        assert!(d.is_empty(), "{d:?}");
-        assert_eq!(p.tasks.len(), 1);
-        let t = &p.tasks[0];
-        assert_eq!(t.number, "一");
-        assert_eq!(t.line, 3);
-        assert!(t.text.starts_with("为推动经济高质量发展提供法治保障。"));
-        assert_eq!(names(&t.responsible), ["县政府办公室", "县司法局"]);
-        // The numbered prose without a label stays prose.
-        let Block::Section(s) = &p.blocks[0] else {
-            panic!("a section")
-        };
-        assert_eq!(
-            s.blocks
-                .iter()
-                .filter(|b| matches!(b, Block::Text(_)))
-                .count(),
-            2
-        );
-    }
-
-    /// Sub-items `(1)` `(2)` of prose under task `1.`, then one label line:
-    /// each is a task with the label's units, numbered under the task.
-    #[test]
-    fn a_label_after_numbered_prose_items_makes_them_tasks() {
-        let (p, d) = parse(
-            "1.完善应急预案体系\n\n(1)加强应急预案管理,规范编制、审批、发布、备案、修订和评估工作,增强针对性。实用性更强。\n\n(2)推进政府及其部门应急预案精编化,及时修订完善现有应急预案。促进全覆盖。\n\n(责任单位:市直各有关单位、各开发区管委会)\n",
-        );
-        assert!(d.is_empty(), "{d:?}");
-        let numbers: Vec<&str> = p.tasks.iter().map(|t| t.number.as_str()).collect();
-        assert_eq!(numbers, ["1", "1(1)", "1(2)"]);
-        assert_eq!(p.tasks[1].line, 3);
-        assert!(p.tasks[1].text.starts_with("加强应急预案管理"));
-        for t in &p.tasks[1..] {
-            assert_eq!(names(&t.responsible), ["市直各有关单位", "各开发区管委会"]);
-        }
-        assert!(p.tasks[0].responsible.is_empty());
-    }
-
-    /// hebei-2024: one label line after two tasks answers for both; a task
-    /// with units of its own keeps them.
-    #[test]
-    fn a_label_after_a_run_of_tasks_answers_for_the_run() {
-        let (p, _) = parse(
-            "【推进措施】\n\n1.开展放心消费培育活动。\n\n2.纳入考核。\n\n责任单位:市市场监督管理局\n\n3.加强宣传。(牵头单位:市委宣传部)\n\n4.强化监督。\n\n5.严格执法。\n\n责任单位:市司法局\n",
-        );
-        let units: Vec<Vec<&str>> = p
-            .tasks
-            .iter()
-            .map(|t| {
-                names(&t.responsible)
-                    .into_iter()
-                    .chain(names(&t.lead))
-                    .collect()
-            })
-            .collect();
-        assert_eq!(
-            units,
-            [
-                vec!["市市场监督管理局"],
-                vec!["市市场监督管理局"],
-                vec!["市委宣传部"],
-                vec!["市司法局"],
-                vec!["市司法局"],
-            ]
-        );
-    }
-
-    #[test]
-    fn prose_mentioning_units_invents_none() {
-        let (p, _) = parse(
-            "1. 具体工作由区司法局组织实施,各部门分工负责、各司其职。\n\n2. 区法院、区检察院分别出台相关制度,努力形成部门分工负责的格局。\n",
-        );
-        for t in &p.tasks {
-            assert!(
-                t.lead.is_empty() && t.responsible.is_empty() && t.participating.is_empty(),
-                "{t:?}"
-            );
-        }
-        // A long (一) paragraph without annotation names no unit either
-        // (alone in its plan, it is the plan's measure).
-        let (p, _) = parse("(一)加强领导。实践活动作为“一把手”工程,要建立党委领导,整体联动。\n");
-        assert!(p.tasks.iter().all(|t| !t.names_units()));
-    }
-
-    /// Tasks grouped under a heading that names their lead (shanxi-2008,
-    /// qinxian-2025): the lead is the heading's, unless a task names its own.
-    #[test]
-    fn a_heading_names_the_lead_of_its_tasks() {
-        let (p, d) = parse(
-            "一、县示范区管委会牵头工作(8项)\n\n1.建设产业园。\n\n2.打造基地。(牵头单位:县农业农村局)\n\n二、孟学农省长负责的工作\n\n(一)省编办牵头的工作\n\n3.推进乡镇机构改革。\n协同单位:省财政厅、省人事厅。\n\n(二)其他工作\n\n4.加强监督。\n",
-        );
-        assert!(d.is_empty(), "{d:?}");
-        let t = &p.tasks;
-        assert_eq!(names(&t[0].lead), ["县示范区管委会"]);
-        assert_eq!(names(&t[1].lead), ["县农业农村局"]);
-        assert_eq!(names(&t[2].lead), ["省编办"]);
-        assert_eq!(names(&t[2].participating), ["省财政厅", "省人事厅"]);
-        assert!(t[3].lead.is_empty(), "{:?}", t[3].lead);
-        assert!(heading_lead("关于加强牵头单位管理的意见", &[]).is_empty());
-    }
-
-    fn table(body: &str) -> Option<ParsedBody> {
-        let mut d = Vec::new();
-        let p = table_body(Path::new("t.md"), body, 1, &[], &mut d);
-        assert!(d.is_empty(), "{d:?}");
-        p
-    }
-
-    #[test]
-    fn a_markdown_table_names_units_by_its_header() {
-        let p = table(
-            "| 序号 | 工作任务 | 牵头单位 | 责任单位 |\n|---|:---|---|---|\n| 1 | 深化行政审批制度改革。 | 区政务服务局 | 区发改局、区司法局 |\n| 2 | 推进综合行政执法。 |  | 区司法局 |\n",
-        )
-        .expect("a table");
-        let t = &p.tasks;
-        assert_eq!(t.len(), 2);
-        assert_eq!(t[0].text, "深化行政审批制度改革。");
-        assert_eq!(names(&t[0].lead), ["区政务服务局"]);
-        assert_eq!(names(&t[0].responsible), ["区发改局", "区司法局"]);
-        assert!(t[1].lead.is_empty());
-        assert_eq!(names(&t[1].responsible), ["区司法局"]);
-    }
-
-    /// A notice's two tables pasted one cell a line (xialu-2023's shape):
-    /// each table's title starts it, and numbers start again in each.
-    #[test]
-    fn tables_pasted_one_cell_a_line() {
-        let body = "现将分工方案印发给你们。\n\n《甲规划》重要举措分工方案\n\n项目\n\n具体项目\n\n牵头单位\n\n责任单位\n\n一、加强宪法实施\n\n1.坚持宪法法律至上。\n\n区人大常委会、区司法局\n\n区直有关部门\n\n2.开展宪法学习宣传。\n\n区司法局\n\n《乙实施方案》重要举措分工方案\n\n项目\n\n具体项目\n\n牵头单位\n\n责任单位\n\n一、健全政府职能\n\n1.完善事权管理制度。\n\n区委编办\n\n区直各部门\n";
-        let mut p = table(body).expect("a table");
-        assert!(p.restarts);
-        p.qualify_numbers();
-        let t = &p.tasks;
-        let numbers: Vec<&str> = t.iter().map(|t| t.number.as_str()).collect();
-        assert_eq!(numbers, ["一-1", "一-2", "一-1-2"]);
-        assert_eq!(names(&t[0].lead), ["区人大常委会", "区司法局"]);
-        assert_eq!(names(&t[0].responsible), ["区直有关部门"]);
-        assert_eq!(names(&t[1].lead), ["区司法局"]);
-        // The second title is no unit of the task before it.
-        assert!(t[1].responsible.is_empty(), "{:?}", t[1].responsible);
-        assert_eq!(names(&t[2].lead), ["区委编办"]);
-        assert_eq!(names(&t[2].responsible), ["区直各部门"]);
-    }
-
-    #[test]
-    fn prose_is_no_table() {
-        // Label lines and a heading with a role word are no header.
-        let body = "## 三、落实责任\n\n1. 推进综合行政执法。\n责任单位:区司法局\n\n2. 加强监督。(牵头单位:区纪委)\n";
-        assert!(!body.lines().any(unit_column_header));
-        assert!(table(body).is_none());
-        assert!(unit_column_header("牵头单位"));
-        assert!(unit_column_header("序号 目标任务 责任单位"));
-        assert!(!unit_column_header("区直各部门"));
-    }
-
-    #[test]
-    fn task_numbers_past_ten_thousand() {
-        let body: String = (1..=10_002)
-            .map(|n| format!("{n}. 任务{n}。\n\n"))
-            .collect();
-        let (p, d) = parse(&body);
-        assert!(d.is_empty());
-        assert_eq!(p.tasks.len(), 10_002);
-        assert_eq!(p.tasks[10_001].number, "10002");
-        assert!(task_start("1234567890. 任务").is_none());
-    }
-}
+mod grammar_tests;

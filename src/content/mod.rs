@@ -489,8 +489,8 @@ fn utf8(bytes: Vec<u8>) -> Result<String, std::string::FromUtf8Error> {
 // (in `diagnostics`, so that `config` need not depend on `content`).
 pub use crate::diagnostics::yaml_error;
 
-/// Random texts for the tests that compare a hand-written reader with the
-/// regex it replaced.
+/// Random texts for the tests that compare a reader's fast path with the
+/// plain reading it stands for.
 #[cfg(test)]
 pub(crate) mod testing {
     /// `count` texts, each of fewer than `max` pieces picked from `pieces`:

@@ -229,108 +229,16 @@ patterns! {
 /// Drops the page furniture, filling `meta` from metadata lines.
 pub fn strip(blocks: Vec<Block>, meta: &mut Meta, report: &mut Report) -> Vec<Block> {
     let mut kept: Vec<Block> = Vec::with_capacity(blocks.len());
-    let mut body_started = false;
-    let mut tail_from: Option<usize> = None;
-    let mut in_attachments = false;
-    // How many headings and numbered tasks follow each block: a "related
-    // news" marker with the document's own structure after it is a link
-    // inside the page, not the document's end.
-    let mut structure_after = vec![0usize; blocks.len() + 1];
-    for (i, b) in blocks.iter().enumerate().rev() {
-        let own = super::structure::heading(&b.text).is_some()
-            || super::structure::task_number(&b.text).is_some();
-        structure_after[i] = structure_after[i + 1] + usize::from(own);
-    }
+    let mut strip = Strip {
+        structure_after: structure_after(&blocks),
+        body_started: false,
+        tail_from: None,
+        in_attachments: false,
+    };
     for (i, b) in blocks.into_iter().enumerate() {
-        if tail_from.is_some() {
-            if let Some(href) = &b.link
-                && is_attachment(&b.text, href)
-            {
-                meta.attachments.push((b.text.clone(), href.clone()));
-            }
-            continue;
+        if strip.keeps(i, &b, meta, report) {
+            kept.push(b);
         }
-        let text = b.text.as_str();
-        let c = compact(text);
-        if c.is_empty() {
-            continue;
-        }
-        // Metadata lines are read wherever they are; a line with keys at
-        // its start or with two keys is metadata (a sentence rarely is).
-        if (b.cells.is_none() || looks_like_meta_row(&b))
-            && let Some(pairs) = metadata_pairs(text, body_started)
-        {
-            for (key, value) in &pairs {
-                apply(meta, *key, value);
-            }
-            report.dropped(b.line, format!("portal metadata: {}", shorten(text)));
-            report.kept_as(b.line, super::report::Field::Portal);
-            continue;
-        }
-        if let Some(href) = &b.link {
-            if is_attachment(text, href) {
-                meta.attachments.push((text.to_string(), href.clone()));
-                report.dropped(b.line, format!("attachment link: {}", shorten(text)));
-                report.kept_as(b.line, super::report::Field::Attachment);
-            } else {
-                report.dropped(b.line, format!("link: {}", shorten(text)));
-            }
-            continue;
-        }
-        if body_started
-            && TAIL_MARKERS.iter().any(|m| c.starts_with(m))
-            && structure_after[i + 1] >= 3
-        {
-            report.dropped(
-                b.line,
-                format!("portal chrome (the document follows): {}", shorten(text)),
-            );
-            continue;
-        }
-        if body_started && TAIL_MARKERS.iter().any(|m| c.starts_with(m)) {
-            report.dropped(
-                b.line,
-                format!(
-                    "everything from here on: after the document ({})",
-                    shorten(text)
-                ),
-            );
-            tail_from = Some(b.line);
-            continue;
-        }
-        if c.starts_with("附件下载") || c.starts_with("相关附件") {
-            in_attachments = true;
-            report.dropped(b.line, format!("portal chrome: {}", shorten(text)));
-            continue;
-        }
-        if in_attachments {
-            if ATTACHMENT_RE.is_match(text) {
-                report.unsure(
-                    b.line,
-                    format!(
-                        "attachment listed without a link, not kept: {}",
-                        shorten(text)
-                    ),
-                );
-                continue;
-            }
-            in_attachments = false;
-        }
-        if b.cells.is_none()
-            && let Some(reason) = chrome_reason(text, &c)
-        {
-            report.dropped(b.line, format!("{reason}: {}", shorten(text)));
-            continue;
-        }
-        if body_started && b.cells.is_none() && LISTED_ARTICLE_RE.is_match(&c) && !c.contains('。')
-        {
-            report.dropped(b.line, format!("listed article: {}", shorten(text)));
-            continue;
-        }
-        if c.chars().count() >= 30 && (c.contains('。') || c.contains('，') || c.contains(',')) {
-            body_started = true;
-        }
-        kept.push(b);
     }
     let listed = trailing_article_list(&kept);
     for b in kept.drain(kept.len() - listed..) {
@@ -340,6 +248,134 @@ pub fn strip(blocks: Vec<Block>, meta: &mut Meta, report: &mut Report) -> Vec<Bl
         );
     }
     kept
+}
+
+/// How many headings and numbered tasks follow each block: a "related
+/// news" marker with the document's own structure after it is a link
+/// inside the page, not the document's end.
+fn structure_after(blocks: &[Block]) -> Vec<usize> {
+    let mut after = vec![0usize; blocks.len() + 1];
+    for (i, b) in blocks.iter().enumerate().rev() {
+        let own = super::structure::heading(&b.text).is_some()
+            || super::structure::task_number(&b.text).is_some();
+        after[i] = after[i + 1] + usize::from(own);
+    }
+    after
+}
+
+/// Where [`strip`] is in the page.
+struct Strip {
+    /// See [`structure_after`].
+    structure_after: Vec<usize>,
+    /// A sentence of the document has been read.
+    body_started: bool,
+    /// The line after which everything is the page's, not the document's.
+    tail_from: Option<usize>,
+    /// In a list of attachments.
+    in_attachments: bool,
+}
+
+impl Strip {
+    /// Whether block `i` is the document's; what is not is reported, and
+    /// metadata and attachments go into `meta`.
+    fn keeps(&mut self, i: usize, b: &Block, meta: &mut Meta, report: &mut Report) -> bool {
+        if self.tail_from.is_some() {
+            if let Some(href) = &b.link
+                && is_attachment(&b.text, href)
+            {
+                meta.attachments.push((b.text.clone(), href.clone()));
+            }
+            return false;
+        }
+        let text = b.text.as_str();
+        let c = compact(text);
+        if c.is_empty() || self.portal_line(b, meta, report) {
+            return false;
+        }
+        if self.body_started && TAIL_MARKERS.iter().any(|m| c.starts_with(m)) {
+            if self.structure_after[i + 1] >= 3 {
+                report.dropped(
+                    b.line,
+                    format!("portal chrome (the document follows): {}", shorten(text)),
+                );
+            } else {
+                report.dropped(
+                    b.line,
+                    format!(
+                        "everything from here on: after the document ({})",
+                        shorten(text)
+                    ),
+                );
+                self.tail_from = Some(b.line);
+            }
+            return false;
+        }
+        if c.starts_with("附件下载") || c.starts_with("相关附件") {
+            self.in_attachments = true;
+            report.dropped(b.line, format!("portal chrome: {}", shorten(text)));
+            return false;
+        }
+        if self.in_attachments {
+            if ATTACHMENT_RE.is_match(text) {
+                report.unsure(
+                    b.line,
+                    format!(
+                        "attachment listed without a link, not kept: {}",
+                        shorten(text)
+                    ),
+                );
+                return false;
+            }
+            self.in_attachments = false;
+        }
+        if b.cells.is_none()
+            && let Some(reason) = chrome_reason(text, &c)
+        {
+            report.dropped(b.line, format!("{reason}: {}", shorten(text)));
+            return false;
+        }
+        if self.body_started
+            && b.cells.is_none()
+            && LISTED_ARTICLE_RE.is_match(&c)
+            && !c.contains('。')
+        {
+            report.dropped(b.line, format!("listed article: {}", shorten(text)));
+            return false;
+        }
+        if c.chars().count() >= 30 && (c.contains('。') || c.contains('，') || c.contains(',')) {
+            self.body_started = true;
+        }
+        true
+    }
+
+    /// Reads a metadata line or a link of the portal into `meta`; false
+    /// when `b` is neither.
+    fn portal_line(&self, b: &Block, meta: &mut Meta, report: &mut Report) -> bool {
+        let text = b.text.as_str();
+        // Metadata lines are read wherever they are; a line with keys at
+        // its start or with two keys is metadata (a sentence rarely is).
+        if (b.cells.is_none() || looks_like_meta_row(b))
+            && let Some(pairs) = metadata_pairs(text, self.body_started)
+        {
+            for (key, value) in &pairs {
+                apply(meta, *key, value);
+            }
+            report.dropped(b.line, format!("portal metadata: {}", shorten(text)));
+            report.kept_as(b.line, super::report::Field::Portal);
+            return true;
+        }
+        let Some(href) = &b.link else {
+            return false;
+        };
+        if is_attachment(text, href) {
+            meta.attachments.push((text.to_string(), href.clone()));
+            report.dropped(b.line, format!("attachment link: {}", shorten(text)));
+            report.kept_as(b.line, super::report::Field::Attachment);
+        } else {
+            report.dropped(b.line, format!("link: {}", shorten(text)));
+        }
+        true
+    }
 }
 
 /// Why a line is page furniture, if it is.
@@ -377,21 +413,7 @@ fn chrome_reason(text: &str, c: &str) -> Option<&'static str> {
     {
         return Some("hotline");
     }
-    // Navigation bars: `县委| 县人大| 县政协`.
-    let parts: Vec<&str> = text
-        .split(['|', '｜'])
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .collect();
-    let header_words = || {
-        let cells: Vec<String> = parts.iter().map(|p| p.to_string()).collect();
-        super::tables::header_row(&cells).is_some()
-    };
-    if parts.len() >= 2
-        && text.matches(['|', '｜']).count() >= 2
-        && parts.iter().all(|p| p.chars().count() <= 10)
-        && !header_words()
-    {
+    if is_navigation_bar(text) {
         return Some("navigation bar");
     }
     if path_like(c) {
@@ -402,51 +424,43 @@ fn chrome_reason(text: &str, c: &str) -> Option<&'static str> {
     {
         return Some("portal notice");
     }
-    // Lines made only of furniture words and separators.
+    if n <= 60 && only_furniture(c) {
+        return Some("portal chrome");
+    }
+    None
+}
+
+/// Navigation bars: `县委| 县人大| 县政协` (short parts, not a table's
+/// header).
+fn is_navigation_bar(text: &str) -> bool {
+    let parts: Vec<&str> = text
+        .split(['|', '｜'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    let header_words = || {
+        let cells: Vec<String> = parts.iter().map(|p| p.to_string()).collect();
+        super::tables::header_row(&cells).is_some()
+    };
+    parts.len() >= 2
+        && text.matches(['|', '｜']).count() >= 2
+        && parts.iter().all(|p| p.chars().count() <= 10)
+        && !header_words()
+}
+
+/// What separates furniture words in a line of them.
+const FURNITURE_SEPARATORS: &[char] = &[
+    '•', '·', '|', '｜', '【', '】', '[', ']', '>', '<', '»', '«', '/', ':', '：', '-', '(', ')',
+    '（', '）', '+', '*', '、', '●', '■', '◆', '▪', '→', '＞',
+];
+
+/// A line made only of furniture words and separators.
+fn only_furniture(c: &str) -> bool {
     let mut rest = c.to_string();
     for w in CHROME_WORDS {
         rest = rest.replace(w, "");
     }
-    let rest: String = rest
-        .chars()
-        .filter(|ch| {
-            !matches!(
-                ch,
-                '•' | '·'
-                    | '|'
-                    | '｜'
-                    | '【'
-                    | '】'
-                    | '['
-                    | ']'
-                    | '>'
-                    | '<'
-                    | '»'
-                    | '«'
-                    | '/'
-                    | ':'
-                    | '：'
-                    | '-'
-                    | '('
-                    | ')'
-                    | '（'
-                    | '）'
-                    | '+'
-                    | '*'
-                    | '、'
-                    | '●'
-                    | '■'
-                    | '◆'
-                    | '▪'
-                    | '→'
-                    | '＞'
-            )
-        })
-        .collect();
-    if rest.is_empty() && n <= 60 {
-        return Some("portal chrome");
-    }
-    None
+    rest.chars().all(|ch| FURNITURE_SEPARATORS.contains(&ch))
 }
 
 /// A breadcrumb by its shape: short names joined by `>` `»` `→` `/`, at
@@ -605,151 +619,4 @@ pub fn shorten(text: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn block(line: usize, text: &str) -> Block {
-        Block {
-            line,
-            text: text.to_string(),
-            ..Block::default()
-        }
-    }
-
-    #[test]
-    fn corpus_chrome_and_metadata() {
-        let lines = [
-            "• 设为首页",
-            "  • 长者版",
-            "欢迎访问株洲县政府门户网站!",
-            "县委| 县人大| 县政协",
-            "当前位置: 首页 > 政务公开 > 信息公开目录",
-            "索 引 号:104/2016-00001",
-            "发文机关:",
-            "发布时间:2017-07-19         责任编辑:管理员         点击量:1237",
-            "株洲县政府门户网站 www.zzx.gov.cn更新时间:2015-03-02作者:字体[ ]",
-            "状 态:",
-            "关于全面推进法治渌湘建设的实施意见",
-            "扫一扫在手机打开当前页",
-        ];
-        let blocks = lines
-            .iter()
-            .enumerate()
-            .map(|(i, l)| block(i + 1, l))
-            .collect();
-        let mut meta = Meta::default();
-        let mut report = Report::default();
-        let kept = strip(blocks, &mut meta, &mut report);
-        let texts: Vec<&str> = kept.iter().map(|b| b.text.as_str()).collect();
-        assert_eq!(texts, vec!["关于全面推进法治渌湘建设的实施意见"]);
-        assert_eq!(meta.index_number.as_deref(), Some("104/2016-00001"));
-        assert_eq!(meta.editor.as_deref(), Some("管理员"));
-        assert_eq!(
-            meta.date_published.map(|d| d.to_string()).as_deref(),
-            Some("2017-07-19")
-        );
-        assert!(meta.issuer.is_none());
-    }
-
-    #[test]
-    fn tail_after_the_document_is_dropped() {
-        let body = "为深入贯彻落实全面依法治国基本方略,区委依法治区工作委员会决定开展活动。";
-        let blocks = vec![
-            block(1, body),
-            block(2, "附件下载>>"),
-            block(3, "分工表.docx"),
-            block(4, "相关链接>>"),
-            block(5, "区政府关于加强某某工作的通知"),
-            block(6, "服务热线:12345678"),
-        ];
-        let mut meta = Meta::default();
-        let mut report = Report::default();
-        let kept = strip(blocks, &mut meta, &mut report);
-        assert_eq!(kept.len(), 1);
-        assert_eq!(report.unsure_count(), 1);
-    }
-
-    #[test]
-    fn sentences_with_colons_stay() {
-        let blocks = vec![
-            block(
-                1,
-                "为深入贯彻落实全面依法治国基本方略,区委依法治区工作委员会决定开展活动。",
-            ),
-            block(2, "完成时间:2017年6月底前。"),
-            block(3, "主题:法治宣传"),
-        ];
-        let mut meta = Meta::default();
-        let mut report = Report::default();
-        let kept = strip(blocks, &mut meta, &mut report);
-        assert_eq!(kept.len(), 3);
-    }
-
-    #[test]
-    fn furniture_by_its_shape() {
-        assert!(path_like("网站首页>信息公开>政策文件>区政府文件"));
-        assert!(path_like("您在这里»通知公告»正文"));
-        assert!(!path_like("2023/06/01"));
-        assert!(!path_like("推进“放管服”改革,优化营商环境。"));
-        assert_eq!(
-            chrome_reason(
-                "序号 | 工作任务 | 牵头单位 | 责任单位",
-                "序号|工作任务|牵头单位|责任单位"
-            ),
-            None,
-            "a table header is not a navigation bar"
-        );
-        assert_eq!(
-            chrome_reason("本网站所载内容仅供参考", "本网站所载内容仅供参考"),
-            Some("portal notice")
-        );
-        let page: Vec<Block> = [
-            "1.推进执法公示。牵头单位:区司法局。",
-            "某县召开安全生产工作会议",
-            "我区举办法治宣传进社区活动",
-            "关于做好春节期间值班工作的通知",
-        ]
-        .iter()
-        .enumerate()
-        .map(|(i, t)| Block::para(i + 1, *t))
-        .collect();
-        assert_eq!(trailing_article_list(&page), 3);
-        // A table's last cells are not a list of articles.
-        let table: Vec<Block> = ["1.推进执法公示。", "区司法局", "区直各部门", "2024年底前"]
-            .iter()
-            .enumerate()
-            .map(|(i, t)| Block::para(i + 1, *t))
-            .collect();
-        assert_eq!(trailing_article_list(&table), 0);
-    }
-
-    #[test]
-    fn a_related_news_link_before_the_document_does_not_end_it() {
-        let page: Vec<Block> = [
-            "日前,某市政府网站公布了2022年政府工作报告目标任务责任分解方案,明确了牵头单位和责任单位。",
-            "相关新闻>>",
-            "2022年政府工作报告目标任务责任分解方案",
-            "一、主要目标",
-            "1.地区生产总值增长7%左右。(牵头单位:市发改委)",
-            "2.一般公共预算收入增长6%。(牵头单位:市财政局)",
-            "相关新闻>>",
-            "某市召开工作会议 2022-01-05",
-        ]
-        .iter()
-        .enumerate()
-        .map(|(i, t)| Block::para(i + 1, *t))
-        .collect();
-        let kept = strip(page, &mut Meta::default(), &mut Report::default());
-        let texts: Vec<&str> = kept.iter().map(|b| b.text.as_str()).collect();
-        assert!(
-            texts.contains(&"2.一般公共预算收入增长6%。(牵头单位:市财政局)"),
-            "{texts:?}"
-        );
-        assert!(
-            !texts
-                .iter()
-                .any(|t| t.contains("相关新闻") || t.contains("工作会议")),
-            "{texts:?}"
-        );
-    }
-}
+mod tests;

@@ -116,18 +116,7 @@ pub fn extract(source: &str) -> Page {
                             && let Some(el) = ElementRef::wrap(node)
                             && let Some(rows) = data_rows(el)
                         {
-                            w.flush();
-                            let id = w.tables;
-                            w.tables += 1;
-                            for cells in rows {
-                                w.blocks.push(Block {
-                                    line: 0,
-                                    text: cells.join(" "),
-                                    cells: Some(cells),
-                                    table: Some(id),
-                                    link: None,
-                                });
-                            }
+                            w.table(rows);
                             skip_until = Some(node.id());
                             continue;
                         }
@@ -180,6 +169,22 @@ struct Walker {
 }
 
 impl Walker {
+    /// A data table: a block for each row.
+    fn table(&mut self, rows: Vec<Vec<String>>) {
+        self.flush();
+        let id = self.tables;
+        self.tables += 1;
+        for cells in rows {
+            self.blocks.push(Block {
+                line: 0,
+                text: cells.join(" "),
+                cells: Some(cells),
+                table: Some(id),
+                link: None,
+            });
+        }
+    }
+
     fn text(&mut self, t: &str, in_link: bool, href: Option<String>) {
         let collapsed = collapse(t);
         if collapsed.trim().is_empty() {

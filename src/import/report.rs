@@ -175,20 +175,48 @@ impl Report {
 
     /// The report as printed after an import.
     pub fn render(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "import {} ({})", self.source, self.input);
+        self.render_documents(&mut out);
+        self.render_notes(&mut out);
+        match &self.review_page {
+            Some(page) => {
+                let _ = writeln!(out, "  review page: {page}");
+            }
+            None if !self.unsure.is_empty() || !self.no_lead.is_empty() => {
+                let _ = writeln!(
+                    out,
+                    "  (--review writes a page showing each line beside what it became)"
+                );
+            }
+            None => {}
+        }
+        if !self.errors.is_empty() {
+            let _ = writeln!(
+                out,
+                "error: {}: the files written would fail `planpress check`; fix the errors above",
+                self.source
+            );
+        }
+        out
+    }
+
+    /// `line 12` (or the position's word), `-` for no line.
+    fn at(&self, line: usize) -> String {
         let pos = if self.position.is_empty() {
             "line"
         } else {
             self.position
         };
-        let at = |line: usize| {
-            if line == 0 {
-                String::from("-")
-            } else {
-                format!("{pos} {line}")
-            }
-        };
-        let mut out = String::new();
-        let _ = writeln!(out, "import {} ({})", self.source, self.input);
+        if line == 0 {
+            String::from("-")
+        } else {
+            format!("{pos} {line}")
+        }
+    }
+
+    /// What was found, document by document.
+    fn render_documents(&self, out: &mut String) {
         let plans = self.documents.iter().filter(|d| d.kind != "通知").count();
         let sections: usize = self.documents.iter().map(|d| d.sections).sum();
         let tasks: usize = self.documents.iter().map(|d| d.tasks).sum();
@@ -212,6 +240,11 @@ impl Report {
                 );
             }
         }
+    }
+
+    /// Tasks without a lead, new units, and the notes of each kind.
+    fn render_notes(&self, out: &mut String) {
+        let at = |line: usize| self.at(line);
         if self.no_lead.is_empty() {
             let _ = writeln!(out, "  tasks with no lead unit: none");
         } else {
@@ -252,26 +285,6 @@ impl Report {
                 let _ = writeln!(out, "    … {} more", notes.len() - MAX_NOTES);
             }
         }
-        match &self.review_page {
-            Some(page) => {
-                let _ = writeln!(out, "  review page: {page}");
-            }
-            None if !self.unsure.is_empty() || !self.no_lead.is_empty() => {
-                let _ = writeln!(
-                    out,
-                    "  (--review writes a page showing each line beside what it became)"
-                );
-            }
-            None => {}
-        }
-        if !self.errors.is_empty() {
-            let _ = writeln!(
-                out,
-                "error: {}: the files written would fail `planpress check`; fix the errors above",
-                self.source
-            );
-        }
-        out
     }
 }
 

@@ -1,0 +1,586 @@
+//! Reads the changes the watcher reports and updates the live site: one
+//! saved plan patched in place ([`incremental`]), anything else assembled
+//! again; the theme probed on a page of every kind before it is used; the
+//! incremental updates checked against a full assembly when idle.
+
+use std::collections::BTreeSet;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::diagnostics::Diagnostic;
+use crate::render::html::Renderer;
+use crate::render::theme::Theme;
+use crate::urls::{self, Page};
+
+use super::incremental;
+use super::memory::{self, Generation, Live, Owner, Tell};
+use super::watch::{Batch, Message, Next, Watcher};
+use super::workspace::{FileChange, Workspace};
+
+/// After an incremental update, how long the server must be idle before it
+/// checks the update against a full assembly.
+const VERIFY_WHEN_IDLE: Duration = Duration::from_millis(400);
+
+/// Reads changes and updates the live site; runs on its own thread.
+pub(super) struct Rebuilder {
+    ws: Workspace,
+    live: Arc<Live>,
+    color: bool,
+    /// The live state was made from exactly the files in `ws` (false after
+    /// a change that failed): only then can one file's edit be patched in.
+    in_sync: bool,
+    /// The last theme that compiled and rendered every kind of page.
+    good_theme: Option<Arc<Theme>>,
+    /// `good_theme` has rendered a page of every kind of the live content.
+    theme_probed: bool,
+    /// Plans updated incrementally and not yet checked against a full
+    /// assembly.
+    unchecked: BTreeSet<usize>,
+    /// A check is running on another thread.
+    checking: bool,
+    /// Counts changes to the files read; `live_version` is the count the
+    /// live state was made from. A check of an older count is dropped.
+    version: u64,
+    live_version: u64,
+    /// Why the last content change was not applied incrementally.
+    full_because: Option<&'static str>,
+}
+
+impl Rebuilder {
+    pub(super) fn new(root: &Path, base_url: &str, live: Arc<Live>) -> Rebuilder {
+        Rebuilder {
+            ws: Workspace::open(root, base_url),
+            live,
+            color: std::io::stderr().is_terminal(),
+            in_sync: false,
+            good_theme: None,
+            theme_probed: false,
+            unchecked: BTreeSet::new(),
+            checking: false,
+            version: 0,
+            live_version: 0,
+            full_because: None,
+        }
+    }
+
+    fn emit(&self, diagnostics: &[Diagnostic]) {
+        crate::diagnostics::emit(diagnostics, &self.ws.root, self.color);
+    }
+
+    /// The first full load; prints every diagnostic, as `build` does.
+    pub(super) fn start(&mut self) {
+        self.live.set_statics(self.ws.read_statics());
+        self.check_theme(false);
+        if let Some(warnings) = self.rebuild_all() {
+            self.emit(&warnings);
+        }
+    }
+
+    pub(super) fn run(mut self, mut watcher: Watcher<Check>) {
+        loop {
+            let idle = (!self.unchecked.is_empty() && !self.checking).then_some(VERIFY_WHEN_IDLE);
+            match watcher.next(idle) {
+                Next::Changes(batch) => self.apply(batch),
+                Next::Idle => self.start_check(&watcher),
+                Next::Done(check) => self.finish_check(check),
+                Next::Closed => return,
+            }
+        }
+    }
+
+    /// Applies one batch of changes.
+    fn apply(&mut self, batch: Batch) {
+        let t = Instant::now();
+        let mut sorted = Sorted::of(&batch, &self.ws);
+        let (changed, single) = if sorted.config {
+            self.ws.reload_config();
+            sorted.theme = true;
+            self.live.set_statics(self.ws.read_statics());
+            (self.ws.files.keys().cloned().collect(), None)
+        } else if sorted.registry {
+            self.ws.reload_registry();
+            (self.ws.files.keys().cloned().collect(), None)
+        } else {
+            self.reread_content(&sorted.content)
+        };
+        if sorted.theme && !sorted.config {
+            self.ws.reload_theme();
+        }
+        if !sorted.config {
+            for key in &sorted.statics {
+                self.live.set_static(key.clone(), self.ws.read_static(key));
+            }
+        }
+        let what = describe(&sorted.touched);
+        if changed.is_empty() && !sorted.theme && sorted.statics.is_empty() && !sorted.config {
+            return;
+        }
+        let content_changed = !changed.is_empty() || sorted.config || sorted.registry;
+        if content_changed {
+            self.version += 1;
+        }
+        // With content changing too, the rebuild below tells open pages.
+        let theme_ok = !sorted.theme || self.check_theme(!content_changed);
+        self.full_because = None;
+        let how = if content_changed {
+            let patch = single.filter(|_| self.in_sync && !sorted.theme);
+            match self.show_content(&changed, patch.as_deref()) {
+                Some(how) => how,
+                None => {
+                    println!("{what}: not updated, the errors above must be fixed first");
+                    return;
+                }
+            }
+        } else if sorted.theme {
+            if !theme_ok {
+                println!("{what}: templates not updated, the errors above must be fixed first");
+                return;
+            }
+            "templates".to_string()
+        } else {
+            // Static files only: nothing rendered depends on them.
+            self.live.report(Tell::Reload, |p| p.render.clear());
+            "static".to_string()
+        };
+        println!("{what}: updated in {} ms ({how})", t.elapsed().as_millis());
+    }
+
+    /// Reads the content files of a batch again: the files whose content
+    /// changed, and the one file when it is the only one and was only
+    /// modified (what can be patched in).
+    fn reread_content(&mut self, content: &[PathBuf]) -> (Vec<PathBuf>, Option<PathBuf>) {
+        let mut changed: Vec<PathBuf> = Vec::new();
+        let mut single: Option<PathBuf> = None;
+        let unknown = content
+            .iter()
+            .any(|rel| !self.ws.files.contains_key(rel) && !self.ws.root.join(rel).is_file());
+        if unknown {
+            // A folder moved in or out, or a file that is not content:
+            // list content/ again (reading only new files).
+            changed = self.ws.rescan_content(false);
+        }
+        for rel in content {
+            match self.ws.update_file(rel) {
+                FileChange::Unchanged => {}
+                FileChange::Modified if !unknown => {
+                    changed.push(rel.clone());
+                    single = Some(rel.clone());
+                }
+                _ => changed.push(rel.clone()),
+            }
+        }
+        changed.sort();
+        changed.dedup();
+        if changed.len() != 1 {
+            single = None;
+        }
+        (changed, single)
+    }
+
+    /// Shows changed content: `patch` patched in when it can be, else the
+    /// whole site assembled again. Says how, or `None` when there were
+    /// errors.
+    fn show_content(&mut self, changed: &[PathBuf], patch: Option<&Path>) -> Option<String> {
+        if let Some(rel) = patch
+            && self.try_patch(rel)
+        {
+            self.emit(&self.ws.warnings_of(rel));
+            return Some("incremental".into());
+        }
+        self.rebuild_all()?;
+        for rel in changed {
+            self.emit(&self.ws.warnings_of(rel));
+        }
+        Some(match self.full_because {
+            Some(why) => format!("full: {why}"),
+            None => "full".into(),
+        })
+    }
+
+    /// Compiles the theme and renders one page of every kind with it. On
+    /// success it becomes the theme of the live site; on failure the
+    /// errors are shown and the last good theme stays.
+    fn check_theme(&mut self, notify: bool) -> bool {
+        let theme = match &self.ws.theme {
+            Ok(t) => t.clone(),
+            Err(errors) => {
+                if !errors.is_empty() {
+                    self.emit(errors);
+                }
+                self.live
+                    .report(Tell::Problems, |p| p.theme = errors.clone());
+                return false;
+            }
+        };
+        // Probe against the live content; at the very start there is none
+        // yet, and the first full rebuild probes instead.
+        let probed = self.live.read(|g| probe(g, &theme));
+        match probed {
+            Some(Err(errors)) => {
+                self.emit(&errors);
+                self.live.report(Tell::Problems, |p| p.theme = errors);
+                false
+            }
+            Some(Ok(rendered)) => {
+                let mut guard = self.live.write();
+                if let Some(g) = guard.as_mut() {
+                    g.theme = theme.clone();
+                }
+                self.live.invalidate(|_, _| false);
+                for (path, bytes, owner) in rendered {
+                    self.live.insert(&path, bytes.into(), owner);
+                }
+                drop(guard);
+                self.good_theme = Some(theme);
+                self.theme_probed = true;
+                let tell = if notify { Tell::Reload } else { Tell::Nothing };
+                self.live.report(tell, |p| {
+                    p.theme.clear();
+                    p.render.clear();
+                });
+                true
+            }
+            None => {
+                // No site yet to try it on: the next full rebuild probes it.
+                self.good_theme = Some(theme);
+                self.theme_probed = false;
+                true
+            }
+        }
+    }
+
+    /// Assembles the whole site and shows it. Returns the warnings, or
+    /// `None` when there were errors (shown in the terminal and browser).
+    fn rebuild_all(&mut self) -> Option<Vec<Diagnostic>> {
+        self.unchecked.clear();
+        let errors = self.ws.parse_errors();
+        if !errors.is_empty() {
+            self.fail(errors);
+            return None;
+        }
+        let result = match self.ws.assemble() {
+            Ok(r) => r,
+            Err(d) => {
+                self.fail(vec![d]);
+                return None;
+            }
+        };
+        let Some(site) = result.site else {
+            let errors = result
+                .diagnostics
+                .into_iter()
+                .filter(Diagnostic::is_error)
+                .collect();
+            self.fail(errors);
+            return None;
+        };
+        let theme = match (&self.good_theme, &self.ws.theme) {
+            (Some(t), _) => t.clone(),
+            (None, Ok(t)) => t.clone(),
+            (None, Err(_)) => {
+                // The theme's errors are already shown and in the overlay.
+                self.in_sync = false;
+                return None;
+            }
+        };
+        let generation = match Generation::new(site, theme.clone()) {
+            Ok(g) => g,
+            Err(d) => {
+                self.fail(vec![d]);
+                return None;
+            }
+        };
+        // A theme not yet tried on real content (at the start) is probed
+        // here, so template errors show at once; after that, content edits
+        // only render what is asked for.
+        let probed = if self.theme_probed {
+            Ok(Vec::new())
+        } else {
+            probe(&generation, &theme)
+        };
+        {
+            let mut guard = self.live.write();
+            *guard = Some(generation);
+            self.live.invalidate(|_, _| false);
+            match probed {
+                Ok(rendered) => {
+                    for (path, bytes, owner) in rendered {
+                        self.live.insert(&path, bytes.into(), owner);
+                    }
+                    self.good_theme = Some(theme);
+                    self.theme_probed = true;
+                }
+                Err(errors) => {
+                    drop(guard);
+                    self.emit(&errors);
+                    self.live.report(Tell::Nothing, |p| p.theme = errors);
+                }
+            }
+        }
+        self.in_sync = true;
+        self.live_version = self.version;
+        self.live.report(Tell::Reload, |p| {
+            p.content.clear();
+            p.render.clear();
+        });
+        Some(
+            result
+                .diagnostics
+                .into_iter()
+                .filter(|d| !d.is_error())
+                .collect(),
+        )
+    }
+
+    fn fail(&mut self, errors: Vec<Diagnostic>) {
+        self.in_sync = false;
+        self.emit(&errors);
+        self.live.report(Tell::Problems, |p| p.content = errors);
+    }
+
+    /// The fast path for one saved content file; false when it does not apply.
+    fn try_patch(&mut self, rel: &Path) -> bool {
+        let mut guard = self.live.write();
+        let Some(generation) = guard.as_mut() else {
+            return false;
+        };
+        let patch = match incremental::patch_for(&self.ws, generation, rel) {
+            Ok(p) => p,
+            Err(why) => {
+                self.full_because = Some(why);
+                return false;
+            }
+        };
+        if incremental::apply(generation, &patch).is_err() {
+            // The model is half-updated: start over from the files.
+            drop(guard);
+            return self.rebuild_all().is_some();
+        }
+        self.live.invalidate(|_, owner| patch.keeps(owner));
+        // The edited plans' pages are the ones about to be reloaded.
+        let site = &generation.site;
+        let pages: Vec<(String, usize)> = patch
+            .plans
+            .iter()
+            .flat_map(|&(k, _)| {
+                [false, true].map(|elder| (Page::Plan(k).output_path(site, elder), k))
+            })
+            .collect();
+        let rendered: Vec<(String, usize, Vec<u8>)> = pages
+            .into_par_iter()
+            .filter_map(|(path, k)| {
+                let &(output, _) = generation.outputs.get(&path)?;
+                let bytes = generation.render(&path, output).ok()?;
+                Some((path, k, bytes))
+            })
+            .collect();
+        for (path, k, bytes) in rendered {
+            self.live.insert(&path, bytes.into(), Owner::Plan(k));
+        }
+        drop(guard);
+        self.unchecked.extend(patch.plans.iter().map(|(k, _)| *k));
+        self.live_version = self.version;
+        self.live.report(Tell::Reload, |p| {
+            p.content.clear();
+            p.render.clear();
+        });
+        true
+    }
+
+    /// Assembles the whole site on another thread, to check the incremental
+    /// updates since the last full assembly (see [`incremental`]).
+    fn start_check(&mut self, watcher: &Watcher<Check>) {
+        let Ok(snapshot) = self.ws.snapshot() else {
+            self.unchecked.clear();
+            return;
+        };
+        let plans = self.unchecked.clone();
+        let version = self.version;
+        let tx = watcher.sender();
+        self.checking = true;
+        let spawned = std::thread::Builder::new()
+            .name("planpress-check".into())
+            .spawn(move || {
+                let site = snapshot.assemble().site;
+                let fingerprint = site.map(|s| incremental::fingerprint(&s, &plans));
+                let _ = tx.send(Message::Done(Check {
+                    version,
+                    plans,
+                    fingerprint,
+                }));
+            });
+        if spawned.is_err() {
+            self.checking = false;
+            self.unchecked.clear();
+        }
+    }
+
+    /// Compares a full assembly with the live state; on a difference (a bug
+    /// in the incremental path), shows the full one.
+    fn finish_check(&mut self, check: Check) {
+        self.checking = false;
+        if check.version != self.live_version {
+            // Files changed since: check again when idle.
+            return;
+        }
+        for p in &check.plans {
+            self.unchecked.remove(p);
+        }
+        let Some(full) = check.fingerprint else {
+            // A build would fail where the incremental path did not: show
+            // the errors.
+            self.rebuild_all();
+            return;
+        };
+        let live = self
+            .live
+            .read(|g| incremental::fingerprint(&g.site, &check.plans));
+        if live.as_ref() == Some(&full) {
+            return;
+        }
+        eprintln!(
+            "note: an incremental update differed from a full rebuild; showing the full rebuild"
+        );
+        self.rebuild_all();
+    }
+}
+
+/// The files of a batch that matter, by what they change.
+struct Sorted {
+    /// site.yaml, or a change the watcher could not follow (all is read again).
+    config: bool,
+    /// The units registry.
+    registry: bool,
+    /// Templates or theme files.
+    theme: bool,
+    content: Vec<PathBuf>,
+    /// The static files', by key.
+    statics: Vec<String>,
+    /// All of them, to name in the terminal.
+    touched: Vec<String>,
+}
+
+impl Sorted {
+    fn of(batch: &Batch, ws: &Workspace) -> Sorted {
+        let mut sorted = Sorted {
+            config: batch.rescan,
+            registry: false,
+            theme: false,
+            content: Vec::new(),
+            statics: Vec::new(),
+            touched: Vec::new(),
+        };
+        let units_file = Path::new("content").join(crate::content::UNITS_FILE);
+        for rel in &batch.paths {
+            let abs = ws.root.join(rel);
+            if rel == Path::new("site.yaml") {
+                sorted.config = true;
+            } else if rel == &units_file {
+                sorted.registry = true;
+            } else if let Some(key) = ws.static_key_of(&abs) {
+                sorted.statics.push(key);
+            } else if rel.starts_with("content") {
+                sorted.content.push(rel.clone());
+            } else if rel.starts_with("templates") || rel.starts_with("themes") {
+                sorted.theme = true;
+            } else {
+                continue;
+            }
+            sorted.touched.push(rel.display().to_string());
+        }
+        sorted
+    }
+}
+
+/// The result of checking incremental updates against a full assembly.
+pub struct Check {
+    version: u64,
+    plans: BTreeSet<usize>,
+    /// `None` when the full assembly failed (reported on the next change).
+    fingerprint: Option<incremental::Fingerprint>,
+}
+
+/// A file rendered ahead of a request: its path, bytes and owner.
+type Rendered = (String, Vec<u8>, Owner);
+
+/// Renders one page of every kind (the smallest of each), standard and
+/// elder, and the templated data files, with `theme`: template errors that
+/// only show when rendering are found before the theme is used.
+fn probe(g: &Generation, theme: &Theme) -> Result<Vec<Rendered>, Vec<Diagnostic>> {
+    let site = &g.site;
+    let smallest = |n: usize, size: &dyn Fn(usize) -> usize| (0..n).min_by_key(|&i| size(i));
+    let mut pages = vec![
+        (Page::Home, Owner::Site),
+        (Page::Plans, Owner::Site),
+        (Page::Units, Owner::Site),
+        (Page::Topics, Owner::Site),
+        (Page::Jurisdictions, Owner::Site),
+        (Page::Search, Owner::Site),
+        (Page::NotFound, Owner::Site),
+    ];
+    if let Some(p) = smallest(site.plans.len(), &|p| site.plans[p].tasks.len()) {
+        pages.push((Page::Plan(p), Owner::Plan(p)));
+    }
+    if let Some(n) = smallest(site.notices.len(), &|n| site.notices[n].body.len()) {
+        pages.push((Page::Notice(n), Owner::Notice(n)));
+    }
+    if let Some(u) = smallest(site.units.len(), &|u| g.index.units[u].total()) {
+        pages.push((Page::Unit(u, 1), Owner::Unit(u)));
+    }
+    if let Some(t) = smallest(site.topics.len(), &|t| g.index.topics[t].len()) {
+        pages.push((Page::Topic(t, 1), Owner::Topic(t)));
+    }
+    if let Some(j) = smallest(site.jurisdictions.len(), &|j| {
+        g.index.jurisdictions[j].task_count
+    }) {
+        pages.push((Page::Jurisdiction(j), Owner::Jurisdiction(j)));
+    }
+    let r = Renderer::new(site, &g.index, &g.views, theme);
+    let jobs: Vec<(Page, bool, Owner)> = pages
+        .iter()
+        .flat_map(|&(p, o)| [(p, false, o), (p, true, o)])
+        .collect();
+    let results: Vec<Result<Rendered, Diagnostic>> = jobs
+        .par_iter()
+        .map(|&(page, elder, owner)| {
+            r.render_page(page, elder)
+                .map(|b| (page.output_path(site, elder), b, owner))
+        })
+        .collect();
+    let mut ok = Vec::new();
+    let mut errors = Vec::new();
+    for result in results {
+        match result {
+            Ok(x) => ok.push(x),
+            Err(e) => errors.push(e),
+        }
+    }
+    let sink = memory::MemorySink::default();
+    let templated = |p: &str| p == urls::SITEMAP || p == urls::FEED;
+    if let Err(e) = crate::render::data::write_selected(&r.input, &sink, &templated) {
+        errors.push(e);
+    }
+    for (path, bytes) in sink.into_files() {
+        ok.push((path, bytes, Owner::Site));
+    }
+    if errors.is_empty() {
+        Ok(ok)
+    } else {
+        crate::diagnostics::sort(&mut errors);
+        errors.dedup();
+        Err(errors)
+    }
+}
+
+/// `content/a.md`, or `content/a.md and 2 more`.
+fn describe(touched: &[String]) -> String {
+    match touched {
+        [] => "the site folder".into(),
+        [one] => one.clone(),
+        [first, rest @ ..] => format!("{first} and {} more", rest.len()),
+    }
+}
