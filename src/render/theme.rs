@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use sha2::{Digest, Sha256};
 use tera::{ErrorKind, Tera};
 use walkdir::WalkDir;
 
@@ -286,6 +287,26 @@ impl Theme {
         }
         out.retain(|rel, _| publishable(rel, &self.dotfiles));
         out
+    }
+
+    /// A short hash of every static file's path and bytes. The theme adds it
+    /// to the URLs of its static files (`portal.css?v=…`), so a web server may
+    /// let browsers keep them for a year (docs/deploy.md): a change to any
+    /// static file changes every such URL.
+    pub fn static_fingerprint(&self) -> String {
+        let mut hasher = Sha256::new();
+        for (rel, file) in self.static_files() {
+            hasher.update(rel.as_bytes());
+            // An unreadable file fails the build in `write_static`, named.
+            if let Ok(bytes) = file.read() {
+                hasher.update((bytes.len() as u64).to_le_bytes());
+                hasher.update(&bytes);
+            }
+        }
+        hasher.finalize()[..6]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
     }
 
     /// Writes every static file to `static/` in `sink`; returns how many.
