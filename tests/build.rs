@@ -536,3 +536,46 @@ fn output_is_identical_whatever_the_thread_count() {
         assert!(v == &sb[k], "{} differs between thread counts", k.display());
     }
 }
+
+/// The `?v=` every page links the theme's static files with (docs/deploy.md).
+fn static_versions(out: &Path) -> BTreeSet<String> {
+    html_files(out)
+        .iter()
+        .flat_map(|f| links(&read(f)))
+        .filter(|l| l.starts_with("/static/"))
+        .map(|l| match l.split_once("?v=") {
+            Some((_, v)) => v.to_string(),
+            None => format!("none: {l}"),
+        })
+        .collect()
+}
+
+/// A web server keeps static files linked with `?v=` for a year
+/// (deploy/planpress-http.conf), so the fingerprint must change with any
+/// static file, and only then.
+#[test]
+fn static_files_are_linked_with_a_fingerprint_that_follows_their_bytes() {
+    let site = copy_example();
+    let out = site.path().join("public");
+    build(site.path(), &out, &[]);
+    let first = static_versions(&out);
+    assert_eq!(first.len(), 1, "one fingerprint on every page: {first:?}");
+    let v = first.iter().next().unwrap().clone();
+    assert!(
+        v.len() == 12 && v.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{v}"
+    );
+    assert!(out.join("static/portal.css").is_file());
+
+    build(site.path(), &out, &[]);
+    assert_eq!(static_versions(&out), first, "same files, same fingerprint");
+
+    let css = site.path().join("themes/portal/static/plain.css");
+    let mut text = read(&css);
+    text.push_str("\nbody { letter-spacing: .01em; }\n");
+    std::fs::write(&css, text).unwrap();
+    build(site.path(), &out, &[]);
+    let after = static_versions(&out);
+    assert_eq!(after.len(), 1, "{after:?}");
+    assert_ne!(after, first, "a changed static file changes every ?v=");
+}
