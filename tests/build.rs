@@ -570,6 +570,31 @@ fn static_files_are_linked_with_a_fingerprint_that_follows_their_bytes() {
     build(site.path(), &out, &[]);
     assert_eq!(static_versions(&out), first, "same files, same fingerprint");
 
+    // A site's own document under static/ is not linked with ?v=: not hashed.
+    std::fs::create_dir_all(site.path().join("static/docs")).unwrap();
+    std::fs::write(site.path().join("static/docs/report.txt"), "报告\n").unwrap();
+    build(site.path(), &out, &[]);
+    assert!(out.join("static/docs/report.txt").is_file());
+    assert_eq!(
+        static_versions(&out),
+        first,
+        "a site document leaves ?v= as it was"
+    );
+
+    // The site's own copy of a theme file replaces it: that counts.
+    std::fs::write(
+        site.path().join("static/favicon.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    )
+    .unwrap();
+    build(site.path(), &out, &[]);
+    let replaced = static_versions(&out);
+    assert_eq!(replaced.len(), 1, "{replaced:?}");
+    assert_ne!(
+        replaced, first,
+        "a site file replacing the theme's changes ?v="
+    );
+
     let css = site.path().join("themes/portal/static/plain.css");
     let mut text = read(&css);
     text.push_str("\nbody { letter-spacing: .01em; }\n");
@@ -577,5 +602,8 @@ fn static_files_are_linked_with_a_fingerprint_that_follows_their_bytes() {
     build(site.path(), &out, &[]);
     let after = static_versions(&out);
     assert_eq!(after.len(), 1, "{after:?}");
-    assert_ne!(after, first, "a changed static file changes every ?v=");
+    assert!(
+        after != first && after != replaced,
+        "a changed theme file changes every ?v="
+    );
 }

@@ -4,10 +4,11 @@
 # Debian's headless Chromium (axe-core, the Nu HTML checker, the 长者版 sizes,
 # keyboard, the 无障碍 toolbar, no JavaScript, reflow, screenshots, the
 # review page of `planpress import --review`, and the addresses, feed, sitemap,
-# QR code, calendars and open data that are read away from the site).
+# QR code, calendars and open data that are read away from the site); then,
+# last, the same sites behind nginx with deploy/'s configuration (nginx.sh).
 #
 #   tests/browser/run.sh                 all specs
-#   SPECS="elder toolbar" tests/browser/run.sh   only these
+#   SPECS="elder toolbar" tests/browser/run.sh   only these ("nginx": the nginx test)
 #   SCREENSHOT_DIR=DIR                   where screenshots go (default /tmp/planpress-shots)
 #   AXE_PAGES=all                        axe on every page (default: a quarter of the unit pages)
 #   VERBOSE=1                            print every passing check too
