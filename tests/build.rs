@@ -536,3 +536,74 @@ fn output_is_identical_whatever_the_thread_count() {
         assert!(v == &sb[k], "{} differs between thread counts", k.display());
     }
 }
+
+/// The `?v=` every page links the theme's static files with (docs/deploy.md).
+fn static_versions(out: &Path) -> BTreeSet<String> {
+    html_files(out)
+        .iter()
+        .flat_map(|f| links(&read(f)))
+        .filter(|l| l.starts_with("/static/"))
+        .map(|l| match l.split_once("?v=") {
+            Some((_, v)) => v.to_string(),
+            None => format!("none: {l}"),
+        })
+        .collect()
+}
+
+/// A web server keeps static files linked with `?v=` for a year
+/// (deploy/planpress-http.conf), so the fingerprint must change with any
+/// static file, and only then.
+#[test]
+fn static_files_are_linked_with_a_fingerprint_that_follows_their_bytes() {
+    let site = copy_example();
+    let out = site.path().join("public");
+    build(site.path(), &out, &[]);
+    let first = static_versions(&out);
+    assert_eq!(first.len(), 1, "one fingerprint on every page: {first:?}");
+    let v = first.iter().next().unwrap().clone();
+    assert!(
+        v.len() == 12 && v.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{v}"
+    );
+    assert!(out.join("static/portal.css").is_file());
+
+    build(site.path(), &out, &[]);
+    assert_eq!(static_versions(&out), first, "same files, same fingerprint");
+
+    // A site's own document under static/ is not linked with ?v=: not hashed.
+    std::fs::create_dir_all(site.path().join("static/docs")).unwrap();
+    std::fs::write(site.path().join("static/docs/report.txt"), "报告\n").unwrap();
+    build(site.path(), &out, &[]);
+    assert!(out.join("static/docs/report.txt").is_file());
+    assert_eq!(
+        static_versions(&out),
+        first,
+        "a site document leaves ?v= as it was"
+    );
+
+    // The site's own copy of a theme file replaces it: that counts.
+    std::fs::write(
+        site.path().join("static/favicon.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    )
+    .unwrap();
+    build(site.path(), &out, &[]);
+    let replaced = static_versions(&out);
+    assert_eq!(replaced.len(), 1, "{replaced:?}");
+    assert_ne!(
+        replaced, first,
+        "a site file replacing the theme's changes ?v="
+    );
+
+    let css = site.path().join("themes/portal/static/plain.css");
+    let mut text = read(&css);
+    text.push_str("\nbody { letter-spacing: .01em; }\n");
+    std::fs::write(&css, text).unwrap();
+    build(site.path(), &out, &[]);
+    let after = static_versions(&out);
+    assert_eq!(after.len(), 1, "{after:?}");
+    assert!(
+        after != first && after != replaced,
+        "a changed theme file changes every ?v="
+    );
+}

@@ -357,8 +357,10 @@ fn scan_html(file: &Path, html: &str, out: &Path) -> Vec<String> {
             }
             "script" => match el.attr("src") {
                 Some(src) => {
+                    // The theme links its static files with ?v=FINGERPRINT.
                     let local = src
                         .strip_prefix("/static/")
+                        .map(|rest| rest.split_once("?v=").map_or(rest, |(file, _)| file))
                         .is_some_and(|rest| out.join("static").join(rest).is_file());
                     if !local || !text.trim().is_empty() {
                         problems.push(format!("{name}: <script src={src:?}> not the theme's"));

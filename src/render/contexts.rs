@@ -131,7 +131,7 @@ fn data_link(format: &str, path: impl Into<String>) -> DataLink {
 }
 
 impl Input<'_> {
-    /// `site` and `static`: the same on every page (the words, `w`, are in
+    /// `site`, `static` and `static_version`: the same on every page (the words, `w`, are in
     /// the theme's global context).
     pub fn site_context(&self) -> Context {
         let config = &self.site.config;
@@ -150,6 +150,7 @@ impl Input<'_> {
             },
         );
         ctx.insert("static", &format!("{base}static/"));
+        ctx.insert("static_version", &self.theme.static_fingerprint());
         ctx
     }
 

@@ -21,7 +21,7 @@ pub const CONTENT_MARK: &str = "\u{1}";
 /// Renders pages with shared views.
 pub struct Renderer<'a> {
     pub input: Input<'a>,
-    /// `site` and `static`, the same on every page: made once.
+    /// `site`, `static` and `static_version`, the same on every page: made once.
     every_page: Context,
 }
 

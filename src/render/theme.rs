@@ -7,10 +7,11 @@
 //! (`planpress theme eject` copies it out for editing).
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 use std::path::{Path, PathBuf};
 
+use sha2::{Digest, Sha256};
 use tera::{ErrorKind, Tera};
 use walkdir::WalkDir;
 
@@ -285,6 +286,50 @@ impl Theme {
             }
         }
         out.retain(|rel, _| publishable(rel, &self.dotfiles));
+        out
+    }
+
+    /// A short hash of the theme's static files, path and bytes (a site's
+    /// own file of the same path replacing the theme's counts). The theme
+    /// adds it to the URLs of its static files (`portal.css?v=…`), so a web
+    /// server may let browsers keep them for a year (docs/deploy.md): a
+    /// change to any of them changes every such URL. A site's other files
+    /// under `static/` (its documents, maybe large) are not linked so and
+    /// not read.
+    pub fn static_fingerprint(&self) -> String {
+        let themed = self.theme_static_paths();
+        let mut hasher = Sha256::new();
+        for (rel, file) in self.static_files() {
+            if !themed.contains(&rel) {
+                continue;
+            }
+            hasher.update(rel.as_bytes());
+            // An unreadable file fails the build in `write_static`, named.
+            if let Ok(bytes) = file.read() {
+                hasher.update((bytes.len() as u64).to_le_bytes());
+                hasher.update(&bytes);
+            }
+        }
+        hasher.finalize()[..6]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
+    /// The paths under `static/` that the theme has: the built-in theme's
+    /// and the theme folder's, not the site's own `static/` (the last layer).
+    fn theme_static_paths(&self) -> BTreeSet<String> {
+        let mut out = BTreeSet::new();
+        if self.built_in_static {
+            out.extend(
+                BuiltIn::iter().filter_map(|p| Some(p.strip_prefix("static/")?.to_string())),
+            );
+        }
+        if let Some((_site, theme_dirs)) = self.static_dirs.split_last() {
+            for dir in theme_dirs {
+                out.extend(collect_files(dir).into_iter().map(|(rel, _)| rel));
+            }
+        }
         out
     }
 

@@ -46,6 +46,9 @@ function withSlash(u) {
 // ---------------------------------------------------------------- browser
 
 const browsers = [];
+// CSP_CONSOLE=1 (nginx.sh, whose nginx sends a Content-Security-Policy): every
+// console message about it, in any page of any context, fails the spec.
+const cspMessages = [];
 
 /** A new browser context of a headless Debian Chromium (one browser per call;
  *  `context.close()` closes it too). Options are Playwright's newContext
@@ -66,6 +69,11 @@ export async function launch({ javaScriptEnabled = true, viewport = { width: 128
     ...options,
   });
   context.setDefaultTimeout(30_000);
+  if (process.env.CSP_CONSOLE) {
+    context.on('console', (m) => {
+      if (/Content.Security.Policy/i.test(m.text())) cspMessages.push(`${m.location().url}: ${m.text()}`);
+    });
+  }
   const close = context.close.bind(context);
   context.close = async () => {
     await close().catch(() => {});
@@ -283,6 +291,7 @@ export function report(name) {
       }
     },
     async done(summary) {
+      if (process.env.CSP_CONSOLE) t.check(cspMessages.length === 0, 'no Content Security Policy message in the console', cspMessages.slice(0, 10).join('\n'));
       await closeAll();
       const secs = ((Date.now() - started) / 1000).toFixed(1);
       if (summary) console.log(`  => ${summary}`);

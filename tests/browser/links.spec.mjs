@@ -12,7 +12,8 @@ const t = report('links');
 const sites = [{ base: SITE_URL, dir: SITE_DIR }];
 if (SUB_SITE_URL && SUB_SITE_DIR) sites.push({ base: SUB_SITE_URL, dir: SUB_SITE_DIR });
 
-const TYPES = { '.css': 'text/css', '.js': 'text/javascript', '.svg': 'image/svg+xml', '.json': 'application/json', '.xml': 'xml', '.csv': 'text/csv', '.ics': 'text/calendar', '.txt': 'text/plain' };
+// A script may be text/javascript or application/javascript (Debian's nginx).
+const TYPES = { '.css': 'text/css', '.js': 'javascript', '.svg': 'image/svg+xml', '.json': 'application/json', '.xml': 'xml', '.csv': 'text/csv', '.ics': 'text/calendar', '.txt': 'text/plain' };
 
 function decode(s) {
   return s.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>');
@@ -67,10 +68,14 @@ async function crawl({ base, dir }) {
       }
       const bare = target.origin + target.pathname;
       if (target.hash.length > 1) fragments.push([url, bare, decodeURIComponent(target.hash.slice(1))]);
-      if (target.search) continue; // the search form's ?q= answers come from the same page
-      if (!seen.has(bare)) {
-        seen.add(bare);
-        queue.push(bare);
+      // The search form's ?q= answers come from the same page; static files
+      // carry ?v=FINGERPRINT (docs/deploy.md) and are fetched with it.
+      const versioned = /^\?v=[0-9a-f]+$/.test(target.search);
+      if (target.search && !versioned) continue;
+      const next = versioned ? bare + target.search : bare;
+      if (!seen.has(next)) {
+        seen.add(next);
+        queue.push(next);
       }
     }
     checked.add(url);

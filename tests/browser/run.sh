@@ -4,10 +4,11 @@
 # Debian's headless Chromium (axe-core, the Nu HTML checker, the 长者版 sizes,
 # keyboard, the 无障碍 toolbar, no JavaScript, reflow, screenshots, the
 # review page of `planpress import --review`, and the addresses, feed, sitemap,
-# QR code, calendars and open data that are read away from the site).
+# QR code, calendars and open data that are read away from the site); then,
+# last, the same sites behind nginx with deploy/'s configuration (nginx.sh).
 #
 #   tests/browser/run.sh                 all specs
-#   SPECS="elder toolbar" tests/browser/run.sh   only these
+#   SPECS="elder toolbar" tests/browser/run.sh   only these ("nginx": the nginx test)
 #   SCREENSHOT_DIR=DIR                   where screenshots go (default /tmp/planpress-shots)
 #   AXE_PAGES=all                        axe on every page (default: a quarter of the unit pages)
 #   VERBOSE=1                            print every passing check too
@@ -77,7 +78,11 @@ fi
 export PLANPRESS
 
 echo "browser suite: building the example site"
-"$PLANPRESS" build --quiet --out "$SITE_DIR"
+# A planpress with `build --compress` writes the .br and .gz files that nginx
+# serves (nginx.sh makes them with gzip and brotli otherwise).
+compress=()
+if "$PLANPRESS" build --help 2>/dev/null | grep -q -- '--compress'; then compress=(--compress); fi
+"$PLANPRESS" build --quiet "${compress[@]}" --out "$SITE_DIR"
 
 # The same site under a sub-path, with short pages so that listings paginate.
 mkdir -p "$work/root"
@@ -88,7 +93,7 @@ if grep -q '^page_size:' "$work/root/site.yaml"; then
 else
   printf '\npage_size: 20\n' >>"$work/root/site.yaml"
 fi
-"$PLANPRESS" build --quiet --root "$work/root" --base-url /fzjs/ --out "$SUB_SITE_DIR"
+"$PLANPRESS" build --quiet "${compress[@]}" --root "$work/root" --base-url /fzjs/ --out "$SUB_SITE_DIR"
 
 # ---- the server
 node "$here/server.mjs" / "$SITE_DIR" /fzjs/ "$SUB_SITE_DIR" >"$work/server.log" 2>&1 &
@@ -121,6 +126,20 @@ for spec in $(ls "$here"/*.spec.mjs | sort); do
   fi
   echo "   ($name took $(($(date +%s) - start))s)"
 done
+
+# The same sites behind nginx with deploy/'s configuration (nginx.sh): last,
+# as it adds the precompressed files beside theirs.
+if [ -z "${SPECS:-}" ] || [[ " $SPECS " == *" nginx "* ]]; then
+  echo "== browser: nginx (deploy/ in Debian's nginx)"
+  start=$(date +%s)
+  if timeout 900 "$here/nginx.sh" 2>&1 | tee "$work/nginx.log"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    failed_specs+=("nginx")
+  fi
+  echo "   (nginx took $(($(date +%s) - start))s)"
+fi
 
 echo "== browser suite summary"
 grep -h '^  => ' "$work"/*.log 2>/dev/null | sed 's/^  => /   /' || true

@@ -145,7 +145,7 @@ const click = (page, what) => page.click(`#a11y-toolbar [data-a11y="${what}"]`);
     await click(page, 'plain');
     const c = await page.evaluate(() => ({
       cls: document.documentElement.classList.contains('a11y-plain'),
-      sheets: [...document.querySelectorAll('link[rel~="stylesheet"]')].map((l) => l.disabled),
+      sheets: [...document.querySelectorAll('link[rel~="stylesheet"]:not(#a11y-plain-style)')].map((l) => l.disabled),
       plainStyle: !!document.getElementById('a11y-plain-style'),
       masthead: getComputedStyle(document.querySelector('.masthead')).backgroundColor,
       text: (document.querySelector('main').innerText || '').length,
@@ -161,7 +161,7 @@ const click = (page, what) => page.click(`#a11y-toolbar [data-a11y="${what}"]`);
     t.check(await page.evaluate(() => document.documentElement.classList.contains('a11y-plain') && !!document.getElementById('a11y-plain-style')), '纯文本 stays on on the next page');
     await click(page, 'plain');
     const off = await page.evaluate(() => {
-      const sheets = [...document.querySelectorAll('link[rel~="stylesheet"]')];
+      const sheets = [...document.querySelectorAll('link[rel~="stylesheet"]:not(#a11y-plain-style)')];
       return sheets.length > 0 && sheets.every((l) => !l.disabled) && !document.getElementById('a11y-plain-style');
     });
     t.check(off, "纯文本 turns off again and the site's styles are back");

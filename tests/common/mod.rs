@@ -171,6 +171,11 @@ pub fn check_links(out: &Path, base: &str) -> usize {
                 Some((p, f)) => (p.to_string(), Some(f.to_string())),
                 None => (link.clone(), None),
             };
+            // Static files are linked with ?v=FINGERPRINT (docs/deploy.md).
+            let path = match path.split_once("?v=") {
+                Some((file, _)) => file.to_string(),
+                None => path,
+            };
             let target = if path.is_empty() {
                 file.clone()
             } else if let Some(rest) = path.strip_prefix(base) {

@@ -23,22 +23,23 @@
     try { window.localStorage.setItem(KEY, JSON.stringify(state)); } catch (e) { /* ignore */ }
   }
 
-  var PLAIN_CSS =
-    'body{max-width:46em;margin:0 auto;padding:1em;font-family:sans-serif;font-size:1.125rem;line-height:1.8;color:#000;background:#fff}' +
-    'a{color:#00c}.vh{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}' +
-    '.skip-link{position:absolute;left:-999em}.skip-link:focus{position:static}' +
-    ':focus-visible{outline:3px solid #000;outline-offset:3px}[hidden]{display:none!important}' +
-    'button{margin:.2em;min-height:2.75rem;font:inherit}svg{max-width:10em;height:auto}table{border-collapse:collapse}' +
-    'th,td{border:1px solid #000;padding:.3em .5em;text-align:left;vertical-align:top}';
+  // 纯文本's style sheet, plain.css beside this script (same ?v=): a file, not
+  // a <style> element, so a Content-Security-Policy without 'unsafe-inline'
+  // allows it (docs/deploy.md).
+  var PLAIN_HREF = (function () {
+    var me = document.currentScript;
+    return me && me.src ? me.src.replace(/a11y\.js(\?[^#]*)?$/, 'plain.css$1') : '';
+  })();
 
   function applyPlain() {
-    var links = document.querySelectorAll('link[rel~="stylesheet"]');
+    var links = document.querySelectorAll('link[rel~="stylesheet"]:not(#a11y-plain-style)');
     for (var i = 0; i < links.length; i++) links[i].disabled = state.plain;
     var style = document.getElementById('a11y-plain-style');
-    if (state.plain && !style) {
-      style = document.createElement('style');
+    if (state.plain && !style && PLAIN_HREF) {
+      style = document.createElement('link');
+      style.rel = 'stylesheet';
       style.id = 'a11y-plain-style';
-      style.textContent = PLAIN_CSS;
+      style.href = PLAIN_HREF;
       (document.head || html).appendChild(style);
     } else if (!state.plain && style) {
       style.parentNode.removeChild(style);
