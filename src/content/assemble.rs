@@ -213,69 +213,122 @@ struct Keywords {
     matcher: Option<DFA>,
     /// The topic of each keyword, by pattern index.
     topics: Vec<TopicId>,
+    /// How much one occurrence of each keyword says, by pattern index: its
+    /// length in letters, since a long keyword (行政复议) is more specific
+    /// than a short one (监督).
+    weights: Vec<u32>,
 }
 
+/// A task belongs to at most this many topics found by keywords: the ones
+/// it is about, not every one it mentions in passing. Without a limit a task
+/// of a big synthetic site carried up to nine topics and appeared in full on
+/// each topic page (issue 20).
+const MAX_KEYWORD_TOPICS: usize = 3;
+/// A topic found by keywords is kept when its score is at least this share
+/// (in percent) of the best topic's. Chosen on the hand-labelled sample
+/// (tests/fixtures/topics-labelled.yaml, tests/topics.rs).
+const KEEP_SHARE_PERCENT: u32 = 50;
+/// Keywords in the headings above a task count this many times less than in
+/// its own text: a heading covers many tasks, each about part of it.
+const HEADING_DISCOUNT: u32 = 2;
+
 impl Keywords {
-    /// Adds the topic of every keyword that occurs in `text`, overlapping
-    /// ones too (`法治` inside `法治政府` counts for both topics).
+    /// Adds the pattern index of every keyword occurrence in `text`,
+    /// overlapping ones too (`法治` inside `法治政府` counts for both topics).
     ///
     /// The automaton is stepped byte by byte here rather than through the
     /// crate's overlapping iterator, which costs several times more per byte:
     /// with standard match semantics each match state lists every keyword
     /// that ends there, which is what the iterator reports.
-    fn topics_in(&self, text: &str, out: &mut Vec<TopicId>) {
+    fn hits_in(&self, text: &str, out: &mut Vec<usize>) {
         let Some(dfa) = &self.matcher else {
             return;
         };
         let Ok(mut sid) = dfa.start_state(Anchored::No) else {
             return;
         };
-        self.add_matches(dfa, sid, out);
+        Self::add_matches(dfa, sid, out);
         for &byte in text.as_bytes() {
             sid = dfa.next_state(Anchored::No, sid, byte);
             if dfa.is_special(sid) {
                 if dfa.is_dead(sid) {
                     return;
                 }
-                self.add_matches(dfa, sid, out);
+                Self::add_matches(dfa, sid, out);
             }
         }
     }
 
-    /// The topics of the keywords that end in state `sid`.
-    fn add_matches(&self, dfa: &DFA, sid: StateID, out: &mut Vec<TopicId>) {
+    /// The keywords that end in state `sid`.
+    fn add_matches(dfa: &DFA, sid: StateID, out: &mut Vec<usize>) {
         if dfa.is_match(sid) {
-            let patterns = (0..dfa.match_len(sid)).map(|i| dfa.match_pattern(sid, i));
-            out.extend(patterns.filter_map(|p| self.topics.get(p.as_usize()).copied()));
+            out.extend((0..dfa.match_len(sid)).map(|i| dfa.match_pattern(sid, i).as_usize()));
+        }
+    }
+
+    /// Adds each hit's weight (times `factor`) to its topic's score.
+    fn score(&self, hits: &[usize], factor: u32, scores: &mut Vec<(TopicId, u32)>) {
+        for &p in hits {
+            let (Some(&topic), Some(&weight)) = (self.topics.get(p), self.weights.get(p)) else {
+                continue;
+            };
+            match scores.iter_mut().find(|(t, _)| *t == topic) {
+                Some((_, s)) => *s = s.saturating_add(weight * factor),
+                None => scores.push((topic, weight * factor)),
+            }
         }
     }
 }
 
-/// The topics the keywords find for every task of every plan, in the
-/// headings above it or in its text (sorted, once each). Pure, so done in
+/// The topics a task is about, from its topics' scores: the best one and
+/// those close to it, at most [`MAX_KEYWORD_TOPICS`], sorted by id.
+fn best_topics(mut scores: Vec<(TopicId, u32)>) -> Vec<TopicId> {
+    // Highest score first; equal scores in topic order, so the choice does
+    // not depend on the order hits were found in.
+    scores.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let Some(&(_, top)) = scores.first() else {
+        return Vec::new();
+    };
+    let mut topics: Vec<TopicId> = scores
+        .iter()
+        .take_while(|(_, s)| s * 100 >= top * KEEP_SHARE_PERCENT)
+        .take(MAX_KEYWORD_TOPICS)
+        .map(|(t, _)| *t)
+        .collect();
+    topics.sort_unstable();
+    topics
+}
+
+/// The topics the keywords say each task of every plan is about, from the
+/// headings above it and its text (see [`best_topics`]). Pure, so done in
 /// parallel ahead of the serial assembly; consecutive tasks under the same
 /// headings share one search of them.
 fn keyword_topics(plans: &[RawPlan], keywords: &Keywords) -> Vec<Vec<Vec<TopicId>>> {
     plans
         .par_iter()
         .map(|p| {
-            let mut headings: Option<(&[String], Vec<TopicId>)> = None;
+            let mut headings: Option<(&[String], Vec<usize>)> = None;
+            let mut hits = Vec::new();
             p.tasks
                 .iter()
                 .map(|t| {
-                    let mut topics = match &headings {
-                        Some((path, hits)) if *path == t.section_path.as_slice() => hits.clone(),
+                    let above = match &headings {
+                        Some((path, _)) if *path == t.section_path.as_slice() => headings.as_ref(),
                         _ => {
-                            let mut hits = Vec::new();
-                            keywords.topics_in(&t.section_path.join(" "), &mut hits);
-                            headings = Some((&t.section_path, hits.clone()));
-                            hits
+                            let mut found = Vec::new();
+                            keywords.hits_in(&t.section_path.join(" "), &mut found);
+                            headings = Some((&t.section_path, found));
+                            headings.as_ref()
                         }
                     };
-                    keywords.topics_in(&t.text, &mut topics);
-                    topics.sort_unstable();
-                    topics.dedup();
-                    topics
+                    let mut scores = Vec::new();
+                    if let Some((_, above)) = above {
+                        keywords.score(above, 1, &mut scores);
+                    }
+                    hits.clear();
+                    keywords.hits_in(&t.text, &mut hits);
+                    keywords.score(&hits, HEADING_DISCOUNT, &mut scores);
+                    best_topics(scores)
                 })
                 .collect()
         })
@@ -353,10 +406,16 @@ impl Assembler<'_> {
     fn config_topics(&mut self, config: &SiteConfig) -> Keywords {
         let mut words = Vec::new();
         let mut topics = Vec::new();
+        let mut weights = Vec::new();
         for t in &config.topics {
             let id = self.topic(&t.name, t.slug.as_deref());
             for w in t.keywords.iter().chain(std::iter::once(&t.name)) {
                 if !w.trim().is_empty() {
+                    weights.push(
+                        u32::try_from(w.chars().count())
+                            .unwrap_or(u32::MAX / 4)
+                            .min(64),
+                    );
                     words.push(w.clone());
                     topics.push(id);
                 }
@@ -369,6 +428,7 @@ impl Assembler<'_> {
             // DFA's step is the cheapest.
             matcher: DFA::builder().build(&words).ok(),
             topics,
+            weights,
         }
     }
 
@@ -425,12 +485,14 @@ impl Assembler<'_> {
         let lead = resolve(&t.lead, self);
         let responsible = resolve(&t.responsible, self);
         let participating = resolve(&t.participating, self);
-        let mut topics: Vec<TopicId> = plan_topics.to_vec();
-        for name in &t.topics {
-            let id = self.topic(name, None);
-            topics.push(id);
-        }
+        // The task's own topics and those its words are about; the plan's
+        // only when these say nothing (a plan's topics name what it is about
+        // as a whole, not what each of its tasks is about).
+        let mut topics: Vec<TopicId> = t.topics.iter().map(|name| self.topic(name, None)).collect();
         topics.extend(keyword_hits);
+        if topics.is_empty() {
+            topics.extend_from_slice(plan_topics);
+        }
         topics.sort_unstable();
         topics.dedup();
         Task::new(TaskParts {
@@ -644,6 +706,7 @@ mod tests {
         let keywords = Keywords {
             matcher: DFA::builder().build(words).ok(),
             topics: topics.clone(),
+            weights: vec![1; words.len()],
         };
         let reference = aho_corasick::AhoCorasick::new(words).unwrap();
         for text in [
@@ -653,8 +716,9 @@ mod tests {
             "法法法治治政政府府",
             "无关的文字",
         ] {
-            let mut ours = Vec::new();
-            keywords.topics_in(text, &mut ours);
+            let mut hits = Vec::new();
+            keywords.hits_in(text, &mut hits);
+            let mut ours: Vec<TopicId> = hits.iter().map(|&p| topics[p]).collect();
             let mut expected: Vec<TopicId> = reference
                 .find_overlapping_iter(text)
                 .map(|m| topics[m.pattern().as_usize()])
