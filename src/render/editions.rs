@@ -315,31 +315,3 @@ fn convert_task(t: &mut Task, hant: &Hant, last: &mut Option<(Arc<str>, Arc<str>
         t.section = Some(converted);
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn hant(exceptions: &[&str]) -> Hant {
-        let config = HantConfig {
-            exceptions: exceptions.iter().map(|e| e.to_string()).collect(),
-            ..HantConfig::default()
-        };
-        Hant::new(&config).unwrap()
-    }
-
-    #[test]
-    fn phrases_convert_by_context() {
-        let h = hant(&[]);
-        assert_eq!(h.convert("后台管理"), "後臺管理");
-        assert_eq!(h.convert("头发"), "頭髮");
-        assert_eq!(h.convert("发展"), "發展");
-    }
-
-    #[test]
-    fn exceptions_stay_as_written() {
-        let h = hant(&["后台村", "发"]);
-        assert_eq!(h.convert("后台村发展后台"), "后台村发展後臺");
-        assert_eq!(hant(&[]).convert("后台村"), "後臺村");
-    }
-}
