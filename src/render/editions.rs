@@ -72,7 +72,7 @@ impl Editions {
             return Ok(Editions { list, hant: None });
         };
         let hant_theme = Theme::load_in(root, config, Some(HANT_LANGUAGE))?;
-        let name = |t: &Theme| t.words.text("edition.name").map(str::to_string);
+        let name = |t: &Theme| t.words.edition_name().map(str::to_string);
         list[0].name = name(theme).map_err(|d| vec![d])?;
         list.push(Edition {
             prefix: settings.prefix.clone(),
