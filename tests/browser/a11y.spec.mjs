@@ -99,4 +99,4 @@ await Promise.all([worker(queue), worker(queue)]);
 t.info(`axe-core ${AXE_VERSION}, tags ${AXE_TAGS.join(', ')}; ${((Date.now() - started) / 1000).toFixed(0)}s`);
 if (byRule.size) t.info(`violations by rule: ${[...byRule].map(([k, v]) => `${k} on ${v} pages`).join(', ')}`);
 if (skipped) t.info(`${skipped} unit pages left out (AXE_PAGES=all checks them too)`);
-await t.done(`${checked} pages checked with axe-core, ${violations} axe violations (${nodes} elements); lang="zh-CN" in ${langFiles} HTML files`);
+await t.done(`${checked} pages checked with axe-core, ${violations} axe violations (${nodes} elements); lang="zh-CN" (zh-Hant in hant/) in ${langFiles} HTML files`);
