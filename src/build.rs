@@ -9,6 +9,7 @@ use crate::diagnostics::Diagnostic;
 use crate::index::Index;
 use crate::model::Site;
 use crate::output::{Staging, Wait};
+use crate::render::editions::{Edition, Editions, HANT_LANGUAGE, Hant, convert_site};
 use crate::render::html::Renderer;
 use crate::render::theme::Theme;
 use crate::render::views::Views;
@@ -127,10 +128,13 @@ pub struct Rendered {
     pub timings: Timings,
 }
 
-/// Renders a loaded site into any sink (a staging folder, or memory for serve).
+/// Renders a loaded site into any sink (a staging folder, or memory for
+/// serve): each edition's pages, then the data files and the search index,
+/// which all editions share.
 pub fn render(
     site: &Site,
     theme: &Theme,
+    editions: &Editions,
     sink: &dyn Sink,
     progress: Progress,
 ) -> Result<Rendered, Vec<Diagnostic>> {
@@ -139,15 +143,18 @@ pub fn render(
     let index = Index::build(site);
     let mut views = Views::build(site, &index, theme).map_err(|d| vec![d])?;
     timings.end("index and views", t);
-    let renderer = Renderer::new(site, &index, &views, theme);
-    let total = renderer.pages().len() * 2;
+    let list = &editions.list;
+    let renderer = Renderer::new(site, &index, &views, theme).with_edition(list, 0);
+    // Every edition has the same pages, in one or two versions.
+    let versions: usize = list.iter().map(|e| 1 + usize::from(e.elder)).sum();
+    let total = renderer.pages().len() * versions;
     let done = AtomicUsize::new(0);
     let tick = || {
         let n = done.fetch_add(1, Ordering::Relaxed) + 1;
         progress(n, total);
     };
     let t = Instant::now();
-    let pages = renderer.render_all(sink, &tick)?;
+    let mut pages = renderer.render_all(sink, &tick)?;
     timings.end("pages", t);
     // The data files do not need the task rows of unit and topic pages:
     // they go before the data phase (the renderer, which borrows them,
@@ -155,7 +162,13 @@ pub fn render(
     drop(renderer);
     views.rows = Vec::new();
     release_free_memory();
-    let input = Input::new(site, &index, &views, theme);
+    if let Some((hant, hant_theme)) = &editions.hant {
+        let t = Instant::now();
+        pages += render_converted(site, &index, hant, hant_theme, list, sink, &tick)?;
+        timings.end("hant pages", t);
+        release_free_memory();
+    }
+    let input = Input::new(site, &index, &views, theme).with_edition(list, 0);
     let t = Instant::now();
     let mut files = crate::render::data::write_all(&input, sink).map_err(|d| vec![d])?;
     timings.end("data", t);
@@ -178,6 +191,31 @@ pub fn render(
     })
 }
 
+/// The 繁體 edition's pages: the model converted once, its views made with
+/// the edition's words, the pages rendered under its prefix. The indexes
+/// are the simplified site's (the same ids; lists keep one order).
+fn render_converted(
+    site: &Site,
+    index: &Index,
+    hant: &Hant,
+    theme: &Theme,
+    list: &[Edition],
+    sink: &dyn Sink,
+    tick: &(dyn Fn() + Sync),
+) -> Result<usize, Vec<Diagnostic>> {
+    let converted = convert_site(site, hant);
+    let label = |k: crate::model::PlanKind| hant.convert(k.label());
+    let views =
+        Views::build_labelled(&converted, index, theme, Vec::new(), &label).map_err(|d| vec![d])?;
+    let position = list
+        .iter()
+        .position(|e| e.lang == HANT_LANGUAGE)
+        .unwrap_or(1);
+    Renderer::new(&converted, index, &views, theme)
+        .with_edition(list, position)
+        .render_all(sink, tick)
+}
+
 /// Builds the site into `out`, atomically.
 pub fn build(opts: &BuildOptions, progress: Progress) -> Result<BuildReport, Vec<Diagnostic>> {
     let t = Instant::now();
@@ -187,9 +225,10 @@ pub fn build(opts: &BuildOptions, progress: Progress) -> Result<BuildReport, Vec
     timings.end("load", t);
     let t = Instant::now();
     let theme = Theme::load(&opts.root, &site.config)?;
+    let editions = Editions::load(&opts.root, &site.config, &theme)?;
     timings.end("templates", t);
     let staging = Staging::new(&opts.out, opts.wait).map_err(|d| vec![d])?;
-    let rendered = render(&site, &theme, &staging, progress).and_then(|r| {
+    let rendered = render(&site, &theme, &editions, &staging, progress).and_then(|r| {
         theme.write_static(&staging).map(|n| (r, n)).map_err(|e| {
             vec![Diagnostic::error(
                 "static",

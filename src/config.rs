@@ -73,6 +73,91 @@ pub struct SiteConfig {
     /// any other (`.env`, `.git/`) never is.
     #[serde(default)]
     pub publish_dotfiles: Vec<String>,
+    /// The editions the site publishes besides its own pages: `elder` (the
+    /// 长者版 of every page) and `hant` (a 繁體 edition converted from the
+    /// simplified text). Without the key, the 长者版 alone, as before.
+    #[serde(default)]
+    pub editions: Option<Vec<EditionConfig>>,
+}
+
+/// One entry of `editions:` in site.yaml: `- elder`, `- hant` or
+/// `- hant: {exceptions: […]}`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "RawEdition")]
+pub enum EditionConfig {
+    /// `- elder`: the 长者版 of the site's own pages, under `elder/`.
+    Elder,
+    /// `- hant: {…}`: the 繁體 edition, made from the simplified content.
+    Hant(HantConfig),
+}
+
+/// An entry of `editions:` as written: a name, or a name with settings.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawEdition {
+    Name(String),
+    WithSettings(std::collections::BTreeMap<String, Option<HantConfig>>),
+}
+
+impl TryFrom<RawEdition> for EditionConfig {
+    type Error = String;
+
+    fn try_from(raw: RawEdition) -> Result<Self, String> {
+        let unknown = |name: &str| {
+            format!(
+                "unknown edition `{name}`: the editions are `elder` (长者版) and `hant` (繁體), see docs/configuration.md"
+            )
+        };
+        match raw {
+            RawEdition::Name(name) => match name.as_str() {
+                "elder" => Ok(EditionConfig::Elder),
+                "hant" => Ok(EditionConfig::Hant(HantConfig::default())),
+                other => Err(unknown(other)),
+            },
+            RawEdition::WithSettings(map) => {
+                let mut entries = map.into_iter();
+                match (entries.next(), entries.next()) {
+                    (Some((name, settings)), None) if name == "hant" => {
+                        Ok(EditionConfig::Hant(settings.unwrap_or_default()))
+                    }
+                    (Some((name, _)), None) => Err(unknown(&name)),
+                    _ => Err("one edition per entry: `- hant: {exceptions: [...]}`".into()),
+                }
+            }
+        }
+    }
+}
+
+/// The settings of the 繁體 edition.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HantConfig {
+    /// The folder its pages live in (`hant/`): paths after it are those of
+    /// the simplified pages.
+    #[serde(default = "default_hant_prefix")]
+    pub prefix: String,
+    /// Strings the converter leaves as written: proper names (a place
+    /// called 后台村 stays 后台村).
+    #[serde(default)]
+    pub exceptions: Vec<String>,
+    /// Whether it has a 长者版 of its own (under `hant/elder/`); without
+    /// one, its pages link to the simplified 长者版.
+    #[serde(default)]
+    pub elder: bool,
+}
+
+impl Default for HantConfig {
+    fn default() -> Self {
+        HantConfig {
+            prefix: default_hant_prefix(),
+            exceptions: Vec::new(),
+            elder: false,
+        }
+    }
+}
+
+fn default_hant_prefix() -> String {
+    "hant/".to_string()
 }
 
 /// Where the site's `base_url` comes from.
@@ -201,7 +286,66 @@ impl SiteConfig {
         config.base_url_source = crate::yaml_lines::Locator::read(text)
             .get("base_url")
             .map_or(BaseUrlSource::Default, BaseUrlSource::SiteYaml);
+        config.check_editions(text)?;
         Ok(config)
+    }
+
+    /// A 繁體 prefix must be one plain folder that no page of the site
+    /// uses, so that its pages' paths are the simplified ones after it.
+    fn check_editions(&mut self, text: &str) -> Result<(), Diagnostic> {
+        let Some(hant) = self.editions.iter_mut().flatten().find_map(|e| match e {
+            EditionConfig::Hant(h) => Some(h),
+            EditionConfig::Elder => None,
+        }) else {
+            return Ok(());
+        };
+        let folder = hant.prefix.trim_matches('/');
+        let plain = !folder.is_empty()
+            && folder
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        let taken = [
+            "elder",
+            "plans",
+            "notices",
+            "units",
+            "topics",
+            "jurisdictions",
+            "search",
+            "data",
+            "static",
+            "page",
+        ];
+        if !plain || taken.contains(&folder) {
+            let line = crate::yaml_lines::Locator::read(text)
+                .get("editions")
+                .unwrap_or(0);
+            return Err(Diagnostic::error(
+                "site.yaml",
+                line,
+                format!("the 繁體 edition's prefix `{}` is not a folder name of its own", hant.prefix),
+            )
+            .with_hint("use lower-case letters, digits and `-` (e.g. `prefix: hant/`), and none of the site's own folders (elder, plans, units, topics, data, static…)"));
+        }
+        hant.prefix = format!("{folder}/");
+        hant.exceptions.retain(|e| !e.is_empty());
+        Ok(())
+    }
+
+    /// Whether the site's own pages have a 长者版: yes without `editions:`,
+    /// else when it lists `elder`.
+    pub fn has_elder(&self) -> bool {
+        self.editions
+            .as_ref()
+            .is_none_or(|list| list.contains(&EditionConfig::Elder))
+    }
+
+    /// The 繁體 edition's settings, when site.yaml asks for one.
+    pub fn hant(&self) -> Option<&HantConfig> {
+        self.editions.iter().flatten().find_map(|e| match e {
+            EditionConfig::Hant(h) => Some(h),
+            EditionConfig::Elder => None,
+        })
     }
 
     /// Sets `base_url` from elsewhere than site.yaml (`--base-url`).

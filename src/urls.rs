@@ -166,10 +166,16 @@ impl Page {
 
     /// The page's output file (`plans/x/index.html`), elder under [`ELDER`].
     pub fn output_path(self, site: &Site, elder: bool) -> String {
-        let prefix = if elder { ELDER } else { "" };
+        self.output_path_in("", site, elder)
+    }
+
+    /// The page's output file in the edition under `edition` (`hant/`, ``
+    /// for the site's own pages).
+    pub fn output_path_in(self, edition: &str, site: &Site, elder: bool) -> String {
+        let elder = if elder { ELDER } else { "" };
         match self {
-            Page::NotFound => format!("{prefix}{NOT_FOUND_FILE}"),
-            _ => format!("{prefix}{}{INDEX_FILE}", self.path(site)),
+            Page::NotFound => format!("{edition}{elder}{NOT_FOUND_FILE}"),
+            _ => format!("{edition}{elder}{}{INDEX_FILE}", self.path(site)),
         }
     }
 }
@@ -268,9 +274,25 @@ impl Urls {
 
     /// The link prefix of a version: the base path, elder under [`ELDER`].
     pub fn root(&self, elder: bool) -> String {
+        self.root_in("", elder)
+    }
+
+    /// The link prefix of a version of the edition under `edition` (`hant/`,
+    /// `` for the site's own pages).
+    pub fn root_in(&self, edition: &str, elder: bool) -> String {
         match elder {
-            false => self.path.clone(),
-            true => format!("{}{ELDER}", self.path),
+            false => format!("{}{edition}", self.path),
+            true => format!("{}{edition}{ELDER}", self.path),
+        }
+    }
+
+    /// The address of the page at `page_path` in a version of an edition
+    /// (the not-found page: that version's home).
+    pub fn version_of(&self, page: Page, page_path: &str, edition: &str, elder: bool) -> String {
+        let root = self.root_in(edition, elder);
+        match page {
+            Page::NotFound => root,
+            _ => format!("{root}{page_path}"),
         }
     }
 
@@ -416,6 +438,35 @@ mod tests {
         assert_eq!(u.twin(Page::Plans, "plans/", false), "/fz/elder/plans/");
         assert_eq!(u.twin(Page::Plans, "plans/", true), "/fz/plans/");
         assert_eq!(u.twin(Page::NotFound, "", false), "/fz/elder/");
+        assert_eq!(u.root_in("hant/", true), "/fz/hant/elder/");
+        assert_eq!(
+            u.version_of(Page::Plans, "plans/", "hant/", false),
+            "/fz/hant/plans/"
+        );
+    }
+
+    #[test]
+    fn editions_keep_paths_after_their_prefix() {
+        let site = crate::model::Site {
+            config: SiteConfig::parse("title: t").unwrap(),
+            jurisdictions: vec![],
+            units: vec![],
+            topics: vec![],
+            notices: vec![],
+            plans: vec![],
+        };
+        assert_eq!(
+            Page::Search.output_path_in("hant/", &site, false),
+            "hant/search/index.html"
+        );
+        assert_eq!(
+            Page::NotFound.output_path_in("hant/", &site, true),
+            "hant/elder/404.html"
+        );
+        assert_eq!(
+            Page::Search.output_path(&site, true),
+            "elder/search/index.html"
+        );
     }
 
     #[test]

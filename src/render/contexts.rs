@@ -162,6 +162,7 @@ impl Input<'_> {
         ctx.insert("root", self.urls.base());
         ctx.insert("elder", &false);
         ctx.insert("twin", &self.urls.root(true));
+        ctx.insert("editions", &false);
         ctx.extend(vars);
         let mut out = Vec::new();
         self.theme
@@ -184,7 +185,7 @@ impl Input<'_> {
             kind,
             title,
             data: self.data_links(page),
-            url: self.urls.url(&path),
+            url: self.urls.url(&format!("{}{path}", self.prefix())),
             path,
             crumbs,
         }
@@ -538,7 +539,7 @@ impl Input<'_> {
     /// The QR code of the page at `path`, titled after the document; empty
     /// without an absolute base URL (a phone cannot open a bare path).
     fn qr(&self, path: &str, title: &str) -> String {
-        match self.urls.absolute_url(path) {
+        match self.urls.absolute_url(&format!("{}{path}", self.prefix())) {
             Some(url) => qr::svg_for(&url, &format!("{title} {}", self.theme.strings.qr_label)),
             None => String::new(),
         }

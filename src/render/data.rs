@@ -470,7 +470,14 @@ fn sitemap(r: &Input) -> Result<Vec<u8>, Diagnostic> {
     struct Url {
         loc: String,
         lastmod: Option<String>,
+        /// The page in every edition (`xhtml:link`), on standard versions.
+        alternates: Vec<super::editions::Alternate>,
     }
+    // Each edition's folder and whether it has a 长者版.
+    let editions: Vec<(&str, bool)> = match r.editions {
+        [] => vec![("", r.site.config.has_elder())],
+        list => list.iter().map(|e| (e.prefix.as_str(), e.elder)).collect(),
+    };
     let mut urls = Vec::new();
     for page in r.pages() {
         if page == Page::NotFound {
@@ -484,17 +491,25 @@ fn sitemap(r: &Input) -> Result<Vec<u8>, Diagnostic> {
             _ => None,
         };
         let path = page.path(r.site);
-        urls.push(Url {
-            loc: r.urls.url(&path),
-            lastmod: lastmod.clone(),
-        });
-        urls.push(Url {
-            loc: r.urls.url(&format!("{}{path}", urls::ELDER)),
-            lastmod,
-        });
+        let alternates = r.alternates(page, false);
+        for &(prefix, elder) in &editions {
+            urls.push(Url {
+                loc: r.urls.url(&format!("{prefix}{path}")),
+                lastmod: lastmod.clone(),
+                alternates: alternates.clone(),
+            });
+            if elder {
+                urls.push(Url {
+                    loc: r.urls.url(&format!("{prefix}{}{path}", urls::ELDER)),
+                    lastmod: lastmod.clone(),
+                    alternates: Vec::new(),
+                });
+            }
+        }
     }
     let mut ctx = Context::new();
     ctx.insert("urls", &urls);
+    ctx.insert("editions", &(r.editions.len() > 1));
     r.render_extra("sitemap.xml", ctx)
 }
 

@@ -32,12 +32,28 @@ impl<'a> Renderer<'a> {
         Renderer { input, every_page }
     }
 
+    /// This renderer, for edition `edition` of `editions`: pages under its
+    /// prefix, each with links to the same page in the others.
+    pub fn with_edition(
+        mut self,
+        editions: &'a [super::editions::Edition],
+        edition: usize,
+    ) -> Self {
+        self.input = self.input.with_edition(editions, edition);
+        self
+    }
+
+    /// How many files [`Renderer::render_all`] writes.
+    pub fn files(&self) -> usize {
+        self.pages().len() * self.input.versions().len()
+    }
+
     /// Every page of the site.
     pub fn pages(&self) -> Vec<Page> {
         self.input.pages()
     }
 
-    /// Renders every page, standard and elder, into `sink`. Errors are
+    /// Renders every page, standard and elder (when the edition has a 长者版), into `sink`. Errors are
     /// returned sorted, so the first one is the same on every run.
     pub fn render_all(
         &self,
@@ -49,13 +65,12 @@ impl<'a> Renderer<'a> {
             .par_iter()
             .filter_map(|&page| {
                 let r = self.write_pair(page, sink);
-                progress();
-                progress();
+                self.input.versions().iter().for_each(|_| progress());
                 r.err()
             })
             .collect();
         if errors.is_empty() {
-            Ok(pages.len() * 2)
+            Ok(pages.len() * self.input.versions().len())
         } else {
             crate::diagnostics::sort(&mut errors);
             errors.dedup_by(|a, b| a.file == b.file && a.line == b.line && a.message == b.message);
@@ -109,9 +124,9 @@ impl<'a> Renderer<'a> {
         self.input.page_context(page, &mut ctx)?;
         BUFFERS.with_borrow_mut(|[content, layout, html]| {
             self.page_content(page, &mut ctx, content)?;
-            for elder in [false, true] {
+            for &elder in self.input.versions() {
                 self.render_version(page, &mut ctx, elder, content, layout, html)?;
-                let path = page.output_path(self.input.site, elder);
+                let path = page.output_path_in(self.input.prefix(), self.input.site, elder);
                 sink.put_slice(&path, html)
                     .map_err(|e| Diagnostic::error(path, 0, format!("cannot write: {e}")))?;
             }
@@ -132,12 +147,11 @@ impl<'a> Renderer<'a> {
         layout: &mut Vec<u8>,
         out: &mut Vec<u8>,
     ) -> Result<(), Diagnostic> {
-        let urls = &self.input.urls;
-        let root = urls.root(elder);
-        let twin = urls.twin(page, &page.path(self.input.site), elder);
+        let root = self.input.urls.root_in(self.input.prefix(), elder);
         ctx.insert("root", &root);
         ctx.insert("elder", &elder);
-        ctx.insert("twin", &twin);
+        ctx.insert("twin", &self.input.twin(page, elder));
+        ctx.insert("editions", &self.input.alternates(page, elder));
         layout.clear();
         let theme = self.input.theme;
         theme

@@ -8,6 +8,7 @@
 
 pub mod contexts;
 pub mod data;
+pub mod editions;
 pub mod html;
 pub mod markdown;
 pub mod qr;
@@ -21,6 +22,7 @@ use crate::index::Index;
 use crate::model::Site;
 use crate::urls::{Page, Urls};
 
+use editions::Edition;
 use theme::Theme;
 use views::Views;
 
@@ -33,6 +35,11 @@ pub struct Input<'a> {
     pub views: &'a Views,
     pub theme: &'a Theme,
     pub urls: Urls,
+    /// The site's editions when it has more than its own pages
+    /// ([`Input::with_edition`]); empty: its own pages only.
+    pub editions: &'a [Edition],
+    /// Which of `editions` this renders.
+    pub edition: usize,
 }
 
 impl<'a> Input<'a> {
@@ -43,7 +50,33 @@ impl<'a> Input<'a> {
             views,
             theme,
             urls: Urls::new(&site.config),
+            editions: &[],
+            edition: 0,
         }
+    }
+
+    /// This input, rendering edition `edition` of `editions`.
+    pub fn with_edition(mut self, editions: &'a [Edition], edition: usize) -> Self {
+        self.editions = editions;
+        self.edition = edition;
+        self
+    }
+
+    /// The folder of the edition rendered (`hant/`), `` for the site's own.
+    pub fn prefix(&self) -> &str {
+        self.editions
+            .get(self.edition)
+            .map_or("", |e| e.prefix.as_str())
+    }
+
+    /// The versions of each page: standard, and elder when the edition has
+    /// a 长者版.
+    pub fn versions(&self) -> &'static [bool] {
+        let elder = self
+            .editions
+            .get(self.edition)
+            .map_or(self.site.config.has_elder(), |e| e.elder);
+        if elder { &[false, true] } else { &[false] }
     }
 
     /// Every page of the site.

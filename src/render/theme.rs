@@ -121,7 +121,7 @@ fn extends_line(text: &str) -> Option<usize> {
 
 /// Variables that exist only in the layout, since they differ between the
 /// two versions of a page.
-const LAYOUT_ONLY: &[&str] = &["elder", "twin"];
+const LAYOUT_ONLY: &[&str] = &["elder", "twin", "editions"];
 
 /// An error for each page template that reads a layout-only variable, itself
 /// or in a template it includes: a page's content is rendered once for both
@@ -159,100 +159,32 @@ fn layout_variables_in_pages(
 
 impl Theme {
     pub fn load(root: &Path, config: &SiteConfig) -> Result<Theme, Vec<Diagnostic>> {
+        Self::load_in(root, config, None)
+    }
+
+    /// The theme with the words of `language` (an edition's, such as
+    /// `zh-Hant`), else of the site's language.
+    pub fn load_in(
+        root: &Path,
+        config: &SiteConfig,
+        language: Option<&str>,
+    ) -> Result<Theme, Vec<Diagnostic>> {
         let theme_dir = theme_dir(root, &config.theme)?;
         let built_in = config.theme == DEFAULT_THEME;
-        let mut sources: BTreeMap<String, PathBuf> = BTreeMap::new();
-        let mut files: BTreeMap<String, ThemeFile> = BTreeMap::new();
-        if built_in {
-            for path in BuiltIn::iter() {
-                if let Some(name) = path.strip_prefix("templates/") {
-                    sources.insert(
-                        name.to_string(),
-                        Path::new(BUILT_IN_LABEL).join(path.as_ref()),
-                    );
-                    files.insert(name.to_string(), ThemeFile::BuiltIn(path.to_string()));
-                }
-            }
-        }
-        // The site's copy of the theme, then its own templates, replace
-        // the templates of the same name.
-        for dir in [theme_dir.join("templates"), root.join("templates")] {
-            for (name, abs) in collect_files(&dir) {
-                if hidden(&name) {
-                    continue;
-                }
-                let rel = abs.strip_prefix(root).unwrap_or(&abs).to_path_buf();
-                sources.insert(name.clone(), rel);
-                files.insert(name, ThemeFile::Site(abs));
-            }
-        }
-        let mut diagnostics = Vec::new();
-        let mut contents = Vec::new();
-        for (name, file) in &files {
-            let text = match file {
-                ThemeFile::Site(abs) => crate::content::read_text(abs, &sources[name]),
-                ThemeFile::BuiltIn(_) => file
-                    .read()
-                    .map_err(|e| Diagnostic::error(&sources[name], 0, e.to_string()))
-                    .map(|b| String::from_utf8_lossy(&b).into_owned()),
-            };
-            match text {
-                Ok(text) => contents.push((name.clone(), text)),
-                Err(diagnostic) => diagnostics.push(diagnostic),
-            }
-        }
-        for required in PAGE_TEMPLATES.iter().chain(REQUIRED) {
-            if !sources.contains_key(*required) {
-                diagnostics.push(
-                    Diagnostic::error(
-                        theme_dir
-                            .join("templates")
-                            .strip_prefix(root)
-                            .unwrap_or(&theme_dir),
-                        0,
-                        format!("the theme has no template `{required}`"),
-                    )
-                    .with_hint("every theme provides the templates listed in docs/templates.md"),
-                );
-            }
-        }
-        for (name, text) in &contents {
-            if !PAGE_TEMPLATES.contains(&name.as_str()) {
-                continue;
-            }
-            if let Some(line) = extends_line(text) {
-                diagnostics.push(
-                    Diagnostic::error(&sources[name], line, "a page template gives only the page's content and extends nothing")
-                        .with_hint("remove the `{% extends %}` and the `{% block content %}` around the content: base.html prints it as `{{ content | safe }}`, once per version (docs/templates.md)"),
-                );
-            }
-        }
-        if !diagnostics.is_empty() {
-            return Err(diagnostics);
-        }
+        let (sources, files) = template_files(root, &theme_dir, built_in);
+        let contents = read_templates(root, &theme_dir, &sources, &files)?;
         let settings = load_settings(root, &theme_dir, built_in)?;
-        let language = config.language.clone().unwrap_or(settings.default_language);
+        let language = language
+            .map(str::to_string)
+            .or_else(|| config.language.clone())
+            .unwrap_or(settings.default_language);
         let words = load_words(root, &theme_dir, &language)?;
         let missing = words.check_templates(&contents, &sources);
         if !missing.is_empty() {
             return Err(missing);
         }
-        let mut tera = Tera::new();
-        tera.autoescape_on(AUTOESCAPED);
-        let compiled = contents.iter().map(|(name, text)| {
-            let escaped = AUTOESCAPED.iter().any(|s| name.ends_with(s));
-            (name.as_str(), words.inline(text, escaped))
-        });
-        if let Err(e) = tera.add_raw_templates(compiled) {
-            return Err(vec![template_error(&e, &sources)]);
-        }
-        let layout_only = layout_variables_in_pages(&tera, &contents, &sources);
-        if !layout_only.is_empty() {
-            return Err(layout_only);
-        }
+        let tera = compile(&contents, &sources, &words)?;
         let strings = ThemeStrings::from_words(&words)?;
-        tera.global_context()
-            .insert_value(words::VARIABLE, words.value.clone());
         Ok(Theme {
             tera,
             sources,
@@ -341,6 +273,120 @@ impl Theme {
         }
         Ok(files.len())
     }
+}
+
+/// A theme's templates by name: the built-in theme's, then the site's copy
+/// of the theme's, then the site's own, a later one replacing an earlier one
+/// of the same name; and where each comes from, for messages.
+fn template_files(
+    root: &Path,
+    theme_dir: &Path,
+    built_in: bool,
+) -> (BTreeMap<String, PathBuf>, BTreeMap<String, ThemeFile>) {
+    let mut sources: BTreeMap<String, PathBuf> = BTreeMap::new();
+    let mut files: BTreeMap<String, ThemeFile> = BTreeMap::new();
+    if built_in {
+        for path in BuiltIn::iter() {
+            if let Some(name) = path.strip_prefix("templates/") {
+                sources.insert(
+                    name.to_string(),
+                    Path::new(BUILT_IN_LABEL).join(path.as_ref()),
+                );
+                files.insert(name.to_string(), ThemeFile::BuiltIn(path.to_string()));
+            }
+        }
+    }
+    for dir in [theme_dir.join("templates"), root.join("templates")] {
+        for (name, abs) in collect_files(&dir) {
+            if hidden(&name) {
+                continue;
+            }
+            let rel = abs.strip_prefix(root).unwrap_or(&abs).to_path_buf();
+            sources.insert(name.clone(), rel);
+            files.insert(name, ThemeFile::Site(abs));
+        }
+    }
+    (sources, files)
+}
+
+/// The text of every template, checked: each required template is there,
+/// and page templates extend nothing.
+fn read_templates(
+    root: &Path,
+    theme_dir: &Path,
+    sources: &BTreeMap<String, PathBuf>,
+    files: &BTreeMap<String, ThemeFile>,
+) -> Result<Vec<(String, String)>, Vec<Diagnostic>> {
+    let mut diagnostics = Vec::new();
+    let mut contents = Vec::new();
+    for (name, file) in files {
+        let text = match file {
+            ThemeFile::Site(abs) => crate::content::read_text(abs, &sources[name]),
+            ThemeFile::BuiltIn(_) => file
+                .read()
+                .map_err(|e| Diagnostic::error(&sources[name], 0, e.to_string()))
+                .map(|b| String::from_utf8_lossy(&b).into_owned()),
+        };
+        match text {
+            Ok(text) => contents.push((name.clone(), text)),
+            Err(diagnostic) => diagnostics.push(diagnostic),
+        }
+    }
+    for required in PAGE_TEMPLATES.iter().chain(REQUIRED) {
+        if !sources.contains_key(*required) {
+            diagnostics.push(
+                Diagnostic::error(
+                    theme_dir
+                        .join("templates")
+                        .strip_prefix(root)
+                        .unwrap_or(theme_dir),
+                    0,
+                    format!("the theme has no template `{required}`"),
+                )
+                .with_hint("every theme provides the templates listed in docs/templates.md"),
+            );
+        }
+    }
+    for (name, text) in &contents {
+        if !PAGE_TEMPLATES.contains(&name.as_str()) {
+            continue;
+        }
+        if let Some(line) = extends_line(text) {
+            diagnostics.push(
+                Diagnostic::error(&sources[name], line, "a page template gives only the page's content and extends nothing")
+                    .with_hint("remove the `{% extends %}` and the `{% block content %}` around the content: base.html prints it as `{{ content | safe }}`, once per version (docs/templates.md)"),
+            );
+        }
+    }
+    match diagnostics.is_empty() {
+        true => Ok(contents),
+        false => Err(diagnostics),
+    }
+}
+
+/// The templates compiled, with the plain words written in, and the words
+/// as `w` for the rest.
+fn compile(
+    contents: &[(String, String)],
+    sources: &BTreeMap<String, PathBuf>,
+    words: &Words,
+) -> Result<Tera, Vec<Diagnostic>> {
+    let mut tera = Tera::new();
+    tera.autoescape_on(AUTOESCAPED);
+    let compiled = contents.iter().map(|(name, text)| {
+        let escaped = AUTOESCAPED.iter().any(|s| name.ends_with(s));
+        (name.as_str(), words.inline(text, escaped))
+    });
+    if let Err(e) = tera.add_raw_templates(compiled) {
+        return Err(vec![template_error(&e, sources)]);
+    }
+    let layout_only = layout_variables_in_pages(&tera, contents, sources);
+    if !layout_only.is_empty() {
+        return Err(layout_only);
+    }
+    tera.global_context()
+        .insert_value(words::VARIABLE, words.value.clone());
+    Ok(tera)
 }
 
 /// Whether a static file may be published: each part of its path that

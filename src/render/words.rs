@@ -74,6 +74,12 @@ impl Words {
         }
     }
 
+    /// The edition's name in its own words, for the switcher between
+    /// editions: read only when the site has more than one.
+    pub fn edition_name(&self) -> Result<&str, Diagnostic> {
+        self.text("edition.name")
+    }
+
     /// Whether the file has `key`, a word or a group.
     pub fn has(&self, key: &str) -> bool {
         self.keys.contains_key(key)

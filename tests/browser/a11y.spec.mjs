@@ -1,10 +1,11 @@
 // axe-core (WCAG 2.0, 2.1 and 2.2, levels A and AA) on every HTML page of the
 // example site, standard and 长者版, plus a missing page (the 404 answer) and
-// the sub-path build's paginated unit and topic pages; lang="zh-CN" on every
-// page, in the file and in the browser. Any violation fails.
+// the sub-path build's paginated unit and topic pages, and the same in the 繁體
+// edition (hant/); lang="zh-CN" on every page (zh-Hant in hant/), in the file
+// and in the browser. Any violation fails.
 // AXE_PAGES=all checks every page, AXE_PAGES=types only the representative page
 // of each type; by default a quarter of the unit pages and every other page.
-import { launch, pageTypes, htmlPaths, runAxe, formatViolations, report, visit, AXE_TAGS, SITE_URL, SITE_DIR, SUB_SITE_URL, SUB_SITE_DIR } from './lib.mjs';
+import { launch, pageTypes, htmlPaths, langOf, runAxe, formatViolations, report, visit, AXE_TAGS, SITE_URL, SITE_DIR, SUB_SITE_URL, SUB_SITE_DIR } from './lib.mjs';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -18,17 +19,18 @@ for (const [dir, base] of [[SITE_DIR, SITE_URL], [SUB_SITE_DIR, SUB_SITE_URL]]) 
   if (!dir) continue;
   const bad = htmlPaths(dir).filter((rel) => {
     const file = path.join(dir, rel === '' || rel.endsWith('/') ? rel + 'index.html' : rel);
-    return !/<html[^>]*\slang="zh-CN"/.test(fs.readFileSync(file, 'utf8').slice(0, 2000));
+    const head = fs.readFileSync(file, 'utf8').slice(0, 2000);
+    return !head.includes(`<html lang="${langOf(rel)}"`);
   });
   langFiles += htmlPaths(dir).length - bad.length;
-  t.check(bad.length === 0, `lang="zh-CN" on the <html> of every page in ${base}`, bad.slice(0, 20).join('\n'));
+  t.check(bad.length === 0, `lang="zh-CN" (zh-Hant in hant/) on the <html> of every page in ${base}`, bad.slice(0, 20).join('\n'));
 }
 
 // What to load: every page (or one per type), the 404 answer, the paginated pages of the sub-path build.
 const targets = [];
 let skipped = 0;
 if (process.env.AXE_PAGES === 'types') {
-  for (const p of pageTypes()) targets.push({ url: p.url, status: p.status });
+  for (const p of pageTypes({ editions: true })) targets.push({ url: p.url, status: p.status, lang: langOf(p.path) });
 } else {
   // Unit pages are four fifths of the site and all come from one template: unless
   // AXE_PAGES=all, every fourth standard one and a different fourth of the
@@ -36,8 +38,8 @@ if (process.env.AXE_PAGES === 'types') {
   const all = process.env.AXE_PAGES === 'all';
   const unitIndex = { true: 0, false: 0 };
   for (const rel of htmlPaths(SITE_DIR)) {
-    if (rel === '404.html' || rel === 'elder/404.html') continue;
-    if (!all && /^(elder\/)?units\/[^/]+\/[^/]+\//.test(rel)) {
+    if (/^([a-z-]+\/)?(elder\/)?404\.html$/.test(rel)) continue;
+    if (!all && /^(hant\/)?(elder\/)?units\/[^/]+\/[^/]+\//.test(rel)) {
       const elder = rel.startsWith('elder/');
       const i = unitIndex[elder]++;
       if (i % 4 !== (elder ? 2 : 0)) {
@@ -45,19 +47,19 @@ if (process.env.AXE_PAGES === 'types') {
         continue;
       }
     }
-    targets.push({ url: SITE_URL + rel, status: 200 });
+    targets.push({ url: SITE_URL + rel, status: 200, lang: langOf(rel) });
   }
   // The representative page of each type (the largest unit page among them) is always checked.
-  for (const p of pageTypes()) {
+  for (const p of pageTypes({ editions: true })) {
     if (!targets.some((x) => x.url === p.url)) {
-      targets.push({ url: p.url, status: p.status });
+      targets.push({ url: p.url, status: p.status, lang: langOf(p.path) });
       if (p.status === 200) skipped--;
     }
   }
 }
 if (SUB_SITE_DIR && SUB_SITE_URL) {
   for (const p of pageTypes({ dir: SUB_SITE_DIR, base: SUB_SITE_URL })) {
-    if (p.type.includes('page 2+')) targets.push({ url: p.url, status: p.status });
+    if (p.type.includes('page 2+')) targets.push({ url: p.url, status: p.status, lang: langOf(p.path) });
   }
 }
 
@@ -75,7 +77,8 @@ async function worker(queue) {
     await t.step(`axe ${target.url}`, async () => {
       await visit(page, target.url, { status: target.status });
       const lang = await page.evaluate(() => document.documentElement.lang);
-      t.check(lang === 'zh-CN', `lang="zh-CN" in the browser: ${target.url}`, `lang="${lang}"`);
+      const want = target.lang || 'zh-CN';
+      t.check(lang === want, `lang="${want}" in the browser: ${target.url}`, `lang="${lang}"`);
       const found = await runAxe(page);
       checked++;
       for (const v of found) {
@@ -96,4 +99,4 @@ await Promise.all([worker(queue), worker(queue)]);
 t.info(`axe-core ${AXE_VERSION}, tags ${AXE_TAGS.join(', ')}; ${((Date.now() - started) / 1000).toFixed(0)}s`);
 if (byRule.size) t.info(`violations by rule: ${[...byRule].map(([k, v]) => `${k} on ${v} pages`).join(', ')}`);
 if (skipped) t.info(`${skipped} unit pages left out (AXE_PAGES=all checks them too)`);
-await t.done(`${checked} pages checked with axe-core, ${violations} axe violations (${nodes} elements); lang="zh-CN" in ${langFiles} HTML files`);
+await t.done(`${checked} pages checked with axe-core, ${violations} axe violations (${nodes} elements); lang="zh-CN" (zh-Hant in hant/) in ${langFiles} HTML files`);

@@ -129,17 +129,27 @@ export const PAGE_TYPES = ['home', 'plans', 'plan', 'notice', 'units', 'unit', '
  *  small page_size makes them paginate. */
 export const PAGED_TYPES = ['unit', 'topic'];
 
-/** Representative pages of every page type, standard and 长者版, discovered
+/** Representative pages of every page type, standard and 长者版 (and, with
+ *  `editions: true`, in every edition of EDITIONS), discovered
  *  from the output folder by their `kind-…` body class: the largest page of
  *  each kind (the most content to get wrong), and the first later page of a paginated unit and topic listing where the
  *  build has one. Each entry: { type, kind, elder, path, url, status }.
  *  The 404 type is a path that does not exist (the server answers 404.html). */
-export function pageTypes({ dir = SITE_DIR, base = SITE_URL, elder = true } = {}) {
+/** The folders of the example site's editions besides its own pages (site.yaml's
+ *  `editions:`), with their `lang`: each has every page type. */
+export const EDITIONS = [{ prefix: 'hant/', lang: 'zh-Hant', name: '繁體' }];
+/** The `lang` a page of the output must have, by its path. */
+export function langOf(rel) {
+  const e = EDITIONS.find((x) => rel.startsWith(x.prefix));
+  return e ? e.lang : 'zh-CN';
+}
+
+export function pageTypes({ dir = SITE_DIR, base = SITE_URL, elder = true, editions = false } = {}) {
   const firsts = new Map();
   const paged = new Map();
   const sizes = new Map();
   for (const rel of htmlPaths(dir)) {
-    if (rel.startsWith('elder/')) continue;
+    if (rel.startsWith('elder/') || EDITIONS.some((e) => rel.startsWith(e.prefix))) continue;
     const kind = pageKind(dir, rel);
     if (kind === 'not_found' || kind === '404' || rel === '404.html') {
       firsts.set('404', null);
@@ -178,6 +188,15 @@ export function pageTypes({ dir = SITE_DIR, base = SITE_URL, elder = true } = {}
     const file = path.join(dir, 'elder', p.path.endsWith('/') ? p.path + 'index.html' : p.path);
     if (p.status !== 404 && !fs.existsSync(file)) throw new Error(`${p.type}: no 长者版 ${file}`);
     out.push({ ...p, type: p.type + ' 长者版', elder: true, path: 'elder/' + p.path, url: base + 'elder/' + p.path });
+  }
+  if (!editions) return out;
+  // With `editions`: the same pages in each edition (standard version).
+  for (const e of EDITIONS) {
+    for (const p of list) {
+      const file = path.join(dir, e.prefix, p.path.endsWith('/') ? p.path + 'index.html' : p.path);
+      if (p.status !== 404 && !fs.existsSync(file)) throw new Error(`${p.type}: no ${e.name} page ${file}`);
+      out.push({ ...p, type: `${p.type} ${e.name}`, elder: false, edition: e.prefix, path: e.prefix + p.path, url: base + e.prefix + p.path });
+    }
   }
   return out;
 }

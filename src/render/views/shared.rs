@@ -88,7 +88,19 @@ impl Views {
         site: &Site,
         index: &Index,
         theme: &Theme,
+        reuse: Vec<Option<PlanRows>>,
+    ) -> Result<Views, Diagnostic> {
+        Self::build_labelled(site, index, theme, reuse, &|k| k.label().to_string())
+    }
+
+    /// Like [`Views::build_reusing`], with plan kinds named by `kind_label`
+    /// (an edition writes 实施方案 in its own letters).
+    pub fn build_labelled(
+        site: &Site,
+        index: &Index,
+        theme: &Theme,
         mut reuse: Vec<Option<PlanRows>>,
+        kind_label: &dyn Fn(crate::model::PlanKind) -> String,
     ) -> Result<Views, Diagnostic> {
         reuse.resize_with(site.plans.len(), || None);
         let unit_paths: Vec<String> = (0..site.units.len()).map(|u| unit_path(site, u)).collect();
@@ -100,7 +112,7 @@ impl Views {
                 path: jurisdiction_path(&j.slug),
             })
             .collect();
-        let plans = plan_summaries(site, &jurisdiction_links);
+        let plans = plan_summaries(site, &jurisdiction_links, kind_label);
         let links = links(site, &unit_paths, &plans);
         let plain = plain_texts(site);
         let rows: Vec<PlanRows> = (0..site.plans.len())
@@ -141,13 +153,17 @@ impl Views {
     }
 }
 
-fn plan_summaries(site: &Site, jurisdiction_links: &[NamedPath]) -> Vec<PlanSummary> {
+fn plan_summaries(
+    site: &Site,
+    jurisdiction_links: &[NamedPath],
+    kind_label: &dyn Fn(crate::model::PlanKind) -> String,
+) -> Vec<PlanSummary> {
     site.plans
         .iter()
         .map(|p| PlanSummary {
             title: p.meta.title.clone(),
             path: plan_path(&p.slug),
-            kind: p.kind.label().to_string(),
+            kind: kind_label(p.kind),
             jurisdiction: jurisdiction_links[p.jurisdiction].clone(),
             doc_number: p.meta.doc_number.clone(),
             date_published: date(p.meta.date_published),
