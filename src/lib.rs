@@ -74,6 +74,7 @@ pub mod init;
 pub mod model;
 pub mod output;
 mod patterns;
+pub mod publish;
 pub mod render;
 pub mod search;
 pub mod serve;
