@@ -30,13 +30,17 @@ use crate::diagnostics::Diagnostic;
 /// The manifest's path inside the output.
 pub const MANIFEST: &str = ".planpress/manifest.tsv";
 
-/// Brotli quality 10: on a plan page it gave 3 % more bytes than 11 in a
-/// third of the time, and 6 % fewer than 9 (BENCHMARKS.md, "--compress").
-const BROTLI_QUALITY: i32 = 10;
+/// Brotli quality 6. On a plan page of the 1,000-plan benchmark (176 KB)
+/// qualities 5, 6, 9, 10 and 11 gave 12.5, 12.3, 11.9, 11.6 and 11.2 KB:
+/// 11 saves 9 % of 6's bytes at a hundred times its time, 10 6 % at forty
+/// times, 9 3 % at about three times. A 1,000-plan site is 1.9 GB of text,
+/// so the time counts (BENCHMARKS.md, "build --compress").
+const BROTLI_QUALITY: i32 = 6;
 /// 4 MiB, brotli's default window: the biggest data files fit in it whole.
 const BROTLI_WINDOW: i32 = 22;
-/// gzip 9: it costs little more than 6 on pages of tens of kilobytes, and
-/// only browsers without brotli download these files.
+/// gzip 9: 1 % fewer bytes than 6 on a plan page for about a third more
+/// time, still small beside brotli's; gzip is what a browser gets over
+/// plain HTTP (brotli needs HTTPS), which some portals still use.
 const GZIP_LEVEL: u32 = 9;
 
 /// The first line of a manifest: its format and the compression levels,
