@@ -32,9 +32,9 @@ pub const MANIFEST: &str = ".planpress/manifest.tsv";
 
 /// Brotli quality 6. On a plan page of the 1,000-plan benchmark (176 KB)
 /// qualities 5, 6, 9, 10 and 11 gave 12.5, 12.3, 11.9, 11.6 and 11.2 KB:
-/// 11 saves 9 % of 6's bytes at a hundred times its time, 10 6 % at forty
-/// times, 9 3 % at about three times. A 1,000-plan site is 1.9 GB of text,
-/// so the time counts (BENCHMARKS.md, "build --compress").
+/// 11 saves 9 % of 6's bytes at about fifty times its time, 10 6 % at ten
+/// times, 9 3 % at four times. A 1,000-plan site is 1.9 GB of text, so the
+/// time counts (BENCHMARKS.md, "build --compress").
 const BROTLI_QUALITY: i32 = 6;
 /// 4 MiB, brotli's default window: the biggest data files fit in it whole.
 const BROTLI_WINDOW: i32 = 22;
