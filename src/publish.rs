@@ -187,6 +187,9 @@ pub fn package(
         )
         .with_hint("check that the disk is not full and that this user may write the output folder's parent")
     };
+    for file in [&opts.changes, &opts.changes_archive].into_iter().flatten() {
+        refuse_inside(file, previous)?;
+    }
     let old = read_previous(previous);
     let files = list_files(staging).map_err(fail)?;
     let done = files
@@ -208,6 +211,29 @@ pub fn package(
     packaged.changes = changes(old.as_ref(), &packaged.entries);
     deliver(&packaged, staging, opts)?;
     Ok(packaged)
+}
+
+/// Refuses a changes file inside the output: the swap would remove it
+/// with the old site (compared as written, before any link is followed).
+fn refuse_inside(file: &Path, out: &Path) -> Result<(), Diagnostic> {
+    let absolute = |p: &Path| {
+        std::env::current_dir()
+            .map(|d| d.join(p))
+            .unwrap_or(p.into())
+    };
+    if absolute(file).starts_with(absolute(out)) {
+        return Err(Diagnostic::error(
+            file,
+            0,
+            format!(
+                "{} is inside the output folder {}, which a build replaces whole",
+                file.display(),
+                out.display()
+            ),
+        )
+        .with_hint("write the list of changes and the archive outside the output folder"));
+    }
+    Ok(())
 }
 
 /// Every file under `dir` (not the manifest's folder), as relative paths.
@@ -546,6 +572,13 @@ mod tests {
             ]
         );
         assert!(changes(None, &new).iter().all(|c| c.0 == Change::Added));
+    }
+
+    #[test]
+    fn a_changes_file_inside_the_output_is_refused() {
+        assert!(refuse_inside(Path::new("public/changes.txt"), Path::new("public")).is_err());
+        assert!(refuse_inside(Path::new("changes.txt"), Path::new("public")).is_ok());
+        assert!(refuse_inside(Path::new("public-changes.txt"), Path::new("public")).is_ok());
     }
 
     #[test]
