@@ -4,11 +4,18 @@
 #   bench/run.sh                  N = 100 1000 5000, 3 runs each, alternating
 #   bench/run.sh 1000 --runs 5    other sizes and run counts
 #   bench/run.sh --threads        planpress with RAYON_NUM_THREADS=1, 2 and unset
+#   bench/run.sh 1000 --compress  the deploy package: build --compress, and the
+#                                 bytes a browser downloads for a plan page
 #   bench/run.sh --smoke          N = 100, one run each: a quick check for CI
 #
 # Options:
 #   --runs K          timed runs per tool and size (default 3; --smoke: 1)
 #   --threads         thread scaling of planpress instead of the comparison
+#   --compress        the deploy package instead of the comparison: a plain
+#                     build, `build --compress --changes` into a fresh folder,
+#                     and the same again over that output (nothing changed:
+#                     every compressed file is the previous build's); then a
+#                     plan page's bytes as sent plain, with gzip and with brotli
 #   --smoke           N = 100, one run; exits 1 if planpress or Hugo fails
 #   --no-hugo         skip Hugo (no install either)
 #   --no-planpress    skip planpress (and cargo build)
@@ -67,6 +74,7 @@ while (($#)); do
         --runs) RUNS=$2; shift ;;
         --runs=*) RUNS=${1#*=} ;;
         --threads) MODE=threads ;;
+        --compress) MODE=compress ;;
         --smoke) SMOKE=1 ;;
         --no-hugo) DO_HUGO=0 ;;
         --no-planpress) DO_PP=0 ;;
@@ -88,7 +96,7 @@ fi
 ((${#SIZES[@]})) || SIZES=(100 1000 5000)
 # Smallest first: each size's output tells how big the next one's will be.
 mapfile -t SIZES < <(printf '%s\n' "${SIZES[@]}" | sort -n -u)
-[[ $MODE == threads ]] && DO_HUGO=0
+[[ $MODE == compare ]] || DO_HUGO=0
 
 mkdir -p "$WORK"
 if [[ -n ${BENCH_OUT:-} ]]; then
@@ -228,7 +236,8 @@ measure_once() {
     shift 6
     local tag="$mode-$n-${tool//[^a-z0-9]/_}-$run"
     local tv="$LOGS/$tag.time" log="$LOGS/$tag.log"
-    rm -rf "$out"
+    # KEEP_OUT: a build over its own previous output (--compress, again).
+    [[ -n ${KEEP_OUT:-} ]] || rm -rf "$out"
     sync
     ((WAIT_IDLE > 0)) && wait_quiet
     local b0 c0 b1 c1
@@ -274,14 +283,43 @@ failed_row() { # MODE N TOOL RUN WHY
     printf '%s\t%s\t%s\t%s\t%s\t0\t0\t0\t0\t0\t0\t0\t0\n' "$1" "$2" "$3" "$4" "$5" >>"$RAW"
 }
 
-pp_build() { # MODE N TOOL RUN OUT [VAR=VALUE...]
+pp_build() { # MODE N TOOL RUN OUT [VAR=VALUE...] [-- BUILD-ARGS...]
     local mode=$1 n=$2 tool=$3 run=$4 out=$5
     shift 5
+    local env=() args=()
+    while (($#)) && [[ $1 != -- ]]; do env+=("$1"); shift; done
+    (($#)) && shift && args=("$@")
     if ((!PP_BUILT)); then
         failed_row "$mode" "$n" "$tool" "$run" "failed(cargo build)"
         return 1
     fi
-    measure "$mode" "$n" "$tool" "$run" "$out" -- env "$@" "$PP_BIN" build --root "$WORK/$n" --out "$out" --quiet
+    measure "$mode" "$n" "$tool" "$run" "$out" -- env "${env[@]}" "$PP_BIN" build --root "$WORK/$n" --out "$out" --quiet "${args[@]}"
+}
+
+# What a browser downloads for the first plan page of OUT: the page, its
+# style sheets and scripts (each once), plain, as .gz and as .br; a line
+# of RAW.bytes for the report.
+plan_page_bytes() { # N OUT
+    python3 - "$1" "$2" >>"$RAW.bytes" <<'EOF'
+import os, re, sys
+from urllib.parse import urlparse
+n, out = sys.argv[1], sys.argv[2]
+plans = sorted(d for d in os.listdir(os.path.join(out, "plans")) if os.path.isfile(os.path.join(out, "plans", d, "index.html")))
+page = os.path.join("plans", plans[0], "index.html")
+html = open(os.path.join(out, page), encoding="utf-8").read()
+files = [page]
+for ref in re.findall(r'<(?:link[^>]*rel="stylesheet"[^>]*href|script[^>]*src)="([^"]+)"', html):
+    path = urlparse(ref).path
+    local = os.path.normpath(path.lstrip("/") if path.startswith("/") else os.path.join(os.path.dirname(page), path))
+    if os.path.isfile(os.path.join(out, local)) and local not in files:
+        files.append(local)
+def size(f):
+    p = os.path.join(out, f)
+    return os.path.getsize(p) if os.path.isfile(p) else 0
+sizes = [size(page + ext) for ext in ("", ".gz", ".br")]
+sizes += [sum(size(f + ext) for f in files) for ext in ("", ".gz", ".br")]
+print("\t".join([n, page, str(len(files) - 1)] + [str(x) for x in sizes]))
+EOF
 }
 
 # --- the runs -------------------------------------------------------------------------
@@ -363,6 +401,21 @@ for n in "${SIZES[@]}"; do
                 fi
                 rm -rf "$WORK/$n-hugo/.hugo_build.lock" "$OUT/hugo" "$OUT/copy"
             fi
+        done
+    elif [[ $MODE == compress ]]; then
+        for ((r = 1; r <= RUNS; r++)); do
+            say "N=$n run $r/$RUNS: build, build --compress, and again"
+            pp_build compress "$n" planpress "$r" "$OUT/planpress" || PP_FAILED=1
+            rm -rf "$OUT/planpress"
+            if pp_build compress "$n" "planpress --compress" "$r" "$OUT/planpress" -- --compress --changes "$OUT/changes.txt"; then
+                PP_BYTES_PER_PLAN=$((LAST_BYTES / n))
+                ((r == RUNS)) && plan_page_bytes "$n" "$OUT/planpress"
+                KEEP_OUT=1 pp_build compress "$n" "planpress --compress, again" "$r" "$OUT/planpress" -- --compress --changes "$OUT/changes.txt" ||
+                    PP_FAILED=1
+            else
+                PP_FAILED=1
+            fi
+            rm -rf "$OUT/planpress" "$OUT/changes.txt"
         done
     else
         for ((r = 1; r <= RUNS; r++)); do
@@ -477,6 +530,31 @@ if mode == "compare":
         print()
         for n in sorted(pages, key=int):
             print(f"- N={n}: {pages[n][0]} plans, {pages[n][1]} units, {pages[n][2]} topics")
+elif mode == "compress":
+    print("build --compress (wall time relative to the plain build):")
+    print()
+    for n in sorted({n for n, _ in groups}):
+        plain = stats.get((n, "planpress"))
+        parts = []
+        for tool in ("planpress --compress", "planpress --compress, again"):
+            s = stats.get((n, tool))
+            if s and plain:
+                parts.append(f"{tool}: {s['wall']:.2f} s ({s['wall'] / plain['wall']:.2f}x), output {s['bytes'] / plain['bytes']:.2f}x")
+            else:
+                parts.append(f"{tool}: failed")
+        print(f"- N={n}: " + "; ".join(parts))
+    try:
+        lines = [l.rstrip("\n").split("\t") for l in open(raw + ".bytes")]
+    except FileNotFoundError:
+        lines = []
+    if lines:
+        print()
+        print("Bytes a browser downloads for a plan page (the page; the page with its style sheets and scripts):")
+        print()
+        print("| N | page | assets | plain | gzip | brotli | with assets: plain | gzip | brotli |")
+        print("|---:|---|---:|---:|---:|---:|---:|---:|---:|")
+        for f in lines:
+            print("| " + " | ".join(f[:3] + [f"{int(x):,}" for x in f[3:]]) + " |")
 else:
     print("Thread scaling (wall time relative to one thread):")
     print()

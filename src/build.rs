@@ -9,6 +9,7 @@ use crate::diagnostics::Diagnostic;
 use crate::index::Index;
 use crate::model::Site;
 use crate::output::{Staging, Wait};
+use crate::publish::{Packaged, PublishOptions};
 use crate::render::editions::{Edition, Editions, HANT_LANGUAGE, Hant, convert_site};
 use crate::render::html::Renderer;
 use crate::render::theme::Theme;
@@ -22,6 +23,8 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// What to do when another build is writing `out`.
     pub wait: Wait,
+    /// Compressed files, manifest and changes (`--compress`, `--changes`).
+    pub publish: PublishOptions,
 }
 
 /// What a build did, for the summary line and `--verbose` timing.
@@ -31,6 +34,8 @@ pub struct BuildReport {
     pub files: usize,
     pub warnings: Vec<Diagnostic>,
     pub timings: Timings,
+    /// The deploy package, when one was asked for.
+    pub packaged: Option<Packaged>,
 }
 
 /// Called as pages are rendered: (done, total).
@@ -241,6 +246,14 @@ pub fn build(opts: &BuildOptions, progress: Progress) -> Result<BuildReport, Vec
     let (rendered, statics) = rendered?;
     timings.0.extend(rendered.timings.0);
     let t = Instant::now();
+    let packaged = opts
+        .publish
+        .any()
+        .then(|| crate::publish::package(&staging.dir, &opts.out, &opts.publish))
+        .transpose()
+        .map_err(|d| vec![d])?;
+    timings.end("package", t);
+    let t = Instant::now();
     staging.sync().map_err(|e| {
         vec![Diagnostic::error(
             &opts.out,
@@ -268,5 +281,6 @@ pub fn build(opts: &BuildOptions, progress: Progress) -> Result<BuildReport, Vec
         files: rendered.pages + rendered.files + statics,
         warnings,
         timings,
+        packaged,
     })
 }

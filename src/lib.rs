@@ -17,10 +17,12 @@
 //! | render | [`render`], [`search`], with addresses from [`urls`] | `&Site`, `&Index`, a [`render::theme::Theme`] | [`render::views::Views`] (built once), then pages ([`render::html::Renderer`]), open data ([`render::data`], from a [`render::Input`]) and the search index ([`search`]) |
 //! | write | [`output`] | bytes at relative paths, through a [`render::Sink`] | the published folder ([`output::Staging`], swapped in atomically) or memory for `serve` ([`serve::memory::MemorySink`]) |
 //!
-//! [`build`] runs the stages in order and times them; [`serve`] runs the
-//! same ones into memory and again on every change; [`check`] stops after
-//! the model. [`import`] is not part of the pipeline: it turns original
-//! documents (Word, PDF, saved web pages) into content files.
+//! [`build`] runs the stages in order and times them (with `--compress` or
+//! `--changes`, [`publish`] adds a deploy package to the staging folder
+//! before the swap); [`serve`] runs the same ones into memory and again
+//! on every change; [`check`] stops after the model. [`import`] is not
+//! part of the pipeline: it turns original documents (Word, PDF, saved web
+//! pages) into content files.
 //!
 //! Every path and URL of the site (`plans/x/`, `elder/…`, `data/…`) comes
 //! from [`urls`]. Only [`build`] and [`serve`] use the HTML renderer;
@@ -74,6 +76,7 @@ pub mod init;
 pub mod model;
 pub mod output;
 mod patterns;
+pub mod publish;
 pub mod render;
 pub mod search;
 pub mod serve;

@@ -64,6 +64,19 @@ enum Command {
         /// (otherwise stop, saying which process it is).
         #[arg(long)]
         wait: bool,
+        /// Also write X.br and X.gz beside every text file (html, css, js,
+        /// xml, json, csv, txt, svg, ics, webmanifest), for a server's
+        /// precompressed files; unchanged files reuse the previous build's.
+        #[arg(long)]
+        compress: bool,
+        /// Write the published paths added, changed and removed since the
+        /// previous build to FILE (A, M or D, a tab, the path; a line each).
+        #[arg(long, value_name = "FILE")]
+        changes: Option<PathBuf>,
+        /// Write the added and changed files into FILE, a tar archive, for
+        /// a portal's upload form.
+        #[arg(long, value_name = "FILE")]
+        changes_archive: Option<PathBuf>,
     },
     /// Turn original documents (.txt, saved .html pages, .docx, PDFs with a text layer) into content files.
     Import {
@@ -169,7 +182,17 @@ fn main() -> ExitCode {
             quiet,
             verbose,
             wait,
-        } => build(root, out, base_url, quiet, verbose, wait),
+            compress,
+            changes,
+            changes_archive,
+        } => {
+            let publish = planpress::publish::PublishOptions {
+                compress,
+                changes,
+                changes_archive,
+            };
+            build(root, out, base_url, quiet, verbose, wait, publish)
+        }
         Command::Import {
             files,
             out,
@@ -339,6 +362,7 @@ fn build(
     quiet: bool,
     verbose: bool,
     wait: bool,
+    publish: planpress::publish::PublishOptions,
 ) -> ExitCode {
     let color = std::io::stderr().is_terminal();
     let bar = progress_bar(quiet);
@@ -357,6 +381,7 @@ fn build(
         } else {
             planpress::output::Wait::No
         },
+        publish,
     };
     // A build replaces its output only once it has succeeded: what was
     // there before is there after a failure (or nothing, as before).
@@ -375,6 +400,9 @@ fn build(
                     report.files,
                     out.display()
                 );
+                if let Some(p) = &report.packaged {
+                    println!("{}", p.summary());
+                }
             }
             if verbose {
                 for phase in &report.timings.0 {
