@@ -99,6 +99,12 @@ await t.step('the site at / (deploy/nginx.conf)', async () => {
   await statics(SITE_URL, '/');
   await missing(SITE_URL, SITE_DIR, 'no-such-page/', '404.html', '/');
   await missing(SITE_URL, SITE_DIR, 'elder/no-such-page/', 'elder/404.html', '长者版');
+  await missing(SITE_URL, SITE_DIR, 'hant/no-such-page/', 'hant/404.html', '繁體');
+  if (fs.existsSync(path.join(SITE_DIR, '.planpress/manifest.tsv'))) {
+    await missing(SITE_URL, SITE_DIR, '.planpress/manifest.tsv', '404.html', 'the deploy manifest');
+  } else {
+    t.check(false, 'the site was built with --compress: .planpress/manifest.tsv is there', SITE_DIR);
+  }
   const folder = await get(SITE_URL + plan.replace(/\/$/, ''));
   t.check(folder.status === 301 && folder.headers.location === '/' + plan, `a folder without its slash is redirected to it, relatively`, [folder.status, folder.headers.location]);
   const types = { '.csv': 'text/csv; charset=utf-8', '.ics': 'text/calendar; charset=utf-8', '.json': 'application/json; charset=utf-8', '.xml': 'text/xml; charset=utf-8' };

@@ -80,8 +80,7 @@ export PLANPRESS
 echo "browser suite: building the example site"
 # A planpress with `build --compress` writes the .br and .gz files that nginx
 # serves (nginx.sh makes them with gzip and brotli otherwise).
-compress=()
-if "$PLANPRESS" build --help 2>/dev/null | grep -q -- '--compress'; then compress=(--compress); fi
+compress=(--compress)
 "$PLANPRESS" build --quiet "${compress[@]}" --out "$SITE_DIR"
 
 # The same site under a sub-path, with short pages so that listings paginate.
