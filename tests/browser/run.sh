@@ -79,7 +79,7 @@ export PLANPRESS
 
 echo "browser suite: building the example site"
 # A planpress with `build --compress` writes the .br and .gz files that nginx
-# serves (nginx.sh makes them with gzip and brotli otherwise).
+# serves; the other specs see them beside the pages.
 compress=(--compress)
 "$PLANPRESS" build --quiet "${compress[@]}" --out "$SITE_DIR"
 
