@@ -405,19 +405,7 @@ fn build(
                 }
             }
             if verbose {
-                for phase in &report.timings.0 {
-                    let peak = phase
-                        .memory
-                        .map(|m| {
-                            format!("  {:>5} MiB resident, {:>5} at most so far", m.now, m.peak)
-                        })
-                        .unwrap_or_default();
-                    eprintln!(
-                        "  {:<16} {:>8.1} ms{peak}",
-                        phase.name,
-                        phase.time.as_secs_f64() * 1000.0
-                    );
-                }
+                print_timings(&report);
             }
             ExitCode::SUCCESS
         }
@@ -435,6 +423,21 @@ fn build(
             );
             ExitCode::FAILURE
         }
+    }
+}
+
+/// `build --verbose`: the time of each phase and the memory at its end.
+fn print_timings(report: &planpress::build::BuildReport) {
+    for phase in &report.timings.0 {
+        let peak = phase
+            .memory
+            .map(|m| format!("  {:>5} MiB resident, {:>5} at most so far", m.now, m.peak))
+            .unwrap_or_default();
+        eprintln!(
+            "  {:<16} {:>8.1} ms{peak}",
+            phase.name,
+            phase.time.as_secs_f64() * 1000.0
+        );
     }
 }
 
