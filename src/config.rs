@@ -10,7 +10,7 @@ use crate::diagnostics::Diagnostic;
 const DEFAULT_TOPICS: &str = include_str!("../defaults/topics.yaml");
 
 /// Words that mark a unit name as a collective (区直各部门, 相关单位…) rather than one body.
-const DEFAULT_GROUP_MARKERS: &[&str] = &[
+pub const DEFAULT_GROUP_MARKERS: &[&str] = &[
     "各部门",
     "有关部门",
     "相关部门",

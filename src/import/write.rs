@@ -9,6 +9,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use crate::config::DEFAULT_GROUP_MARKERS;
 use crate::content::annotations::split_units;
 use crate::content::fields::{NOTICE_KIND, is_valid_slug};
 use crate::content::{RawTask, markdown as md_loader, units, yaml as yaml_loader};
@@ -20,17 +21,6 @@ use super::report::{DocSummary, NewUnit, Report};
 use super::structure::{Analysis, PlanBody, PlanDoc, ProsePlan, escape_markdown};
 use super::tables::{TSection, TTask, TablePlan};
 use super::{Context, Format, Meta, Options};
-
-/// Group markers used to label new units in the report (the site's
-/// `group_markers` decide for real when the site is built).
-const GROUP_MARKERS: &[&str] = &[
-    "各部门",
-    "有关部门",
-    "相关部门",
-    "有关单位",
-    "相关单位",
-    "成员单位",
-];
 
 macro_rules! declare_ydoc {
     (
@@ -703,8 +693,12 @@ fn summarise(
                     .and_then(|jr| jr.lookup(name))
                     .is_some();
                 if !registered && ctx.first_sighting(&a.jurisdiction, name) {
-                    let markers: Vec<String> =
-                        GROUP_MARKERS.iter().map(|s| s.to_string()).collect();
+                    // The default markers label the report's new units;
+                    // the site's `group_markers` decide when it is built.
+                    let markers: Vec<String> = DEFAULT_GROUP_MARKERS
+                        .iter()
+                        .map(|s| s.to_string())
+                        .collect();
                     report.new_units.push(NewUnit {
                         name: name.clone(),
                         jurisdiction: a.jurisdiction.clone(),
