@@ -9,17 +9,22 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::config::DEFAULT_GROUP_MARKERS;
+use crate::content::RawTask;
 use crate::content::annotations::split_units;
 use crate::content::fields::{NOTICE_KIND, is_valid_slug};
-use crate::content::{RawTask, markdown as md_loader, units, yaml as yaml_loader};
 use crate::diagnostics::Diagnostic;
-use crate::model::{Block as MdBlock, PlanKind};
+use crate::model::Block as MdBlock;
 use crate::vocabulary::{Link, absent};
 
-use super::report::{DocSummary, NewUnit, Report};
+mod markdown;
+mod summary;
+
+use markdown::markdown_body;
+use summary::{summarise, validate};
+
+use super::report::Report;
 use super::structure::{Analysis, PlanBody, PlanDoc, ProsePlan, escape_markdown};
-use super::tables::{TSection, TTask, TablePlan};
+use super::tables::{TSection, TTask};
 use super::{Context, Format, Meta, Options};
 
 macro_rules! declare_ydoc {
@@ -374,80 +379,6 @@ fn front_matter(name: &str, d: &YDoc) -> Result<String, Diagnostic> {
     Ok(format!("---\n{yaml}---\n"))
 }
 
-/// The Markdown body of a plan.
-fn markdown_body(plan: &PlanDoc) -> String {
-    match &plan.body {
-        PlanBody::Prose(p) => p.markdown.clone(),
-        PlanBody::Table(t) => table_markdown(t),
-    }
-}
-
-/// A table written as prose tasks, each with its units in one parenthesis.
-fn table_markdown(t: &TablePlan) -> String {
-    let mut out = String::new();
-    for p in &t.preamble {
-        out.push_str(&escape_markdown(p));
-        out.push_str("\n\n");
-    }
-    for task in &t.tasks {
-        task_markdown(task, &mut out);
-    }
-    for s in &t.sections {
-        section_markdown(s, &mut out);
-    }
-    out
-}
-
-fn section_markdown(s: &TSection, out: &mut String) {
-    let hashes = "#".repeat((s.level as usize + 1).clamp(2, 6));
-    out.push_str(&format!(
-        "{hashes} {}{}\n\n",
-        s.number.as_deref().unwrap_or(""),
-        escape_markdown(&s.title)
-    ));
-    for p in &s.text {
-        out.push_str(&escape_markdown(p));
-        out.push_str("\n\n");
-    }
-    for t in &s.tasks {
-        task_markdown(t, out);
-    }
-    for c in &s.sections {
-        section_markdown(c, out);
-    }
-}
-
-fn task_markdown(t: &TTask, out: &mut String) {
-    let mut fields = Vec::new();
-    for (label, list) in [
-        ("牵头领导", &t.officials),
-        ("牵头单位", &t.lead),
-        ("责任单位", &t.responsible),
-        ("参与单位", &t.participating),
-    ] {
-        if !list.is_empty() {
-            fields.push(format!("{label}:{}", list.join("、")));
-        }
-    }
-    // `25. 2024年…`: see structure::year_after_number.
-    let space = if t.text.starts_with(|c: char| c.is_ascii_digit()) {
-        " "
-    } else {
-        ""
-    };
-    out.push_str(&format!("{}.{space}{}", t.number, escape_markdown(&t.text)));
-    if !fields.is_empty() {
-        out.push_str(&format!("({})", fields.join(";")));
-    }
-    if let Some(s) = &t.schedule {
-        out.push_str(&format!("\n进度安排:{s}"));
-    }
-    if let Some(p) = &t.priority {
-        out.push_str(&format!("\n近期重点突破的工作:{p}"));
-    }
-    out.push_str("\n\n");
-}
-
 fn fill_yaml_body(d: &mut YDoc, plan: &PlanDoc, known: &[String]) {
     match &plan.body {
         PlanBody::Table(t) => {
@@ -578,165 +509,5 @@ fn prose_task(t: &RawTask, qualify: bool, numbers: &[String]) -> YTask {
         officials: list(&t.officials),
         schedule: t.schedule.clone(),
         priority: t.priority.clone(),
-    }
-}
-
-/// A task's units and position, whatever the plan's shape.
-struct TaskView {
-    number: String,
-    line: usize,
-    lead: Vec<String>,
-    others: Vec<String>,
-}
-
-impl TaskView {
-    fn new(
-        number: &str,
-        line: usize,
-        lead: &[String],
-        responsible: &[String],
-        participating: &[String],
-    ) -> TaskView {
-        TaskView {
-            number: number.to_string(),
-            line,
-            lead: lead.to_vec(),
-            others: responsible.iter().chain(participating).cloned().collect(),
-        }
-    }
-}
-
-fn task_views(plan: &PlanDoc) -> Vec<TaskView> {
-    match &plan.body {
-        PlanBody::Prose(p) => p
-            .parsed
-            .tasks
-            .iter()
-            .map(|t| {
-                let line = p.input_line(t.line);
-                TaskView::new(&t.number, line, &t.lead, &t.responsible, &t.participating)
-            })
-            .collect(),
-        PlanBody::Table(tp) => tp
-            .all_tasks()
-            .into_iter()
-            .map(|t| TaskView::new(&t.number, t.line, &t.lead, &t.responsible, &t.participating))
-            .collect(),
-    }
-}
-
-fn section_count(plan: &PlanDoc) -> usize {
-    match &plan.body {
-        PlanBody::Prose(p) => super::structure::count_sections(&p.parsed.blocks),
-        PlanBody::Table(t) => t.section_count(),
-    }
-}
-
-/// Fills the report: documents, tasks without a lead, new units.
-fn summarise(
-    a: &Analysis,
-    files: &[(String, String)],
-    format: Format,
-    opts: &Options,
-    ctx: &mut Context,
-    report: &mut Report,
-) {
-    let shown = |file: &str| opts.out.join(file).display().to_string();
-    let plan_file = |i: usize| -> String {
-        match format {
-            Format::Yaml => files.first().map(|f| shown(&f.0)).unwrap_or_default(),
-            Format::Md => {
-                let offset = usize::from(a.notice.is_some());
-                files
-                    .get(i + offset)
-                    .map(|f| shown(&f.0))
-                    .unwrap_or_default()
-            }
-        }
-    };
-    if let Some(n) = &a.notice {
-        report.documents.push(DocSummary {
-            kind: NOTICE_KIND.into(),
-            title: n.meta.title.clone().unwrap_or_default(),
-            file: files.first().map(|f| shown(&f.0)).unwrap_or_default(),
-            ..DocSummary::default()
-        });
-    }
-    for (i, plan) in a.plans.iter().enumerate() {
-        let views = task_views(plan);
-        let title = plan.meta.title.clone().unwrap_or_default();
-        report.documents.push(DocSummary {
-            kind: plan.kind.label().to_string(),
-            title: title.clone(),
-            file: plan_file(i),
-            sections: section_count(plan),
-            tasks: views.len(),
-            numbers: views
-                .first()
-                .zip(views.last())
-                .map(|(f, l)| (f.number.clone(), l.number.clone())),
-        });
-        let names_units = views
-            .iter()
-            .any(|t| !t.lead.is_empty() || !t.others.is_empty());
-        for t in &views {
-            if t.lead.is_empty() && names_units && plan.kind != PlanKind::MultiYearPlan {
-                report.no_lead.push(super::report::Note {
-                    line: t.line,
-                    text: format!("{title}: task {}", t.number),
-                });
-            }
-            for name in t.lead.iter().chain(&t.others) {
-                let registered = ctx
-                    .registry
-                    .get(&a.jurisdiction)
-                    .and_then(|jr| jr.lookup(name))
-                    .is_some();
-                if !registered && ctx.first_sighting(&a.jurisdiction, name) {
-                    // The default markers label the report's new units;
-                    // the site's `group_markers` decide when it is built.
-                    let markers: Vec<String> = DEFAULT_GROUP_MARKERS
-                        .iter()
-                        .map(|s| s.to_string())
-                        .collect();
-                    report.new_units.push(NewUnit {
-                        name: name.clone(),
-                        jurisdiction: a.jurisdiction.clone(),
-                        line: t.line,
-                        group: units::looks_like_group(name, &markers),
-                    });
-                }
-            }
-        }
-    }
-}
-
-/// Reads the files back as `check` would and reports what it rejects.
-fn validate(files: &[(String, String)], a: &Analysis, ctx: &Context, report: &mut Report) {
-    let mut tasks_read = 0usize;
-    for (file, text) in files {
-        let rel = Path::new("content").join(file);
-        let loaded = if file.ends_with(".md") {
-            md_loader::load(&rel, text, &ctx.registry)
-        } else {
-            yaml_loader::load(&rel, text, &ctx.registry)
-        };
-        tasks_read += loaded.plans.iter().map(|p| p.tasks.len()).sum::<usize>();
-        for d in loaded.diagnostics.iter().filter(|d| d.is_error()) {
-            report.error(
-                0,
-                format!(
-                    "{file}:{}: {} (planpress check would fail)",
-                    d.line, d.message
-                ),
-            );
-        }
-    }
-    let expected: usize = a.plans.iter().map(|p| task_views(p).len()).sum();
-    if tasks_read != expected {
-        report.error(
-            0,
-            format!("the written files hold {tasks_read} tasks, but {expected} were found"),
-        );
     }
 }

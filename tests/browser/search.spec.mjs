@@ -214,6 +214,29 @@ await t.step('no HTML from the query', async () => {
   t.check(!s.pwned && s.imgs === 0 && s.status.includes('<img'), 'the query is shown as text', s);
 });
 
+// ---- typed while the index loads: the words typed stay, and are searched
+await t.step('typed before the index loaded', async () => {
+  // meta.json held back until the words are typed, as on a slow line: the
+  // page must not empty the search box when it arrives.
+  let release;
+  const held = new Promise((r) => { release = r; });
+  const route = '**/search/meta.json*';
+  await page.route(route, async (r) => { await held; await r.continue(); });
+  await page.goto(`${SITE_URL}search/`, { waitUntil: 'domcontentloaded' });
+  await page.focus('#search-q');
+  await page.keyboard.type('法治');
+  release();
+  // The filters are filled from meta.json just before the address is read.
+  await page.waitForFunction(() => [...document.querySelectorAll('select')].some((s) => s.options.length > 1));
+  await page.evaluate(() => new Promise((r) => setTimeout(r, 100)));
+  await page.keyboard.press('Enter');
+  const r = await settled(page);
+  await page.unroute(route);
+  const typed = await page.inputValue('#search-q');
+  t.check(typed === '法治', `typed before the index loaded: the box keeps 法治 (${JSON.stringify(typed)})`);
+  t.check(r.results.length > 0, `typed before the index loaded: the words are searched (${r.results.length} results)`, r.status);
+});
+
 // ---- keyboard only, and axe
 await t.step('keyboard', async () => {
   await visit(page, `${SITE_URL}search/`);

@@ -475,9 +475,11 @@
 
   // ---- the address: ?q=…&j=…&t=…&u=… (names, not numbers) ---------------------------
 
-  function fromAddress() {
+  // `typed`: what the reader may have typed while the index's table of
+  // contents was loading is kept unless the address asks for a query.
+  function fromAddress(typed) {
     var p = new URLSearchParams(window.location.search);
-    input.value = p.get('q') || '';
+    if (!typed || p.has('q')) input.value = p.get('q') || '';
     var pick = function (sel, list, name) {
       if (!sel) return;
       sel.value = '';
@@ -522,7 +524,7 @@
 
   loadMeta().then(function () {
     fillFilters();
-    fromAddress();
+    fromAddress(true);
     return unitsFor(selectedJurisdiction()).then(function () {
       if (input.value.trim()) search();
     });
