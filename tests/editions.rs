@@ -210,19 +210,9 @@ fn the_example_site_publishes_a_hant_edition_of_every_page() {
     assert!(check_links(&out, "/") > 10_000);
 }
 
-/// The example site with `editions:` replaced.
-fn example_with(editions: &str) -> tempfile::TempDir {
-    let site = copy_example();
-    let path = site.path().join("site.yaml");
-    let text = read(&path);
-    let own = text.split("\neditions:").next().unwrap().to_string();
-    std::fs::write(&path, format!("{own}\n{editions}")).unwrap();
-    site
-}
-
 #[test]
 fn a_hant_elder_edition_only_where_asked_and_no_elder_without_it() {
-    let site = example_with("editions:\n  - hant:\n      elder: true\n");
+    let site = example_with_editions("editions:\n  - hant:\n      elder: true\n");
     let out = site.path().join("public");
     build(site.path(), &out, &[]);
     assert!(!out.join("elder").exists(), "no 长者版 without `elder`");
@@ -239,7 +229,7 @@ fn a_hant_elder_edition_only_where_asked_and_no_elder_without_it() {
 
 #[test]
 fn without_editions_the_site_has_no_switcher_and_no_alternates() {
-    let site = example_with("");
+    let site = example_with_editions("");
     let out = site.path().join("public");
     build(site.path(), &out, &[]);
     assert!(!out.join("hant").exists());

@@ -5,16 +5,10 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use common::repo;
+use common::example_model;
 use planpress::model::Site;
 use planpress::render::markdown::to_plain;
 use planpress::search::query::{Filters, Results, search};
-
-fn site() -> Site {
-    planpress::build::load(repo(), None)
-        .map(|(site, _)| site)
-        .unwrap_or_else(|e| panic!("the example site loads: {e:?}"))
-}
 
 fn index(site: &Site) -> BTreeMap<String, Vec<u8>> {
     planpress::search::build(site).into_iter().collect()
@@ -61,7 +55,7 @@ fn all_terms(files: &BTreeMap<String, Vec<u8>>) -> BTreeSet<String> {
 
 #[test]
 fn the_index_holds_chinese_words_not_characters() {
-    let site = site();
+    let site = example_model();
     let files = index(&site);
     let terms = all_terms(&files);
     for word in [
@@ -102,7 +96,7 @@ fn the_index_holds_chinese_words_not_characters() {
 
 #[test]
 fn falv_guwen_finds_the_tasks_on_legal_advisers() {
-    let site = site();
+    let site = example_model();
     let files = index(&site);
     let r = run(&files, "法律顾问", &Filters::default());
     assert_eq!(r.terms, [["法律顾问"]]);
@@ -145,7 +139,7 @@ fn falv_guwen_finds_the_tasks_on_legal_advisers() {
 
 #[test]
 fn gongzhi_lvshi_finds_the_three_jurisdictions_and_a_filter_narrows() {
-    let site = site();
+    let site = example_model();
     let files = index(&site);
     let r = run(&files, "公职律师", &Filters::default());
     let found = task_paths(&r);
@@ -193,7 +187,7 @@ fn gongzhi_lvshi_finds_the_three_jurisdictions_and_a_filter_narrows() {
 
 #[test]
 fn xianfa_xuanshi_finds_tasks_in_all_three_documents() {
-    let site = site();
+    let site = example_model();
     let files = index(&site);
     let r = run(&files, "宪法宣誓", &Filters::default());
     let found = task_paths(&r);
@@ -216,7 +210,7 @@ fn xianfa_xuanshi_finds_tasks_in_all_three_documents() {
 
 #[test]
 fn tasks_with_all_words_rank_first() {
-    let site = site();
+    let site = example_model();
     let files = index(&site);
     let r = run(&files, "公职律师 法律顾问", &Filters::default());
     assert_eq!(r.terms.len(), 2);
@@ -240,7 +234,7 @@ fn tasks_with_all_words_rank_first() {
 
 #[test]
 fn a_units_name_finds_its_tasks_and_the_unit_filter_keeps_them() {
-    let site = site();
+    let site = example_model();
     let files = index(&site);
     // Tasks 区委依法治区办 of 道里区 leads or shares.
     let unit = site
@@ -288,7 +282,7 @@ fn a_units_name_finds_its_tasks_and_the_unit_filter_keeps_them() {
 
 #[test]
 fn a_units_name_ranks_the_tasks_it_leads_then_those_it_shares() {
-    let site = site();
+    let site = example_model();
     let files = index(&site);
     for name in ["区教育局", "团区委", "区司法局", "县委政法委"] {
         let mut led = BTreeSet::new();
@@ -319,7 +313,7 @@ fn a_units_name_ranks_the_tasks_it_leads_then_those_it_shares() {
 
 #[test]
 fn traditional_characters_and_pinyin_find_what_the_words_find() {
-    let site = site();
+    let site = example_model();
     let files = index(&site);
     let paths = |q: &str| -> Vec<String> {
         let r = run(&files, q, &Filters::default());
@@ -349,7 +343,7 @@ fn traditional_characters_and_pinyin_find_what_the_words_find() {
 
 #[test]
 fn a_topic_filter_keeps_the_topics_tasks() {
-    let site = site();
+    let site = example_model();
     let files = index(&site);
     let all = run(&files, "制度", &Filters::default());
     let topic = Filters {
@@ -380,7 +374,7 @@ fn a_topic_filter_keeps_the_topics_tasks() {
 
 #[test]
 fn a_query_downloads_little() {
-    let site = site();
+    let site = example_model();
     let files = index(&site);
     let fetch = |p: &str| files.get(p).cloned();
     let r = search(&fetch, "公职律师", &Filters::default(), 10).unwrap();
@@ -403,7 +397,7 @@ fn a_query_downloads_little() {
 
 #[test]
 fn the_index_is_identical_whatever_the_thread_count() {
-    let site = site();
+    let site = example_model();
     let with = |n: usize| {
         rayon::ThreadPoolBuilder::new()
             .num_threads(n)

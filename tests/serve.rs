@@ -336,12 +336,7 @@ fn assert_matches_build(server: &Server, root: &Path) {
 /// renders the site's own pages and their 长者版 only, so it is compared
 /// with a build of those (issue 21 leaves editions in `serve` for later).
 fn example_without_editions() -> tempfile::TempDir {
-    let dir = copy_example();
-    let path = dir.path().join("site.yaml");
-    let text = std::fs::read_to_string(&path).unwrap();
-    let own = text.split("\neditions:").next().unwrap();
-    std::fs::write(&path, format!("{own}\n")).unwrap();
-    dir
+    example_with_editions("")
 }
 
 fn edit(path: &Path, from: &str, to: &str) {

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::repo;
+use common::{example_model, repo};
 use planpress::model::Site;
 use serde::Deserialize;
 
@@ -14,12 +14,6 @@ use serde::Deserialize;
 struct Label {
     starts: String,
     topics: Vec<String>,
-}
-
-fn site() -> Site {
-    planpress::build::load(repo(), None)
-        .map(|(site, _)| site)
-        .unwrap_or_else(|e| panic!("the example site loads: {e:?}"))
 }
 
 fn labels() -> Vec<Label> {
@@ -73,7 +67,7 @@ fn score(site: &Site, labels: &[Label]) -> (f64, f64, usize) {
 
 #[test]
 fn tasks_get_the_topics_they_are_about() {
-    let site = site();
+    let site = example_model();
     let labels = labels();
     assert!(labels.len() >= 50, "the sample has {} tasks", labels.len());
     let (precision, recall, most) = score(&site, &labels);
@@ -91,7 +85,7 @@ fn tasks_get_the_topics_they_are_about() {
 fn every_task_of_the_example_has_a_topic() {
     // Tasks whose words name no topic fall back on their plan's topics, so
     // none is left out of the topic pages when its plan names topics.
-    let site = site();
+    let site = example_model();
     for plan in site.plans.iter().filter(|p| !p.topics.is_empty()) {
         for task in &plan.tasks {
             assert!(

@@ -49,6 +49,24 @@ pub fn new_site() -> tempfile::TempDir {
     dir
 }
 
+/// The example site's model, as `check` and `build` load it.
+pub fn example_model() -> planpress::model::Site {
+    planpress::build::load(repo(), None)
+        .map(|(site, _)| site)
+        .unwrap_or_else(|e| panic!("the example site loads: {e:?}"))
+}
+
+/// A copy of the example site whose site.yaml has `editions` in place of its
+/// own `editions:` (the last key of site.yaml); `""` publishes the default.
+pub fn example_with_editions(editions: &str) -> tempfile::TempDir {
+    let dir = copy_example();
+    let path = dir.path().join("site.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let own = text.split("\neditions:").next().unwrap();
+    std::fs::write(&path, format!("{own}\n{editions}")).unwrap();
+    dir
+}
+
 /// Copies the example site (site.yaml, content/, themes/) into a fresh folder.
 pub fn copy_example() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
