@@ -9,10 +9,15 @@ use chrono::NaiveDate;
 
 use crate::diagnostics::Diagnostic;
 use crate::model::{Ids, Site, TaskRef};
+use crate::render::views::first_clause;
 
 use super::super::Input;
 use super::dates;
 use super::ics::{self, Event};
+
+/// At most this many characters of a task's first clause make an event's
+/// title (`SUMMARY`), after the task's number.
+const SUMMARY_CHARS: usize = 32;
 
 /// Writes CSV records with one configuration, so that records written
 /// apart can be joined into one file.
@@ -209,8 +214,10 @@ pub(super) fn push_events(
     if !super::has_events(task) {
         return Ok(());
     }
-    // The whole duty: a calendar is read away from the site (issue 18).
-    let summary = format!("{} {}", task.number, r.views.plain(site, tr));
+    // A calendar shows a title in a day's box: the task's number and its
+    // first clause; the whole text is on the page the event's URL opens.
+    let clause = first_clause(r.views.plain(site, tr), SUMMARY_CHARS);
+    let summary = format!("{} {clause}", task.number);
     let mut anchor = String::new();
     task.anchor().push_to(&mut anchor);
     let (mut description, mut uid) = (String::new(), String::new());

@@ -353,15 +353,28 @@ const SUMMARY_CHARS: usize = 60;
 /// The first sentence of `plain` (to `。`, `；` or a line break), cut to
 /// [`SUMMARY_CHARS`] with `…` when longer.
 fn summary(plain: &str) -> String {
+    first_part(plain, &['。', '；', ';'], SUMMARY_CHARS)
+}
+
+/// The first clause of `plain` (to `，`, `。`, `；`, `：` or a line break, the
+/// mark kept), cut to `chars` characters and `…` when longer: what names a
+/// task where its whole text does not fit (a calendar's event title).
+pub fn first_clause(plain: &str, chars: usize) -> String {
+    first_part(plain, &['，', ',', '。', '；', ';', '：'], chars)
+}
+
+/// `plain` up to the first of `marks` (kept) or line break, cut to `chars`
+/// characters and `…` when longer.
+fn first_part(plain: &str, marks: &[char], chars: usize) -> String {
     let end = plain
         .char_indices()
-        .find(|&(_, c)| matches!(c, '。' | '；' | ';' | '\n'))
+        .find(|&(_, c)| c == '\n' || marks.contains(&c))
         .map(|(i, c)| if c == '\n' { i } else { i + c.len_utf8() })
         .unwrap_or(plain.len());
-    let sentence = &plain[..end];
-    match sentence.char_indices().nth(SUMMARY_CHARS) {
-        Some((cut, _)) => format!("{}…", &sentence[..cut]),
-        None => sentence.to_string(),
+    let part = &plain[..end];
+    match part.char_indices().nth(chars) {
+        Some((cut, _)) => format!("{}…", &part[..cut]),
+        None => part.to_string(),
     }
 }
 
@@ -456,7 +469,17 @@ pub fn flatten(blocks: &[Block], depth: usize, body: &mut Vec<BodyItem>, toc: &m
 
 #[cfg(test)]
 mod tests {
-    use super::safe_url;
+    use super::{first_clause, safe_url, summary};
+
+    #[test]
+    fn a_clause_ends_at_the_first_mark_and_is_cut_when_long() {
+        let text = "加强宪法实施，完善备案审查制度。推进合宪性审查";
+        assert_eq!(first_clause(text, 32), "加强宪法实施，");
+        assert_eq!(first_clause(text, 4), "加强宪法…");
+        assert_eq!(first_clause("一行\n二行", 32), "一行");
+        assert_eq!(first_clause("无标点", 32), "无标点");
+        assert_eq!(summary(text), "加强宪法实施，完善备案审查制度。");
+    }
 
     #[test]
     fn only_web_and_mail_urls_pass() {
