@@ -38,10 +38,10 @@ pub const MANIFEST: &str = ".planpress/manifest.tsv";
 const BROTLI_QUALITY: i32 = 6;
 /// 4 MiB, brotli's default window: the biggest data files fit in it whole.
 const BROTLI_WINDOW: i32 = 22;
-/// gzip 9: 1 % fewer bytes than 6 on a plan page for about a third more
-/// time, still small beside brotli's; gzip is what a browser gets over
-/// plain HTTP (brotli needs HTTPS), which some portals still use.
-const GZIP_LEVEL: u32 = 9;
+/// gzip 6: over a whole 1,000-plan site, level 9 saved 0.2 % of the bytes
+/// for more than twice the time (BENCHMARKS.md, "gzip level"); gzip is what
+/// a browser gets over plain HTTP (brotli needs HTTPS).
+const GZIP_LEVEL: u32 = 6;
 
 /// The first line of a manifest: its format and the compression levels,
 /// so that compressed files of another version are not reused.

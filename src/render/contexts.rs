@@ -293,7 +293,7 @@ impl Input<'_> {
                 ctx.insert("topic", &views.topics[t]);
                 let refs = &index.topics[t];
                 let page = self.slice(refs, n).iter().map(|&r| (r, false));
-                ctx.insert("groups", &self.groups(page));
+                ctx.insert("groups", &self.groups(page, true));
                 let first = topic_path(&site.topics[t].slug);
                 ctx.insert("pagination", &self.pagination(&first, refs.len(), n));
             }
@@ -358,7 +358,7 @@ impl Input<'_> {
         // Merged page by page rather than kept whole: a few hundred
         // thousand references for the whole pages phase.
         let page = t.in_order().skip(n.saturating_sub(1) * per).take(per);
-        ctx.insert("groups", &self.groups(page));
+        ctx.insert("groups", &self.groups(page, false));
         ctx.insert(
             "pagination",
             &self.pagination(&self.views.unit_paths[u], t.total(), n),
@@ -422,8 +422,9 @@ impl Input<'_> {
 
     /// Task rows grouped by plan, in plan order, each group's rows in
     /// document order. `tasks` come in document order, each with whether
-    /// it is one the page's unit leads (else one it shares).
-    fn groups(&self, tasks: impl Iterator<Item = (TaskRef, bool)>) -> Vec<PlanGroup> {
+    /// it is one the page's unit leads (else one it shares); `items` adds
+    /// each as a [`crate::render::views::TaskItem`] (topic pages).
+    fn groups(&self, tasks: impl Iterator<Item = (TaskRef, bool)>, items: bool) -> Vec<PlanGroup> {
         let views = self.views;
         let mut by_plan: BTreeMap<usize, PlanGroup> = BTreeMap::new();
         for (r, leads) in tasks {
@@ -432,7 +433,11 @@ impl Input<'_> {
                 led: Vec::new(),
                 shared: Vec::new(),
                 tasks: Vec::new(),
+                items: Vec::new(),
             });
+            if items {
+                group.items.push(views.item(self.site, r));
+            }
             // Made once, shared by the role's list and the list of all.
             let row = views.row(r);
             let role = if leads {

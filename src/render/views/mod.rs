@@ -228,8 +228,22 @@ pub struct PlanGroup {
     pub plan: tera::Value,
     pub led: Vec<tera::Value>,
     pub shared: Vec<tera::Value>,
-    /// All tasks of the plan on this page (topic pages use only this).
+    /// All tasks of the plan on this page.
     pub tasks: Vec<tera::Value>,
+    /// Topic pages: the same tasks, each by its number, address and first
+    /// sentence (a topic page finds tasks; their whole text is on the plan
+    /// page and on their units' pages). Empty on unit pages.
+    pub items: Vec<TaskItem>,
+}
+
+/// A task named in a list that does not show its whole text.
+#[derive(Debug, Clone, Serialize)]
+pub struct TaskItem {
+    pub number: String,
+    /// `plans/slug/#task-11`.
+    pub path: String,
+    /// The first sentence, plain (a task view's `summary`).
+    pub summary: String,
 }
 
 /// A jurisdiction in lists.

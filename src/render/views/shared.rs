@@ -144,6 +144,16 @@ impl Views {
         tera::Value::safe_string(row)
     }
 
+    /// The task as a [`TaskItem`]: its number, address and first sentence.
+    pub fn item(&self, site: &Site, r: TaskRef) -> TaskItem {
+        let task = &site.plans[r.plan()].tasks[r.task()];
+        TaskItem {
+            number: task.number.to_string(),
+            path: format!("{}#{}", self.plans[r.plan()].path, task.anchor()),
+            summary: summary(self.plain(site, r)),
+        }
+    }
+
     /// The task's text without Markdown: for data files, summaries, search.
     pub fn plain<'s>(&'s self, site: &'s Site, r: TaskRef) -> &'s str {
         match &self.plain[r.plan()][r.task()] {
