@@ -496,31 +496,70 @@ fn is_chinese(c: char) -> bool {
         | '\u{20000}'..='\u{3134F}')
 }
 
-/// A letter that ends a Chinese run: any letter of another script.
+/// A letter of another script (Arabic letters and punctuation, Tibetan,
+/// Mongolian…): it ends a Chinese run. ASCII, spaces and general
+/// punctuation (quotes, dashes) are neutral and go with the run around them.
 fn breaks_run(c: char) -> bool {
-    c.is_alphabetic() && !c.is_ascii() && !is_chinese(c)
+    let arabic = matches!(c,
+        '\u{0600}'..='\u{06FF}'
+        | '\u{0750}'..='\u{077F}'
+        | '\u{08A0}'..='\u{08FF}'
+        | '\u{FB50}'..='\u{FDFF}'
+        | '\u{FE70}'..='\u{FEFF}');
+    arabic || (c.is_alphabetic() && !c.is_ascii() && !is_chinese(c))
 }
 
+/// `text` with each stretch between letters of other scripts that holds a
+/// Chinese letter marked, whole (`planpress 测试站点`, `党委(党组)`: the
+/// neutral characters keep their place beside the Chinese in a right-to-left
+/// line), without its outer spaces and brackets opened towards the outside.
 fn mark_text(text: &str, out: &mut Vec<u8>) {
     let mut at = 0;
-    let mut run: Option<(usize, usize)> = None;
-    let flush = |run: &mut Option<(usize, usize)>, at: &mut usize, out: &mut Vec<u8>| {
-        if let Some((start, end)) = run.take() {
-            out.extend_from_slice(&text.as_bytes()[*at..start]);
+    for piece in text.split(breaks_run) {
+        let start = piece.as_ptr() as usize - text.as_ptr() as usize;
+        if piece.chars().any(is_chinese) {
+            let outer_start = |c: char| c.is_whitespace() || matches!(c, ')' | ']');
+            let outer_end = |c: char| c.is_whitespace() || matches!(c, '(' | '[');
+            let from = start + piece.len() - piece.trim_start_matches(outer_start).len();
+            let to = start + piece.trim_end_matches(outer_end).len();
+            out.extend_from_slice(&text.as_bytes()[at..from]);
             out.extend_from_slice(b"<span lang=\"zh-CN\" dir=\"ltr\">");
-            out.extend_from_slice(&text.as_bytes()[start..end]);
+            out.extend_from_slice(&text.as_bytes()[from..to]);
             out.extend_from_slice(b"</span>");
-            *at = end;
-        }
-    };
-    for (i, c) in text.char_indices() {
-        if is_chinese(c) {
-            let end = i + c.len_utf8();
-            run = Some(run.map_or((i, end), |(s, _)| (s, end)));
-        } else if breaks_run(c) {
-            flush(&mut run, &mut at, out);
+            at = to;
         }
     }
-    flush(&mut run, &mut at, out);
     out.extend_from_slice(&text.as_bytes()[at..]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn marked(html: &str) -> String {
+        let mut out = Vec::new();
+        mark_chinese(html.as_bytes(), &mut out);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn chinese_runs_are_marked_with_their_neutral_characters() {
+        let m = |s: &str| format!("<span lang=\"zh-CN\" dir=\"ltr\">{s}</span>");
+        assert_eq!(
+            marked("<p>各单位党委(党组)</p>"),
+            format!("<p>{}</p>", m("各单位党委(党组)"))
+        );
+        assert_eq!(
+            marked("<p>ئورۇن، planpress 测试站点 (توپ)</p>"),
+            format!("<p>ئورۇن، {} (توپ)</p>", m("planpress 测试站点"))
+        );
+        assert_eq!(marked("<p>ئورۇن 2023</p>"), "<p>ئورۇن 2023</p>");
+        // Not in tags, attributes, <title> or <option>.
+        let head = "<title>规划</title><a title=\"规划\">ئا</a><option>区</option>";
+        assert_eq!(marked(head), head);
+        assert_eq!(
+            marked("<!-- 注 --><b>注</b>"),
+            format!("<!-- 注 --><b>{}</b>", m("注"))
+        );
+    }
 }
