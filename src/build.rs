@@ -10,7 +10,9 @@ use crate::index::Index;
 use crate::model::Site;
 use crate::output::{Staging, Wait};
 use crate::publish::{Packaged, PublishOptions};
-use crate::render::editions::{Edition, Editions, HANT_LANGUAGE, Hant, convert_site};
+use crate::render::editions::{
+    Edition, Editions, HANT_LANGUAGE, Hant, TranslatedEdition, convert_site, translate_site,
+};
 use crate::render::html::Renderer;
 use crate::render::theme::Theme;
 use crate::render::views::Views;
@@ -173,6 +175,12 @@ pub fn render(
         timings.end("hant pages", t);
         release_free_memory();
     }
+    for edition in &editions.translated {
+        let t = Instant::now();
+        pages += render_translated(site, &index, edition, list, sink, &tick)?;
+        timings.end("translated pages", t);
+        release_free_memory();
+    }
     let input = Input::new(site, &index, &views, theme).with_edition(list, 0);
     let t = Instant::now();
     let mut files = crate::render::data::write_all(&input, sink).map_err(|d| vec![d])?;
@@ -221,6 +229,34 @@ fn render_converted(
         .render_all(sink, tick)
 }
 
+/// A translated edition's pages, made like the 繁體 edition's from a copy
+/// of the model with the translations in place, the Chinese left marked.
+fn render_translated(
+    site: &Site,
+    index: &Index,
+    edition: &TranslatedEdition,
+    list: &[Edition],
+    sink: &dyn Sink,
+    tick: &(dyn Fn() + Sync),
+) -> Result<usize, Vec<Diagnostic>> {
+    let translated = translate_site(site, &edition.translations);
+    let label = |k: crate::model::PlanKind| {
+        let chinese = k.label();
+        edition
+            .translations
+            .name(chinese)
+            .unwrap_or(chinese)
+            .to_string()
+    };
+    let theme = &edition.theme;
+    let views = Views::build_labelled(&translated, index, theme, Vec::new(), &label)
+        .map_err(|d| vec![d])?;
+    Renderer::new(&translated, index, &views, theme)
+        .with_edition(list, edition.position)
+        .marking_chinese()
+        .render_all(sink, tick)
+}
+
 /// Builds the site into `out`, atomically.
 pub fn build(opts: &BuildOptions, progress: Progress) -> Result<BuildReport, Vec<Diagnostic>> {
     let t = Instant::now();
@@ -230,7 +266,7 @@ pub fn build(opts: &BuildOptions, progress: Progress) -> Result<BuildReport, Vec
     timings.end("load", t);
     let t = Instant::now();
     let theme = Theme::load(&opts.root, &site.config)?;
-    let editions = Editions::load(&opts.root, &site.config, &theme)?;
+    let editions = Editions::load(&opts.root, &site, &theme)?;
     timings.end("templates", t);
     let staging = Staging::new(&opts.out, opts.wait).map_err(|d| vec![d])?;
     let rendered = render(&site, &theme, &editions, &staging, progress).and_then(|r| {

@@ -80,8 +80,8 @@ pub struct SiteConfig {
     pub editions: Option<Vec<EditionConfig>>,
 }
 
-/// One entry of `editions:` in site.yaml: `- elder`, `- hant` or
-/// `- hant: {exceptions: […]}`.
+/// One entry of `editions:` in site.yaml: `- elder`, `- hant`,
+/// `- hant: {exceptions: […]}` or `- translated: {lang: ug, dir: rtl}`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(try_from = "RawEdition")]
 pub enum EditionConfig {
@@ -89,6 +89,9 @@ pub enum EditionConfig {
     Elder,
     /// `- hant: {…}`: the 繁體 edition, made from the simplified content.
     Hant(HantConfig),
+    /// `- translated: {…}`: an edition in another language, from the
+    /// translations the web team writes under `translations/LANG/`.
+    Translated(TranslatedConfig),
 }
 
 /// An entry of `editions:` as written: a name, or a name with settings.
@@ -96,7 +99,7 @@ pub enum EditionConfig {
 #[serde(untagged)]
 enum RawEdition {
     Name(String),
-    WithSettings(std::collections::BTreeMap<String, Option<HantConfig>>),
+    WithSettings(std::collections::BTreeMap<String, serde_yaml::Value>),
 }
 
 impl TryFrom<RawEdition> for EditionConfig {
@@ -105,20 +108,31 @@ impl TryFrom<RawEdition> for EditionConfig {
     fn try_from(raw: RawEdition) -> Result<Self, String> {
         let unknown = |name: &str| {
             format!(
-                "unknown edition `{name}`: the editions are `elder` (长者版) and `hant` (繁體), see docs/configuration.md"
+                "unknown edition `{name}`: the editions are `elder` (长者版), `hant` (繁體) and `translated` (another language), see docs/configuration.md"
             )
         };
         match raw {
             RawEdition::Name(name) => match name.as_str() {
                 "elder" => Ok(EditionConfig::Elder),
                 "hant" => Ok(EditionConfig::Hant(HantConfig::default())),
+                "translated" => Err(
+                    "`translated` needs its language: `- translated: {lang: ug, dir: rtl}`".into(),
+                ),
                 other => Err(unknown(other)),
             },
             RawEdition::WithSettings(map) => {
                 let mut entries = map.into_iter();
+                let settings = |name: &str, e: serde_yaml::Error| format!("`{name}`: {e}");
                 match (entries.next(), entries.next()) {
-                    (Some((name, settings)), None) if name == "hant" => {
-                        Ok(EditionConfig::Hant(settings.unwrap_or_default()))
+                    (Some((name, value)), None) if name == "hant" => {
+                        serde_yaml::from_value::<Option<HantConfig>>(value)
+                            .map(|h| EditionConfig::Hant(h.unwrap_or_default()))
+                            .map_err(|e| settings(&name, e))
+                    }
+                    (Some((name, value)), None) if name == "translated" => {
+                        serde_yaml::from_value(value)
+                            .map(EditionConfig::Translated)
+                            .map_err(|e| settings(&name, e))
                     }
                     (Some((name, _)), None) => Err(unknown(&name)),
                     _ => Err("one edition per entry: `- hant: {exceptions: [...]}`".into()),
@@ -126,6 +140,35 @@ impl TryFrom<RawEdition> for EditionConfig {
             }
         }
     }
+}
+
+/// The writing direction of an edition's pages.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Dir {
+    #[default]
+    Ltr,
+    Rtl,
+}
+
+/// The settings of a translated edition (`- translated: {lang: ug, dir:
+/// rtl}`): its language picks the theme's words (`words/ug.yaml`) and the
+/// translations (`translations/ug/`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TranslatedConfig {
+    /// A language tag (`ug`, `bo`, `mn-Mong`): `lang`, `hreflang`.
+    pub lang: String,
+    /// `rtl` for languages written right to left (Uyghur, in Arabic letters).
+    #[serde(default)]
+    pub dir: Dir,
+    /// Its folder; by default the language tag in lower case (`ug/`).
+    #[serde(default)]
+    pub prefix: String,
+    /// Whether it has a 长者版 of its own; without one, its pages link to
+    /// the simplified 长者版.
+    #[serde(default)]
+    pub elder: bool,
 }
 
 /// The settings of the 繁體 edition.
@@ -213,6 +256,34 @@ pub struct TopicConfig {
     pub keywords: Vec<String>,
 }
 
+/// A folder an edition may have: plain, and none of the site's own.
+fn plain_folder(folder: &str) -> bool {
+    const TAKEN: &[&str] = &[
+        "elder",
+        "plans",
+        "notices",
+        "units",
+        "topics",
+        "jurisdictions",
+        "search",
+        "data",
+        "static",
+        "page",
+    ];
+    !folder.is_empty()
+        && folder
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !TAKEN.contains(&folder)
+}
+
+/// A language tag as `lang` and file names take it (`ug`, `mn-Mong`).
+fn plain_tag(tag: &str) -> bool {
+    !tag.is_empty()
+        && !tag.starts_with('-')
+        && tag.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+}
+
 fn default_base_url() -> String {
     "/".to_string()
 }
@@ -290,45 +361,55 @@ impl SiteConfig {
         Ok(config)
     }
 
-    /// A 繁體 prefix must be one plain folder that no page of the site
-    /// uses, so that its pages' paths are the simplified ones after it.
+    /// Each edition's prefix must be one plain folder that no page of the
+    /// site, and no other edition, uses, so that its pages' paths are the
+    /// simplified ones after it; a translated edition's language, a plain tag.
     fn check_editions(&mut self, text: &str) -> Result<(), Diagnostic> {
-        let Some(hant) = self.editions.iter_mut().flatten().find_map(|e| match e {
-            EditionConfig::Hant(h) => Some(h),
-            EditionConfig::Elder => None,
-        }) else {
-            return Ok(());
-        };
-        let folder = hant.prefix.trim_matches('/');
-        let plain = !folder.is_empty()
-            && folder
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-        let taken = [
-            "elder",
-            "plans",
-            "notices",
-            "units",
-            "topics",
-            "jurisdictions",
-            "search",
-            "data",
-            "static",
-            "page",
-        ];
-        if !plain || taken.contains(&folder) {
-            let line = crate::yaml_lines::Locator::read(text)
+        let line = || {
+            crate::yaml_lines::Locator::read(text)
                 .get("editions")
-                .unwrap_or(0);
-            return Err(Diagnostic::error(
-                "site.yaml",
-                line,
-                format!("the 繁體 edition's prefix `{}` is not a folder name of its own", hant.prefix),
-            )
-            .with_hint("use lower-case letters, digits and `-` (e.g. `prefix: hant/`), and none of the site's own folders (elder, plans, units, topics, data, static…)"));
+                .unwrap_or(0)
+        };
+        let mut seen: Vec<String> = Vec::new();
+        for edition in self.editions.iter_mut().flatten() {
+            let (prefix, name) = match edition {
+                EditionConfig::Elder => continue,
+                EditionConfig::Hant(h) => {
+                    h.exceptions.retain(|e| !e.is_empty());
+                    (&mut h.prefix, "繁體".to_string())
+                }
+                EditionConfig::Translated(t) => {
+                    if !plain_tag(&t.lang) {
+                        return Err(Diagnostic::error(
+                            "site.yaml",
+                            line(),
+                            format!(
+                                "the translated edition's `lang: {}` is not a language tag",
+                                t.lang
+                            ),
+                        )
+                        .with_hint(
+                            "write a BCP 47 tag of letters, digits and `-`, e.g. `lang: ug`",
+                        ));
+                    }
+                    if t.prefix.is_empty() {
+                        t.prefix = t.lang.to_ascii_lowercase();
+                    }
+                    (&mut t.prefix, format!("`{}`", t.lang))
+                }
+            };
+            let folder = prefix.trim_matches('/').to_string();
+            if !plain_folder(&folder) || seen.contains(&folder) {
+                return Err(Diagnostic::error(
+                    "site.yaml",
+                    line(),
+                    format!("the {name} edition's prefix `{prefix}` is not a folder name of its own"),
+                )
+                .with_hint("use lower-case letters, digits and `-` (e.g. `prefix: hant/`), and none of the site's own folders (elder, plans, units, topics, data, static…) nor another edition's"));
+            }
+            *prefix = format!("{folder}/");
+            seen.push(folder);
         }
-        hant.prefix = format!("{folder}/");
-        hant.exceptions.retain(|e| !e.is_empty());
         Ok(())
     }
 
@@ -344,7 +425,15 @@ impl SiteConfig {
     pub fn hant(&self) -> Option<&HantConfig> {
         self.editions.iter().flatten().find_map(|e| match e {
             EditionConfig::Hant(h) => Some(h),
-            EditionConfig::Elder => None,
+            _ => None,
+        })
+    }
+
+    /// The translated editions' settings, in site.yaml's order.
+    pub fn translated(&self) -> impl Iterator<Item = &TranslatedConfig> {
+        self.editions.iter().flatten().filter_map(|e| match e {
+            EditionConfig::Translated(t) => Some(t),
+            _ => None,
         })
     }
 

@@ -1,7 +1,9 @@
 //! Editions (site.yaml's `editions:`): the example site's 繁體 edition under
 //! `hant/`, converted phrase by phrase from the simplified text, with its
 //! own words, a switcher and `hreflang` alternates; sites that ask for other
-//! combinations get exactly those pages.
+//! combinations get exactly those pages. The fixture
+//! tests/fixtures/editions-ug publishes a translated, right-to-left Uyghur
+//! edition under `ug/`, the Chinese it leaves untranslated marked.
 
 mod common;
 
@@ -118,6 +120,9 @@ fn the_hant_words_have_every_key_of_the_simplified_words() {
     assert_eq!(keys(&cn), keys(&hant));
     assert_eq!(hant.text("edition.name").unwrap(), "繁體中文");
     assert_eq!(hant.text("titles.plans").unwrap(), "規劃方案");
+    let ug = words("ug");
+    assert_eq!(keys(&cn), keys(&ug));
+    assert_eq!(ug.text("edition.name").unwrap(), "ئۇيغۇرچە");
 }
 
 #[test]
@@ -237,4 +242,173 @@ fn without_editions_the_site_has_no_switcher_and_no_alternates() {
     let home = page(&out, "index.html");
     assert!(!home.contains("hreflang"), "no alternates");
     assert!(!page(&out, "sitemap.xml").contains("xhtml"));
+}
+
+#[test]
+fn site_yaml_names_a_translated_edition() {
+    let c =
+        SiteConfig::parse("title: t\neditions:\n  - translated: {lang: ug, dir: rtl}\n").unwrap();
+    let ug = c.translated().next().unwrap();
+    assert_eq!((ug.lang.as_str(), ug.prefix.as_str()), ("ug", "ug/"));
+    assert_eq!(ug.dir, planpress::config::Dir::Rtl);
+    assert!(!ug.elder && !c.has_elder() && c.hant().is_none());
+    let e = SiteConfig::parse("title: t\neditions:\n  - translated: {lang: ug, way: rtl}\n")
+        .unwrap_err();
+    assert_eq!(e.line, 3, "{}", e.message);
+    assert!(e.message.contains("way"), "{}", e.message);
+    let e =
+        SiteConfig::parse("title: t\neditions:\n  - translated: {lang: \"u g\"}\n").unwrap_err();
+    assert!(e.message.contains("not a language tag"), "{}", e.message);
+    let two = "title: t\neditions:\n  - hant: {prefix: ug}\n  - translated: {lang: ug}\n";
+    let e = SiteConfig::parse(two).unwrap_err();
+    assert!(e.message.contains("prefix `ug`"), "{}", e.message);
+}
+
+fn fixture() -> &'static Path {
+    Box::leak(repo().join("tests/fixtures/editions-ug").into_boxed_path())
+}
+
+#[test]
+fn the_fixture_publishes_a_right_to_left_uyghur_edition() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    build(fixture(), &out, &[]);
+    let plan_path = "plans/xialu-2023-fazhi-xialu-guihua-fengong/index.html";
+    let plan = page(&out, &format!("ug/{plan_path}"));
+    assert!(plan.contains("<html lang=\"ug\" dir=\"rtl\" class=\"no-js\">"));
+    // The translated title, section title and tasks; the theme's Uyghur words.
+    assert!(plan.contains("<h1 id=\"doc-title\">«قانۇن بىلەن"), "title");
+    assert!(
+        plan.contains("ئاساسىي قانۇننى ئومۇميۈزلۈك ئىجرا قىلىپ"),
+        "section"
+    );
+    assert!(plan.contains("<p>پۈتۈن رايوندا ئاساسىي قانۇننى"), "task 2");
+    assert!(plan.contains("ئاساسلىق مەزمۇنغا ئۆتۈش"), "skip link");
+    // Task 3 is not translated: its Chinese, marked for screen readers.
+    assert!(plan.contains(
+        "<p><span lang=\"zh-CN\" dir=\"ltr\">将宪法列为各级党委(党组)理论学习中心组学习重要内容"
+    ));
+    // Names: translated where names.yaml has them, else Chinese, marked.
+    assert!(
+        plan.contains("/ug/units/huangshishixialuqu/qusifaju/\">رايونلۇق ئەدلىيە ئىدارىسى</a>")
+    );
+    assert!(plan.contains("<span lang=\"zh-CN\" dir=\"ltr\">区人大常委会</span>"));
+    // Not a Chinese letter outside a mark, in the page's text.
+    let body = &plan[plan.find("<body").unwrap()..];
+    let unmarked = body
+        .split("<span lang=\"zh-CN\" dir=\"ltr\">")
+        .skip(1)
+        .map(|s| s.split_once("</span>").map_or(s, |(_, rest)| rest))
+        .chain(std::iter::once(
+            body.split("<span lang=\"zh-CN\"").next().unwrap(),
+        ))
+        .flat_map(|s| text_of(s).chars().collect::<Vec<_>>())
+        .filter(|c| ('\u{4E00}'..='\u{9FFF}').contains(c))
+        .count();
+    assert_eq!(unmarked, 0, "Chinese left unmarked");
+    // The unit and topic pages list the translated tasks, the rest marked.
+    let unit = page(&out, "ug/units/huangshishixialuqu/qusifaju/index.html");
+    assert!(
+        unit.contains("پۈتۈن رايوندا ئاساسىي قانۇننى"),
+        "unit: task 2"
+    );
+    assert!(unit.contains("ئۆسمۈرلەرگە ئاساسىي قانۇن"), "unit: task 4");
+    assert!(
+        unit.contains("<span lang=\"zh-CN\" dir=\"ltr\">将宪法列为"),
+        "unit: task 3"
+    );
+    let topic = page(&out, "ug/topics/pufayufazhishehui/index.html");
+    assert!(
+        topic.contains("پۈتۈن رايوندا ئاساسىي قانۇننى"),
+        "topic: task 2"
+    );
+    let place = page(&out, "ug/jurisdictions/huangshishixialuqu/index.html");
+    assert!(place.contains("<h1>خۇاڭشى شەھىرى شىالۇ رايونى</h1>"));
+    assert!(
+        place.contains("«قانۇن بىلەن ئىدارە قىلىنىدىغان"),
+        "its plan"
+    );
+    // The Chinese pages: no marks, no dir, a switcher to the Uyghur page.
+    let cn = page(&out, plan_path);
+    assert!(cn.contains("<html lang=\"zh-CN\" class=\"no-js\">"));
+    assert!(!cn.contains("dir=\""), "no dir on the Chinese pages");
+    assert!(cn.contains(
+        "<a href=\"/ug/plans/xialu-2023-fazhi-xialu-guihua-fengong/\" lang=\"ug\" hreflang=\"ug\">ئۇيغۇرچە</a>"
+    ));
+    assert!(plan.contains("hreflang=\"zh-CN\""));
+    // Search on the edition: the shared index, results linked in ug/.
+    let search = page(&out, "ug/search/index.html");
+    assert!(search.contains("data-index=\"/search/\" data-root=\"/ug/\""));
+    assert!(out.join("ug/404.html").is_file());
+    check_links(&out, "/");
+}
+
+/// The text of `html` outside its tags.
+fn text_of(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// A copy of the fixture with `file` under translations/ug/ written as `text`.
+fn fixture_with(file: &str, text: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(fixture(), dir.path());
+    std::fs::write(dir.path().join("translations/ug").join(file), text).unwrap();
+    dir
+}
+
+#[test]
+fn a_translation_naming_what_the_site_lacks_fails_the_build_with_its_line() {
+    let slug = "xialu-2023-fazhi-xialu-guihua-fengong";
+    let cases = [
+        (
+            "extra.yaml",
+            "# a second plan\nslug: no-such-plan\ntasks:\n  1: x\n",
+            "translations/ug/extra.yaml:2",
+            "no plan has the slug `no-such-plan`",
+        ),
+        (
+            &format!("{slug}.yaml") as &str,
+            &format!("slug: {slug}\ntasks:\n  1: x\n  9: y\n") as &str,
+            "xialu-2023-fazhi-xialu-guihua-fengong.yaml:4",
+            "has no task numbered `9`",
+        ),
+        (
+            &format!("{slug}.yaml") as &str,
+            &format!("slug: {slug}\nsections:\n  总体要求: x\n") as &str,
+            "xialu-2023-fazhi-xialu-guihua-fengong.yaml:3",
+            "no section titled `总体要求`",
+        ),
+        (
+            "names.yaml",
+            "区司法局: x\n区公安局: y\n",
+            "translations/ug/names.yaml:2",
+            "named `区公安局`",
+        ),
+        (
+            "names.yaml",
+            "区司法局: [x]\n",
+            "translations/ug/names.yaml:1",
+            "invalid type",
+        ),
+    ];
+    for (file, text, at, message) in cases {
+        let site = fixture_with(file, text);
+        let out = site.path().join("public");
+        let o = build_cmd(site.path(), &out).output().unwrap();
+        let err = stderr(&o);
+        assert!(!o.status.success(), "{file}: built");
+        assert!(err.contains(at), "{file}: {err}");
+        assert!(err.contains(message), "{file}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
 }

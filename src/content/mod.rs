@@ -12,6 +12,7 @@ pub mod fields;
 pub mod grammar;
 pub mod markdown;
 pub mod text;
+pub mod translations;
 pub mod units;
 pub mod yaml;
 

@@ -149,6 +149,7 @@ impl Input<'_> {
                 feed: self.urls.absolute().is_some(),
             },
         );
+        ctx.insert("dir", &crate::config::Dir::Ltr);
         ctx.insert("static", &format!("{base}static/"));
         ctx.insert("static_version", &self.theme.static_fingerprint());
         ctx

@@ -7,14 +7,22 @@
 //! ([`convert_site`]), so the edition costs the pages it adds, not a
 //! conversion per page. Paths and slugs are ASCII and not converted: a
 //! page's path is the same in every edition, after the edition's prefix.
-//! An edition carries its `dir` for editions written right to left later.
+//!
+//! A translated edition (`- translated: {lang: ug, dir: rtl}`) is made the
+//! same way from the web team's translations ([`translate_site`]): what
+//! they translated replaces the Chinese, the rest stays Chinese, and its
+//! pages mark every run of Chinese letters `lang="zh-CN" dir="ltr"`
+//! ([`mark_chinese`]), so that screen readers switch voice and the text
+//! keeps its direction inside a right-to-left page.
 
 use std::path::Path;
 use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
-use crate::config::{HantConfig, SiteConfig};
+pub use crate::config::Dir;
+use crate::config::{EditionConfig, HantConfig};
+use crate::content::translations::Translations;
 use crate::diagnostics::Diagnostic;
 use crate::model::{Block, DocMeta, Link, Plan, Site, Task};
 use crate::urls::Page;
@@ -24,14 +32,6 @@ use super::theme::Theme;
 
 /// The theme's words file of the 繁體 edition.
 pub const HANT_LANGUAGE: &str = "zh-Hant";
-
-/// The writing direction of an edition's pages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Dir {
-    Ltr,
-    Rtl,
-}
 
 /// One edition of the site, as its pages and the switcher see it.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -47,20 +47,28 @@ pub struct Edition {
     pub elder: bool,
 }
 
-/// A build's editions: the list (the site's own first) and, when site.yaml
-/// asks for it, the 繁體 edition's converter and theme (its words).
+/// A build's editions: the list (the site's own first, then site.yaml's
+/// order) and, when site.yaml asks for them, the 繁體 edition's converter
+/// and the translated editions' translations, each with its theme (its
+/// words).
 pub struct Editions {
     pub list: Vec<Edition>,
     pub hant: Option<(Hant, Theme)>,
+    pub translated: Vec<TranslatedEdition>,
+}
+
+/// A translated edition: its place in [`Editions::list`], what the web
+/// team translated, and the theme with its words.
+pub struct TranslatedEdition {
+    pub position: usize,
+    pub translations: Translations,
+    pub theme: Theme,
 }
 
 impl Editions {
-    /// The editions of the site whose own theme is `theme`.
-    pub fn load(
-        root: &Path,
-        config: &SiteConfig,
-        theme: &Theme,
-    ) -> Result<Editions, Vec<Diagnostic>> {
+    /// The editions of `site`, whose own theme is `theme`.
+    pub fn load(root: &Path, site: &Site, theme: &Theme) -> Result<Editions, Vec<Diagnostic>> {
+        let config = &site.config;
         let mut list = vec![Edition {
             prefix: String::new(),
             lang: theme.language.clone(),
@@ -68,24 +76,50 @@ impl Editions {
             name: String::new(),
             elder: config.has_elder(),
         }];
-        let Some(settings) = config.hant() else {
-            return Ok(Editions { list, hant: None });
+        let mut editions = Editions {
+            list: Vec::new(),
+            hant: None,
+            translated: Vec::new(),
         };
-        let hant_theme = Theme::load_in(root, config, Some(HANT_LANGUAGE))?;
         let name = |t: &Theme| t.words.edition_name().map(str::to_string);
-        list[0].name = name(theme).map_err(|d| vec![d])?;
-        list.push(Edition {
-            prefix: settings.prefix.clone(),
-            lang: HANT_LANGUAGE.to_string(),
-            dir: Dir::Ltr,
-            name: name(&hant_theme).map_err(|d| vec![d])?,
-            elder: settings.elder,
-        });
-        let hant = Hant::new(settings).map_err(|d| vec![d])?;
-        Ok(Editions {
-            list,
-            hant: Some((hant, hant_theme)),
-        })
+        for entry in config.editions.iter().flatten() {
+            match entry {
+                EditionConfig::Elder => {}
+                EditionConfig::Hant(settings) => {
+                    let hant_theme = Theme::load_in(root, config, Some(HANT_LANGUAGE))?;
+                    list.push(Edition {
+                        prefix: settings.prefix.clone(),
+                        lang: HANT_LANGUAGE.to_string(),
+                        dir: Dir::Ltr,
+                        name: name(&hant_theme).map_err(|d| vec![d])?,
+                        elder: settings.elder,
+                    });
+                    let hant = Hant::new(settings).map_err(|d| vec![d])?;
+                    editions.hant = Some((hant, hant_theme));
+                }
+                EditionConfig::Translated(settings) => {
+                    let own = Theme::load_in(root, config, Some(&settings.lang))?;
+                    let translations = Translations::load(root, &settings.lang, site)?;
+                    list.push(Edition {
+                        prefix: settings.prefix.clone(),
+                        lang: settings.lang.clone(),
+                        dir: settings.dir,
+                        name: name(&own).map_err(|d| vec![d])?,
+                        elder: settings.elder,
+                    });
+                    editions.translated.push(TranslatedEdition {
+                        position: list.len() - 1,
+                        translations,
+                        theme: own,
+                    });
+                }
+            }
+        }
+        if list.len() > 1 {
+            list[0].name = name(theme).map_err(|d| vec![d])?;
+        }
+        editions.list = list;
+        Ok(editions)
     }
 }
 
@@ -313,5 +347,232 @@ fn convert_task(t: &mut Task, hant: &Hant, last: &mut Option<(Arc<str>, Arc<str>
             }
         };
         t.section = Some(converted);
+    }
+}
+
+/// A copy of `site` with what `tr` translates in place of the Chinese: plan
+/// titles, section titles and tasks from each plan's translation; unit,
+/// topic and jurisdiction names, plan kinds, document fields and the site's
+/// title and description from `names.yaml`. Everything else (prose, notices,
+/// officials, schedules) stays Chinese, for [`mark_chinese`] to mark.
+pub fn translate_site(site: &Site, tr: &Translations) -> Site {
+    let name = |text: &mut String| {
+        if let Some(t) = tr.name(text) {
+            *text = t.to_string();
+        }
+    };
+    let mut out = Site {
+        config: site.config.clone(),
+        jurisdictions: site.jurisdictions.clone(),
+        units: site.units.clone(),
+        topics: site.topics.clone(),
+        notices: site.notices.clone(),
+        plans: site.plans.clone(),
+    };
+    name(&mut out.config.title);
+    out.config.description.iter_mut().for_each(name);
+    out.jurisdictions.iter_mut().for_each(|j| name(&mut j.name));
+    out.units.iter_mut().for_each(|u| name(&mut u.name));
+    out.topics.iter_mut().for_each(|t| name(&mut t.name));
+    for n in &mut out.notices {
+        n.meta.each_text(&mut |t| name(t));
+    }
+    for plan in &mut out.plans {
+        plan.meta.each_text(&mut |t| name(t));
+        let Some(pt) = tr.plans.get(&plan.slug) else {
+            continue;
+        };
+        if let Some(title) = &pt.title {
+            plan.meta.title.clone_from(title);
+        }
+        translate_sections(&mut plan.body, pt);
+        let mut last: Option<(Arc<str>, Arc<str>)> = None;
+        for t in &mut plan.tasks {
+            if let Some(text) = pt.tasks.get(&*t.number) {
+                t.text = text.as_str().into();
+            }
+            t.section = t.section.take().map(|s| match &last {
+                Some((from, to)) if Arc::ptr_eq(from, &s) => to.clone(),
+                _ => {
+                    let to: Arc<str> = pt
+                        .sections
+                        .get(&*s)
+                        .map_or(s.clone(), |t| t.as_str().into());
+                    last = Some((s, to.clone()));
+                    to
+                }
+            });
+        }
+    }
+    out
+}
+
+fn translate_sections(blocks: &mut [Block], pt: &crate::content::translations::PlanTranslation) {
+    for b in blocks {
+        if let Block::Section(s) = b {
+            if let Some(title) = pt.sections.get(&s.title) {
+                s.title.clone_from(title);
+            }
+            translate_sections(&mut s.blocks, pt);
+        }
+    }
+}
+
+/// Elements whose text cannot hold markup (or is not read as text).
+const UNMARKED: &[&str] = &["title", "script", "style", "textarea", "option", "svg"];
+
+/// `html` with every run of Chinese letters in its text (from the first to
+/// the last Chinese letter of a run not broken by a letter of the page's
+/// own script) wrapped in `<span lang="zh-CN" dir="ltr">`. On a translated
+/// edition's page, Chinese letters are the Chinese fallback by definition
+/// (the translated languages' scripts have none), wherever the template or
+/// the model put them; attributes, `<title>` and `<option>` cannot be marked.
+pub fn mark_chinese(html: &[u8], out: &mut Vec<u8>) {
+    out.clear();
+    // The page is UTF-8 written by the templates; anything else is copied.
+    let Ok(text) = std::str::from_utf8(html) else {
+        out.extend_from_slice(html);
+        return;
+    };
+    let mut rest = text;
+    while let Some(lt) = memchr::memchr(b'<', rest.as_bytes()) {
+        mark_text(&rest[..lt], out);
+        rest = &rest[lt..];
+        let end = tag_end(rest);
+        let tag = &rest[..end];
+        out.extend_from_slice(tag.as_bytes());
+        rest = &rest[end..];
+        let name = tag_name(tag);
+        if let Some(skip) = UNMARKED.iter().find(|n| name.eq_ignore_ascii_case(n)) {
+            let close = find_close(rest, skip);
+            out.extend_from_slice(&rest.as_bytes()[..close]);
+            rest = &rest[close..];
+        }
+    }
+    mark_text(rest, out);
+}
+
+/// The length of the tag, comment or doctype at the start of `s`.
+fn tag_end(s: &str) -> usize {
+    if s.starts_with("<!--") {
+        return s.find("-->").map_or(s.len(), |i| i + 3);
+    }
+    let mut quote: Option<char> = None;
+    for (i, c) in s.char_indices().skip(1) {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '>') => return i + 1,
+            (None, _) => {}
+        }
+    }
+    s.len()
+}
+
+/// The element name of an opening tag (`<title lang=…>` -> `title`);
+/// empty for closing tags, comments and doctypes.
+fn tag_name(tag: &str) -> &str {
+    let inner = &tag[1..];
+    let end = inner
+        .find(|c: char| !c.is_ascii_alphanumeric())
+        .unwrap_or(inner.len());
+    &inner[..end]
+}
+
+/// Where `</name` starts in `s` (its end when there is none): the pages'
+/// tags are lower case (the templates', and what the sanitizer writes).
+fn find_close(s: &str, name: &str) -> usize {
+    let close = format!("</{}", name.to_ascii_lowercase());
+    memchr::memmem::find(s.as_bytes(), close.as_bytes()).unwrap_or(s.len())
+}
+
+fn is_chinese(c: char) -> bool {
+    matches!(c,
+        '\u{3000}'..='\u{303F}' // CJK punctuation
+        | '\u{3400}'..='\u{4DBF}'
+        | '\u{4E00}'..='\u{9FFF}'
+        | '\u{F900}'..='\u{FAFF}'
+        | '\u{FF01}'..='\u{FF60}' // full-width forms
+        | '\u{20000}'..='\u{3134F}')
+}
+
+/// A letter of another script (Arabic letters and punctuation, Tibetan,
+/// Mongolian…): it ends a Chinese run. ASCII, spaces and general
+/// punctuation (quotes, dashes) are neutral and go with the run around them.
+fn breaks_run(c: char) -> bool {
+    let arabic = matches!(c,
+        '\u{0600}'..='\u{06FF}'
+        | '\u{0750}'..='\u{077F}'
+        | '\u{08A0}'..='\u{08FF}'
+        | '\u{FB50}'..='\u{FDFF}'
+        | '\u{FE70}'..='\u{FEFF}');
+    arabic || (c.is_alphabetic() && !c.is_ascii() && !is_chinese(c))
+}
+
+/// `text` with each stretch between letters of other scripts that holds a
+/// Chinese letter marked, whole (`planpress 测试站点`, `党委(党组)`: the
+/// neutral characters keep their place beside the Chinese in a right-to-left
+/// line), without its outer spaces, the brackets opened towards the outside
+/// and the punctuation that ends the text before it (`ئورۇن: 区司法局`).
+fn mark_text(text: &str, out: &mut Vec<u8>) {
+    // Most text between tags is indentation and ASCII.
+    if text.is_ascii() {
+        out.extend_from_slice(text.as_bytes());
+        return;
+    }
+    let mut at = 0;
+    for piece in text.split(breaks_run) {
+        let start = piece.as_ptr() as usize - text.as_ptr() as usize;
+        if piece.chars().any(is_chinese) {
+            let outer_start = |c: char| {
+                c.is_whitespace() || matches!(c, ')' | ']' | ':' | ';' | ',' | '.' | '!' | '?')
+            };
+            let outer_end = |c: char| c.is_whitespace() || matches!(c, '(' | '[');
+            let from = start + piece.len() - piece.trim_start_matches(outer_start).len();
+            let to = start + piece.trim_end_matches(outer_end).len();
+            out.extend_from_slice(&text.as_bytes()[at..from]);
+            out.extend_from_slice(b"<span lang=\"zh-CN\" dir=\"ltr\">");
+            out.extend_from_slice(&text.as_bytes()[from..to]);
+            out.extend_from_slice(b"</span>");
+            at = to;
+        }
+    }
+    out.extend_from_slice(&text.as_bytes()[at..]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn marked(html: &str) -> String {
+        let mut out = Vec::new();
+        mark_chinese(html.as_bytes(), &mut out);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn chinese_runs_are_marked_with_their_neutral_characters() {
+        let m = |s: &str| format!("<span lang=\"zh-CN\" dir=\"ltr\">{s}</span>");
+        assert_eq!(
+            marked("<p>各单位党委(党组)</p>"),
+            format!("<p>{}</p>", m("各单位党委(党组)"))
+        );
+        assert_eq!(
+            marked("<p>ئورۇن، planpress 测试站点 (توپ)</p>"),
+            format!("<p>ئورۇن، {} (توپ)</p>", m("planpress 测试站点"))
+        );
+        assert_eq!(marked("<p>ئورۇن 2023</p>"), "<p>ئورۇن 2023</p>");
+        assert_eq!(
+            marked("<p>ئورۇن: 区人大常委会، ئا</p>"),
+            format!("<p>ئورۇن: {}، ئا</p>", m("区人大常委会"))
+        );
+        // Not in tags, attributes, <title> or <option>.
+        let head = "<title>规划</title><a title=\"规划\">ئا</a><option>区</option>";
+        assert_eq!(marked(head), head);
+        assert_eq!(
+            marked("<!-- 注 --><b>注</b>"),
+            format!("<!-- 注 --><b>{}</b>", m("注"))
+        );
     }
 }

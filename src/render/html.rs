@@ -23,13 +23,20 @@ pub struct Renderer<'a> {
     pub input: Input<'a>,
     /// `site`, `static` and `static_version`, the same on every page: made once.
     every_page: Context,
+    /// Whether Chinese runs are marked ([`super::editions::mark_chinese`]):
+    /// on a translated edition's pages.
+    mark_chinese: bool,
 }
 
 impl<'a> Renderer<'a> {
     pub fn new(site: &'a Site, index: &'a Index, views: &'a Views, theme: &'a Theme) -> Self {
         let input = Input::new(site, index, views, theme);
         let every_page = input.site_context();
-        Renderer { input, every_page }
+        Renderer {
+            input,
+            every_page,
+            mark_chinese: false,
+        }
     }
 
     /// This renderer, for edition `edition` of `editions`: pages under its
@@ -40,6 +47,15 @@ impl<'a> Renderer<'a> {
         edition: usize,
     ) -> Self {
         self.input = self.input.with_edition(editions, edition);
+        if let Some(e) = editions.get(edition) {
+            self.every_page.insert("dir", &e.dir);
+        }
+        self
+    }
+
+    /// This renderer, marking the Chinese left in a translated edition.
+    pub fn marking_chinese(mut self) -> Self {
+        self.mark_chinese = true;
         self
     }
 
@@ -86,6 +102,10 @@ impl<'a> Renderer<'a> {
         self.page_content(page, &mut ctx, &mut content)?;
         let (mut layout, mut out) = (Vec::new(), Vec::new());
         self.render_version(page, &mut ctx, elder, &content, &mut layout, &mut out)?;
+        if self.mark_chinese {
+            super::editions::mark_chinese(&out, &mut layout);
+            return Ok(layout);
+        }
         Ok(out)
     }
 
@@ -117,16 +137,23 @@ impl<'a> Renderer<'a> {
     /// costs more in allocation and page faults than the template itself.
     fn write_pair(&self, page: Page, sink: &dyn Sink) -> Result<(), Diagnostic> {
         thread_local! {
-            static BUFFERS: std::cell::RefCell<[Vec<u8>; 3]> =
-                const { std::cell::RefCell::new([Vec::new(), Vec::new(), Vec::new()]) };
+            static BUFFERS: std::cell::RefCell<[Vec<u8>; 4]> =
+                const { std::cell::RefCell::new([Vec::new(), Vec::new(), Vec::new(), Vec::new()]) };
         }
         let mut ctx = self.common_context(page);
         self.input.page_context(page, &mut ctx)?;
-        BUFFERS.with_borrow_mut(|[content, layout, html]| {
+        BUFFERS.with_borrow_mut(|[content, layout, html, marked]| {
             self.page_content(page, &mut ctx, content)?;
             for &elder in self.input.versions() {
                 self.render_version(page, &mut ctx, elder, content, layout, html)?;
                 let path = page.output_path_in(self.input.prefix(), self.input.site, elder);
+                let html = match self.mark_chinese {
+                    true => {
+                        super::editions::mark_chinese(html, marked);
+                        &*marked
+                    }
+                    false => &*html,
+                };
                 sink.put_slice(&path, html)
                     .map_err(|e| Diagnostic::error(path, 0, format!("cannot write: {e}")))?;
             }

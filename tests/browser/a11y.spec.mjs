@@ -5,8 +5,10 @@
 // (zh-Hant in hant/), in the file and in the browser. Any violation fails.
 // AXE_PAGES=all checks every page, AXE_PAGES=types only the representative page
 // of each type; by default a quarter of the unit pages, every other page, and
-// the 繁體 edition's page of each type.
-import { launch, pageTypes, htmlPaths, langOf, runAxe, formatViolations, report, visit, AXE_TAGS, SITE_URL, SITE_DIR, SUB_SITE_URL, SUB_SITE_DIR } from './lib.mjs';
+// the 繁體 edition's page of each type. The fixture site's right-to-left
+// Uyghur edition (RTL_SITE_DIR, ug/): its page of each type, with
+// lang="ug" dir="rtl" on every one of its pages.
+import { launch, pageTypes, htmlPaths, langOf, runAxe, formatViolations, report, visit, rtlPages, AXE_TAGS, SITE_URL, SITE_DIR, SUB_SITE_URL, SUB_SITE_DIR, RTL_SITE_DIR, RTL_EDITION } from './lib.mjs';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -25,6 +27,18 @@ for (const [dir, base] of [[SITE_DIR, SITE_URL], [SUB_SITE_DIR, SUB_SITE_URL]]) 
   });
   langFiles += htmlPaths(dir).length - bad.length;
   t.check(bad.length === 0, `lang="zh-CN" (zh-Hant in hant/) on the <html> of every page in ${base}`, bad.slice(0, 20).join('\n'));
+}
+
+// lang="ug" dir="rtl" in every page of the fixture's Uyghur edition.
+if (RTL_SITE_DIR) {
+  const dir = path.join(RTL_SITE_DIR, RTL_EDITION.prefix);
+  const rels = htmlPaths(dir);
+  const bad = rels.filter((rel) => {
+    const file = path.join(dir, rel === '' || rel.endsWith('/') ? rel + 'index.html' : rel);
+    return !fs.readFileSync(file, 'utf8').slice(0, 2000).includes('<html lang="ug" dir="rtl"');
+  });
+  langFiles += rels.length - bad.length;
+  t.check(rels.length > 10 && bad.length === 0, `lang="ug" dir="rtl" on the <html> of the ${rels.length} pages under ${dir}`, bad.slice(0, 20).join('\n'));
 }
 
 // What to load: every page (or one per type), the 404 answer, the paginated pages of the sub-path build.
@@ -70,6 +84,8 @@ if (SUB_SITE_DIR && SUB_SITE_URL) {
   }
 }
 
+for (const p of rtlPages()) targets.push({ url: p.url, status: p.status, lang: p.lang, dir: p.dir });
+
 const context = await launch();
 let violations = 0;
 let nodes = 0;
@@ -86,6 +102,10 @@ async function worker(queue) {
       const lang = await page.evaluate(() => document.documentElement.lang);
       const want = target.lang || 'zh-CN';
       t.check(lang === want, `lang="${want}" in the browser: ${target.url}`, `lang="${lang}"`);
+      if (target.dir) {
+        const dir = await page.evaluate(() => document.documentElement.dir);
+        t.check(dir === target.dir, `dir="${target.dir}" in the browser: ${target.url}`, `dir="${dir}"`);
+      }
       const found = await runAxe(page);
       checked++;
       for (const v of found) {
@@ -106,4 +126,4 @@ await Promise.all([worker(queue), worker(queue)]);
 t.info(`axe-core ${AXE_VERSION}, tags ${AXE_TAGS.join(', ')}; ${((Date.now() - started) / 1000).toFixed(0)}s`);
 if (byRule.size) t.info(`violations by rule: ${[...byRule].map(([k, v]) => `${k} on ${v} pages`).join(', ')}`);
 if (skipped) t.info(`${skipped} unit pages left out (AXE_PAGES=all checks them too)`);
-await t.done(`${checked} pages checked with axe-core, ${violations} axe violations (${nodes} elements); lang="zh-CN" (zh-Hant in hant/) in ${langFiles} HTML files`);
+await t.done(`${checked} pages checked with axe-core, ${violations} axe violations (${nodes} elements); lang="zh-CN" (zh-Hant in hant/; ug dir="rtl" in the fixture's ug/) in ${langFiles} HTML files`);

@@ -1,15 +1,17 @@
 // The Nu HTML checker (vnu.jar from the vnu-jar package, run by the system's
 // Java) over every HTML file of the output, and of the sub-path build when
-// there is one. Any error fails; warnings are counted and shown, not failed.
+// there is one, and of the fixture site with a right-to-left Uyghur edition
+// (every page of its every edition). Any error fails; warnings are counted
+// and shown, not failed.
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { htmlPaths, report, SITE_DIR, SUB_SITE_DIR } from './lib.mjs';
+import { htmlPaths, report, SITE_DIR, SUB_SITE_DIR, RTL_SITE_DIR } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const t = report('html');
 const jar = path.join(path.dirname(require.resolve('vnu-jar/package.json')), 'build', 'dist', 'vnu.jar');
-const dirs = [SITE_DIR, SUB_SITE_DIR].filter(Boolean);
+const dirs = [SITE_DIR, SUB_SITE_DIR, RTL_SITE_DIR].filter(Boolean);
 const files = dirs.reduce((n, d) => n + htmlPaths(d).length, 0);
 
 function vnu(extra) {

@@ -5,6 +5,8 @@
 //   SITE_DIR        its output folder
 //   SUB_SITE_URL    optional: a second build published under a sub-path
 //   SUB_SITE_DIR      (--base-url /fzjs/, small page_size so unit and topic pages paginate)
+//   RTL_SITE_URL    optional: the fixture site with a Uyghur edition under ug/
+//   RTL_SITE_DIR      (tests/fixtures/editions-ug, published under /rtl/)
 //   SCREENSHOT_DIR  where screenshots go (outside the repo)
 //   CHROMIUM        the browser binary (default /usr/bin/chromium)
 //
@@ -26,6 +28,8 @@ export const SITE_URL = withSlash(process.env.SITE_URL || 'http://127.0.0.1:8000
 export const SITE_DIR = process.env.SITE_DIR || path.resolve('public');
 export const SUB_SITE_URL = process.env.SUB_SITE_URL ? withSlash(process.env.SUB_SITE_URL) : null;
 export const SUB_SITE_DIR = process.env.SUB_SITE_DIR || null;
+export const RTL_SITE_URL = process.env.RTL_SITE_URL ? withSlash(process.env.RTL_SITE_URL) : null;
+export const RTL_SITE_DIR = process.env.RTL_SITE_DIR || null;
 export const SCREENSHOT_DIR = process.env.SCREENSHOT_DIR || '/tmp/planpress-shots';
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -198,6 +202,36 @@ export function pageTypes({ dir = SITE_DIR, base = SITE_URL, elder = true, editi
       out.push({ ...p, type: `${p.type} ${e.name}`, elder: false, edition: e.prefix, path: e.prefix + p.path, url: base + e.prefix + p.path });
     }
   }
+  return out;
+}
+
+/** The right-to-left edition of the fixture site (tests/fixtures/editions-ug). */
+export const RTL_EDITION = { prefix: 'ug/', lang: 'ug', dir: 'rtl', name: 'ئۇيغۇرچە' };
+/** The page types the fixture's one plan gives (it has no notice). */
+export const RTL_PAGE_TYPES = PAGE_TYPES.filter((k) => k !== 'notice');
+
+/** The fixture's Uyghur page of each type (its largest, as pageTypes picks),
+ *  and a missing page under ug/ (the 404 answer); empty without the fixture.
+ *  Each entry: { type, kind, path, url, status, lang, dir }. */
+export function rtlPages() {
+  if (!RTL_SITE_DIR || !RTL_SITE_URL) return [];
+  const dir = path.join(RTL_SITE_DIR, RTL_EDITION.prefix);
+  const firsts = new Map();
+  for (const rel of htmlPaths(dir)) {
+    if (rel.startsWith('elder/') || rel === '404.html') continue;
+    const kind = pageKind(dir, rel);
+    const size = fs.statSync(path.join(dir, rel === '' || rel.endsWith('/') ? rel + 'index.html' : rel)).size;
+    if (!firsts.has(kind) || size > firsts.get(kind).size) firsts.set(kind, { rel, size });
+  }
+  const missing = RTL_PAGE_TYPES.filter((k) => k !== '404' && !firsts.has(k));
+  if (missing.length) throw new Error(`page types of ${dir}: missing ${JSON.stringify(missing)}`);
+  const edition = { lang: RTL_EDITION.lang, dir: RTL_EDITION.dir };
+  const out = RTL_PAGE_TYPES.filter((k) => k !== '404').map((kind) => {
+    const p = RTL_EDITION.prefix + firsts.get(kind).rel;
+    return { type: `${kind} ug`, kind, path: p, url: RTL_SITE_URL + p, status: 200, ...edition };
+  });
+  const gone = RTL_EDITION.prefix + 'no-such-page/';
+  out.push({ type: '404 ug', kind: '404', path: gone, url: RTL_SITE_URL + gone, status: 404, ...edition });
   return out;
 }
 

@@ -18,8 +18,10 @@
 # pinned npm packages of package-lock.json (npm ci, no install scripts, no
 # browser download). Each spec gets SITE_URL and SITE_DIR
 # (the site at /), SUB_SITE_URL and SUB_SITE_DIR (a second build published
-# under /fzjs/ with short pages, so unit and topic pages paginate) and
-# SCREENSHOT_DIR. Everything it writes outside the repo goes to a temporary
+# under /fzjs/ with short pages, so unit and topic pages paginate),
+# RTL_SITE_URL and RTL_SITE_DIR (the fixture tests/fixtures/editions-ug, with
+# a right-to-left Uyghur edition, under /rtl/) and SCREENSHOT_DIR.
+# Everything it writes outside the repo goes to a temporary
 # folder that is removed at the end, except the screenshots.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -94,8 +96,12 @@ else
 fi
 "$PLANPRESS" build --quiet "${compress[@]}" --root "$work/root" --base-url /fzjs/ --out "$SUB_SITE_DIR"
 
+# The fixture site with a right-to-left Uyghur edition (ug/), under /rtl/.
+export RTL_SITE_DIR="$work/site-rtl"
+"$PLANPRESS" build --quiet --root tests/fixtures/editions-ug --base-url /rtl/ --out "$RTL_SITE_DIR"
+
 # ---- the server
-node "$here/server.mjs" / "$SITE_DIR" /fzjs/ "$SUB_SITE_DIR" >"$work/server.log" 2>&1 &
+node "$here/server.mjs" / "$SITE_DIR" /fzjs/ "$SUB_SITE_DIR" /rtl/ "$RTL_SITE_DIR" >"$work/server.log" 2>&1 &
 server=$!
 for _ in $(seq 1 100); do
   grep -q '^listening ' "$work/server.log" 2>/dev/null && break
@@ -106,7 +112,8 @@ SITE_URL=$(awk '/^listening /{print $2; exit}' "$work/server.log")
 [ -n "$SITE_URL" ] || { echo "browser suite: the server did not start"; exit 1; }
 export SITE_URL
 export SUB_SITE_URL="${SITE_URL}fzjs/"
-echo "browser suite: serving $SITE_URL (and ${SUB_SITE_URL})"
+export RTL_SITE_URL="${SITE_URL}rtl/"
+echo "browser suite: serving $SITE_URL (and ${SUB_SITE_URL}, ${RTL_SITE_URL})"
 
 # ---- the specs
 passed=0

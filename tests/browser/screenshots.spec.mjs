@@ -2,15 +2,18 @@
 // /tmp/planpress-shots, outside the repo): a plan page, standard and 长者版, at
 // 1280 px and 375 px, its top as a reader first sees it (plan-…-top.png) and
 // the top of the page down to at most 4000 px (plan-….png); and the home, a
-// unit and a topic page likewise (SHOTS=plan takes only the plan page).
+// unit and a topic page likewise (SHOTS=plan takes only the plan page); and
+// the fixture's right-to-left Uyghur plan and unit pages (plan-ug-…,
+// unit-ug-…).
 // Each picture is checked to be a PNG of the right width.
 import fs from 'node:fs';
 import path from 'node:path';
-import { launch, pageTypes, report, visit, SCREENSHOT_DIR } from './lib.mjs';
+import { launch, pageTypes, report, visit, rtlPages, SCREENSHOT_DIR } from './lib.mjs';
 
 const t = report('screenshots');
 fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
 const types = pageTypes();
+types.push(...rtlPages().filter((p) => p.kind === 'plan' || p.kind === 'unit'));
 const wanted = process.env.SHOTS === 'plan' ? ['plan'] : ['plan', 'home', 'unit', 'topic', 'search'];
 const MAX_HEIGHT = 4000;
 const written = [];
@@ -26,7 +29,7 @@ for (const width of [1280, 375]) {
   const page = await context.newPage();
   for (const kind of wanted) {
     for (const p of types.filter((x) => x.kind === kind && x.status === 200)) {
-      const base = `${kind}-${p.elder ? 'elder' : 'standard'}-${width}`;
+      const base = `${kind}-${p.lang === 'ug' ? 'ug' : p.elder ? 'elder' : 'standard'}-${width}`;
       await t.step(base, async () => {
         await visit(page, p.url);
         await page.evaluate(() => document.fonts && document.fonts.ready);

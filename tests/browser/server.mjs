@@ -5,7 +5,7 @@
 // `listening http://127.0.0.1:PORT/`, once it accepts connections.
 // Only files inside the mounted folders are served: no listings, no symlinks
 // out, no dot files. A missing path gets the mount's 404.html (elder/404.html
-// under elder/, hant/404.html under hant/) with status 404, as a web server set up for the site would do.
+// under elder/, hant/404.html under hant/, ug/404.html under ug/) with status 404, as a web server set up for the site would do.
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -112,7 +112,7 @@ const server = http.createServer((req, res) => {
   if (hit) return send(req, res, 200, hit.file, hit.size);
   // The 长者版 and each edition (hant/, hant/elder/) have their own 404 page.
   const rest = urlPath.slice(mount.prefix.length);
-  const folder = ['hant/elder/', 'hant/', 'elder/'].find((f) => rest.startsWith(f) && fs.existsSync(path.join(mount.root, f, '404.html'))) || '';
+  const folder = ['hant/elder/', 'hant/', 'ug/elder/', 'ug/', 'elder/'].find((f) => rest.startsWith(f) && fs.existsSync(path.join(mount.root, f, '404.html'))) || '';
   const notFound = path.join(mount.root, folder, '404.html');
   if (fs.existsSync(notFound)) return send(req, res, 404, notFound, fs.statSync(notFound).size);
   res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
