@@ -164,107 +164,10 @@ impl Changes {
         new: (&Site, &Index),
         file_changed: &dyn Fn(&Path) -> bool,
     ) -> Changes {
-        let ((os, oi), (ns, ni)) = (old, new);
-        let j = Matching::by_key(
-            os.jurisdictions.iter().map(|j| j.name.as_str()),
-            ns.jurisdictions.iter().map(|j| j.name.as_str()),
-        );
-        let jname = |s: &Site, id: JurisdictionId| s.jurisdictions[id].name.clone();
-        let u = Matching::by_key(
-            os.units
-                .iter()
-                .map(|u| (jname(os, u.jurisdiction), u.name.clone())),
-            ns.units
-                .iter()
-                .map(|u| (jname(ns, u.jurisdiction), u.name.clone())),
-        );
-        let t = Matching::by_key(
-            os.topics.iter().map(|t| t.name.as_str()),
-            ns.topics.iter().map(|t| t.name.as_str()),
-        );
-        let p = Matching::by_key(
-            os.plans.iter().map(|p| p.slug.as_str()),
-            ns.plans.iter().map(|p| p.slug.as_str()),
-        );
-        let n = Matching::by_key(
-            os.notices.iter().map(|n| n.slug.as_str()),
-            ns.notices.iter().map(|n| n.slug.as_str()),
-        );
-        // Links: what other pages show of an entity.
-        let j_same: Vec<Option<usize>> = keep_if(&j.was, |new, was| {
-            os.jurisdictions[was] == ns.jurisdictions[new]
-        });
-        let u_same = keep_if(&u.was, |new, was| {
-            let (a, b) = (&os.units[was], &ns.units[new]);
-            (&a.name, &a.other_names, a.kind, &a.slug, a.registered)
-                == (&b.name, &b.other_names, b.kind, &b.slug, b.registered)
-                && j_same[b.jurisdiction] == Some(a.jurisdiction)
-        });
-        let t_same = keep_if(&t.was, |new, was| {
-            os.topics[was].slug == ns.topics[new].slug
-        });
-        let notice_same = keep_if(&n.was, |new, was| {
-            let (a, b) = (&os.notices[was], &ns.notices[new]);
-            !file_changed(&b.source.path)
-                && a.source == b.source
-                && j_same[b.jurisdiction] == Some(a.jurisdiction)
-                && p.map(a.plans.iter().copied()).as_ref() == Some(&b.plans)
-        });
-        let ids = Ids {
-            u: &u,
-            t: &t,
-            u_same: &u_same,
-            t_same: &t_same,
-        };
-        let plans = keep_if(&p.was, |new, was| {
-            let (a, b) = (&os.plans[was], &ns.plans[new]);
-            let notice_kept = match (a.notice, b.notice) {
-                (None, None) => true,
-                (Some(x), Some(y)) => notice_same[y] == Some(x),
-                _ => false,
-            };
-            !file_changed(&b.source.path)
-                && a.source == b.source
-                && j_same[b.jurisdiction] == Some(a.jurisdiction)
-                && notice_kept
-                && ids.same_plan(a, b)
-        });
-        // Pages that list tasks show their rows and their plans' summaries.
-        let refs_same = |old: &[TaskRef], new: &[TaskRef]| {
-            old.len() == new.len()
-                && old
-                    .iter()
-                    .zip(new)
-                    .all(|(a, b)| a.task() == b.task() && plans[b.plan()] == Some(a.plan()))
-        };
-        let units = keep_if(&u_same, |new, was| {
-            let (a, b) = (&oi.units[was], &ni.units[new]);
-            refs_same(&a.led, &b.led) && refs_same(&a.shared, &b.shared)
-        });
-        let topics = keep_if(&t_same, |new, was| {
-            refs_same(&oi.topics[was], &ni.topics[new])
-        });
-        let notices = keep_if(&notice_same, |new, _| {
-            ns.notices[new].plans.iter().all(|&q| plans[q].is_some())
-        });
-        let jurisdictions = keep_if(&j_same, |new, was| {
-            let (a, b) = (&oi.jurisdictions[was], &ni.jurisdictions[new]);
-            let all_kept = |ids: &[usize], kept: &[Option<usize>], old: &[usize]| {
-                ids.len() == old.len() && ids.iter().zip(old).all(|(&i, &o)| kept[i] == Some(o))
-            };
-            a.task_count == b.task_count
-                && all_kept(&b.plans, &plans, &a.plans)
-                && all_kept(&b.notices, &notices, &a.notices)
-                && all_kept(&b.departments, &units, &a.departments)
-                && all_kept(&b.groups, &units, &a.groups)
-        });
-        Changes {
-            plans,
-            notices,
-            units,
-            topics,
-            jurisdictions,
-        }
+        let m = Matchings::of(old.0, new.0);
+        let links = m.links(old.0, new.0, file_changed);
+        let plans = m.plans(old.0, new.0, &links, file_changed);
+        links.listings(old, new, plans)
     }
 
     /// The changes of an update that keeps every id: `plans` were replaced,
@@ -335,6 +238,159 @@ impl Changed {
         self.topics.extend(topics);
         self.notices.extend(plan.notice);
         self.jurisdictions.insert(plan.jurisdiction);
+    }
+}
+
+/// Each entity of the new model's counterpart in the previous one.
+struct Matchings {
+    j: Matching,
+    u: Matching,
+    t: Matching,
+    p: Matching,
+    n: Matching,
+}
+
+/// Each entity whose link (what other pages show of it) is unchanged, with
+/// its previous id.
+struct Links {
+    j: Vec<Option<JurisdictionId>>,
+    u: Vec<Option<UnitId>>,
+    t: Vec<Option<TopicId>>,
+    n: Vec<Option<NoticeId>>,
+}
+
+impl Matchings {
+    fn of(os: &Site, ns: &Site) -> Matchings {
+        let jname = |s: &Site, id: JurisdictionId| s.jurisdictions[id].name.clone();
+        Matchings {
+            j: Matching::by_key(
+                os.jurisdictions.iter().map(|j| j.name.as_str()),
+                ns.jurisdictions.iter().map(|j| j.name.as_str()),
+            ),
+            u: Matching::by_key(
+                os.units
+                    .iter()
+                    .map(|u| (jname(os, u.jurisdiction), u.name.clone())),
+                ns.units
+                    .iter()
+                    .map(|u| (jname(ns, u.jurisdiction), u.name.clone())),
+            ),
+            t: Matching::by_key(
+                os.topics.iter().map(|t| t.name.as_str()),
+                ns.topics.iter().map(|t| t.name.as_str()),
+            ),
+            p: Matching::by_key(
+                os.plans.iter().map(|p| p.slug.as_str()),
+                ns.plans.iter().map(|p| p.slug.as_str()),
+            ),
+            n: Matching::by_key(
+                os.notices.iter().map(|n| n.slug.as_str()),
+                ns.notices.iter().map(|n| n.slug.as_str()),
+            ),
+        }
+    }
+
+    /// Links: a unit's name, other names, kind, path and jurisdiction, a
+    /// topic's path, a jurisdiction's name and path; a notice is compared
+    /// whole (its file and the plans it transmits).
+    fn links(&self, os: &Site, ns: &Site, file_changed: &dyn Fn(&Path) -> bool) -> Links {
+        let j = keep_if(&self.j.was, |new, was| {
+            os.jurisdictions[was] == ns.jurisdictions[new]
+        });
+        let u = keep_if(&self.u.was, |new, was| {
+            let (a, b) = (&os.units[was], &ns.units[new]);
+            (&a.name, &a.other_names, a.kind, &a.slug, a.registered)
+                == (&b.name, &b.other_names, b.kind, &b.slug, b.registered)
+                && j[b.jurisdiction] == Some(a.jurisdiction)
+        });
+        let t = keep_if(&self.t.was, |new, was| {
+            os.topics[was].slug == ns.topics[new].slug
+        });
+        let n = keep_if(&self.n.was, |new, was| {
+            let (a, b) = (&os.notices[was], &ns.notices[new]);
+            !file_changed(&b.source.path)
+                && a.source == b.source
+                && j[b.jurisdiction] == Some(a.jurisdiction)
+                && self.p.map(a.plans.iter().copied()).as_ref() == Some(&b.plans)
+        });
+        Links { j, u, t, n }
+    }
+
+    /// The plans that show as they did.
+    fn plans(
+        &self,
+        os: &Site,
+        ns: &Site,
+        links: &Links,
+        file_changed: &dyn Fn(&Path) -> bool,
+    ) -> Vec<Option<PlanId>> {
+        let ids = Ids {
+            u: &self.u,
+            t: &self.t,
+            u_same: &links.u,
+            t_same: &links.t,
+        };
+        keep_if(&self.p.was, |new, was| {
+            let (a, b) = (&os.plans[was], &ns.plans[new]);
+            let notice_kept = match (a.notice, b.notice) {
+                (None, None) => true,
+                (Some(x), Some(y)) => links.n[y] == Some(x),
+                _ => false,
+            };
+            !file_changed(&b.source.path)
+                && a.source == b.source
+                && links.j[b.jurisdiction] == Some(a.jurisdiction)
+                && notice_kept
+                && ids.same_plan(a, b)
+        })
+    }
+}
+
+impl Links {
+    /// The changes, from the plans that show as they did: pages that list
+    /// tasks show their rows and their plans' summaries, a jurisdiction's
+    /// page its plans, notices and units.
+    fn listings(
+        self,
+        (_, oi): (&Site, &Index),
+        (ns, ni): (&Site, &Index),
+        plans: Vec<Option<PlanId>>,
+    ) -> Changes {
+        let refs_same = |old: &[TaskRef], new: &[TaskRef]| {
+            old.len() == new.len()
+                && old
+                    .iter()
+                    .zip(new)
+                    .all(|(a, b)| a.task() == b.task() && plans[b.plan()] == Some(a.plan()))
+        };
+        let units = keep_if(&self.u, |new, was| {
+            let (a, b) = (&oi.units[was], &ni.units[new]);
+            refs_same(&a.led, &b.led) && refs_same(&a.shared, &b.shared)
+        });
+        let topics = keep_if(&self.t, |new, was| {
+            refs_same(&oi.topics[was], &ni.topics[new])
+        });
+        let notices = keep_if(&self.n, |new, _| {
+            ns.notices[new].plans.iter().all(|&q| plans[q].is_some())
+        });
+        let all_kept = |ids: &[usize], kept: &[Option<usize>], old: &[usize]| {
+            ids.len() == old.len() && ids.iter().zip(old).all(|(&i, &o)| kept[i] == Some(o))
+        };
+        let jurisdictions = keep_if(&self.j, |new, was| {
+            let (a, b) = (&oi.jurisdictions[was], &ni.jurisdictions[new]);
+            a.task_count == b.task_count
+                && all_kept(&b.plans, &plans, &a.plans)
+                && all_kept(&b.notices, &notices, &a.notices)
+                && all_kept(&b.departments, &units, &a.departments)
+                && all_kept(&b.groups, &units, &a.groups)
+        });
+        Changes {
+            plans,
+            notices,
+            units,
+            topics,
+            jurisdictions,
+        }
     }
 }
 

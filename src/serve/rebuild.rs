@@ -284,27 +284,7 @@ impl Rebuilder {
     /// errors; the warnings are left in `self.warnings`.
     fn rebuild(&mut self, changed: Option<&[PathBuf]>) -> Option<Rebuilt> {
         self.unchecked.clear();
-        let errors = self.ws.parse_errors();
-        if !errors.is_empty() {
-            self.fail(errors);
-            return None;
-        }
-        let result = match self.ws.assemble() {
-            Ok(r) => r,
-            Err(d) => {
-                self.fail(vec![d]);
-                return None;
-            }
-        };
-        let Some(site) = result.site else {
-            let errors = result
-                .diagnostics
-                .into_iter()
-                .filter(Diagnostic::is_error)
-                .collect();
-            self.fail(errors);
-            return None;
-        };
+        let site = self.assemble()?;
         let theme = match (&self.good_theme, &self.ws.theme) {
             (Some(t), _) => t.clone(),
             (None, Ok(t)) => t.clone(),
@@ -314,11 +294,6 @@ impl Rebuilder {
                 return None;
             }
         };
-        self.warnings = result
-            .diagnostics
-            .into_iter()
-            .filter(|d| !d.is_error())
-            .collect();
         let kept = match changed {
             Some(changed) if self.theme_probed => self
                 .live
@@ -326,14 +301,7 @@ impl Rebuilder {
                 .flatten(),
             _ => None,
         };
-        let made = match kept {
-            Some((index, views, changes)) => {
-                Generation::from_parts(site, index, views, theme.clone())
-                    .map(|g| (g, Some(changes)))
-            }
-            None => Generation::new(site, theme.clone()).map(|g| (g, None)),
-        };
-        let (generation, changes) = match made {
+        let (generation, changes) = match made(site, &theme, kept) {
             Ok(g) => g,
             Err(d) => {
                 self.fail(vec![d]);
@@ -387,6 +355,37 @@ impl Rebuilder {
             Some(changes) => Rebuilt::Kept(changes),
             None => Rebuilt::Full,
         })
+    }
+
+    /// The model of the files as read, its warnings left in
+    /// `self.warnings`; `None` (errors shown) when it has errors.
+    fn assemble(&mut self) -> Option<crate::model::Site> {
+        let errors = self.ws.parse_errors();
+        if !errors.is_empty() {
+            self.fail(errors);
+            return None;
+        }
+        let result = match self.ws.assemble() {
+            Ok(r) => r,
+            Err(d) => {
+                self.fail(vec![d]);
+                return None;
+            }
+        };
+        let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = result
+            .diagnostics
+            .into_iter()
+            .partition(Diagnostic::is_error);
+        match result.site {
+            Some(site) => {
+                self.warnings = warnings;
+                Some(site)
+            }
+            None => {
+                self.fail(errors);
+                None
+            }
+        }
     }
 
     fn fail(&mut self, errors: Vec<Diagnostic>) {
@@ -518,6 +517,20 @@ fn kept_parts(
         .collect();
     let views = Views::build_reusing(site, &index, theme, reuse).ok()?;
     Some((index, views, changes))
+}
+
+/// The generation of `site`, from the parts kept when there are some.
+fn made(
+    site: crate::model::Site,
+    theme: &Arc<Theme>,
+    kept: Option<(Index, Views, affects::Changes)>,
+) -> Result<(Generation, Option<affects::Changes>), Diagnostic> {
+    match kept {
+        Some((index, views, changes)) => {
+            Generation::from_parts(site, index, views, theme.clone()).map(|g| (g, Some(changes)))
+        }
+        None => Generation::new(site, theme.clone()).map(|g| (g, None)),
+    }
 }
 
 /// Renders the pages of plans `plans` (standard and elder) into the cache,
