@@ -14,17 +14,18 @@
 //! Only the task rows of the edited plans are rendered again; the pages
 //! that show other plans, units and topics stay cached.
 //!
-//! Which files an edit makes stale is decided in one place: every output
-//! has an [`Owner`] (what it shows, given by [`Generation::list_outputs`]),
-//! and [`Patch::keeps`] says whether an owner is untouched by the patch. An
-//! incremental `build` would use the same pair: the patch between the last
-//! build's model and the new files, then write again only the outputs whose
-//! owner the patch does not keep.
+//! Which files an edit makes stale is decided in [`crate::affects`], the
+//! one place that knows it: the patch lists what the edited plans touch
+//! ([`Changed`]), and [`Changes::in_place`] turns that into the owners
+//! whose files stay.
 //!
 //! When any condition does not hold, the caller assembles the whole site,
-//! as a build does. After a fast update the server also assembles the whole
-//! site when it is idle and compares ([`fingerprint`]); a difference (which
-//! would be a bug here) replaces the patched state with the full one.
+//! as a build does, and keeps what [`Changes::between`] says the edit did
+//! not touch (the path of a new, deleted or renamed plan file, a notice, or
+//! a unit or topic no plan named before). After a fast update the server
+//! also assembles the whole site when it is idle and compares
+//! ([`fingerprint`]); a difference (which would be a bug here) replaces the
+//! patched state with the full one.
 
 use std::collections::{BTreeSet, HashMap};
 use std::hash::Hasher;

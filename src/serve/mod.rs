@@ -6,8 +6,10 @@
 //! - [`memory`] holds the last good state of the site and renders its files
 //!   on request, with the functions `build` uses, keeping them until an edit
 //!   makes them stale;
-//! - [`incremental`] updates the state in place for a saved plan, and says
-//!   which rendered files that edit made stale;
+//! - [`incremental`] updates the state in place for a saved plan; any
+//!   other content edit assembles the site again; either way
+//!   [`crate::affects`] says which rendered files the edit made stale, and
+//!   only site.yaml, units.yaml and the theme render everything again;
 //! - [`watch`] turns file events into batches (a burst is one batch);
 //! - [`http`] serves the files, the live-reload events and the overlay.
 //!
