@@ -8,7 +8,8 @@
 # the time of a full `planpress build` of the same site for comparison.
 #
 #   bash bench/serve_bench.sh [--plans 1000] [--runs 9] [--dir /tmp/planpress-serve-bench]
-#                             [--plan first|middle|last|typical] [--edit text|unit|new-unit]
+#                             [--plan first|middle|last|typical]
+#                             [--edit text|unit|new-unit|new-plan|deleted-plan|notice]
 #                             [--no-build]
 #
 # The edited plan is, in the order the site is assembled in, the first plan
@@ -18,8 +19,13 @@
 # edit also adds, on odd saves, the first unit the plan names to its last
 # unit list, and removes it again on even saves (the plan keeps the order in
 # which it first names its units). A new-unit edit adds a unit no plan
-# names to that list, another at each save. The server's log says which
-# path each save took.
+# names to that list, another at each save. A new-plan edit writes a copy
+# of the plan under a new file name (its page is the one fetched), and
+# deletes it again after each measurement; a deleted-plan edit deletes the
+# plan's file (the fetched page must be gone), and restores it after each
+# measurement; a notice edit first adds a notice that transmits the plan,
+# then changes its text at each save (its page is the one fetched), and
+# removes it at the end. The server's log says which path each save took.
 #
 # Needs python3 (standard library only) and a release build (built here).
 set -euo pipefail
@@ -102,6 +108,15 @@ lists = list(re.finditer(r"单位:([^)。]*)", original))
 if edit != "text" and len(lists) < 2:
     sys.exit("the plan names units in fewer than two tasks")
 first_unit = lists[0].group(1).split("、")[0] if lists else ""
+jurisdiction = re.search(r"\njurisdiction: (.*)\n", original).group(1)
+folder_of_plan = os.path.dirname(path)
+notice_path = os.path.join(folder_of_plan, f"{slug}-tongzhi.md")
+
+
+def notice_text(marker):
+    return (f"---\ntitle: 关于印发{slug}的通知{marker}\nkind: 通知\njurisdiction: {jurisdiction}\n"
+            f"issuer: 办公室\ndate_signed: 2020-01-01\ntransmits: [{slug}]\n---\n\n"
+            f"现将方案印发给你们,请遵照执行。{marker}\n")
 
 
 def get(path):
@@ -133,6 +148,11 @@ def wait_for(name, timeout):
 
 wait_for("hello", 30)
 get(f"/plans/{slug}/")  # rendered once before the edits, as a reader would have it open
+if edit == "notice":
+    with open(notice_path, "w", encoding="utf-8") as f:
+        f.write(notice_text(""))
+    wait_for("reload", 60)
+    time.sleep(4)
 
 to_event, to_page = [], []
 try:
@@ -146,21 +166,46 @@ try:
             at = lists[-1].start(1)
             text = text[:at] + f"新设第{i + 1}局、" + text[at:]
         text = text.replace("\ntitle: ", f"\ntitle: {marker}", 1)
+        target, url, absent = path, f"/plans/{slug}/", False
+        if edit == "new-plan":
+            target = os.path.join(folder_of_plan, f"zz-new-{i + 1}.md")
+            url = f"/plans/zz-new-{i + 1}/"
+        elif edit == "notice":
+            target, text, url = notice_path, notice_text(marker), f"/notices/{slug}-tongzhi/"
         t0 = time.perf_counter()
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(text)
+        if edit == "deleted-plan":
+            os.remove(path)
+            absent = True
+        else:
+            with open(target, "w", encoding="utf-8") as f:
+                f.write(text)
         wait_for("reload", 60)
         t1 = time.perf_counter()
-        page = get(f"/plans/{slug}/")
+        page = get(url)
         t2 = time.perf_counter()
-        assert marker.encode() in page, "the reloaded page does not show the edit"
+        if absent:
+            assert page.startswith(b"HTTP/1.1 404"), "the deleted plan's page is still served"
+        else:
+            assert marker.encode() in page, "the reloaded page does not show the edit"
         to_event.append((t1 - t0) * 1000)
         to_page.append((t2 - t0) * 1000)
         print(f"run {i + 1}: reload event {to_event[-1]:.0f} ms, page received {to_page[-1]:.0f} ms")
         time.sleep(4)  # let the server check the update against a full assembly
+        # Undo what would pile up: the site keeps its size for the next save.
+        if edit == "new-plan":
+            os.remove(target)
+        elif edit == "deleted-plan":
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(original)
+        if edit in ("new-plan", "deleted-plan"):
+            wait_for("reload", 60)
+            time.sleep(4)
 finally:
     with open(path, "w", encoding="utf-8") as f:
         f.write(original)
+    for leftover in [notice_path] + [os.path.join(folder_of_plan, f"zz-new-{i + 1}.md") for i in range(runs)]:
+        if os.path.exists(leftover):
+            os.remove(leftover)
 
 print(f"median over {runs} saves: reload event {statistics.median(to_event):.0f} ms, "
       f"page received {statistics.median(to_page):.0f} ms; worst: reload event "
@@ -168,7 +213,7 @@ print(f"median over {runs} saves: reload event {statistics.median(to_event):.0f}
 EOF
 
 echo "server log:"
-grep -E "updated in" "$LOG" | tail -n "$RUNS" | sed 's/^/  /'
+grep -E "updated in" "$LOG" | sed 's/^/  /'
 
 if [ "$FULL_BUILD" = 1 ]; then
   kill $SERVER 2>/dev/null || true

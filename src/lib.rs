@@ -65,6 +65,7 @@
 //! assert!(files.contains_key(urls::PLANS_JSON));
 //! ```
 
+pub mod affects;
 pub mod build;
 pub mod check;
 pub mod config;

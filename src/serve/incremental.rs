@@ -14,22 +14,24 @@
 //! Only the task rows of the edited plans are rendered again; the pages
 //! that show other plans, units and topics stay cached.
 //!
-//! Which files an edit makes stale is decided in one place: every output
-//! has an [`Owner`] (what it shows, given by [`Generation::list_outputs`]),
-//! and [`Patch::keeps`] says whether an owner is untouched by the patch. An
-//! incremental `build` would use the same pair: the patch between the last
-//! build's model and the new files, then write again only the outputs whose
-//! owner the patch does not keep.
+//! Which files an edit makes stale is decided in [`crate::affects`], the
+//! one place that knows it: the patch lists what the edited plans touch
+//! ([`Changed`]), and [`Changes::in_place`] turns that into the owners
+//! whose files stay.
 //!
 //! When any condition does not hold, the caller assembles the whole site,
-//! as a build does. After a fast update the server also assembles the whole
-//! site when it is idle and compares ([`fingerprint`]); a difference (which
-//! would be a bug here) replaces the patched state with the full one.
+//! as a build does, and keeps what [`Changes::between`] says the edit did
+//! not touch (the path of a new, deleted or renamed plan file, a notice, or
+//! a unit or topic no plan named before). After a fast update the server
+//! also assembles the whole site when it is idle and compares
+//! ([`fingerprint`]); a difference (which would be a bug here) replaces the
+//! patched state with the full one.
 
 use std::collections::{BTreeSet, HashMap};
 use std::hash::Hasher;
 use std::path::Path;
 
+use crate::affects::{Changed, Changes, names_of};
 use crate::config::SiteConfig;
 use crate::content::units::normalize;
 use crate::content::{Loaded, RawNotice, RawPlan};
@@ -40,7 +42,7 @@ use crate::model::{
 };
 use crate::render::views::{PlanRows, Views};
 
-use super::memory::{FirstUse, Generation, Owner};
+use super::memory::{FirstUse, Generation};
 use super::workspace::Workspace;
 
 /// What a fast update changes.
@@ -48,37 +50,15 @@ use super::workspace::Workspace;
 pub struct Patch {
     /// The new plans, with the site's numbers, by the plan they replace.
     pub plans: Vec<(PlanId, Plan)>,
-    /// Units, topics and notices the edited plans name, before or after.
-    pub units: BTreeSet<UnitId>,
-    pub topics: BTreeSet<TopicId>,
-    pub notices: BTreeSet<NoticeId>,
-    pub jurisdictions: BTreeSet<JurisdictionId>,
+    /// What the edited plans touch, before and after the edit.
+    pub changed: Changed,
 }
 
 impl Patch {
-    /// Whether a cached file still shows the right thing after the patch.
-    pub fn keeps(&self, owner: Owner) -> bool {
-        match owner {
-            Owner::Plan(p) => !self.plans.iter().any(|(k, _)| *k == p),
-            Owner::Notice(n) => !self.notices.contains(&n),
-            Owner::Unit(u) => !self.units.contains(&u),
-            Owner::Topic(t) => !self.topics.contains(&t),
-            Owner::Jurisdiction(j) => !self.jurisdictions.contains(&j),
-            Owner::Site => false,
-        }
+    /// What the patch changes, for [`Changes::keeps`].
+    pub fn changes(&self, site: &Site) -> Changes {
+        Changes::in_place(site, &self.changed)
     }
-}
-
-/// Units and topics a plan names (its tasks' units, its own and its tasks'
-/// topics).
-fn names_of(plan: &Plan) -> (BTreeSet<UnitId>, BTreeSet<TopicId>) {
-    let mut units = BTreeSet::new();
-    let mut topics: BTreeSet<TopicId> = plan.topics.iter().copied().collect();
-    for task in &plan.tasks {
-        units.extend(task.named_units());
-        topics.extend(task.topics());
-    }
-    (units, topics)
 }
 
 /// Tries the fast path for the content file `rel`, which was read again
@@ -103,10 +83,7 @@ pub fn patch_for(
     let raw_notices = ws.raw_notices();
     let mut patch = Patch {
         plans: Vec::new(),
-        units: BTreeSet::new(),
-        topics: BTreeSet::new(),
-        notices: BTreeSet::new(),
-        jurisdictions: BTreeSet::new(),
+        changed: Changed::default(),
     };
     let first = &generation.first_use;
     for (&k, raw) in old_ids.iter().zip(new_plans) {
@@ -135,13 +112,8 @@ pub fn patch_for(
             return Err("the plan now names new units or topics, or no longer names some");
         }
         same_units(site, &mini_site.units, &numbers.units, &created.units)?;
-        let (new_units, new_topics) = names_of(&plan);
-        patch.units.extend(old_units.into_iter().chain(new_units));
-        patch
-            .topics
-            .extend(old_topics.into_iter().chain(new_topics));
-        patch.notices.extend(notice_ids);
-        patch.jurisdictions.insert(old.jurisdiction);
+        patch.changed.plan(k, old);
+        patch.changed.plan(k, &plan);
         patch.plans.push((k, plan));
     }
     Ok(patch)
@@ -460,14 +432,14 @@ pub fn apply(generation: &mut Generation, patch: &Patch) -> Result<(), Diagnosti
 /// the units and topics they named and join the ones they name now, in
 /// task order, as [`Index::build`] would put them.
 fn patch_index(index: &mut Index, site: &Site, patch: &Patch) {
-    let changed: BTreeSet<PlanId> = patch.plans.iter().map(|(k, _)| *k).collect();
-    for &u in &patch.units {
+    let changed = &patch.changed.plans;
+    for &u in &patch.changed.units {
         if let Some(t) = index.units.get_mut(u) {
             t.led.retain(|r| !changed.contains(&r.plan()));
             t.shared.retain(|r| !changed.contains(&r.plan()));
         }
     }
-    for &t in &patch.topics {
+    for &t in &patch.changed.topics {
         if let Some(refs) = index.topics.get_mut(t) {
             refs.retain(|r| !changed.contains(&r.plan()));
         }
@@ -476,7 +448,7 @@ fn patch_index(index: &mut Index, site: &Site, patch: &Patch) {
         let at = refs.partition_point(|x| *x < r);
         refs.insert(at, r);
     }
-    for &k in &changed {
+    for &k in changed {
         let plan = &site.plans[k];
         for (t, task) in plan.tasks.iter().enumerate() {
             let r = TaskRef::new(k, t);
@@ -491,7 +463,7 @@ fn patch_index(index: &mut Index, site: &Site, patch: &Patch) {
             }
         }
     }
-    for &j in &patch.jurisdictions {
+    for &j in &patch.changed.jurisdictions {
         if let Some(ji) = index.jurisdictions.get_mut(j) {
             ji.task_count = ji.plans.iter().map(|&p| site.plans[p].tasks.len()).sum();
         }

@@ -13,9 +13,10 @@ use std::collections::{BTreeMap, HashMap};
 use std::io;
 use std::sync::{Arc, Mutex, RwLock, RwLockWriteGuard};
 
+use crate::affects;
 use crate::diagnostics::Diagnostic;
 use crate::index::Index;
-use crate::model::{JurisdictionId, NoticeId, PlanId, Site, TopicId, UnitId};
+use crate::model::{PlanId, Site};
 use crate::output::checked_relative;
 use crate::render::html::Renderer;
 use crate::render::theme::Theme;
@@ -61,18 +62,9 @@ pub enum Output {
     Data,
 }
 
-/// What a file shows, for deciding which files an edit makes stale.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Owner {
-    Plan(PlanId),
-    Notice(NoticeId),
-    Unit(UnitId),
-    Topic(TopicId),
-    Jurisdiction(JurisdictionId),
-    /// Lists, feeds and anything else that may show any document: stale
-    /// after every content change.
-    Site,
-}
+/// What a file shows: [`crate::affects`] decides which files an edit makes
+/// stale.
+pub use crate::affects::Owner;
 
 /// For each unit and non-configured topic, the first plan that names it.
 /// Units and topics are numbered in the order plans first name them, so an
@@ -198,14 +190,7 @@ impl Generation {
         let r = self.input();
         let mut outputs = HashMap::new();
         for &page in &self.pages {
-            let owner = match page {
-                Page::Plan(p) => Owner::Plan(p),
-                Page::Notice(n) => Owner::Notice(n),
-                Page::Unit(u, _) => Owner::Unit(u),
-                Page::Topic(t, _) => Owner::Topic(t),
-                Page::Jurisdiction(j) => Owner::Jurisdiction(j),
-                _ => Owner::Site,
-            };
+            let owner = affects::page_owner(page);
             for elder in [false, true] {
                 outputs.insert(
                     page.output_path(&self.site, elder),
@@ -221,29 +206,9 @@ impl Generation {
                 .push(path.to_string());
             false
         })?;
-        let unit_dirs: HashMap<&str, UnitId> = self
-            .views
-            .unit_paths
-            .iter()
-            .enumerate()
-            .map(|(u, p)| (p.as_str(), u))
-            .collect();
-        let plan_files: HashMap<String, PlanId> = self
-            .site
-            .plans
-            .iter()
-            .enumerate()
-            .map(|(p, plan)| (urls::plan_data_path(&plan.slug), p))
-            .collect();
+        let owners = affects::DataOwners::new(&self.site, &self.views.unit_paths);
         for path in names.into_inner().unwrap_or_else(|e| e.into_inner()) {
-            let dir = path.rfind('/').map(|i| &path[..=i]).unwrap_or("");
-            let owner = if let Some(&u) = unit_dirs.get(dir) {
-                Owner::Unit(u)
-            } else if let Some(&p) = plan_files.get(&path) {
-                Owner::Plan(p)
-            } else {
-                Owner::Site
-            };
+            let owner = owners.of(&path);
             outputs.insert(path, (Output::Data, owner));
         }
         Ok(outputs)

@@ -6,8 +6,10 @@
 //! - [`memory`] holds the last good state of the site and renders its files
 //!   on request, with the functions `build` uses, keeping them until an edit
 //!   makes them stale;
-//! - [`incremental`] updates the state in place for a saved plan, and says
-//!   which rendered files that edit made stale;
+//! - [`incremental`] updates the state in place for a saved plan; any
+//!   other content edit assembles the site again; either way
+//!   [`crate::affects`] says which rendered files the edit made stale, and
+//!   only site.yaml, units.yaml and the theme render everything again;
 //! - [`watch`] turns file events into batches (a burst is one batch);
 //! - [`http`] serves the files, the live-reload events and the overlay.
 //!
@@ -46,6 +48,39 @@ pub struct ServeOptions {
     /// Host names (besides localhost and the bound address) that requests
     /// may name.
     pub hosts: Vec<String>,
+}
+
+/// `serve`'s updating without its server and watcher, told of changed
+/// files by hand: what tests use to compare what `serve` shows after a
+/// sequence of edits with a fresh build (`tests/serve_edits.rs`).
+pub struct Session {
+    rebuilder: Rebuilder,
+    live: Arc<Live>,
+}
+
+impl Session {
+    /// Loads the site in `root` as `serve` would, for `base_url`.
+    pub fn open(root: &std::path::Path, base_url: &str) -> Session {
+        let live = Arc::new(Live::new(root));
+        let mut rebuilder = Rebuilder::new(root, base_url, live.clone());
+        rebuilder.start();
+        Session { rebuilder, live }
+    }
+
+    /// Applies files that changed (relative to the root), as one batch
+    /// from the watcher; says which path it took, as `serve` prints it
+    /// (`None` when nothing was shown: errors, or nothing changed).
+    pub fn changed(&mut self, paths: impl IntoIterator<Item = PathBuf>) -> Option<String> {
+        self.rebuilder.apply(watch::Batch {
+            paths: paths.into_iter().collect(),
+            rescan: false,
+        })
+    }
+
+    /// The live site.
+    pub fn live(&self) -> &Live {
+        &self.live
+    }
 }
 
 /// How many ports after the one asked for are tried when it is taken.

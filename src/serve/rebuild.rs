@@ -11,9 +11,12 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
+use crate::affects;
 use crate::diagnostics::Diagnostic;
+use crate::index::Index;
 use crate::render::html::Renderer;
 use crate::render::theme::Theme;
+use crate::render::views::Views;
 use crate::urls::{self, Page};
 
 use super::incremental;
@@ -48,6 +51,8 @@ pub(super) struct Rebuilder {
     live_version: u64,
     /// Why the last content change was not applied incrementally.
     full_because: Option<&'static str>,
+    /// The warnings of the last assembly.
+    warnings: Vec<Diagnostic>,
 }
 
 impl Rebuilder {
@@ -64,6 +69,7 @@ impl Rebuilder {
             version: 0,
             live_version: 0,
             full_because: None,
+            warnings: Vec::new(),
         }
     }
 
@@ -84,7 +90,9 @@ impl Rebuilder {
         loop {
             let idle = (!self.unchecked.is_empty() && !self.checking).then_some(VERIFY_WHEN_IDLE);
             match watcher.next(idle) {
-                Next::Changes(batch) => self.apply(batch),
+                Next::Changes(batch) => {
+                    self.apply(batch);
+                }
                 Next::Idle => self.start_check(&watcher),
                 Next::Done(check) => self.finish_check(check),
                 Next::Closed => return,
@@ -92,8 +100,8 @@ impl Rebuilder {
         }
     }
 
-    /// Applies one batch of changes.
-    fn apply(&mut self, batch: Batch) {
+    /// Applies one batch of changes; says how (`None`: not applied).
+    pub(super) fn apply(&mut self, batch: Batch) -> Option<String> {
         let t = Instant::now();
         let mut sorted = Sorted::of(&batch, &self.ws);
         let (changed, single) = if sorted.config {
@@ -117,7 +125,7 @@ impl Rebuilder {
         }
         let what = describe(&sorted.touched);
         if changed.is_empty() && !sorted.theme && sorted.statics.is_empty() && !sorted.config {
-            return;
+            return None;
         }
         let content_changed = !changed.is_empty() || sorted.config || sorted.registry;
         if content_changed {
@@ -132,13 +140,13 @@ impl Rebuilder {
                 Some(how) => how,
                 None => {
                     println!("{what}: not updated, the errors above must be fixed first");
-                    return;
+                    return None;
                 }
             }
         } else if sorted.theme {
             if !theme_ok {
                 println!("{what}: templates not updated, the errors above must be fixed first");
-                return;
+                return None;
             }
             "templates".to_string()
         } else {
@@ -147,6 +155,7 @@ impl Rebuilder {
             "static".to_string()
         };
         println!("{what}: updated in {} ms ({how})", t.elapsed().as_millis());
+        Some(how)
     }
 
     /// Reads the content files of a batch again: the files whose content
@@ -191,14 +200,22 @@ impl Rebuilder {
             self.emit(&self.ws.warnings_of(rel));
             return Some("incremental".into());
         }
-        self.rebuild_all()?;
+        let kept = self.in_sync.then_some(changed);
+        let how = match self.rebuild(kept)? {
+            Rebuilt::Full => "full".to_string(),
+            Rebuilt::Kept(changes) => {
+                let (plans, units, topics) = changes.counts();
+                format!(
+                    "incremental, site reassembled: {}; {plans} plans, {units} units, {topics} topics changed",
+                    self.full_because
+                        .unwrap_or("a file was added or removed, or several changed")
+                )
+            }
+        };
         for rel in changed {
             self.emit(&self.ws.warnings_of(rel));
         }
-        Some(match self.full_because {
-            Some(why) => format!("full: {why}"),
-            None => "full".into(),
-        })
+        Some(how)
     }
 
     /// Compiles the theme and renders one page of every kind with it. On
@@ -256,28 +273,18 @@ impl Rebuilder {
     /// Assembles the whole site and shows it. Returns the warnings, or
     /// `None` when there were errors (shown in the terminal and browser).
     fn rebuild_all(&mut self) -> Option<Vec<Diagnostic>> {
+        self.rebuild(None)?;
+        Some(std::mem::take(&mut self.warnings))
+    }
+
+    /// Assembles the whole site and shows it. With the content files that
+    /// changed since the live state (`changed`), what the edit did not
+    /// touch is kept: task rows of unchanged plans, and rendered files whose
+    /// owner is unchanged ([`affects::Changes`]). `None` when there were
+    /// errors; the warnings are left in `self.warnings`.
+    fn rebuild(&mut self, changed: Option<&[PathBuf]>) -> Option<Rebuilt> {
         self.unchecked.clear();
-        let errors = self.ws.parse_errors();
-        if !errors.is_empty() {
-            self.fail(errors);
-            return None;
-        }
-        let result = match self.ws.assemble() {
-            Ok(r) => r,
-            Err(d) => {
-                self.fail(vec![d]);
-                return None;
-            }
-        };
-        let Some(site) = result.site else {
-            let errors = result
-                .diagnostics
-                .into_iter()
-                .filter(Diagnostic::is_error)
-                .collect();
-            self.fail(errors);
-            return None;
-        };
+        let site = self.assemble()?;
         let theme = match (&self.good_theme, &self.ws.theme) {
             (Some(t), _) => t.clone(),
             (None, Ok(t)) => t.clone(),
@@ -287,7 +294,14 @@ impl Rebuilder {
                 return None;
             }
         };
-        let generation = match Generation::new(site, theme.clone()) {
+        let kept = match changed {
+            Some(changed) if self.theme_probed => self
+                .live
+                .read(|old| kept_parts(old, &site, changed, &theme))
+                .flatten(),
+            _ => None,
+        };
+        let (generation, changes) = match made(site, &theme, kept) {
             Ok(g) => g,
             Err(d) => {
                 self.fail(vec![d]);
@@ -304,8 +318,18 @@ impl Rebuilder {
         };
         {
             let mut guard = self.live.write();
-            *guard = Some(generation);
-            self.live.invalidate(|_, _| false);
+            let generation = guard.insert(generation);
+            match (&changes, changed) {
+                (Some(changes), Some(changed)) => {
+                    self.live.invalidate(|path, owner| {
+                        changes.keeps(owner, generation.outputs.get(path).map(|&(_, o)| o))
+                    });
+                    let edited = (0..generation.site.plans.len())
+                        .filter(|&p| changed.contains(&generation.site.plans[p].source.path));
+                    prerender_plans(&self.live, generation, edited);
+                }
+                _ => self.live.invalidate(|_, _| false),
+            }
             match probed {
                 Ok(rendered) => {
                     for (path, bytes, owner) in rendered {
@@ -327,13 +351,41 @@ impl Rebuilder {
             p.content.clear();
             p.render.clear();
         });
-        Some(
-            result
-                .diagnostics
-                .into_iter()
-                .filter(|d| !d.is_error())
-                .collect(),
-        )
+        Some(match changes {
+            Some(changes) => Rebuilt::Kept(changes),
+            None => Rebuilt::Full,
+        })
+    }
+
+    /// The model of the files as read, its warnings left in
+    /// `self.warnings`; `None` (errors shown) when it has errors.
+    fn assemble(&mut self) -> Option<crate::model::Site> {
+        let errors = self.ws.parse_errors();
+        if !errors.is_empty() {
+            self.fail(errors);
+            return None;
+        }
+        let result = match self.ws.assemble() {
+            Ok(r) => r,
+            Err(d) => {
+                self.fail(vec![d]);
+                return None;
+            }
+        };
+        let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = result
+            .diagnostics
+            .into_iter()
+            .partition(Diagnostic::is_error);
+        match result.site {
+            Some(site) => {
+                self.warnings = warnings;
+                Some(site)
+            }
+            None => {
+                self.fail(errors);
+                None
+            }
+        }
     }
 
     fn fail(&mut self, errors: Vec<Diagnostic>) {
@@ -360,27 +412,12 @@ impl Rebuilder {
             drop(guard);
             return self.rebuild_all().is_some();
         }
-        self.live.invalidate(|_, owner| patch.keeps(owner));
+        let changes = patch.changes(&generation.site);
+        self.live.invalidate(|path, owner| {
+            changes.keeps(owner, generation.outputs.get(path).map(|&(_, o)| o))
+        });
         // The edited plans' pages are the ones about to be reloaded.
-        let site = &generation.site;
-        let pages: Vec<(String, usize)> = patch
-            .plans
-            .iter()
-            .flat_map(|&(k, _)| {
-                [false, true].map(|elder| (Page::Plan(k).output_path(site, elder), k))
-            })
-            .collect();
-        let rendered: Vec<(String, usize, Vec<u8>)> = pages
-            .into_par_iter()
-            .filter_map(|(path, k)| {
-                let &(output, _) = generation.outputs.get(&path)?;
-                let bytes = generation.render(&path, output).ok()?;
-                Some((path, k, bytes))
-            })
-            .collect();
-        for (path, k, bytes) in rendered {
-            self.live.insert(&path, bytes.into(), Owner::Plan(k));
-        }
+        prerender_plans(&self.live, generation, patch.plans.iter().map(|&(k, _)| k));
         drop(guard);
         self.unchecked.extend(patch.plans.iter().map(|(k, _)| *k));
         self.live_version = self.version;
@@ -446,6 +483,73 @@ impl Rebuilder {
             "note: an incremental update differed from a full rebuild; showing the full rebuild"
         );
         self.rebuild_all();
+    }
+}
+
+/// How [`Rebuilder::rebuild`] showed the site.
+enum Rebuilt {
+    /// Everything is rendered again.
+    Full,
+    /// What the changes did not touch was kept.
+    Kept(affects::Changes),
+}
+
+/// The index and views of a newly assembled `site` that keep what `old`
+/// has and an edit of the files `changed` did not touch, and the changes;
+/// `None` when `old` has another theme.
+fn kept_parts(
+    old: &Generation,
+    site: &crate::model::Site,
+    changed: &[PathBuf],
+    theme: &Arc<Theme>,
+) -> Option<(Index, Views, affects::Changes)> {
+    if !Arc::ptr_eq(&old.theme, theme) {
+        return None;
+    }
+    let index = Index::build(site);
+    let changes = affects::Changes::between((&old.site, &old.index), (site, &index), &|path| {
+        changed.iter().any(|c| c == path)
+    });
+    let reuse = changes
+        .plans_kept()
+        .iter()
+        .map(|was| was.and_then(|q| old.views.rows.get(q).cloned()))
+        .collect();
+    let views = Views::build_reusing(site, &index, theme, reuse).ok()?;
+    Some((index, views, changes))
+}
+
+/// The generation of `site`, from the parts kept when there are some.
+fn made(
+    site: crate::model::Site,
+    theme: &Arc<Theme>,
+    kept: Option<(Index, Views, affects::Changes)>,
+) -> Result<(Generation, Option<affects::Changes>), Diagnostic> {
+    match kept {
+        Some((index, views, changes)) => {
+            Generation::from_parts(site, index, views, theme.clone()).map(|g| (g, Some(changes)))
+        }
+        None => Generation::new(site, theme.clone()).map(|g| (g, None)),
+    }
+}
+
+/// Renders the pages of plans `plans` (standard and elder) into the cache,
+/// in parallel: they are the ones about to be reloaded after their edit.
+fn prerender_plans(live: &Live, generation: &Generation, plans: impl Iterator<Item = usize>) {
+    let site = &generation.site;
+    let pages: Vec<(String, usize)> = plans
+        .flat_map(|k| [false, true].map(|elder| (Page::Plan(k).output_path(site, elder), k)))
+        .collect();
+    let rendered: Vec<(String, usize, Vec<u8>)> = pages
+        .into_par_iter()
+        .filter_map(|(path, k)| {
+            let &(output, _) = generation.outputs.get(&path)?;
+            let bytes = generation.render(&path, output).ok()?;
+            Some((path, k, bytes))
+        })
+        .collect();
+    for (path, k, bytes) in rendered {
+        live.insert(&path, bytes.into(), Owner::Plan(k));
     }
 }
 

@@ -2,6 +2,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::*;
+use crate::affects::Owner;
 use crate::render::theme::Theme;
 use crate::serve::workspace::{FileChange, Workspace};
 
@@ -117,20 +118,22 @@ fn a_patched_site_equals_a_fully_assembled_one() {
             })
             .unwrap()
     };
-    assert!(!patch.keeps(Owner::Unit(unit("县司法局"))));
-    assert!(!patch.keeps(Owner::Unit(unit("县公安局"))));
-    assert!(!patch.keeps(Owner::Site));
+    let changes = patch.changes(&live.site);
+    let keeps = |o: Owner| changes.keeps(o, Some(o));
+    assert!(!keeps(Owner::Unit(unit("县司法局"))));
+    assert!(!keeps(Owner::Unit(unit("县公安局"))));
+    assert!(!keeps(Owner::Site));
     let other = full
         .site
         .plans
         .iter()
         .position(|p| p.slug == "daoli-2017-shijian-fangan")
         .unwrap();
-    assert!(patch.keeps(Owner::Plan(other)));
+    assert!(keeps(Owner::Plan(other)));
 }
 
 #[test]
-fn a_new_unit_takes_the_full_path() {
+fn a_new_unit_is_not_patched_in_place() {
     let dir = example();
     let root = dir.path();
     let mut ws = Workspace::open(root, "http://127.0.0.1:8000/");
@@ -346,7 +349,8 @@ fn random_edit_sequences_serve_what_a_clean_build_writes() {
         match patch_for(&ws, g, rel) {
             Ok(patch) => {
                 apply(g, &patch).unwrap();
-                live.invalidate(|_, owner| patch.keeps(owner));
+                let changes = patch.changes(&g.site);
+                live.invalidate(|_, owner| changes.keeps(owner, Some(owner)));
                 incremental += 1;
             }
             Err(why) => {

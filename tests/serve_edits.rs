@@ -1,0 +1,251 @@
+//! `serve` after random sequences of edits (fixed seeds) shows exactly what
+//! a fresh build of the same files writes, and takes the full path for none
+//! of them (issue 23): text edits, a unit added to a task or removed, a unit
+//! and a topic no plan named before, a plan file added, deleted or renamed,
+//! a notice edited. Driven in-process ([`planpress::serve::Session`]), so
+//! that each step costs one assembly and one build of the small example.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use common::*;
+use planpress::serve::Session;
+use planpress::serve::memory::{Found, MemorySink};
+
+const BASE: &str = "http://127.0.0.1:8000/";
+const NOTICE: &str = "content/daoli-2017-tongzhi.md";
+/// Plans in Markdown; the added ones are named `content/extra-N.md`.
+const PLANS: [&str; 2] = [
+    "content/daoli-2017-shijian-fangan.md",
+    "content/zhuzhou-2015-fazhi-shishi-yijian.md",
+];
+/// Where a task's unit lists start in the example's plans.
+const LISTS: [&str; 3] = ["牵头单位:", "牵头部门:", "责任单位:"];
+
+/// A small deterministic generator (xorshift), so a failing seed replays.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n.max(1) as u64) as usize
+    }
+}
+
+/// The site being edited and the files added so far.
+struct Site {
+    root: PathBuf,
+    extras: Vec<String>,
+    step: usize,
+}
+
+impl Site {
+    fn path(&self, rel: &str) -> PathBuf {
+        self.root.join(rel)
+    }
+
+    fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path(rel)).unwrap()
+    }
+
+    fn write(&self, rel: &str, text: &str) {
+        std::fs::write(self.path(rel), text).unwrap();
+    }
+
+    /// The Markdown plans, the example's and the added ones.
+    fn plans(&self) -> Vec<String> {
+        PLANS
+            .iter()
+            .map(|p| p.to_string())
+            .chain(self.extras.iter().cloned())
+            .collect()
+    }
+
+    /// Where the unit lists of `text` start (after the colon).
+    fn lists(text: &str) -> Vec<usize> {
+        let mut at: Vec<usize> = LISTS
+            .iter()
+            .flat_map(|l| text.match_indices(l).map(|(i, _)| i + l.len()))
+            .collect();
+        at.sort_unstable();
+        at
+    }
+
+    /// Edit number `kind` (of [`KINDS`]) at a random place; returns what it
+    /// was and the files it touched.
+    fn edit(&mut self, rng: &mut Rng, kind: usize) -> (&'static str, Vec<PathBuf>) {
+        self.step += 1;
+        let k = self.step;
+        let plans = self.plans();
+        let file = plans[rng.below(plans.len())].clone();
+        let text = self.read(&file);
+        let lists = Self::lists(&text);
+        let list = lists[rng.below(lists.len())];
+        let touched = vec![PathBuf::from(&file)];
+        match kind {
+            0 => {
+                // The text of a task, before its units.
+                let at = text[..list].rfind('。').unwrap_or(list);
+                let text = format!("{}（修改{k}）{}", &text[..at], &text[at..]);
+                self.write(&file, &text);
+                ("text", touched)
+            }
+            1 => {
+                // A unit the plan names elsewhere, added to a list.
+                let other = lists[rng.below(lists.len())];
+                let name: String = text[other..]
+                    .chars()
+                    .take_while(|c| !"、。,;)）".contains(*c))
+                    .collect();
+                let text = format!("{}{name}、{}", &text[..list], &text[list..]);
+                self.write(&file, &text);
+                ("unit added", touched)
+            }
+            2 => {
+                // The first unit of a list of several removed.
+                let first_end = text[list..].find(['、', '。']).map(|i| list + i);
+                match first_end {
+                    Some(end) if text[end..].starts_with('、') => {
+                        let text = format!("{}{}", &text[..list], &text[end + '、'.len_utf8()..]);
+                        self.write(&file, &text);
+                    }
+                    _ => return self.edit(rng, 0),
+                }
+                ("unit removed", touched)
+            }
+            3 => {
+                // A unit no plan names.
+                let text = format!("{}新设第{k}办公室、{}", &text[..list], &text[list..]);
+                self.write(&file, &text);
+                ("new unit", touched)
+            }
+            4 => {
+                // A topic no plan names, on the plan.
+                let text = text.replacen("\nkind: ", &format!("\ntopics: [专题{k}]\nkind: "), 1);
+                self.write(&file, &text);
+                ("new topic", touched)
+            }
+            5..=7 if kind == 5 || self.extras.is_empty() => {
+                // A new plan file: a copy of a plan under another title.
+                let rel = format!("content/extra-{k}.md");
+                let text = text.replacen("\ntitle: ", &format!("\ntitle: 副本{k}"), 1);
+                self.write(&rel, &text);
+                self.extras.push(rel.clone());
+                ("plan added", vec![PathBuf::from(rel)])
+            }
+            6 => {
+                let rel = self.extras.remove(rng.below(self.extras.len()));
+                std::fs::remove_file(self.path(&rel)).unwrap();
+                ("plan deleted", vec![PathBuf::from(rel)])
+            }
+            7 => {
+                let i = rng.below(self.extras.len());
+                let to = format!("content/extra-{k}.md");
+                let from = std::mem::replace(&mut self.extras[i], to.clone());
+                std::fs::rename(self.path(&from), self.path(&to)).unwrap();
+                ("plan renamed", vec![PathBuf::from(from), PathBuf::from(to)])
+            }
+            _ => {
+                let text =
+                    self.read(NOTICE)
+                        .replacen("请遵照执行", &format!("请遵照执行（第{k}次）"), 1);
+                self.write(NOTICE, &text);
+                ("notice", vec![PathBuf::from(NOTICE)])
+            }
+        }
+    }
+}
+
+/// Every file a fresh build of `root` writes, except static files.
+fn fresh_build(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    let (site, _) = planpress::build::load(root, Some(BASE)).expect("the site loads");
+    let theme = planpress::render::theme::Theme::load(root, &site.config).unwrap();
+    let editions = planpress::render::editions::Editions::load(root, &site.config, &theme).unwrap();
+    let sink = MemorySink::default();
+    planpress::build::render(&site, &theme, &editions, &sink, &|_, _| {}).unwrap();
+    sink.into_files()
+}
+
+/// What the session shows is, file for file, what a fresh build writes.
+fn assert_same_as_build(session: &Session, root: &Path, what: &str) {
+    let t = std::time::Instant::now();
+    let built = fresh_build(root);
+    eprintln!("build {:?}", t.elapsed());
+    let mut differ = Vec::new();
+    for (path, bytes) in &built {
+        match session.live().get(path) {
+            Found::File(_, served) if *served == **bytes => {}
+            Found::File(..) => differ.push(path.clone()),
+            _ => differ.push(format!("{path} (missing)")),
+        }
+    }
+    let extra: Vec<String> = session
+        .live()
+        .read(|g| {
+            g.outputs
+                .keys()
+                .filter(|p| !built.contains_key(*p))
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default();
+    eprintln!("compare {:?}", t.elapsed());
+    assert!(
+        differ.is_empty() && extra.is_empty(),
+        "after {what}: {} files differ from a fresh build: {:?}; not built: {extra:?}",
+        differ.len(),
+        &differ[..differ.len().min(10)],
+    );
+}
+
+/// Text, unit added, unit removed, new unit, new topic, plan added, deleted,
+/// renamed, notice.
+const KINDS: usize = 9;
+
+fn run_seed(seed: u64) {
+    let dir = example_with_editions("");
+    let root = dir.path().canonicalize().unwrap();
+    let mut session = Session::open(&root, BASE);
+    // Read before the edits, as a reader would have them open: what the
+    // edits leave cached must still be right afterwards.
+    assert_same_as_build(&session, &root, "loading");
+    let mut rng = Rng(seed);
+    // Every kind of edit once, in an order of the seed's.
+    let mut kinds: Vec<usize> = (0..KINDS).collect();
+    for i in (1..kinds.len()).rev() {
+        kinds.swap(i, rng.below(i + 1));
+    }
+    let mut site = Site {
+        root: root.clone(),
+        extras: Vec::new(),
+        step: 0,
+    };
+    for kind in kinds {
+        let (what, touched) = site.edit(&mut rng, kind);
+        let t = std::time::Instant::now();
+        let how = session
+            .changed(touched)
+            .unwrap_or_else(|| panic!("seed {seed}: {what} was not shown"));
+        eprintln!("{what}: {how} {:?}", t.elapsed());
+        assert!(
+            how.starts_with("incremental"),
+            "seed {seed}: {what} took the path `{how}`"
+        );
+        assert_same_as_build(
+            &session,
+            &root,
+            &format!("seed {seed}, step {}: {what}", site.step),
+        );
+    }
+}
+
+#[test]
+fn random_edits_show_what_a_build_writes() {
+    for seed in [0x9e37_79b9_7f4a_7c15, 2026] {
+        run_seed(seed);
+    }
+}
