@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Short fuzz run of every target (issue 9), for .ci/run: about a minute in
-# all once built. Longer runs: `fuzz/run.sh --seconds 600 [TARGET...]`.
+# Short fuzz run of every target (issue 9), for .ci/run: half a minute in
+# all once built on two cores (the targets run side by side, one per core).
+# Longer runs: `fuzz/run.sh --seconds 600 [TARGET...]`.
 #
 # Each target starts from its seeds (fuzz/seeds/TARGET, kept in git) and a
 # scratch corpus outside the repo; a crash, a panic, an input slower than
@@ -37,7 +38,7 @@ while [ $# -gt 0 ]; do
     --seconds) seconds="$2"; shift 2 ;;
     --timeout) timeout="$2"; shift 2 ;;
     --rss) rss="$2"; shift 2 ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) targets+=("$1"); shift ;;
   esac
 done
@@ -62,28 +63,51 @@ fi
 # assertions on), hangs and memory use are what is looked for here. For a
 # run under AddressSanitizer: FUZZ_SANITIZER=address fuzz/run.sh ...
 sanitizer="${FUZZ_SANITIZER:-none}"
-flags=(+nightly fuzz run -s "$sanitizer" -a -O)
+# cargo-fuzz compiles each crate as one codegen unit unless told otherwise:
+# 16 let the build use every core (minutes less in CI) for slightly slower
+# runs. The build and the runs take the same flags, or each run rebuilds.
+flags=(-s "$sanitizer" -a -O --codegen-units 16)
 
-cargo +nightly fuzz build -s "$sanitizer" -a -O
+cargo +nightly fuzz build "${flags[@]}"
 
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
-status=0
-for t in "${targets[@]}"; do
+
+# One target's run; its report in $scratch/TARGET.report, "ok" or not in
+# $scratch/TARGET.status.
+fuzz_one() {
+  local t="$1" start log
   mkdir -p "$scratch/$t"
   start=$(date +%s)
   log="$scratch/$t.log"
-  if cargo "${flags[@]}" "$t" "$scratch/$t" "seeds/$t" -- \
+  if cargo +nightly fuzz run "${flags[@]}" "$t" "$scratch/$t" "seeds/$t" -- \
       -max_total_time="$seconds" -timeout="$timeout" -rss_limit_mb="$rss" \
       -max_len=65536 -print_final_stats=1 >"$log" 2>&1; then
     stat() { grep -Eo "stat::$1: *[0-9]+" "$log" | grep -Eo '[0-9]+$' || echo '?'; }
     echo "fuzz $t: ok, $(stat number_of_executed_units) inputs in $(( $(date +%s) - start )) s," \
       "slowest $(stat slowest_unit_time_sec) s, peak $(stat peak_rss_mb) MB," \
-      "corpus $(find "$scratch/$t" -type f | wc -l) inputs"
+      "corpus $(find "$scratch/$t" -type f | wc -l) inputs" >"$scratch/$t.report"
+    echo ok >"$scratch/$t.status"
   else
-    echo "fuzz $t: FAILED"
-    tail -40 "$log"
-    status=1
+    { echo "fuzz $t: FAILED"; tail -40 "$log"; } >"$scratch/$t.report"
+    echo failed >"$scratch/$t.status"
   fi
+}
+
+# A fuzzer uses one core: the targets run side by side, one per core, each
+# still for $seconds seconds.
+jobs_max="$(nproc 2>/dev/null || echo 1)"
+for t in "${targets[@]}"; do
+  while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do
+    wait -n || true
+  done
+  fuzz_one "$t" &
+done
+wait
+
+status=0
+for t in "${targets[@]}"; do
+  cat "$scratch/$t.report"
+  [ "$(cat "$scratch/$t.status" 2>/dev/null)" = ok ] || status=1
 done
 exit $status

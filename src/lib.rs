@@ -80,6 +80,7 @@ mod patterns;
 pub mod publish;
 pub mod render;
 pub mod search;
+#[cfg(feature = "serve")]
 pub mod serve;
 pub mod slug;
 pub mod urls;

@@ -24,11 +24,9 @@ fn assert_absolute(text: &str, what: &str) {
     );
 }
 
-fn built(extra: &[&str]) -> (tempfile::TempDir, std::path::PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("public");
-    build(repo(), &out, extra);
-    (dir, out)
+/// The example built once (under BASE) for the tests that only read it.
+fn built() -> &'static std::path::Path {
+    shared_example(&["--base-url", BASE])
 }
 
 const ATOM: &str = "http://www.w3.org/2005/Atom";
@@ -42,7 +40,7 @@ fn child<'a, 'i>(n: roxmltree::Node<'a, 'i>, name: &str) -> Vec<roxmltree::Node<
 
 #[test]
 fn the_feed_is_atom_with_absolute_ids_and_links() {
-    let (_dir, out) = built(&["--base-url", BASE]);
+    let out = built();
     let text = read(&out.join("feed.xml"));
     let doc = roxmltree::Document::parse(&text).expect("feed.xml is well-formed XML");
     let atom = ATOM;
@@ -75,7 +73,7 @@ fn the_feed_is_atom_with_absolute_ids_and_links() {
 
 #[test]
 fn the_sitemap_and_robots_txt_name_absolute_addresses() {
-    let (_dir, out) = built(&["--base-url", BASE]);
+    let out = built();
     let text = read(&out.join("sitemap.xml"));
     let doc = roxmltree::Document::parse(&text).expect("sitemap.xml is well-formed XML");
     let ns = Some("http://www.sitemaps.org/schemas/sitemap/0.9");

@@ -11,16 +11,14 @@ use std::path::Path;
 use common::*;
 use serde_json::Value;
 
-fn built_example() -> (tempfile::TempDir, std::path::PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("public");
-    build(repo(), &out, &[]);
-    (dir, out)
+/// The example built once for the tests that only read it.
+fn built_example() -> &'static Path {
+    shared_example(&[])
 }
 
 #[test]
 fn every_page_type_exists_and_links_resolve() {
-    let (_dir, out) = built_example();
+    let out = built_example();
     for page in [
         "index.html",
         "404.html",
@@ -48,7 +46,7 @@ fn every_page_type_exists_and_links_resolve() {
         assert!(out.join(page).is_file(), "missing {page}");
     }
     assert!(out.join("topics").read_dir().unwrap().count() > 5);
-    let checked = check_links(&out, "/");
+    let checked = check_links(out, "/");
     assert!(checked > 5000, "only {checked} links checked");
 }
 
@@ -84,7 +82,7 @@ fn linked_tasks(html: &str, plan_slug: &str) -> BTreeSet<String> {
 
 #[test]
 fn daoli_sifaju_page_lists_exactly_its_tasks() {
-    let (_dir, out) = built_example();
+    let out = built_example();
     let html = read(&out.join("units/haerbinshidaoliqu/qusifaju/index.html"));
     let tasks = linked_tasks(&html, "daoli-2017-shijian-fangan");
     // The document names 区司法局 as lead of these tasks; task 11 mentions it
@@ -102,7 +100,7 @@ fn daoli_sifaju_page_lists_exactly_its_tasks() {
 
 #[test]
 fn data_and_unit_pages_agree_with_the_content() {
-    let (_dir, out) = built_example();
+    let out = built_example();
     let tasks: Vec<Value> = serde_json::from_str(&read(&out.join("data/tasks.json"))).unwrap();
     assert_eq!(tasks.len(), 233);
     for t in &tasks {
@@ -270,7 +268,7 @@ fn a_units_three_roles_are_kept_apart() {
 /// linked from its unit's page; a unit without dated tasks has neither.
 #[test]
 fn every_calendar_parses_and_has_events() {
-    let (_dir, out) = built_example();
+    let out = built_example();
     let (mut calendars, mut without) = (0, 0);
     for entry in walkdir::WalkDir::new(out.join("units"))
         .min_depth(2)
@@ -338,7 +336,7 @@ fn every_calendar_parses_and_has_events() {
 
 #[test]
 fn plan_page_has_portal_furniture() {
-    let (_dir, out) = built_example();
+    let out = built_example();
     let html = read(&out.join("plans/daoli-2017-shijian-fangan/index.html"));
     for needle in [
         "哈里治区委发〔2017〕2号",
@@ -521,7 +519,7 @@ fn a_word_missing_from_the_theme_stops_the_build_naming_file_and_key() {
 #[test]
 fn output_is_identical_whatever_the_thread_count() {
     let dir = tempfile::tempdir().unwrap();
-    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    let a = dir.path().join("a");
     let one = std::process::Command::new(env!("CARGO_BIN_EXE_planpress"))
         .args([
             "build",
@@ -535,8 +533,9 @@ fn output_is_identical_whatever_the_thread_count() {
         .output()
         .unwrap();
     assert!(one.status.success(), "{}", stderr(&one));
-    build(repo(), &b, &[]);
-    let (sa, sb) = (snapshot(&a), snapshot(&b));
+    // The other side: the shared build, with as many threads as there are
+    // cores.
+    let (sa, sb) = (snapshot(&a), snapshot(built_example()));
     assert_eq!(sa.keys().collect::<Vec<_>>(), sb.keys().collect::<Vec<_>>());
     for (k, v) in &sa {
         assert!(v == &sb[k], "{} differs between thread counts", k.display());
@@ -561,18 +560,19 @@ fn static_versions(out: &Path) -> BTreeSet<String> {
 /// static file, and only then.
 #[test]
 fn static_files_are_linked_with_a_fingerprint_that_follows_their_bytes() {
-    let site = copy_example();
-    let out = site.path().join("public");
-    build(site.path(), &out, &[]);
-    let first = static_versions(&out);
+    // The first build is the shared build of the example; the copy's build
+    // has the same files.
+    let first = static_versions(built_example());
     assert_eq!(first.len(), 1, "one fingerprint on every page: {first:?}");
     let v = first.iter().next().unwrap().clone();
     assert!(
         v.len() == 12 && v.bytes().all(|b| b.is_ascii_hexdigit()),
         "{v}"
     );
-    assert!(out.join("static/portal.css").is_file());
+    assert!(built_example().join("static/portal.css").is_file());
 
+    let site = copy_example();
+    let out = site.path().join("public");
     build(site.path(), &out, &[]);
     assert_eq!(static_versions(&out), first, "same files, same fingerprint");
 

@@ -65,17 +65,24 @@ pub(super) fn annotation_parens(text: &str) -> Vec<(usize, usize, (usize, usize)
     }
     let mut unclosed: Vec<usize> = stacks.into_iter().flatten().collect();
     unclosed.sort_unstable();
-    // The end of the line is looked up once per line, not once per opener.
+    // The end of the line and its last colon are looked up once per line,
+    // not once per opener: a line of thousands of `(` stays linear.
     let mut line_end = 0;
+    let mut last_colon = None;
     for open in unclosed {
         let inner_start = open + text[open..].chars().next().map_or(1, char::len_utf8);
         if line_end < inner_start {
             line_end = text[inner_start..]
                 .find('\n')
                 .map_or(text.len(), |p| inner_start + p);
+            last_colon = text[inner_start..line_end]
+                .rfind([':', '：'])
+                .map(|p| inner_start + p);
         }
         let end = line_end;
-        if starts_with_label(&text[inner_start..end]) {
+        // `has_colon` of the rest of the line, without scanning it again.
+        let colon_after = last_colon.is_some_and(|c| c >= inner_start);
+        if colon_after && LABEL_START_RE.is_match(&text[inner_start..end]) {
             pairs.push((open, end, (inner_start, end)));
         }
     }
