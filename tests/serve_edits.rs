@@ -172,9 +172,7 @@ fn fresh_build(root: &Path) -> BTreeMap<String, Vec<u8>> {
 
 /// What the session shows is, file for file, what a fresh build writes.
 fn assert_same_as_build(session: &Session, root: &Path, what: &str) {
-    let t = std::time::Instant::now();
     let built = fresh_build(root);
-    eprintln!("build {:?}", t.elapsed());
     let mut differ = Vec::new();
     for (path, bytes) in &built {
         match session.live().get(path) {
@@ -193,7 +191,6 @@ fn assert_same_as_build(session: &Session, root: &Path, what: &str) {
                 .collect()
         })
         .unwrap_or_default();
-    eprintln!("compare {:?}", t.elapsed());
     assert!(
         differ.is_empty() && extra.is_empty(),
         "after {what}: {} files differ from a fresh build: {:?}; not built: {extra:?}",
@@ -226,11 +223,9 @@ fn run_seed(seed: u64) {
     };
     for kind in kinds {
         let (what, touched) = site.edit(&mut rng, kind);
-        let t = std::time::Instant::now();
         let how = session
             .changed(touched)
             .unwrap_or_else(|| panic!("seed {seed}: {what} was not shown"));
-        eprintln!("{what}: {how} {:?}", t.elapsed());
         assert!(
             how.starts_with("incremental"),
             "seed {seed}: {what} took the path `{how}`"

@@ -135,8 +135,11 @@ impl Rebuilder {
         let theme_ok = !sorted.theme || self.check_theme(!content_changed);
         self.full_because = None;
         let how = if content_changed {
-            let patch = single.filter(|_| self.in_sync && !sorted.theme);
-            match self.show_content(&changed, patch.as_deref()) {
+            // Only content changed, and the live state is of the files as
+            // they were: what the edit did not touch can be kept.
+            let keep = self.in_sync && !sorted.theme && !sorted.config && !sorted.registry;
+            let patch = single.filter(|_| keep);
+            match self.show_content(&changed, keep, patch.as_deref()) {
                 Some(how) => how,
                 None => {
                     println!("{what}: not updated, the errors above must be fixed first");
@@ -191,16 +194,22 @@ impl Rebuilder {
     }
 
     /// Shows changed content: `patch` patched in when it can be, else the
-    /// whole site assembled again. Says how, or `None` when there were
-    /// errors.
-    fn show_content(&mut self, changed: &[PathBuf], patch: Option<&Path>) -> Option<String> {
+    /// whole site assembled again, keeping what the edit did not touch when
+    /// `keep` (only content files changed). Says how, or `None` when there
+    /// were errors.
+    fn show_content(
+        &mut self,
+        changed: &[PathBuf],
+        keep: bool,
+        patch: Option<&Path>,
+    ) -> Option<String> {
         if let Some(rel) = patch
             && self.try_patch(rel)
         {
             self.emit(&self.ws.warnings_of(rel));
             return Some("incremental".into());
         }
-        let kept = self.in_sync.then_some(changed);
+        let kept = keep.then_some(changed);
         let how = match self.rebuild(kept)? {
             Rebuilt::Full => "full".to_string(),
             Rebuilt::Kept(changes) => {
@@ -510,9 +519,11 @@ fn kept_parts(
     let changes = affects::Changes::between((&old.site, &old.index), (site, &index), &|path| {
         changed.iter().any(|c| c == path)
     });
+    // Copied rather than moved: the old state is served until the new one
+    // is ready. In parallel: tens of megabytes on a site of 1,000 plans.
     let reuse = changes
         .plans_kept()
-        .iter()
+        .par_iter()
         .map(|was| was.and_then(|q| old.views.rows.get(q).cloned()))
         .collect();
     let views = Views::build_reusing(site, &index, theme, reuse).ok()?;

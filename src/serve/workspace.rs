@@ -207,14 +207,21 @@ impl Workspace {
     /// A copy of everything assembling needs, to assemble on another thread.
     pub fn snapshot(&self) -> Result<Snapshot, Diagnostic> {
         let config = self.config.clone()?;
-        let mut loaded = Loaded::default();
-        for f in self.files.values() {
-            loaded.merge(Loaded {
+        // Copied in parallel: on a site of 1,000 plans the copy is a good
+        // part of an edit's assembly. Merged in file order, as read.
+        let copies: Vec<Loaded> = self
+            .files
+            .par_iter()
+            .map(|(_, f)| Loaded {
                 plans: f.loaded.plans.clone(),
                 notices: f.loaded.notices.clone(),
                 diagnostics: f.loaded.diagnostics.clone(),
                 failed: f.loaded.failed.clone(),
-            });
+            })
+            .collect();
+        let mut loaded = Loaded::default();
+        for copy in copies {
+            loaded.merge(copy);
         }
         let mut diagnostics = self.listing_errors.clone();
         diagnostics.extend(self.registry_errors.iter().cloned());
