@@ -164,7 +164,7 @@ impl Site {
 fn fresh_build(root: &Path) -> BTreeMap<String, Vec<u8>> {
     let (site, _) = planpress::build::load(root, Some(BASE)).expect("the site loads");
     let theme = planpress::render::theme::Theme::load(root, &site.config).unwrap();
-    let editions = planpress::render::editions::Editions::load(root, &site.config, &theme).unwrap();
+    let editions = planpress::render::editions::Editions::load(root, &site, &theme).unwrap();
     let sink = MemorySink::default();
     planpress::build::render(&site, &theme, &editions, &sink, &|_, _| {}).unwrap();
     sink.into_files()
