@@ -171,3 +171,19 @@ pub fn summary(result: &LoadResult, diagnostics: &[Diagnostic]) -> String {
     }
     line
 }
+
+/// The translated editions' files (`translations/LANG/`), read as a build
+/// reads them: a translation naming a plan, task, section or name the site
+/// lacks fails `check` as it fails the build.
+pub fn translation_problems(root: &std::path::Path, site: &Site) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    for entry in site.config.editions.iter().flatten() {
+        if let crate::config::EditionConfig::Translated(settings) = entry
+            && let Err(mut found) =
+                crate::content::translations::Translations::load(root, &settings.lang, site)
+        {
+            problems.append(&mut found);
+        }
+    }
+    problems
+}

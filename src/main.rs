@@ -467,11 +467,17 @@ fn progress_bar(quiet: bool) -> Option<indicatif::ProgressBar> {
 fn check(root: &std::path::Path, json: bool, list_units: bool) -> ExitCode {
     let result = load_site(root);
     let mut shown: Vec<Diagnostic> = result.diagnostics.clone();
+    let translations = result
+        .site
+        .as_ref()
+        .map(|site| planpress::check::translation_problems(root, site))
+        .unwrap_or_default();
+    let failed = result.error_count() > 0 || translations.iter().any(Diagnostic::is_error);
+    shown.extend(translations);
     if list_units {
         shown.extend(result.unregistered.iter().cloned());
-        diagnostics::sort(&mut shown);
     }
-    let failed = result.error_count() > 0;
+    diagnostics::sort(&mut shown);
     if json {
         let report = Report::new(result.site.as_ref(), &shown);
         match serde_json::to_string_pretty(&report) {

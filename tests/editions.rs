@@ -410,5 +410,10 @@ fn a_translation_naming_what_the_site_lacks_fails_the_build_with_its_line() {
         assert!(err.contains(at), "{file}: {err}");
         assert!(err.contains(message), "{file}: {err}");
         assert!(!err.contains("panicked"), "{err}");
+        // `check` reads the translations as the build does.
+        let o = planpress(&["check", "--root", site.path().to_str().unwrap()]);
+        let err = stderr(&o);
+        assert!(!o.status.success(), "{file}: check passed");
+        assert!(err.contains(at) && err.contains(message), "{file}: {err}");
     }
 }

@@ -452,19 +452,23 @@ pub fn mark_chinese(html: &[u8], out: &mut Vec<u8>) {
     mark_text(rest, out);
 }
 
-/// The length of the tag, comment or doctype at the start of `s`.
+/// The length of the tag, comment or doctype at the start of `s`. Found
+/// with memchr, not char by char: tags are about half a page's bytes.
 fn tag_end(s: &str) -> usize {
     if s.starts_with("<!--") {
         return s.find("-->").map_or(s.len(), |i| i + 3);
     }
-    let mut quote: Option<char> = None;
-    for (i, c) in s.char_indices().skip(1) {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '"' | '\'') => quote = Some(c),
-            (None, '>') => return i + 1,
-            (None, _) => {}
+    let b = s.as_bytes();
+    let mut from = 1;
+    while let Some(k) = memchr::memchr3(b'"', b'\'', b'>', &b[from..]) {
+        let at = from + k;
+        let quote = b[at];
+        if quote == b'>' {
+            return at + 1;
+        }
+        match memchr::memchr(quote, &b[at + 1..]) {
+            Some(len) => from = at + 1 + len + 1,
+            None => break,
         }
     }
     s.len()
@@ -501,13 +505,18 @@ fn is_chinese(c: char) -> bool {
 /// Mongolian…): it ends a Chinese run. ASCII, spaces and general
 /// punctuation (quotes, dashes) are neutral and go with the run around them.
 fn breaks_run(c: char) -> bool {
+    // Most letters of a fallback page are Chinese or ASCII: they are decided
+    // before `is_alphabetic`, a slow table lookup for CJK letters.
+    if c.is_ascii() || is_chinese(c) {
+        return false;
+    }
     let arabic = matches!(c,
         '\u{0600}'..='\u{06FF}'
         | '\u{0750}'..='\u{077F}'
         | '\u{08A0}'..='\u{08FF}'
         | '\u{FB50}'..='\u{FDFF}'
         | '\u{FE70}'..='\u{FEFF}');
-    arabic || (c.is_alphabetic() && !c.is_ascii() && !is_chinese(c))
+    arabic || c.is_alphabetic()
 }
 
 /// `text` with each stretch between letters of other scripts that holds a
