@@ -355,8 +355,6 @@ pub fn task_view(
     }
 }
 
-/// Units in the order a reader looks them up: by the pinyin of their names
-/// (区司法局 `qu1 si1 fa3 ju2`), syllable by syllable, then by the name itself
 /// At most this many characters of a task's first sentence show in lists.
 const SUMMARY_CHARS: usize = 60;
 
