@@ -11,7 +11,7 @@ use crate::model::Site;
 use crate::output::{Staging, Wait};
 use crate::publish::{Packaged, PublishOptions};
 use crate::render::editions::{
-    Edition, Editions, HANT_LANGUAGE, Hant, TranslatedEdition, convert_site, translate_site,
+    Edition, EditionSite, Editions, Hant, Source, TranslatedEdition, hant_position,
 };
 use crate::render::html::Renderer;
 use crate::render::theme::Theme;
@@ -205,8 +205,7 @@ pub fn render(
 }
 
 /// The 繁體 edition's pages: the model converted once, its views made with
-/// the edition's words, the pages rendered under its prefix. The indexes
-/// are the simplified site's (the same ids; lists keep one order).
+/// the edition's words, the pages rendered under its prefix.
 fn render_converted(
     site: &Site,
     index: &Index,
@@ -216,16 +215,9 @@ fn render_converted(
     sink: &dyn Sink,
     tick: &(dyn Fn() + Sync),
 ) -> Result<usize, Vec<Diagnostic>> {
-    let converted = convert_site(site, hant);
-    let label = |k: crate::model::PlanKind| hant.convert(k.label());
-    let views =
-        Views::build_labelled(&converted, index, theme, Vec::new(), &label).map_err(|d| vec![d])?;
-    let position = list
-        .iter()
-        .position(|e| e.lang == HANT_LANGUAGE)
-        .unwrap_or(1);
-    Renderer::new(&converted, index, &views, theme)
-        .with_edition(list, position)
+    EditionSite::make(site, index, Source::Converted(hant), theme)
+        .map_err(|d| vec![d])?
+        .renderer(index, theme, list, hant_position(list))
         .render_all(sink, tick)
 }
 
@@ -239,22 +231,16 @@ fn render_translated(
     sink: &dyn Sink,
     tick: &(dyn Fn() + Sync),
 ) -> Result<usize, Vec<Diagnostic>> {
-    let translated = translate_site(site, &edition.translations);
-    let label = |k: crate::model::PlanKind| {
-        let chinese = k.label();
-        edition
-            .translations
-            .name(chinese)
-            .unwrap_or(chinese)
-            .to_string()
-    };
     let theme = &edition.theme;
-    let views = Views::build_labelled(&translated, index, theme, Vec::new(), &label)
-        .map_err(|d| vec![d])?;
-    Renderer::new(&translated, index, &views, theme)
-        .with_edition(list, edition.position)
-        .marking_chinese()
-        .render_all(sink, tick)
+    EditionSite::make(
+        site,
+        index,
+        Source::Translated(&edition.translations),
+        theme,
+    )
+    .map_err(|d| vec![d])?
+    .renderer(index, theme, list, edition.position)
+    .render_all(sink, tick)
 }
 
 /// Builds the site into `out`, atomically.

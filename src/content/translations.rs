@@ -26,7 +26,7 @@ use crate::yaml_lines::Locator;
 pub const NAMES_FILE: &str = "names.yaml";
 
 /// One plan's translation, as written.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PlanTranslation {
     /// The plan's slug (its address): which plan this translates.
@@ -42,7 +42,7 @@ pub struct PlanTranslation {
 }
 
 /// A language's translations: plans by slug, and names.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Translations {
     pub plans: HashMap<String, PlanTranslation>,
     pub names: HashMap<String, String>,
@@ -57,6 +57,32 @@ impl Translations {
     /// Reads `translations/LANG/` under `root` and checks every key against
     /// `site`. No folder: no translations (every text stays Chinese).
     pub fn load(root: &Path, lang: &str, site: &Site) -> Result<Translations, Vec<Diagnostic>> {
+        let (out, errors) = TranslationFiles::read(root, lang).check(site);
+        match errors.is_empty() {
+            true => Ok(out),
+            false => Err(errors),
+        }
+    }
+}
+
+/// A language's translation files read and parsed, not yet checked against
+/// a site: `serve` keeps them between edits, so that a content edit checks
+/// them again without reading them.
+#[derive(Debug, Default)]
+pub struct TranslationFiles {
+    files: Vec<(PathBuf, Result<Parsed, Vec<Diagnostic>>)>,
+}
+
+#[derive(Debug)]
+enum Parsed {
+    Names(BTreeMap<String, String>, Locator),
+    Plan(PlanTranslation, Locator),
+}
+
+impl TranslationFiles {
+    /// Reads and parses `translations/LANG/` under `root` (nothing when
+    /// there is no such folder).
+    pub fn read(root: &Path, lang: &str) -> TranslationFiles {
         let dir = Path::new("translations").join(lang);
         let mut files: Vec<PathBuf> = match std::fs::read_dir(root.join(&dir)) {
             Ok(entries) => entries
@@ -64,31 +90,53 @@ impl Translations {
                 .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
                 .filter_map(|p| p.file_name().map(|n| dir.join(n)))
                 .collect(),
-            Err(_) => return Ok(Translations::default()),
+            Err(_) => Vec::new(),
         };
         files.sort();
+        let files = files
+            .into_iter()
+            .map(|rel| {
+                let parsed = crate::content::read_text(&root.join(&rel), &rel)
+                    .map_err(|d| vec![d])
+                    .and_then(|text| {
+                        let lines = Locator::read(&text);
+                        match rel.file_name().is_some_and(|n| n == NAMES_FILE) {
+                            true => parse(&rel, &text).map(|n| Parsed::Names(n, lines)),
+                            false => parse(&rel, &text).map(|p| Parsed::Plan(p, lines)),
+                        }
+                    });
+                (rel, parsed)
+            })
+            .collect();
+        TranslationFiles { files }
+    }
+
+    /// The translations whose every key names something `site` has, and
+    /// the problems of the others (their file and line), in file order.
+    pub fn check(&self, site: &Site) -> (Translations, Vec<Diagnostic>) {
         let mut out = Translations::default();
         let mut errors = Vec::new();
         let known = KnownNames::of(site);
-        for rel in files {
-            let read = crate::content::read_text(&root.join(&rel), &rel)
-                .map_err(|d| vec![d])
-                .and_then(
-                    |text| match rel.file_name().is_some_and(|n| n == NAMES_FILE) {
-                        true => read_names(&rel, &text, &known).map(|n| out.names.extend(n)),
-                        false => read_plan(&rel, &text, site, &out.plans).map(|p| {
-                            out.plans.insert(p.slug.clone(), p);
-                        }),
-                    },
-                );
-            if let Err(e) = read {
+        for (rel, parsed) in &self.files {
+            let checked = match parsed {
+                Err(e) => Err(e.clone()),
+                Ok(Parsed::Names(names, lines)) => {
+                    check_names(rel, names, lines, &known).map(|()| {
+                        out.names
+                            .extend(names.iter().map(|(k, v)| (k.clone(), v.clone())))
+                    })
+                }
+                Ok(Parsed::Plan(t, lines)) => {
+                    check_plan(rel, t, lines, site, &out.plans).map(|()| {
+                        out.plans.insert(t.slug.clone(), t.clone());
+                    })
+                }
+            };
+            if let Err(e) = checked {
                 errors.extend(e);
             }
         }
-        match errors.is_empty() {
-            true => Ok(out),
-            false => Err(errors),
-        }
+        (out, errors)
     }
 }
 
@@ -101,14 +149,13 @@ fn parse<T: serde::de::DeserializeOwned>(rel: &Path, text: &str) -> Result<T, Ve
     })
 }
 
-fn read_plan(
+fn check_plan(
     rel: &Path,
-    text: &str,
+    t: &PlanTranslation,
+    lines: &Locator,
     site: &Site,
     done: &HashMap<String, PlanTranslation>,
-) -> Result<PlanTranslation, Vec<Diagnostic>> {
-    let t: PlanTranslation = parse(rel, text)?;
-    let lines = Locator::read(text);
+) -> Result<(), Vec<Diagnostic>> {
     let Some(plan) = site.plans.iter().find(|p| p.slug == t.slug) else {
         return Err(vec![
             Diagnostic::error(rel, lines.line("slug"), format!("no plan has the slug `{}`", t.slug))
@@ -153,7 +200,7 @@ fn read_plan(
         }
     }
     match errors.is_empty() {
-        true => Ok(t),
+        true => Ok(()),
         false => Err(errors),
     }
 }
@@ -189,13 +236,12 @@ impl KnownNames {
     }
 }
 
-fn read_names(
+fn check_names(
     rel: &Path,
-    text: &str,
+    names: &BTreeMap<String, String>,
+    lines: &Locator,
     known: &KnownNames,
-) -> Result<HashMap<String, String>, Vec<Diagnostic>> {
-    let names: BTreeMap<String, String> = parse(rel, text)?;
-    let lines = Locator::read(text);
+) -> Result<(), Vec<Diagnostic>> {
     let errors: Vec<Diagnostic> = names
         .keys()
         .filter(|k| !known.0.contains(k.as_str()))
@@ -205,7 +251,7 @@ fn read_names(
         })
         .collect();
     match errors.is_empty() {
-        true => Ok(names.into_iter().collect()),
+        true => Ok(()),
         false => Err(errors),
     }
 }

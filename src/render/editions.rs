@@ -21,14 +21,17 @@ use std::sync::Arc;
 use aho_corasick::{AhoCorasick, MatchKind};
 
 pub use crate::config::Dir;
-use crate::config::{EditionConfig, HantConfig};
+use crate::config::{EditionConfig, HantConfig, SiteConfig};
 use crate::content::translations::Translations;
 use crate::diagnostics::Diagnostic;
-use crate::model::{Block, DocMeta, Link, Plan, Site, Task};
+use crate::index::Index;
+use crate::model::{Block, DocMeta, Link, Plan, PlanKind, Site, Task};
 use crate::urls::Page;
 
 use super::Input;
+use super::html::Renderer;
 use super::theme::Theme;
+use super::views::Views;
 
 /// The theme's words file of the 繁體 edition.
 pub const HANT_LANGUAGE: &str = "zh-Hant";
@@ -53,7 +56,7 @@ pub struct Edition {
 /// words).
 pub struct Editions {
     pub list: Vec<Edition>,
-    pub hant: Option<(Hant, Theme)>,
+    pub hant: Option<(Hant, Arc<Theme>)>,
     pub translated: Vec<TranslatedEdition>,
 }
 
@@ -62,64 +65,208 @@ pub struct Editions {
 pub struct TranslatedEdition {
     pub position: usize,
     pub translations: Translations,
-    pub theme: Theme,
+    pub theme: Arc<Theme>,
 }
 
-impl Editions {
-    /// The editions of `site`, whose own theme is `theme`.
-    pub fn load(root: &Path, site: &Site, theme: &Theme) -> Result<Editions, Vec<Diagnostic>> {
-        let config = &site.config;
-        let mut list = vec![Edition {
-            prefix: String::new(),
-            lang: theme.language.clone(),
-            dir: Dir::Ltr,
-            name: String::new(),
-            elder: config.has_elder(),
-        }];
-        let mut editions = Editions {
-            list: Vec::new(),
+/// What the editions are besides the content: the list, the 繁體
+/// converter and each edition's theme. Loaded with the site's theme
+/// (`serve` keeps them from edit to edit); the translations, checked
+/// against a site, complete them ([`Editions::of`]).
+pub struct EditionThemes {
+    pub list: Vec<Edition>,
+    pub hant: Option<(Hant, Arc<Theme>)>,
+    /// Each translated edition's place in `list`, language and theme.
+    pub translated: Vec<(usize, String, Arc<Theme>)>,
+}
+
+impl EditionThemes {
+    /// The editions site.yaml (`config`) asks for, the site's own theme
+    /// being `theme`.
+    pub fn load(
+        root: &Path,
+        config: &SiteConfig,
+        theme: &Theme,
+    ) -> Result<EditionThemes, Vec<Diagnostic>> {
+        let mut themes = EditionThemes {
+            list: vec![own_edition(config, theme)],
             hant: None,
             translated: Vec::new(),
         };
         let name = |t: &Theme| t.words.edition_name().map(str::to_string);
         for entry in config.editions.iter().flatten() {
+            let (prefix, lang, dir, elder) = match entry {
+                EditionConfig::Elder => continue,
+                EditionConfig::Hant(s) => (&s.prefix, HANT_LANGUAGE, Dir::Ltr, s.elder),
+                EditionConfig::Translated(s) => (&s.prefix, s.lang.as_str(), s.dir, s.elder),
+            };
+            let own = Arc::new(Theme::load_in(root, config, Some(lang))?);
+            themes.list.push(Edition {
+                prefix: prefix.clone(),
+                lang: lang.to_string(),
+                dir,
+                name: name(&own).map_err(|d| vec![d])?,
+                elder,
+            });
             match entry {
-                EditionConfig::Elder => {}
                 EditionConfig::Hant(settings) => {
-                    let hant_theme = Theme::load_in(root, config, Some(HANT_LANGUAGE))?;
-                    list.push(Edition {
-                        prefix: settings.prefix.clone(),
-                        lang: HANT_LANGUAGE.to_string(),
-                        dir: Dir::Ltr,
-                        name: name(&hant_theme).map_err(|d| vec![d])?,
-                        elder: settings.elder,
-                    });
-                    let hant = Hant::new(settings).map_err(|d| vec![d])?;
-                    editions.hant = Some((hant, hant_theme));
+                    themes.hant = Some((Hant::new(settings).map_err(|d| vec![d])?, own));
                 }
-                EditionConfig::Translated(settings) => {
-                    let own = Theme::load_in(root, config, Some(&settings.lang))?;
-                    let translations = Translations::load(root, &settings.lang, site)?;
-                    list.push(Edition {
-                        prefix: settings.prefix.clone(),
-                        lang: settings.lang.clone(),
-                        dir: settings.dir,
-                        name: name(&own).map_err(|d| vec![d])?,
-                        elder: settings.elder,
-                    });
-                    editions.translated.push(TranslatedEdition {
-                        position: list.len() - 1,
-                        translations,
-                        theme: own,
-                    });
+                _ => {
+                    let position = themes.list.len() - 1;
+                    themes.translated.push((position, lang.to_string(), own));
                 }
             }
         }
-        if list.len() > 1 {
-            list[0].name = name(theme).map_err(|d| vec![d])?;
+        if themes.list.len() > 1 {
+            themes.list[0].name = name(theme).map_err(|d| vec![d])?;
         }
-        editions.list = list;
-        Ok(editions)
+        Ok(themes)
+    }
+}
+
+/// The site's own pages as an edition: the only one of a site without
+/// `editions:` besides the 长者版.
+fn own_edition(config: &SiteConfig, theme: &Theme) -> Edition {
+    Edition {
+        prefix: String::new(),
+        lang: theme.language.clone(),
+        dir: Dir::Ltr,
+        name: String::new(),
+        elder: config.has_elder(),
+    }
+}
+
+impl Editions {
+    /// The editions of `site`, whose own theme is `theme`.
+    pub fn load(root: &Path, site: &Site, theme: &Theme) -> Result<Editions, Vec<Diagnostic>> {
+        let themes = EditionThemes::load(root, &site.config, theme)?;
+        let translations = themes
+            .translated
+            .iter()
+            .map(|(_, lang, _)| Translations::load(root, lang, site))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Editions::of(&themes, translations))
+    }
+
+    /// The site's own pages only (and their 长者版).
+    pub fn own(config: &SiteConfig, theme: &Theme) -> Editions {
+        Editions {
+            list: vec![own_edition(config, theme)],
+            hant: None,
+            translated: Vec::new(),
+        }
+    }
+
+    /// The editions of `themes` with the translations of its translated
+    /// editions, in their order.
+    pub fn of(themes: &EditionThemes, translations: Vec<Translations>) -> Editions {
+        Editions {
+            list: themes.list.clone(),
+            hant: themes.hant.clone(),
+            translated: themes
+                .translated
+                .iter()
+                .zip(translations)
+                .map(|((position, _, theme), translations)| TranslatedEdition {
+                    position: *position,
+                    translations,
+                    theme: theme.clone(),
+                })
+                .collect(),
+        }
+    }
+
+    /// The 繁體 edition's place in the list.
+    pub fn hant_position(&self) -> usize {
+        hant_position(&self.list)
+    }
+
+    /// How edition `position` of the list (not the site's own) is made,
+    /// and its theme.
+    pub fn source(&self, position: usize) -> Option<(Source<'_>, &Theme)> {
+        if let Some((hant, theme)) = &self.hant
+            && position == self.hant_position()
+        {
+            return Some((Source::Converted(hant), theme));
+        }
+        self.translated
+            .iter()
+            .find(|t| t.position == position)
+            .map(|t| (Source::Translated(&t.translations), &*t.theme))
+    }
+}
+
+/// The 繁體 edition's place in `list`.
+pub fn hant_position(list: &[Edition]) -> usize {
+    list.iter()
+        .position(|e| e.lang == HANT_LANGUAGE)
+        .unwrap_or(1)
+}
+
+/// How an edition's text is made from the simplified site's.
+#[derive(Clone, Copy)]
+pub enum Source<'a> {
+    /// Converted to traditional letters ([`convert_site`]).
+    Converted(&'a Hant),
+    /// The web team's translations in place, the rest left Chinese and
+    /// marked ([`translate_site`], [`mark_chinese`]).
+    Translated(&'a Translations),
+}
+
+/// An edition's model: the site in the edition's words and its views, made
+/// once for all its pages; the indexes are the simplified site's (the same
+/// ids; lists keep one order). `build` and `serve` both make an edition's
+/// pages from it.
+pub struct EditionSite {
+    pub site: Site,
+    pub views: Views,
+    marks_chinese: bool,
+}
+
+impl EditionSite {
+    /// The model of the edition made from `site` (indexed by `index`) by
+    /// `source`, with the edition's `theme`.
+    pub fn make(
+        site: &Site,
+        index: &Index,
+        source: Source,
+        theme: &Theme,
+    ) -> Result<EditionSite, Diagnostic> {
+        let (edited, label): (Site, Box<dyn Fn(PlanKind) -> String + '_>) = match source {
+            Source::Converted(hant) => (
+                convert_site(site, hant),
+                Box::new(move |k: PlanKind| hant.convert(k.label())),
+            ),
+            Source::Translated(tr) => (
+                translate_site(site, tr),
+                Box::new(move |k: PlanKind| {
+                    let chinese = k.label();
+                    tr.name(chinese).unwrap_or(chinese).to_string()
+                }),
+            ),
+        };
+        let views = Views::build_labelled(&edited, index, theme, Vec::new(), &label)?;
+        Ok(EditionSite {
+            site: edited,
+            views,
+            marks_chinese: matches!(source, Source::Translated(_)),
+        })
+    }
+
+    /// The renderer of the edition's pages: edition `position` of `list`,
+    /// with its `theme`.
+    pub fn renderer<'a>(
+        &'a self,
+        index: &'a Index,
+        theme: &'a Theme,
+        list: &'a [Edition],
+        position: usize,
+    ) -> Renderer<'a> {
+        let r = Renderer::new(&self.site, index, &self.views, theme).with_edition(list, position);
+        match self.marks_chinese {
+            true => r.marking_chinese(),
+            false => r,
+        }
     }
 }
 
@@ -179,6 +326,7 @@ impl Input<'_> {
 
 /// Simplified to traditional, phrase by phrase (`后台` → `後臺`, `头发` →
 /// `頭髮`, `发展` → `發展`), leaving the site's exceptions as written.
+#[derive(Clone)]
 pub struct Hant {
     exceptions: Option<AhoCorasick>,
 }
