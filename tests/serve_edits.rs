@@ -204,7 +204,7 @@ fn assert_same_as_build(session: &Session, root: &Path, what: &str) {
 const KINDS: usize = 9;
 
 fn run_seed(seed: u64) {
-    let dir = example_with_editions("");
+    let dir = copy_example();
     let root = dir.path().canonicalize().unwrap();
     let mut session = Session::open(&root, BASE);
     // Read before the edits, as a reader would have them open: what the

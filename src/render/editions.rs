@@ -37,7 +37,7 @@ use super::views::Views;
 pub const HANT_LANGUAGE: &str = "zh-Hant";
 
 /// One edition of the site, as its pages and the switcher see it.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Edition {
     /// Its folder (`hant/`), `` for the site's own pages.
     pub prefix: String,
@@ -80,6 +80,15 @@ pub struct EditionThemes {
 }
 
 impl EditionThemes {
+    /// The site's own pages only (and their 长者版).
+    pub fn own(config: &SiteConfig, theme: &Theme) -> EditionThemes {
+        EditionThemes {
+            list: vec![own_edition(config, theme)],
+            hant: None,
+            translated: Vec::new(),
+        }
+    }
+
     /// The editions site.yaml (`config`) asks for, the site's own theme
     /// being `theme`.
     pub fn load(
@@ -146,15 +155,6 @@ impl Editions {
             .map(|(_, lang, _)| Translations::load(root, lang, site))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Editions::of(&themes, translations))
-    }
-
-    /// The site's own pages only (and their 长者版).
-    pub fn own(config: &SiteConfig, theme: &Theme) -> Editions {
-        Editions {
-            list: vec![own_edition(config, theme)],
-            hant: None,
-            translated: Vec::new(),
-        }
     }
 
     /// The editions of `themes` with the translations of its translated

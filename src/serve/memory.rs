@@ -11,13 +11,14 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::io;
-use std::sync::{Arc, Mutex, RwLock, RwLockWriteGuard};
+use std::sync::{Arc, Mutex, OnceLock, RwLock, RwLockWriteGuard};
 
 use crate::affects;
 use crate::diagnostics::Diagnostic;
 use crate::index::Index;
 use crate::model::{PlanId, Site};
 use crate::output::checked_relative;
+use crate::render::editions::{EditionSite, EditionThemes, Editions, Source};
 use crate::render::html::Renderer;
 use crate::render::theme::Theme;
 use crate::render::views::Views;
@@ -56,8 +57,13 @@ impl Sink for MemorySink {
 /// How a file of the site is made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Output {
-    /// A page; `true` for its elder (长者版) twin.
-    Page(Page, bool),
+    /// A page of the edition at `edition` in the list (0: the site's own),
+    /// `elder` for its 长者版 twin.
+    Page {
+        page: Page,
+        elder: bool,
+        edition: usize,
+    },
     /// A data file (JSON, CSV, iCalendar, sitemap, feed, robots.txt).
     Data,
 }
@@ -112,8 +118,8 @@ impl FirstUse {
     }
 }
 
-/// One consistent state of the site: the model, its indexes and views, and
-/// the theme, with the list of files a build of it writes.
+/// One consistent state of the site: the model, its indexes and views, the
+/// theme and the editions, with the list of files a build of it writes.
 pub struct Generation {
     pub site: Site,
     pub index: Index,
@@ -127,14 +133,36 @@ pub struct Generation {
     /// The files of the search index (`search/…`), all made on the first
     /// request for one of them, so that a save never waits for the index.
     /// An edit replaces it with an empty one.
-    pub search: std::sync::OnceLock<HashMap<String, Arc<[u8]>>>,
+    pub search: OnceLock<HashMap<String, Arc<[u8]>>>,
+    /// The editions' list and themes, loaded with the theme.
+    pub edition_themes: Arc<EditionThemes>,
+    /// The editions of `site`: `edition_themes` with the translations
+    /// checked against it.
+    pub editions: Arc<Editions>,
+    /// Each edition's model, by place in the list (the site's own, first,
+    /// has none), made on the first request for one of its pages: a save
+    /// never waits for the editions. Made again after every change.
+    edition_sites: Box<[OnceLock<Result<EditionSite, Diagnostic>>]>,
 }
 
 impl Generation {
+    /// The generation of `site`, its own pages only (no other editions).
     pub fn new(site: Site, theme: Arc<Theme>) -> Result<Generation, Diagnostic> {
+        let themes = Arc::new(EditionThemes::own(&site.config, &theme));
+        let editions = Arc::new(Editions::of(&themes, Vec::new()));
+        Self::with_editions(site, theme, (themes, editions))
+    }
+
+    /// The generation of `site` with `editions` (made for it from the
+    /// edition themes beside them).
+    pub fn with_editions(
+        site: Site,
+        theme: Arc<Theme>,
+        editions: (Arc<EditionThemes>, Arc<Editions>),
+    ) -> Result<Generation, Diagnostic> {
         let index = Index::build(&site);
         let views = Views::build(&site, &index, &theme)?;
-        Self::from_parts(site, index, views, theme)
+        Self::from_parts(site, index, views, theme, editions)
     }
 
     /// A generation from a model whose index and views are already made.
@@ -143,6 +171,7 @@ impl Generation {
         index: Index,
         views: Views,
         theme: Arc<Theme>,
+        (edition_themes, editions): (Arc<EditionThemes>, Arc<Editions>),
     ) -> Result<Generation, Diagnostic> {
         let first_use = FirstUse::of(&site, &index);
         let mut generation = Generation {
@@ -153,19 +182,76 @@ impl Generation {
             pages: Vec::new(),
             outputs: HashMap::new(),
             first_use,
-            search: std::sync::OnceLock::new(),
+            search: OnceLock::new(),
+            edition_sites: unmade(editions.list.len()),
+            edition_themes,
+            editions,
         };
         generation.outputs = generation.list_outputs()?;
         Ok(generation)
     }
 
+    /// The renderer of the site's own pages.
     pub fn renderer(&self) -> Renderer<'_> {
         Renderer::new(&self.site, &self.index, &self.views, &self.theme)
+            .with_edition(&self.editions.list, 0)
     }
 
     /// What the data files are made from.
     pub fn input(&self) -> Input<'_> {
         Input::new(&self.site, &self.index, &self.views, &self.theme)
+            .with_edition(&self.editions.list, 0)
+    }
+
+    /// Gives the generation other editions (new themes, or translations
+    /// read or checked again), listing its files again when their paths
+    /// changed. Returns the places in the list of the editions whose pages
+    /// are all stale ([`stale_editions`]).
+    pub fn set_editions(
+        &mut self,
+        (edition_themes, editions): (Arc<EditionThemes>, Arc<Editions>),
+    ) -> Result<Vec<usize>, Diagnostic> {
+        let stale = stale_editions(&self.editions, &editions);
+        let paths = |e: &Editions| -> Vec<(String, bool)> {
+            e.list.iter().map(|e| (e.prefix.clone(), e.elder)).collect()
+        };
+        let relist = paths(&editions) != paths(&self.editions);
+        if editions.list.len() != self.edition_sites.len() {
+            self.edition_sites = unmade(editions.list.len());
+        }
+        for &p in &stale {
+            if let Some(slot) = self.edition_sites.get_mut(p) {
+                *slot = OnceLock::new();
+            }
+        }
+        self.edition_themes = edition_themes;
+        self.editions = editions;
+        if relist {
+            self.outputs = self.list_outputs()?;
+        }
+        Ok(stale)
+    }
+
+    /// Forgets the editions' models, after a change of the site: they are
+    /// made again on request.
+    pub fn reset_edition_sites(&mut self) {
+        self.edition_sites = unmade(self.editions.list.len());
+    }
+
+    /// The model of the edition at `position` in the list, made now if it
+    /// is not yet.
+    fn edition_site(&self, position: usize) -> Result<(&EditionSite, &Theme), Diagnostic> {
+        let unknown = || Diagnostic::general(format!("the site has no edition {position}"));
+        let (source, theme) = self.editions.source(position).ok_or_else(unknown)?;
+        let made = self
+            .edition_sites
+            .get(position)
+            .ok_or_else(unknown)?
+            .get_or_init(|| EditionSite::make(&self.site, &self.index, source, theme));
+        match made {
+            Ok(site) => Ok((site, theme)),
+            Err(e) => Err(e.clone()),
+        }
     }
 
     /// A file of the search index, the whole index being made on the first
@@ -189,13 +275,21 @@ impl Generation {
         self.pages = self.input().pages();
         let r = self.input();
         let mut outputs = HashMap::new();
-        for &page in &self.pages {
-            let owner = affects::page_owner(page);
-            for elder in [false, true] {
-                outputs.insert(
-                    page.output_path(&self.site, elder),
-                    (Output::Page(page, elder), owner),
-                );
+        // An edition's page shows what the site's own does, in other
+        // words: the same owner.
+        for (edition, e) in self.editions.list.iter().enumerate() {
+            let versions: &[bool] = if e.elder { &[false, true] } else { &[false] };
+            for &page in &self.pages {
+                let owner = affects::page_owner(page);
+                for &elder in versions {
+                    let page_output = Output::Page {
+                        page,
+                        elder,
+                        edition,
+                    };
+                    let path = page.output_path_in(&e.prefix, &self.site, elder);
+                    outputs.insert(path, (page_output, owner));
+                }
             }
         }
         let names = Mutex::new(Vec::new());
@@ -217,7 +311,20 @@ impl Generation {
     /// Renders one file of the site.
     pub fn render(&self, path: &str, output: Output) -> Result<Vec<u8>, Diagnostic> {
         match output {
-            Output::Page(page, elder) => self.renderer().render_page(page, elder),
+            Output::Page {
+                page,
+                elder,
+                edition: 0,
+            } => self.renderer().render_page(page, elder),
+            Output::Page {
+                page,
+                elder,
+                edition,
+            } => {
+                let (made, theme) = self.edition_site(edition)?;
+                made.renderer(&self.index, theme, &self.editions.list, edition)
+                    .render_page(page, elder)
+            }
             Output::Data => {
                 let sink = MemorySink::default();
                 crate::render::data::write_selected(&self.input(), &sink, &|p| p == path)?;
@@ -227,6 +334,32 @@ impl Generation {
             }
         }
     }
+}
+
+/// The places of the editions of `new` whose pages `old`'s would not show
+/// the same: every one when the list changed (the switcher shows it), else
+/// those made otherwise.
+pub fn stale_editions(old: &Editions, new: &Editions) -> Vec<usize> {
+    if old.list != new.list {
+        return (0..new.list.len().max(old.list.len())).collect();
+    }
+    (1..new.list.len())
+        .filter(|&p| !same_source(old, new, p))
+        .collect()
+}
+
+/// `position` is made the same way in both: the same converter, or the
+/// same translations (a theme change replaces every page anyway).
+fn same_source(a: &Editions, b: &Editions, position: usize) -> bool {
+    match (a.source(position), b.source(position)) {
+        (Some((Source::Converted(_), _)), Some((Source::Converted(_), _))) => true,
+        (Some((Source::Translated(x), _)), Some((Source::Translated(y), _))) => x == y,
+        _ => false,
+    }
+}
+
+fn unmade(n: usize) -> Box<[OnceLock<Result<EditionSite, Diagnostic>>]> {
+    (0..n).map(|_| OnceLock::new()).collect()
 }
 
 /// What open pages are told: the build number (it changes whenever what
@@ -246,6 +379,9 @@ pub struct Problems {
     pub theme: Vec<Diagnostic>,
     /// A page failed to render on request (cleared by the next change).
     pub render: Vec<Diagnostic>,
+    /// The translations of a translated edition name what the site lacks
+    /// (checked again at every change of the content or translations).
+    pub translations: Vec<Diagnostic>,
 }
 
 /// What open pages are told after problems change.
@@ -399,6 +535,7 @@ impl Live {
             let p = lock(&self.problems);
             p.content
                 .iter()
+                .chain(&p.translations)
                 .chain(&p.theme)
                 .chain(&p.render)
                 .cloned()
@@ -442,13 +579,20 @@ impl Live {
         if !rel.is_empty() && !rel.ends_with('/') && generation.outputs.contains_key(&folder) {
             return Found::Redirect(format!("{rel}/"));
         }
-        let not_found =
-            generation
-                .outputs
-                .get(urls::NOT_FOUND_FILE)
-                .and_then(|&(output, owner)| {
-                    self.bytes(generation, urls::NOT_FOUND_FILE, output, owner)
-                });
+        // The 404 page of the edition asked for, as a server would have it
+        // answer under the edition's folder.
+        let edition = generation
+            .editions
+            .list
+            .iter()
+            .filter(|e| !e.prefix.is_empty() && wanted.starts_with(&e.prefix))
+            .map(|e| format!("{}{}", e.prefix, urls::NOT_FOUND_FILE))
+            .find(|p| generation.outputs.contains_key(p));
+        let page = edition.unwrap_or_else(|| urls::NOT_FOUND_FILE.to_string());
+        let not_found = generation
+            .outputs
+            .get(&page)
+            .and_then(|&(output, owner)| self.bytes(generation, &page, output, owner));
         Found::NotFound(not_found)
     }
 

@@ -21,6 +21,7 @@
 //! search index is the exception: [`memory::Generation::search_file`] makes
 //! all of it on the first request for one of its files).
 
+mod editions;
 pub mod http;
 pub mod incremental;
 pub mod memory;
@@ -123,7 +124,7 @@ pub fn run(opts: ServeOptions) -> Result<(), Diagnostic> {
                 g.site.plans.len(),
                 g.outputs
                     .values()
-                    .filter(|(o, _)| matches!(o, memory::Output::Page(..)))
+                    .filter(|(o, _)| matches!(o, memory::Output::Page { .. }))
                     .count()
             )
         })

@@ -14,13 +14,15 @@ use rayon::prelude::*;
 use crate::affects;
 use crate::diagnostics::Diagnostic;
 use crate::index::Index;
+use crate::render::editions::{Edition, EditionThemes, Editions};
 use crate::render::html::Renderer;
 use crate::render::theme::Theme;
 use crate::render::views::Views;
 use crate::urls::{self, Page};
 
+use super::editions;
 use super::incremental;
-use super::memory::{self, Generation, Live, Owner, Tell};
+use super::memory::{self, Generation, Live, Output, Owner, Tell};
 use super::watch::{Batch, Message, Next, Watcher};
 use super::workspace::{FileChange, Workspace};
 
@@ -38,6 +40,12 @@ pub(super) struct Rebuilder {
     in_sync: bool,
     /// The last theme that compiled and rendered every kind of page.
     good_theme: Option<Arc<Theme>>,
+    /// The editions' themes loaded with `good_theme`.
+    good_editions: Option<Arc<EditionThemes>>,
+    /// The translated editions' files.
+    translations: editions::Translations,
+    /// The problems of the translations last shown in the terminal.
+    translation_problems: Vec<Diagnostic>,
     /// `good_theme` has rendered a page of every kind of the live content.
     theme_probed: bool,
     /// Plans updated incrementally and not yet checked against a full
@@ -63,6 +71,9 @@ impl Rebuilder {
             color: std::io::stderr().is_terminal(),
             in_sync: false,
             good_theme: None,
+            good_editions: None,
+            translations: editions::Translations::new(root),
+            translation_problems: Vec::new(),
             theme_probed: false,
             unchecked: BTreeSet::new(),
             checking: false,
@@ -104,6 +115,9 @@ impl Rebuilder {
     pub(super) fn apply(&mut self, batch: Batch) -> Option<String> {
         let t = Instant::now();
         let mut sorted = Sorted::of(&batch, &self.ws);
+        if sorted.translations || sorted.config {
+            self.translations.forget();
+        }
         let (changed, single) = if sorted.config {
             self.ws.reload_config();
             sorted.theme = true;
@@ -124,7 +138,12 @@ impl Rebuilder {
             }
         }
         let what = describe(&sorted.touched);
-        if changed.is_empty() && !sorted.theme && sorted.statics.is_empty() && !sorted.config {
+        if changed.is_empty()
+            && !sorted.theme
+            && sorted.statics.is_empty()
+            && !sorted.config
+            && !sorted.translations
+        {
             return None;
         }
         let content_changed = !changed.is_empty() || sorted.config || sorted.registry;
@@ -152,6 +171,9 @@ impl Rebuilder {
                 return None;
             }
             "templates".to_string()
+        } else if sorted.translations {
+            self.show_translations()?;
+            "translations".to_string()
         } else {
             // Static files only: nothing rendered depends on them.
             self.live.report(Tell::Reload, |p| p.render.clear());
@@ -242,19 +264,38 @@ impl Rebuilder {
                 return false;
             }
         };
+        let edition_themes = match self.load_edition_themes(&theme) {
+            Ok(t) => t,
+            Err(errors) => {
+                self.emit(&errors);
+                self.live.report(Tell::Problems, |p| p.theme = errors);
+                return false;
+            }
+        };
         // Probe against the live content; at the very start there is none
         // yet, and the first full rebuild probes instead.
-        let probed = self.live.read(|g| probe(g, &theme));
+        let translations = &mut self.translations;
+        let probed = self.live.read(|g| {
+            let (editions, problems) = translations.editions(&edition_themes, &g.site);
+            let rendered = probe(g, &theme, &editions.1.list);
+            (rendered, editions, problems)
+        });
         match probed {
-            Some(Err(errors)) => {
+            Some((Err(errors), ..)) => {
                 self.emit(&errors);
                 self.live.report(Tell::Problems, |p| p.theme = errors);
                 false
             }
-            Some(Ok(rendered)) => {
+            Some((Ok(rendered), editions, problems)) => {
                 let mut guard = self.live.write();
                 if let Some(g) = guard.as_mut() {
                     g.theme = theme.clone();
+                    // Every file is rendered again: which editions are
+                    // stale does not matter.
+                    if let Err(e) = g.set_editions(editions) {
+                        self.live.report(Tell::Nothing, |p| p.render = vec![e]);
+                    }
+                    g.reset_edition_sites();
                 }
                 self.live.invalidate(|_, _| false);
                 for (path, bytes, owner) in rendered {
@@ -262,21 +303,66 @@ impl Rebuilder {
                 }
                 drop(guard);
                 self.good_theme = Some(theme);
+                self.good_editions = Some(edition_themes);
                 self.theme_probed = true;
+                self.note_translations(&problems);
                 let tell = if notify { Tell::Reload } else { Tell::Nothing };
                 self.live.report(tell, |p| {
                     p.theme.clear();
                     p.render.clear();
+                    p.translations = problems;
                 });
                 true
             }
             None => {
                 // No site yet to try it on: the next full rebuild probes it.
                 self.good_theme = Some(theme);
+                self.good_editions = Some(edition_themes);
                 self.theme_probed = false;
                 true
             }
         }
+    }
+
+    /// The editions' themes of site.yaml, with the site's `theme`.
+    fn load_edition_themes(&self, theme: &Theme) -> Result<Arc<EditionThemes>, Vec<Diagnostic>> {
+        let config = self.ws.config.as_ref().map_err(|d| vec![d.clone()])?;
+        EditionThemes::load(&self.ws.root, config, theme).map(Arc::new)
+    }
+
+    /// Prints the translations' problems when they are not the ones
+    /// printed last (every content change checks them again).
+    fn note_translations(&mut self, problems: &[Diagnostic]) {
+        if problems != self.translation_problems.as_slice() {
+            self.emit(problems);
+            self.translation_problems = problems.to_vec();
+        }
+    }
+
+    /// Shows the translations as read again: the editions whose
+    /// translations changed are rendered again on request. `None` when
+    /// there is no site to show them on.
+    fn show_translations(&mut self) -> Option<()> {
+        let mut guard = self.live.write();
+        let g = guard.as_mut()?;
+        let (editions, problems) = self.translations.editions(&g.edition_themes, &g.site);
+        let stale = match g.set_editions(editions) {
+            Ok(stale) => stale,
+            Err(e) => {
+                drop(guard);
+                self.fail(vec![e]);
+                return None;
+            }
+        };
+        self.live
+            .invalidate(|path, _| !in_editions(g, path, &stale));
+        drop(guard);
+        self.note_translations(&problems);
+        self.live.report(Tell::Reload, |p| {
+            p.render.clear();
+            p.translations = problems;
+        });
+        Some(())
     }
 
     /// Assembles the whole site and shows it. Returns the warnings, or
@@ -303,6 +389,25 @@ impl Rebuilder {
                 return None;
             }
         };
+        let edition_themes = match &self.good_editions {
+            Some(e) if self.good_theme.is_some() => e.clone(),
+            _ => match self.load_edition_themes(&theme) {
+                Ok(e) => e,
+                Err(errors) => {
+                    self.emit(&errors);
+                    self.live.report(Tell::Problems, |p| p.theme = errors);
+                    self.in_sync = false;
+                    return None;
+                }
+            },
+        };
+        let (editions, problems) = self.translations.editions(&edition_themes, &site);
+        // Editions whose translations changed (edited, or no longer
+        // naming what the site has) are stale on every page.
+        let stale = self
+            .live
+            .read(|old| memory::stale_editions(&old.editions, &editions.1))
+            .unwrap_or_default();
         let kept = match changed {
             Some(changed) if self.theme_probed => self
                 .live
@@ -310,7 +415,7 @@ impl Rebuilder {
                 .flatten(),
             _ => None,
         };
-        let (generation, changes) = match made(site, &theme, kept) {
+        let (generation, changes) = match made(site, &theme, editions, kept) {
             Ok(g) => g,
             Err(d) => {
                 self.fail(vec![d]);
@@ -323,7 +428,7 @@ impl Rebuilder {
         let probed = if self.theme_probed {
             Ok(Vec::new())
         } else {
-            probe(&generation, &theme)
+            probe(&generation, &theme, &generation.editions.list)
         };
         {
             let mut guard = self.live.write();
@@ -332,6 +437,7 @@ impl Rebuilder {
                 (Some(changes), Some(changed)) => {
                     self.live.invalidate(|path, owner| {
                         changes.keeps(owner, generation.outputs.get(path).map(|&(_, o)| o))
+                            && !in_editions(generation, path, &stale)
                     });
                     let edited = (0..generation.site.plans.len())
                         .filter(|&p| changed.contains(&generation.site.plans[p].source.path));
@@ -345,6 +451,7 @@ impl Rebuilder {
                         self.live.insert(&path, bytes.into(), owner);
                     }
                     self.good_theme = Some(theme);
+                    self.good_editions = Some(edition_themes);
                     self.theme_probed = true;
                 }
                 Err(errors) => {
@@ -356,9 +463,11 @@ impl Rebuilder {
         }
         self.in_sync = true;
         self.live_version = self.version;
+        self.note_translations(&problems);
         self.live.report(Tell::Reload, |p| {
             p.content.clear();
             p.render.clear();
+            p.translations = problems;
         });
         Some(match changes {
             Some(changes) => Rebuilt::Kept(changes),
@@ -416,23 +525,38 @@ impl Rebuilder {
                 return false;
             }
         };
-        if incremental::apply(generation, &patch).is_err() {
-            // The model is half-updated: start over from the files.
-            drop(guard);
-            return self.rebuild_all().is_some();
-        }
+        let applied = incremental::apply(generation, &patch).and_then(|()| {
+            // The translations are checked against the edited site.
+            let themes = generation.edition_themes.clone();
+            let (editions, problems) = self.translations.editions(&themes, &generation.site);
+            generation
+                .set_editions(editions)
+                .map(|stale| (stale, problems))
+        });
+        let (stale, problems) = match applied {
+            Ok(applied) => applied,
+            Err(_) => {
+                // The model is half-updated: start over from the files.
+                drop(guard);
+                return self.rebuild_all().is_some();
+            }
+        };
+        generation.reset_edition_sites();
         let changes = patch.changes(&generation.site);
         self.live.invalidate(|path, owner| {
             changes.keeps(owner, generation.outputs.get(path).map(|&(_, o)| o))
+                && !in_editions(generation, path, &stale)
         });
         // The edited plans' pages are the ones about to be reloaded.
         prerender_plans(&self.live, generation, patch.plans.iter().map(|&(k, _)| k));
         drop(guard);
         self.unchecked.extend(patch.plans.iter().map(|(k, _)| *k));
         self.live_version = self.version;
+        self.note_translations(&problems);
         self.live.report(Tell::Reload, |p| {
             p.content.clear();
             p.render.clear();
+            p.translations = problems;
         });
         true
     }
@@ -530,18 +654,27 @@ fn kept_parts(
     Some((index, views, changes))
 }
 
-/// The generation of `site`, from the parts kept when there are some.
+/// The generation of `site` with `editions`, from the parts kept when
+/// there are some.
 fn made(
     site: crate::model::Site,
     theme: &Arc<Theme>,
+    editions: (Arc<EditionThemes>, Arc<Editions>),
     kept: Option<(Index, Views, affects::Changes)>,
 ) -> Result<(Generation, Option<affects::Changes>), Diagnostic> {
     match kept {
         Some((index, views, changes)) => {
-            Generation::from_parts(site, index, views, theme.clone()).map(|g| (g, Some(changes)))
+            Generation::from_parts(site, index, views, theme.clone(), editions)
+                .map(|g| (g, Some(changes)))
         }
-        None => Generation::new(site, theme.clone()).map(|g| (g, None)),
+        None => Generation::with_editions(site, theme.clone(), editions).map(|g| (g, None)),
     }
+}
+
+/// Whether `path` is a page of one of the editions `stale`.
+fn in_editions(g: &Generation, path: &str, stale: &[usize]) -> bool {
+    !stale.is_empty()
+        && matches!(g.outputs.get(path), Some((Output::Page { edition, .. }, _)) if stale.contains(edition))
 }
 
 /// Renders the pages of plans `plans` (standard and elder) into the cache,
@@ -572,6 +705,8 @@ struct Sorted {
     registry: bool,
     /// Templates or theme files.
     theme: bool,
+    /// Files of the translated editions (`translations/`).
+    translations: bool,
     content: Vec<PathBuf>,
     /// The static files', by key.
     statics: Vec<String>,
@@ -585,6 +720,7 @@ impl Sorted {
             config: batch.rescan,
             registry: false,
             theme: false,
+            translations: false,
             content: Vec::new(),
             statics: Vec::new(),
             touched: Vec::new(),
@@ -602,6 +738,8 @@ impl Sorted {
                 sorted.content.push(rel.clone());
             } else if rel.starts_with("templates") || rel.starts_with("themes") {
                 sorted.theme = true;
+            } else if editions::is_translation(rel) {
+                sorted.translations = true;
             } else {
                 continue;
             }
@@ -623,9 +761,14 @@ pub struct Check {
 type Rendered = (String, Vec<u8>, Owner);
 
 /// Renders one page of every kind (the smallest of each), standard and
-/// elder, and the templated data files, with `theme`: template errors that
-/// only show when rendering are found before the theme is used.
-fn probe(g: &Generation, theme: &Theme) -> Result<Vec<Rendered>, Vec<Diagnostic>> {
+/// elder, and the templated data files, with `theme` and the editions
+/// `list`: template errors that only show when rendering are found before
+/// the theme is used.
+fn probe(
+    g: &Generation,
+    theme: &Theme,
+    list: &[Edition],
+) -> Result<Vec<Rendered>, Vec<Diagnostic>> {
     let site = &g.site;
     let smallest = |n: usize, size: &dyn Fn(usize) -> usize| (0..n).min_by_key(|&i| size(i));
     let mut pages = vec![
@@ -654,7 +797,7 @@ fn probe(g: &Generation, theme: &Theme) -> Result<Vec<Rendered>, Vec<Diagnostic>
     }) {
         pages.push((Page::Jurisdiction(j), Owner::Jurisdiction(j)));
     }
-    let r = Renderer::new(site, &g.index, &g.views, theme);
+    let r = Renderer::new(site, &g.index, &g.views, theme).with_edition(list, 0);
     let jobs: Vec<(Page, bool, Owner)> = pages
         .iter()
         .flat_map(|&(p, o)| [(p, false, o), (p, true, o)])

@@ -27,7 +27,7 @@ const MAX_WAIT: Duration = Duration::from_secs(2);
 
 /// The folders of a site whose changes matter (the root itself is watched
 /// without recursion, for site.yaml and for these appearing later).
-pub const WATCHED_DIRS: &[&str] = &["content", "templates", "themes", "static"];
+pub const WATCHED_DIRS: &[&str] = &["content", "templates", "themes", "static", "translations"];
 
 /// What the rebuild thread waits for: file events, or the result of work
 /// it started on another thread (checking an incremental update).
