@@ -332,13 +332,6 @@ fn assert_matches_build(server: &Server, root: &Path) {
     );
 }
 
-/// The example site without its `editions:` (the 繁體 edition): `serve`
-/// renders the site's own pages and their 长者版 only, so it is compared
-/// with a build of those (issue 21 leaves editions in `serve` for later).
-fn example_without_editions() -> tempfile::TempDir {
-    example_with_editions("")
-}
-
 fn edit(path: &Path, from: &str, to: &str) {
     let text = std::fs::read_to_string(path).unwrap();
     assert!(text.contains(from), "{} has no `{from}`", path.display());
@@ -355,7 +348,7 @@ const COPY_PAGE: &str = "/plans/zhuzhou-2015-zz-copy/";
 /// incremental path (the example's own plans are each the first of their
 /// jurisdiction).
 fn example_with_copy() -> tempfile::TempDir {
-    let dir = example_without_editions();
+    let dir = copy_example();
     let original = std::fs::read_to_string(
         dir.path()
             .join("content/zhuzhou-2015-fazhi-shishi-yijian.md"),
@@ -372,7 +365,7 @@ fn example_with_copy() -> tempfile::TempDir {
 
 #[test]
 fn serves_pages_with_their_types() {
-    let site = example_without_editions();
+    let site = copy_example();
     let server = start(site.path());
     let home = server.get("/");
     assert_eq!(home.status, 200);
@@ -402,6 +395,10 @@ fn serves_pages_with_their_types() {
             "/elder/plans/daoli-2017-shijian-fangan/",
             "text/html; charset=utf-8",
         ),
+        (
+            "/hant/plans/daoli-2017-shijian-fangan/",
+            "text/html; charset=utf-8",
+        ),
     ] {
         let r = server.get(path);
         assert_eq!(r.status, 200, "{path}");
@@ -422,6 +419,10 @@ fn serves_pages_with_their_types() {
     assert_eq!(r.status, 404);
     assert!(r.text().contains("kind-not_found"), "the theme's 404 page");
     assert!(r.text().contains(INJECT_START));
+    // Under an edition's folder, the edition's own 404 page.
+    let r = server.get("/hant/plans/no-such-plan/");
+    assert_eq!(r.status, 404);
+    assert!(r.text().contains("<html lang=\"zh-Hant\""), "the 繁體 404 page");
     // HEAD has the headers and no body; other methods are refused.
     let r = server.request("HEAD", "/");
     assert_eq!(r.status, 200);
@@ -432,7 +433,7 @@ fn serves_pages_with_their_types() {
 
 #[test]
 fn serves_exactly_what_build_writes() {
-    let site = example_without_editions();
+    let site = copy_example();
     let server = start(site.path());
     assert_matches_build(&server, site.path());
 }
@@ -442,7 +443,7 @@ fn nothing_outside_the_site_is_served() {
     let outside = tempfile::tempdir().unwrap();
     let secret = outside.path().join("secret.txt");
     std::fs::write(&secret, "TOP-SECRET-MARKER").unwrap();
-    let site = example_without_editions();
+    let site = copy_example();
     let static_dir = site.path().join("themes/portal/static");
     #[cfg(unix)]
     {
@@ -608,7 +609,7 @@ fn edits_reload_pages_and_match_a_fresh_build() {
 
 #[test]
 fn broken_content_and_templates_keep_the_last_good_site() {
-    let site = example_without_editions();
+    let site = copy_example();
     let root = site.path();
     let server = start(root);
     let mut events = server.events();
@@ -689,7 +690,7 @@ fn broken_content_and_templates_keep_the_last_good_site() {
 
 #[test]
 fn a_burst_of_changes_is_one_rebuild() {
-    let site = example_without_editions();
+    let site = copy_example();
     let root = site.path();
     let server = start(root);
     let mut events = server.events();
@@ -724,7 +725,7 @@ fn a_burst_of_changes_is_one_rebuild() {
 
 #[test]
 fn a_taken_port_moves_to_the_next_one() {
-    let site = example_without_editions();
+    let site = copy_example();
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port();
     let server = start_with(site.path(), port);
@@ -740,7 +741,7 @@ fn a_taken_port_moves_to_the_next_one() {
 #[cfg(unix)]
 #[test]
 fn ctrl_c_stops_cleanly() {
-    let site = example_without_editions();
+    let site = copy_example();
     let mut server = start(site.path());
     let _events = server.events();
     let pid = server.child.id().to_string();
