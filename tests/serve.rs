@@ -422,7 +422,10 @@ fn serves_pages_with_their_types() {
     // Under an edition's folder, the edition's own 404 page.
     let r = server.get("/hant/plans/no-such-plan/");
     assert_eq!(r.status, 404);
-    assert!(r.text().contains("<html lang=\"zh-Hant\""), "the 繁體 404 page");
+    assert!(
+        r.text().contains("<html lang=\"zh-Hant\""),
+        "the 繁體 404 page"
+    );
     // HEAD has the headers and no body; other methods are refused.
     let r = server.request("HEAD", "/");
     assert_eq!(r.status, 200);

@@ -244,3 +244,80 @@ fn random_edits_show_what_a_build_writes() {
         run_seed(seed);
     }
 }
+
+const UG_PLAN: &str = "translations/ug/xialu-2023-fazhi-xialu-guihua-fengong.yaml";
+const UG_NAMES: &str = "translations/ug/names.yaml";
+const UG_CONTENT: &str = "content/xialu-2023-fengong-yi.yaml";
+
+/// The problems `serve` shows in its overlay.
+fn problems(session: &Session) -> Vec<String> {
+    let status = session.live().status();
+    status.errors.iter().map(|d| d.message.clone()).collect()
+}
+
+/// Replaces the first `from` in `rel` with `to` and tells the session.
+fn change(site: &Site, session: &mut Session, rel: &str, from: &str, to: &str) -> Option<String> {
+    let text = site.read(rel);
+    assert!(text.contains(from), "{rel} has no `{from}`");
+    site.write(rel, &text.replacen(from, to, 1));
+    session.changed([PathBuf::from(rel)])
+}
+
+/// A translated edition (the Uyghur fixture): an edit of its translations
+/// is shown without assembling the site again, a translation naming a task
+/// the plan lacks is a problem shown until it is fixed, and a content edit
+/// keeps the edition's pages right; after each, what a fresh build writes.
+#[test]
+fn translation_edits_show_what_a_build_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("tests/fixtures/editions-ug"), dir.path());
+    let root = dir.path().canonicalize().unwrap();
+    let mut session = Session::open(&root, BASE);
+    assert_same_as_build(&session, &root, "loading");
+    let site = Site {
+        root: root.clone(),
+        extras: Vec::new(),
+        step: 0,
+    };
+    // Task 3, untranslated so far, translated.
+    let how = change(
+        &site,
+        &mut session,
+        UG_PLAN,
+        "\n  4: ",
+        "\n  3: ئۈچىنچى ۋەزىپە.\n  4: ",
+    );
+    assert_eq!(how.as_deref(), Some("translations"));
+    assert!(problems(&session).is_empty());
+    assert_same_as_build(&session, &root, "task 3 translated");
+    change(
+        &site,
+        &mut session,
+        UG_NAMES,
+        "区教育局: ",
+        "区教育局: يېڭى ",
+    );
+    assert_same_as_build(&session, &root, "a unit's name");
+    // A task the plan does not have: a problem, until it is undone.
+    let how = change(&site, &mut session, UG_PLAN, "\n  4: ", "\n  9: ");
+    assert_eq!(how.as_deref(), Some("translations"));
+    let shown = problems(&session);
+    assert!(
+        shown.iter().any(|m| m.contains("no task numbered `9`")),
+        "{shown:?}"
+    );
+    change(&site, &mut session, UG_PLAN, "\n  9: ", "\n  4: ");
+    assert!(problems(&session).is_empty());
+    assert_same_as_build(&session, &root, "the mistake undone");
+    // A content edit: the edition's pages follow.
+    let how = change(
+        &site,
+        &mut session,
+        UG_CONTENT,
+        "加强青少年宪法法律教育。",
+        "加强青少年宪法法律教育(修改)。",
+    )
+    .unwrap();
+    assert!(how.starts_with("incremental"), "{how}");
+    assert_same_as_build(&session, &root, "a task's Chinese text");
+}
