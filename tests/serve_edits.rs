@@ -274,6 +274,15 @@ fn translation_edits_show_what_a_build_writes() {
     let root = dir.path().canonicalize().unwrap();
     let mut session = Session::open(&root, BASE);
     assert_same_as_build(&session, &root, "loading");
+    // The search results of the Uyghur edition are marked Chinese (the
+    // index is), the site's own are not.
+    let search = |path: &str| match session.live().get(path) {
+        Found::File(_, bytes) => String::from_utf8(bytes.to_vec()).unwrap(),
+        _ => panic!("no {path}"),
+    };
+    let marks = "data-text-lang=\"zh-CN\" data-text-dir=\"ltr\"";
+    assert!(search("ug/search/").contains(marks));
+    assert!(!search("search/").contains("data-text-lang"));
     let site = Site {
         root: root.clone(),
         extras: Vec::new(),

@@ -5,7 +5,11 @@
 //!   parse on its own, so a save re-reads one file);
 //! - [`memory`] holds the last good state of the site and renders its files
 //!   on request, with the functions `build` uses, keeping them until an edit
-//!   makes them stale;
+//!   makes them stale; an edition's pages (`hant/`, translated ones) are
+//!   owned as the site's own, and the edition's model is made on the first
+//!   request for one of them after a change;
+//! - `editions` keeps the translated editions' files and checks them
+//!   against the site at every change, as a build does;
 //! - [`incremental`] updates the state in place for a saved plan; any
 //!   other content edit assembles the site again; either way
 //!   [`crate::affects`] says which rendered files the edit made stale, and

@@ -42,6 +42,18 @@
     });
   }
 
+  // On a page in another language than the index's (a translated
+  // edition), every text from the index is Chinese: marked so, for screen
+  // readers' voice and the text's direction (data-text-lang, -dir).
+  var textLang = ds.textLang || '', textDir = ds.textDir || '';
+  function chinese(el) {
+    if (textLang) {
+      el.lang = textLang;
+      if (textDir) el.dir = textDir;
+    }
+    return el;
+  }
+
   // ---- fetching, each file once ------------------------------------------
 
   var meta = null;
@@ -308,24 +320,46 @@
     return parseInt(elder && ds.excerptElder ? ds.excerptElder : ds.excerpt, 10) || 120;
   }
 
+  // `format` filled with `values` into `el`, highlighted; on a page in
+  // another language, each value (from the index) in an element of its own,
+  // marked Chinese, between the page's own words.
+  function fillInto(el, format, values, words) {
+    if (!textLang) return highlight(el, fill(format, values), words, 0);
+    var re = /\{(\w+)\}/g, at = 0, m;
+    format = String(format || '');
+    el.textContent = '';
+    while ((m = re.exec(format))) {
+      if (m.index > at) el.appendChild(document.createTextNode(format.slice(at, m.index)));
+      if (Object.prototype.hasOwnProperty.call(values, m[1])) {
+        var part = chinese(document.createElement('span'));
+        highlight(part, String(values[m[1]]), words, 0);
+        el.appendChild(part);
+      } else {
+        el.appendChild(document.createTextNode(m[0]));
+      }
+      at = re.lastIndex;
+    }
+    if (at < format.length) el.appendChild(document.createTextNode(format.slice(at)));
+  }
+
   function slot(el, name) { return el.querySelector('[data-slot="' + name + '"]'); }
 
   function renderHit(f, words) {
     var li = proto.cloneNode(true);
     var plan = f.plan, path = plan[1] + (f.anchor ? '#' + f.anchor : '');
     var kind = ['task', 'section', 'plan'][f.kind] || 'task';
-    var title = fill(ds['title' + kind.charAt(0).toUpperCase() + kind.slice(1)], { plan: plan[0], n: f.label, title: f.label });
+    var format = ds['title' + kind.charAt(0).toUpperCase() + kind.slice(1)];
     var link = slot(li, 'link');
     link.href = linkRoot + path;
-    highlight(link, title, words, 0);
+    fillInto(link, format, { plan: plan[0], n: f.label, title: f.label }, words);
     var k = slot(li, 'kind');
     if (k) k.textContent = ds['kind' + kind.charAt(0).toUpperCase() + kind.slice(1)] || '';
     var text = slot(li, 'text');
-    if (f.text) highlight(text, f.text, words, excerptChars());
+    if (f.text) highlight(chinese(text), f.text, words, excerptChars());
     else text.remove();
     var planEl = slot(li, 'plan');
     if (planEl) {
-      var a = document.createElement('a');
+      var a = chinese(document.createElement('a'));
       a.href = linkRoot + plan[1];
       a.textContent = plan[0];
       planEl.appendChild(a);
@@ -335,7 +369,7 @@
       if (f.lead.length) {
         f.lead.forEach(function (u, i) {
           if (i) lead.appendChild(document.createTextNode(ds.separator || '、'));
-          var a = document.createElement('a');
+          var a = chinese(document.createElement('a'));
           a.href = linkRoot + u[1];
           a.textContent = u[0];
           lead.appendChild(a);
@@ -347,7 +381,7 @@
     }
     var jur = slot(li, 'jurisdiction');
     if (jur) {
-      var j = meta.j[plan[2]], ja = document.createElement('a');
+      var j = meta.j[plan[2]], ja = chinese(document.createElement('a'));
       ja.href = linkRoot + j[1];
       ja.textContent = j[0];
       jur.appendChild(ja);
@@ -436,7 +470,7 @@
     unitList = await get('u/' + j + '.json');
     if (unitListJ !== j) return;
     unitList.forEach(function (u, i) {
-      var o = document.createElement('option');
+      var o = chinese(document.createElement('option'));
       o.value = String(i);
       o.textContent = fill(ds.optionCount, { name: u[0], n: u[3] });
       if (u[0] === want) o.selected = true;
@@ -457,7 +491,7 @@
   function fillFilters() {
     if (selJ) {
       meta.j.forEach(function (j, i) {
-        var o = document.createElement('option');
+        var o = chinese(document.createElement('option'));
         o.value = String(i);
         o.textContent = j[0];
         selJ.appendChild(o);
@@ -465,7 +499,7 @@
     }
     if (selT) {
       meta.t.forEach(function (t, i) {
-        var o = document.createElement('option');
+        var o = chinese(document.createElement('option'));
         o.value = String(i);
         o.textContent = fill(ds.optionCount, { name: t[0], n: t[3] });
         selT.appendChild(o);
