@@ -15,6 +15,7 @@
 //! ([`mark_chinese`]), so that screen readers switch voice and the text
 //! keeps its direction inside a right-to-left page.
 
+use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -25,7 +26,7 @@ use crate::config::{EditionConfig, HantConfig, SiteConfig};
 use crate::content::translations::Translations;
 use crate::diagnostics::Diagnostic;
 use crate::index::Index;
-use crate::model::{Block, DocMeta, Link, Plan, PlanKind, Site, Task};
+use crate::model::{Block, DocMeta, Link, Plan, PlanId, PlanKind, Site, Task};
 use crate::urls::Page;
 
 use super::Input;
@@ -213,6 +214,16 @@ pub enum Source<'a> {
     Translated(&'a Translations),
 }
 
+impl<'a> Source<'a> {
+    /// The edition's name of a plan kind.
+    fn label(self) -> impl Fn(PlanKind) -> String + 'a {
+        move |k: PlanKind| match self {
+            Source::Converted(hant) => hant.convert(k.label()),
+            Source::Translated(tr) => tr.name(k.label()).unwrap_or(k.label()).to_string(),
+        }
+    }
+}
+
 /// An edition's model: the site in the edition's words and its views, made
 /// once for all its pages; the indexes are the simplified site's (the same
 /// ids; lists keep one order). `build` and `serve` both make an edition's
@@ -232,25 +243,62 @@ impl EditionSite {
         source: Source,
         theme: &Theme,
     ) -> Result<EditionSite, Diagnostic> {
-        let (edited, label): (Site, Box<dyn Fn(PlanKind) -> String + '_>) = match source {
-            Source::Converted(hant) => (
-                convert_site(site, hant),
-                Box::new(move |k: PlanKind| hant.convert(k.label())),
-            ),
-            Source::Translated(tr) => (
-                translate_site(site, tr),
-                Box::new(move |k: PlanKind| {
-                    let chinese = k.label();
-                    tr.name(chinese).unwrap_or(chinese).to_string()
-                }),
-            ),
+        let edited = match source {
+            Source::Converted(hant) => convert_site(site, hant),
+            Source::Translated(tr) => translate_site(site, tr),
         };
-        let views = Views::build_labelled(&edited, index, theme, Vec::new(), &label)?;
+        let views = Views::build_labelled(&edited, index, theme, Vec::new(), &source.label())?;
         Ok(EditionSite {
             site: edited,
             views,
             marks_chinese: matches!(source, Source::Translated(_)),
         })
+    }
+
+    /// This model after the plans `changed` of `site` changed and nothing
+    /// else did (what `serve`'s fast path patches): those plans made again,
+    /// the other plans' task rows kept. The whole model is made again
+    /// when `site` has other plans.
+    pub fn patched(
+        mut self,
+        site: &Site,
+        index: &Index,
+        source: Source,
+        theme: &Theme,
+        changed: &BTreeSet<PlanId>,
+    ) -> Result<EditionSite, Diagnostic> {
+        let same_plans = self.site.plans.len() == site.plans.len()
+            && self
+                .site
+                .plans
+                .iter()
+                .zip(&site.plans)
+                .all(|(a, b)| a.slug == b.slug);
+        if !same_plans {
+            return EditionSite::make(site, index, source, theme);
+        }
+        for &k in changed {
+            let Some(plan) = site.plans.get(k) else {
+                return EditionSite::make(site, index, source, theme);
+            };
+            self.site.plans[k] = match source {
+                Source::Converted(hant) => convert_plan(plan, hant),
+                Source::Translated(tr) => {
+                    let mut p = plan.clone();
+                    translate_plan(&mut p, tr);
+                    p
+                }
+            };
+        }
+        let mut reuse: Vec<_> = std::mem::take(&mut self.views.rows)
+            .into_iter()
+            .map(Some)
+            .collect();
+        for &k in changed {
+            reuse[k] = None;
+        }
+        self.views = Views::build_labelled(&self.site, index, theme, reuse, &source.label())?;
+        Ok(self)
     }
 
     /// The renderer of the edition's pages: edition `position` of `list`,
@@ -525,34 +573,41 @@ pub fn translate_site(site: &Site, tr: &Translations) -> Site {
     for n in &mut out.notices {
         n.meta.each_text(&mut |t| name(t));
     }
-    for plan in &mut out.plans {
-        plan.meta.each_text(&mut |t| name(t));
-        let Some(pt) = tr.plans.get(&plan.slug) else {
-            continue;
-        };
-        if let Some(title) = &pt.title {
-            plan.meta.title.clone_from(title);
-        }
-        translate_sections(&mut plan.body, pt);
-        let mut last: Option<(Arc<str>, Arc<str>)> = None;
-        for t in &mut plan.tasks {
-            if let Some(text) = pt.tasks.get(&*t.number) {
-                t.text = text.as_str().into();
-            }
-            t.section = t.section.take().map(|s| match &last {
-                Some((from, to)) if Arc::ptr_eq(from, &s) => to.clone(),
-                _ => {
-                    let to: Arc<str> = pt
-                        .sections
-                        .get(&*s)
-                        .map_or(s.clone(), |t| t.as_str().into());
-                    last = Some((s, to.clone()));
-                    to
-                }
-            });
-        }
-    }
+    out.plans.iter_mut().for_each(|p| translate_plan(p, tr));
     out
+}
+
+/// `plan` with what `tr` translates of it in place.
+fn translate_plan(plan: &mut Plan, tr: &Translations) {
+    plan.meta.each_text(&mut |text| {
+        if let Some(t) = tr.name(text) {
+            *text = t.to_string();
+        }
+    });
+    let Some(pt) = tr.plans.get(&plan.slug) else {
+        return;
+    };
+    if let Some(title) = &pt.title {
+        plan.meta.title.clone_from(title);
+    }
+    translate_sections(&mut plan.body, pt);
+    let mut last: Option<(Arc<str>, Arc<str>)> = None;
+    for t in &mut plan.tasks {
+        if let Some(text) = pt.tasks.get(&*t.number) {
+            t.text = text.as_str().into();
+        }
+        t.section = t.section.take().map(|s| match &last {
+            Some((from, to)) if Arc::ptr_eq(from, &s) => to.clone(),
+            _ => {
+                let to: Arc<str> = pt
+                    .sections
+                    .get(&*s)
+                    .map_or(s.clone(), |t| t.as_str().into());
+                last = Some((s, to.clone()));
+                to
+            }
+        });
+    }
 }
 
 fn translate_sections(blocks: &mut [Block], pt: &crate::content::translations::PlanTranslation) {

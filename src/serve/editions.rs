@@ -60,7 +60,36 @@ impl Translations {
     }
 }
 
-/// Whether `rel` (relative to the root) is under `translations/`.
+/// Whether `rel` (relative to the root) is a file a translated edition
+/// reads (`translations/LANG/*.yaml`), or a language's folder.
 pub fn is_translation(rel: &Path) -> bool {
-    rel.starts_with(TRANSLATIONS_DIR)
+    let yaml = matches!(
+        rel.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml")
+    );
+    rel.starts_with(TRANSLATIONS_DIR) && (yaml || rel.components().count() <= 2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn translation_files_and_folders_are_told_apart_from_others() {
+        for yes in [
+            "translations",
+            "translations/ug",
+            "translations/ug/names.yaml",
+            "translations/ug/plan.yml",
+        ] {
+            assert!(is_translation(Path::new(yes)), "{yes}");
+        }
+        for no in [
+            "translations/ug/.names.yaml.swp",
+            "translations/ug/notes.txt",
+            "content/translations/ug/a.yaml",
+        ] {
+            assert!(!is_translation(Path::new(no)), "{no}");
+        }
+    }
 }

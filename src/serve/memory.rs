@@ -9,7 +9,7 @@
 //! megabytes, so an edit must not wait for every file it touches, only for
 //! the ones a reader opens.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io;
 use std::sync::{Arc, Mutex, OnceLock, RwLock, RwLockWriteGuard};
 
@@ -141,8 +141,18 @@ pub struct Generation {
     pub editions: Arc<Editions>,
     /// Each edition's model, by place in the list (the site's own, first,
     /// has none), made on the first request for one of its pages: a save
-    /// never waits for the editions. Made again after every change.
-    edition_sites: Box<[OnceLock<Result<EditionSite, Diagnostic>>]>,
+    /// never waits for the editions.
+    edition_sites: Box<[EditionSlot]>,
+}
+
+/// An edition's model, made on the first request for one of its pages
+/// after a change: from the model before the change when only plans
+/// changed since, else from the start.
+#[derive(Default)]
+struct EditionSlot {
+    made: OnceLock<Result<EditionSite, Diagnostic>>,
+    /// The last model made, and the plans changed since.
+    before: Mutex<Option<(EditionSite, BTreeSet<PlanId>)>>,
 }
 
 impl Generation {
@@ -221,7 +231,7 @@ impl Generation {
         }
         for &p in &stale {
             if let Some(slot) = self.edition_sites.get_mut(p) {
-                *slot = OnceLock::new();
+                *slot = EditionSlot::default();
             }
         }
         self.edition_themes = edition_themes;
@@ -238,16 +248,38 @@ impl Generation {
         self.edition_sites = unmade(self.editions.list.len());
     }
 
+    /// After the plans `changed` were patched in (and nothing else
+    /// changed): each edition's model is patched on its next request.
+    pub fn plans_changed(&mut self, changed: impl IntoIterator<Item = PlanId> + Clone) {
+        for slot in self.edition_sites.iter_mut() {
+            let before = slot.before.get_mut().unwrap_or_else(|e| e.into_inner());
+            let before = match (slot.made.take(), before) {
+                (Some(Ok(made)), _) => Some((made, changed.clone().into_iter().collect())),
+                (None, before) => before.take().map(|(made, mut plans)| {
+                    plans.extend(changed.clone());
+                    (made, plans)
+                }),
+                (Some(Err(_)), _) => None,
+            };
+            *slot = EditionSlot {
+                made: OnceLock::new(),
+                before: Mutex::new(before),
+            };
+        }
+    }
+
     /// The model of the edition at `position` in the list, made now if it
     /// is not yet.
     fn edition_site(&self, position: usize) -> Result<(&EditionSite, &Theme), Diagnostic> {
         let unknown = || Diagnostic::general(format!("the site has no edition {position}"));
         let (source, theme) = self.editions.source(position).ok_or_else(unknown)?;
-        let made = self
-            .edition_sites
-            .get(position)
-            .ok_or_else(unknown)?
-            .get_or_init(|| EditionSite::make(&self.site, &self.index, source, theme));
+        let slot = self.edition_sites.get(position).ok_or_else(unknown)?;
+        let made = slot.made.get_or_init(|| match lock(&slot.before).take() {
+            Some((before, changed)) => {
+                before.patched(&self.site, &self.index, source, theme, &changed)
+            }
+            None => EditionSite::make(&self.site, &self.index, source, theme),
+        });
         match made {
             Ok(site) => Ok((site, theme)),
             Err(e) => Err(e.clone()),
@@ -358,8 +390,8 @@ fn same_source(a: &Editions, b: &Editions, position: usize) -> bool {
     }
 }
 
-fn unmade(n: usize) -> Box<[OnceLock<Result<EditionSite, Diagnostic>>]> {
-    (0..n).map(|_| OnceLock::new()).collect()
+fn unmade(n: usize) -> Box<[EditionSlot]> {
+    (0..n).map(|_| EditionSlot::default()).collect()
 }
 
 /// What open pages are told: the build number (it changes whenever what

@@ -541,7 +541,7 @@ impl Rebuilder {
                 return self.rebuild_all().is_some();
             }
         };
-        generation.reset_edition_sites();
+        generation.plans_changed(patch.plans.iter().map(|&(k, _)| k));
         let changes = patch.changes(&generation.site);
         self.live.invalidate(|path, owner| {
             changes.keeps(owner, generation.outputs.get(path).map(|&(_, o)| o))
