@@ -215,10 +215,9 @@ fn render_converted(
     sink: &dyn Sink,
     tick: &(dyn Fn() + Sync),
 ) -> Result<usize, Vec<Diagnostic>> {
-    EditionSite::make(site, index, Source::Converted(hant), theme)
-        .map_err(|d| vec![d])?
-        .renderer(index, theme, list, hant_position(list))
-        .render_all(sink, tick)
+    let edition =
+        EditionSite::make(site, index, Source::Converted(hant), theme).map_err(|d| vec![d])?;
+    Renderer::of_edition(&edition, index, theme, list, hant_position(list)).render_all(sink, tick)
 }
 
 /// A translated edition's pages, made like the 繁體 edition's from a copy
@@ -232,15 +231,14 @@ fn render_translated(
     tick: &(dyn Fn() + Sync),
 ) -> Result<usize, Vec<Diagnostic>> {
     let theme = &edition.theme;
-    EditionSite::make(
+    let made = EditionSite::make(
         site,
         index,
         Source::Translated(&edition.translations),
         theme,
     )
-    .map_err(|d| vec![d])?
-    .renderer(index, theme, list, edition.position)
-    .render_all(sink, tick)
+    .map_err(|d| vec![d])?;
+    Renderer::of_edition(&made, index, theme, list, edition.position).render_all(sink, tick)
 }
 
 /// Builds the site into `out`, atomically.

@@ -30,7 +30,6 @@ use crate::model::{Block, DocMeta, Link, Plan, PlanId, PlanKind, Site, Task};
 use crate::urls::Page;
 
 use super::Input;
-use super::html::Renderer;
 use super::theme::Theme;
 use super::views::Views;
 
@@ -301,20 +300,9 @@ impl EditionSite {
         Ok(self)
     }
 
-    /// The renderer of the edition's pages: edition `position` of `list`,
-    /// with its `theme`.
-    pub fn renderer<'a>(
-        &'a self,
-        index: &'a Index,
-        theme: &'a Theme,
-        list: &'a [Edition],
-        position: usize,
-    ) -> Renderer<'a> {
-        let r = Renderer::new(&self.site, index, &self.views, theme).with_edition(list, position);
-        match self.marks_chinese {
-            true => r.marking_chinese(),
-            false => r,
-        }
+    /// Whether the edition's pages mark the Chinese left in them.
+    pub fn marks_chinese(&self) -> bool {
+        self.marks_chinese
     }
 }
 

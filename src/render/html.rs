@@ -53,6 +53,24 @@ impl<'a> Renderer<'a> {
         self
     }
 
+    /// The renderer of an edition's pages: edition `position` of `list`,
+    /// from its model `edition` (over the site's own `index`) with its
+    /// `theme`; `build` and `serve` both render an edition so.
+    pub fn of_edition(
+        edition: &'a super::editions::EditionSite,
+        index: &'a Index,
+        theme: &'a Theme,
+        list: &'a [super::editions::Edition],
+        position: usize,
+    ) -> Self {
+        let r =
+            Renderer::new(&edition.site, index, &edition.views, theme).with_edition(list, position);
+        match edition.marks_chinese() {
+            true => r.marking_chinese(),
+            false => r,
+        }
+    }
+
     /// This renderer, marking the Chinese left in a translated edition.
     pub fn marking_chinese(mut self) -> Self {
         self.mark_chinese = true;

@@ -354,7 +354,7 @@ impl Generation {
                 edition,
             } => {
                 let (made, theme) = self.edition_site(edition)?;
-                made.renderer(&self.index, theme, &self.editions.list, edition)
+                Renderer::of_edition(made, &self.index, theme, &self.editions.list, edition)
                     .render_page(page, elder)
             }
             Output::Data => {

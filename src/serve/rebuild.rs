@@ -389,25 +389,8 @@ impl Rebuilder {
                 return None;
             }
         };
-        let edition_themes = match &self.good_editions {
-            Some(e) if self.good_theme.is_some() => e.clone(),
-            _ => match self.load_edition_themes(&theme) {
-                Ok(e) => e,
-                Err(errors) => {
-                    self.emit(&errors);
-                    self.live.report(Tell::Problems, |p| p.theme = errors);
-                    self.in_sync = false;
-                    return None;
-                }
-            },
-        };
-        let (editions, problems) = self.translations.editions(&edition_themes, &site);
-        // Editions whose translations changed (edited, or no longer
-        // naming what the site has) are stale on every page.
-        let stale = self
-            .live
-            .read(|old| memory::stale_editions(&old.editions, &editions.1))
-            .unwrap_or_default();
+        let (editions, problems, stale) = self.editions_of(&theme, &site)?;
+        let edition_themes = editions.0.clone();
         let kept = match changed {
             Some(changed) if self.theme_probed => self
                 .live
@@ -473,6 +456,35 @@ impl Rebuilder {
             Some(changes) => Rebuilt::Kept(changes),
             None => Rebuilt::Full,
         })
+    }
+
+    /// The editions of `site` with `theme`, the problems of their
+    /// translations, and the editions whose pages are all stale (their
+    /// translations changed: edited, or no longer naming what the site
+    /// has). `None` (errors shown) when the editions' themes do not load.
+    fn editions_of(
+        &mut self,
+        theme: &Theme,
+        site: &crate::model::Site,
+    ) -> Option<(EditionsOf, Vec<Diagnostic>, Vec<usize>)> {
+        let edition_themes = match &self.good_editions {
+            Some(e) if self.good_theme.is_some() => e.clone(),
+            _ => match self.load_edition_themes(theme) {
+                Ok(e) => e,
+                Err(errors) => {
+                    self.emit(&errors);
+                    self.live.report(Tell::Problems, |p| p.theme = errors);
+                    self.in_sync = false;
+                    return None;
+                }
+            },
+        };
+        let (editions, problems) = self.translations.editions(&edition_themes, site);
+        let stale = self
+            .live
+            .read(|old| memory::stale_editions(&old.editions, &editions.1))
+            .unwrap_or_default();
+        Some((editions, problems, stale))
     }
 
     /// The model of the files as read, its warnings left in
@@ -659,7 +671,7 @@ fn kept_parts(
 fn made(
     site: crate::model::Site,
     theme: &Arc<Theme>,
-    editions: (Arc<EditionThemes>, Arc<Editions>),
+    editions: EditionsOf,
     kept: Option<(Index, Views, affects::Changes)>,
 ) -> Result<(Generation, Option<affects::Changes>), Diagnostic> {
     match kept {
@@ -670,6 +682,10 @@ fn made(
         None => Generation::with_editions(site, theme.clone(), editions).map(|g| (g, None)),
     }
 }
+
+/// A generation's editions: their themes, and the editions they make
+/// with the translations checked against its site.
+type EditionsOf = (Arc<EditionThemes>, Arc<Editions>);
 
 /// Whether `path` is a page of one of the editions `stale`.
 fn in_editions(g: &Generation, path: &str, stale: &[usize]) -> bool {
