@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use crate::content::load_site;
 use crate::diagnostics::Diagnostic;
+use crate::incremental::{Inputs, Kept, Recorder, Reuse, State};
 use crate::index::Index;
 use crate::model::Site;
 use crate::output::{Staging, Wait};
@@ -27,6 +28,8 @@ pub struct BuildOptions {
     pub wait: Wait,
     /// Compressed files, manifest and changes (`--compress`, `--changes`).
     pub publish: PublishOptions,
+    /// Render every file again, whatever the previous build left (`--full`).
+    pub full: bool,
 }
 
 /// What a build did, for the summary line and `--verbose` timing.
@@ -38,6 +41,9 @@ pub struct BuildReport {
     pub timings: Timings,
     /// The deploy package, when one was asked for.
     pub packaged: Option<Packaged>,
+    /// How much an incremental build took from the previous one; `None`
+    /// for a full build.
+    pub kept: Option<Kept>,
 }
 
 /// Called as pages are rendered: (done, total).
@@ -257,7 +263,8 @@ fn render_translated(
         .render_all(sink, tick)
 }
 
-/// Builds the site into `out`, atomically.
+/// Builds the site into `out`, atomically: only what changed since the
+/// previous build when it left its state ([`crate::incremental`]).
 pub fn build(opts: &BuildOptions, progress: Progress) -> Result<BuildReport, Vec<Diagnostic>> {
     let t = Instant::now();
     let (site, mut warnings) = load(&opts.root, opts.base_url.as_deref())?;
@@ -268,19 +275,61 @@ pub fn build(opts: &BuildOptions, progress: Progress) -> Result<BuildReport, Vec
     let theme = Theme::load(&opts.root, &site.config)?;
     let editions = Editions::load(&opts.root, &site, &theme)?;
     timings.end("templates", t);
+    let t = Instant::now();
+    // Unreadable inputs only cost the next build its head start.
+    let inputs = Inputs::read(&opts.root, opts.base_url.as_deref()).ok();
     let staging = Staging::new(&opts.out, opts.wait).map_err(|d| vec![d])?;
-    let rendered = render(&site, &theme, &editions, &staging, progress).and_then(|r| {
-        theme.write_static(&staging).map(|n| (r, n)).map_err(|e| {
-            vec![Diagnostic::error(
-                "static",
-                0,
-                format!("cannot copy static files: {e}"),
-            )]
-        })
+    let previous = match (&inputs, opts.full) {
+        (Some(inputs), false) => State::previous(&opts.out, inputs),
+        _ => None,
+    };
+    timings.end("previous build", t);
+    let recorder = Recorder::new(&staging);
+    let incremental = previous.zip(inputs.as_ref()).and_then(|(state, inputs)| {
+        let reuse = Reuse {
+            out: &opts.out,
+            staging: &staging.dir,
+            state,
+            inputs,
+        };
+        let t = Instant::now();
+        let kept = crate::incremental::render_changed(&site, &theme, &editions, &reuse, &recorder)?;
+        Some(kept.map(|k| (k, t)))
     });
+    let (rendered, kept) = match incremental.transpose()? {
+        Some((kept, t)) => {
+            let mut timings = Timings::default();
+            timings.end("changed files", t);
+            let rendered = Rendered {
+                pages: kept.rendered + kept.linked,
+                files: kept.files + kept.files_linked,
+                timings,
+            };
+            (rendered, Some(kept))
+        }
+        None => (render(&site, &theme, &editions, &recorder, progress)?, None),
+    };
     // On error the staging folder is dropped, which removes it.
-    let (rendered, statics) = rendered?;
+    let statics = theme.write_static(&staging).map_err(|e| {
+        vec![Diagnostic::error(
+            "static",
+            0,
+            format!("cannot copy static files: {e}"),
+        )]
+    })?;
     timings.0.extend(rendered.timings.0);
+    if let Some(inputs) = inputs {
+        let t = Instant::now();
+        let outputs = recorder.owned(&site, &editions);
+        State::write(&staging.dir, inputs, &site, outputs).map_err(|e| {
+            vec![Diagnostic::error(
+                &opts.out,
+                0,
+                format!("cannot write the build's state for the next build: {e}"),
+            )]
+        })?;
+        timings.end("state", t);
+    }
     let t = Instant::now();
     let packaged = opts
         .publish
@@ -318,5 +367,6 @@ pub fn build(opts: &BuildOptions, progress: Progress) -> Result<BuildReport, Vec
         warnings,
         timings,
         packaged,
+        kept,
     })
 }

@@ -72,6 +72,7 @@ pub mod config;
 pub mod content;
 pub mod diagnostics;
 pub mod import;
+pub mod incremental;
 pub mod index;
 pub mod init;
 pub mod model;

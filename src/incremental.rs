@@ -1,0 +1,491 @@
+//! Incremental `build` (issue 20): what a build keeps beside its output, and
+//! the rendering of only what an edit changed.
+//!
+//! A build writes [`STATE`] into its output (inside `.planpress/`, swapped in
+//! with the site, so it always describes the site beside it): a hash of
+//! everything but content that every page depends on ([`Inputs::key`]), a
+//! hash of each content file, the model's [`Digest`], and the owner of every
+//! output that is not the whole site's. The next build reads it back; when
+//! the key is the same, [`crate::affects::Changes`] says which owners
+//! changed, and every page and data file of an unchanged owner (that was
+//! that owner's before) goes into the staging folder by hard link from the
+//! previous output. The rest is rendered, and so are the files of the whole
+//! site (home, lists, sitemap, feed, the search index) and the theme's
+//! static files, every time.
+//!
+//! A full build instead, whenever the state is missing or unreadable, or
+//! any of these changed: the planpress binary, `--base-url`, site.yaml,
+//! content/units.yaml, `themes/`, `templates/`, `static/`, `words/`,
+//! `translations/`, or a content file that is not a plan's or a notice's.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest as _, Sha256};
+
+use crate::affects::{Changes, DataOwners, Digest, Owner, page_owner};
+use crate::diagnostics::Diagnostic;
+use crate::index::Index;
+use crate::model::Site;
+use crate::render::editions::{Editions, HANT_LANGUAGE, convert_site, translate_site};
+use crate::render::html::Renderer;
+use crate::render::views::Views;
+use crate::render::{Input, Sink};
+use crate::urls::{self, Page};
+
+/// Where the state is kept, inside the output.
+pub const STATE: &str = ".planpress/build-state.json";
+
+/// Bumped whenever the state's meaning changes.
+const FORMAT: u32 = 1;
+
+/// Folders and files under the site root that every page may depend on.
+const SITE_WIDE: &[&str] = &[
+    "site.yaml",
+    "content/units.yaml",
+    "themes",
+    "templates",
+    "static",
+    "words",
+    "translations",
+];
+
+/// What a build read besides the model: the key of everything site-wide,
+/// and the hash of each content file.
+pub struct Inputs {
+    key: String,
+    files: BTreeMap<PathBuf, String>,
+}
+
+impl Inputs {
+    /// Hashes the site's inputs under `root`; `base_url` is the command
+    /// line's, if any.
+    pub fn read(root: &Path, base_url: Option<&str>) -> io::Result<Inputs> {
+        let mut key = Sha256::new();
+        key.update(format!("{FORMAT}\0{}\0", env!("CARGO_PKG_VERSION")));
+        // A rebuilt binary of the same version renders differently: its
+        // size and time stand for its code (and its embedded theme).
+        if let Ok(exe) = std::env::current_exe().and_then(fs::metadata) {
+            let time = exe
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos());
+            key.update(format!("{}\0{time}\0", exe.len()));
+        }
+        key.update(format!("{base_url:?}\0"));
+        let site_wide: Vec<PathBuf> = SITE_WIDE
+            .iter()
+            .flat_map(|p| files_under(&root.join(p)))
+            .collect();
+        for (path, hash) in hash_files(root, &site_wide)? {
+            key.update(format!("{}\0{hash}\0", path.display()));
+        }
+        let units = root.join("content").join(crate::content::UNITS_FILE);
+        let content: Vec<PathBuf> = files_under(&root.join("content"))
+            .into_iter()
+            .filter(|p| *p != units)
+            .collect();
+        Ok(Inputs {
+            key: hex::encode(key.finalize()),
+            files: hash_files(root, &content)?.into_iter().collect(),
+        })
+    }
+}
+
+/// Every file under `path` (or `path` itself), sorted; nothing when absent.
+fn files_under(path: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(path)
+        .follow_links(false)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| !e.file_type().is_dir())
+        .map(|e| e.into_path())
+        .collect();
+    files.sort();
+    files
+}
+
+/// Each file's path relative to `root` and the SHA-256 of its bytes.
+fn hash_files(root: &Path, files: &[PathBuf]) -> io::Result<Vec<(PathBuf, String)>> {
+    files
+        .par_iter()
+        .map(|path| {
+            let bytes = fs::read(path)?;
+            let rel = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+            Ok((rel, hex::encode(Sha256::digest(&bytes))))
+        })
+        .collect()
+}
+
+/// What a build leaves for the next one.
+#[derive(Serialize, Deserialize)]
+pub struct State {
+    format: u32,
+    key: String,
+    files: BTreeMap<PathBuf, String>,
+    digest: Digest,
+    /// Every output not owned by [`Owner::Site`], with its owner.
+    outputs: Vec<(String, Owner)>,
+}
+
+impl State {
+    /// The previous build's state in `out`, when it is there, readable and
+    /// made from the same site-wide inputs as `inputs`.
+    pub fn previous(out: &Path, inputs: &Inputs) -> Option<State> {
+        let bytes = fs::read(out.join(STATE)).ok()?;
+        let state: State = serde_json::from_slice(&bytes).ok()?;
+        (state.format == FORMAT && state.key == inputs.key).then_some(state)
+    }
+
+    /// Writes the state of a build of `site` into the staging folder.
+    pub fn write(
+        staging: &Path,
+        inputs: Inputs,
+        site: &Site,
+        outputs: Vec<(String, Owner)>,
+    ) -> io::Result<()> {
+        let index = Index::build(site);
+        let state = State {
+            format: FORMAT,
+            key: inputs.key,
+            files: inputs.files,
+            digest: Digest::of(site, &index),
+            outputs,
+        };
+        let path = staging.join(STATE);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir)?;
+        }
+        let file = io::BufWriter::new(fs::File::create(path)?);
+        serde_json::to_writer(file, &state).map_err(io::Error::other)
+    }
+}
+
+/// A [`Sink`] that notes every path written through it.
+pub struct Recorder<'s> {
+    sink: &'s dyn Sink,
+    paths: Mutex<Vec<String>>,
+}
+
+impl<'s> Recorder<'s> {
+    pub fn new(sink: &'s dyn Sink) -> Recorder<'s> {
+        Recorder {
+            sink,
+            paths: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn note(&self, path: &str) {
+        self.paths
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(path.to_string());
+    }
+
+    /// Each path written (or linked), with its owner, except those of the
+    /// whole site: the outputs a next build may keep.
+    pub fn owned(self, site: &Site, editions: &Editions) -> Vec<(String, Owner)> {
+        let index = Index::build(site);
+        let mut pages: HashMap<String, Owner> = HashMap::new();
+        for page in Page::all(site, &index, site.config.page_size) {
+            let owner = page_owner(page);
+            if owner == Owner::Site {
+                continue;
+            }
+            for edition in editions_or_own(editions) {
+                for elder in [false, true] {
+                    pages.insert(page.output_path_in(edition, site, elder), owner);
+                }
+            }
+        }
+        let unit_paths: Vec<String> = (0..site.units.len())
+            .map(|u| urls::unit_path(site, u))
+            .collect();
+        let data = DataOwners::new(site, &unit_paths);
+        let mut paths = self.paths.into_inner().unwrap_or_else(|e| e.into_inner());
+        paths.sort();
+        paths
+            .into_iter()
+            .filter_map(|path| {
+                let owner = pages.get(&path).copied().unwrap_or_else(|| data.of(&path));
+                (owner != Owner::Site).then_some((path, owner))
+            })
+            .collect()
+    }
+}
+
+/// The prefixes of the site's editions (`` alone when it has none).
+fn editions_or_own(editions: &Editions) -> Vec<&str> {
+    if editions.list.is_empty() {
+        vec![""]
+    } else {
+        editions.list.iter().map(|e| e.prefix.as_str()).collect()
+    }
+}
+
+impl Sink for Recorder<'_> {
+    fn put(&self, path: &str, bytes: Vec<u8>) -> io::Result<()> {
+        self.note(path);
+        self.sink.put(path, bytes)
+    }
+
+    fn put_slice(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        self.note(path);
+        self.sink.put_slice(path, bytes)
+    }
+
+    fn put_with(
+        &self,
+        path: &str,
+        write: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>,
+    ) -> io::Result<()> {
+        self.note(path);
+        self.sink.put_with(path, write)
+    }
+}
+
+/// What an incremental render did.
+#[derive(Debug, Default)]
+pub struct Kept {
+    /// Pages rendered and pages linked.
+    pub rendered: usize,
+    pub linked: usize,
+    /// Data files rendered (the search index's included) and linked.
+    pub files: usize,
+    pub files_linked: usize,
+}
+
+/// Where the previous output is and what it holds, for one build.
+pub struct Reuse<'a> {
+    /// The previous output (still in place until the swap).
+    pub out: &'a Path,
+    /// The staging folder the new site is written to.
+    pub staging: &'a Path,
+    pub state: State,
+    pub inputs: &'a Inputs,
+}
+
+impl Reuse<'_> {
+    /// Whether a content file is not what the previous build read.
+    fn file_changed(&self, path: &Path) -> bool {
+        self.state.files.get(path) != self.inputs.files.get(path)
+    }
+
+    /// The changes since the previous build, or `None` when a content file
+    /// that is no plan's or notice's changed (a full build is due).
+    fn changes(&self, digest: &Digest) -> Option<Changes> {
+        let sources: std::collections::HashSet<&Path> = self
+            .state
+            .digest
+            .sources()
+            .chain(digest.sources())
+            .collect();
+        let all: std::collections::BTreeSet<&PathBuf> = self
+            .state
+            .files
+            .keys()
+            .chain(self.inputs.files.keys())
+            .collect();
+        let unknown = all
+            .into_iter()
+            .any(|p| self.file_changed(p) && !sources.contains(p.as_path()));
+        (!unknown)
+            .then(|| Changes::of_digests(&self.state.digest, digest, &|p| self.file_changed(p)))
+    }
+
+    /// Puts the previous output's `path` into the staging folder by a hard
+    /// link (a copy where links fail); false when it is not there.
+    fn link(&self, path: &str) -> io::Result<bool> {
+        let rel = crate::output::checked_relative(path)?;
+        let (from, to) = (self.out.join(rel), self.staging.join(rel));
+        if let Some(dir) = to.parent() {
+            fs::create_dir_all(dir)?;
+        }
+        match fs::hard_link(&from, &to) {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(e),
+            Err(_) => fs::copy(&from, &to).map(|_| true),
+        }
+    }
+}
+
+/// Renders what changed since the previous build into `sink` (a
+/// [`Recorder`] over the staging folder) and links the rest; `None` when
+/// the changes call for a full build.
+pub fn render_changed(
+    site: &Site,
+    theme: &crate::render::theme::Theme,
+    editions: &Editions,
+    reuse: &Reuse,
+    sink: &Recorder,
+) -> Option<Result<Kept, Vec<Diagnostic>>> {
+    let index = Index::build(site);
+    let digest = Digest::of(site, &index);
+    let changes = reuse.changes(&digest)?;
+    Some(render_kept(
+        site, theme, editions, reuse, sink, &index, &changes,
+    ))
+}
+
+fn render_kept(
+    site: &Site,
+    theme: &crate::render::theme::Theme,
+    editions: &Editions,
+    reuse: &Reuse,
+    sink: &Recorder,
+    index: &Index,
+    changes: &Changes,
+) -> Result<Kept, Vec<Diagnostic>> {
+    let before: HashMap<&str, Owner> = reuse
+        .state
+        .outputs
+        .iter()
+        .map(|(p, o)| (p.as_str(), *o))
+        .collect();
+    // Linked when it was the same owner's and that owner is unchanged.
+    let kept = |path: &str, owner: Owner| -> io::Result<bool> {
+        let same = owner != Owner::Site
+            && before
+                .get(path)
+                .is_some_and(|&old| changes.keeps(old, Some(owner)));
+        if same && reuse.link(path)? {
+            sink.note(path);
+            return Ok(true);
+        }
+        Ok(false)
+    };
+    let views = Views::build(site, index, theme).map_err(|d| vec![d])?;
+    let list = &editions.list;
+    let mut kept_pages = Kept {
+        rendered: 0,
+        linked: 0,
+        files: 0,
+        files_linked: 0,
+    };
+    let base = Renderer::new(site, index, &views, theme).with_edition(list, 0);
+    kept_pages.add(render_pages(&base, sink, &kept)?);
+    if let Some((hant, hant_theme)) = &editions.hant {
+        let converted = convert_site(site, hant);
+        let label = |k: crate::model::PlanKind| hant.convert(k.label());
+        let views = Views::build_labelled(&converted, index, hant_theme, Vec::new(), &label)
+            .map_err(|d| vec![d])?;
+        let position = list
+            .iter()
+            .position(|e| e.lang == HANT_LANGUAGE)
+            .unwrap_or(1);
+        let renderer =
+            Renderer::new(&converted, index, &views, hant_theme).with_edition(list, position);
+        kept_pages.add(render_pages(&renderer, sink, &kept)?);
+    }
+    for edition in &editions.translated {
+        let translated = translate_site(site, &edition.translations);
+        let label = |k: crate::model::PlanKind| {
+            let chinese = k.label();
+            let name = edition.translations.name(chinese);
+            name.unwrap_or(chinese).to_string()
+        };
+        let theme = &edition.theme;
+        let views = Views::build_labelled(&translated, index, theme, Vec::new(), &label)
+            .map_err(|d| vec![d])?;
+        let renderer = Renderer::new(&translated, index, &views, theme)
+            .with_edition(list, edition.position)
+            .marking_chinese();
+        kept_pages.add(render_pages(&renderer, sink, &kept)?);
+    }
+    let input = Input::new(site, index, &views, theme).with_edition(list, 0);
+    let owners = DataOwners::new(site, &views.unit_paths);
+    let failed = Mutex::new(None);
+    let linked = std::sync::atomic::AtomicUsize::new(0);
+    let rendered = crate::render::data::write_selected(&input, sink, &|path| match kept(
+        path,
+        owners.of(path),
+    ) {
+        Ok(true) => {
+            linked.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            false
+        }
+        Ok(false) => true,
+        Err(e) => {
+            *failed.lock().unwrap_or_else(|e| e.into_inner()) = Some(cannot_link(path, e));
+            false
+        }
+    })
+    .map_err(|d| vec![d])?;
+    if let Some(d) = failed.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        return Err(vec![d]);
+    }
+    drop(input);
+    drop(views);
+    crate::search::prepare();
+    let search = crate::search::write_all(site, sink).map_err(|d| vec![d])?;
+    kept_pages.files = rendered + search;
+    kept_pages.files_linked = linked.into_inner();
+    Ok(kept_pages)
+}
+
+impl Kept {
+    fn add(&mut self, (rendered, linked): (usize, usize)) {
+        self.rendered += rendered;
+        self.linked += linked;
+    }
+}
+
+fn cannot_link(path: &str, e: io::Error) -> Diagnostic {
+    Diagnostic::error(
+        path,
+        0,
+        format!("cannot take this file from the previous build: {e}"),
+    )
+    .with_hint("run `planpress build --full` to build every file again")
+}
+
+/// Renders the pages of one edition whose owner changed, links the others:
+/// (rendered, linked).
+fn render_pages(
+    renderer: &Renderer,
+    sink: &dyn Sink,
+    kept: &(dyn Fn(&str, Owner) -> io::Result<bool> + Sync),
+) -> Result<(usize, usize), Vec<Diagnostic>> {
+    let input = &renderer.input;
+    let jobs: Vec<(Page, bool)> = renderer
+        .pages()
+        .into_iter()
+        .flat_map(|p| input.versions().iter().map(move |&elder| (p, elder)))
+        .collect();
+    let done: Vec<Result<bool, Diagnostic>> = jobs
+        .par_iter()
+        .map(|&(page, elder)| {
+            let path = page.output_path_in(input.prefix(), input.site, elder);
+            if kept(&path, page_owner(page)).map_err(|e| cannot_link(&path, e))? {
+                return Ok(false);
+            }
+            let html = renderer.render_page(page, elder)?;
+            sink.put(&path, html)
+                .map_err(|e| Diagnostic::error(&path, 0, format!("cannot write: {e}")))?;
+            Ok(true)
+        })
+        .collect();
+    let mut errors: Vec<Diagnostic> = Vec::new();
+    let (mut rendered, mut linked) = (0, 0);
+    for d in done {
+        match d {
+            Ok(true) => rendered += 1,
+            Ok(false) => linked += 1,
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok((rendered, linked))
+    } else {
+        crate::diagnostics::sort(&mut errors);
+        errors.dedup();
+        Err(errors)
+    }
+}
