@@ -4,9 +4,12 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use rayon::prelude::*;
+
+use crate::affects::page_owner;
 use crate::content::load_site;
 use crate::diagnostics::Diagnostic;
-use crate::incremental::{Inputs, Kept, Recorder, Reuse, State};
+use crate::incremental::{Inputs, Kept, Linker, Recorder, Reuse, State};
 use crate::index::Index;
 use crate::model::Site;
 use crate::output::{Staging, Wait};
@@ -275,41 +278,9 @@ pub fn build(opts: &BuildOptions, progress: Progress) -> Result<BuildReport, Vec
     let theme = Theme::load(&opts.root, &site.config)?;
     let editions = Editions::load(&opts.root, &site, &theme)?;
     timings.end("templates", t);
-    let t = Instant::now();
-    // Unreadable inputs only cost the next build its head start.
-    let inputs = Inputs::read(&opts.root, opts.base_url.as_deref()).ok();
     let staging = Staging::new(&opts.out, opts.wait).map_err(|d| vec![d])?;
-    let previous = match (&inputs, opts.full) {
-        (Some(inputs), false) => State::previous(&opts.out, inputs),
-        _ => None,
-    };
-    timings.end("previous build", t);
-    let recorder = Recorder::new(&staging);
-    let incremental = previous.zip(inputs.as_ref()).and_then(|(state, inputs)| {
-        let reuse = Reuse {
-            out: &opts.out,
-            staging: &staging.dir,
-            state,
-            inputs,
-        };
-        let t = Instant::now();
-        let kept = crate::incremental::render_changed(&site, &theme, &editions, &reuse, &recorder)?;
-        Some(kept.map(|k| (k, t)))
-    });
-    let (rendered, kept) = match incremental.transpose()? {
-        Some((kept, t)) => {
-            let mut timings = Timings::default();
-            timings.end("changed files", t);
-            let rendered = Rendered {
-                pages: kept.rendered + kept.linked,
-                files: kept.files + kept.files_linked,
-                timings,
-            };
-            (rendered, Some(kept))
-        }
-        None => (render(&site, &theme, &editions, &recorder, progress)?, None),
-    };
     // On error the staging folder is dropped, which removes it.
+    let (rendered, kept) = stage(opts, (&site, &theme, &editions), &staging, progress)?;
     let statics = theme.write_static(&staging).map_err(|e| {
         vec![Diagnostic::error(
             "static",
@@ -318,18 +289,85 @@ pub fn build(opts: &BuildOptions, progress: Progress) -> Result<BuildReport, Vec
         )]
     })?;
     timings.0.extend(rendered.timings.0);
+    let (packaged, notes) = publish(opts, staging, &mut timings)?;
+    warnings.extend(
+        notes
+            .into_iter()
+            .map(|n| Diagnostic::warning(&opts.out, 0, n)),
+    );
+    Ok(BuildReport {
+        pages: rendered.pages,
+        files: rendered.pages + rendered.files + statics,
+        warnings,
+        timings,
+        packaged,
+        kept,
+    })
+}
+
+/// Renders the site into the staging folder: only what changed when the
+/// previous output's state allows, else everything; then writes this
+/// build's state beside it for the next one.
+fn stage(
+    opts: &BuildOptions,
+    (site, theme, editions): (&Site, &Theme, &Editions),
+    staging: &Staging,
+    progress: Progress,
+) -> Result<(Rendered, Option<Kept>), Vec<Diagnostic>> {
+    let t = Instant::now();
+    // Unreadable inputs only cost the next build its head start.
+    let inputs = Inputs::read(&opts.root, opts.base_url.as_deref()).ok();
+    let previous = match (&inputs, opts.full) {
+        (Some(inputs), false) => State::previous(&opts.out, inputs),
+        _ => None,
+    };
+    let mut timings = Timings::default();
+    timings.end("previous build", t);
+    let recorder = Recorder::new(staging);
+    let incremental = previous.zip(inputs.as_ref()).and_then(|(state, inputs)| {
+        let reuse = Reuse {
+            out: &opts.out,
+            staging: &staging.dir,
+            state,
+            inputs,
+        };
+        render_changed(site, theme, editions, &reuse, &recorder, &mut timings)
+    });
+    let (mut rendered, kept) = match incremental.transpose()? {
+        Some(kept) => {
+            let rendered = Rendered {
+                pages: kept.rendered + kept.linked,
+                files: kept.files + kept.files_linked,
+                timings: Timings::default(),
+            };
+            (rendered, Some(kept))
+        }
+        None => (render(site, theme, editions, &recorder, progress)?, None),
+    };
     if let Some(inputs) = inputs {
         let t = Instant::now();
-        let outputs = recorder.owned(&site, &editions);
-        State::write(&staging.dir, inputs, &site, outputs).map_err(|e| {
+        let outputs = recorder.owned(site, editions);
+        State::write(&staging.dir, inputs, site, outputs).map_err(|e| {
             vec![Diagnostic::error(
                 &opts.out,
                 0,
                 format!("cannot write the build's state for the next build: {e}"),
             )]
         })?;
-        timings.end("state", t);
+        rendered.timings.end("state", t);
     }
+    timings.0.append(&mut rendered.timings.0);
+    rendered.timings = timings;
+    Ok((rendered, kept))
+}
+
+/// Adds the deploy package (when asked for), flushes the staging folder
+/// and swaps it in: the package and what the swap could not clean up.
+fn publish(
+    opts: &BuildOptions,
+    staging: Staging,
+    timings: &mut Timings,
+) -> Result<(Option<Packaged>, Vec<String>), Vec<Diagnostic>> {
     let t = Instant::now();
     let packaged = opts
         .publish
@@ -355,18 +393,183 @@ pub fn build(opts: &BuildOptions, progress: Progress) -> Result<BuildReport, Vec
             format!("cannot replace the output folder: {e}"),
         )]
     })?;
-    warnings.extend(
-        notes
-            .into_iter()
-            .map(|n| Diagnostic::warning(&opts.out, 0, n)),
-    );
     timings.end("swap", t);
-    Ok(BuildReport {
-        pages: rendered.pages,
-        files: rendered.pages + rendered.files + statics,
-        warnings,
+    Ok((packaged, notes))
+}
+
+/// Renders what changed since the previous build into `sink` (a
+/// [`Recorder`] over the staging folder) and links the rest from the
+/// previous output; `None` when the changes call for a full build.
+fn render_changed(
+    site: &Site,
+    theme: &Theme,
+    editions: &Editions,
+    reuse: &Reuse,
+    sink: &Recorder,
+    timings: &mut Timings,
+) -> Option<Result<Kept, Vec<Diagnostic>>> {
+    let t = Instant::now();
+    let index = Index::build(site);
+    let linker = Linker::new(reuse, sink, site, &index)?;
+    timings.end("what changed", t);
+    Some(render_linked(
+        site,
+        theme,
+        editions,
+        (&index, &linker),
+        sink,
         timings,
-        packaged,
-        kept,
+    ))
+}
+
+fn render_linked(
+    site: &Site,
+    theme: &Theme,
+    editions: &Editions,
+    (index, linker): (&Index, &Linker),
+    sink: &Recorder,
+    timings: &mut Timings,
+) -> Result<Kept, Vec<Diagnostic>> {
+    let t = Instant::now();
+    let views = Views::build(site, index, theme).map_err(|d| vec![d])?;
+    let list = &editions.list;
+    let mut kept = Kept::default();
+    let base = Renderer::new(site, index, &views, theme).with_edition(list, 0);
+    kept.add(render_pages(&base, sink, linker)?);
+    drop(base);
+    timings.end("views and pages", t);
+    let t = Instant::now();
+    kept.add(render_editions(site, index, editions, sink, linker)?);
+    timings.end("editions' pages", t);
+    let t = Instant::now();
+    let input = Input::new(site, index, &views, theme).with_edition(list, 0);
+    let (files, linked) = write_data(&input, sink, linker)?;
+    drop(input);
+    drop(views);
+    timings.end("data", t);
+    let t = Instant::now();
+    crate::search::prepare();
+    let search = crate::search::write_all(site, sink).map_err(|d| vec![d])?;
+    timings.end("search", t);
+    kept.files = files + search;
+    kept.files_linked = linked;
+    Ok(kept)
+}
+
+/// The 繁體 and translated editions' pages whose owner changed, made as
+/// [`render_converted`] and [`render_translated`] make all of them.
+fn render_editions(
+    site: &Site,
+    index: &Index,
+    editions: &Editions,
+    sink: &dyn Sink,
+    linker: &Linker,
+) -> Result<(usize, usize), Vec<Diagnostic>> {
+    let list = &editions.list;
+    let mut done = (0, 0);
+    let mut add = |(r, l): (usize, usize)| {
+        done.0 += r;
+        done.1 += l;
+    };
+    if let Some((hant, theme)) = &editions.hant {
+        let converted = convert_site(site, hant);
+        let label = |k: crate::model::PlanKind| hant.convert(k.label());
+        let views = Views::build_labelled(&converted, index, theme, Vec::new(), &label)
+            .map_err(|d| vec![d])?;
+        let position = list
+            .iter()
+            .position(|e| e.lang == HANT_LANGUAGE)
+            .unwrap_or(1);
+        let renderer = Renderer::new(&converted, index, &views, theme).with_edition(list, position);
+        add(render_pages(&renderer, sink, linker)?);
+    }
+    for edition in &editions.translated {
+        let translated = translate_site(site, &edition.translations);
+        let label = |k: crate::model::PlanKind| {
+            let chinese = k.label();
+            let name = edition.translations.name(chinese);
+            name.unwrap_or(chinese).to_string()
+        };
+        let theme = &edition.theme;
+        let views = Views::build_labelled(&translated, index, theme, Vec::new(), &label)
+            .map_err(|d| vec![d])?;
+        let renderer = Renderer::new(&translated, index, &views, theme)
+            .with_edition(list, edition.position)
+            .marking_chinese();
+        add(render_pages(&renderer, sink, linker)?);
+    }
+    Ok(done)
+}
+
+/// The data files whose owner changed, written; the others linked:
+/// (written, linked).
+fn write_data(
+    input: &Input,
+    sink: &dyn Sink,
+    linker: &Linker,
+) -> Result<(usize, usize), Vec<Diagnostic>> {
+    let owners = crate::affects::DataOwners::new(input.site, &input.views.unit_paths);
+    let failed = std::sync::Mutex::new(None);
+    let linked = AtomicUsize::new(0);
+    let written = crate::render::data::write_selected(input, sink, &|path| match linker
+        .keep(path, owners.of(path))
+    {
+        Ok(true) => {
+            linked.fetch_add(1, Ordering::Relaxed);
+            false
+        }
+        Ok(false) => true,
+        Err(d) => {
+            *failed.lock().unwrap_or_else(|e| e.into_inner()) = Some(d);
+            false
+        }
     })
+    .map_err(|d| vec![d])?;
+    match failed.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        Some(d) => Err(vec![d]),
+        None => Ok((written, linked.into_inner())),
+    }
+}
+
+/// The pages of one edition whose owner changed, rendered; the others
+/// linked: (rendered, linked).
+fn render_pages(
+    renderer: &Renderer,
+    sink: &dyn Sink,
+    linker: &Linker,
+) -> Result<(usize, usize), Vec<Diagnostic>> {
+    let input = &renderer.input;
+    let jobs: Vec<(crate::urls::Page, bool)> = renderer
+        .pages()
+        .into_iter()
+        .flat_map(|p| input.versions().iter().map(move |&elder| (p, elder)))
+        .collect();
+    let done: Vec<Result<bool, Diagnostic>> = jobs
+        .par_iter()
+        .map(|&(page, elder)| {
+            let path = page.output_path_in(input.prefix(), input.site, elder);
+            if linker.keep(&path, page_owner(page))? {
+                return Ok(false);
+            }
+            let html = renderer.render_page(page, elder)?;
+            sink.put(&path, html)
+                .map_err(|e| Diagnostic::error(&path, 0, format!("cannot write: {e}")))?;
+            Ok(true)
+        })
+        .collect();
+    let mut errors: Vec<Diagnostic> = Vec::new();
+    let (mut rendered, mut linked) = (0, 0);
+    for d in done {
+        match d {
+            Ok(true) => rendered += 1,
+            Ok(false) => linked += 1,
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.is_empty() {
+        return Ok((rendered, linked));
+    }
+    crate::diagnostics::sort(&mut errors);
+    errors.dedup();
+    Err(errors)
 }

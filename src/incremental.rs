@@ -32,10 +32,8 @@ use crate::affects::{Changes, DataOwners, Digest, Owner, page_owner};
 use crate::diagnostics::Diagnostic;
 use crate::index::Index;
 use crate::model::Site;
-use crate::render::editions::{Editions, HANT_LANGUAGE, convert_site, translate_site};
-use crate::render::html::Renderer;
-use crate::render::views::Views;
-use crate::render::{Input, Sink};
+use crate::render::Sink;
+use crate::render::editions::Editions;
 use crate::urls::{self, Page};
 
 /// Where the state is kept, inside the output.
@@ -316,176 +314,67 @@ impl Reuse<'_> {
     }
 }
 
-/// Renders what changed since the previous build into `sink` (a
-/// [`Recorder`] over the staging folder) and links the rest; `None` when
-/// the changes call for a full build.
-pub fn render_changed(
-    site: &Site,
-    theme: &crate::render::theme::Theme,
-    editions: &Editions,
-    reuse: &Reuse,
-    sink: &Recorder,
-) -> Option<Result<Kept, Vec<Diagnostic>>> {
-    let index = Index::build(site);
-    let digest = Digest::of(site, &index);
-    let changes = reuse.changes(&digest)?;
-    Some(render_kept(
-        site, theme, editions, reuse, sink, &index, &changes,
-    ))
+/// Decides, for each output of the new model, whether the previous output's
+/// file is still right, and then links it into the staging folder.
+pub struct Linker<'a> {
+    reuse: &'a Reuse<'a>,
+    sink: &'a Recorder<'a>,
+    changes: Changes,
+    before: HashMap<&'a str, Owner>,
 }
 
-fn render_kept(
-    site: &Site,
-    theme: &crate::render::theme::Theme,
-    editions: &Editions,
-    reuse: &Reuse,
-    sink: &Recorder,
-    index: &Index,
-    changes: &Changes,
-) -> Result<Kept, Vec<Diagnostic>> {
-    let before: HashMap<&str, Owner> = reuse
-        .state
-        .outputs
-        .iter()
-        .map(|(p, o)| (p.as_str(), *o))
-        .collect();
-    // Linked when it was the same owner's and that owner is unchanged.
-    let kept = |path: &str, owner: Owner| -> io::Result<bool> {
+impl<'a> Linker<'a> {
+    /// The linker for a build of `site`, or `None` when the changes call
+    /// for a full build.
+    pub fn new(
+        reuse: &'a Reuse<'a>,
+        sink: &'a Recorder<'a>,
+        site: &Site,
+        index: &Index,
+    ) -> Option<Self> {
+        let changes = reuse.changes(&Digest::of(site, index))?;
+        let before = reuse
+            .state
+            .outputs
+            .iter()
+            .map(|(p, o)| (p.as_str(), *o))
+            .collect();
+        Some(Linker {
+            reuse,
+            sink,
+            changes,
+            before,
+        })
+    }
+
+    /// Links `path` from the previous output when it was the same owner's
+    /// and that owner is unchanged; false when it is to be rendered.
+    pub fn keep(&self, path: &str, owner: Owner) -> Result<bool, Diagnostic> {
         let same = owner != Owner::Site
-            && before
+            && self
+                .before
                 .get(path)
-                .is_some_and(|&old| changes.keeps(old, Some(owner)));
-        if same && reuse.link(path)? {
-            sink.note(path);
+                .is_some_and(|&old| self.changes.keeps(old, Some(owner)));
+        if same && self.reuse.link(path).map_err(|e| cannot_link(path, e))? {
+            self.sink.note(path);
             return Ok(true);
         }
         Ok(false)
-    };
-    let views = Views::build(site, index, theme).map_err(|d| vec![d])?;
-    let list = &editions.list;
-    let mut kept_pages = Kept {
-        rendered: 0,
-        linked: 0,
-        files: 0,
-        files_linked: 0,
-    };
-    let base = Renderer::new(site, index, &views, theme).with_edition(list, 0);
-    kept_pages.add(render_pages(&base, sink, &kept)?);
-    if let Some((hant, hant_theme)) = &editions.hant {
-        let converted = convert_site(site, hant);
-        let label = |k: crate::model::PlanKind| hant.convert(k.label());
-        let views = Views::build_labelled(&converted, index, hant_theme, Vec::new(), &label)
-            .map_err(|d| vec![d])?;
-        let position = list
-            .iter()
-            .position(|e| e.lang == HANT_LANGUAGE)
-            .unwrap_or(1);
-        let renderer =
-            Renderer::new(&converted, index, &views, hant_theme).with_edition(list, position);
-        kept_pages.add(render_pages(&renderer, sink, &kept)?);
     }
-    for edition in &editions.translated {
-        let translated = translate_site(site, &edition.translations);
-        let label = |k: crate::model::PlanKind| {
-            let chinese = k.label();
-            let name = edition.translations.name(chinese);
-            name.unwrap_or(chinese).to_string()
-        };
-        let theme = &edition.theme;
-        let views = Views::build_labelled(&translated, index, theme, Vec::new(), &label)
-            .map_err(|d| vec![d])?;
-        let renderer = Renderer::new(&translated, index, &views, theme)
-            .with_edition(list, edition.position)
-            .marking_chinese();
-        kept_pages.add(render_pages(&renderer, sink, &kept)?);
-    }
-    let input = Input::new(site, index, &views, theme).with_edition(list, 0);
-    let owners = DataOwners::new(site, &views.unit_paths);
-    let failed = Mutex::new(None);
-    let linked = std::sync::atomic::AtomicUsize::new(0);
-    let rendered = crate::render::data::write_selected(&input, sink, &|path| match kept(
-        path,
-        owners.of(path),
-    ) {
-        Ok(true) => {
-            linked.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            false
-        }
-        Ok(false) => true,
-        Err(e) => {
-            *failed.lock().unwrap_or_else(|e| e.into_inner()) = Some(cannot_link(path, e));
-            false
-        }
-    })
-    .map_err(|d| vec![d])?;
-    if let Some(d) = failed.into_inner().unwrap_or_else(|e| e.into_inner()) {
-        return Err(vec![d]);
-    }
-    drop(input);
-    drop(views);
-    crate::search::prepare();
-    let search = crate::search::write_all(site, sink).map_err(|d| vec![d])?;
-    kept_pages.files = rendered + search;
-    kept_pages.files_linked = linked.into_inner();
-    Ok(kept_pages)
 }
 
 impl Kept {
-    fn add(&mut self, (rendered, linked): (usize, usize)) {
+    pub fn add(&mut self, (rendered, linked): (usize, usize)) {
         self.rendered += rendered;
         self.linked += linked;
     }
 }
 
-fn cannot_link(path: &str, e: io::Error) -> Diagnostic {
+pub fn cannot_link(path: &str, e: io::Error) -> Diagnostic {
     Diagnostic::error(
         path,
         0,
         format!("cannot take this file from the previous build: {e}"),
     )
     .with_hint("run `planpress build --full` to build every file again")
-}
-
-/// Renders the pages of one edition whose owner changed, links the others:
-/// (rendered, linked).
-fn render_pages(
-    renderer: &Renderer,
-    sink: &dyn Sink,
-    kept: &(dyn Fn(&str, Owner) -> io::Result<bool> + Sync),
-) -> Result<(usize, usize), Vec<Diagnostic>> {
-    let input = &renderer.input;
-    let jobs: Vec<(Page, bool)> = renderer
-        .pages()
-        .into_iter()
-        .flat_map(|p| input.versions().iter().map(move |&elder| (p, elder)))
-        .collect();
-    let done: Vec<Result<bool, Diagnostic>> = jobs
-        .par_iter()
-        .map(|&(page, elder)| {
-            let path = page.output_path_in(input.prefix(), input.site, elder);
-            if kept(&path, page_owner(page)).map_err(|e| cannot_link(&path, e))? {
-                return Ok(false);
-            }
-            let html = renderer.render_page(page, elder)?;
-            sink.put(&path, html)
-                .map_err(|e| Diagnostic::error(&path, 0, format!("cannot write: {e}")))?;
-            Ok(true)
-        })
-        .collect();
-    let mut errors: Vec<Diagnostic> = Vec::new();
-    let (mut rendered, mut linked) = (0, 0);
-    for d in done {
-        match d {
-            Ok(true) => rendered += 1,
-            Ok(false) => linked += 1,
-            Err(e) => errors.push(e),
-        }
-    }
-    if errors.is_empty() {
-        Ok((rendered, linked))
-    } else {
-        crate::diagnostics::sort(&mut errors);
-        errors.dedup();
-        Err(errors)
-    }
 }

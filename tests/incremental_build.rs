@@ -37,8 +37,7 @@ fn build(root: &Path, out: &Path, full: bool) -> BuildReport {
         publish: PublishOptions::default(),
         full,
     };
-    planpress::build::build(&opts, &|_, _| {})
-        .unwrap_or_else(|e| panic!("the build fails: {e:#?}"))
+    planpress::build::build(&opts, &|_, _| {}).unwrap_or_else(|e| panic!("the build fails: {e:#?}"))
 }
 
 /// A folder for outputs, in memory where the system has one: a build
@@ -189,7 +188,9 @@ fn random_changes_build_what_a_clean_build_writes_linking_the_rest() {
             let said = log.join("\n");
             let before = inodes(&inc);
             let report = build(root, &inc, false);
-            let kept = report.kept.unwrap_or_else(|| panic!("a full build:\n{said}"));
+            let kept = report
+                .kept
+                .unwrap_or_else(|| panic!("a full build:\n{said}"));
             assert!(kept.linked > 0 && kept.files_linked > 0, "{kept:?}\n{said}");
             let after = inodes(&inc);
             assert_eq!(
@@ -230,7 +231,10 @@ fn a_changed_theme_or_full_builds_everything() {
     let mut bytes = std::fs::read(any.path()).unwrap();
     bytes.extend_from_slice(b"\n");
     std::fs::write(any.path(), bytes).unwrap();
-    assert!(build(root, &out, false).kept.is_none(), "a theme file changed");
+    assert!(
+        build(root, &out, false).kept.is_none(),
+        "a theme file changed"
+    );
     std::fs::write(root.join("content/notes.txt"), "not a plan").unwrap();
     assert!(
         build(root, &out, false).kept.is_none(),
