@@ -1,7 +1,12 @@
 //! Which outputs an input change affects: given the previous model and the
 //! new one, which pages and data files of the site change. The one place
-//! that knows it: `serve` uses it to keep what it has rendered, and an
-//! incremental `build` (issue 20) is to use it to write only what changed.
+//! that knows it: `serve` uses it to keep what it has rendered, and `build`
+//! to write only what changed ([`crate::incremental`]).
+//!
+//! The models are compared through their [`Digest`]s: what the rules below
+//! read of a model, with each entity's list of tasks hashed, a few megabytes
+//! where the model is hundreds. `build` keeps the previous build's digest
+//! beside its output; `serve` makes both from the models it holds.
 //!
 //! Every output has an [`Owner`], what it shows ([`page_owner`],
 //! [`DataOwners`]). [`Changes`] says, for each owner of the new model,
