@@ -280,7 +280,12 @@ pub fn build(opts: &BuildOptions, progress: Progress) -> Result<BuildReport, Vec
     timings.end("templates", t);
     let staging = Staging::new(&opts.out, opts.wait).map_err(|d| vec![d])?;
     // On error the staging folder is dropped, which removes it.
-    let (rendered, kept) = stage(opts, (&site, &theme, &editions), &staging, progress)?;
+    let (rendered, kept) = stage(
+        opts,
+        (&site, &theme, &editions),
+        (&staging, &mut warnings),
+        progress,
+    )?;
     let statics = theme.write_static(&staging).map_err(|e| {
         vec![Diagnostic::error(
             "static",
@@ -311,12 +316,19 @@ pub fn build(opts: &BuildOptions, progress: Progress) -> Result<BuildReport, Vec
 fn stage(
     opts: &BuildOptions,
     (site, theme, editions): (&Site, &Theme, &Editions),
-    staging: &Staging,
+    (staging, warnings): (&Staging, &mut Vec<Diagnostic>),
     progress: Progress,
 ) -> Result<(Rendered, Option<Kept>), Vec<Diagnostic>> {
     let t = Instant::now();
     // Unreadable inputs only cost the next build its head start.
-    let inputs = Inputs::read(&opts.root, opts.base_url.as_deref()).ok();
+    let inputs = Inputs::read(&opts.root, opts.base_url.as_deref())
+        .map_err(|e| {
+            let note = format!(
+                "cannot hash the site's files, so the next build will render every file again: {e}"
+            );
+            warnings.push(Diagnostic::warning(&opts.root, 0, note));
+        })
+        .ok();
     let previous = match (&inputs, opts.full) {
         (Some(inputs), false) => State::previous(&opts.out, inputs),
         _ => None,

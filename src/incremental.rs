@@ -77,15 +77,17 @@ impl Inputs {
             key.update(format!("{}\0{time}\0", exe.len()));
         }
         key.update(format!("{base_url:?}\0"));
+        // Through symbolic links, as the theme is read.
         let site_wide: Vec<PathBuf> = SITE_WIDE
             .iter()
-            .flat_map(|p| files_under(&root.join(p)))
+            .flat_map(|p| files_under(&root.join(p), true))
             .collect();
         for (path, hash) in hash_files(root, &site_wide)? {
             key.update(format!("{}\0{hash}\0", path.display()));
         }
         let units = root.join("content").join(crate::content::UNITS_FILE);
-        let content: Vec<PathBuf> = files_under(&root.join("content"))
+        // Not through links: content does not load linked files.
+        let content: Vec<PathBuf> = files_under(&root.join("content"), false)
             .into_iter()
             .filter(|p| *p != units)
             .collect();
@@ -97,12 +99,12 @@ impl Inputs {
 }
 
 /// Every file under `path` (or `path` itself), sorted; nothing when absent.
-fn files_under(path: &Path) -> Vec<PathBuf> {
+fn files_under(path: &Path, follow_links: bool) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = walkdir::WalkDir::new(path)
-        .follow_links(false)
+        .follow_links(follow_links)
         .into_iter()
         .filter_map(Result::ok)
-        .filter(|e| !e.file_type().is_dir())
+        .filter(|e| e.file_type().is_file())
         .map(|e| e.into_path())
         .collect();
     files.sort();
