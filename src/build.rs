@@ -19,7 +19,7 @@ use crate::render::editions::{
 };
 use crate::render::html::Renderer;
 use crate::render::theme::Theme;
-use crate::render::views::Views;
+use crate::render::views::{PlanRows, Views};
 use crate::render::{Input, Sink};
 
 pub struct BuildOptions {
@@ -345,21 +345,27 @@ fn stage(
         };
         render_changed(site, theme, editions, &reuse, &recorder, &mut timings)
     });
-    let (mut rendered, kept) = match incremental.transpose()? {
-        Some(kept) => {
+    let (mut rendered, kept, digest) = match incremental.transpose()? {
+        Some((kept, digest)) => {
             let rendered = Rendered {
                 pages: kept.rendered + kept.linked,
                 files: kept.files + kept.files_linked,
                 timings: Timings::default(),
             };
-            (rendered, Some(kept))
+            (rendered, Some(kept), Some(digest))
         }
-        None => (render(site, theme, editions, &recorder, progress)?, None),
+        None => (
+            render(site, theme, editions, &recorder, progress)?,
+            None,
+            None,
+        ),
     };
     if let Some(inputs) = inputs {
         let t = Instant::now();
-        let outputs = recorder.owned(site, editions);
-        State::write(&staging.dir, inputs, site, outputs).map_err(|e| {
+        let index = Index::build(site);
+        let digest = digest.unwrap_or_else(|| crate::affects::Digest::of(site, &index));
+        let outputs = recorder.owned(site, &index, editions);
+        State::write(&staging.dir, inputs, digest, outputs).map_err(|e| {
             vec![Diagnostic::error(
                 &opts.out,
                 0,
@@ -419,19 +425,13 @@ fn render_changed(
     reuse: &Reuse,
     sink: &Recorder,
     timings: &mut Timings,
-) -> Option<Result<Kept, Vec<Diagnostic>>> {
+) -> Option<Result<(Kept, crate::affects::Digest), Vec<Diagnostic>>> {
     let t = Instant::now();
     let index = Index::build(site);
     let linker = Linker::new(reuse, sink, site, &index)?;
     timings.end("what changed", t);
-    Some(render_linked(
-        site,
-        theme,
-        editions,
-        (&index, &linker),
-        sink,
-        timings,
-    ))
+    let kept = render_linked(site, theme, editions, (&index, &linker), sink, timings);
+    Some(kept.map(|k| (k, linker.into_digest())))
 }
 
 fn render_linked(
@@ -443,7 +443,8 @@ fn render_linked(
     timings: &mut Timings,
 ) -> Result<Kept, Vec<Diagnostic>> {
     let t = Instant::now();
-    let views = Views::build(site, index, theme).map_err(|d| vec![d])?;
+    let reuse = rows_not_shown(site, index, linker);
+    let views = Views::build_reusing(site, index, theme, reuse.clone()).map_err(|d| vec![d])?;
     let list = &editions.list;
     let mut kept = Kept::default();
     let base = Renderer::new(site, index, &views, theme).with_edition(list, 0);
@@ -451,7 +452,13 @@ fn render_linked(
     drop(base);
     timings.end("views and pages", t);
     let t = Instant::now();
-    kept.add(render_editions(site, index, editions, sink, linker)?);
+    kept.add(render_editions(
+        site,
+        (index, reuse),
+        editions,
+        sink,
+        linker,
+    )?);
     timings.end("editions' pages", t);
     let t = Instant::now();
     let input = Input::new(site, index, &views, theme).with_edition(list, 0);
@@ -468,11 +475,38 @@ fn render_linked(
     Ok(kept)
 }
 
+/// Empty task rows for each plan whose tasks are on no unit or topic page
+/// that changed (the only pages that show rows, and the only ones of those
+/// rendered): rows are most of what the views cost.
+fn rows_not_shown(site: &Site, index: &Index, linker: &Linker) -> Vec<Option<PlanRows>> {
+    let mut shown = vec![false; site.plans.len()];
+    let mut show = |refs: &[crate::model::TaskRef]| {
+        for r in refs {
+            shown[r.plan()] = true;
+        }
+    };
+    for (u, tasks) in index.units.iter().enumerate() {
+        if linker.changed(crate::affects::Owner::Unit(u)) {
+            show(&tasks.led);
+            show(&tasks.shared);
+        }
+    }
+    for (t, refs) in index.topics.iter().enumerate() {
+        if linker.changed(crate::affects::Owner::Topic(t)) {
+            show(refs);
+        }
+    }
+    shown
+        .into_iter()
+        .map(|s| (!s).then(PlanRows::default))
+        .collect()
+}
+
 /// The 繁體 and translated editions' pages whose owner changed, made as
 /// [`render_converted`] and [`render_translated`] make all of them.
 fn render_editions(
     site: &Site,
-    index: &Index,
+    (index, reuse): (&Index, Vec<Option<PlanRows>>),
     editions: &Editions,
     sink: &dyn Sink,
     linker: &Linker,
@@ -486,7 +520,7 @@ fn render_editions(
     if let Some((hant, theme)) = &editions.hant {
         let converted = convert_site(site, hant);
         let label = |k: crate::model::PlanKind| hant.convert(k.label());
-        let views = Views::build_labelled(&converted, index, theme, Vec::new(), &label)
+        let views = Views::build_labelled(&converted, index, theme, reuse.clone(), &label)
             .map_err(|d| vec![d])?;
         let position = list
             .iter()
@@ -503,7 +537,7 @@ fn render_editions(
             name.unwrap_or(chinese).to_string()
         };
         let theme = &edition.theme;
-        let views = Views::build_labelled(&translated, index, theme, Vec::new(), &label)
+        let views = Views::build_labelled(&translated, index, theme, reuse.clone(), &label)
             .map_err(|d| vec![d])?;
         let renderer = Renderer::new(&translated, index, &views, theme)
             .with_edition(list, edition.position)

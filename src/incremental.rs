@@ -143,19 +143,19 @@ impl State {
         (state.format == FORMAT && state.key == inputs.key).then_some(state)
     }
 
-    /// Writes the state of a build of `site` into the staging folder.
+    /// Writes the state of a build (its model's digest and outputs) into
+    /// the staging folder.
     pub fn write(
         staging: &Path,
         inputs: Inputs,
-        site: &Site,
+        digest: Digest,
         outputs: Vec<(String, Owner)>,
     ) -> io::Result<()> {
-        let index = Index::build(site);
         let state = State {
             format: FORMAT,
             key: inputs.key,
             files: inputs.files,
-            digest: Digest::of(site, &index),
+            digest,
             outputs,
         };
         let path = staging.join(STATE);
@@ -190,10 +190,9 @@ impl<'s> Recorder<'s> {
 
     /// Each path written (or linked), with its owner, except those of the
     /// whole site: the outputs a next build may keep.
-    pub fn owned(self, site: &Site, editions: &Editions) -> Vec<(String, Owner)> {
-        let index = Index::build(site);
+    pub fn owned(self, site: &Site, index: &Index, editions: &Editions) -> Vec<(String, Owner)> {
         let mut pages: HashMap<String, Owner> = HashMap::new();
-        for page in Page::all(site, &index, site.config.page_size) {
+        for page in Page::all(site, index, site.config.page_size) {
             let owner = page_owner(page);
             if owner == Owner::Site {
                 continue;
@@ -304,14 +303,27 @@ impl Reuse<'_> {
     fn link(&self, path: &str) -> io::Result<bool> {
         let rel = crate::output::checked_relative(path)?;
         let (from, to) = (self.out.join(rel), self.staging.join(rel));
-        if let Some(dir) = to.parent() {
-            fs::create_dir_all(dir)?;
-        }
+        // Most files go into a folder an earlier one needed: the link is
+        // tried first, the folders made only when they are missing.
         match fs::hard_link(&from, &to) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound && from.exists() => {
+                if let Some(dir) = to.parent() {
+                    fs::create_dir_all(dir)?;
+                }
+            }
+            other => return Self::linked(other, &from, &to),
+        }
+        Self::linked(fs::hard_link(&from, &to), &from, &to)
+    }
+
+    /// What a hard link's result means: linked, the source missing, or (on
+    /// a file system without links) copied.
+    fn linked(result: io::Result<()>, from: &Path, to: &Path) -> io::Result<bool> {
+        match result {
             Ok(()) => Ok(true),
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(e),
-            Err(_) => fs::copy(&from, &to).map(|_| true),
+            Err(_) => fs::copy(from, to).map(|_| true),
         }
     }
 }
@@ -323,6 +335,7 @@ pub struct Linker<'a> {
     sink: &'a Recorder<'a>,
     changes: Changes,
     before: HashMap<&'a str, Owner>,
+    digest: Digest,
 }
 
 impl<'a> Linker<'a> {
@@ -334,7 +347,8 @@ impl<'a> Linker<'a> {
         site: &Site,
         index: &Index,
     ) -> Option<Self> {
-        let changes = reuse.changes(&Digest::of(site, index))?;
+        let digest = Digest::of(site, index);
+        let changes = reuse.changes(&digest)?;
         let before = reuse
             .state
             .outputs
@@ -346,7 +360,13 @@ impl<'a> Linker<'a> {
             sink,
             changes,
             before,
+            digest,
         })
+    }
+
+    /// The new model's digest, for this build's state.
+    pub fn into_digest(self) -> Digest {
+        self.digest
     }
 
     /// Links `path` from the previous output when it was the same owner's
@@ -357,11 +377,27 @@ impl<'a> Linker<'a> {
                 .before
                 .get(path)
                 .is_some_and(|&old| self.changes.keeps(old, Some(owner)));
-        if same && self.reuse.link(path).map_err(|e| cannot_link(path, e))? {
-            self.sink.note(path);
-            return Ok(true);
+        if !same {
+            return Ok(false);
         }
-        Ok(false)
+        // A file of an unchanged owner is never rendered again (unit and
+        // topic pages are rendered without the rows of unchanged plans).
+        match self.reuse.link(path) {
+            Ok(true) => {
+                self.sink.note(path);
+                Ok(true)
+            }
+            Ok(false) => Err(cannot_link(
+                path,
+                io::Error::other("the previous output lacks it, though its build state lists it"),
+            )),
+            Err(e) => Err(cannot_link(path, e)),
+        }
+    }
+
+    /// Whether what `owner` shows changed since the previous build.
+    pub fn changed(&self, owner: Owner) -> bool {
+        self.changes.was(owner).is_none()
     }
 }
 
