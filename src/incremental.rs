@@ -67,14 +67,16 @@ impl Inputs {
         let mut key = Sha256::new();
         key.update(format!("{FORMAT}\0{}\0", env!("CARGO_PKG_VERSION")));
         // A rebuilt binary of the same version renders differently: its
-        // size and time stand for its code (and its embedded theme).
-        if let Ok(exe) = std::env::current_exe().and_then(fs::metadata) {
-            let time = exe
-                .modified()
-                .ok()
-                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                .map_or(0, |d| d.as_nanos());
-            key.update(format!("{}\0{time}\0", exe.len()));
+        // bytes stand for its code and its embedded theme (hashed, not its
+        // time: a copy of the binary writes the same state; tens of ms).
+        if let Ok(mut exe) = std::env::current_exe().and_then(fs::File::open) {
+            let mut buffer = vec![0u8; 1 << 20];
+            loop {
+                match io::Read::read(&mut exe, &mut buffer)? {
+                    0 => break,
+                    n => key.update(&buffer[..n]),
+                }
+            }
         }
         key.update(format!("{base_url:?}\0"));
         // Through symbolic links, as the theme is read.
