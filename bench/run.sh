@@ -7,6 +7,10 @@
 #   bench/run.sh 1000 --compress  the deploy package: build --compress, and the
 #                                 bytes a browser downloads for a plan page
 #   bench/run.sh --smoke          N = 100, one run each: a quick check for CI
+#   bench/run.sh 1000 5000 --incremental
+#                                 incremental builds: a clean build, then one
+#                                 plan edited and built again, then one plan
+#                                 added and built again (issue 20)
 #
 # Options:
 #   --runs K          timed runs per tool and size (default 3; --smoke: 1)
@@ -16,6 +20,14 @@
 #                     and the same again over that output (nothing changed:
 #                     every compressed file is the previous build's); then a
 #                     plan page's bytes as sent plain, with gzip and with brotli
+#   --incremental     incremental builds instead of the comparison, on a copy
+#                     of the corpus (BENCH_DIR/N-edit): a clean build, then the
+#                     first plan's text edited and `build` again over that
+#                     output, then a plan added (a copy of it) and `build`
+#                     again; after the last run, a clean `build --full` of the
+#                     edited corpus is compared with `diff -r` (byte-identical
+#                     or not, in the report), and the phases (--verbose) of the
+#                     last run's incremental builds are listed
 #   --smoke           N = 100, one run; exits 1 if planpress or Hugo fails
 #   --no-hugo         skip Hugo (no install either)
 #   --no-planpress    skip planpress (and cargo build)
@@ -75,6 +87,7 @@ while (($#)); do
         --runs=*) RUNS=${1#*=} ;;
         --threads) MODE=threads ;;
         --compress) MODE=compress ;;
+        --incremental) MODE=incremental ;;
         --smoke) SMOKE=1 ;;
         --no-hugo) DO_HUGO=0 ;;
         --no-planpress) DO_PP=0 ;;
@@ -293,7 +306,7 @@ pp_build() { # MODE N TOOL RUN OUT [VAR=VALUE...] [-- BUILD-ARGS...]
         failed_row "$mode" "$n" "$tool" "$run" "failed(cargo build)"
         return 1
     fi
-    measure "$mode" "$n" "$tool" "$run" "$out" -- env "${env[@]}" "$PP_BIN" build --root "$WORK/$n" --out "$out" --quiet "${args[@]}"
+    measure "$mode" "$n" "$tool" "$run" "$out" -- env "${env[@]}" "$PP_BIN" build --root "${PP_ROOT:-$WORK/$n}" --out "$out" --quiet "${args[@]}"
 }
 
 # What a browser downloads for the first plan page of OUT: the page, its
@@ -322,6 +335,54 @@ print("\t".join([n, page, str(len(files) - 1)] + [str(x) for x in sizes]))
 EOF
 }
 
+# Gives the text of plan file FILE a word before the first full stop of its body.
+edit_plan() { # FILE
+    python3 - "$1" <<'EOF'
+import sys
+path = sys.argv[1]
+text = open(path, encoding="utf-8").read()
+body = text.index("\n---\n") + 5
+at = text.index("。", body)
+open(path, "w", encoding="utf-8").write(text[:at] + "（修订）" + text[at:])
+EOF
+}
+
+# --incremental for size N: see the usage above.
+incremental_runs() { # N
+    local n=$1 site="$WORK/$1-edit" r first tool log
+    for ((r = 1; r <= RUNS; r++)); do
+        say "N=$n run $r/$RUNS: a clean build, one plan edited, one plan added"
+        rm -rf "$site" && cp -r "$WORK/$n" "$site"
+        PP_ROOT=$site pp_build incremental "$n" "clean build" "$r" "$OUT/planpress" -- --verbose || PP_FAILED=1
+        PP_BYTES_PER_PLAN=$((LAST_BYTES / n))
+        first=$(find "$site/content" -name '*.md' | sort | head -1)
+        edit_plan "$first"
+        PP_ROOT=$site KEEP_OUT=1 pp_build incremental "$n" "one plan edited" "$r" "$OUT/planpress" -- --verbose || PP_FAILED=1
+        cp "$first" "$(dirname "$first")/zz-added-plan.md"
+        PP_ROOT=$site KEEP_OUT=1 pp_build incremental "$n" "one plan added" "$r" "$OUT/planpress" -- --verbose || PP_FAILED=1
+        if ((r == RUNS)); then
+            for tool in "one plan edited" "one plan added"; do
+                log="$LOGS/incremental-$n-${tool//[^a-z0-9]/_}-$r.log"
+                grep -E '^  [a-z].* ms' "$log" | sed "s/^/$n\t$tool\t/" >>"$RAW.phases"
+            done
+        fi
+        if ((r == RUNS && n > INC_COMPARE_MAX)); then
+            echo "N=$n: not compared with a clean build (above INC_COMPARE_MAX=$INC_COMPARE_MAX, so that one output fits in memory)" >>"$RAW.notes"
+        fi
+        if ((r == RUNS && n <= INC_COMPARE_MAX)); then
+            PP_ROOT=$site pp_build incremental "$n" "clean build to compare" "$r" "$OUT/clean" -- --full || PP_FAILED=1
+            if diff -r "$OUT/planpress" "$OUT/clean" >"$LOGS/incremental-$n.diff" 2>&1; then
+                echo "N=$n: after the edit and the addition, the incremental output is byte-identical to a clean build's (diff -r, every file)" >>"$RAW.notes"
+            else
+                echo "N=$n: the incremental output DIFFERS from a clean build's: $(wc -l <"$LOGS/incremental-$n.diff") lines of diff -r in $LOGS/incremental-$n.diff" >>"$RAW.notes"
+                PP_FAILED=1
+            fi
+        fi
+        rm -rf "$OUT/planpress" "$OUT/clean"
+    done
+    rm -rf "$site"
+}
+
 # --- the runs -------------------------------------------------------------------------
 
 # Where size N's builds write. tmpfs lives in memory: planpress's output and its
@@ -337,8 +398,8 @@ output_dir() { # N: sets OUT
         avail_kb=$(awk '/MemAvailable/ { print $2 }' /proc/meminfo)
         local why=
         if ((PP_BYTES_PER_PLAN > 0)); then
-            need_kb=$((PP_BYTES_PER_PLAN * n * 11 / 10 * 2 / 1024 + 2 * 1024 * 1024))
-            why="planpress's output and its copy (about $((need_kb / 1048576)) GiB with headroom) would not fit in 4/5 of the memory available"
+            need_kb=$((PP_BYTES_PER_PLAN * n * 11 / 10 * OUT_COPIES / 1024 + 2 * 1024 * 1024))
+            why="planpress's output (and its copy, or a clean build's to compare) (about $((need_kb / 1048576)) GiB with headroom) would not fit in 4/5 of the memory available"
         elif ((n > 1000)); then
             need_kb=$((avail_kb + 1))
             why="no smaller size was measured first to tell how big planpress's output will be"
@@ -363,6 +424,11 @@ output_dir() { # N: sets OUT
     OUT=$OUTROOT/$n
 }
 DISK_OUT=
+# Outputs of one size held at once: planpress's and its copy; with
+# --incremental one (its rebuilds link their files), or two where a clean
+# build is compared (N up to INC_COMPARE_MAX, default 1000).
+INC_COMPARE_MAX=${INC_COMPARE_MAX:-1000}
+OUT_COPIES=2
 
 PP_FAILED=0
 HUGO_FAILED=0
@@ -370,6 +436,10 @@ printf 'mode\tn\ttool\trun\tstatus\twall_s\tuser_s\tsys_s\tmaxrss_kb\tfiles\tbyt
 for n in "${SIZES[@]}"; do
     corpus "$n" || { say "corpus generation failed for N=$n"; exit 2; }
     link_theme "$n"
+    if [[ $MODE == incremental ]]; then
+        OUT_COPIES=1
+        ((n <= INC_COMPARE_MAX)) && OUT_COPIES=2
+    fi
     output_dir "$n"
     mkdir -p "$OUT"
     if [[ $MODE == compare ]]; then
@@ -417,6 +487,8 @@ for n in "${SIZES[@]}"; do
             fi
             rm -rf "$OUT/planpress" "$OUT/changes.txt"
         done
+    elif [[ $MODE == incremental ]]; then
+        incremental_runs "$n"
     else
         for ((r = 1; r <= RUNS; r++)); do
             for threads in 1 2 all; do
@@ -555,6 +627,27 @@ elif mode == "compress":
         print("|---:|---|---:|---:|---:|---:|---:|---:|---:|")
         for f in lines:
             print("| " + " | ".join(f[:3] + [f"{int(x):,}" for x in f[3:]]) + " |")
+elif mode == "incremental":
+    print("Incremental builds (wall time, median; CPU user+sys):")
+    print()
+    print("| N | clean build | one plan edited | one plan added |")
+    print("|---:|---:|---:|---:|")
+    for n in sorted({n for n, _ in groups}, key=int):
+        cells = []
+        for tool in ("clean build", "one plan edited", "one plan added"):
+            s = stats.get((n, tool))
+            cells.append(f"{s['wall']:.2f} s (CPU {s['cpu']:.2f} s)" if s else "failed")
+        print(f"| {n} | " + " | ".join(cells) + " |")
+    try:
+        lines = [l.rstrip("\n").split("\t") for l in open(raw + ".phases")]
+    except FileNotFoundError:
+        lines = []
+    if lines:
+        print()
+        print("Phases of the last run's incremental builds (build --verbose):")
+        print()
+        for f in lines:
+            print(f"    N={f[0]} {f[1]}: {f[2].strip()}")
 else:
     print("Thread scaling (wall time relative to one thread):")
     print()

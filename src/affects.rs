@@ -1,7 +1,12 @@
 //! Which outputs an input change affects: given the previous model and the
 //! new one, which pages and data files of the site change. The one place
-//! that knows it: `serve` uses it to keep what it has rendered, and an
-//! incremental `build` (issue 20) is to use it to write only what changed.
+//! that knows it: `serve` uses it to keep what it has rendered, and `build`
+//! to write only what changed ([`crate::incremental`]).
+//!
+//! The models are compared through their [`Digest`]s: what the rules below
+//! read of a model, with each entity's list of tasks hashed, a few megabytes
+//! where the model is hundreds. `build` keeps the previous build's digest
+//! beside its output; `serve` makes both from the models it holds.
 //!
 //! Every output has an [`Owner`], what it shows ([`page_owner`],
 //! [`DataOwners`]). [`Changes`] says, for each owner of the new model,
@@ -30,14 +35,20 @@
 //! (`serve`'s fast path for one saved plan, `crate::serve::incremental`).
 
 use std::collections::{BTreeSet, HashMap};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest as _, Sha256};
 
 use crate::index::Index;
-use crate::model::{JurisdictionId, NoticeId, Plan, PlanId, Site, TaskRef, TopicId, UnitId};
+use crate::model::{
+    JurisdictionId, NoticeId, Plan, PlanId, Site, TaskRef, TopicId, UnitId, UnitKind,
+};
 use crate::urls::{self, Page};
 
 /// What an output shows, for deciding which outputs a change makes stale.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Owner {
     Plan(PlanId),
     Notice(NoticeId),
@@ -164,9 +175,15 @@ impl Changes {
         new: (&Site, &Index),
         file_changed: &dyn Fn(&Path) -> bool,
     ) -> Changes {
-        let m = Matchings::of(old.0, new.0);
-        let links = m.links(old.0, new.0, file_changed);
-        let plans = m.plans(old.0, new.0, &links, file_changed);
+        let (old, new) = rayon::join(|| Digest::of(old.0, old.1), || Digest::of(new.0, new.1));
+        Changes::of_digests(&old, &new, file_changed)
+    }
+
+    /// [`Changes::between`] the models two digests were made from.
+    pub fn of_digests(old: &Digest, new: &Digest, file_changed: &dyn Fn(&Path) -> bool) -> Changes {
+        let m = Matchings::of(old, new);
+        let links = m.links(old, new, file_changed);
+        let plans = m.plans(old, new, &links, file_changed);
         links.listings(old, new, plans)
     }
 
@@ -241,6 +258,240 @@ impl Changed {
     }
 }
 
+/// What [`Changes::between`] compares of a model: each entity's key, what
+/// other pages show of it, and what it lists, with the lists of tasks
+/// hashed. A few megabytes at 5,000 plans where the model is hundreds, so
+/// `build` keeps the previous build's digest beside its output
+/// ([`crate::incremental`]) and `serve` makes one of each model it compares.
+/// Ids are those of the model it was made from.
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+pub struct Digest {
+    jurisdictions: Vec<JurisdictionDigest>,
+    units: Vec<UnitDigest>,
+    topics: Vec<TopicDigest>,
+    notices: Vec<NoticeDigest>,
+    plans: Vec<PlanDigest>,
+}
+
+/// A SHA-256 of what a list holds, cut to 128 bits.
+type Hash = [u64; 2];
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct JurisdictionDigest {
+    name: String,
+    slug: String,
+    task_count: usize,
+    plans: Vec<PlanId>,
+    notices: Vec<NoticeId>,
+    departments: Vec<UnitId>,
+    groups: Vec<UnitId>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct UnitDigest {
+    name: String,
+    other_names: Vec<String>,
+    jurisdiction: JurisdictionId,
+    group: bool,
+    slug: String,
+    registered: bool,
+    /// Its tasks led, then shared, as (plan slug, task position).
+    tasks: Hash,
+    /// The plans of those tasks, each once.
+    plans: Vec<PlanId>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct TopicDigest {
+    name: String,
+    slug: String,
+    /// Its tasks, as (plan slug, task position).
+    tasks: Hash,
+    plans: Vec<PlanId>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct NoticeDigest {
+    slug: String,
+    path: PathBuf,
+    line: usize,
+    jurisdiction: JurisdictionId,
+    plans: Vec<PlanId>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct PlanDigest {
+    slug: String,
+    path: PathBuf,
+    line: usize,
+    jurisdiction: JurisdictionId,
+    notice: Option<NoticeId>,
+    /// The units of each task's three roles and its topics, in order, and
+    /// the plan's topics, by key (jurisdiction and name; name).
+    names: Hash,
+    /// The units and topics it names, each once ([`names_of`]).
+    units: Vec<UnitId>,
+    topics: Vec<TopicId>,
+}
+
+/// Feeds lengths and strings to a hash, unambiguously.
+struct Hasher(Sha256);
+
+impl Hasher {
+    fn new() -> Hasher {
+        Hasher(Sha256::new())
+    }
+
+    fn number(&mut self, n: usize) {
+        self.0.update((n as u64).to_le_bytes());
+    }
+
+    fn text(&mut self, s: &str) {
+        self.number(s.len());
+        self.0.update(s.as_bytes());
+    }
+
+    fn refs(&mut self, site: &Site, refs: &[TaskRef]) {
+        self.number(refs.len());
+        for r in refs {
+            self.text(&site.plans[r.plan()].slug);
+            self.number(r.task());
+        }
+    }
+
+    fn finish(self) -> Hash {
+        let bytes = self.0.finalize();
+        let half = |i: usize| {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(&bytes[i..i + 8]);
+            u64::from_le_bytes(b)
+        };
+        [half(0), half(8)]
+    }
+}
+
+/// Each plan of `refs`, once, in order.
+fn plans_of<'r>(refs: impl Iterator<Item = &'r TaskRef>) -> Vec<PlanId> {
+    let mut plans: Vec<PlanId> = refs.map(|r| r.plan()).collect();
+    plans.sort_unstable();
+    plans.dedup();
+    plans
+}
+
+impl Digest {
+    pub fn of(site: &Site, index: &Index) -> Digest {
+        let jurisdictions = site
+            .jurisdictions
+            .iter()
+            .zip(&index.jurisdictions)
+            .map(|(j, ji)| JurisdictionDigest {
+                name: j.name.clone(),
+                slug: j.slug.clone(),
+                task_count: ji.task_count,
+                plans: ji.plans.clone(),
+                notices: ji.notices.clone(),
+                departments: ji.departments.clone(),
+                groups: ji.groups.clone(),
+            })
+            .collect();
+        let units = site
+            .units
+            .par_iter()
+            .zip(&index.units)
+            .map(|(u, tasks)| {
+                let mut h = Hasher::new();
+                h.refs(site, &tasks.led);
+                h.refs(site, &tasks.shared);
+                UnitDigest {
+                    name: u.name.clone(),
+                    other_names: u.other_names.clone(),
+                    jurisdiction: u.jurisdiction,
+                    group: u.kind == UnitKind::Group,
+                    slug: u.slug.clone(),
+                    registered: u.registered,
+                    tasks: h.finish(),
+                    plans: plans_of(tasks.led.iter().chain(&tasks.shared)),
+                }
+            })
+            .collect();
+        let topics = site
+            .topics
+            .par_iter()
+            .zip(&index.topics)
+            .map(|(t, refs)| {
+                let mut h = Hasher::new();
+                h.refs(site, refs);
+                TopicDigest {
+                    name: t.name.clone(),
+                    slug: t.slug.clone(),
+                    tasks: h.finish(),
+                    plans: plans_of(refs.iter()),
+                }
+            })
+            .collect();
+        let notices = site
+            .notices
+            .iter()
+            .map(|n| NoticeDigest {
+                slug: n.slug.clone(),
+                path: n.source.path.clone(),
+                line: n.source.line,
+                jurisdiction: n.jurisdiction,
+                plans: n.plans.clone(),
+            })
+            .collect();
+        let plans = site
+            .plans
+            .par_iter()
+            .map(|p| plan_digest(site, p))
+            .collect();
+        Digest {
+            jurisdictions,
+            units,
+            topics,
+            notices,
+            plans,
+        }
+    }
+}
+
+fn plan_digest(site: &Site, plan: &Plan) -> PlanDigest {
+    let mut h = Hasher::new();
+    let units = |h: &mut Hasher, ids: crate::model::Ids| {
+        h.number(ids.len());
+        for u in ids {
+            let unit = &site.units[u];
+            h.text(&site.jurisdictions[unit.jurisdiction].name);
+            h.text(&unit.name);
+        }
+    };
+    let topics = |h: &mut Hasher, ids: &mut dyn ExactSizeIterator<Item = TopicId>| {
+        h.number(ids.len());
+        for t in ids {
+            h.text(&site.topics[t].name);
+        }
+    };
+    topics(&mut h, &mut plan.topics.iter().copied());
+    h.number(plan.tasks.len());
+    for task in &plan.tasks {
+        units(&mut h, task.lead());
+        units(&mut h, task.responsible());
+        units(&mut h, task.participating());
+        topics(&mut h, &mut task.topics().iter());
+    }
+    let (named_units, named_topics) = names_of(plan);
+    PlanDigest {
+        slug: plan.slug.clone(),
+        path: plan.source.path.clone(),
+        line: plan.source.line,
+        jurisdiction: plan.jurisdiction,
+        notice: plan.notice,
+        names: h.finish(),
+        units: named_units.into_iter().collect(),
+        topics: named_topics.into_iter().collect(),
+    }
+}
+
 /// Each entity of the new model's counterpart in the previous one.
 struct Matchings {
     j: Matching,
@@ -260,20 +511,18 @@ struct Links {
 }
 
 impl Matchings {
-    fn of(os: &Site, ns: &Site) -> Matchings {
-        let jname = |s: &Site, id: JurisdictionId| s.jurisdictions[id].name.clone();
+    fn of(os: &Digest, ns: &Digest) -> Matchings {
+        let unit_key = |d: &Digest, u: &UnitDigest| {
+            (d.jurisdictions[u.jurisdiction].name.clone(), u.name.clone())
+        };
         Matchings {
             j: Matching::by_key(
                 os.jurisdictions.iter().map(|j| j.name.as_str()),
                 ns.jurisdictions.iter().map(|j| j.name.as_str()),
             ),
             u: Matching::by_key(
-                os.units
-                    .iter()
-                    .map(|u| (jname(os, u.jurisdiction), u.name.clone())),
-                ns.units
-                    .iter()
-                    .map(|u| (jname(ns, u.jurisdiction), u.name.clone())),
+                os.units.iter().map(|u| unit_key(os, u)),
+                ns.units.iter().map(|u| unit_key(ns, u)),
             ),
             t: Matching::by_key(
                 os.topics.iter().map(|t| t.name.as_str()),
@@ -293,14 +542,15 @@ impl Matchings {
     /// Links: a unit's name, other names, kind, path and jurisdiction, a
     /// topic's path, a jurisdiction's name and path; a notice is compared
     /// whole (its file and the plans it transmits).
-    fn links(&self, os: &Site, ns: &Site, file_changed: &dyn Fn(&Path) -> bool) -> Links {
+    fn links(&self, os: &Digest, ns: &Digest, file_changed: &dyn Fn(&Path) -> bool) -> Links {
         let j = keep_if(&self.j.was, |new, was| {
-            os.jurisdictions[was] == ns.jurisdictions[new]
+            let (a, b) = (&os.jurisdictions[was], &ns.jurisdictions[new]);
+            (&a.name, &a.slug) == (&b.name, &b.slug)
         });
         let u = keep_if(&self.u.was, |new, was| {
             let (a, b) = (&os.units[was], &ns.units[new]);
-            (&a.name, &a.other_names, a.kind, &a.slug, a.registered)
-                == (&b.name, &b.other_names, b.kind, &b.slug, b.registered)
+            (&a.name, &a.other_names, a.group, &a.slug, a.registered)
+                == (&b.name, &b.other_names, b.group, &b.slug, b.registered)
                 && j[b.jurisdiction] == Some(a.jurisdiction)
         });
         let t = keep_if(&self.t.was, |new, was| {
@@ -308,27 +558,27 @@ impl Matchings {
         });
         let n = keep_if(&self.n.was, |new, was| {
             let (a, b) = (&os.notices[was], &ns.notices[new]);
-            !file_changed(&b.source.path)
-                && a.source == b.source
+            !file_changed(&b.path)
+                && (&a.path, a.line) == (&b.path, b.line)
                 && j[b.jurisdiction] == Some(a.jurisdiction)
                 && self.p.map(a.plans.iter().copied()).as_ref() == Some(&b.plans)
         });
         Links { j, u, t, n }
     }
 
-    /// The plans that show as they did.
+    /// The plans that show as they did: the same file, jurisdiction and
+    /// notice, naming the same units and topics (by key, in the same
+    /// order), each of which shows as it did.
     fn plans(
         &self,
-        os: &Site,
-        ns: &Site,
+        os: &Digest,
+        ns: &Digest,
         links: &Links,
         file_changed: &dyn Fn(&Path) -> bool,
     ) -> Vec<Option<PlanId>> {
-        let ids = Ids {
-            u: &self.u,
-            t: &self.t,
-            u_same: &links.u,
-            t_same: &links.t,
+        let all_same = |ids: &[usize], same: &[Option<usize>]| {
+            ids.iter()
+                .all(|&x| same.get(x).copied().flatten().is_some())
         };
         keep_if(&self.p.was, |new, was| {
             let (a, b) = (&os.plans[was], &ns.plans[new]);
@@ -337,11 +587,13 @@ impl Matchings {
                 (Some(x), Some(y)) => links.n[y] == Some(x),
                 _ => false,
             };
-            !file_changed(&b.source.path)
-                && a.source == b.source
+            !file_changed(&b.path)
+                && (&a.path, a.line) == (&b.path, b.line)
                 && links.j[b.jurisdiction] == Some(a.jurisdiction)
                 && notice_kept
-                && ids.same_plan(a, b)
+                && a.names == b.names
+                && all_same(&b.units, &links.u)
+                && all_same(&b.topics, &links.t)
         })
     }
 }
@@ -350,34 +602,27 @@ impl Links {
     /// The changes, from the plans that show as they did: pages that list
     /// tasks show their rows and their plans' summaries, a jurisdiction's
     /// page its plans, notices and units.
-    fn listings(
-        self,
-        (_, oi): (&Site, &Index),
-        (ns, ni): (&Site, &Index),
-        plans: Vec<Option<PlanId>>,
-    ) -> Changes {
-        let refs_same = |old: &[TaskRef], new: &[TaskRef]| {
-            old.len() == new.len()
-                && old
-                    .iter()
-                    .zip(new)
-                    .all(|(a, b)| a.task() == b.task() && plans[b.plan()] == Some(a.plan()))
+    fn listings(self, od: &Digest, nd: &Digest, plans: Vec<Option<PlanId>>) -> Changes {
+        // The same (plan slug, task) list, of plans that show as they did.
+        let tasks_same = |old: &Hash, new: &Hash, new_plans: &[PlanId]| {
+            old == new && new_plans.iter().all(|&q| plans[q].is_some())
         };
         let units = keep_if(&self.u, |new, was| {
-            let (a, b) = (&oi.units[was], &ni.units[new]);
-            refs_same(&a.led, &b.led) && refs_same(&a.shared, &b.shared)
+            let (a, b) = (&od.units[was], &nd.units[new]);
+            tasks_same(&a.tasks, &b.tasks, &b.plans)
         });
         let topics = keep_if(&self.t, |new, was| {
-            refs_same(&oi.topics[was], &ni.topics[new])
+            let (a, b) = (&od.topics[was], &nd.topics[new]);
+            tasks_same(&a.tasks, &b.tasks, &b.plans)
         });
         let notices = keep_if(&self.n, |new, _| {
-            ns.notices[new].plans.iter().all(|&q| plans[q].is_some())
+            nd.notices[new].plans.iter().all(|&q| plans[q].is_some())
         });
         let all_kept = |ids: &[usize], kept: &[Option<usize>], old: &[usize]| {
             ids.len() == old.len() && ids.iter().zip(old).all(|(&i, &o)| kept[i] == Some(o))
         };
         let jurisdictions = keep_if(&self.j, |new, was| {
-            let (a, b) = (&oi.jurisdictions[was], &ni.jurisdictions[new]);
+            let (a, b) = (&od.jurisdictions[was], &nd.jurisdictions[new]);
             a.task_count == b.task_count
                 && all_kept(&b.plans, &plans, &a.plans)
                 && all_kept(&b.notices, &notices, &a.notices)
@@ -402,44 +647,10 @@ fn keep_if(was: &[Option<usize>], same: impl Fn(usize, usize) -> bool) -> Vec<Op
         .collect()
 }
 
-/// Unit and topic matchings, to compare what two versions of a plan name.
-struct Ids<'m> {
-    u: &'m Matching,
-    t: &'m Matching,
-    u_same: &'m [Option<UnitId>],
-    t_same: &'m [Option<TopicId>],
-}
-
-impl Ids<'_> {
-    /// The plan names the same units and topics, in the same order, and
-    /// each shows as it did.
-    fn same_plan(&self, a: &Plan, b: &Plan) -> bool {
-        let units = |old: crate::model::Ids, new: crate::model::Ids| {
-            old.len() == new.len()
-                && self
-                    .u
-                    .map(old.iter())
-                    .is_some_and(|m| m.iter().copied().eq(new.iter()))
-                && new
-                    .iter()
-                    .all(|x| self.u_same.get(x).copied().flatten().is_some())
-        };
-        let topics = |old: &mut dyn Iterator<Item = usize>, new: &[usize]| {
-            self.t.map(old).is_some_and(|m| m == new)
-                && new
-                    .iter()
-                    .all(|&x| self.t_same.get(x).copied().flatten().is_some())
-        };
-        a.tasks.len() == b.tasks.len()
-            && topics(&mut a.topics.iter().copied(), &b.topics)
-            && a.tasks.iter().zip(&b.tasks).all(|(x, y)| {
-                units(x.lead(), y.lead())
-                    && units(x.responsible(), y.responsible())
-                    && units(x.participating(), y.participating())
-                    && topics(
-                        &mut x.topics().iter(),
-                        &y.topics().iter().collect::<Vec<_>>(),
-                    )
-            })
+impl Digest {
+    /// The files plans and notices were read from.
+    pub fn sources(&self) -> impl Iterator<Item = &Path> {
+        let plans = self.plans.iter().map(|p| p.path.as_path());
+        plans.chain(self.notices.iter().map(|n| n.path.as_path()))
     }
 }

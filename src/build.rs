@@ -4,8 +4,12 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use rayon::prelude::*;
+
+use crate::affects::page_owner;
 use crate::content::load_site;
 use crate::diagnostics::Diagnostic;
+use crate::incremental::{Inputs, Kept, Linker, Recorder, Reuse, State};
 use crate::index::Index;
 use crate::model::Site;
 use crate::output::{Staging, Wait};
@@ -15,7 +19,7 @@ use crate::render::editions::{
 };
 use crate::render::html::Renderer;
 use crate::render::theme::Theme;
-use crate::render::views::Views;
+use crate::render::views::{PlanRows, Views};
 use crate::render::{Input, Sink};
 
 pub struct BuildOptions {
@@ -27,6 +31,8 @@ pub struct BuildOptions {
     pub wait: Wait,
     /// Compressed files, manifest and changes (`--compress`, `--changes`).
     pub publish: PublishOptions,
+    /// Render every file again, whatever the previous build left (`--full`).
+    pub full: bool,
 }
 
 /// What a build did, for the summary line and `--verbose` timing.
@@ -38,6 +44,9 @@ pub struct BuildReport {
     pub timings: Timings,
     /// The deploy package, when one was asked for.
     pub packaged: Option<Packaged>,
+    /// How much an incremental build took from the previous one; `None`
+    /// for a full build.
+    pub kept: Option<Kept>,
 }
 
 /// Called as pages are rendered: (done, total).
@@ -241,7 +250,8 @@ fn render_translated(
     Renderer::of_edition(&made, index, theme, list, edition.position).render_all(sink, tick)
 }
 
-/// Builds the site into `out`, atomically.
+/// Builds the site into `out`, atomically: only what changed since the
+/// previous build when it left its state ([`crate::incremental`]).
 pub fn build(opts: &BuildOptions, progress: Progress) -> Result<BuildReport, Vec<Diagnostic>> {
     let t = Instant::now();
     let (site, mut warnings) = load(&opts.root, opts.base_url.as_deref())?;
@@ -253,18 +263,113 @@ pub fn build(opts: &BuildOptions, progress: Progress) -> Result<BuildReport, Vec
     let editions = Editions::load(&opts.root, &site, &theme)?;
     timings.end("templates", t);
     let staging = Staging::new(&opts.out, opts.wait).map_err(|d| vec![d])?;
-    let rendered = render(&site, &theme, &editions, &staging, progress).and_then(|r| {
-        theme.write_static(&staging).map(|n| (r, n)).map_err(|e| {
-            vec![Diagnostic::error(
-                "static",
-                0,
-                format!("cannot copy static files: {e}"),
-            )]
-        })
-    });
     // On error the staging folder is dropped, which removes it.
-    let (rendered, statics) = rendered?;
+    let (rendered, kept) = stage(
+        opts,
+        (&site, &theme, &editions),
+        (&staging, &mut warnings),
+        progress,
+    )?;
+    let statics = theme.write_static(&staging).map_err(|e| {
+        vec![Diagnostic::error(
+            "static",
+            0,
+            format!("cannot copy static files: {e}"),
+        )]
+    })?;
     timings.0.extend(rendered.timings.0);
+    let (packaged, notes) = publish(opts, staging, &mut timings)?;
+    warnings.extend(
+        notes
+            .into_iter()
+            .map(|n| Diagnostic::warning(&opts.out, 0, n)),
+    );
+    Ok(BuildReport {
+        pages: rendered.pages,
+        files: rendered.pages + rendered.files + statics,
+        warnings,
+        timings,
+        packaged,
+        kept,
+    })
+}
+
+/// Renders the site into the staging folder: only what changed when the
+/// previous output's state allows, else everything; then writes this
+/// build's state beside it for the next one.
+fn stage(
+    opts: &BuildOptions,
+    (site, theme, editions): (&Site, &Theme, &Editions),
+    (staging, warnings): (&Staging, &mut Vec<Diagnostic>),
+    progress: Progress,
+) -> Result<(Rendered, Option<Kept>), Vec<Diagnostic>> {
+    let t = Instant::now();
+    // Unreadable inputs only cost the next build its head start.
+    let inputs = Inputs::read(&opts.root, opts.base_url.as_deref())
+        .map_err(|e| {
+            let note = format!(
+                "cannot hash the site's files, so the next build will render every file again: {e}"
+            );
+            warnings.push(Diagnostic::warning(&opts.root, 0, note));
+        })
+        .ok();
+    let previous = match (&inputs, opts.full) {
+        (Some(inputs), false) => State::previous(&opts.out, inputs),
+        _ => None,
+    };
+    let mut timings = Timings::default();
+    timings.end("previous build", t);
+    let recorder = Recorder::new(staging);
+    let incremental = previous.zip(inputs.as_ref()).and_then(|(state, inputs)| {
+        let reuse = Reuse {
+            out: &opts.out,
+            staging: &staging.dir,
+            state,
+            inputs,
+        };
+        render_changed(site, theme, editions, &reuse, &recorder, &mut timings)
+    });
+    let (mut rendered, kept, digest) = match incremental.transpose()? {
+        Some((kept, digest)) => {
+            let rendered = Rendered {
+                pages: kept.rendered + kept.linked,
+                files: kept.files + kept.files_linked,
+                timings: Timings::default(),
+            };
+            (rendered, Some(kept), Some(digest))
+        }
+        None => (
+            render(site, theme, editions, &recorder, progress)?,
+            None,
+            None,
+        ),
+    };
+    if let Some(inputs) = inputs {
+        let t = Instant::now();
+        let index = Index::build(site);
+        let digest = digest.unwrap_or_else(|| crate::affects::Digest::of(site, &index));
+        let outputs = recorder.owned(site, &index, editions);
+        State::write(&staging.dir, inputs, digest, outputs).map_err(|e| {
+            vec![Diagnostic::error(
+                &opts.out,
+                0,
+                format!("cannot write the build's state for the next build: {e}"),
+            )]
+        })?;
+        rendered.timings.end("state", t);
+    }
+    timings.0.append(&mut rendered.timings.0);
+    rendered.timings = timings;
+    Ok((rendered, kept))
+}
+
+/// Adds the deploy package (when asked for), flushes the staging folder
+/// and swaps it in: the package and what the swap could not clean up.
+fn publish(
+    opts: &BuildOptions,
+    staging: Staging,
+    timings: &mut Timings,
+) -> Result<(Option<Packaged>, Vec<String>), Vec<Diagnostic>> {
     let t = Instant::now();
     let packaged = opts
         .publish
@@ -290,17 +395,211 @@ pub fn build(opts: &BuildOptions, progress: Progress) -> Result<BuildReport, Vec
             format!("cannot replace the output folder: {e}"),
         )]
     })?;
-    warnings.extend(
-        notes
-            .into_iter()
-            .map(|n| Diagnostic::warning(&opts.out, 0, n)),
-    );
     timings.end("swap", t);
-    Ok(BuildReport {
-        pages: rendered.pages,
-        files: rendered.pages + rendered.files + statics,
-        warnings,
-        timings,
-        packaged,
+    Ok((packaged, notes))
+}
+
+/// Renders what changed since the previous build into `sink` (a
+/// [`Recorder`] over the staging folder) and links the rest from the
+/// previous output; `None` when the changes call for a full build.
+fn render_changed(
+    site: &Site,
+    theme: &Theme,
+    editions: &Editions,
+    reuse: &Reuse,
+    sink: &Recorder,
+    timings: &mut Timings,
+) -> Option<Result<(Kept, crate::affects::Digest), Vec<Diagnostic>>> {
+    let t = Instant::now();
+    let index = Index::build(site);
+    let linker = Linker::new(reuse, sink, site, &index)?;
+    timings.end("what changed", t);
+    let kept = render_linked(site, theme, editions, (&index, &linker), sink, timings);
+    Some(kept.map(|k| (k, linker.into_digest())))
+}
+
+fn render_linked(
+    site: &Site,
+    theme: &Theme,
+    editions: &Editions,
+    (index, linker): (&Index, &Linker),
+    sink: &Recorder,
+    timings: &mut Timings,
+) -> Result<Kept, Vec<Diagnostic>> {
+    let t = Instant::now();
+    let reuse = rows_not_shown(site, index, linker);
+    let views = Views::build_reusing(site, index, theme, reuse.clone()).map_err(|d| vec![d])?;
+    let list = &editions.list;
+    let mut kept = Kept::default();
+    let base = Renderer::new(site, index, &views, theme).with_edition(list, 0);
+    kept.add(render_pages(&base, sink, linker)?);
+    drop(base);
+    timings.end("views and pages", t);
+    let t = Instant::now();
+    kept.add(render_editions(
+        site,
+        (index, reuse),
+        editions,
+        sink,
+        linker,
+    )?);
+    timings.end("editions' pages", t);
+    let t = Instant::now();
+    let input = Input::new(site, index, &views, theme).with_edition(list, 0);
+    let (files, linked) = write_data(&input, sink, linker)?;
+    drop(input);
+    drop(views);
+    timings.end("data", t);
+    let t = Instant::now();
+    crate::search::prepare();
+    let search = crate::search::write_all(site, sink).map_err(|d| vec![d])?;
+    timings.end("search", t);
+    kept.files = files + search;
+    kept.files_linked = linked;
+    Ok(kept)
+}
+
+/// Empty task rows for each plan whose tasks are on no unit or topic page
+/// that changed (the only pages that show rows, and the only ones of those
+/// rendered): rows are most of what the views cost.
+fn rows_not_shown(site: &Site, index: &Index, linker: &Linker) -> Vec<Option<PlanRows>> {
+    let mut shown = vec![false; site.plans.len()];
+    let mut show = |refs: &[crate::model::TaskRef]| {
+        for r in refs {
+            shown[r.plan()] = true;
+        }
+    };
+    for (u, tasks) in index.units.iter().enumerate() {
+        if linker.changed(crate::affects::Owner::Unit(u)) {
+            show(&tasks.led);
+            show(&tasks.shared);
+        }
+    }
+    for (t, refs) in index.topics.iter().enumerate() {
+        if linker.changed(crate::affects::Owner::Topic(t)) {
+            show(refs);
+        }
+    }
+    shown
+        .into_iter()
+        .map(|s| (!s).then(PlanRows::default))
+        .collect()
+}
+
+/// The 繁體 and translated editions' pages whose owner changed, made as
+/// [`render_converted`] and [`render_translated`] make all of them.
+fn render_editions(
+    site: &Site,
+    (index, reuse): (&Index, Vec<Option<PlanRows>>),
+    editions: &Editions,
+    sink: &dyn Sink,
+    linker: &Linker,
+) -> Result<(usize, usize), Vec<Diagnostic>> {
+    let list = &editions.list;
+    let mut done = (0, 0);
+    let mut add = |(r, l): (usize, usize)| {
+        done.0 += r;
+        done.1 += l;
+    };
+    if let Some((hant, theme)) = &editions.hant {
+        let converted = convert_site(site, hant);
+        let label = |k: crate::model::PlanKind| hant.convert(k.label());
+        let views = Views::build_labelled(&converted, index, theme, reuse.clone(), &label)
+            .map_err(|d| vec![d])?;
+        let position = list
+            .iter()
+            .position(|e| e.lang == HANT_LANGUAGE)
+            .unwrap_or(1);
+        let renderer = Renderer::new(&converted, index, &views, theme).with_edition(list, position);
+        add(render_pages(&renderer, sink, linker)?);
+    }
+    for edition in &editions.translated {
+        let translated = translate_site(site, &edition.translations);
+        let label = |k: crate::model::PlanKind| {
+            let chinese = k.label();
+            let name = edition.translations.name(chinese);
+            name.unwrap_or(chinese).to_string()
+        };
+        let theme = &edition.theme;
+        let views = Views::build_labelled(&translated, index, theme, reuse.clone(), &label)
+            .map_err(|d| vec![d])?;
+        let renderer = Renderer::new(&translated, index, &views, theme)
+            .with_edition(list, edition.position)
+            .marking_chinese();
+        add(render_pages(&renderer, sink, linker)?);
+    }
+    Ok(done)
+}
+
+/// The data files whose owner changed, written; the others linked:
+/// (written, linked).
+fn write_data(
+    input: &Input,
+    sink: &dyn Sink,
+    linker: &Linker,
+) -> Result<(usize, usize), Vec<Diagnostic>> {
+    let owners = crate::affects::DataOwners::new(input.site, &input.views.unit_paths);
+    let failed = std::sync::Mutex::new(None);
+    let linked = AtomicUsize::new(0);
+    let written = crate::render::data::write_selected(input, sink, &|path| match linker
+        .keep(path, owners.of(path))
+    {
+        Ok(true) => {
+            linked.fetch_add(1, Ordering::Relaxed);
+            false
+        }
+        Ok(false) => true,
+        Err(d) => {
+            *failed.lock().unwrap_or_else(|e| e.into_inner()) = Some(d);
+            false
+        }
     })
+    .map_err(|d| vec![d])?;
+    match failed.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        Some(d) => Err(vec![d]),
+        None => Ok((written, linked.into_inner())),
+    }
+}
+
+/// The pages of one edition whose owner changed, rendered; the others
+/// linked: (rendered, linked).
+fn render_pages(
+    renderer: &Renderer,
+    sink: &dyn Sink,
+    linker: &Linker,
+) -> Result<(usize, usize), Vec<Diagnostic>> {
+    let input = &renderer.input;
+    let jobs: Vec<(crate::urls::Page, bool)> = renderer
+        .pages()
+        .into_iter()
+        .flat_map(|p| input.versions().iter().map(move |&elder| (p, elder)))
+        .collect();
+    let done: Vec<Result<bool, Diagnostic>> = jobs
+        .par_iter()
+        .map(|&(page, elder)| {
+            let path = page.output_path_in(input.prefix(), input.site, elder);
+            if linker.keep(&path, page_owner(page))? {
+                return Ok(false);
+            }
+            let html = renderer.render_page(page, elder)?;
+            sink.put(&path, html)
+                .map_err(|e| Diagnostic::error(&path, 0, format!("cannot write: {e}")))?;
+            Ok(true)
+        })
+        .collect();
+    let mut errors: Vec<Diagnostic> = Vec::new();
+    let (mut rendered, mut linked) = (0, 0);
+    for d in done {
+        match d {
+            Ok(true) => rendered += 1,
+            Ok(false) => linked += 1,
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.is_empty() {
+        return Ok((rendered, linked));
+    }
+    crate::diagnostics::sort(&mut errors);
+    errors.dedup();
+    Err(errors)
 }

@@ -19,7 +19,8 @@
 //!
 //! [`build`] runs the stages in order and times them (with `--compress` or
 //! `--changes`, [`publish`] adds a deploy package to the staging folder
-//! before the swap); [`serve`] runs the same ones into memory and again
+//! before the swap); into an output a build made before, it renders only
+//! what [`affects`] says changed and links the rest ([`incremental`]); [`serve`] runs the same ones into memory and again
 //! on every change; [`check`] stops after the model. [`import`] is not
 //! part of the pipeline: it turns original documents (Word, PDF, saved web
 //! pages) into content files.
@@ -72,6 +73,7 @@ pub mod config;
 pub mod content;
 pub mod diagnostics;
 pub mod import;
+pub mod incremental;
 pub mod index;
 pub mod init;
 pub mod model;

@@ -77,6 +77,10 @@ enum Command {
         /// a portal's upload form.
         #[arg(long, value_name = "FILE")]
         changes_archive: Option<PathBuf>,
+        /// Render every file again, even when the previous build's output
+        /// and state would let this build render only what changed.
+        #[arg(long)]
+        full: bool,
     },
     /// Turn original documents (.txt, saved .html pages, .docx, PDFs with a text layer) into content files.
     Import {
@@ -185,13 +189,25 @@ fn main() -> ExitCode {
             compress,
             changes,
             changes_archive,
+            full,
         } => {
-            let publish = planpress::publish::PublishOptions {
-                compress,
-                changes,
-                changes_archive,
+            let opts = planpress::build::BuildOptions {
+                root,
+                out,
+                base_url,
+                wait: if wait {
+                    planpress::output::Wait::Yes
+                } else {
+                    planpress::output::Wait::No
+                },
+                publish: planpress::publish::PublishOptions {
+                    compress,
+                    changes,
+                    changes_archive,
+                },
+                full,
             };
-            build(root, out, base_url, quiet, verbose, wait, publish)
+            build(&opts, quiet, verbose)
         }
         Command::Import {
             files,
@@ -355,15 +371,8 @@ fn import(
     }
 }
 
-fn build(
-    root: PathBuf,
-    out: PathBuf,
-    base_url: Option<String>,
-    quiet: bool,
-    verbose: bool,
-    wait: bool,
-    publish: planpress::publish::PublishOptions,
-) -> ExitCode {
+fn build(opts: &planpress::build::BuildOptions, quiet: bool, verbose: bool) -> ExitCode {
+    let (root, out) = (&opts.root, &opts.out);
     let color = std::io::stderr().is_terminal();
     let bar = progress_bar(quiet);
     let progress = |done: usize, total: usize| {
@@ -372,34 +381,29 @@ fn build(
             bar.set_position(done as u64);
         }
     };
-    let opts = planpress::build::BuildOptions {
-        root: root.clone(),
-        out: out.clone(),
-        base_url,
-        wait: if wait {
-            planpress::output::Wait::Yes
-        } else {
-            planpress::output::Wait::No
-        },
-        publish,
-    };
     // A build replaces its output only once it has succeeded: what was
     // there before is there after a failure (or nothing, as before).
     let existed = out.exists();
-    let result = planpress::build::build(&opts, &progress);
+    let result = planpress::build::build(opts, &progress);
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
     match result {
         Ok(report) => {
             if !quiet {
-                diagnostics::emit(&report.warnings, &root, color);
+                diagnostics::emit(&report.warnings, root, color);
                 println!(
                     "built {} pages ({} files) into {}",
                     report.pages,
                     report.files,
                     out.display()
                 );
+                if let Some(k) = &report.kept {
+                    println!(
+                        "incremental: {} pages and {} data files rendered, {} pages and {} data files kept from the previous build",
+                        k.rendered, k.files, k.linked, k.files_linked
+                    );
+                }
                 if let Some(p) = &report.packaged {
                     println!("{}", p.summary());
                 }
@@ -410,7 +414,7 @@ fn build(
             ExitCode::SUCCESS
         }
         Err(errors) => {
-            diagnostics::emit(&errors, &root, color);
+            diagnostics::emit(&errors, root, color);
             let state = if existed {
                 "was left as it was"
             } else {

@@ -304,6 +304,10 @@ fn assert_matches_build(server: &Server, root: &Path) {
     let mut differ = Vec::new();
     for (rel, built) in &files {
         let rel = rel.to_str().unwrap().replace('\\', "/");
+        // The build's state for the next build is no file of the site.
+        if rel.starts_with(".planpress/") {
+            continue;
+        }
         let text = String::from_utf8_lossy(built);
         assert!(
             !text.contains(INJECT_START) && !text.contains("__planpress"),

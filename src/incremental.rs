@@ -1,0 +1,420 @@
+//! Incremental `build` (issue 20): what a build keeps beside its output, and
+//! the rendering of only what an edit changed.
+//!
+//! A build writes [`STATE`] into its output (inside `.planpress/`, swapped in
+//! with the site, so it always describes the site beside it): a hash of
+//! everything but content that every page depends on ([`Inputs::key`]), a
+//! hash of each content file, the model's [`Digest`], and the owner of every
+//! output that is not the whole site's. The next build reads it back; when
+//! the key is the same, [`crate::affects::Changes`] says which owners
+//! changed, and every page and data file of an unchanged owner (that was
+//! that owner's before) goes into the staging folder by hard link from the
+//! previous output. The rest is rendered, and so are the files of the whole
+//! site (home, lists, sitemap, feed, the search index) and the theme's
+//! static files, every time.
+//!
+//! A full build instead, whenever the state is missing or unreadable, or
+//! any of these changed: the planpress binary, `--base-url`, site.yaml,
+//! content/units.yaml, `themes/`, `templates/`, `static/`, `words/`,
+//! `translations/`, or a content file that is not a plan's or a notice's.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest as _, Sha256};
+
+use crate::affects::{Changes, DataOwners, Digest, Owner, page_owner};
+use crate::diagnostics::Diagnostic;
+use crate::index::Index;
+use crate::model::Site;
+use crate::render::Sink;
+use crate::render::editions::Editions;
+use crate::urls::{self, Page};
+
+/// Where the state is kept, inside the output.
+pub const STATE: &str = ".planpress/build-state.json";
+
+/// Bumped whenever the state's meaning changes.
+const FORMAT: u32 = 1;
+
+/// Folders and files under the site root that every page may depend on.
+const SITE_WIDE: &[&str] = &[
+    "site.yaml",
+    "content/units.yaml",
+    "themes",
+    "templates",
+    "static",
+    "words",
+    "translations",
+];
+
+/// What a build read besides the model: the key of everything site-wide,
+/// and the hash of each content file.
+pub struct Inputs {
+    key: String,
+    files: BTreeMap<PathBuf, String>,
+}
+
+impl Inputs {
+    /// Hashes the site's inputs under `root`; `base_url` is the command
+    /// line's, if any.
+    pub fn read(root: &Path, base_url: Option<&str>) -> io::Result<Inputs> {
+        let mut key = Sha256::new();
+        key.update(format!("{FORMAT}\0{}\0", env!("CARGO_PKG_VERSION")));
+        // A rebuilt binary of the same version renders differently: its
+        // bytes stand for its code and its embedded theme (hashed, not its
+        // time: a copy of the binary writes the same state; tens of ms).
+        if let Ok(mut exe) = std::env::current_exe().and_then(fs::File::open) {
+            let mut buffer = vec![0u8; 1 << 20];
+            loop {
+                match io::Read::read(&mut exe, &mut buffer)? {
+                    0 => break,
+                    n => key.update(&buffer[..n]),
+                }
+            }
+        }
+        key.update(format!("{base_url:?}\0"));
+        // Through symbolic links, as the theme is read.
+        let site_wide: Vec<PathBuf> = SITE_WIDE
+            .iter()
+            .flat_map(|p| files_under(&root.join(p), true))
+            .collect();
+        for (path, hash) in hash_files(root, &site_wide)? {
+            key.update(format!("{}\0{hash}\0", path.display()));
+        }
+        let units = root.join("content").join(crate::content::UNITS_FILE);
+        // Not through links: content does not load linked files.
+        let content: Vec<PathBuf> = files_under(&root.join("content"), false)
+            .into_iter()
+            .filter(|p| *p != units)
+            .collect();
+        Ok(Inputs {
+            key: hex::encode(key.finalize()),
+            files: hash_files(root, &content)?.into_iter().collect(),
+        })
+    }
+}
+
+/// Every file under `path` (or `path` itself), sorted; nothing when absent.
+fn files_under(path: &Path, follow_links: bool) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(path)
+        .follow_links(follow_links)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .collect();
+    files.sort();
+    files
+}
+
+/// Each file's path relative to `root` and the SHA-256 of its bytes.
+fn hash_files(root: &Path, files: &[PathBuf]) -> io::Result<Vec<(PathBuf, String)>> {
+    files
+        .par_iter()
+        .map(|path| {
+            let bytes = fs::read(path)?;
+            let rel = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+            Ok((rel, hex::encode(Sha256::digest(&bytes))))
+        })
+        .collect()
+}
+
+/// What a build leaves for the next one.
+#[derive(Serialize, Deserialize)]
+pub struct State {
+    format: u32,
+    key: String,
+    files: BTreeMap<PathBuf, String>,
+    digest: Digest,
+    /// Every output not owned by [`Owner::Site`], with its owner.
+    outputs: Vec<(String, Owner)>,
+}
+
+impl State {
+    /// The previous build's state in `out`, when it is there, readable and
+    /// made from the same site-wide inputs as `inputs`.
+    pub fn previous(out: &Path, inputs: &Inputs) -> Option<State> {
+        let bytes = fs::read(out.join(STATE)).ok()?;
+        let state: State = serde_json::from_slice(&bytes).ok()?;
+        (state.format == FORMAT && state.key == inputs.key).then_some(state)
+    }
+
+    /// Writes the state of a build (its model's digest and outputs) into
+    /// the staging folder.
+    pub fn write(
+        staging: &Path,
+        inputs: Inputs,
+        digest: Digest,
+        outputs: Vec<(String, Owner)>,
+    ) -> io::Result<()> {
+        let state = State {
+            format: FORMAT,
+            key: inputs.key,
+            files: inputs.files,
+            digest,
+            outputs,
+        };
+        let path = staging.join(STATE);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir)?;
+        }
+        let file = io::BufWriter::new(fs::File::create(path)?);
+        serde_json::to_writer(file, &state).map_err(io::Error::other)
+    }
+}
+
+/// A [`Sink`] that notes every path written through it.
+pub struct Recorder<'s> {
+    sink: &'s dyn Sink,
+    paths: Mutex<Vec<String>>,
+}
+
+impl<'s> Recorder<'s> {
+    pub fn new(sink: &'s dyn Sink) -> Recorder<'s> {
+        Recorder {
+            sink,
+            paths: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn note(&self, path: &str) {
+        self.paths
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(path.to_string());
+    }
+
+    /// Each path written (or linked), with its owner, except those of the
+    /// whole site: the outputs a next build may keep.
+    pub fn owned(self, site: &Site, index: &Index, editions: &Editions) -> Vec<(String, Owner)> {
+        let mut pages: HashMap<String, Owner> = HashMap::new();
+        for page in Page::all(site, index, site.config.page_size) {
+            let owner = page_owner(page);
+            if owner == Owner::Site {
+                continue;
+            }
+            for edition in editions_or_own(editions) {
+                for elder in [false, true] {
+                    pages.insert(page.output_path_in(edition, site, elder), owner);
+                }
+            }
+        }
+        let unit_paths: Vec<String> = (0..site.units.len())
+            .map(|u| urls::unit_path(site, u))
+            .collect();
+        let data = DataOwners::new(site, &unit_paths);
+        let mut paths = self.paths.into_inner().unwrap_or_else(|e| e.into_inner());
+        paths.sort();
+        paths
+            .into_iter()
+            .filter_map(|path| {
+                let owner = pages.get(&path).copied().unwrap_or_else(|| data.of(&path));
+                (owner != Owner::Site).then_some((path, owner))
+            })
+            .collect()
+    }
+}
+
+/// The prefixes of the site's editions (`` alone when it has none).
+fn editions_or_own(editions: &Editions) -> Vec<&str> {
+    if editions.list.is_empty() {
+        vec![""]
+    } else {
+        editions.list.iter().map(|e| e.prefix.as_str()).collect()
+    }
+}
+
+impl Sink for Recorder<'_> {
+    fn put(&self, path: &str, bytes: Vec<u8>) -> io::Result<()> {
+        self.note(path);
+        self.sink.put(path, bytes)
+    }
+
+    fn put_slice(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        self.note(path);
+        self.sink.put_slice(path, bytes)
+    }
+
+    fn put_with(
+        &self,
+        path: &str,
+        write: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>,
+    ) -> io::Result<()> {
+        self.note(path);
+        self.sink.put_with(path, write)
+    }
+}
+
+/// What an incremental render did.
+#[derive(Debug, Default)]
+pub struct Kept {
+    /// Pages rendered and pages linked.
+    pub rendered: usize,
+    pub linked: usize,
+    /// Data files rendered (the search index's included) and linked.
+    pub files: usize,
+    pub files_linked: usize,
+}
+
+/// Where the previous output is and what it holds, for one build.
+pub struct Reuse<'a> {
+    /// The previous output (still in place until the swap).
+    pub out: &'a Path,
+    /// The staging folder the new site is written to.
+    pub staging: &'a Path,
+    pub state: State,
+    pub inputs: &'a Inputs,
+}
+
+impl Reuse<'_> {
+    /// Whether a content file is not what the previous build read.
+    fn file_changed(&self, path: &Path) -> bool {
+        self.state.files.get(path) != self.inputs.files.get(path)
+    }
+
+    /// The changes since the previous build, or `None` when a content file
+    /// that is no plan's or notice's changed (a full build is due).
+    fn changes(&self, digest: &Digest) -> Option<Changes> {
+        let sources: std::collections::HashSet<&Path> = self
+            .state
+            .digest
+            .sources()
+            .chain(digest.sources())
+            .collect();
+        let all: std::collections::BTreeSet<&PathBuf> = self
+            .state
+            .files
+            .keys()
+            .chain(self.inputs.files.keys())
+            .collect();
+        let unknown = all
+            .into_iter()
+            .any(|p| self.file_changed(p) && !sources.contains(p.as_path()));
+        (!unknown)
+            .then(|| Changes::of_digests(&self.state.digest, digest, &|p| self.file_changed(p)))
+    }
+
+    /// Puts the previous output's `path` into the staging folder by a hard
+    /// link (a copy where links fail); false when it is not there.
+    fn link(&self, path: &str) -> io::Result<bool> {
+        let rel = crate::output::checked_relative(path)?;
+        let (from, to) = (self.out.join(rel), self.staging.join(rel));
+        // Most files go into a folder an earlier one needed: the link is
+        // tried first, the folders made only when they are missing.
+        match fs::hard_link(&from, &to) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound && from.exists() => {
+                if let Some(dir) = to.parent() {
+                    fs::create_dir_all(dir)?;
+                }
+            }
+            other => return Self::linked(other, &from, &to),
+        }
+        Self::linked(fs::hard_link(&from, &to), &from, &to)
+    }
+
+    /// What a hard link's result means: linked, the source missing, or (on
+    /// a file system without links) copied.
+    fn linked(result: io::Result<()>, from: &Path, to: &Path) -> io::Result<bool> {
+        match result {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(e),
+            Err(_) => fs::copy(from, to).map(|_| true),
+        }
+    }
+}
+
+/// Decides, for each output of the new model, whether the previous output's
+/// file is still right, and then links it into the staging folder.
+pub struct Linker<'a> {
+    reuse: &'a Reuse<'a>,
+    sink: &'a Recorder<'a>,
+    changes: Changes,
+    before: HashMap<&'a str, Owner>,
+    digest: Digest,
+}
+
+impl<'a> Linker<'a> {
+    /// The linker for a build of `site`, or `None` when the changes call
+    /// for a full build.
+    pub fn new(
+        reuse: &'a Reuse<'a>,
+        sink: &'a Recorder<'a>,
+        site: &Site,
+        index: &Index,
+    ) -> Option<Self> {
+        let digest = Digest::of(site, index);
+        let changes = reuse.changes(&digest)?;
+        let before = reuse
+            .state
+            .outputs
+            .iter()
+            .map(|(p, o)| (p.as_str(), *o))
+            .collect();
+        Some(Linker {
+            reuse,
+            sink,
+            changes,
+            before,
+            digest,
+        })
+    }
+
+    /// The new model's digest, for this build's state.
+    pub fn into_digest(self) -> Digest {
+        self.digest
+    }
+
+    /// Links `path` from the previous output when it was the same owner's
+    /// and that owner is unchanged; false when it is to be rendered.
+    pub fn keep(&self, path: &str, owner: Owner) -> Result<bool, Diagnostic> {
+        let same = owner != Owner::Site
+            && self
+                .before
+                .get(path)
+                .is_some_and(|&old| self.changes.keeps(old, Some(owner)));
+        if !same {
+            return Ok(false);
+        }
+        // A file of an unchanged owner is never rendered again (unit and
+        // topic pages are rendered without the rows of unchanged plans).
+        match self.reuse.link(path) {
+            Ok(true) => {
+                self.sink.note(path);
+                Ok(true)
+            }
+            Ok(false) => Err(cannot_link(
+                path,
+                io::Error::other("the previous output lacks it, though its build state lists it"),
+            )),
+            Err(e) => Err(cannot_link(path, e)),
+        }
+    }
+
+    /// Whether what `owner` shows changed since the previous build.
+    pub fn changed(&self, owner: Owner) -> bool {
+        self.changes.was(owner).is_none()
+    }
+}
+
+impl Kept {
+    pub fn add(&mut self, (rendered, linked): (usize, usize)) {
+        self.rendered += rendered;
+        self.linked += linked;
+    }
+}
+
+pub fn cannot_link(path: &str, e: io::Error) -> Diagnostic {
+    Diagnostic::error(
+        path,
+        0,
+        format!("cannot take this file from the previous build: {e}"),
+    )
+    .with_hint("run `planpress build --full` to build every file again")
+}

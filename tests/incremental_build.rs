@@ -1,0 +1,249 @@
+//! Incremental `build` (issue 20): after random sequences of edits,
+//! additions, deletions and renames of plan files, a build into the previous
+//! output writes exactly what a clean build writes (every file, byte for
+//! byte, and no other), and takes unchanged files from the previous output
+//! by hard link.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+
+use planpress::build::{BuildOptions, BuildReport};
+use planpress::output::Wait;
+use planpress::publish::PublishOptions;
+
+/// A small deterministic generator (SplitMix64): the sequences are the same
+/// on every run.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        ((z ^ (z >> 31)) % n as u64) as usize
+    }
+}
+
+fn build(root: &Path, out: &Path, full: bool) -> BuildReport {
+    let opts = BuildOptions {
+        root: root.to_path_buf(),
+        out: out.to_path_buf(),
+        base_url: None,
+        wait: Wait::No,
+        publish: PublishOptions::default(),
+        full,
+    };
+    planpress::build::build(&opts, &|_, _| {}).unwrap_or_else(|e| panic!("the build fails: {e:#?}"))
+}
+
+/// A folder for outputs, in memory where the system has one: a build
+/// flushes every file and folder to disk before its swap, which on a busy
+/// shared disk costs seconds a build; the test is about what is written.
+fn outputs() -> tempfile::TempDir {
+    let shm = Path::new("/dev/shm");
+    match shm.is_dir() {
+        true => tempfile::tempdir_in(shm).unwrap_or_else(|_| tempfile::tempdir().unwrap()),
+        false => tempfile::tempdir().unwrap(),
+    }
+}
+
+/// Each file's inode, by relative path.
+fn inodes(dir: &Path) -> BTreeMap<PathBuf, u64> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap().to_path_buf();
+            (rel, e.metadata().unwrap().ino())
+        })
+        .collect()
+}
+
+/// The plan files the sequence may change: the example's two Markdown
+/// plans (the one its notice transmits is only edited) and copies made on
+/// the way.
+struct Plans {
+    root: PathBuf,
+    files: Vec<String>,
+    made: usize,
+}
+
+const TRANSMITTED: &str = "content/daoli-2017-shijian-fangan.md";
+/// Never touched: its page must come from the previous build every time.
+const UNTOUCHED: &str = "plans/xialu-2023-fazhi-xialu-guihua-fengong/index.html";
+
+impl Plans {
+    fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.root.join(rel)).unwrap()
+    }
+
+    fn write(&self, rel: &str, text: &str) {
+        std::fs::write(self.root.join(rel), text).unwrap();
+    }
+
+    fn pick(&self, rng: &mut Rng, movable: bool) -> Option<String> {
+        let choices: Vec<&String> = self
+            .files
+            .iter()
+            .filter(|f| !movable || f.as_str() != TRANSMITTED)
+            .collect();
+        (!choices.is_empty()).then(|| choices[rng.below(choices.len())].clone())
+    }
+
+    fn new_name(&mut self, what: &str) -> String {
+        self.made += 1;
+        format!("content/{what}-{}.md", self.made)
+    }
+
+    /// One random change of kind `kind`; says what it did.
+    fn change(&mut self, kind: usize, rng: &mut Rng) -> String {
+        match kind {
+            0 => {
+                let rel = self.pick(rng, false).unwrap();
+                let text = self.read(&rel);
+                let body = text.find("\n---\n").unwrap() + 5;
+                let stops: Vec<usize> = text[body..]
+                    .match_indices('。')
+                    .map(|(i, _)| body + i)
+                    .collect();
+                let at = stops[rng.below(stops.len())];
+                self.write(&rel, &format!("{}（试行）{}", &text[..at], &text[at..]));
+                format!("edited the text of {rel} at byte {at}")
+            }
+            1 => {
+                let rel = self.pick(rng, false).unwrap();
+                let text = self.read(&rel);
+                let lists: Vec<usize> = ["牵头单位:", "牵头部门:", "责任单位:"]
+                    .iter()
+                    .flat_map(|m| text.match_indices(m).map(|(i, m)| i + m.len()))
+                    .collect();
+                let at = lists[rng.below(lists.len())];
+                let unit = ["区司法局", "区教育局", "县司法局", "区委宣传部"][rng.below(4)];
+                self.write(&rel, &format!("{}{unit}、{}", &text[..at], &text[at..]));
+                format!("named {unit} in {rel} at byte {at}")
+            }
+            2 => {
+                let from = self.pick(rng, false).unwrap();
+                let to = self.new_name("copy");
+                self.write(&to, &self.read(&from));
+                self.files.push(to.clone());
+                format!("added {to}, a copy of {from}")
+            }
+            3 => match self.pick(rng, true) {
+                Some(rel) => {
+                    std::fs::remove_file(self.root.join(&rel)).unwrap();
+                    self.files.retain(|f| *f != rel);
+                    format!("deleted {rel}")
+                }
+                None => self.change(2, rng),
+            },
+            _ => match self.pick(rng, true) {
+                Some(rel) => {
+                    let to = self.new_name("renamed");
+                    std::fs::rename(self.root.join(&rel), self.root.join(&to)).unwrap();
+                    self.files.retain(|f| *f != rel);
+                    self.files.push(to.clone());
+                    format!("renamed {rel} to {to}")
+                }
+                None => self.change(2, rng),
+            },
+        }
+    }
+}
+
+#[test]
+fn random_changes_build_what_a_clean_build_writes_linking_the_rest() {
+    let site = common::copy_example();
+    let root = site.path();
+    let outs = outputs();
+    let (inc, clean) = (outs.path().join("inc"), outs.path().join("clean"));
+    assert!(build(root, &inc, false).kept.is_none(), "no previous build");
+    let mut plans = Plans {
+        root: root.to_path_buf(),
+        files: vec![
+            TRANSMITTED.into(),
+            "content/zhuzhou-2015-fazhi-shishi-yijian.md".into(),
+        ],
+        made: 0,
+    };
+    let mut log = Vec::new();
+    // Two sequences of two kinds of change in a random order (a debug
+    // build of the example takes a second or two: two builds a step);
+    // these seeds give a rename, a unit named, an addition and a deletion.
+    let mut done = Vec::new();
+    for seed in [7, 13] {
+        let mut rng = Rng(seed);
+        let mut kinds = vec![0, 1, 2, 3, 4];
+        for i in (1..kinds.len()).rev() {
+            kinds.swap(i, rng.below(i + 1));
+        }
+        for kind in kinds.into_iter().take(2) {
+            done.push(kind);
+            log.push(plans.change(kind, &mut rng));
+            let said = log.join("\n");
+            let before = inodes(&inc);
+            let report = build(root, &inc, false);
+            let kept = report
+                .kept
+                .unwrap_or_else(|| panic!("a full build:\n{said}"));
+            assert!(kept.linked > 0 && kept.files_linked > 0, "{kept:?}\n{said}");
+            let after = inodes(&inc);
+            assert_eq!(
+                before.get(Path::new(UNTOUCHED)),
+                after.get(Path::new(UNTOUCHED)),
+                "an untouched plan's page is the previous build's file\n{said}"
+            );
+            build(root, &clean, true);
+            let (a, b) = (common::snapshot(&inc), common::snapshot(&clean));
+            let paths = |s: &BTreeMap<PathBuf, Vec<u8>>| s.keys().cloned().collect::<Vec<_>>();
+            assert_eq!(paths(&a), paths(&b), "the same files\n{said}");
+            for (path, bytes) in &a {
+                assert!(bytes == &b[path], "{} differs\n{said}", path.display());
+            }
+        }
+    }
+    done.sort();
+    assert_eq!(done, [1, 2, 3, 4], "the seeds cover every kind of change");
+}
+
+/// A changed theme file, or `--full`, renders everything again. The theme
+/// is a symbolic link to a folder elsewhere, as in bench/run.sh's sites.
+#[test]
+fn a_changed_theme_or_full_builds_everything() {
+    let site = common::copy_example();
+    let root = site.path();
+    let outs = outputs();
+    let out = outs.path().join("out");
+    let theme = outs.path().join("themes");
+    common::copy_dir(&root.join("themes"), &theme);
+    std::fs::remove_dir_all(root.join("themes")).unwrap();
+    std::os::unix::fs::symlink(&theme, root.join("themes")).unwrap();
+    build(root, &out, false);
+    let report = build(root, &out, false);
+    assert!(report.kept.is_some(), "nothing changed: incremental");
+    assert!(report.warnings.is_empty(), "{:?}", report.warnings);
+    assert!(build(root, &out, true).kept.is_none(), "--full");
+    let css = theme.join("portal/static");
+    let any = walkdir::WalkDir::new(&css)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .find(|e| e.file_type().is_file())
+        .unwrap();
+    let mut bytes = std::fs::read(any.path()).unwrap();
+    bytes.extend_from_slice(b"\n");
+    std::fs::write(any.path(), bytes).unwrap();
+    assert!(
+        build(root, &out, false).kept.is_none(),
+        "a theme file changed"
+    );
+    std::fs::write(root.join("content/notes.txt"), "not a plan").unwrap();
+    assert!(
+        build(root, &out, false).kept.is_none(),
+        "a content file that is no plan's changed"
+    );
+}
