@@ -502,30 +502,23 @@ fn render_editions(
         done.1 += l;
     };
     if let Some((hant, theme)) = &editions.hant {
-        let converted = convert_site(site, hant);
-        let label = |k: crate::model::PlanKind| hant.convert(k.label());
-        let views = Views::build_labelled(&converted, index, theme, reuse.clone(), &label)
-            .map_err(|d| vec![d])?;
-        let position = list
-            .iter()
-            .position(|e| e.lang == HANT_LANGUAGE)
-            .unwrap_or(1);
-        let renderer = Renderer::new(&converted, index, &views, theme).with_edition(list, position);
+        let made = EditionSite::make_reusing(
+            site,
+            index,
+            Source::Converted(hant),
+            theme,
+            reuse.clone(),
+        )
+        .map_err(|d| vec![d])?;
+        let renderer = Renderer::of_edition(&made, index, theme, list, hant_position(list));
         add(render_pages(&renderer, sink, linker)?);
     }
     for edition in &editions.translated {
-        let translated = translate_site(site, &edition.translations);
-        let label = |k: crate::model::PlanKind| {
-            let chinese = k.label();
-            let name = edition.translations.name(chinese);
-            name.unwrap_or(chinese).to_string()
-        };
         let theme = &edition.theme;
-        let views = Views::build_labelled(&translated, index, theme, reuse.clone(), &label)
+        let source = Source::Translated(&edition.translations);
+        let made = EditionSite::make_reusing(site, index, source, theme, reuse.clone())
             .map_err(|d| vec![d])?;
-        let renderer = Renderer::new(&translated, index, &views, theme)
-            .with_edition(list, edition.position)
-            .marking_chinese();
+        let renderer = Renderer::of_edition(&made, index, theme, list, edition.position);
         add(render_pages(&renderer, sink, linker)?);
     }
     Ok(done)

@@ -31,7 +31,7 @@ use crate::urls::Page;
 
 use super::Input;
 use super::theme::Theme;
-use super::views::Views;
+use super::views::{PlanRows, Views};
 
 /// The theme's words file of the 繁體 edition.
 pub const HANT_LANGUAGE: &str = "zh-Hant";
@@ -242,11 +242,24 @@ impl EditionSite {
         source: Source,
         theme: &Theme,
     ) -> Result<EditionSite, Diagnostic> {
+        Self::make_reusing(site, index, source, theme, Vec::new())
+    }
+
+    /// [`EditionSite::make`], with the task rows of plans given in `reuse`
+    /// taken as they are (an incremental build gives empty rows for plans
+    /// shown on no page it renders).
+    pub fn make_reusing(
+        site: &Site,
+        index: &Index,
+        source: Source,
+        theme: &Theme,
+        reuse: Vec<Option<PlanRows>>,
+    ) -> Result<EditionSite, Diagnostic> {
         let edited = match source {
             Source::Converted(hant) => convert_site(site, hant),
             Source::Translated(tr) => translate_site(site, tr),
         };
-        let views = Views::build_labelled(&edited, index, theme, Vec::new(), &source.label())?;
+        let views = Views::build_labelled(&edited, index, theme, reuse, &source.label())?;
         Ok(EditionSite {
             site: edited,
             views,
