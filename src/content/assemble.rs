@@ -72,9 +72,34 @@ impl<'r> Assembly<'r> {
     /// Adds the next plans, sorted by source file and line.
     pub fn add_plans(&mut self, plans: Vec<RawPlan>) {
         let hits = keyword_topics(&plans, &self.keywords);
+        self.add_plans_with(plans, hits);
+    }
+
+    /// Like [`Assembly::add_plans`], with the topics the keywords find in
+    /// each plan's tasks already known ([`keyword_topics`] with the
+    /// [`Keywords`] of the same site.yaml): `serve` keeps them with each
+    /// file's parse, since they depend on nothing else.
+    pub fn add_plans_with(&mut self, plans: Vec<RawPlan>, hits: Vec<PlanTopics>) {
         let a = &mut self.a;
         self.plans
-            .extend(plans.into_iter().zip(hits).map(|(p, hits)| a.plan(p, hits)));
+            .extend(plans.into_iter().zip(hits).map(|(mut p, hits)| {
+                let kept = Kept::take(&mut p);
+                a.plan(&p, kept, &hits)
+            }));
+    }
+
+    /// Like [`Assembly::add_plans_with`], for plans that stay where they are
+    /// (`serve` keeps each file's parse for the next assembly): what the
+    /// model keeps of them as written is copied, in parallel.
+    pub fn add_shared_plans(&mut self, plans: &[(&RawPlan, &PlanTopics)]) {
+        let kept: Vec<Kept> = plans.par_iter().map(|(p, _)| Kept::copy(p)).collect();
+        let a = &mut self.a;
+        self.plans.extend(
+            plans
+                .iter()
+                .zip(kept)
+                .map(|(&(p, hits), kept)| a.plan(p, kept, hits)),
+        );
     }
 
     /// The site, once every plan is in; `notices` sorted like the plans.
@@ -209,7 +234,7 @@ fn check_slugs(plans: &[Plan], notices: &[RawNotice], diagnostics: &mut Vec<Diag
 
 /// The topics' keywords (site.yaml), found in a text in one pass: a big site
 /// has hundreds of thousands of tasks and dozens of keywords.
-struct Keywords {
+pub struct Keywords {
     matcher: Option<DFA>,
     /// The topic of each keyword, by pattern index.
     topics: Vec<TopicId>,
@@ -233,6 +258,25 @@ const KEEP_SHARE_PERCENT: u32 = 50;
 const HEADING_DISCOUNT: u32 = 2;
 
 impl Keywords {
+    /// No keywords: no topic is found in any text.
+    pub fn none() -> Keywords {
+        Keywords {
+            matcher: None,
+            topics: Vec::new(),
+            weights: Vec::new(),
+        }
+    }
+
+    /// The keywords of the topics of `config` (cleaned as assembling cleans
+    /// it, [`super::text::clean_config`]), with the ids assembling gives
+    /// those topics: site.yaml's topics are numbered first, in its order.
+    pub fn of(config: &SiteConfig) -> Keywords {
+        let mut config = config.clone();
+        super::text::clean_config(&mut config);
+        let registry = Registry::default();
+        Assembly::new(&config, &registry).keywords
+    }
+
     /// Adds the pattern index of every keyword occurrence in `text`,
     /// overlapping ones too (`法治` inside `法治政府` counts for both topics).
     ///
@@ -299,11 +343,14 @@ fn best_topics(mut scores: Vec<(TopicId, u32)>) -> Vec<TopicId> {
     topics
 }
 
+/// The topics the keywords find in each task of a plan, in task order.
+pub type PlanTopics = Vec<Vec<TopicId>>;
+
 /// The topics the keywords say each task of every plan is about, from the
 /// headings above it and its text (see [`best_topics`]). Pure, so done in
 /// parallel ahead of the serial assembly; consecutive tasks under the same
 /// headings share one search of them.
-fn keyword_topics(plans: &[RawPlan], keywords: &Keywords) -> Vec<Vec<Vec<TopicId>>> {
+pub fn keyword_topics(plans: &[RawPlan], keywords: &Keywords) -> Vec<PlanTopics> {
     plans
         .par_iter()
         .map(|p| {
@@ -333,6 +380,74 @@ fn keyword_topics(plans: &[RawPlan], keywords: &Keywords) -> Vec<Vec<Vec<TopicId
                 .collect()
         })
         .collect()
+}
+
+/// What of a raw plan becomes part of the model as written: taken out of
+/// the raw plans of a build, which are dropped once assembled, copied from
+/// those `serve` keeps. What it names (its jurisdiction, units, topics and
+/// sections) is read from the raw plan.
+struct Kept {
+    slug: String,
+    meta: crate::model::DocMeta,
+    body: Vec<Block>,
+    phases: Vec<crate::model::Phase>,
+    source: crate::model::SourceFile,
+    /// Each task's parts as written; units and topics still empty.
+    tasks: Vec<TaskParts>,
+}
+
+impl Kept {
+    fn take(p: &mut RawPlan) -> Kept {
+        use std::mem::take;
+        Kept {
+            slug: take(&mut p.slug),
+            meta: take(&mut p.meta),
+            body: take(&mut p.body),
+            phases: take(&mut p.phases),
+            source: crate::model::SourceFile {
+                path: take(&mut p.source.path),
+                line: p.source.line,
+            },
+            tasks: p
+                .tasks
+                .iter_mut()
+                .map(|t| TaskParts {
+                    number: take(&mut t.number),
+                    text: take(&mut t.text),
+                    officials: take(&mut t.officials),
+                    schedule: t.schedule.take(),
+                    deadlines: take(&mut t.deadlines),
+                    priority: t.priority.take(),
+                    line: t.line,
+                    ..TaskParts::default()
+                })
+                .collect(),
+        }
+    }
+
+    fn copy(p: &RawPlan) -> Kept {
+        Kept {
+            slug: p.slug.clone(),
+            meta: p.meta.clone(),
+            body: p.body.clone(),
+            phases: p.phases.clone(),
+            source: p.source.clone(),
+            tasks: p
+                .tasks
+                .iter()
+                .map(|t| TaskParts {
+                    number: t.number.clone(),
+                    text: t.text.clone(),
+                    officials: t.officials.clone(),
+                    schedule: t.schedule.clone(),
+                    deadlines: t.deadlines.clone(),
+                    priority: t.priority.clone(),
+                    line: t.line,
+                    ..TaskParts::default()
+                })
+                .collect(),
+        }
+    }
 }
 
 struct Assembler<'r> {
@@ -432,49 +547,63 @@ impl Assembler<'_> {
         }
     }
 
-    fn plan(&mut self, p: RawPlan, hits: Vec<Vec<TopicId>>) -> Plan {
+    /// The model of plan `p`, made of `kept` (its parts taken or copied
+    /// from `p`, see [`Kept`]) and what `p` names, resolved.
+    fn plan(&mut self, p: &RawPlan, kept: Kept, hits: &[Vec<TopicId>]) -> Plan {
         let jurisdiction = self.jurisdiction(&p.jurisdiction);
         let plan_topics: Vec<TopicId> = p.topics.iter().map(|t| self.topic(t, None)).collect();
         let names_units = p
             .tasks
             .iter()
             .any(|t| !t.lead.is_empty() || !t.responsible.is_empty());
+        let Kept {
+            slug,
+            meta,
+            mut body,
+            phases,
+            source,
+            tasks: parts,
+        } = kept;
         // A new list of the right size: collecting in place would keep the
         // raw tasks' buffer, more than twice the size the tasks need.
-        let mut tasks: Vec<Task> = Vec::with_capacity(p.tasks.len());
-        for (t, hits) in p.tasks.into_iter().zip(hits) {
+        let mut tasks: Vec<Task> = Vec::with_capacity(parts.len());
+        let no_hits = Vec::new();
+        for (i, (t, parts)) in p.tasks.iter().zip(parts).enumerate() {
             if t.lead.is_empty() && p.kind != PlanKind::MultiYearPlan && names_units {
                 self.diagnostics.push(
-                    Diagnostic::warning(&p.source.path, t.line, format!("task {} has no lead unit", t.number))
+                    Diagnostic::warning(&source.path, t.line, format!("task {} has no lead unit", parts.number))
                         .with_hint("name the 牵头单位 (e.g. `牵头单位:区司法局。`), or state that the first listed unit leads"),
                 );
             }
-            tasks.push(self.task(t, jurisdiction, &p.source.path, &plan_topics, hits));
+            let hits = hits.get(i).unwrap_or(&no_hits);
+            tasks.push(self.task(t, parts, jurisdiction, &source.path, &plan_topics, hits));
         }
-        let mut body = p.body;
         shrink_blocks(&mut body);
         Plan {
-            slug: p.slug,
+            slug,
             kind: p.kind,
-            meta: p.meta,
+            meta,
             jurisdiction,
             period: p.period,
             topics: plan_topics,
             body,
             tasks,
-            phases: p.phases,
+            phases,
             notice: None,
-            source: p.source,
+            source,
         }
     }
 
+    /// The model of task `t`: `parts` (its text and the rest kept as
+    /// written) with the units and topics it names.
     fn task(
         &mut self,
-        t: RawTask,
+        t: &RawTask,
+        mut parts: TaskParts,
         jurisdiction: JurisdictionId,
         file: &std::path::Path,
         plan_topics: &[TopicId],
-        keyword_hits: Vec<TopicId>,
+        keyword_hits: &[TopicId],
     ) -> Task {
         let resolve = |names: &[String], this: &mut Self| -> Vec<UnitId> {
             let ids = names
@@ -482,33 +611,22 @@ impl Assembler<'_> {
                 .filter_map(|n| this.unit(jurisdiction, n, file, t.line));
             unique(ids)
         };
-        let lead = resolve(&t.lead, self);
-        let responsible = resolve(&t.responsible, self);
-        let participating = resolve(&t.participating, self);
+        parts.lead = resolve(&t.lead, self);
+        parts.responsible = resolve(&t.responsible, self);
+        parts.participating = resolve(&t.participating, self);
         // The task's own topics and those its words are about; the plan's
         // only when these say nothing (a plan's topics name what it is about
         // as a whole, not what each of its tasks is about).
         let mut topics: Vec<TopicId> = t.topics.iter().map(|name| self.topic(name, None)).collect();
-        topics.extend(keyword_hits);
+        topics.extend_from_slice(keyword_hits);
         if topics.is_empty() {
             topics.extend_from_slice(plan_topics);
         }
         topics.sort_unstable();
         topics.dedup();
-        Task::new(TaskParts {
-            number: t.number,
-            text: t.text,
-            lead,
-            responsible,
-            participating,
-            officials: t.officials,
-            schedule: t.schedule,
-            deadlines: t.deadlines,
-            priority: t.priority,
-            topics,
-            section: t.section_path.last().map(|s| self.shared_section(s)),
-            line: t.line,
-        })
+        parts.topics = topics;
+        parts.section = t.section_path.last().map(|s| self.shared_section(s));
+        Task::new(parts)
     }
 
     /// The unit a name means in a jurisdiction: the registry's when it knows
