@@ -53,7 +53,6 @@ impl<'r> Assembly<'r> {
             jurisdiction_slugs: slug::Unique::default(),
             diagnostics: Vec::new(),
             unregistered: Vec::new(),
-            last_section: None,
         };
         let keywords = a.config_topics(config);
         Assembly {
@@ -80,26 +79,30 @@ impl<'r> Assembly<'r> {
     /// [`Keywords`] of the same site.yaml): `serve` keeps them with each
     /// file's parse, since they depend on nothing else.
     pub fn add_plans_with(&mut self, plans: Vec<RawPlan>, hits: Vec<PlanTopics>) {
-        let a = &mut self.a;
-        self.plans
-            .extend(plans.into_iter().zip(hits).map(|(mut p, hits)| {
+        let refs: Vec<(&RawPlan, &PlanTopics)> = plans.iter().zip(&hits).collect();
+        let resolved = self.a.resolve_all(&refs);
+        let built: Vec<Plan> = plans
+            .into_par_iter()
+            .zip(resolved)
+            .map(|(mut p, r)| {
                 let kept = Kept::take(&mut p);
-                a.plan(&p, kept, &hits)
-            }));
+                build_plan(&p, kept, r)
+            })
+            .collect();
+        self.plans.extend(built);
     }
 
     /// Like [`Assembly::add_plans_with`], for plans that stay where they are
     /// (`serve` keeps each file's parse for the next assembly): what the
     /// model keeps of them as written is copied, in parallel.
     pub fn add_shared_plans(&mut self, plans: &[(&RawPlan, &PlanTopics)]) {
-        let kept: Vec<Kept> = plans.par_iter().map(|(p, _)| Kept::copy(p)).collect();
-        let a = &mut self.a;
-        self.plans.extend(
-            plans
-                .iter()
-                .zip(kept)
-                .map(|(&(p, hits), kept)| a.plan(p, kept, hits)),
-        );
+        let resolved = self.a.resolve_all(plans);
+        let built: Vec<Plan> = plans
+            .par_iter()
+            .zip(resolved)
+            .map(|(&(p, _), r)| build_plan(p, Kept::copy(p), r))
+            .collect();
+        self.plans.extend(built);
     }
 
     /// The site, once every plan is in; `notices` sorted like the plans.
@@ -450,6 +453,111 @@ impl Kept {
     }
 }
 
+/// The unit names a plan writes, each once, in the order first written,
+/// and each task's names in its three roles as indexes into them.
+struct Mentions<'p> {
+    /// A name as written, with the line of the task that first writes it.
+    names: Vec<(&'p str, usize)>,
+    roles: Vec<[Vec<u32>; 3]>,
+}
+
+impl<'p> Mentions<'p> {
+    fn of(p: &'p RawPlan) -> Mentions<'p> {
+        let mut names: Vec<(&'p str, usize)> = Vec::new();
+        let mut seen: FxHashMap<&'p str, u32> = FxHashMap::default();
+        let roles = p
+            .tasks
+            .iter()
+            .map(|t| {
+                [&t.lead, &t.responsible, &t.participating].map(|written| {
+                    written
+                        .iter()
+                        .map(|n| {
+                            *seen.entry(n.as_str()).or_insert_with(|| {
+                                names.push((n.as_str(), t.line));
+                                // A plan names far fewer than 4 billion units.
+                                u32::try_from(names.len() - 1).unwrap_or(u32::MAX)
+                            })
+                        })
+                        .collect()
+                })
+            })
+            .collect();
+        Mentions { names, roles }
+    }
+}
+
+/// What assembling resolved of a plan (see [`Assembler::resolve`]).
+struct Resolved {
+    jurisdiction: JurisdictionId,
+    topics: Vec<TopicId>,
+    /// The unit of each of [`Mentions::names`].
+    units: Vec<Option<UnitId>>,
+    /// [`Mentions::roles`].
+    roles: Vec<[Vec<u32>; 3]>,
+    /// Each task's topics.
+    tasks: Vec<Vec<TopicId>>,
+}
+
+/// The model of plan `p`: `kept` (its parts taken or copied from `p`) with
+/// what it names, resolved. Needs nothing else, so plans are built in
+/// parallel.
+fn build_plan(p: &RawPlan, kept: Kept, resolved: Resolved) -> Plan {
+    let Kept {
+        slug,
+        meta,
+        mut body,
+        phases,
+        source,
+        tasks: parts,
+    } = kept;
+    // Consecutive tasks of a section share one title.
+    let mut last_section: Option<std::sync::Arc<str>> = None;
+    // A new list of the right size: collecting in place would keep the raw
+    // tasks' buffer, more than twice the size the tasks need.
+    let mut tasks: Vec<Task> = Vec::with_capacity(parts.len());
+    let units = &resolved.units;
+    let ids = |names: &[u32]| -> Vec<UnitId> {
+        unique(
+            names
+                .iter()
+                .filter_map(|&i| units.get(i as usize).copied().flatten()),
+        )
+    };
+    let tasks_ids = resolved.roles.iter().zip(resolved.tasks);
+    for ((t, mut parts), ([lead, responsible, participating], topics)) in
+        p.tasks.iter().zip(parts).zip(tasks_ids)
+    {
+        parts.lead = ids(lead);
+        parts.responsible = ids(responsible);
+        parts.participating = ids(participating);
+        parts.topics = topics;
+        parts.section = t.section_path.last().map(|title| match &last_section {
+            Some(last) if **last == **title => last.clone(),
+            _ => {
+                let shared: std::sync::Arc<str> = title.as_str().into();
+                last_section = Some(shared.clone());
+                shared
+            }
+        });
+        tasks.push(Task::new(parts));
+    }
+    shrink_blocks(&mut body);
+    Plan {
+        slug,
+        kind: p.kind,
+        meta,
+        jurisdiction: resolved.jurisdiction,
+        period: p.period,
+        topics: resolved.topics,
+        body,
+        tasks,
+        phases,
+        notice: None,
+        source,
+    }
+}
+
 struct Assembler<'r> {
     registry: &'r Registry,
     group_markers: Vec<String>,
@@ -464,8 +572,6 @@ struct Assembler<'r> {
     jurisdiction_slugs: slug::Unique,
     diagnostics: Vec<Diagnostic>,
     unregistered: Vec<(String, Diagnostic)>,
-    /// The last task's section title (see `shared_section`).
-    last_section: Option<std::sync::Arc<str>>,
 }
 
 impl Assembler<'_> {
@@ -504,19 +610,6 @@ impl Assembler<'_> {
         self.topics.len() - 1
     }
 
-    /// The section title as a shared string: consecutive tasks of a section
-    /// share one.
-    fn shared_section(&mut self, title: &str) -> std::sync::Arc<str> {
-        match &self.last_section {
-            Some(last) if **last == *title => last.clone(),
-            _ => {
-                let shared: std::sync::Arc<str> = title.into();
-                self.last_section = Some(shared.clone());
-                shared
-            }
-        }
-    }
-
     /// Topics of site.yaml, in its order, with their keywords.
     fn config_topics(&mut self, config: &SiteConfig) -> Keywords {
         let mut words = Vec::new();
@@ -547,73 +640,64 @@ impl Assembler<'_> {
         }
     }
 
-    /// The model of plan `p`, made of `kept` (its parts taken or copied
-    /// from `p`, see [`Kept`]) and what `p` names, resolved.
-    fn plan(&mut self, p: &RawPlan, kept: Kept, hits: &[Vec<TopicId>]) -> Plan {
+    /// What plan `p` names, resolved: its jurisdiction, and the units and
+    /// topics of the plan and of each task (`hits`: the topics the keywords
+    /// find in each task). Serial, in plan order: ids are numbered in the
+    /// order things are first named.
+    fn resolve(&mut self, p: &RawPlan, hits: &[Vec<TopicId>], mentions: Mentions) -> Resolved {
         let jurisdiction = self.jurisdiction(&p.jurisdiction);
-        let plan_topics: Vec<TopicId> = p.topics.iter().map(|t| self.topic(t, None)).collect();
+        // Each name once, in the order first named, as naming them one
+        // mention at a time would: a name means the same unit at each
+        // mention (names are only ever added), so the ids are the same.
+        let units: Vec<Option<UnitId>> = mentions
+            .names
+            .iter()
+            .map(|&(name, line)| self.unit(jurisdiction, name, &p.source.path, line))
+            .collect();
+        let topics: Vec<TopicId> = p.topics.iter().map(|t| self.topic(t, None)).collect();
         let names_units = p
             .tasks
             .iter()
             .any(|t| !t.lead.is_empty() || !t.responsible.is_empty());
-        let Kept {
-            slug,
-            meta,
-            mut body,
-            phases,
-            source,
-            tasks: parts,
-        } = kept;
-        // A new list of the right size: collecting in place would keep the
-        // raw tasks' buffer, more than twice the size the tasks need.
-        let mut tasks: Vec<Task> = Vec::with_capacity(parts.len());
         let no_hits = Vec::new();
-        for (i, (t, parts)) in p.tasks.iter().zip(parts).enumerate() {
+        let mut tasks = Vec::with_capacity(p.tasks.len());
+        for (i, t) in p.tasks.iter().enumerate() {
             if t.lead.is_empty() && p.kind != PlanKind::MultiYearPlan && names_units {
                 self.diagnostics.push(
-                    Diagnostic::warning(&source.path, t.line, format!("task {} has no lead unit", parts.number))
+                    Diagnostic::warning(&p.source.path, t.line, format!("task {} has no lead unit", t.number))
                         .with_hint("name the 牵头单位 (e.g. `牵头单位:区司法局。`), or state that the first listed unit leads"),
                 );
             }
             let hits = hits.get(i).unwrap_or(&no_hits);
-            tasks.push(self.task(t, parts, jurisdiction, &source.path, &plan_topics, hits));
+            tasks.push(self.task_topics(t, &topics, hits));
         }
-        shrink_blocks(&mut body);
-        Plan {
-            slug,
-            kind: p.kind,
-            meta,
+        Resolved {
             jurisdiction,
-            period: p.period,
-            topics: plan_topics,
-            body,
+            topics,
+            units,
+            roles: mentions.roles,
             tasks,
-            phases,
-            notice: None,
-            source,
         }
     }
 
-    /// The model of task `t`: `parts` (its text and the rest kept as
-    /// written) with the units and topics it names.
-    fn task(
+    /// [`Assembler::resolve`] for each plan, in order, the names of each
+    /// plan listed first, in parallel.
+    fn resolve_all(&mut self, plans: &[(&RawPlan, &PlanTopics)]) -> Vec<Resolved> {
+        let mentions: Vec<Mentions> = plans.par_iter().map(|(p, _)| Mentions::of(p)).collect();
+        plans
+            .iter()
+            .zip(mentions)
+            .map(|(&(p, hits), m)| self.resolve(p, hits, m))
+            .collect()
+    }
+
+    /// The topics of task `t`.
+    fn task_topics(
         &mut self,
         t: &RawTask,
-        mut parts: TaskParts,
-        jurisdiction: JurisdictionId,
-        file: &std::path::Path,
         plan_topics: &[TopicId],
         keyword_hits: &[TopicId],
-    ) -> Task {
-        let resolve = |names: &[String], this: &mut Self| -> Vec<UnitId> {
-            let ids = names
-                .iter()
-                .filter_map(|n| this.unit(jurisdiction, n, file, t.line));
-            unique(ids)
-        };
-        parts.lead = resolve(&t.lead, self);
-        parts.responsible = resolve(&t.responsible, self);
-        parts.participating = resolve(&t.participating, self);
+    ) -> Vec<TopicId> {
         // The task's own topics and those its words are about; the plan's
         // only when these say nothing (a plan's topics name what it is about
         // as a whole, not what each of its tasks is about).
@@ -624,9 +708,7 @@ impl Assembler<'_> {
         }
         topics.sort_unstable();
         topics.dedup();
-        parts.topics = topics;
-        parts.section = t.section_path.last().map(|s| self.shared_section(s));
-        Task::new(parts)
+        topics
     }
 
     /// The unit a name means in a jurisdiction: the registry's when it knows
