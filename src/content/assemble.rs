@@ -76,8 +76,7 @@ impl<'r> Assembly<'r> {
 
     /// Like [`Assembly::add_plans`], with the topics the keywords find in
     /// each plan's tasks already known ([`keyword_topics`] with the
-    /// [`Keywords`] of the same site.yaml): `serve` keeps them with each
-    /// file's parse, since they depend on nothing else.
+    /// [`Keywords`] of the same site.yaml).
     pub fn add_plans_with(&mut self, plans: Vec<RawPlan>, hits: Vec<PlanTopics>) {
         let refs: Vec<(&RawPlan, &PlanTopics)> = plans.iter().zip(&hits).collect();
         let resolved = self.a.resolve_all(&refs);
@@ -93,8 +92,9 @@ impl<'r> Assembly<'r> {
     }
 
     /// Like [`Assembly::add_plans_with`], for plans that stay where they are
-    /// (`serve` keeps each file's parse for the next assembly): what the
-    /// model keeps of them as written is copied, in parallel.
+    /// (`serve` keeps each file's parse, and the topics the keywords find
+    /// in it, for the next assembly): what the model keeps of them as
+    /// written is copied, in parallel.
     pub fn add_shared_plans(&mut self, plans: &[(&RawPlan, &PlanTopics)]) {
         let resolved = self.a.resolve_all(plans);
         let built: Vec<Plan> = plans
