@@ -8,14 +8,16 @@
 # the time of a full `planpress build` of the same site for comparison.
 #
 #   bash bench/serve_bench.sh [--plans 1000] [--runs 9] [--dir /tmp/planpress-serve-bench]
-#                             [--plan first|middle|last|typical]
+#                             [--plan first|middle|last|typical|spread]
 #                             [--edit text|unit|new-unit|new-plan|deleted-plan|notice]
 #                             [--no-build]
 #
 # The edited plan is, in the order the site is assembled in, the first plan
 # of the site (which is the first to name most units of its jurisdiction),
 # the middle one or the last one; by default (typical) the middle plan of the
-# middle jurisdiction folder. A text edit changes the plan's title; a unit
+# middle jurisdiction folder; with spread, the saves edit the first, the
+# middle and the last plan in turn (the unit edits count each plan's own
+# saves). A text edit changes the plan's title; a unit
 # edit also adds, on odd saves, the first unit the plan names to its last
 # unit list, and removes it again on even saves (the plan keeps the order in
 # which it first names its units). A new-unit edit adds a unit no plan
@@ -67,6 +69,8 @@ LOG="$DIR/serve.log"
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true' EXIT
 
+# The machine may be shared: its load goes with the figures.
+echo "load before: $(uptime)"
 python3 - "$SITE" "$LOG" "$RUNS" "$WHICH" "$EDIT" <<'EOF'
 import os, re, socket, statistics, sys, time
 
@@ -92,30 +96,45 @@ folders = sorted(
 everything = sorted(
     os.path.join(d, f) for d in folders for f in os.listdir(d) if f.endswith(".md")
 )
+by_name = {"first": everything[0], "middle": everything[len(everything) // 2],
+           "last": everything[-1]}
 if which == "typical":
     folder = folders[len(folders) // 2]
     plans = [p for p in everything if os.path.dirname(p) == folder]
-    path = plans[len(plans) // 2]
+    paths = [plans[len(plans) // 2]]
+elif which == "spread":
+    # Save i edits the first, middle and last plan in turn.
+    paths = [by_name["first"], by_name["middle"], by_name["last"]]
 else:
-    path = {"first": everything[0], "middle": everything[len(everything) // 2],
-            "last": everything[-1]}[which]
-slug = os.path.basename(path)[:-3]
-original = open(path, encoding="utf-8").read()
-print(f"editing {os.path.relpath(path, site)} ({edit} edits)")
-
-# A unit edit: the first unit the plan names, added to its last list of units.
-lists = list(re.finditer(r"单位:([^)。]*)", original))
-if edit != "text" and len(lists) < 2:
-    sys.exit("the plan names units in fewer than two tasks")
-first_unit = lists[0].group(1).split("、")[0] if lists else ""
-jurisdiction = re.search(r"\njurisdiction: (.*)\n", original).group(1)
-folder_of_plan = os.path.dirname(path)
-notice_path = os.path.join(folder_of_plan, f"{slug}-tongzhi.md")
+    paths = [by_name[which]]
 
 
-def notice_text(marker):
-    return (f"---\ntitle: 关于印发{slug}的通知{marker}\nkind: 通知\njurisdiction: {jurisdiction}\n"
-            f"issuer: 办公室\ndate_signed: 2020-01-01\ntransmits: [{slug}]\n---\n\n"
+class Target:
+    """One edited plan: its file, as it was, and what its edits change."""
+
+    def __init__(self, path):
+        self.path = path
+        self.slug = os.path.basename(path)[:-3]
+        self.original = open(path, encoding="utf-8").read()
+        # A unit edit: the first unit the plan names, added to its last list of units.
+        self.lists = list(re.finditer(r"单位:([^)。]*)", self.original))
+        if edit != "text" and len(self.lists) < 2:
+            sys.exit(f"{path} names units in fewer than two tasks")
+        self.first_unit = self.lists[0].group(1).split("、")[0] if self.lists else ""
+        self.jurisdiction = re.search(r"\njurisdiction: (.*)\n", self.original).group(1)
+        self.folder = os.path.dirname(path)
+        self.notice_path = os.path.join(self.folder, f"{self.slug}-tongzhi.md")
+        self.saves = 0
+
+
+targets = [Target(p) for p in paths]
+for t in targets:
+    print(f"editing {os.path.relpath(t.path, site)} ({edit} edits)")
+
+
+def notice_text(t, marker):
+    return (f"---\ntitle: 关于印发{t.slug}的通知{marker}\nkind: 通知\njurisdiction: {t.jurisdiction}\n"
+            f"issuer: 办公室\ndate_signed: 2020-01-01\ntransmits: [{t.slug}]\n---\n\n"
             f"现将方案印发给你们,请遵照执行。{marker}\n")
 
 
@@ -147,34 +166,38 @@ def wait_for(name, timeout):
 
 
 wait_for("hello", 30)
-get(f"/plans/{slug}/")  # rendered once before the edits, as a reader would have it open
+for t in targets:
+    get(f"/plans/{t.slug}/")  # rendered once before the edits, as a reader would have it open
 if edit == "notice":
-    with open(notice_path, "w", encoding="utf-8") as f:
-        f.write(notice_text(""))
-    wait_for("reload", 60)
-    time.sleep(4)
+    for t in targets:
+        with open(t.notice_path, "w", encoding="utf-8") as f:
+            f.write(notice_text(t, ""))
+        wait_for("reload", 60)
+        time.sleep(4)
 
 to_event, to_page = [], []
 try:
     for i in range(runs):
+        t = targets[i % len(targets)]
+        t.saves += 1
         marker = f"（第{i + 1}次修改）"
-        text = original
-        if edit == "unit" and i % 2 == 0:
-            at = lists[-1].start(1)
-            text = text[:at] + first_unit + "、" + text[at:]
+        text = t.original
+        if edit == "unit" and t.saves % 2 == 1:
+            at = t.lists[-1].start(1)
+            text = text[:at] + t.first_unit + "、" + text[at:]
         elif edit == "new-unit":
-            at = lists[-1].start(1)
+            at = t.lists[-1].start(1)
             text = text[:at] + f"新设第{i + 1}局、" + text[at:]
         text = text.replace("\ntitle: ", f"\ntitle: {marker}", 1)
-        target, url, absent = path, f"/plans/{slug}/", False
+        target, url, absent = t.path, f"/plans/{t.slug}/", False
         if edit == "new-plan":
-            target = os.path.join(folder_of_plan, f"zz-new-{i + 1}.md")
+            target = os.path.join(t.folder, f"zz-new-{i + 1}.md")
             url = f"/plans/zz-new-{i + 1}/"
         elif edit == "notice":
-            target, text, url = notice_path, notice_text(marker), f"/notices/{slug}-tongzhi/"
+            target, text, url = t.notice_path, notice_text(t, marker), f"/notices/{t.slug}-tongzhi/"
         t0 = time.perf_counter()
         if edit == "deleted-plan":
-            os.remove(path)
+            os.remove(t.path)
             absent = True
         else:
             with open(target, "w", encoding="utf-8") as f:
@@ -189,21 +212,25 @@ try:
             assert marker.encode() in page, "the reloaded page does not show the edit"
         to_event.append((t1 - t0) * 1000)
         to_page.append((t2 - t0) * 1000)
-        print(f"run {i + 1}: reload event {to_event[-1]:.0f} ms, page received {to_page[-1]:.0f} ms")
+        name = os.path.basename(t.path)
+        print(f"run {i + 1} ({name}): reload event {to_event[-1]:.0f} ms, page received {to_page[-1]:.0f} ms")
         time.sleep(4)  # let the server check the update against a full assembly
         # Undo what would pile up: the site keeps its size for the next save.
         if edit == "new-plan":
             os.remove(target)
         elif edit == "deleted-plan":
-            with open(path, "w", encoding="utf-8") as f:
-                f.write(original)
+            with open(t.path, "w", encoding="utf-8") as f:
+                f.write(t.original)
         if edit in ("new-plan", "deleted-plan"):
             wait_for("reload", 60)
             time.sleep(4)
 finally:
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(original)
-    for leftover in [notice_path] + [os.path.join(folder_of_plan, f"zz-new-{i + 1}.md") for i in range(runs)]:
+    for t in targets:
+        with open(t.path, "w", encoding="utf-8") as f:
+            f.write(t.original)
+    leftovers = [t.notice_path for t in targets] + [
+        os.path.join(t.folder, f"zz-new-{i + 1}.md") for t in targets for i in range(runs)]
+    for leftover in leftovers:
         if os.path.exists(leftover):
             os.remove(leftover)
 
@@ -211,6 +238,7 @@ print(f"median over {runs} saves: reload event {statistics.median(to_event):.0f}
       f"page received {statistics.median(to_page):.0f} ms; worst: reload event "
       f"{max(to_event):.0f} ms, page received {max(to_page):.0f} ms")
 EOF
+echo "load after: $(uptime)"
 
 echo "server log:"
 grep -E "updated in" "$LOG" | sed 's/^/  /'

@@ -53,7 +53,6 @@ impl<'r> Assembly<'r> {
             jurisdiction_slugs: slug::Unique::default(),
             diagnostics: Vec::new(),
             unregistered: Vec::new(),
-            last_section: None,
         };
         let keywords = a.config_topics(config);
         Assembly {
@@ -72,9 +71,38 @@ impl<'r> Assembly<'r> {
     /// Adds the next plans, sorted by source file and line.
     pub fn add_plans(&mut self, plans: Vec<RawPlan>) {
         let hits = keyword_topics(&plans, &self.keywords);
-        let a = &mut self.a;
-        self.plans
-            .extend(plans.into_iter().zip(hits).map(|(p, hits)| a.plan(p, hits)));
+        self.add_plans_with(plans, hits);
+    }
+
+    /// Like [`Assembly::add_plans`], with the topics the keywords find in
+    /// each plan's tasks already known ([`keyword_topics`] with the
+    /// [`Keywords`] of the same site.yaml).
+    pub fn add_plans_with(&mut self, plans: Vec<RawPlan>, hits: Vec<PlanTopics>) {
+        let refs: Vec<(&RawPlan, &PlanTopics)> = plans.iter().zip(&hits).collect();
+        let resolved = self.a.resolve_all(&refs);
+        let built: Vec<Plan> = plans
+            .into_par_iter()
+            .zip(resolved)
+            .map(|(mut p, r)| {
+                let kept = Kept::take(&mut p);
+                build_plan(&p, kept, r)
+            })
+            .collect();
+        self.plans.extend(built);
+    }
+
+    /// Like [`Assembly::add_plans_with`], for plans that stay where they are
+    /// (`serve` keeps each file's parse, and the topics the keywords find
+    /// in it, for the next assembly): what the model keeps of them as
+    /// written is copied, in parallel.
+    pub fn add_shared_plans(&mut self, plans: &[(&RawPlan, &PlanTopics)]) {
+        let resolved = self.a.resolve_all(plans);
+        let built: Vec<Plan> = plans
+            .par_iter()
+            .zip(resolved)
+            .map(|(&(p, _), r)| build_plan(p, Kept::copy(p), r))
+            .collect();
+        self.plans.extend(built);
     }
 
     /// The site, once every plan is in; `notices` sorted like the plans.
@@ -209,7 +237,7 @@ fn check_slugs(plans: &[Plan], notices: &[RawNotice], diagnostics: &mut Vec<Diag
 
 /// The topics' keywords (site.yaml), found in a text in one pass: a big site
 /// has hundreds of thousands of tasks and dozens of keywords.
-struct Keywords {
+pub struct Keywords {
     matcher: Option<DFA>,
     /// The topic of each keyword, by pattern index.
     topics: Vec<TopicId>,
@@ -233,6 +261,25 @@ const KEEP_SHARE_PERCENT: u32 = 50;
 const HEADING_DISCOUNT: u32 = 2;
 
 impl Keywords {
+    /// No keywords: no topic is found in any text.
+    pub fn none() -> Keywords {
+        Keywords {
+            matcher: None,
+            topics: Vec::new(),
+            weights: Vec::new(),
+        }
+    }
+
+    /// The keywords of the topics of `config` (cleaned as assembling cleans
+    /// it, [`super::text::clean_config`]), with the ids assembling gives
+    /// those topics: site.yaml's topics are numbered first, in its order.
+    pub fn of(config: &SiteConfig) -> Keywords {
+        let mut config = config.clone();
+        super::text::clean_config(&mut config);
+        let registry = Registry::default();
+        Assembly::new(&config, &registry).keywords
+    }
+
     /// Adds the pattern index of every keyword occurrence in `text`,
     /// overlapping ones too (`法治` inside `法治政府` counts for both topics).
     ///
@@ -299,11 +346,14 @@ fn best_topics(mut scores: Vec<(TopicId, u32)>) -> Vec<TopicId> {
     topics
 }
 
+/// The topics the keywords find in each task of a plan, in task order.
+pub type PlanTopics = Vec<Vec<TopicId>>;
+
 /// The topics the keywords say each task of every plan is about, from the
 /// headings above it and its text (see [`best_topics`]). Pure, so done in
 /// parallel ahead of the serial assembly; consecutive tasks under the same
 /// headings share one search of them.
-fn keyword_topics(plans: &[RawPlan], keywords: &Keywords) -> Vec<Vec<Vec<TopicId>>> {
+pub fn keyword_topics(plans: &[RawPlan], keywords: &Keywords) -> Vec<PlanTopics> {
     plans
         .par_iter()
         .map(|p| {
@@ -335,6 +385,179 @@ fn keyword_topics(plans: &[RawPlan], keywords: &Keywords) -> Vec<Vec<Vec<TopicId
         .collect()
 }
 
+/// What of a raw plan becomes part of the model as written: taken out of
+/// the raw plans of a build, which are dropped once assembled, copied from
+/// those `serve` keeps. What it names (its jurisdiction, units, topics and
+/// sections) is read from the raw plan.
+struct Kept {
+    slug: String,
+    meta: crate::model::DocMeta,
+    body: Vec<Block>,
+    phases: Vec<crate::model::Phase>,
+    source: crate::model::SourceFile,
+    /// Each task's parts as written; units and topics still empty.
+    tasks: Vec<TaskParts>,
+}
+
+impl Kept {
+    fn take(p: &mut RawPlan) -> Kept {
+        use std::mem::take;
+        Kept {
+            slug: take(&mut p.slug),
+            meta: take(&mut p.meta),
+            body: take(&mut p.body),
+            phases: take(&mut p.phases),
+            source: crate::model::SourceFile {
+                path: take(&mut p.source.path),
+                line: p.source.line,
+            },
+            tasks: p
+                .tasks
+                .iter_mut()
+                .map(|t| TaskParts {
+                    number: take(&mut t.number),
+                    text: take(&mut t.text),
+                    officials: take(&mut t.officials),
+                    schedule: t.schedule.take(),
+                    deadlines: take(&mut t.deadlines),
+                    priority: t.priority.take(),
+                    line: t.line,
+                    ..TaskParts::default()
+                })
+                .collect(),
+        }
+    }
+
+    fn copy(p: &RawPlan) -> Kept {
+        Kept {
+            slug: p.slug.clone(),
+            meta: p.meta.clone(),
+            body: p.body.clone(),
+            phases: p.phases.clone(),
+            source: p.source.clone(),
+            tasks: p
+                .tasks
+                .iter()
+                .map(|t| TaskParts {
+                    number: t.number.clone(),
+                    text: t.text.clone(),
+                    officials: t.officials.clone(),
+                    schedule: t.schedule.clone(),
+                    deadlines: t.deadlines.clone(),
+                    priority: t.priority.clone(),
+                    line: t.line,
+                    ..TaskParts::default()
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The unit names a plan writes, each once, in the order first written,
+/// and each task's names in its three roles as indexes into them.
+struct Mentions<'p> {
+    /// A name as written, with the line of the task that first writes it.
+    names: Vec<(&'p str, usize)>,
+    roles: Vec<[Vec<u32>; 3]>,
+}
+
+impl<'p> Mentions<'p> {
+    fn of(p: &'p RawPlan) -> Mentions<'p> {
+        let mut names: Vec<(&'p str, usize)> = Vec::new();
+        let mut seen: FxHashMap<&'p str, u32> = FxHashMap::default();
+        let roles = p
+            .tasks
+            .iter()
+            .map(|t| {
+                [&t.lead, &t.responsible, &t.participating].map(|written| {
+                    written
+                        .iter()
+                        .map(|n| {
+                            *seen.entry(n.as_str()).or_insert_with(|| {
+                                names.push((n.as_str(), t.line));
+                                // A plan names far fewer than 4 billion units.
+                                u32::try_from(names.len() - 1).unwrap_or(u32::MAX)
+                            })
+                        })
+                        .collect()
+                })
+            })
+            .collect();
+        Mentions { names, roles }
+    }
+}
+
+/// What assembling resolved of a plan (see [`Assembler::resolve`]).
+struct Resolved {
+    jurisdiction: JurisdictionId,
+    topics: Vec<TopicId>,
+    /// The unit of each of [`Mentions::names`].
+    units: Vec<Option<UnitId>>,
+    /// [`Mentions::roles`].
+    roles: Vec<[Vec<u32>; 3]>,
+    /// Each task's topics.
+    tasks: Vec<Vec<TopicId>>,
+}
+
+/// The model of plan `p`: `kept` (its parts taken or copied from `p`) with
+/// what it names, resolved. Needs nothing else, so plans are built in
+/// parallel.
+fn build_plan(p: &RawPlan, kept: Kept, resolved: Resolved) -> Plan {
+    let Kept {
+        slug,
+        meta,
+        mut body,
+        phases,
+        source,
+        tasks: parts,
+    } = kept;
+    // Consecutive tasks of a section share one title.
+    let mut last_section: Option<std::sync::Arc<str>> = None;
+    // A new list of the right size: collecting in place would keep the raw
+    // tasks' buffer, more than twice the size the tasks need.
+    let mut tasks: Vec<Task> = Vec::with_capacity(parts.len());
+    let units = &resolved.units;
+    let ids = |names: &[u32]| -> Vec<UnitId> {
+        unique(
+            names
+                .iter()
+                .filter_map(|&i| units.get(i as usize).copied().flatten()),
+        )
+    };
+    let tasks_ids = resolved.roles.iter().zip(resolved.tasks);
+    for ((t, mut parts), ([lead, responsible, participating], topics)) in
+        p.tasks.iter().zip(parts).zip(tasks_ids)
+    {
+        parts.lead = ids(lead);
+        parts.responsible = ids(responsible);
+        parts.participating = ids(participating);
+        parts.topics = topics;
+        parts.section = t.section_path.last().map(|title| match &last_section {
+            Some(last) if **last == **title => last.clone(),
+            _ => {
+                let shared: std::sync::Arc<str> = title.as_str().into();
+                last_section = Some(shared.clone());
+                shared
+            }
+        });
+        tasks.push(Task::new(parts));
+    }
+    shrink_blocks(&mut body);
+    Plan {
+        slug,
+        kind: p.kind,
+        meta,
+        jurisdiction: resolved.jurisdiction,
+        period: p.period,
+        topics: resolved.topics,
+        body,
+        tasks,
+        phases,
+        notice: None,
+        source,
+    }
+}
+
 struct Assembler<'r> {
     registry: &'r Registry,
     group_markers: Vec<String>,
@@ -349,8 +572,6 @@ struct Assembler<'r> {
     jurisdiction_slugs: slug::Unique,
     diagnostics: Vec<Diagnostic>,
     unregistered: Vec<(String, Diagnostic)>,
-    /// The last task's section title (see `shared_section`).
-    last_section: Option<std::sync::Arc<str>>,
 }
 
 impl Assembler<'_> {
@@ -389,19 +610,6 @@ impl Assembler<'_> {
         self.topics.len() - 1
     }
 
-    /// The section title as a shared string: consecutive tasks of a section
-    /// share one.
-    fn shared_section(&mut self, title: &str) -> std::sync::Arc<str> {
-        match &self.last_section {
-            Some(last) if **last == *title => last.clone(),
-            _ => {
-                let shared: std::sync::Arc<str> = title.into();
-                self.last_section = Some(shared.clone());
-                shared
-            }
-        }
-    }
-
     /// Topics of site.yaml, in its order, with their keywords.
     fn config_topics(&mut self, config: &SiteConfig) -> Keywords {
         let mut words = Vec::new();
@@ -432,83 +640,75 @@ impl Assembler<'_> {
         }
     }
 
-    fn plan(&mut self, p: RawPlan, hits: Vec<Vec<TopicId>>) -> Plan {
+    /// What plan `p` names, resolved: its jurisdiction, and the units and
+    /// topics of the plan and of each task (`hits`: the topics the keywords
+    /// find in each task). Serial, in plan order: ids are numbered in the
+    /// order things are first named.
+    fn resolve(&mut self, p: &RawPlan, hits: &[Vec<TopicId>], mentions: Mentions) -> Resolved {
         let jurisdiction = self.jurisdiction(&p.jurisdiction);
-        let plan_topics: Vec<TopicId> = p.topics.iter().map(|t| self.topic(t, None)).collect();
+        // Each name once, in the order first named, as naming them one
+        // mention at a time would: a name means the same unit at each
+        // mention (names are only ever added), so the ids are the same.
+        let units: Vec<Option<UnitId>> = mentions
+            .names
+            .iter()
+            .map(|&(name, line)| self.unit(jurisdiction, name, &p.source.path, line))
+            .collect();
+        let topics: Vec<TopicId> = p.topics.iter().map(|t| self.topic(t, None)).collect();
         let names_units = p
             .tasks
             .iter()
             .any(|t| !t.lead.is_empty() || !t.responsible.is_empty());
-        // A new list of the right size: collecting in place would keep the
-        // raw tasks' buffer, more than twice the size the tasks need.
-        let mut tasks: Vec<Task> = Vec::with_capacity(p.tasks.len());
-        for (t, hits) in p.tasks.into_iter().zip(hits) {
+        let no_hits = Vec::new();
+        let mut tasks = Vec::with_capacity(p.tasks.len());
+        for (i, t) in p.tasks.iter().enumerate() {
             if t.lead.is_empty() && p.kind != PlanKind::MultiYearPlan && names_units {
                 self.diagnostics.push(
                     Diagnostic::warning(&p.source.path, t.line, format!("task {} has no lead unit", t.number))
                         .with_hint("name the 牵头单位 (e.g. `牵头单位:区司法局。`), or state that the first listed unit leads"),
                 );
             }
-            tasks.push(self.task(t, jurisdiction, &p.source.path, &plan_topics, hits));
+            let hits = hits.get(i).unwrap_or(&no_hits);
+            tasks.push(self.task_topics(t, &topics, hits));
         }
-        let mut body = p.body;
-        shrink_blocks(&mut body);
-        Plan {
-            slug: p.slug,
-            kind: p.kind,
-            meta: p.meta,
+        Resolved {
             jurisdiction,
-            period: p.period,
-            topics: plan_topics,
-            body,
+            topics,
+            units,
+            roles: mentions.roles,
             tasks,
-            phases: p.phases,
-            notice: None,
-            source: p.source,
         }
     }
 
-    fn task(
+    /// [`Assembler::resolve`] for each plan, in order, the names of each
+    /// plan listed first, in parallel.
+    fn resolve_all(&mut self, plans: &[(&RawPlan, &PlanTopics)]) -> Vec<Resolved> {
+        let mentions: Vec<Mentions> = plans.par_iter().map(|(p, _)| Mentions::of(p)).collect();
+        plans
+            .iter()
+            .zip(mentions)
+            .map(|(&(p, hits), m)| self.resolve(p, hits, m))
+            .collect()
+    }
+
+    /// The topics of task `t`.
+    fn task_topics(
         &mut self,
-        t: RawTask,
-        jurisdiction: JurisdictionId,
-        file: &std::path::Path,
+        t: &RawTask,
         plan_topics: &[TopicId],
-        keyword_hits: Vec<TopicId>,
-    ) -> Task {
-        let resolve = |names: &[String], this: &mut Self| -> Vec<UnitId> {
-            let ids = names
-                .iter()
-                .filter_map(|n| this.unit(jurisdiction, n, file, t.line));
-            unique(ids)
-        };
-        let lead = resolve(&t.lead, self);
-        let responsible = resolve(&t.responsible, self);
-        let participating = resolve(&t.participating, self);
+        keyword_hits: &[TopicId],
+    ) -> Vec<TopicId> {
         // The task's own topics and those its words are about; the plan's
         // only when these say nothing (a plan's topics name what it is about
         // as a whole, not what each of its tasks is about).
         let mut topics: Vec<TopicId> = t.topics.iter().map(|name| self.topic(name, None)).collect();
-        topics.extend(keyword_hits);
+        topics.extend_from_slice(keyword_hits);
         if topics.is_empty() {
             topics.extend_from_slice(plan_topics);
         }
         topics.sort_unstable();
         topics.dedup();
-        Task::new(TaskParts {
-            number: t.number,
-            text: t.text,
-            lead,
-            responsible,
-            participating,
-            officials: t.officials,
-            schedule: t.schedule,
-            deadlines: t.deadlines,
-            priority: t.priority,
-            topics,
-            section: t.section_path.last().map(|s| self.shared_section(s)),
-            line: t.line,
-        })
+        topics
     }
 
     /// The unit a name means in a jurisdiction: the registry's when it knows

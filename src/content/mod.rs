@@ -235,10 +235,15 @@ fn sort_loaded(loaded: &mut Loaded) {
     // numbering must not depend on how the work was split.
     loaded
         .plans
-        .sort_by(|a, b| (&a.source.path, a.source.line).cmp(&(&b.source.path, b.source.line)));
+        .sort_by(|a, b| source_order(&a.source, &b.source));
     loaded
         .notices
-        .sort_by(|a, b| (&a.source.path, a.source.line).cmp(&(&b.source.path, b.source.line)));
+        .sort_by(|a, b| source_order(&a.source, &b.source));
+}
+
+/// Documents by source file, then line.
+fn source_order(a: &SourceFile, b: &SourceFile) -> std::cmp::Ordering {
+    (&a.path, a.line).cmp(&(&b.path, b.line))
 }
 
 /// Reads `content/units.yaml` when there is one; a broken registry is
@@ -280,6 +285,39 @@ pub fn assemble_loaded(
     text::clean_config(&mut config);
     let mut assembly = assemble::Assembly::new(&config, registry);
     let notices = absorb(&config, &mut assembly, loaded, &mut diagnostics);
+    assembled_result(diagnostics, assembly.finish(config, notices))
+}
+
+/// Like [`assemble_loaded`], from parses that stay where they are (`serve`
+/// keeps each file's for the next assembly), each with the topics the
+/// keywords find in its plans' tasks (see [`assemble::keyword_topics`], with
+/// the [`assemble::Keywords`] of the same `config`), in file order. Only what
+/// the model keeps as written is copied. The result is the one
+/// [`assemble_loaded`] gives for the files' plans.
+pub fn assemble_parsed(
+    mut config: SiteConfig,
+    files: &[(&Loaded, &[assemble::PlanTopics])],
+    registry: &units::Registry,
+    mut diagnostics: Vec<Diagnostic>,
+) -> LoadResult {
+    text::clean_config(&mut config);
+    let mut assembly = assemble::Assembly::new(&config, registry);
+    let mut plans = Vec::new();
+    let mut notices = Vec::new();
+    let mut failed = Vec::new();
+    for &(loaded, topics) in files {
+        diagnostics.extend(loaded.diagnostics.iter().cloned());
+        if config.raw_html == RawHtml::Reject {
+            diagnostics.extend(raw_html_errors(loaded));
+        }
+        plans.extend(loaded.plans.iter().zip(topics));
+        notices.extend(loaded.notices.iter().cloned());
+        failed.extend(loaded.failed.iter().cloned());
+    }
+    plans.sort_by(|(a, _), (b, _)| source_order(&a.source, &b.source));
+    notices.sort_by(|a, b| source_order(&a.source, &b.source));
+    assembly.add_shared_plans(&plans);
+    assembly.add_failed(failed);
     assembled_result(diagnostics, assembly.finish(config, notices))
 }
 

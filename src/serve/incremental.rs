@@ -40,7 +40,7 @@ use crate::index::Index;
 use crate::model::{
     Ids, JurisdictionId, NoticeId, Plan, PlanId, Site, TaskRef, Topic, TopicId, Unit, UnitId,
 };
-use crate::render::views::{PlanRows, Views};
+use crate::render::views::{KeptPlan, Views};
 
 use super::memory::{FirstUse, Generation};
 use super::workspace::Workspace;
@@ -407,9 +407,8 @@ pub fn apply(generation: &mut Generation, patch: &Patch) -> Result<(), Diagnosti
     }
     patch_index(&mut generation.index, &generation.site, patch);
     generation.search = std::sync::OnceLock::new();
-    let mut reuse: Vec<Option<PlanRows>> = std::mem::take(&mut generation.views.rows)
-        .into_iter()
-        .map(Some)
+    let mut reuse: Vec<Option<KeptPlan>> = (0..generation.site.plans.len())
+        .map(|q| generation.views.kept(q))
         .collect();
     for (k, _) in &patch.plans {
         if let Some(slot) = reuse.get_mut(*k) {

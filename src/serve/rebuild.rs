@@ -413,8 +413,9 @@ impl Rebuilder {
         } else {
             probe(&generation, &theme, &generation.editions.list)
         };
-        {
+        let old = {
             let mut guard = self.live.write();
+            let old = guard.take();
             let generation = guard.insert(generation);
             match (&changes, changed) {
                 (Some(changes), Some(changed)) => {
@@ -443,7 +444,8 @@ impl Rebuilder {
                     self.live.report(Tell::Nothing, |p| p.theme = errors);
                 }
             }
-        }
+            old
+        };
         self.in_sync = true;
         self.live_version = self.version;
         self.note_translations(&problems);
@@ -452,6 +454,9 @@ impl Rebuilder {
             p.render.clear();
             p.translations = problems;
         });
+        // Freeing a big site's model takes tens of milliseconds: not before
+        // the reload.
+        drop(old);
         Some(match changes {
             Some(changes) => Rebuilt::Kept(changes),
             None => Rebuilt::Full,
@@ -655,12 +660,11 @@ fn kept_parts(
     let changes = affects::Changes::between((&old.site, &old.index), (site, &index), &|path| {
         changed.iter().any(|c| c == path)
     });
-    // Copied rather than moved: the old state is served until the new one
-    // is ready. In parallel: tens of megabytes on a site of 1,000 plans.
+    // Shared: the old state is served until the new one is ready.
     let reuse = changes
         .plans_kept()
-        .par_iter()
-        .map(|was| was.and_then(|q| old.views.rows.get(q).cloned()))
+        .iter()
+        .map(|was| was.and_then(|q| old.views.kept(q)))
         .collect();
     let views = Views::build_reusing(site, &index, theme, reuse).ok()?;
     Some((index, views, changes))

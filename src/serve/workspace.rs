@@ -1,9 +1,12 @@
 //! The site's source files as `serve` last read them: site.yaml, the unit
 //! registry, each content file's parse, the theme and the static files.
 //!
-//! Each content file's parse is kept, so a change re-reads only the files
-//! that changed; assembling goes through [`crate::content::assemble_loaded`],
-//! the function a build uses, so the model is the one a build would make.
+//! Each content file's parse is kept, with the topics site.yaml's keywords
+//! find in its tasks, so a change re-reads only the files that changed;
+//! assembling goes through [`crate::content::assemble_parsed`], the
+//! assembly a build uses, reading the kept parses where they are (only what
+//! the model keeps as written is copied), so the model is the one a build
+//! would make.
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
@@ -13,14 +16,19 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::config::SiteConfig;
+use crate::content::assemble::{Keywords, PlanTopics, keyword_topics};
 use crate::content::{self, LoadResult, Loaded, units::Registry};
 use crate::diagnostics::Diagnostic;
 use crate::render::theme::Theme;
 
-/// One content file: its parse and a hash of its bytes (a save that changes
+/// One content file: its parse, the topics the keywords find in its plans'
+/// tasks (they depend only on the file and site.yaml, so an assembly does
+/// not look for them again), and a hash of its bytes (a save that changes
 /// nothing, or a `touch`, rebuilds nothing).
+/// Shared: an assembly (on another thread too) reads them where they are.
 pub struct FileState {
-    pub loaded: Loaded,
+    pub loaded: Arc<Loaded>,
+    topics: Arc<[PlanTopics]>,
     hash: u64,
 }
 
@@ -38,6 +46,8 @@ pub struct Workspace {
     /// The server's own address: links must work locally.
     pub base_url: String,
     pub config: Result<SiteConfig, Diagnostic>,
+    /// The keywords of site.yaml's topics.
+    keywords: Keywords,
     pub registry: Arc<Registry>,
     registry_errors: Vec<Diagnostic>,
     listing_errors: Vec<Diagnostic>,
@@ -58,6 +68,7 @@ impl Workspace {
             root: root.to_path_buf(),
             base_url: base_url.to_string(),
             config: Err(Diagnostic::error("site.yaml", 0, "not read yet")),
+            keywords: Keywords::none(),
             registry: Arc::default(),
             registry_errors: Vec::new(),
             listing_errors: Vec::new(),
@@ -75,6 +86,9 @@ impl Workspace {
             c.base_url = self.base_url.clone();
             c
         });
+        if let Ok(config) = &self.config {
+            self.keywords = Keywords::of(config);
+        }
         self.reload_registry();
         self.reload_theme();
     }
@@ -129,8 +143,10 @@ impl Workspace {
         let hash = std::fs::read(self.root.join(rel))
             .map(|b| hash_bytes(&b))
             .unwrap_or(0);
+        let loaded = content::load_file(&self.root, rel, &self.registry);
         FileState {
-            loaded: content::load_file(&self.root, rel, &self.registry),
+            topics: keyword_topics(&loaded.plans, &self.keywords).into(),
+            loaded: Arc::new(loaded),
             hash,
         }
     }
@@ -204,30 +220,20 @@ impl Workspace {
         Ok(self.snapshot()?.assemble())
     }
 
-    /// A copy of everything assembling needs, to assemble on another thread.
+    /// Everything assembling needs, to assemble on another thread: the
+    /// files' parses are shared, not copied.
     pub fn snapshot(&self) -> Result<Snapshot, Diagnostic> {
         let config = self.config.clone()?;
-        // Copied in parallel: on a site of 1,000 plans the copy is a good
-        // part of an edit's assembly. Merged in file order, as read.
-        let copies: Vec<Loaded> = self
+        let files = self
             .files
-            .par_iter()
-            .map(|(_, f)| Loaded {
-                plans: f.loaded.plans.clone(),
-                notices: f.loaded.notices.clone(),
-                diagnostics: f.loaded.diagnostics.clone(),
-                failed: f.loaded.failed.clone(),
-            })
+            .values()
+            .map(|f| (f.loaded.clone(), f.topics.clone()))
             .collect();
-        let mut loaded = Loaded::default();
-        for copy in copies {
-            loaded.merge(copy);
-        }
         let mut diagnostics = self.listing_errors.clone();
         diagnostics.extend(self.registry_errors.iter().cloned());
         Ok(Snapshot {
             config,
-            loaded,
+            files,
             registry: self.registry.clone(),
             diagnostics,
         })
@@ -297,17 +303,21 @@ impl Workspace {
     }
 }
 
-/// The inputs of a full assembly, owned.
+/// The inputs of a full assembly.
 pub struct Snapshot {
     config: SiteConfig,
-    loaded: Loaded,
+    /// Each file's parse and the topics the keywords find in its plans, in
+    /// file order.
+    files: Vec<(Arc<Loaded>, Arc<[PlanTopics]>)>,
     registry: Arc<Registry>,
     diagnostics: Vec<Diagnostic>,
 }
 
 impl Snapshot {
     pub fn assemble(self) -> LoadResult {
-        content::assemble_loaded(self.config, self.loaded, &self.registry, self.diagnostics)
+        let files: Vec<(&Loaded, &[PlanTopics])> =
+            self.files.iter().map(|(l, t)| (&**l, &**t)).collect();
+        content::assemble_parsed(self.config, &files, &self.registry, self.diagnostics)
     }
 }
 

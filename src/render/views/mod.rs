@@ -12,7 +12,9 @@ use serde::Serialize;
 
 mod shared;
 
-pub use shared::{Links, PlanRows, Views, date, first_clause, flatten, safe_url, task_view};
+pub use shared::{
+    KeptPlan, Links, PlainTexts, PlanRows, Views, date, first_clause, flatten, safe_url, task_view,
+};
 
 /// A link to a unit, with its role-independent facts.
 #[derive(Debug, Clone, Serialize)]

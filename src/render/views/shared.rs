@@ -3,6 +3,8 @@
 //! topic pages (rendered once with [`ROOT_MARK`], whatever the number of
 //! pages that list the task).
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
 use tera::Context;
 
@@ -33,7 +35,7 @@ pub struct Views {
     pub rows: Vec<PlanRows>,
     /// Each task's text without Markdown, where it differs from the text
     /// itself (most tasks have no syntax: `None`), by plan. See [`Views::plain`].
-    pub plain: Vec<Vec<Option<Box<str>>>>,
+    pub plain: Vec<PlainTexts>,
     pub links: Links,
     pub units: Vec<UnitSummary>,
     pub unit_paths: Vec<String>,
@@ -43,12 +45,49 @@ pub struct Views {
 
 /// The rows of one plan's tasks, in task order, one after the other in one
 /// string: a big site holds hundreds of thousands of rows for the whole
-/// pages phase, and one allocation per plan keeps them compact.
+/// pages phase, and one allocation per plan keeps them compact. Shared, not
+/// copied, when `serve` keeps a plan's rows for its next state.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct PlanRows {
-    html: String,
+    html: Arc<str>,
     /// Where each task's row ends in `html`.
+    ends: Arc<[u32]>,
+}
+
+/// The plain texts of one plan's tasks (see [`Views::plain`]), shared like
+/// its [`PlanRows`].
+pub type PlainTexts = Arc<[Option<Box<str>>]>;
+
+/// What the views of a plan that did not change keep for the next state
+/// of the site (`serve`): its rows and plain texts, shared.
+#[derive(Debug, Clone)]
+pub struct KeptPlan {
+    rows: PlanRows,
+    plain: PlainTexts,
+}
+
+/// [`PlanRows`] being rendered.
+struct RowsBuilder {
+    html: String,
     ends: Vec<u32>,
+}
+
+impl RowsBuilder {
+    fn push(&mut self, row: &str) {
+        self.html.push_str(row);
+        // A plan's rows are a few hundred bytes each, far from 4 GB.
+        self.ends
+            .push(u32::try_from(self.html.len()).unwrap_or(u32::MAX));
+    }
+
+    /// The rows, in allocations of their exact size: they are kept for the
+    /// whole pages phase.
+    fn finish(self) -> PlanRows {
+        PlanRows {
+            html: self.html.into(),
+            ends: self.ends.into(),
+        }
+    }
 }
 
 impl PlanRows {
@@ -60,13 +99,6 @@ impl PlanRows {
         };
         let end = self.ends.get(t).map_or(start, |&e| e as usize);
         self.html.get(start..end).unwrap_or_default()
-    }
-
-    fn push(&mut self, row: &str) {
-        self.html.push_str(row);
-        // A plan's rows are a few hundred bytes each, far from 4 GB.
-        self.ends
-            .push(u32::try_from(self.html.len()).unwrap_or(u32::MAX));
     }
 }
 
@@ -81,14 +113,15 @@ impl Views {
     }
 
     /// Like [`Views::build`], but a plan whose entry in `reuse` is `Some`
-    /// keeps those rows instead of rendering them again. Rows are most of the
-    /// cost of this function; `serve` passes the rows of the plans an edit
-    /// did not touch, when no unit, topic or jurisdiction changed name or path.
+    /// keeps those rows and plain texts instead of making them again. Rows
+    /// are most of the cost of this function; `serve` passes what
+    /// [`Views::kept`] gives for the plans an edit did not touch, when no
+    /// unit, topic or jurisdiction changed name or path.
     pub fn build_reusing(
         site: &Site,
         index: &Index,
         theme: &Theme,
-        reuse: Vec<Option<PlanRows>>,
+        reuse: Vec<Option<KeptPlan>>,
     ) -> Result<Views, Diagnostic> {
         Self::build_labelled(site, index, theme, reuse, &|k| k.label().to_string())
     }
@@ -99,7 +132,7 @@ impl Views {
         site: &Site,
         index: &Index,
         theme: &Theme,
-        mut reuse: Vec<Option<PlanRows>>,
+        mut reuse: Vec<Option<KeptPlan>>,
         kind_label: &dyn Fn(crate::model::PlanKind) -> String,
     ) -> Result<Views, Diagnostic> {
         reuse.resize_with(site.plans.len(), || None);
@@ -114,15 +147,19 @@ impl Views {
             .collect();
         let plans = plan_summaries(site, &jurisdiction_links, kind_label);
         let links = links(site, &unit_paths, &plans);
-        let plain = plain_texts(site);
-        let rows: Vec<PlanRows> = (0..site.plans.len())
+        let (rows, plain): (Vec<PlanRows>, Vec<PlainTexts>) = (0..site.plans.len())
             .into_par_iter()
             .zip(reuse)
             .map(|(p, reused)| match reused {
-                Some(rows) => Ok(rows),
-                None => task_rows(site, p, &plain[p], &links, theme),
+                Some(kept) => Ok((kept.rows, kept.plain)),
+                None => {
+                    let plain = plain_texts(&site.plans[p]);
+                    Ok((task_rows(site, p, &plain, &links, theme)?, plain))
+                }
             })
-            .collect::<Result<_, Diagnostic>>()?;
+            .collect::<Result<Vec<_>, Diagnostic>>()?
+            .into_iter()
+            .unzip();
         Ok(Views {
             plans,
             rows,
@@ -132,6 +169,15 @@ impl Views {
             unit_paths,
             jurisdictions: jurisdiction_summaries(site, index, jurisdiction_links),
             topics: topic_summaries(site, index),
+        })
+    }
+
+    /// What plan `p`'s views keep for the next state of the site, when
+    /// the plan stays as it is.
+    pub fn kept(&self, p: usize) -> Option<KeptPlan> {
+        Some(KeptPlan {
+            rows: self.rows.get(p)?.clone(),
+            plain: self.plain.get(p)?.clone(),
         })
     }
 
@@ -228,17 +274,12 @@ fn links(site: &Site, unit_paths: &[String], plans: &[PlanSummary]) -> Links {
 }
 
 /// Each task's text without Markdown, where it differs from the text.
-fn plain_texts(site: &Site) -> Vec<Vec<Option<Box<str>>>> {
-    site.plans
-        .par_iter()
-        .map(|plan| {
-            plan.tasks
-                .iter()
-                .map(|t| match markdown::to_plain_cow(&t.text) {
-                    std::borrow::Cow::Borrowed(_) => None,
-                    std::borrow::Cow::Owned(s) => Some(s.into_boxed_str()),
-                })
-                .collect()
+fn plain_texts(plan: &crate::model::Plan) -> PlainTexts {
+    plan.tasks
+        .iter()
+        .map(|t| match markdown::to_plain_cow(&t.text) {
+            std::borrow::Cow::Borrowed(_) => None,
+            std::borrow::Cow::Owned(s) => Some(s.into_boxed_str()),
         })
         .collect()
 }
@@ -397,7 +438,7 @@ fn task_rows(
     let mut ctx = Context::new();
     ctx.insert("root", ROOT_MARK);
     let tasks = site.plans[p].tasks.len();
-    let mut rows = PlanRows {
+    let mut rows = RowsBuilder {
         html: String::new(),
         ends: Vec::with_capacity(tasks),
     };
@@ -410,9 +451,7 @@ fn task_rows(
             .map_err(|e| template_error(&e, &theme.sources))?;
         rows.push(&html);
     }
-    // A copy of the exact size: the rows are kept for the whole pages phase.
-    rows.html = rows.html.as_str().into();
-    Ok(rows)
+    Ok(rows.finish())
 }
 
 /// Only http(s), mailto and relative URLs reach a page; anything else
