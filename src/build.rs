@@ -19,7 +19,7 @@ use crate::render::editions::{
 };
 use crate::render::html::Renderer;
 use crate::render::theme::Theme;
-use crate::render::views::{PlanRows, Views};
+use crate::render::views::{KeptPlan, Views};
 use crate::render::{Input, Sink};
 
 pub struct BuildOptions {
@@ -462,7 +462,7 @@ fn render_linked(
 /// Empty task rows for each plan whose tasks are on no unit or topic page
 /// that changed (the only pages that show rows, and the only ones of those
 /// rendered): rows are most of what the views cost.
-fn rows_not_shown(site: &Site, index: &Index, linker: &Linker) -> Vec<Option<PlanRows>> {
+fn rows_not_shown(site: &Site, index: &Index, linker: &Linker) -> Vec<Option<KeptPlan>> {
     let mut shown = vec![false; site.plans.len()];
     let mut show = |refs: &[crate::model::TaskRef]| {
         for r in refs {
@@ -482,7 +482,7 @@ fn rows_not_shown(site: &Site, index: &Index, linker: &Linker) -> Vec<Option<Pla
     }
     shown
         .into_iter()
-        .map(|s| (!s).then(PlanRows::default))
+        .map(|s| (!s).then(KeptPlan::rows_unneeded))
         .collect()
 }
 
@@ -490,7 +490,7 @@ fn rows_not_shown(site: &Site, index: &Index, linker: &Linker) -> Vec<Option<Pla
 /// [`render_converted`] and [`render_translated`] make all of them.
 fn render_editions(
     site: &Site,
-    (index, reuse): (&Index, Vec<Option<PlanRows>>),
+    (index, reuse): (&Index, Vec<Option<KeptPlan>>),
     editions: &Editions,
     sink: &dyn Sink,
     linker: &Linker,
@@ -502,14 +502,9 @@ fn render_editions(
         done.1 += l;
     };
     if let Some((hant, theme)) = &editions.hant {
-        let made = EditionSite::make_reusing(
-            site,
-            index,
-            Source::Converted(hant),
-            theme,
-            reuse.clone(),
-        )
-        .map_err(|d| vec![d])?;
+        let made =
+            EditionSite::make_reusing(site, index, Source::Converted(hant), theme, reuse.clone())
+                .map_err(|d| vec![d])?;
         let renderer = Renderer::of_edition(&made, index, theme, list, hant_position(list));
         add(render_pages(&renderer, sink, linker)?);
     }

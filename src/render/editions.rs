@@ -31,7 +31,7 @@ use crate::urls::Page;
 
 use super::Input;
 use super::theme::Theme;
-use super::views::{PlanRows, Views};
+use super::views::{KeptPlan, Views};
 
 /// The theme's words file of the 繁體 edition.
 pub const HANT_LANGUAGE: &str = "zh-Hant";
@@ -253,7 +253,7 @@ impl EditionSite {
         index: &Index,
         source: Source,
         theme: &Theme,
-        reuse: Vec<Option<PlanRows>>,
+        reuse: Vec<Option<KeptPlan>>,
     ) -> Result<EditionSite, Diagnostic> {
         let edited = match source {
             Source::Converted(hant) => convert_site(site, hant),
@@ -302,9 +302,8 @@ impl EditionSite {
                 }
             };
         }
-        let mut reuse: Vec<_> = std::mem::take(&mut self.views.rows)
-            .into_iter()
-            .map(Some)
+        let mut reuse: Vec<_> = (0..self.site.plans.len())
+            .map(|p| self.views.kept(p))
             .collect();
         for &k in changed {
             reuse[k] = None;

@@ -63,7 +63,20 @@ pub type PlainTexts = Arc<[Option<Box<str>>]>;
 #[derive(Debug, Clone)]
 pub struct KeptPlan {
     rows: PlanRows,
-    plain: PlainTexts,
+    /// `None`: made again (the data files read every plan's plain texts).
+    plain: Option<PlainTexts>,
+}
+
+impl KeptPlan {
+    /// No rows for a plan that no page to be rendered lists (an
+    /// incremental build links those pages): rows are most of what the
+    /// views cost.
+    pub fn rows_unneeded() -> KeptPlan {
+        KeptPlan {
+            rows: PlanRows::default(),
+            plain: None,
+        }
+    }
 }
 
 /// [`PlanRows`] being rendered.
@@ -151,7 +164,10 @@ impl Views {
             .into_par_iter()
             .zip(reuse)
             .map(|(p, reused)| match reused {
-                Some(kept) => Ok((kept.rows, kept.plain)),
+                Some(kept) => {
+                    let plain = kept.plain.unwrap_or_else(|| plain_texts(&site.plans[p]));
+                    Ok((kept.rows, plain))
+                }
                 None => {
                     let plain = plain_texts(&site.plans[p]);
                     Ok((task_rows(site, p, &plain, &links, theme)?, plain))
@@ -177,7 +193,7 @@ impl Views {
     pub fn kept(&self, p: usize) -> Option<KeptPlan> {
         Some(KeptPlan {
             rows: self.rows.get(p)?.clone(),
-            plain: self.plain.get(p)?.clone(),
+            plain: Some(self.plain.get(p)?.clone()),
         })
     }
 
