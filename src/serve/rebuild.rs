@@ -380,15 +380,7 @@ impl Rebuilder {
     fn rebuild(&mut self, changed: Option<&[PathBuf]>) -> Option<Rebuilt> {
         self.unchecked.clear();
         let site = self.assemble()?;
-        let theme = match (&self.good_theme, &self.ws.theme) {
-            (Some(t), _) => t.clone(),
-            (None, Ok(t)) => t.clone(),
-            (None, Err(_)) => {
-                // The theme's errors are already shown and in the overlay.
-                self.in_sync = false;
-                return None;
-            }
-        };
+        let theme = self.theme_to_render()?;
         let (editions, problems, stale) = self.editions_of(&theme, &site)?;
         let edition_themes = editions.0.clone();
         let kept = match changed {
@@ -461,6 +453,19 @@ impl Rebuilder {
             Some(changes) => Rebuilt::Kept(changes),
             None => Rebuilt::Full,
         })
+    }
+
+    /// The last good theme, else the one read; `None` when there is none
+    /// (its errors are already shown and in the overlay).
+    fn theme_to_render(&mut self) -> Option<Arc<Theme>> {
+        match (&self.good_theme, &self.ws.theme) {
+            (Some(t), _) => Some(t.clone()),
+            (None, Ok(t)) => Some(t.clone()),
+            (None, Err(_)) => {
+                self.in_sync = false;
+                None
+            }
+        }
     }
 
     /// The editions of `site` with `theme`, the problems of their
