@@ -262,7 +262,7 @@ impl Changed {
 /// other pages show of it, and what it lists, with the lists of tasks
 /// hashed. A few megabytes at 5,000 plans where the model is hundreds, so
 /// `build` keeps the previous build's digest beside its output
-/// ([`crate::incremental`]) and `serve` makes one of each model it compares.
+/// ([`crate::incremental`]) and `serve` keeps the live state's with it.
 /// Ids are those of the model it was made from.
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct Digest {

@@ -407,6 +407,7 @@ pub fn apply(generation: &mut Generation, patch: &Patch) -> Result<(), Diagnosti
     }
     patch_index(&mut generation.index, &generation.site, patch);
     generation.search = std::sync::OnceLock::new();
+    generation.digest = std::sync::OnceLock::new();
     let mut reuse: Vec<Option<KeptPlan>> = (0..generation.site.plans.len())
         .map(|q| generation.views.kept(q))
         .collect();

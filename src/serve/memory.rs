@@ -134,6 +134,10 @@ pub struct Generation {
     /// request for one of them, so that a save never waits for the index.
     /// An edit replaces it with an empty one.
     pub search: OnceLock<HashMap<String, Arc<[u8]>>>,
+    /// What [`affects::Changes`] compares of this state, made by the
+    /// reassembly that made it or on the next one's request, so that a
+    /// reassembly digests only its own model. An edit in place empties it.
+    pub digest: OnceLock<Arc<affects::Digest>>,
     /// The editions' list and themes, loaded with the theme.
     pub edition_themes: Arc<EditionThemes>,
     /// The editions of `site`: `edition_themes` with the translations
@@ -193,6 +197,7 @@ impl Generation {
             outputs: HashMap::new(),
             first_use,
             search: OnceLock::new(),
+            digest: OnceLock::new(),
             edition_sites: unmade(editions.list.len()),
             edition_themes,
             editions,
@@ -202,6 +207,13 @@ impl Generation {
     }
 
     /// The renderer of the site's own pages.
+    /// This state's [`affects::Digest`].
+    pub fn digest(&self) -> Arc<affects::Digest> {
+        self.digest
+            .get_or_init(|| Arc::new(affects::Digest::of(&self.site, &self.index)))
+            .clone()
+    }
+
     pub fn renderer(&self) -> Renderer<'_> {
         Renderer::new(&self.site, &self.index, &self.views, &self.theme)
             .with_edition(&self.editions.list, 0)

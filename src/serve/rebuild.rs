@@ -657,14 +657,14 @@ fn kept_parts(
     site: &crate::model::Site,
     changed: &[PathBuf],
     theme: &Arc<Theme>,
-) -> Option<(Index, Views, affects::Changes)> {
+) -> Option<Kept> {
     if !Arc::ptr_eq(&old.theme, theme) {
         return None;
     }
     let index = Index::build(site);
-    let changes = affects::Changes::between((&old.site, &old.index), (site, &index), &|path| {
-        changed.iter().any(|c| c == path)
-    });
+    let (was, now) = rayon::join(|| old.digest(), || affects::Digest::of(site, &index));
+    let changes =
+        affects::Changes::of_digests(&was, &now, &|path| changed.iter().any(|c| c == path));
     // Shared: the old state is served until the new one is ready.
     let reuse = changes
         .plans_kept()
@@ -672,8 +672,12 @@ fn kept_parts(
         .map(|was| was.and_then(|q| old.views.kept(q)))
         .collect();
     let views = Views::build_reusing(site, &index, theme, reuse).ok()?;
-    Some((index, views, changes))
+    Some((index, views, changes, now))
 }
+
+/// What a reassembly keeps: the new model's index and views (reusing the
+/// previous state's rows), the changes, and the new model's digest.
+type Kept = (Index, Views, affects::Changes, affects::Digest);
 
 /// The generation of `site` with `editions`, from the parts kept when
 /// there are some.
@@ -681,12 +685,13 @@ fn made(
     site: crate::model::Site,
     theme: &Arc<Theme>,
     editions: EditionsOf,
-    kept: Option<(Index, Views, affects::Changes)>,
+    kept: Option<Kept>,
 ) -> Result<(Generation, Option<affects::Changes>), Diagnostic> {
     match kept {
-        Some((index, views, changes)) => {
-            Generation::from_parts(site, index, views, theme.clone(), editions)
-                .map(|g| (g, Some(changes)))
+        Some((index, views, changes, digest)) => {
+            let g = Generation::from_parts(site, index, views, theme.clone(), editions)?;
+            let _ = g.digest.set(Arc::new(digest));
+            Ok((g, Some(changes)))
         }
         None => Generation::with_editions(site, theme.clone(), editions).map(|g| (g, None)),
     }
