@@ -19,7 +19,11 @@ from collections import defaultdict
 
 LIST = re.compile(rb'<ul class="task-rows".*?</ul>(?=\s*(?:</section>|<h3))', re.S)
 TAG = re.compile(rb"<[^>]*>")
-TEXT = re.compile(rb'<div class="tr-text">(.*?)</div>', re.S)
+# A row's text: the <div> of partials/task-row.html (before 2026-12-07: `class="tr-text"`).
+TEXT = re.compile(rb'<div(?: class="tr-text")?>(.*?)</div>', re.S)
+# A row: an <li> that starts with the unit's role (a <span>) or the task's number (an <a>),
+# not an <li> of a task's text.
+ROW = re.compile(rb'<li(?: class="[^"]*")?><(?:span|a)[ >]')
 
 
 def kind(rel):
@@ -58,7 +62,7 @@ def kind(rel):
 def rows_of(page):
     """(task rows, bytes of their text, bytes of their markup, bytes outside them)."""
     lists = LIST.findall(page)
-    n = sum(x.count(b'class="tr-no"') for x in lists)
+    n = sum(len(ROW.findall(x)) for x in lists)
     text = sum(len(TAG.sub(b"", t)) for x in lists for t in TEXT.findall(x))
     tags = sum(len(t) for x in lists for t in TAG.findall(x))
     words = sum(len(x) for x in lists) - tags - text

@@ -39,6 +39,8 @@ pub enum ThemeFile {
     BuiltIn(String),
     /// A file of the site.
     Site(PathBuf),
+    /// Made from the theme's words ([`toolbar_scripts`]).
+    Words(Vec<u8>),
 }
 
 impl ThemeFile {
@@ -48,6 +50,7 @@ impl ThemeFile {
                 io::Error::new(io::ErrorKind::NotFound, format!("no built-in `{path}`"))
             }),
             ThemeFile::Site(path) => std::fs::read(path).map(Cow::Owned),
+            ThemeFile::Words(bytes) => Ok(Cow::Owned(bytes.clone())),
         }
     }
 }
@@ -67,6 +70,9 @@ pub struct Theme {
     pub static_dirs: Vec<PathBuf>,
     /// Whether the built-in theme's static files are the lowest layer.
     built_in_static: bool,
+    /// The static files made from the theme's words, by path under `static/`
+    /// ([`toolbar_scripts`]): above the built-in theme's, below the folders'.
+    word_files: BTreeMap<String, Vec<u8>>,
     /// Static paths starting with `.` that site.yaml publishes.
     dotfiles: Vec<String>,
     /// The words in the site's language (`words/LANG.yaml`).
@@ -190,6 +196,7 @@ impl Theme {
             sources,
             static_dirs: vec![theme_dir.join("static"), root.join("static")],
             built_in_static: built_in,
+            word_files: toolbar_scripts(root, &theme_dir),
             dotfiles: config.publish_dotfiles.clone(),
             words,
             strings,
@@ -211,6 +218,9 @@ impl Theme {
                     out.insert(rel.to_string(), ThemeFile::BuiltIn(path.to_string()));
                 }
             }
+        }
+        for (rel, bytes) in &self.word_files {
+            out.insert(rel.clone(), ThemeFile::Words(bytes.clone()));
         }
         for dir in &self.static_dirs {
             for (rel, abs) in collect_files(dir) {
@@ -251,7 +261,7 @@ impl Theme {
     /// The paths under `static/` that the theme has: the built-in theme's
     /// and the theme folder's, not the site's own `static/` (the last layer).
     fn theme_static_paths(&self) -> BTreeSet<String> {
-        let mut out = BTreeSet::new();
+        let mut out: BTreeSet<String> = self.word_files.keys().cloned().collect();
         if self.built_in_static {
             out.extend(
                 BuiltIn::iter().filter_map(|p| Some(p.strip_prefix("static/")?.to_string())),
@@ -322,7 +332,7 @@ fn read_templates(
     for (name, file) in files {
         let text = match file {
             ThemeFile::Site(abs) => crate::content::read_text(abs, &sources[name]),
-            ThemeFile::BuiltIn(_) => file
+            ThemeFile::BuiltIn(_) | ThemeFile::Words(_) => file
                 .read()
                 .map_err(|e| Diagnostic::error(&sources[name], 0, e.to_string()))
                 .map(|b| String::from_utf8_lossy(&b).into_owned()),
@@ -543,6 +553,33 @@ fn load_words(root: &Path, theme_dir: &Path, language: &str) -> Result<Words, Ve
             ])
         }
     }
+}
+
+/// The words `static/a11y.js` says (the toolbar's status messages), one
+/// script a language: `static/a11y.LANG.js` for each words file the theme
+/// has, from its `toolbar` group, so that pages need not carry them (a
+/// site's editions each have a language; a language file that does not
+/// load is one no edition uses, else the build has failed on it already).
+fn toolbar_scripts(root: &Path, theme_dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let language = |rel: &str| {
+        let name = rel.strip_suffix(".yaml")?;
+        (!name.contains('/')).then(|| name.to_string())
+    };
+    let mut languages: BTreeSet<String> = BuiltIn::iter()
+        .filter_map(|p| language(p.strip_prefix("words/")?))
+        .collect();
+    languages.extend(
+        collect_files(&theme_dir.join("words"))
+            .iter()
+            .filter_map(|(rel, _)| language(rel)),
+    );
+    languages
+        .into_iter()
+        .filter_map(|lang| {
+            let words = load_words(root, theme_dir, &lang).ok()?;
+            Some((format!("a11y.{lang}.js"), words.toolbar_script()))
+        })
+        .collect()
 }
 
 /// `--> plan.html:2:10` in a Tera report: (template, line, column).

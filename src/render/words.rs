@@ -80,6 +80,26 @@ impl Words {
         self.text("edition.name")
     }
 
+    /// The `toolbar` group as a script that `static/a11y.js` loads:
+    /// `window.planpressToolbarWords = {"said_on": "…", …};`, keys in order.
+    pub fn toolbar_script(&self) -> Vec<u8> {
+        let words: BTreeMap<&str, &str> = self
+            .keys
+            .iter()
+            .filter_map(|(key, word)| match word {
+                Word::Text(t) => Some((key.strip_prefix("toolbar.")?, t.as_str())),
+                _ => None,
+            })
+            .collect();
+        // A map of strings always serializes.
+        let json = serde_json::to_string(&words).unwrap_or_else(|_| "{}".to_string());
+        format!(
+            "/* made by planpress from the theme's words/{}: what a11y.js says */\nwindow.planpressToolbarWords = {json};\n",
+            self.file_name()
+        )
+        .into_bytes()
+    }
+
     /// Whether the file has `key`, a word or a group.
     pub fn has(&self, key: &str) -> bool {
         self.keys.contains_key(key)

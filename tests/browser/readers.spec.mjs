@@ -30,10 +30,10 @@ const norm = (s) => (s || '').replace(/\s+/g, '');
     await visit(page, unit.url);
     return page.$$eval('.task-rows > li', (lis) =>
       lis.map((li) => ({
-        href: li.querySelector('a.tr-no')?.href || '',
-        text: li.querySelector('.tr-text')?.innerText || '',
-        role: li.querySelector('.tr-role')?.textContent || '',
-        meta: li.querySelector('.tr-meta')?.textContent || '',
+        href: li.querySelector(':scope > a')?.href || '',
+        text: li.querySelector(':scope > div')?.innerText || '',
+        role: li.querySelector(':scope > span')?.textContent || '',
+        meta: li.querySelector(':scope > p')?.textContent || '',
       })),
     );
   });
@@ -63,7 +63,7 @@ const norm = (s) => (s || '').replace(/\s+/g, '');
   await t.step('unit page in print', async () => {
     await visit(page, unit.url);
     await page.emulateMedia({ media: 'print' });
-    const cut = await page.$$eval('.tr-text', (els) => els.filter((e) => !e.checkVisibility() || e.scrollHeight > e.clientHeight + 1 || /…$/.test(e.innerText.trim())).length);
+    const cut = await page.$$eval('.task-rows > li > div', (els) => els.filter((e) => !e.checkVisibility() || e.scrollHeight > e.clientHeight + 1 || /…$/.test(e.innerText.trim())).length);
     t.check(cut === 0, `${unit.url}: in print every task shows whole (${cut} cut)`);
     await page.emulateMedia({ media: 'screen' });
   });
@@ -82,7 +82,7 @@ const norm = (s) => (s || '').replace(/\s+/g, '');
       const m = await page.evaluate((sel) => {
         const el = document.querySelector(sel);
         const r = el.getBoundingClientRect();
-        const text = el.querySelector('.task-text p, .tr-text p') || el;
+        const text = el.querySelector('.task-text p, .task-rows > li > div > p') || el;
         const fs = parseFloat(getComputedStyle(text).fontSize);
         return { top: r.top + window.scrollY, perLine: text.getBoundingClientRect().width / fs };
       }, first);
@@ -216,7 +216,7 @@ const norm = (s) => (s || '').replace(/\s+/g, '');
           if (px >= 18) big += len;
           if (px < 16) small.push(`${el.tagName.toLowerCase()}.${el.className}: ${px}px "${n.textContent.trim().slice(0, 12)}"`);
         }
-        const body = [...document.querySelectorAll('.doc-text p, .task-text p, .tr-text p')].map((e) => parseFloat(getComputedStyle(e).fontSize));
+        const body = [...document.querySelectorAll('.doc-text p, .task-text p, .task-rows > li > div > p')].map((e) => parseFloat(getComputedStyle(e).fontSize));
         const targets = [...document.querySelectorAll('.crumbs a, .site-footer a, .topbar a, .topbar button')]
           .filter((a) => a.checkVisibility())
           .map((a) => ({ a: a.textContent.trim(), r: a.getBoundingClientRect() }))

@@ -98,6 +98,15 @@ const click = (page, what) => page.click(`#a11y-toolbar [data-a11y="${what}"]`);
     t.check((await rootPx(page)) === 16, '默认大小: back to 16px');
     const status = await page.locator('#a11y-toolbar .tb-status').textContent();
     t.check(status !== null, 'the toolbar has a status line for screen readers');
+    // What it says comes from static/a11y.LANG.js (the theme's words), not the page.
+    await page.waitForFunction(() => document.querySelector('#a11y-toolbar .tb-status').textContent !== '');
+    const said = await page.locator('#a11y-toolbar .tb-status').textContent();
+    t.check(said === '文字恢复默认大小', `默认大小 says so in the status line (${said})`);
+    await click(page, 'bigger');
+    await page.waitForFunction(() => /%/.test(document.querySelector('#a11y-toolbar .tb-status').textContent));
+    const size = await page.locator('#a11y-toolbar .tb-status').textContent();
+    t.check(size === '文字大小 113%', `放大文字 says the new size (${size})`);
+    await click(page, 'reset-size');
   });
 
   await t.step('high contrast', async () => {

@@ -20,7 +20,7 @@ for (const width of [320, 375]) {
       for (let step = 0; ; step++) {
         const m = await page.evaluate(() => {
           const root = parseFloat(getComputedStyle(document.documentElement).fontSize);
-          const text = document.querySelector('.task-text p, .tr-text p, .doc-text p');
+          const text = document.querySelector('.task-text p, .task-rows > li > div > p, .doc-text p');
           const perLine = text ? text.getBoundingClientRect().width / parseFloat(getComputedStyle(text).fontSize) : null;
           return { root, perLine };
         });

@@ -1,7 +1,8 @@
 /* planpress portal: the 无障碍 toolbar and the page tools (字体 大/中/小, 打印本页).
    Progressive enhancement: every page works without this file. It is loaded in
    <head> (not deferred) so saved settings apply before the page is drawn; the
-   controls are wired up once the document is parsed. No framework, no requests. */
+   controls are wired up once the document is parsed. No framework; one request,
+   for the words it says (below). */
 (function () {
   'use strict';
 
@@ -29,6 +30,21 @@
   var PLAIN_HREF = (function () {
     var me = document.currentScript;
     return me && me.src ? me.src.replace(/a11y\.js(\?[^#]*)?$/, 'plain.css$1') : '';
+  })();
+
+  // The words it says (the status line's messages): a11y.LANG.js beside this
+  // script (same ?v=), for the page's language, which planpress writes from the
+  // theme's words file (its `toolbar` group) into window.planpressToolbarWords.
+  // A file rather than attributes of every page: 1.2 KB a page. Loaded at once,
+  // without blocking the page; nothing is said before a reader presses a button.
+  (function () {
+    var me = document.currentScript;
+    var lang = html.getAttribute('lang') || '';
+    if (!me || !me.src || !/^[A-Za-z0-9_-]+$/.test(lang)) return;
+    var s = document.createElement('script');
+    s.src = me.src.replace(/a11y\.js(\?[^#]*)?$/, 'a11y.' + lang + '.js$1');
+    s.async = true;
+    (document.head || html).appendChild(s);
   })();
 
   function applyPlain() {
@@ -66,10 +82,13 @@
     var status = toolbar ? $('.tb-status', toolbar) : null;
     var entries = [];
 
-    // The words it says come from the page (toolbar.html's data-msg-*, from the
-    // theme's words file), `{n}` and `{name}` filled in.
+    // The words it says, `{n}` and `{name}` filled in: toolbar.html's data-msg-NAME
+    // where a theme puts them in the page, else a11y.LANG.js's `said_NAME`
+    // (`restart`, `no_voice`: the same name).
     function word(name, values) {
-      var text = (toolbar && toolbar.getAttribute('data-msg-' + name)) || '';
+      var words = window.planpressToolbarWords || {};
+      var key = name === 'restart' || name === 'no-voice' ? name : 'said-' + name;
+      var text = (toolbar && toolbar.getAttribute('data-msg-' + name)) || words[key.replace(/-/g, '_')] || '';
       for (var k in values) text = text.split('{' + k + '}').join(values[k]);
       return text;
     }
@@ -187,11 +206,10 @@
       window.speechSynthesis.speak(u);
     }
 
-    // The message (words in toolbar.html) for a device with no voice installed:
-    // speaking would end at once with nothing heard.
+    // The message for a device with no voice installed: speaking would end at
+    // once with nothing heard.
     function noVoice() {
-      var group = speechGroup;
-      say((group && group.getAttribute('data-no-voice')) || '');
+      say((speechGroup && speechGroup.getAttribute('data-no-voice')) || word('no-voice'));
     }
 
     function startReading() {
