@@ -359,6 +359,22 @@ fn plan_page_has_portal_furniture() {
     assert!(ics.starts_with("BEGIN:VCALENDAR"));
 }
 
+#[test]
+fn the_toolbar_says_words_from_a_file_of_its_language_not_from_each_page() {
+    let out = built_example();
+    for (page, lang) in [
+        ("plans/daoli-2017-shijian-fangan/index.html", "zh-CN"),
+        ("hant/plans/daoli-2017-shijian-fangan/index.html", "zh-Hant"),
+    ] {
+        let html = read(&out.join(page));
+        assert!(html.contains("id=\"a11y-toolbar\"") && html.contains("static/a11y.js?v="));
+        assert!(!html.contains("data-msg-"), "{page}: the messages are not in the page");
+        let script = read(&out.join(format!("static/a11y.{lang}.js")));
+        assert!(script.contains("window.planpressToolbarWords = {"), "{script}");
+        assert!(script.contains("\"said_size\":\"文字大小 {n}%\""), "{script}");
+    }
+}
+
 fn build_result(root: &Path, out: &Path) -> std::process::Output {
     planpress(&[
         "build",

@@ -362,15 +362,41 @@ mod tests {
             .collect();
         // What planpress reads, it reads by these literal keys.
         let rust = include_str!("words.rs");
+        // What static/a11y.js says, it reads from static/a11y.LANG.js (the `toolbar`
+        // group) by name: `toolbar.said_size_reset` as 'size-reset'.
+        let script = crate::render::theme::built_in_files()
+            .find(|(path, _)| path == "static/a11y.js")
+            .map(|(_, data)| String::from_utf8_lossy(&data).into_owned())
+            .unwrap();
+        let said = |k: &str| {
+            k.strip_prefix("toolbar.")
+                .map(|n| n.strip_prefix("said_").unwrap_or(n).replace('_', "-"))
+                .is_some_and(|n| script.contains(&format!("'{n}'")))
+        };
         let unused: Vec<&str> = words
             .word_keys()
-            .filter(|k| !used.contains(*k) && !rust.contains(&format!("text(\"{k}\")")))
+            .filter(|k| !used.contains(*k) && !said(k))
+            .filter(|k| !rust.contains(&format!("text(\"{k}\")")))
             .filter(|k| *k != "data_files.csv_headers")
             .collect();
         assert!(
             unused.is_empty(),
             "words no template or planpress reads: {unused:?}"
         );
+    }
+
+    #[test]
+    fn the_toolbar_script_holds_the_toolbar_group_as_json() {
+        let (words, _) = built_in();
+        let script = String::from_utf8(words.toolbar_script()).unwrap();
+        let json = script
+            .split_once("window.planpressToolbarWords = ")
+            .and_then(|(_, rest)| rest.strip_suffix(";\n"))
+            .unwrap();
+        let map: BTreeMap<String, String> = serde_json::from_str(json).unwrap();
+        assert_eq!(map["said_size"], "文字大小 {n}%");
+        assert_eq!(map["no_voice"], words.text("toolbar.no_voice").unwrap());
+        assert!(!map.contains_key("home"), "only the toolbar group: {map:?}");
     }
 
     #[test]
