@@ -368,10 +368,19 @@ fn the_toolbar_says_words_from_a_file_of_its_language_not_from_each_page() {
     ] {
         let html = read(&out.join(page));
         assert!(html.contains("id=\"a11y-toolbar\"") && html.contains("static/a11y.js?v="));
-        assert!(!html.contains("data-msg-"), "{page}: the messages are not in the page");
+        assert!(
+            !html.contains("data-msg-"),
+            "{page}: the messages are not in the page"
+        );
         let script = read(&out.join(format!("static/a11y.{lang}.js")));
-        assert!(script.contains("window.planpressToolbarWords = {"), "{script}");
-        assert!(script.contains("\"said_size\":\"文字大小 {n}%\""), "{script}");
+        assert!(
+            script.contains("window.planpressToolbarWords = {"),
+            "{script}"
+        );
+        assert!(
+            script.contains("\"said_size\":\"文字大小 {n}%\""),
+            "{script}"
+        );
     }
 }
 
