@@ -622,7 +622,23 @@ pub fn flatten(blocks: &[Block], depth: usize, body: &mut Vec<BodyItem>, toc: &m
 
 #[cfg(test)]
 mod tests {
-    use super::{first_clause, safe_url, summary};
+    use super::{first_clause, marked_html, plain_html, put_text, safe_url, summary};
+
+    #[test]
+    fn a_marked_row_gets_the_text_as_a_rendered_row_has_it() {
+        let text = "加强宪法实施，完善备案审查制度。";
+        let row = |html: &str| format!("<a>第1项</a><div>{html}</div>\n<p>牵头单位：区司法局</p>");
+        // As printed, and trimmed (`task.html | trim`), as the portal's row does.
+        assert_eq!(
+            put_text(&row(&marked_html()), text).as_deref(),
+            Some(row(&plain_html(text)).as_str())
+        );
+        assert_eq!(
+            put_text(&row(marked_html().trim()), text).as_deref(),
+            Some(row(plain_html(text).trim()).as_str())
+        );
+        assert_eq!(put_text(&row("<p>x</p>"), text), None);
+    }
 
     #[test]
     fn a_clause_ends_at_the_first_mark_and_is_cut_when_long() {
