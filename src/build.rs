@@ -142,6 +142,9 @@ pub struct Rendered {
     pub pages: usize,
     pub files: usize,
     pub timings: Timings,
+    /// The indexes the pages were made with, for the build's state (made
+    /// once per build, not again for it).
+    pub index: Option<Index>,
 }
 
 /// Renders a loaded site into any sink (a staging folder, or memory for
@@ -155,9 +158,13 @@ pub fn render(
     progress: Progress,
 ) -> Result<Rendered, Vec<Diagnostic>> {
     let mut timings = Timings::default();
+    // What loading left unused goes back first: the views come on top of
+    // the model for the whole pages phase, the build's highest.
+    release_free_memory();
     let t = Instant::now();
     let index = Index::build(site);
     let mut views = Views::build(site, &index, theme).map_err(|d| vec![d])?;
+    release_free_memory();
     timings.end("index and views", t);
     let list = &editions.list;
     let renderer = Renderer::new(site, &index, &views, theme).with_edition(list, 0);
@@ -195,10 +202,9 @@ pub fn render(
     let mut files = crate::render::data::write_all(&input, sink).map_err(|d| vec![d])?;
     timings.end("data", t);
     // The search index reads only the site model: the pages' shared values
-    // and the indexes go first, which lowers the build's peak memory.
+    // go first, which lowers the build's peak memory.
     drop(input);
     drop(views);
-    drop(index);
     release_free_memory();
     // The segmenter's dictionary (about 40 MiB) loads only now, so that it is
     // not held beside the pages' and data files' memory.
@@ -210,6 +216,7 @@ pub fn render(
         pages,
         files,
         timings,
+        index: Some(index),
     })
 }
 
@@ -335,6 +342,7 @@ fn stage(
                 pages: kept.rendered + kept.linked,
                 files: kept.files + kept.files_linked,
                 timings: Timings::default(),
+                index: None,
             };
             (rendered, Some(kept), Some(digest))
         }
@@ -346,8 +354,10 @@ fn stage(
     };
     if let Some(inputs) = inputs {
         let t = Instant::now();
-        let index = Index::build(site);
+        let index = rendered.index.take().unwrap_or_else(|| Index::build(site));
         let digest = digest.unwrap_or_else(|| crate::affects::Digest::of(site, &index));
+        rendered.timings.end("digest", t);
+        let t = Instant::now();
         let outputs = recorder.owned(site, &index, editions);
         State::write(&staging.dir, inputs, digest, outputs).map_err(|e| {
             vec![Diagnostic::error(

@@ -440,7 +440,7 @@ impl Input<'_> {
                 group.items.push(views.item(self.site, r));
             }
             // Made once, shared by the role's list and the list of all.
-            let row = views.row(r);
+            let row = views.row(self.site, r);
             let role = if leads {
                 &mut group.led
             } else {
