@@ -28,6 +28,12 @@
 //!   jurisdiction's link, its notice;
 //! - a unit or topic changes when it is new or renamed, or its tasks are not
 //!   the same tasks of unchanged plans in the same order;
+//! - page `n` of a unit's or topic's tasks ([`Owner::UnitPage`],
+//!   [`Owner::TopicPage`]) shows as it did when the unit's or topic's link
+//!   is unchanged, its counts are the same (its heading and pager show
+//!   them; a unit's also whether it has a calendar), and the page lists the
+//!   same tasks of unchanged plans in the same order: an edit renders the
+//!   pages that show the edited plan's tasks, not the whole listing;
 //! - a notice when it is new, its file changed, or one of its plans changed;
 //! - a jurisdiction when its link or any plan, notice or unit of it changed.
 //!
