@@ -47,9 +47,9 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 
-use crate::index::Index;
+use crate::index::{Index, UnitTasks};
 use crate::model::{
-    JurisdictionId, NoticeId, Plan, PlanId, Site, TaskRef, TopicId, UnitId, UnitKind,
+    JurisdictionId, NoticeId, Plan, PlanId, Site, TaskRef, Topic, TopicId, Unit, UnitId, UnitKind,
 };
 use crate::urls::{self, Page};
 
@@ -502,48 +502,13 @@ impl Digest {
             .units
             .par_iter()
             .zip(&index.units)
-            .map(|(u, tasks)| {
-                let mut h = Hasher::new();
-                h.refs(site, &tasks.led);
-                h.refs(site, &tasks.shared);
-                let mut head = Hasher::new();
-                head.number(tasks.led.len());
-                head.number(tasks.shared.len());
-                head.number(usize::from(crate::render::data::has_calendar(site, tasks)));
-                let in_order: Vec<(TaskRef, bool)> = tasks.in_order().collect();
-                UnitDigest {
-                    name: u.name.clone(),
-                    other_names: u.other_names.clone(),
-                    jurisdiction: u.jurisdiction,
-                    group: u.kind == UnitKind::Group,
-                    slug: u.slug.clone(),
-                    registered: u.registered,
-                    tasks: h.finish(),
-                    plans: plans_of(tasks.led.iter().chain(&tasks.shared)),
-                    listing: Listing::of(site, head.finish(), &in_order, per_page),
-                }
-            })
+            .map(|(u, tasks)| unit_digest(site, u, tasks, per_page))
             .collect();
         let topics = site
             .topics
             .par_iter()
             .zip(&index.topics)
-            .map(|(t, refs)| {
-                let mut h = Hasher::new();
-                h.refs(site, refs);
-                let plans = plans_of(refs.iter());
-                let mut head = Hasher::new();
-                head.number(refs.len());
-                head.number(plans.len());
-                let tasks: Vec<(TaskRef, bool)> = refs.iter().map(|&r| (r, false)).collect();
-                TopicDigest {
-                    name: t.name.clone(),
-                    slug: t.slug.clone(),
-                    tasks: h.finish(),
-                    plans,
-                    listing: Listing::of(site, head.finish(), &tasks, per_page),
-                }
-            })
+            .map(|(t, refs)| topic_digest(site, t, refs, per_page))
             .collect();
         let notices = site
             .notices
@@ -568,6 +533,45 @@ impl Digest {
             notices,
             plans,
         }
+    }
+}
+
+fn unit_digest(site: &Site, u: &Unit, tasks: &UnitTasks, per_page: usize) -> UnitDigest {
+    let mut h = Hasher::new();
+    h.refs(site, &tasks.led);
+    h.refs(site, &tasks.shared);
+    let mut head = Hasher::new();
+    head.number(tasks.led.len());
+    head.number(tasks.shared.len());
+    head.number(usize::from(crate::render::data::has_calendar(site, tasks)));
+    let in_order: Vec<(TaskRef, bool)> = tasks.in_order().collect();
+    UnitDigest {
+        name: u.name.clone(),
+        other_names: u.other_names.clone(),
+        jurisdiction: u.jurisdiction,
+        group: u.kind == UnitKind::Group,
+        slug: u.slug.clone(),
+        registered: u.registered,
+        tasks: h.finish(),
+        plans: plans_of(tasks.led.iter().chain(&tasks.shared)),
+        listing: Listing::of(site, head.finish(), &in_order, per_page),
+    }
+}
+
+fn topic_digest(site: &Site, t: &Topic, refs: &[TaskRef], per_page: usize) -> TopicDigest {
+    let mut h = Hasher::new();
+    h.refs(site, refs);
+    let plans = plans_of(refs.iter());
+    let mut head = Hasher::new();
+    head.number(refs.len());
+    head.number(plans.len());
+    let tasks: Vec<(TaskRef, bool)> = refs.iter().map(|&r| (r, false)).collect();
+    TopicDigest {
+        name: t.name.clone(),
+        slug: t.slug.clone(),
+        tasks: h.finish(),
+        plans,
+        listing: Listing::of(site, head.finish(), &tasks, per_page),
     }
 }
 
