@@ -28,6 +28,12 @@
 //!   jurisdiction's link, its notice;
 //! - a unit or topic changes when it is new or renamed, or its tasks are not
 //!   the same tasks of unchanged plans in the same order;
+//! - page `n` of a unit's or topic's tasks ([`Owner::UnitPage`],
+//!   [`Owner::TopicPage`]) shows as it did when the unit's or topic's link
+//!   is unchanged, its counts are the same (its heading and pager show
+//!   them; a unit's also whether it has a calendar), and the page lists the
+//!   same tasks of unchanged plans in the same order: an edit renders the
+//!   pages that show the edited plan's tasks, not the whole listing;
 //! - a notice when it is new, its file changed, or one of its plans changed;
 //! - a jurisdiction when its link or any plan, notice or unit of it changed.
 //!
@@ -41,9 +47,9 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 
-use crate::index::Index;
+use crate::index::{Index, UnitTasks};
 use crate::model::{
-    JurisdictionId, NoticeId, Plan, PlanId, Site, TaskRef, TopicId, UnitId, UnitKind,
+    JurisdictionId, NoticeId, Plan, PlanId, Site, TaskRef, Topic, TopicId, Unit, UnitId, UnitKind,
 };
 use crate::urls::{self, Page};
 
@@ -52,8 +58,14 @@ use crate::urls::{self, Page};
 pub enum Owner {
     Plan(PlanId),
     Notice(NoticeId),
+    /// A unit's data files (its CSV and calendar).
     Unit(UnitId),
+    /// Page `n` (from 1) of a unit's tasks: each page changes on its own,
+    /// with what it shows (see [`Changes::between`]).
+    UnitPage(UnitId, usize),
     Topic(TopicId),
+    /// Page `n` (from 1) of a topic's tasks.
+    TopicPage(TopicId, usize),
     Jurisdiction(JurisdictionId),
     /// Lists, feeds and anything else that may show any document: changed
     /// by every content change.
@@ -65,8 +77,8 @@ pub fn page_owner(page: Page) -> Owner {
     match page {
         Page::Plan(p) => Owner::Plan(p),
         Page::Notice(n) => Owner::Notice(n),
-        Page::Unit(u, _) => Owner::Unit(u),
-        Page::Topic(t, _) => Owner::Topic(t),
+        Page::Unit(u, n) => Owner::UnitPage(u, n),
+        Page::Topic(t, n) => Owner::TopicPage(t, n),
         Page::Jurisdiction(j) => Owner::Jurisdiction(j),
         Page::Home
         | Page::Plans
@@ -136,6 +148,31 @@ pub struct Changes {
     units: Vec<Option<UnitId>>,
     topics: Vec<Option<TopicId>>,
     jurisdictions: Vec<Option<JurisdictionId>>,
+    /// For each unit and topic that changed, which of its pages show as
+    /// they did (empty: none, or an update that keeps ids).
+    unit_pages: Vec<PagesKept>,
+    topic_pages: Vec<PagesKept>,
+}
+
+/// Which pages of a changed unit or topic show as they did, and its id in
+/// the previous model.
+#[derive(Debug, Default, Clone)]
+struct PagesKept {
+    was: Option<usize>,
+    kept: Vec<bool>,
+}
+
+impl PagesKept {
+    /// The previous id of page `n` (from 1) when it shows as it did:
+    /// always when the whole listing does (`whole`).
+    fn was(whole: &[Option<usize>], pages: &[PagesKept], i: usize, n: usize) -> Option<usize> {
+        if let Some(w) = whole.get(i).copied().flatten() {
+            return Some(w);
+        }
+        let p = pages.get(i)?;
+        let kept = n.checked_sub(1).and_then(|k| p.kept.get(k)).copied();
+        p.was.filter(|_| kept == Some(true))
+    }
 }
 
 /// Each new id's counterpart in the previous model, by key, and back.
@@ -200,6 +237,8 @@ impl Changes {
             units: same(site.units.len(), &changed.units),
             topics: same(site.topics.len(), &changed.topics),
             jurisdictions: same(site.jurisdictions.len(), &changed.jurisdictions),
+            unit_pages: Vec::new(),
+            topic_pages: Vec::new(),
         }
     }
 
@@ -211,7 +250,12 @@ impl Changes {
             Owner::Plan(i) => at(&self.plans, i).map(Owner::Plan),
             Owner::Notice(i) => at(&self.notices, i).map(Owner::Notice),
             Owner::Unit(i) => at(&self.units, i).map(Owner::Unit),
+            Owner::UnitPage(i, n) => {
+                PagesKept::was(&self.units, &self.unit_pages, i, n).map(|w| Owner::UnitPage(w, n))
+            }
             Owner::Topic(i) => at(&self.topics, i).map(Owner::Topic),
+            Owner::TopicPage(i, n) => PagesKept::was(&self.topics, &self.topic_pages, i, n)
+                .map(|w| Owner::TopicPage(w, n)),
             Owner::Jurisdiction(i) => at(&self.jurisdictions, i).map(Owner::Jurisdiction),
             Owner::Site => None,
         }
@@ -299,6 +343,7 @@ struct UnitDigest {
     tasks: Hash,
     /// The plans of those tasks, each once.
     plans: Vec<PlanId>,
+    listing: Listing,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -308,6 +353,64 @@ struct TopicDigest {
     /// Its tasks, as (plan slug, task position).
     tasks: Hash,
     plans: Vec<PlanId>,
+    listing: Listing,
+}
+
+/// What each page of a unit's or topic's tasks shows besides the entity's
+/// link and the rows of its plans: the counts in its heading and pager
+/// (`head`), and its tasks as (plan slug, task position, led).
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+struct Listing {
+    head: Hash,
+    pages: Vec<Hash>,
+    /// The plans of each page's tasks, each once. Only the new model's are
+    /// read, so the state does not keep them.
+    #[serde(skip)]
+    page_plans: Vec<Vec<PlanId>>,
+}
+
+impl Listing {
+    /// `tasks` in the order the pages show them, `per_page` a page.
+    fn of(site: &Site, head: Hash, tasks: &[(TaskRef, bool)], per_page: usize) -> Listing {
+        let pages: Vec<&[(TaskRef, bool)]> = match tasks {
+            [] => vec![&[]],
+            _ => tasks.chunks(per_page.max(1)).collect(),
+        };
+        let (pages, page_plans) = pages
+            .into_iter()
+            .map(|page| {
+                let mut h = Hasher::new();
+                h.number(page.len());
+                for (r, led) in page {
+                    h.text(&site.plans[r.plan()].slug);
+                    h.number(r.task());
+                    h.number(usize::from(*led));
+                }
+                (h.finish(), plans_of(page.iter().map(|(r, _)| r)))
+            })
+            .unzip();
+        Listing {
+            head,
+            pages,
+            page_plans,
+        }
+    }
+
+    /// Which pages of the new listing show what the previous one's did:
+    /// the same counts, the same tasks, of plans that show as they did.
+    fn kept(&self, new: &Listing, plans: &[Option<PlanId>]) -> Vec<bool> {
+        let same_head = self.head == new.head && self.pages.len() == new.pages.len();
+        (0..new.pages.len())
+            .map(|k| {
+                same_head
+                    && self.pages[k] == new.pages[k]
+                    && new
+                        .page_plans
+                        .get(k)
+                        .is_some_and(|ps| ps.iter().all(|&q| plans[q].is_some()))
+            })
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -380,6 +483,7 @@ fn plans_of<'r>(refs: impl Iterator<Item = &'r TaskRef>) -> Vec<PlanId> {
 
 impl Digest {
     pub fn of(site: &Site, index: &Index) -> Digest {
+        let per_page = site.config.page_size;
         let jurisdictions = site
             .jurisdictions
             .iter()
@@ -398,36 +502,13 @@ impl Digest {
             .units
             .par_iter()
             .zip(&index.units)
-            .map(|(u, tasks)| {
-                let mut h = Hasher::new();
-                h.refs(site, &tasks.led);
-                h.refs(site, &tasks.shared);
-                UnitDigest {
-                    name: u.name.clone(),
-                    other_names: u.other_names.clone(),
-                    jurisdiction: u.jurisdiction,
-                    group: u.kind == UnitKind::Group,
-                    slug: u.slug.clone(),
-                    registered: u.registered,
-                    tasks: h.finish(),
-                    plans: plans_of(tasks.led.iter().chain(&tasks.shared)),
-                }
-            })
+            .map(|(u, tasks)| unit_digest(site, u, tasks, per_page))
             .collect();
         let topics = site
             .topics
             .par_iter()
             .zip(&index.topics)
-            .map(|(t, refs)| {
-                let mut h = Hasher::new();
-                h.refs(site, refs);
-                TopicDigest {
-                    name: t.name.clone(),
-                    slug: t.slug.clone(),
-                    tasks: h.finish(),
-                    plans: plans_of(refs.iter()),
-                }
-            })
+            .map(|(t, refs)| topic_digest(site, t, refs, per_page))
             .collect();
         let notices = site
             .notices
@@ -452,6 +533,45 @@ impl Digest {
             notices,
             plans,
         }
+    }
+}
+
+fn unit_digest(site: &Site, u: &Unit, tasks: &UnitTasks, per_page: usize) -> UnitDigest {
+    let mut h = Hasher::new();
+    h.refs(site, &tasks.led);
+    h.refs(site, &tasks.shared);
+    let mut head = Hasher::new();
+    head.number(tasks.led.len());
+    head.number(tasks.shared.len());
+    head.number(usize::from(crate::render::data::has_calendar(site, tasks)));
+    let in_order: Vec<(TaskRef, bool)> = tasks.in_order().collect();
+    UnitDigest {
+        name: u.name.clone(),
+        other_names: u.other_names.clone(),
+        jurisdiction: u.jurisdiction,
+        group: u.kind == UnitKind::Group,
+        slug: u.slug.clone(),
+        registered: u.registered,
+        tasks: h.finish(),
+        plans: plans_of(tasks.led.iter().chain(&tasks.shared)),
+        listing: Listing::of(site, head.finish(), &in_order, per_page),
+    }
+}
+
+fn topic_digest(site: &Site, t: &Topic, refs: &[TaskRef], per_page: usize) -> TopicDigest {
+    let mut h = Hasher::new();
+    h.refs(site, refs);
+    let plans = plans_of(refs.iter());
+    let mut head = Hasher::new();
+    head.number(refs.len());
+    head.number(plans.len());
+    let tasks: Vec<(TaskRef, bool)> = refs.iter().map(|&r| (r, false)).collect();
+    TopicDigest {
+        name: t.name.clone(),
+        slug: t.slug.clone(),
+        tasks: h.finish(),
+        plans,
+        listing: Listing::of(site, head.finish(), &tasks, per_page),
     }
 }
 
@@ -629,14 +749,50 @@ impl Links {
                 && all_kept(&b.departments, &units, &a.departments)
                 && all_kept(&b.groups, &units, &a.groups)
         });
+        let unit_pages = pages_kept(
+            (&self.u, &units),
+            |i| &od.units[i].listing,
+            |i| &nd.units[i].listing,
+            &plans,
+        );
+        let topic_pages = pages_kept(
+            (&self.t, &topics),
+            |i| &od.topics[i].listing,
+            |i| &nd.topics[i].listing,
+            &plans,
+        );
         Changes {
             plans,
             notices,
             units,
             topics,
             jurisdictions,
+            unit_pages,
+            topic_pages,
         }
     }
+}
+
+/// For each unit or topic whose link is unchanged (`links`) but whose
+/// listing changed (not `whole`), which of its pages show as they did.
+fn pages_kept<'d>(
+    (links, whole): (&[Option<usize>], &[Option<usize>]),
+    old: impl Fn(usize) -> &'d Listing,
+    new: impl Fn(usize) -> &'d Listing,
+    plans: &[Option<PlanId>],
+) -> Vec<PagesKept> {
+    links
+        .iter()
+        .zip(whole)
+        .enumerate()
+        .map(|(i, (&was, whole))| match (was, whole) {
+            (Some(w), None) => PagesKept {
+                was: Some(w),
+                kept: old(w).kept(new(i), plans),
+            },
+            _ => PagesKept::default(),
+        })
+        .collect()
 }
 
 /// `was` where `same(new, was)` holds, else `None`.

@@ -6,12 +6,12 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::affects::page_owner;
+use crate::affects::{Owner, page_owner};
 use crate::content::load_site;
 use crate::diagnostics::Diagnostic;
 use crate::incremental::{Inputs, Kept, Linker, Recorder, Reuse, State};
 use crate::index::Index;
-use crate::model::Site;
+use crate::model::{Site, TaskRef};
 use crate::output::{Staging, Wait};
 use crate::publish::{Packaged, PublishOptions};
 use crate::render::editions::{
@@ -471,23 +471,34 @@ fn render_linked(
 
 /// Empty task rows for each plan whose tasks are on no unit or topic page
 /// that changed (the only pages that show rows, and the only ones of those
-/// rendered): rows are most of what the views cost.
+/// rendered, page by page): rows are most of what the views cost.
 fn rows_not_shown(site: &Site, index: &Index, linker: &Linker) -> Vec<Option<KeptPlan>> {
     let mut shown = vec![false; site.plans.len()];
-    let mut show = |refs: &[crate::model::TaskRef]| {
+    let mut show = |refs: &[TaskRef]| {
         for r in refs {
             shown[r.plan()] = true;
         }
     };
+    let per_page = site.config.page_size.max(1);
     for (u, tasks) in index.units.iter().enumerate() {
-        if linker.changed(crate::affects::Owner::Unit(u)) {
-            show(&tasks.led);
-            show(&tasks.shared);
+        if !linker.changed(Owner::Unit(u)) {
+            continue;
+        }
+        let in_order: Vec<TaskRef> = tasks.in_order().map(|(r, _)| r).collect();
+        for (k, page) in in_order.chunks(per_page).enumerate() {
+            if linker.changed(Owner::UnitPage(u, k + 1)) {
+                show(page);
+            }
         }
     }
     for (t, refs) in index.topics.iter().enumerate() {
-        if linker.changed(crate::affects::Owner::Topic(t)) {
-            show(refs);
+        if !linker.changed(Owner::Topic(t)) {
+            continue;
+        }
+        for (k, page) in refs.chunks(per_page).enumerate() {
+            if linker.changed(Owner::TopicPage(t, k + 1)) {
+                show(page);
+            }
         }
     }
     shown

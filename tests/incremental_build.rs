@@ -247,3 +247,86 @@ fn a_changed_theme_or_full_builds_everything() {
         "a content file that is no plan's changed"
     );
 }
+
+/// Builds `root` into `inc` (incrementally) and a clean build into `clean`,
+/// and asserts that both hold the same bytes. Returns the listings (unit
+/// and topic folders) of which the incremental build linked some pages
+/// from its previous output and wrote others again.
+fn split_listings_after(root: &Path, inc: &Path, clean: &Path, said: &str) -> Vec<PathBuf> {
+    let before = inodes(inc);
+    let report = build(root, inc, false);
+    assert!(report.kept.is_some(), "a full build: {said}");
+    build(root, clean, true);
+    let (a, b) = (common::snapshot(inc), common::snapshot(clean));
+    let paths = |s: &BTreeMap<PathBuf, Vec<u8>>| s.keys().cloned().collect::<Vec<_>>();
+    assert_eq!(paths(&a), paths(&b), "the same files: {said}");
+    for (path, bytes) in &a {
+        assert!(bytes == &b[path], "{} differs: {said}", path.display());
+    }
+    // `units/j/u/page/2/index.html` and `units/j/u/index.html`: `units/j/u`.
+    let listing = |p: &Path| {
+        let s = p.to_str()?;
+        let listed = s.starts_with("units/") || s.starts_with("topics/");
+        let folder = s.strip_suffix("index.html")?;
+        let folder = folder.split("page/").next()?;
+        listed.then(|| PathBuf::from(folder))
+    };
+    let mut seen: BTreeMap<PathBuf, (bool, bool)> = BTreeMap::new();
+    for (path, ino) in inodes(inc) {
+        if let Some(l) = listing(&path) {
+            let (linked, written) = seen.entry(l).or_default();
+            match before.get(&path) == Some(&ino) {
+                true => *linked = true,
+                false => *written = true,
+            }
+        }
+    }
+    seen.into_iter()
+        .filter(|(_, (linked, written))| *linked && *written)
+        .map(|(l, _)| l)
+        .collect()
+}
+
+/// With three tasks a page, units and topics have many pages, each of
+/// which is its own: an edit renders the pages that show what it changed
+/// and links the others, and the result is what a clean build writes, when
+/// a task's text changes, when a named unit moves a unit's tasks from page
+/// to page, when a plan's title (in the lists) changes, and when a plan is
+/// added at the end of its topics.
+#[test]
+fn unit_and_topic_pages_change_page_by_page() {
+    let site = common::copy_example();
+    let root = site.path();
+    let yaml = std::fs::read_to_string(root.join("site.yaml")).unwrap();
+    std::fs::write(root.join("site.yaml"), format!("{yaml}\npage_size: 3\n")).unwrap();
+    let outs = outputs();
+    let (inc, clean) = (outs.path().join("inc"), outs.path().join("clean"));
+    build(root, &inc, false);
+    let plans = Plans {
+        root: root.to_path_buf(),
+        files: Vec::new(),
+        made: 0,
+    };
+    let edit = |from: &str, to: &str| {
+        let text = plans.read(TRANSMITTED);
+        assert!(text.contains(from), "{from}");
+        plans.write(TRANSMITTED, &text.replacen(from, to, 1));
+    };
+    edit("牵头单位:区委宣传部", "（试行）牵头单位:区委宣传部");
+    let split = split_listings_after(root, &inc, &clean, "a task's text edited");
+    assert!(!split.is_empty(), "no listing kept some of its pages");
+
+    edit(
+        "牵头单位:区委依法治区办",
+        "牵头单位:区教育局、区委依法治区办",
+    );
+    split_listings_after(root, &inc, &clean, "a unit named on a first task");
+
+    let other = "content/zhuzhou-2015-fazhi-shishi-yijian.md";
+    let text = plans.read(other);
+    plans.write(other, &text.replacen("title: 关于", "title: 关于进一步", 1));
+    split_listings_after(root, &inc, &clean, "a plan's title changed");
+
+    plans.write("content/zz-added.md", &plans.read(TRANSMITTED));
+    split_listings_after(root, &inc, &clean, "a plan added last");
+}

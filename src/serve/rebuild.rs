@@ -817,10 +817,10 @@ fn probe(
         pages.push((Page::Notice(n), Owner::Notice(n)));
     }
     if let Some(u) = smallest(site.units.len(), &|u| g.index.units[u].total()) {
-        pages.push((Page::Unit(u, 1), Owner::Unit(u)));
+        pages.push((Page::Unit(u, 1), Owner::UnitPage(u, 1)));
     }
     if let Some(t) = smallest(site.topics.len(), &|t| g.index.topics[t].len()) {
-        pages.push((Page::Topic(t, 1), Owner::Topic(t)));
+        pages.push((Page::Topic(t, 1), Owner::TopicPage(t, 1)));
     }
     if let Some(j) = smallest(site.jurisdictions.len(), &|j| {
         g.index.jurisdictions[j].task_count
