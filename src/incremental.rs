@@ -14,9 +14,10 @@
 //! static files, every time.
 //!
 //! A full build instead, whenever the state is missing or unreadable, or
-//! any of these changed: the planpress binary, `--base-url`, site.yaml,
-//! content/units.yaml, `themes/`, `templates/`, `static/`, `words/`,
-//! `translations/`, or a content file that is not a plan's or a notice's.
+//! any of these changed: the planpress binary ([`build_id`]), `--base-url`,
+//! site.yaml, content/units.yaml, `themes/`, `templates/`, `static/`,
+//! `words/`, `translations/`, or a content file that is not a plan's or a
+//! notice's.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
@@ -65,20 +66,9 @@ impl Inputs {
     /// line's, if any.
     pub fn read(root: &Path, base_url: Option<&str>) -> io::Result<Inputs> {
         let mut key = Sha256::new();
-        key.update(format!("{FORMAT}\0{}\0", env!("CARGO_PKG_VERSION")));
-        // A rebuilt binary of the same version renders differently: its
-        // bytes stand for its code and its embedded theme (hashed, not its
-        // time: a copy of the binary writes the same state; tens of ms).
-        if let Ok(mut exe) = std::env::current_exe().and_then(fs::File::open) {
-            let mut buffer = vec![0u8; 1 << 20];
-            loop {
-                match io::Read::read(&mut exe, &mut buffer)? {
-                    0 => break,
-                    n => key.update(&buffer[..n]),
-                }
-            }
-        }
-        key.update(format!("{base_url:?}\0"));
+        // A rebuilt binary renders differently: its build id stands for its
+        // code and its embedded theme.
+        key.update(format!("{FORMAT}\0{}\0{base_url:?}\0", build_id()));
         // Through symbolic links, as the theme is read.
         let site_wide: Vec<PathBuf> = SITE_WIDE
             .iter()
@@ -98,6 +88,15 @@ impl Inputs {
             files: hash_files(root, &content)?.into_iter().collect(),
         })
     }
+}
+
+/// What this binary was built from: a hash made when it was compiled, of
+/// its sources, theme, dependencies, compiler and profile (see build.rs),
+/// so that two binaries with one id render the same bytes. A copy of the
+/// binary has its id; hashing the binary's own bytes instead cost 85-288
+/// ms of every build.
+pub fn build_id() -> &'static str {
+    env!("PLANPRESS_BUILD_ID")
 }
 
 /// Every file under `path` (or `path` itself), sorted; nothing when absent.
@@ -417,4 +416,65 @@ pub fn cannot_link(path: &str, e: io::Error) -> Diagnostic {
         format!("cannot take this file from the previous build: {e}"),
     )
     .with_hint("run `planpress build --full` to build every file again")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Component, Path, PathBuf};
+
+    /// Every file the binary includes from the crate (`include_str!`,
+    /// `include_bytes!`, rust-embed's `folder`) is under one of the inputs
+    /// build.rs hashes into [`super::build_id`]: else editing it would
+    /// leave the id, and the previous build's output, as they were.
+    #[test]
+    fn the_build_id_covers_every_file_compiled_in() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let hashed: Vec<&str> = env!("PLANPRESS_BUILD_INPUTS").split(',').collect();
+        let mut found = 0;
+        let mut outside = Vec::new();
+        for entry in walkdir::WalkDir::new(root.join("src"))
+            .into_iter()
+            .flatten()
+        {
+            let path = entry.path();
+            let text = std::fs::read_to_string(path).unwrap_or_default();
+            let dir = path.parent().unwrap_or(root);
+            for (marker, base) in [
+                ("include_str!(\"", dir),
+                ("include_bytes!(\"", dir),
+                ("#[folder = \"", root),
+            ] {
+                for (at, _) in text.match_indices(marker) {
+                    let rest = &text[at + marker.len()..];
+                    let rel = &rest[..rest.find('"').unwrap_or(0)];
+                    let file = normal(&base.join(rel));
+                    let first = file.strip_prefix(root).ok().and_then(|f| f.iter().next());
+                    found += 1;
+                    if !first.is_some_and(|c| hashed.iter().any(|h| c == *h)) {
+                        outside.push(format!("{}: {rel}", path.display()));
+                    }
+                }
+            }
+        }
+        assert!(found >= 10, "the scan finds the includes ({found})");
+        assert!(
+            outside.is_empty(),
+            "add their folders to INPUTS in build.rs: {outside:?}"
+        );
+    }
+
+    /// `path` with `..` and `.` resolved, without touching the disk.
+    fn normal(path: &Path) -> PathBuf {
+        let mut out = PathBuf::new();
+        for c in path.components() {
+            match c {
+                Component::ParentDir => {
+                    out.pop();
+                }
+                Component::CurDir => {}
+                other => out.push(other),
+            }
+        }
+        out
+    }
 }
