@@ -47,6 +47,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 
+use crate::config::Paging;
 use crate::index::{Index, UnitTasks};
 use crate::model::{
     JurisdictionId, NoticeId, Plan, PlanId, Site, TaskRef, Topic, TopicId, Unit, UnitId, UnitKind,
@@ -370,14 +371,10 @@ struct Listing {
 }
 
 impl Listing {
-    /// `tasks` in the order the pages show them, `per_page` a page.
-    fn of(site: &Site, head: Hash, tasks: &[(TaskRef, bool)], per_page: usize) -> Listing {
-        let pages: Vec<&[(TaskRef, bool)]> = match tasks {
-            [] => vec![&[]],
-            _ => tasks.chunks(per_page.max(1)).collect(),
-        };
-        let (pages, page_plans) = pages
-            .into_iter()
+    /// `tasks` in the order the pages show them, split as `paging` says.
+    fn of(site: &Site, head: Hash, tasks: &[(TaskRef, bool)], paging: Paging) -> Listing {
+        let (pages, page_plans) = paging
+            .pages(tasks)
             .map(|page| {
                 let mut h = Hasher::new();
                 h.number(page.len());
@@ -483,7 +480,7 @@ fn plans_of<'r>(refs: impl Iterator<Item = &'r TaskRef>) -> Vec<PlanId> {
 
 impl Digest {
     pub fn of(site: &Site, index: &Index) -> Digest {
-        let per_page = site.config.page_size;
+        let paging = site.config.paging();
         let jurisdictions = site
             .jurisdictions
             .iter()
@@ -502,13 +499,13 @@ impl Digest {
             .units
             .par_iter()
             .zip(&index.units)
-            .map(|(u, tasks)| unit_digest(site, u, tasks, per_page))
+            .map(|(u, tasks)| unit_digest(site, u, tasks, paging))
             .collect();
         let topics = site
             .topics
             .par_iter()
             .zip(&index.topics)
-            .map(|(t, refs)| topic_digest(site, t, refs, per_page))
+            .map(|(t, refs)| topic_digest(site, t, refs, paging))
             .collect();
         let notices = site
             .notices
@@ -536,7 +533,7 @@ impl Digest {
     }
 }
 
-fn unit_digest(site: &Site, u: &Unit, tasks: &UnitTasks, per_page: usize) -> UnitDigest {
+fn unit_digest(site: &Site, u: &Unit, tasks: &UnitTasks, paging: Paging) -> UnitDigest {
     let mut h = Hasher::new();
     h.refs(site, &tasks.led);
     h.refs(site, &tasks.shared);
@@ -554,11 +551,11 @@ fn unit_digest(site: &Site, u: &Unit, tasks: &UnitTasks, per_page: usize) -> Uni
         registered: u.registered,
         tasks: h.finish(),
         plans: plans_of(tasks.led.iter().chain(&tasks.shared)),
-        listing: Listing::of(site, head.finish(), &in_order, per_page),
+        listing: Listing::of(site, head.finish(), &in_order, paging),
     }
 }
 
-fn topic_digest(site: &Site, t: &Topic, refs: &[TaskRef], per_page: usize) -> TopicDigest {
+fn topic_digest(site: &Site, t: &Topic, refs: &[TaskRef], paging: Paging) -> TopicDigest {
     let mut h = Hasher::new();
     h.refs(site, refs);
     let plans = plans_of(refs.iter());
@@ -571,7 +568,7 @@ fn topic_digest(site: &Site, t: &Topic, refs: &[TaskRef], per_page: usize) -> To
         slug: t.slug.clone(),
         tasks: h.finish(),
         plans,
-        listing: Listing::of(site, head.finish(), &tasks, per_page),
+        listing: Listing::of(site, head.finish(), &tasks, paging),
     }
 }
 
@@ -804,6 +801,32 @@ fn keep_if(was: &[Option<usize>], same: impl Fn(usize, usize) -> bool) -> Vec<Op
 }
 
 impl Digest {
+    /// For each plan, whether one of its tasks is on a unit or topic page
+    /// that changed (`changes` against the previous model): the pages that
+    /// show task rows and are rendered again. Of a digest made from a model
+    /// (the new one): a digest read back does not keep what pages hold.
+    pub fn plans_on_changed_pages(&self, changes: &Changes) -> Vec<bool> {
+        let mut shown = vec![false; self.plans.len()];
+        let mut show = |listing: &Listing, page_owner: &dyn Fn(usize) -> Owner| {
+            for (k, plans) in listing.page_plans.iter().enumerate() {
+                if changes.was(page_owner(k + 1)).is_none() {
+                    plans.iter().for_each(|&p| shown[p] = true);
+                }
+            }
+        };
+        for (u, unit) in self.units.iter().enumerate() {
+            if changes.was(Owner::Unit(u)).is_none() {
+                show(&unit.listing, &|n| Owner::UnitPage(u, n));
+            }
+        }
+        for (t, topic) in self.topics.iter().enumerate() {
+            if changes.was(Owner::Topic(t)).is_none() {
+                show(&topic.listing, &|n| Owner::TopicPage(t, n));
+            }
+        }
+        shown
+    }
+
     /// The files plans and notices were read from.
     pub fn sources(&self) -> impl Iterator<Item = &Path> {
         let plans = self.plans.iter().map(|p| p.path.as_path());

@@ -6,12 +6,12 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::affects::{Owner, page_owner};
+use crate::affects::page_owner;
 use crate::content::load_site;
 use crate::diagnostics::Diagnostic;
 use crate::incremental::{Inputs, Kept, Linker, Recorder, Reuse, State};
 use crate::index::Index;
-use crate::model::{Site, TaskRef};
+use crate::model::Site;
 use crate::output::{Staging, Wait};
 use crate::publish::{Packaged, PublishOptions};
 use crate::render::editions::{
@@ -437,7 +437,7 @@ fn render_linked(
     timings: &mut Timings,
 ) -> Result<Kept, Vec<Diagnostic>> {
     let t = Instant::now();
-    let reuse = rows_not_shown(site, index, linker);
+    let reuse = rows_not_shown(linker);
     let views = Views::build_reusing(site, index, theme, reuse.clone()).map_err(|d| vec![d])?;
     let list = &editions.list;
     let mut kept = Kept::default();
@@ -472,36 +472,9 @@ fn render_linked(
 /// Empty task rows for each plan whose tasks are on no unit or topic page
 /// that changed (the only pages that show rows, and the only ones of those
 /// rendered, page by page): rows are most of what the views cost.
-fn rows_not_shown(site: &Site, index: &Index, linker: &Linker) -> Vec<Option<KeptPlan>> {
-    let mut shown = vec![false; site.plans.len()];
-    let mut show = |refs: &[TaskRef]| {
-        for r in refs {
-            shown[r.plan()] = true;
-        }
-    };
-    let per_page = site.config.page_size.max(1);
-    for (u, tasks) in index.units.iter().enumerate() {
-        if !linker.changed(Owner::Unit(u)) {
-            continue;
-        }
-        let in_order: Vec<TaskRef> = tasks.in_order().map(|(r, _)| r).collect();
-        for (k, page) in in_order.chunks(per_page).enumerate() {
-            if linker.changed(Owner::UnitPage(u, k + 1)) {
-                show(page);
-            }
-        }
-    }
-    for (t, refs) in index.topics.iter().enumerate() {
-        if !linker.changed(Owner::Topic(t)) {
-            continue;
-        }
-        for (k, page) in refs.chunks(per_page).enumerate() {
-            if linker.changed(Owner::TopicPage(t, k + 1)) {
-                show(page);
-            }
-        }
-    }
-    shown
+fn rows_not_shown(linker: &Linker) -> Vec<Option<KeptPlan>> {
+    linker
+        .plans_on_changed_pages()
         .into_iter()
         .map(|s| (!s).then(KeptPlan::rows_unneeded))
         .collect()

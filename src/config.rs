@@ -1,5 +1,6 @@
 //! `site.yaml`: the site's configuration, with defaults for everything but the title.
 
+use std::ops::Range;
 use std::path::Path;
 
 use serde::Deserialize;
@@ -308,7 +309,51 @@ fn default_topics() -> Vec<TopicConfig> {
     serde_yaml::from_str(DEFAULT_TOPICS).unwrap_or_default()
 }
 
+/// How a unit's or topic's tasks are split into pages: the one rule that
+/// the list of pages ([`crate::urls::Page::all`]), each page and its pager
+/// ([`crate::render`]) and what an edit affects ([`crate::affects`]) share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Paging {
+    /// At least one.
+    per_page: usize,
+}
+
+impl Paging {
+    /// `page_size` tasks a page; a `page_size` of 0 lists one.
+    pub fn new(page_size: usize) -> Paging {
+        Paging {
+            per_page: page_size.max(1),
+        }
+    }
+
+    pub fn per_page(self) -> usize {
+        self.per_page
+    }
+
+    /// How many pages `items` take: at least one, an empty listing's.
+    pub fn count(self, items: usize) -> usize {
+        items.div_ceil(self.per_page).max(1)
+    }
+
+    /// The positions page `n` (from 1; 0 is taken as 1) of `items` holds,
+    /// empty past the last page.
+    pub fn range(self, n: usize, items: usize) -> Range<usize> {
+        let start = n.saturating_sub(1).saturating_mul(self.per_page).min(items);
+        start..start.saturating_add(self.per_page).min(items)
+    }
+
+    /// Each page of `items`, in order: [`Paging::count`] of them.
+    pub fn pages<T>(self, items: &[T]) -> impl Iterator<Item = &[T]> {
+        (1..=self.count(items.len())).map(move |n| &items[self.range(n, items.len())])
+    }
+}
+
 impl SiteConfig {
+    /// How unit and topic pages split their tasks (`page_size`).
+    pub fn paging(&self) -> Paging {
+        Paging::new(self.page_size)
+    }
+
     /// Reads `site.yaml` under `root`.
     pub fn load(root: &Path) -> Result<SiteConfig, Diagnostic> {
         let path = root.join("site.yaml");
@@ -447,6 +492,23 @@ impl SiteConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paging_splits_listings_into_full_pages_and_a_last() {
+        let paging = Paging::new(50);
+        assert_eq!(paging.count(0), 1);
+        assert_eq!(paging.count(100), 2);
+        assert_eq!(paging.count(101), 3);
+        assert_eq!(paging.range(0, 101), 0..50);
+        assert_eq!(paging.range(3, 101), 100..101);
+        assert_eq!(paging.range(4, 101), 101..101);
+        let items: Vec<usize> = (0..101).collect();
+        let pages: Vec<&[usize]> = paging.pages(&items).collect();
+        assert_eq!(pages.iter().map(|p| p.len()).collect::<Vec<_>>(), [50, 50, 1]);
+        assert_eq!(pages.concat(), items);
+        assert_eq!(paging.pages::<usize>(&[]).collect::<Vec<_>>(), [&[] as &[usize]]);
+        assert_eq!(Paging::new(0).count(3), 3);
+    }
 
     #[test]
     fn default_topics_parse() {

@@ -193,7 +193,7 @@ impl<'s> Recorder<'s> {
     /// whole site: the outputs a next build may keep.
     pub fn owned(self, site: &Site, index: &Index, editions: &Editions) -> Vec<(String, Owner)> {
         let mut pages: HashMap<String, Owner> = HashMap::new();
-        for page in Page::all(site, index, site.config.page_size) {
+        for page in Page::all(site, index) {
             let owner = page_owner(page);
             if owner == Owner::Site {
                 continue;
@@ -394,6 +394,12 @@ impl<'a> Linker<'a> {
             )),
             Err(e) => Err(cannot_link(path, e)),
         }
+    }
+
+    /// For each plan, whether a unit or topic page that changed lists one
+    /// of its tasks ([`Digest::plans_on_changed_pages`]).
+    pub fn plans_on_changed_pages(&self) -> Vec<bool> {
+        self.digest.plans_on_changed_pages(&self.changes)
     }
 
     /// Whether what `owner` shows changed since the previous build.

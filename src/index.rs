@@ -2,6 +2,7 @@
 //! each topic gathers, which plans and units each jurisdiction has. They hold
 //! [`TaskRef`]s into the model, never copies of tasks.
 
+use crate::config::Paging;
 use crate::model::{NoticeId, PlanId, Site, TaskRef, UnitId, UnitKind};
 
 /// A unit's tasks, in document order.
@@ -16,6 +17,13 @@ pub struct UnitTasks {
 impl UnitTasks {
     pub fn total(&self) -> usize {
         self.led.len() + self.shared.len()
+    }
+
+    /// Page `n` (from 1) of the unit's tasks in order, as `paging` splits
+    /// them: merged page by page, not kept whole.
+    pub fn page(&self, paging: Paging, n: usize) -> impl Iterator<Item = (TaskRef, bool)> + '_ {
+        let range = paging.range(n, self.total());
+        self.in_order().skip(range.start).take(range.len())
     }
 
     /// The unit's tasks in document order, each with whether the unit leads

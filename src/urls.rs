@@ -122,26 +122,31 @@ pub enum Page {
 }
 
 impl Page {
-    /// Every page of the site. Unit and topic pages are split into pages of
-    /// `per_page` tasks: a group such as 区直各部门 or a topic on a provincial
-    /// site gathers thousands of tasks, too many for one page to be usable.
-    pub fn all(site: &Site, index: &Index, per_page: usize) -> Vec<Page> {
-        let mut pages = vec![
-            Page::Home,
-            Page::Plans,
-            Page::Units,
-            Page::Topics,
-            Page::Jurisdictions,
-            Page::Search,
-            Page::NotFound,
-        ];
+    /// The pages every site has, one each.
+    pub const SITE_WIDE: [Page; 7] = [
+        Page::Home,
+        Page::Plans,
+        Page::Units,
+        Page::Topics,
+        Page::Jurisdictions,
+        Page::Search,
+        Page::NotFound,
+    ];
+
+    /// Every page of the site. Unit and topic pages are split into pages
+    /// ([`crate::config::Paging`]): a group such as 区直各部门 or a topic on
+    /// a provincial site gathers thousands of tasks, too many for one page
+    /// to be usable.
+    pub fn all(site: &Site, index: &Index) -> Vec<Page> {
+        let paging = site.config.paging();
+        let mut pages = Page::SITE_WIDE.to_vec();
         pages.extend((0..site.plans.len()).map(Page::Plan));
         pages.extend((0..site.notices.len()).map(Page::Notice));
         for (u, t) in index.units.iter().enumerate() {
-            pages.extend((1..=page_count(t.total(), per_page)).map(|n| Page::Unit(u, n)));
+            pages.extend((1..=paging.count(t.total())).map(|n| Page::Unit(u, n)));
         }
         for (t, refs) in index.topics.iter().enumerate() {
-            pages.extend((1..=page_count(refs.len(), per_page)).map(|n| Page::Topic(t, n)));
+            pages.extend((1..=paging.count(refs.len())).map(|n| Page::Topic(t, n)));
         }
         pages.extend((0..site.jurisdictions.len()).map(Page::Jurisdiction));
         pages
@@ -178,11 +183,6 @@ impl Page {
             _ => format!("{edition}{elder}{}{INDEX_FILE}", self.path(site)),
         }
     }
-}
-
-/// How many pages a listing of `items` takes, at least one.
-pub fn page_count(items: usize, per_page: usize) -> usize {
-    items.div_ceil(per_page.max(1)).max(1)
 }
 
 /// Where the site is published: `base_url` of site.yaml, read once.
@@ -473,8 +473,6 @@ mod tests {
     fn paged_listings_and_files() {
         assert_eq!(paged("topics/a/", 1), "topics/a/");
         assert_eq!(paged("topics/a/", 3), "topics/a/page/3/");
-        assert_eq!(page_count(0, 50), 1);
-        assert_eq!(page_count(101, 50), 3);
         assert_eq!(file_of(""), "index.html");
         assert_eq!(file_of("plans/"), "plans/index.html");
         assert_eq!(file_of("feed.xml"), "feed.xml");

@@ -10,7 +10,7 @@ use tera::Context;
 
 use crate::diagnostics::Diagnostic;
 use crate::model::{TaskRef, UnitId};
-use crate::urls::{self, Page, ROOT_MARK, notice_path, page_count, paged, topic_path};
+use crate::urls::{self, Page, ROOT_MARK, notice_path, paged, topic_path};
 
 use super::Input;
 use super::markdown;
@@ -355,10 +355,9 @@ impl Input<'_> {
             },
         );
         let t = &self.index.units[u];
-        let per = self.site.config.page_size.max(1);
         // Merged page by page rather than kept whole: a few hundred
         // thousand references for the whole pages phase.
-        let page = t.in_order().skip(n.saturating_sub(1) * per).take(per);
+        let page = t.page(self.site.config.paging(), n);
         ctx.insert("groups", &self.groups(page, false));
         ctx.insert(
             "pagination",
@@ -393,14 +392,12 @@ impl Input<'_> {
     }
 
     fn slice<'r>(&self, refs: &'r [TaskRef], n: usize) -> &'r [TaskRef] {
-        let per = self.site.config.page_size.max(1);
-        let start = (n.saturating_sub(1) * per).min(refs.len());
-        &refs[start..(start + per).min(refs.len())]
+        &refs[self.site.config.paging().range(n, refs.len())]
     }
 
     fn pagination(&self, first: &str, total_items: usize, current: usize) -> Pagination {
-        let per_page = self.site.config.page_size.max(1);
-        let total_pages = page_count(total_items, per_page);
+        let paging = self.site.config.paging();
+        let (per_page, total_pages) = (paging.per_page(), paging.count(total_items));
         let pages = (1..=total_pages)
             .filter(|&k| k == 1 || k == total_pages || k.abs_diff(current) <= 3)
             .map(|k| PageLink {

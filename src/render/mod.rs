@@ -81,7 +81,7 @@ impl<'a> Input<'a> {
 
     /// Every page of the site.
     pub fn pages(&self) -> Vec<Page> {
-        Page::all(self.site, self.index, self.site.config.page_size)
+        Page::all(self.site, self.index)
     }
 }
 
