@@ -801,36 +801,28 @@ fn probe(
 ) -> Result<Vec<Rendered>, Vec<Diagnostic>> {
     let site = &g.site;
     let smallest = |n: usize, size: &dyn Fn(usize) -> usize| (0..n).min_by_key(|&i| size(i));
-    let mut pages = vec![
-        (Page::Home, Owner::Site),
-        (Page::Plans, Owner::Site),
-        (Page::Units, Owner::Site),
-        (Page::Topics, Owner::Site),
-        (Page::Jurisdictions, Owner::Site),
-        (Page::Search, Owner::Site),
-        (Page::NotFound, Owner::Site),
-    ];
+    let mut pages = Page::SITE_WIDE.to_vec();
     if let Some(p) = smallest(site.plans.len(), &|p| site.plans[p].tasks.len()) {
-        pages.push((Page::Plan(p), Owner::Plan(p)));
+        pages.push(Page::Plan(p));
     }
     if let Some(n) = smallest(site.notices.len(), &|n| site.notices[n].body.len()) {
-        pages.push((Page::Notice(n), Owner::Notice(n)));
+        pages.push(Page::Notice(n));
     }
     if let Some(u) = smallest(site.units.len(), &|u| g.index.units[u].total()) {
-        pages.push((Page::Unit(u, 1), Owner::UnitPage(u, 1)));
+        pages.push(Page::Unit(u, 1));
     }
     if let Some(t) = smallest(site.topics.len(), &|t| g.index.topics[t].len()) {
-        pages.push((Page::Topic(t, 1), Owner::TopicPage(t, 1)));
+        pages.push(Page::Topic(t, 1));
     }
     if let Some(j) = smallest(site.jurisdictions.len(), &|j| {
         g.index.jurisdictions[j].task_count
     }) {
-        pages.push((Page::Jurisdiction(j), Owner::Jurisdiction(j)));
+        pages.push(Page::Jurisdiction(j));
     }
     let r = Renderer::new(site, &g.index, &g.views, theme).with_edition(list, 0);
     let jobs: Vec<(Page, bool, Owner)> = pages
         .iter()
-        .flat_map(|&(p, o)| [(p, false, o), (p, true, o)])
+        .flat_map(|&p| [false, true].map(|elder| (p, elder, affects::page_owner(p))))
         .collect();
     let results: Vec<Result<Rendered, Diagnostic>> = jobs
         .par_iter()
