@@ -504,9 +504,15 @@ mod tests {
         assert_eq!(paging.range(4, 101), 101..101);
         let items: Vec<usize> = (0..101).collect();
         let pages: Vec<&[usize]> = paging.pages(&items).collect();
-        assert_eq!(pages.iter().map(|p| p.len()).collect::<Vec<_>>(), [50, 50, 1]);
+        assert_eq!(
+            pages.iter().map(|p| p.len()).collect::<Vec<_>>(),
+            [50, 50, 1]
+        );
         assert_eq!(pages.concat(), items);
-        assert_eq!(paging.pages::<usize>(&[]).collect::<Vec<_>>(), [&[] as &[usize]]);
+        assert_eq!(
+            paging.pages::<usize>(&[]).collect::<Vec<_>>(),
+            [&[] as &[usize]]
+        );
         assert_eq!(Paging::new(0).count(3), 3);
     }
 
