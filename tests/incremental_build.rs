@@ -10,23 +10,10 @@ use std::collections::BTreeMap;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
+use fastrand::Rng;
 use planpress::build::{BuildOptions, BuildReport};
 use planpress::output::Wait;
 use planpress::publish::PublishOptions;
-
-/// A small deterministic generator (SplitMix64): the sequences are the same
-/// on every run.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        ((z ^ (z >> 31)) % n as u64) as usize
-    }
-}
 
 fn build(root: &Path, out: &Path, full: bool) -> BuildReport {
     let opts = BuildOptions {
@@ -92,7 +79,7 @@ impl Plans {
             .iter()
             .filter(|f| !movable || f.as_str() != TRANSMITTED)
             .collect();
-        (!choices.is_empty()).then(|| choices[rng.below(choices.len())].clone())
+        (!choices.is_empty()).then(|| choices[rng.usize(..choices.len())].clone())
     }
 
     fn new_name(&mut self, what: &str) -> String {
@@ -111,7 +98,7 @@ impl Plans {
                     .match_indices('。')
                     .map(|(i, _)| body + i)
                     .collect();
-                let at = stops[rng.below(stops.len())];
+                let at = stops[rng.usize(..stops.len())];
                 self.write(&rel, &format!("{}（试行）{}", &text[..at], &text[at..]));
                 format!("edited the text of {rel} at byte {at}")
             }
@@ -122,8 +109,8 @@ impl Plans {
                     .iter()
                     .flat_map(|m| text.match_indices(m).map(|(i, m)| i + m.len()))
                     .collect();
-                let at = lists[rng.below(lists.len())];
-                let unit = ["区司法局", "区教育局", "县司法局", "区委宣传部"][rng.below(4)];
+                let at = lists[rng.usize(..lists.len())];
+                let unit = ["区司法局", "区教育局", "县司法局", "区委宣传部"][rng.usize(..4)];
                 self.write(&rel, &format!("{}{unit}、{}", &text[..at], &text[at..]));
                 format!("named {unit} in {rel} at byte {at}")
             }
@@ -176,12 +163,12 @@ fn random_changes_build_what_a_clean_build_writes_linking_the_rest() {
     // build of the example takes a second or two: two builds a step);
     // these seeds give a rename, a unit named, an addition and a deletion.
     let mut done = Vec::new();
-    for seed in [7, 13] {
-        let mut rng = Rng(seed);
+    for seed in [17, 3] {
+        // Seeded: the sequences are the same on every run.
+        let mut rng = Rng::with_seed(seed);
         let mut kinds = vec![0, 1, 2, 3, 4];
-        for i in (1..kinds.len()).rev() {
-            kinds.swap(i, rng.below(i + 1));
-        }
+        rng.shuffle(&mut kinds);
+        log.push(format!("seed {seed}:"));
         for kind in kinds.into_iter().take(2) {
             done.push(kind);
             log.push(plans.change(kind, &mut rng));

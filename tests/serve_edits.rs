@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use common::*;
+use fastrand::Rng;
 use planpress::serve::Session;
 use planpress::serve::memory::{Found, MemorySink};
 
@@ -23,18 +24,6 @@ const PLANS: [&str; 2] = [
 ];
 /// Where a task's unit lists start in the example's plans.
 const LISTS: [&str; 3] = ["牵头单位:", "牵头部门:", "责任单位:"];
-
-/// A small deterministic generator (xorshift), so a failing seed replays.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 % n.max(1) as u64) as usize
-    }
-}
 
 /// The site being edited and the files added so far.
 struct Site {
@@ -81,10 +70,10 @@ impl Site {
         self.step += 1;
         let k = self.step;
         let plans = self.plans();
-        let file = plans[rng.below(plans.len())].clone();
+        let file = plans[rng.usize(..plans.len())].clone();
         let text = self.read(&file);
         let lists = Self::lists(&text);
-        let list = lists[rng.below(lists.len())];
+        let list = lists[rng.usize(..lists.len())];
         let touched = vec![PathBuf::from(&file)];
         match kind {
             0 => {
@@ -96,7 +85,7 @@ impl Site {
             }
             1 => {
                 // A unit the plan names elsewhere, added to a list.
-                let other = lists[rng.below(lists.len())];
+                let other = lists[rng.usize(..lists.len())];
                 let name: String = text[other..]
                     .chars()
                     .take_while(|c| !"、。,;)）".contains(*c))
@@ -138,12 +127,12 @@ impl Site {
                 ("plan added", vec![PathBuf::from(rel)])
             }
             6 => {
-                let rel = self.extras.remove(rng.below(self.extras.len()));
+                let rel = self.extras.remove(rng.usize(..self.extras.len()));
                 std::fs::remove_file(self.path(&rel)).unwrap();
                 ("plan deleted", vec![PathBuf::from(rel)])
             }
             7 => {
-                let i = rng.below(self.extras.len());
+                let i = rng.usize(..self.extras.len());
                 let to = format!("content/extra-{k}.md");
                 let from = std::mem::replace(&mut self.extras[i], to.clone());
                 std::fs::rename(self.path(&from), self.path(&to)).unwrap();
@@ -210,12 +199,11 @@ fn run_seed(seed: u64) {
     // Read before the edits, as a reader would have them open: what the
     // edits leave cached must still be right afterwards.
     assert_same_as_build(&session, &root, "loading");
-    let mut rng = Rng(seed);
+    // Seeded, so a failing seed replays.
+    let mut rng = Rng::with_seed(seed);
     // Every kind of edit once, in an order of the seed's.
     let mut kinds: Vec<usize> = (0..KINDS).collect();
-    for i in (1..kinds.len()).rev() {
-        kinds.swap(i, rng.below(i + 1));
-    }
+    rng.shuffle(&mut kinds);
     let mut site = Site {
         root: root.clone(),
         extras: Vec::new(),

@@ -1,6 +1,8 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use fastrand::Rng;
+
 use super::*;
 use crate::affects::Owner;
 use crate::render::theme::Theme;
@@ -206,19 +208,6 @@ fn the_first_plan_naming_its_units_otherwise_takes_the_full_path() {
     assert!(patch_for(&ws, &live, Path::new(ORIGINAL)).is_err());
 }
 
-/// A small deterministic generator (xorshift), so a failing sequence
-/// can be replayed from its seed.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 % n.max(1) as u64) as usize
-    }
-}
-
 /// The lists of units a plan's text names (`责任单位:A、B`), as byte
 /// ranges of the names.
 fn unit_lists(text: &str) -> Vec<Vec<std::ops::Range<usize>>> {
@@ -246,10 +235,10 @@ fn random_edit(text: &str, rng: &mut Rng, step: usize) -> (String, String) {
     match step % 5 {
         // A unit the plan names in an earlier list, added to a later one.
         0 if lists.len() >= 2 => {
-            let later = 1 + rng.below(lists.len() - 1);
-            let earlier = rng.below(later);
+            let later = 1 + rng.usize(..lists.len() - 1);
+            let earlier = rng.usize(..later);
             let name = &text[lists[earlier][0].clone()];
-            let at = lists[later][rng.below(lists[later].len())].start;
+            let at = lists[later][rng.usize(..lists[later].len())].start;
             let edited = format!("{}{name}、{}", &text[..at], &text[at..]);
             (edited, format!("added {name} to list {later}"))
         }
@@ -259,10 +248,10 @@ fn random_edit(text: &str, rng: &mut Rng, step: usize) -> (String, String) {
             many => {
                 let i = (0..lists.len())
                     .filter(|&i| lists[i].len() > 1)
-                    .nth(rng.below(many))
+                    .nth(rng.usize(..many))
                     .unwrap_or(0);
                 let names = &lists[i];
-                let n = rng.below(names.len());
+                let n = rng.usize(..names.len());
                 let cut = if n + 1 < names.len() {
                     names[n].start..names[n + 1].start
                 } else {
@@ -277,14 +266,14 @@ fn random_edit(text: &str, rng: &mut Rng, step: usize) -> (String, String) {
         },
         // A unit no plan names.
         3 if !lists.is_empty() => {
-            let at = lists[rng.below(lists.len())][0].start;
+            let at = lists[rng.usize(..lists.len())][0].start;
             let edited = format!("{}县新设第{step}局、{}", &text[..at], &text[at..]);
             (edited, "a new unit".into())
         }
         // The text of a task (or of the plan's body).
         _ => {
             let stops: Vec<usize> = text.match_indices('。').map(|(i, _)| i).collect();
-            let at = stops[rng.below(stops.len())];
+            let at = stops[rng.usize(..stops.len())];
             let edited = format!("{}（第{step}次修改）{}", &text[..at], &text[at..]);
             (edited, "a text edit".into())
         }
@@ -334,11 +323,11 @@ fn random_edit_sequences_serve_what_a_clean_build_writes() {
     let mut ws = Workspace::open(root, "http://127.0.0.1:8000/");
     let live = Live::new(root);
     *live.write() = Some(generation(&ws));
-    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut rng = Rng::with_seed(0x9e37_79b9_7f4a_7c15);
     let mut incremental = 0;
     let mut log = Vec::new();
     for step in 0..7 {
-        let rel = Path::new(plans[rng.below(plans.len())]);
+        let rel = Path::new(plans[rng.usize(..plans.len())]);
         let text = std::fs::read_to_string(root.join(rel)).unwrap();
         let (edited, what) = random_edit(&text, &mut rng, step);
         log.push(format!("{}: {what}", rel.display()));
