@@ -9,7 +9,9 @@
 //! the key is the same, [`crate::affects::Changes`] says which owners
 //! changed, and every page and data file of an unchanged owner (that was
 //! that owner's before) goes into the staging folder by hard link from the
-//! previous output. The rest is rendered, and so are the files of the whole
+//! previous output (over the spare, only where the spare's file is not the
+//! previous output's already: see [`crate::output`]). The rest is rendered,
+//! and so are the files of the whole
 //! site (home, lists, sitemap, feed, the search index) and the theme's
 //! static files, every time.
 //!

@@ -446,12 +446,7 @@ impl Staging {
             step("synced");
             return Ok(());
         };
-        let written = self
-            .spare
-            .written
-            .get_mut()
-            .unwrap_or_else(|e| e.into_inner());
-        let kept = self.spare.kept.get_mut().unwrap_or_else(|e| e.into_inner());
+        let (written, kept) = (inner(&mut self.spare.written), inner(&mut self.spare.kept));
         let (gone, dirs) = bring_up_to_date(&self.dir, adopted, written, kept)?;
         step("staged");
         written
@@ -511,7 +506,9 @@ impl Staging {
             }
         };
         if !kept && self.spare_dir.exists() {
-            // A full build's site shares no file with the spare.
+            // A full build's site shares no file with the spare. Its record
+            // goes first: a spare half removed is never taken.
+            let _ = fs::remove_file(self.spare_dir.join(RECORD));
             self.remove_old(&self.spare_dir.clone());
         }
         if !kept && self.dir.exists() {
@@ -543,12 +540,7 @@ impl Staging {
         if !self.spare.allowed || !self.dir.is_dir() {
             return Ok(false);
         }
-        let written = self
-            .spare
-            .written
-            .get_mut()
-            .unwrap_or_else(|e| e.into_inner());
-        let kept = self.spare.kept.get_mut().unwrap_or_else(|e| e.into_inner());
+        let (written, kept) = (inner(&mut self.spare.written), inner(&mut self.spare.kept));
         let gone = match (reusing, self.spare.gone.take()) {
             (Some(_), Some(gone)) => gone,
             // Flushed apart from `sync`: in doubt.
@@ -566,6 +558,7 @@ impl Staging {
             gone,
         };
         if self.spare_dir.exists() {
+            let _ = fs::remove_file(self.spare_dir.join(RECORD));
             remove_tree(&self.spare_dir)?;
         }
         let path = self.dir.join(RECORD);
@@ -578,6 +571,11 @@ impl Staging {
         fs::rename(&self.dir, &self.spare_dir)?;
         Ok(true)
     }
+}
+
+/// A shared list, once the threads are done with it.
+fn inner(list: &mut Mutex<Vec<String>>) -> &mut Vec<String> {
+    list.get_mut().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Appends `path` to a list that threads share.

@@ -323,6 +323,20 @@ fn split_listings_after(root: &Path, inc: &Path, clean: &Path, said: &str) -> Ve
         .collect()
 }
 
+/// Outputs for an incremental and a clean build, the first built once,
+/// and the site's plans.
+fn built_once(root: &Path) -> (tempfile::TempDir, PathBuf, PathBuf, Plans) {
+    let outs = outputs();
+    let (inc, clean) = (outs.path().join("inc"), outs.path().join("clean"));
+    build(root, &inc, false);
+    let plans = Plans {
+        root: root.to_path_buf(),
+        files: Vec::new(),
+        made: 0,
+    };
+    (outs, inc, clean, plans)
+}
+
 /// With three tasks a page, units and topics have many pages, each of
 /// which is its own: an edit renders the pages that show what it changed
 /// and links the others, and the result is what a clean build writes, when
@@ -335,14 +349,7 @@ fn unit_and_topic_pages_change_page_by_page() {
     let root = site.path();
     let yaml = std::fs::read_to_string(root.join("site.yaml")).unwrap();
     std::fs::write(root.join("site.yaml"), format!("{yaml}\npage_size: 3\n")).unwrap();
-    let outs = outputs();
-    let (inc, clean) = (outs.path().join("inc"), outs.path().join("clean"));
-    build(root, &inc, false);
-    let plans = Plans {
-        root: root.to_path_buf(),
-        files: Vec::new(),
-        made: 0,
-    };
+    let (_outs, inc, clean, plans) = built_once(root);
     let edit = |from: &str, to: &str| {
         let text = plans.read(TRANSMITTED);
         assert!(text.contains(from), "{from}");
@@ -375,14 +382,7 @@ fn unit_and_topic_pages_change_page_by_page() {
 fn a_spare_in_doubt_is_not_taken() {
     let site = common::copy_example();
     let root = site.path();
-    let outs = outputs();
-    let (inc, clean) = (outs.path().join("inc"), outs.path().join("clean"));
-    build(root, &inc, false);
-    let plans = Plans {
-        root: root.to_path_buf(),
-        files: Vec::new(),
-        made: 0,
-    };
+    let (_outs, inc, clean, plans) = built_once(root);
     let mut n = 0;
     let mut edit = || {
         n += 1;
