@@ -69,9 +69,10 @@ struct Adopted {
     /// Paths the spare may have otherwise than the live site (written by
     /// the build that made the live site, or gone from it).
     differs: HashSet<String>,
-    /// Every path of the live site (its owned outputs and what its build
-    /// wrote), and those the spare may have besides.
+    /// Every path of the live site: its state's outputs and what its build
+    /// wrote (every file that is no output's is written each build).
     live: Vec<String>,
+    /// Paths the spare may have that the live site has not.
     gone: Vec<String>,
 }
 
