@@ -269,7 +269,11 @@ pub fn build(opts: &BuildOptions, progress: Progress) -> Result<BuildReport, Vec
     let theme = Theme::load(&opts.root, &site.config)?;
     let editions = Editions::load(&opts.root, &site, &theme)?;
     timings.end("templates", t);
-    let staging = Staging::new(&opts.out, opts.wait).map_err(|d| vec![d])?;
+    let mut staging = Staging::new(&opts.out, opts.wait).map_err(|d| vec![d])?;
+    if opts.publish.any() {
+        // The package walks and links the staging folder on its own.
+        staging.without_spare();
+    }
     // On error the staging folder is dropped, which removes it.
     let (rendered, kept) = stage(
         opts,
@@ -330,7 +334,7 @@ fn stage(
     let incremental = previous.zip(inputs.as_ref()).and_then(|(state, inputs)| {
         let reuse = Reuse {
             out: &opts.out,
-            staging: &staging.dir,
+            staging,
             state,
             inputs,
         };
@@ -359,7 +363,7 @@ fn stage(
         rendered.timings.end("digest", t);
         let t = Instant::now();
         let outputs = recorder.owned(site, &index, editions);
-        State::write(&staging.dir, inputs, digest, outputs).map_err(|e| {
+        State::write(staging, inputs, digest, outputs).map_err(|e| {
             vec![Diagnostic::error(
                 &opts.out,
                 0,
@@ -377,7 +381,7 @@ fn stage(
 /// and swaps it in: the package and what the swap could not clean up.
 fn publish(
     opts: &BuildOptions,
-    staging: Staging,
+    mut staging: Staging,
     timings: &mut Timings,
 ) -> Result<(Option<Packaged>, Vec<String>), Vec<Diagnostic>> {
     let t = Instant::now();

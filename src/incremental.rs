@@ -9,7 +9,9 @@
 //! the key is the same, [`crate::affects::Changes`] says which owners
 //! changed, and every page and data file of an unchanged owner (that was
 //! that owner's before) goes into the staging folder by hard link from the
-//! previous output. The rest is rendered, and so are the files of the whole
+//! previous output (over the spare, only where the spare's file is not the
+//! previous output's already: see [`crate::output`]). The rest is rendered,
+//! and so are the files of the whole
 //! site (home, lists, sitemap, feed, the search index) and the theme's
 //! static files, every time.
 //!
@@ -33,6 +35,7 @@ use crate::affects::{Changes, DataOwners, Digest, Owner, page_owner};
 use crate::diagnostics::Diagnostic;
 use crate::index::Index;
 use crate::model::Site;
+use crate::output::Staging;
 use crate::render::Sink;
 use crate::render::editions::Editions;
 use crate::urls::{self, Page};
@@ -147,7 +150,7 @@ impl State {
     /// Writes the state of a build (its model's digest and outputs) into
     /// the staging folder.
     pub fn write(
-        staging: &Path,
+        staging: &dyn Sink,
         inputs: Inputs,
         digest: Digest,
         outputs: Vec<(String, Owner)>,
@@ -159,12 +162,11 @@ impl State {
             digest,
             outputs,
         };
-        let path = staging.join(STATE);
-        if let Some(dir) = path.parent() {
-            fs::create_dir_all(dir)?;
-        }
-        let file = io::BufWriter::new(fs::File::create(path)?);
-        serde_json::to_writer(file, &state).map_err(io::Error::other)
+        // Through the sink, as every file of the site: a new file each
+        // build (see `crate::output`'s spare).
+        staging.put_with(STATE, &mut |w| {
+            serde_json::to_writer(w, &state).map_err(io::Error::other)
+        })
     }
 }
 
@@ -266,7 +268,7 @@ pub struct Reuse<'a> {
     /// The previous output (still in place until the swap).
     pub out: &'a Path,
     /// The staging folder the new site is written to.
-    pub staging: &'a Path,
+    pub staging: &'a Staging,
     pub state: State,
     pub inputs: &'a Inputs,
 }
@@ -298,35 +300,6 @@ impl Reuse<'_> {
         (!unknown)
             .then(|| Changes::of_digests(&self.state.digest, digest, &|p| self.file_changed(p)))
     }
-
-    /// Puts the previous output's `path` into the staging folder by a hard
-    /// link (a copy where links fail); false when it is not there.
-    fn link(&self, path: &str) -> io::Result<bool> {
-        let rel = crate::output::checked_relative(path)?;
-        let (from, to) = (self.out.join(rel), self.staging.join(rel));
-        // Most files go into a folder an earlier one needed: the link is
-        // tried first, the folders made only when they are missing.
-        match fs::hard_link(&from, &to) {
-            Err(e) if e.kind() == io::ErrorKind::NotFound && from.exists() => {
-                if let Some(dir) = to.parent() {
-                    fs::create_dir_all(dir)?;
-                }
-            }
-            other => return Self::linked(other, &from, &to),
-        }
-        Self::linked(fs::hard_link(&from, &to), &from, &to)
-    }
-
-    /// What a hard link's result means: linked, the source missing, or (on
-    /// a file system without links) copied.
-    fn linked(result: io::Result<()>, from: &Path, to: &Path) -> io::Result<bool> {
-        match result {
-            Ok(()) => Ok(true),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(e),
-            Err(_) => fs::copy(from, to).map(|_| true),
-        }
-    }
 }
 
 /// Decides, for each output of the new model, whether the previous output's
@@ -350,12 +323,13 @@ impl<'a> Linker<'a> {
     ) -> Option<Self> {
         let digest = Digest::of(site, index);
         let changes = reuse.changes(&digest)?;
-        let before = reuse
+        let before: HashMap<&str, Owner> = reuse
             .state
             .outputs
             .iter()
             .map(|(p, o)| (p.as_str(), *o))
             .collect();
+        reuse.staging.reuse_previous(before.keys().copied());
         Some(Linker {
             reuse,
             sink,
@@ -383,7 +357,7 @@ impl<'a> Linker<'a> {
         }
         // A file of an unchanged owner is never rendered again (unit and
         // topic pages are rendered without the rows of unchanged plans).
-        match self.reuse.link(path) {
+        match self.reuse.staging.link(self.reuse.out, path) {
             Ok(true) => {
                 self.sink.note(path);
                 Ok(true)

@@ -13,12 +13,36 @@
 //! 4. `swapped`: the staging folder and the output are exchanged in one
 //!    step (or renamed in two where there is no exchange).
 //! 5. `cleaned`: the old site is removed, then the lock is released.
+//!
+//! After an incremental build the old site is not removed but kept as the
+//! spare, `.OUT.spare` beside the output (see "The spare" below):
+//! it shares every file the build linked with the new site, and the next
+//! incremental build brings it up to date and swaps it in, instead of
+//! linking every unchanged file into a fresh staging folder.
+//!
+//! # The spare
+//!
+//! The spare holds `.planpress/spare.json` ([`Record`]): the file identity
+//! of the live site's build state (so a spare of another site, or of an
+//! earlier one, is never used), the paths the build that made the live site
+//! wrote (new files there) and the paths that were gone from it. Outside
+//! those, a path of the spare is the live site's file (the same inode), or
+//! neither has it. An incremental build renames the spare into its staging
+//! folder (a killed build's is removed as any staging folder is), replaces
+//! each file it writes by a new file (never writing into a shared one),
+//! links from the live site what it keeps and the spare may lack, and
+//! removes what the new site has not; then it flushes only what it wrote.
+//! A full build removes the spare; so does a build that makes a deploy
+//! package (it walks and links the staging folder on its own).
 
+use std::collections::{BTreeSet, HashSet};
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
 
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use crate::diagnostics::Diagnostic;
 use crate::render::Sink;
@@ -28,11 +52,83 @@ use crate::render::Sink;
 pub struct Staging {
     pub dir: PathBuf,
     target: PathBuf,
+    /// Where the spare is kept: `.OUT.spare` beside the output.
+    spare_dir: PathBuf,
     /// What went wrong that did not stop the build (an old staging folder
     /// that could not be removed), for the build's warnings.
     pub notes: Vec<String>,
+    /// What this build wrote and linked, and what it does with a spare.
+    spare: SpareUse,
     /// Held until the staging folder is gone: dropped after [`Drop::drop`].
     _lock: OutputLock,
+}
+
+/// A spare taken as this build's staging folder: where it may differ from
+/// the live site, and what the live site holds.
+struct Adopted {
+    /// Paths the spare may have otherwise than the live site (written by
+    /// the build that made the live site, or gone from it).
+    differs: HashSet<String>,
+    /// Every path of the live site: its state's outputs and what its build
+    /// wrote (every file that is no output's is written each build).
+    live: Vec<String>,
+    /// Paths the spare may have that the live site has not.
+    gone: Vec<String>,
+}
+
+/// Where a spare comes in: the paths this build wrote and linked, whether
+/// it reuses the previous site at all, and over a spare or a fresh folder.
+#[derive(Default)]
+struct SpareUse {
+    /// False when something else writes into the staging folder (a deploy
+    /// package): no spare is taken or kept.
+    allowed: bool,
+    /// Set when the build turns out incremental: `Some` over a spare.
+    reusing: OnceLock<Option<Adopted>>,
+    written: Mutex<Vec<String>>,
+    kept: Mutex<Vec<String>>,
+    /// Paths of the live site this build's site has not: worked out with
+    /// the removals before the flush, for the next spare's record.
+    gone: Option<Vec<String>>,
+}
+
+/// What a spare holds beside the old site, written after the swap (see
+/// the module's documentation).
+#[derive(Serialize, Deserialize)]
+struct Record {
+    format: u32,
+    live: FileId,
+    written: Vec<String>,
+    gone: Vec<String>,
+}
+
+const RECORD: &str = ".planpress/spare.json";
+const RECORD_FORMAT: u32 = 1;
+/// The live site's file whose identity a record names: every build writes
+/// it anew.
+const LIVE_MARK: &str = crate::incremental::STATE;
+
+/// A file's identity: a new file never has an earlier one's while that one
+/// exists, and its time and size tell a reused inode number apart.
+#[derive(Serialize, Deserialize, PartialEq, Eq, Debug)]
+struct FileId {
+    dev: u64,
+    ino: u64,
+    mtime_ns: i64,
+    size: u64,
+}
+
+impl FileId {
+    fn of(path: &Path) -> io::Result<FileId> {
+        use std::os::unix::fs::MetadataExt;
+        let m = fs::symlink_metadata(path)?;
+        Ok(FileId {
+            dev: m.dev(),
+            ino: m.ino(),
+            mtime_ns: m.mtime() * 1_000_000_000 + m.mtime_nsec(),
+            size: m.size(),
+        })
+    }
 }
 
 /// Whether a build that finds another one writing its output waits for it.
@@ -146,6 +242,10 @@ impl Beside {
         self.parent.join(format!(".{}.old", self.name))
     }
 
+    fn spare(&self) -> PathBuf {
+        self.parent.join(format!(".{}.spare", self.name))
+    }
+
     /// Staging folders of earlier builds (and of versions that named them
     /// without a pid).
     fn stale_staging(&self) -> Vec<PathBuf> {
@@ -256,16 +356,108 @@ impl Staging {
         Ok(Staging {
             dir,
             target,
+            spare_dir: beside.spare(),
             notes,
+            spare: SpareUse {
+                allowed: true,
+                ..SpareUse::default()
+            },
             _lock: lock,
         })
     }
 
+    /// Neither takes nor keeps a spare: something besides the [`Sink`]
+    /// writes into the staging folder (a deploy package).
+    pub fn without_spare(&mut self) {
+        self.spare.allowed = false;
+    }
+
+    /// Says that this build reuses the previous site (`live_owned`: the
+    /// paths of its state's outputs), before anything is written: the
+    /// spare becomes the staging folder when its record is the live
+    /// site's; otherwise the staging folder stays fresh.
+    pub fn reuse_previous<'p>(&self, live_owned: impl Iterator<Item = &'p str>) {
+        let adopted = self
+            .spare
+            .allowed
+            .then(|| self.adopt_spare(live_owned))
+            .flatten();
+        let _ = self.spare.reusing.set(adopted);
+    }
+
+    fn adopt_spare<'p>(&self, live_owned: impl Iterator<Item = &'p str>) -> Option<Adopted> {
+        let record: Record =
+            serde_json::from_slice(&fs::read(self.spare_dir.join(RECORD)).ok()?).ok()?;
+        let live = FileId::of(&self.target.join(LIVE_MARK)).ok()?;
+        if record.format != RECORD_FORMAT || record.live != live {
+            return None;
+        }
+        // The staging folder is still empty: the spare takes its place,
+        // and from now on is this build's (removed if it fails or dies).
+        fs::rename(&self.spare_dir, &self.dir).ok()?;
+        if fs::remove_file(self.dir.join(RECORD)).is_err() {
+            // In doubt: a fresh staging folder after all.
+            let _ = remove_tree(&self.dir);
+            let _ = fs::create_dir(&self.dir);
+            return None;
+        }
+        let differs = record.written.iter().chain(&record.gone).cloned().collect();
+        let mut live: Vec<String> = live_owned.map(str::to_string).collect();
+        live.extend(record.written);
+        Some(Adopted {
+            differs,
+            live,
+            gone: record.gone,
+        })
+    }
+
+    fn adopted(&self) -> Option<&Adopted> {
+        self.spare.reusing.get().and_then(Option::as_ref)
+    }
+
+    /// Puts the previous output `out`'s `path` into the staging folder by a
+    /// hard link (a copy where links fail; over a spare, nothing when the
+    /// spare has it already); false when `out` lacks it.
+    pub fn link(&self, out: &Path, path: &str) -> io::Result<bool> {
+        let rel = checked_relative(path)?;
+        let (from, to) = (out.join(rel), self.dir.join(rel));
+        if let Some(adopted) = self.adopted() {
+            if !adopted.differs.contains(path) {
+                push(&self.spare.kept, path);
+                return Ok(true);
+            }
+            remove_if_there(&to)?;
+        }
+        let done = link_or_copy(&from, &to)?;
+        match done {
+            Linked::Shared => push(&self.spare.kept, path),
+            // A copy is a file of its own, as a written one is.
+            Linked::Copied => push(&self.spare.written, path),
+            Linked::Missing => return Ok(false),
+        }
+        Ok(true)
+    }
+
     /// Flushes the new site to disk (files, then folders), before
     /// [`Staging::commit`] may publish it.
-    pub fn sync(&self) -> io::Result<()> {
+    pub fn sync(&mut self) -> io::Result<()> {
+        let Some(adopted) = self.spare.reusing.get().and_then(Option::as_ref) else {
+            step("staged");
+            sync_tree(&self.dir)?;
+            step("synced");
+            return Ok(());
+        };
+        let (written, kept) = (inner(&mut self.spare.written), inner(&mut self.spare.kept));
+        let (gone, dirs) = bring_up_to_date(&self.dir, adopted, written, kept)?;
         step("staged");
-        sync_tree(&self.dir)?;
+        written
+            .par_iter()
+            .try_for_each(|f| sync_path(&self.dir.join(f)))?;
+        dirs.par_iter().try_for_each(|d| match sync_path(d) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+            other => other,
+        })?;
+        self.spare.gone = Some(gone);
         step("synced");
         Ok(())
     }
@@ -301,15 +493,27 @@ impl Staging {
             sync_path(parent)?;
         }
         step("swapped");
-        // The old site is now in the staging path: removing it is cleaning
-        // up, and a failure does not undo the publishing.
-        if self.dir.exists()
-            && let Err(e) = remove_tree(&self.dir)
-        {
-            self.notes.push(format!(
-                "the new site is published, but the old one could not be removed from {}: {e}",
-                self.dir.display()
-            ));
+        // The old site is now in the staging path: keeping it as the spare
+        // or removing it is cleaning up, and a failure does not undo the
+        // publishing.
+        let kept = match self.keep_as_spare() {
+            Ok(kept) => kept,
+            Err(e) => {
+                self.notes.push(format!(
+                    "the new site is published, but the old one could not be kept as the spare in {}: {e}",
+                    self.spare_dir.display()
+                ));
+                false
+            }
+        };
+        if !kept && self.spare_dir.exists() {
+            // A full build's site shares no file with the spare. Its record
+            // goes first: a spare half removed is never taken.
+            let _ = fs::remove_file(self.spare_dir.join(RECORD));
+            self.remove_old(&self.spare_dir.clone());
+        }
+        if !kept && self.dir.exists() {
+            self.remove_old(&self.dir.clone());
         }
         step("cleaned");
         Ok(std::mem::take(&mut self.notes))
@@ -317,6 +521,194 @@ impl Staging {
 
     /// Drops a failed build's files.
     pub fn abandon(self) {}
+
+    fn remove_old(&mut self, dir: &Path) {
+        if let Err(e) = remove_tree(dir) {
+            self.notes.push(format!(
+                "the new site is published, but the old one could not be removed from {}: {e}",
+                dir.display()
+            ));
+        }
+    }
+
+    /// Keeps the old site (in the staging path after the swap) as the
+    /// spare, with its record, when this build was incremental; false when
+    /// it is not to be kept.
+    fn keep_as_spare(&mut self) -> io::Result<bool> {
+        let Some(reusing) = self.spare.reusing.get() else {
+            return Ok(false);
+        };
+        if !self.spare.allowed || !self.dir.is_dir() {
+            return Ok(false);
+        }
+        let (written, kept) = (inner(&mut self.spare.written), inner(&mut self.spare.kept));
+        let gone = match (reusing, self.spare.gone.take()) {
+            (Some(_), Some(gone)) => gone,
+            // Flushed apart from `sync`: in doubt.
+            (Some(_), None) => return Ok(false),
+            // Over a fresh folder: what the old site had that the new has
+            // not, found by walking it (once, until the next full build).
+            (None, _) => gone_from(&self.dir, written, kept)?,
+        };
+        written.sort_unstable();
+        written.dedup();
+        let record = Record {
+            format: RECORD_FORMAT,
+            live: FileId::of(&self.target.join(LIVE_MARK))?,
+            written: std::mem::take(written),
+            gone,
+        };
+        if self.spare_dir.exists() {
+            let _ = fs::remove_file(self.spare_dir.join(RECORD));
+            remove_tree(&self.spare_dir)?;
+        }
+        let path = self.dir.join(RECORD);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        remove_if_there(&path)?;
+        let file = io::BufWriter::new(fs::File::create(&path)?);
+        serde_json::to_writer(file, &record).map_err(io::Error::other)?;
+        fs::rename(&self.dir, &self.spare_dir)?;
+        Ok(true)
+    }
+}
+
+/// A shared list, once the threads are done with it.
+fn inner(list: &mut Mutex<Vec<String>>) -> &mut Vec<String> {
+    list.get_mut().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Appends `path` to a list that threads share.
+fn push(list: &Mutex<Vec<String>>, path: &str) {
+    list.lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(path.to_string());
+}
+
+/// Removes the file `path`, if there is one: a spare's file is replaced by
+/// a new one, never written into (it may be the live site's too).
+fn remove_if_there(path: &Path) -> io::Result<()> {
+    match fs::remove_file(path) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        other => other,
+    }
+}
+
+/// What [`link_or_copy`] did.
+enum Linked {
+    Shared,
+    Copied,
+    Missing,
+}
+
+/// Hard-links `from` to `to` (making `to`'s folders when missing), or
+/// copies it on a file system without links.
+fn link_or_copy(from: &Path, to: &Path) -> io::Result<Linked> {
+    // Most files go into a folder an earlier one needed: the link is
+    // tried first, the folders made only when they are missing.
+    let result = match fs::hard_link(from, to) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound && from.exists() => {
+            if let Some(dir) = to.parent() {
+                fs::create_dir_all(dir)?;
+            }
+            fs::hard_link(from, to)
+        }
+        other => other,
+    };
+    match result {
+        Ok(()) => Ok(Linked::Shared),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Linked::Missing),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(e),
+        Err(_) => fs::copy(from, to).map(|_| Linked::Copied),
+    }
+}
+
+/// Makes the spare in `dir` (already holding what this build wrote and
+/// linked) the new site: refuses a path written twice, removes every path
+/// of the live site or the spare that the new site has not, and the
+/// folders that leaves empty. Returns the live site's paths that are gone
+/// (for the next record) and the folders to flush.
+fn bring_up_to_date(
+    dir: &Path,
+    adopted: &Adopted,
+    written: &mut [String],
+    kept: &[String],
+) -> io::Result<(Vec<String>, Vec<PathBuf>)> {
+    written.sort_unstable();
+    if let Some(twice) = written.windows(2).find(|w| w[0] == w[1]) {
+        return Err(io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            format!("two pages would be written to `{}`", twice[0]),
+        ));
+    }
+    let new: HashSet<&str> = written.iter().chain(kept).map(String::as_str).collect();
+    let gone: BTreeSet<&str> = adopted
+        .live
+        .iter()
+        .map(String::as_str)
+        .filter(|p| !new.contains(p))
+        .collect();
+    let remove: BTreeSet<&str> = adopted
+        .gone
+        .iter()
+        .map(String::as_str)
+        .filter(|p| !new.contains(p))
+        .chain(gone.iter().copied())
+        .collect();
+    remove
+        .par_iter()
+        .try_for_each(|p| remove_if_there(&dir.join(checked_relative(p)?)))?;
+    // Folders left empty go too, deepest first (a clean build has none).
+    let mut dirs: BTreeSet<PathBuf> = BTreeSet::new();
+    for p in remove.iter() {
+        let mut at = Path::new(p).parent();
+        while let Some(d) = at.filter(|d| !d.as_os_str().is_empty()) {
+            dirs.insert(d.to_path_buf());
+            at = d.parent();
+        }
+    }
+    let mut deepest: Vec<&PathBuf> = dirs.iter().collect();
+    deepest.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+    for d in deepest {
+        let _ = fs::remove_dir(dir.join(d));
+    }
+    // Every folder whose entries changed, and those above it.
+    for p in written.iter().chain(&adopted.differs) {
+        let mut at = Path::new(p.as_str()).parent();
+        while let Some(d) = at.filter(|d| !d.as_os_str().is_empty()) {
+            if !dirs.insert(d.to_path_buf()) {
+                break;
+            }
+            at = d.parent();
+        }
+    }
+    let mut sync: Vec<PathBuf> = dirs.into_iter().map(|d| dir.join(d)).collect();
+    sync.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+    sync.push(dir.to_path_buf());
+    Ok((gone.into_iter().map(str::to_string).collect(), sync))
+}
+
+/// The files under `dir` (the old site) that are neither `written` nor
+/// `kept` by this build, as relative paths.
+fn gone_from(dir: &Path, written: &[String], kept: &[String]) -> io::Result<Vec<String>> {
+    let new: HashSet<&str> = written.iter().chain(kept).map(String::as_str).collect();
+    let mut gone = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).follow_links(false) {
+        let entry = entry.map_err(io::Error::other)?;
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(dir).map_err(io::Error::other)?;
+        let rel = rel
+            .to_str()
+            .ok_or_else(|| io::Error::other("a file name that is not UTF-8"))?;
+        if !new.contains(rel) {
+            gone.push(rel.to_string());
+        }
+    }
+    gone.sort_unstable();
+    Ok(gone)
 }
 
 impl Sink for Staging {
@@ -343,6 +735,9 @@ impl Staging {
     /// Creates the file for `path` (and its folders), refusing to replace one.
     fn create(&self, path: &str) -> io::Result<fs::File> {
         let dest = self.dir.join(checked_relative(path)?);
+        if self.adopted().is_some() {
+            remove_if_there(&dest)?;
+        }
         // create_new: two items that would write the same path are a bug in
         // the page list or a slug collision, never a silent overwrite.
         let open = || {
@@ -363,13 +758,15 @@ impl Staging {
             }
             other => other,
         };
-        file.map_err(|e| {
+        let file = file.map_err(|e| {
             if e.kind() == io::ErrorKind::AlreadyExists {
                 io::Error::new(e.kind(), format!("two pages would be written to `{path}`"))
             } else {
                 e
             }
-        })
+        })?;
+        push(&self.spare.written, path);
+        Ok(file)
     }
 }
 

@@ -362,3 +362,63 @@ fn the_importer_never_replaces_content_without_force() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+/// The spare (issue 20): an incremental build over it, killed at each step
+/// of its publishing, leaves the old site or the new one; the next build
+/// writes what a clean build writes and keeps a spare again.
+#[test]
+fn a_build_over_the_spare_killed_at_any_step_leaves_a_complete_site() {
+    let dir = corpus(5);
+    let root = dir.path().join("site");
+    let out = dir.path().join("public");
+    let clean = dir.path().join("clean");
+    let spare = dir.path().join(".public.spare");
+    let plan = root.join("content/gen-0000.md");
+    let mut n = 0;
+    let mut edit = || {
+        n += 1;
+        let text = read(&plan).replacen("制度。", &format!("制度（第{n}次）。"), 1);
+        std::fs::write(&plan, text).unwrap();
+    };
+    let run = |args: &[&str]| build(&root, &out, args);
+    run(&[]);
+    for step in ["locked", "staged", "synced", "swapped", "cleaned"] {
+        // Two incremental builds: the second leaves a spare of the first.
+        for _ in 0..2 {
+            edit();
+            run(&[]);
+        }
+        assert!(spare.is_dir(), "no spare before the kill at `{step}`");
+        let old = hashes(&out);
+        edit();
+        build(&root, &clean, &["--full"]);
+        let new = hashes(&clean);
+        let pause = tempfile::tempdir().unwrap();
+        let mut child = build_cmd(&root, &out)
+            .env("PLANPRESS_TEST_PAUSE_DIR", pause.path())
+            .spawn()
+            .unwrap();
+        for at in ["locked", "staged", "synced", "swapped", "cleaned"] {
+            let start = Instant::now();
+            while !pause.path().join(at).exists() {
+                assert!(child.try_wait().unwrap().is_none(), "ended before `{at}`");
+                assert!(start.elapsed() < Duration::from_secs(60), "never at `{at}`");
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            if at == "staged" {
+                assert!(!spare.exists(), "the build did not take the spare");
+            }
+            if at == step {
+                break;
+            }
+            std::fs::remove_file(pause.path().join(at)).unwrap();
+        }
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let now = hashes(&out);
+        assert!(now == old || now == new, "killed at `{step}`: a mixed site");
+        run(&[]);
+        assert!(hashes(&out) == new, "after a kill at `{step}`");
+        assert!(spare.is_dir(), "no spare after the kill at `{step}`");
+    }
+}

@@ -2,7 +2,8 @@
 //! additions, deletions and renames of plan files, a build into the previous
 //! output writes exactly what a clean build writes (every file, byte for
 //! byte, and no other), and takes unchanged files from the previous output
-//! by hard link.
+//! by hard link; from the second incremental build on, over the spare (the
+//! site before the previous one, kept beside the output).
 
 mod common;
 
@@ -35,6 +36,34 @@ fn outputs() -> tempfile::TempDir {
     match shm.is_dir() {
         true => tempfile::tempdir_in(shm).unwrap_or_else(|_| tempfile::tempdir().unwrap()),
         false => tempfile::tempdir().unwrap(),
+    }
+}
+
+/// The spare beside the output `out`.
+fn spare(out: &Path) -> PathBuf {
+    let name = out.file_name().unwrap().to_string_lossy();
+    out.with_file_name(format!(".{name}.spare"))
+}
+
+fn inode(path: &Path) -> Option<u64> {
+    std::fs::metadata(path).ok().map(|m| m.ino())
+}
+
+/// Builds incrementally into `out`: whether the build took the spare as its
+/// staging folder (the spare's folder is the output's now).
+fn build_over_spare(root: &Path, out: &Path) -> (BuildReport, bool) {
+    let before = inode(&spare(out));
+    let report = build(root, out, false);
+    (report, before.is_some() && before == inode(out))
+}
+
+/// Asserts that `a` and `b` hold the same files with the same bytes.
+fn same_files(a: &Path, b: &Path, said: &str) {
+    let (a, b) = (common::snapshot(a), common::snapshot(b));
+    let paths = |s: &BTreeMap<PathBuf, Vec<u8>>| s.keys().cloned().collect::<Vec<_>>();
+    assert_eq!(paths(&a), paths(&b), "the same files\n{said}");
+    for (path, bytes) in &a {
+        assert!(bytes == &b[path], "{} differs\n{said}", path.display());
     }
 }
 
@@ -163,6 +192,7 @@ fn random_changes_build_what_a_clean_build_writes_linking_the_rest() {
     // build of the example takes a second or two: two builds a step);
     // these seeds give a rename, a unit named, an addition and a deletion.
     let mut done = Vec::new();
+    let mut over_spare = 0;
     for seed in [17, 3] {
         // Seeded: the sequences are the same on every run.
         let mut rng = Rng::with_seed(seed);
@@ -174,7 +204,12 @@ fn random_changes_build_what_a_clean_build_writes_linking_the_rest() {
             log.push(plans.change(kind, &mut rng));
             let said = log.join("\n");
             let before = inodes(&inc);
-            let report = build(root, &inc, false);
+            let (report, took) = build_over_spare(root, &inc);
+            over_spare += usize::from(took);
+            assert!(
+                spare(&inc).is_dir(),
+                "an incremental build keeps a spare\n{said}"
+            );
             let kept = report
                 .kept
                 .unwrap_or_else(|| panic!("a full build:\n{said}"));
@@ -186,16 +221,15 @@ fn random_changes_build_what_a_clean_build_writes_linking_the_rest() {
                 "an untouched plan's page is the previous build's file\n{said}"
             );
             build(root, &clean, true);
-            let (a, b) = (common::snapshot(&inc), common::snapshot(&clean));
-            let paths = |s: &BTreeMap<PathBuf, Vec<u8>>| s.keys().cloned().collect::<Vec<_>>();
-            assert_eq!(paths(&a), paths(&b), "the same files\n{said}");
-            for (path, bytes) in &a {
-                assert!(bytes == &b[path], "{} differs\n{said}", path.display());
-            }
+            assert!(!spare(&clean).exists(), "a full build keeps no spare");
+            same_files(&inc, &clean, &said);
         }
     }
     done.sort();
     assert_eq!(done, [1, 2, 3, 4], "the seeds cover every kind of change");
+    // Four incremental builds: the first over a fresh folder (a full build
+    // kept no spare), the others over the spare.
+    assert_eq!(over_spare, 3, "builds over the spare");
 }
 
 /// A changed theme file, or `--full`, renders everything again. The theme
@@ -214,7 +248,9 @@ fn a_changed_theme_or_full_builds_everything() {
     let report = build(root, &out, false);
     assert!(report.kept.is_some(), "nothing changed: incremental");
     assert!(report.warnings.is_empty(), "{:?}", report.warnings);
+    assert!(spare(&out).is_dir(), "an incremental build keeps a spare");
     assert!(build(root, &out, true).kept.is_none(), "--full");
+    assert!(!spare(&out).exists(), "--full removes the spare");
     let css = theme.join("portal/static");
     let any = walkdir::WalkDir::new(&css)
         .into_iter()
@@ -274,6 +310,20 @@ fn split_listings_after(root: &Path, inc: &Path, clean: &Path, said: &str) -> Ve
         .collect()
 }
 
+/// Outputs for an incremental and a clean build, the first built once,
+/// and the site's plans.
+fn built_once(root: &Path) -> (tempfile::TempDir, PathBuf, PathBuf, Plans) {
+    let outs = outputs();
+    let (inc, clean) = (outs.path().join("inc"), outs.path().join("clean"));
+    build(root, &inc, false);
+    let plans = Plans {
+        root: root.to_path_buf(),
+        files: Vec::new(),
+        made: 0,
+    };
+    (outs, inc, clean, plans)
+}
+
 /// With three tasks a page, units and topics have many pages, each of
 /// which is its own: an edit renders the pages that show what it changed
 /// and links the others, and the result is what a clean build writes, when
@@ -286,14 +336,7 @@ fn unit_and_topic_pages_change_page_by_page() {
     let root = site.path();
     let yaml = std::fs::read_to_string(root.join("site.yaml")).unwrap();
     std::fs::write(root.join("site.yaml"), format!("{yaml}\npage_size: 3\n")).unwrap();
-    let outs = outputs();
-    let (inc, clean) = (outs.path().join("inc"), outs.path().join("clean"));
-    build(root, &inc, false);
-    let plans = Plans {
-        root: root.to_path_buf(),
-        files: Vec::new(),
-        made: 0,
-    };
+    let (_outs, inc, clean, plans) = built_once(root);
     let edit = |from: &str, to: &str| {
         let text = plans.read(TRANSMITTED);
         assert!(text.contains(from), "{from}");
@@ -316,4 +359,68 @@ fn unit_and_topic_pages_change_page_by_page() {
 
     plans.write("content/zz-added.md", &plans.read(TRANSMITTED));
     split_listings_after(root, &inc, &clean, "a plan added last");
+}
+
+/// A spare that is in doubt (its record damaged, the live site's state not
+/// the one it names, the spare gone) is not taken: the build links every
+/// unchanged file afresh, writes what a clean build writes, and keeps a
+/// new spare that the next build takes.
+#[test]
+fn a_spare_in_doubt_is_not_taken() {
+    let site = common::copy_example();
+    let root = site.path();
+    let (_outs, inc, clean, plans) = built_once(root);
+    let mut n = 0;
+    let mut edit = || {
+        n += 1;
+        let text = plans.read(TRANSMITTED);
+        let at = text.find("\n---\n").unwrap() + 5;
+        let at = at + text[at..].find('。').unwrap();
+        plans.write(
+            TRANSMITTED,
+            &format!("{}（第{n}次）{}", &text[..at], &text[at..]),
+        );
+    };
+    edit();
+    assert!(!build_over_spare(root, &inc).1, "no spare yet");
+    let record = spare(&inc).join(".planpress/spare.json");
+    assert!(record.is_file(), "the spare holds its record");
+    assert!(
+        !inc.join(".planpress/spare.json").exists(),
+        "never published"
+    );
+    let damages: [(&str, &dyn Fn()); 3] = [
+        ("a damaged record", &|| {
+            std::fs::write(&record, "{").unwrap()
+        }),
+        ("the live state rewritten", &|| {
+            let state = inc.join(".planpress/build-state.json");
+            // A new file with the same bytes, made while the old exists.
+            let copy = state.with_extension("copy");
+            std::fs::copy(&state, &copy).unwrap();
+            std::fs::rename(&copy, &state).unwrap();
+        }),
+        ("the spare removed", &|| {
+            std::fs::remove_dir_all(spare(&inc)).unwrap()
+        }),
+    ];
+    for (said, damage) in damages {
+        damage();
+        edit();
+        let (report, took) = build_over_spare(root, &inc);
+        assert!(
+            report.kept.is_some() && !took,
+            "{said}: the spare was taken"
+        );
+        build(root, &clean, true);
+        same_files(&inc, &clean, said);
+        edit();
+        let (report, took) = build_over_spare(root, &inc);
+        assert!(
+            report.kept.is_some() && took,
+            "after {said}: the new spare was not taken"
+        );
+        build(root, &clean, true);
+        same_files(&inc, &clean, &format!("after {said}"));
+    }
 }

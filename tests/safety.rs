@@ -135,13 +135,15 @@ fn expected(v: &Versions) -> (BTreeMap<PathBuf, Vec<u8>>, BTreeMap<PathBuf, Vec<
     (snapshot(&a), snapshot(&b))
 }
 
-/// Names beside the output that a build leaves only while it runs.
+/// Names beside the output that a build leaves only while it runs (the
+/// lock and the spare of an incremental build stay).
 fn leftovers(out: &Path) -> Vec<String> {
     let name = out.file_name().unwrap().to_string_lossy().to_string();
     std::fs::read_dir(out.parent().unwrap())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
-        .filter(|n| n.starts_with(&format!(".{name}.")) && !n.ends_with(".lock"))
+        .filter(|n| n.starts_with(&format!(".{name}.")))
+        .filter(|n| !n.ends_with(".lock") && !n.ends_with(".spare"))
         .collect()
 }
 
