@@ -122,6 +122,13 @@ fn release_free_memory() {
     collect();
 }
 
+/// Frees the segmenter's dictionary and the memory segmenting left, before
+/// the search index's postings are weighed and packed.
+fn release_segmenter() {
+    crate::search::release_segmenter();
+    release_free_memory();
+}
+
 /// The phases of a build, in order.
 #[derive(Debug, Default)]
 pub struct Timings(pub Vec<Phase>);
@@ -209,14 +216,17 @@ pub fn render(
     // The segmenter's dictionary (about 40 MiB) loads only now, so that it is
     // not held beside the pages' and data files' memory.
     crate::search::prepare();
+    // The indexes are made again for the build's state (in milliseconds),
+    // rather than held beside the search index's memory.
+    drop(index);
     let t = Instant::now();
-    files += crate::search::write_all(site, sink).map_err(|d| vec![d])?;
+    files += crate::search::write_all(site, sink, &release_segmenter).map_err(|d| vec![d])?;
     timings.end("search", t);
     Ok(Rendered {
         pages,
         files,
         timings,
-        index: Some(index),
+        index: None,
     })
 }
 
@@ -466,7 +476,7 @@ fn render_linked(
     timings.end("data", t);
     let t = Instant::now();
     crate::search::prepare();
-    let search = crate::search::write_all(site, sink).map_err(|d| vec![d])?;
+    let search = crate::search::write_all(site, sink, &release_segmenter).map_err(|d| vec![d])?;
     timings.end("search", t);
     kept.files = files + search;
     kept.files_linked = linked;

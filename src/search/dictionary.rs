@@ -13,8 +13,12 @@ use super::docs::Names;
 use super::postings::{Loc, Packer, Postings, weigh};
 use super::{Corpus, DIR, Emit, json, query, spell};
 
-/// Terms weighed together on all threads.
+/// Terms weighed together on all threads: at most this many, and as many
+/// as hold about [`WEIGH_BYTES`] of raw postings (a slice's raw and
+/// weighed lists are held together; a corpus of few terms once had all of
+/// them in one slice, 60 MiB at 5,000 plans).
 const WEIGH_SLICE: usize = 4096;
+const WEIGH_BYTES: usize = 4 << 20;
 /// Dictionary shards are cut, at a first-character boundary, once they
 /// hold about this many bytes.
 const SHARD_TARGET: usize = 6 * 1024;
@@ -64,7 +68,7 @@ pub(super) fn pack_terms(
     let mut dict = Vec::with_capacity(order.len());
     // Weighed on all threads a slice at a time, packed in order: the raw
     // lists of a slice are freed as its lists are packed.
-    for slice in order.chunks(WEIGH_SLICE) {
+    for slice in slices(&order, &lists[..]) {
         let raw: Vec<(usize, Postings)> = slice
             .iter()
             .map(|&i| {
@@ -91,6 +95,25 @@ pub(super) fn pack_terms(
         }
     }
     Ok(dict)
+}
+
+/// `order` cut into slices of at most [`WEIGH_SLICE`] terms and, unless a
+/// term alone is more, [`WEIGH_BYTES`] of raw postings.
+fn slices<'o>(order: &'o [usize], lists: &[Postings]) -> Vec<&'o [usize]> {
+    let mut out = Vec::new();
+    let (mut start, mut bytes) = (0, 0);
+    for (k, &i) in order.iter().enumerate() {
+        let len = lists[i].bytes.len();
+        if k > start && (k - start == WEIGH_SLICE || bytes + len > WEIGH_BYTES) {
+            out.push(&order[start..k]);
+            (start, bytes) = (k, 0);
+        }
+        bytes += len;
+    }
+    if start < order.len() {
+        out.push(&order[start..]);
+    }
+    out
 }
 
 /// Pinyin spellings of the terms of titles and unit names, each with the
@@ -192,4 +215,29 @@ struct Shard<'a> {
     /// Pinyin spellings, sorted, with the terms they stand for.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     y: Vec<(&'a str, Vec<Spelt<'a>>)>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weighing_slices_hold_bounded_bytes_and_every_term_once() {
+        let list = |n: usize| Postings {
+            bytes: vec![0; n],
+            last: 0,
+            df: 1,
+        };
+        let lists = vec![
+            list(3 << 20),
+            list(2 << 20),
+            list(9 << 20),
+            list(1),
+            list(1),
+        ];
+        let order = [4, 0, 1, 2, 3];
+        let cut = slices(&order, &lists);
+        // A list over the bound is a slice of its own; small ones share.
+        assert_eq!(cut, [&[4, 0][..], &[1], &[2], &[3]]);
+    }
 }

@@ -100,12 +100,21 @@ pub fn prepare() {
 
 /// Builds the index and writes it into `sink` as it is made, so that its
 /// result fragments (most of its bytes) are never all in memory at once.
+/// `segmented` is called once every document is segmented, when the
+/// segmenter's dictionary is no longer needed (see [`release_segmenter`]).
 /// Returns the number of files.
-pub fn write_all(site: &Site, sink: &dyn Sink) -> Result<usize, Diagnostic> {
-    build_into(site, &|path, bytes| {
+pub fn write_all(site: &Site, sink: &dyn Sink, segmented: &dyn Fn()) -> Result<usize, Diagnostic> {
+    let emit: Emit = &|path, bytes| {
         sink.put(&path, bytes)
             .map_err(|e| Diagnostic::error(&path, 0, format!("cannot write: {e}")))
-    })
+    };
+    make(site, emit, segmented)
+}
+
+/// Frees the segmenter's dictionary (about 50 MiB), which a build needs no
+/// more once its index is segmented; a later segmentation loads it again.
+pub fn release_segmenter() {
+    segment::release();
 }
 
 /// Receives each file of the index (path, bytes) as it is made, from any thread.
@@ -131,6 +140,11 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 /// Makes the index, handing every file to `emit`; the manifest comes last,
 /// since its version is a hash of all the others. Returns the number of files.
 pub fn build_into(site: &Site, emit: Emit) -> Result<usize, Diagnostic> {
+    make(site, emit, &|| {})
+}
+
+/// [`build_into`], calling `segmented` once every document is segmented.
+fn make(site: &Site, emit: Emit, segmented: &dyn Fn()) -> Result<usize, Diagnostic> {
     let hashed = Hashed {
         hashes: Mutex::default(),
         emit,
@@ -146,6 +160,8 @@ pub fn build_into(site: &Site, emit: Emit) -> Result<usize, Diagnostic> {
         names: &names,
     };
     let mut corpus = segment_plans(&ctx, &workers, &unit_paths, out)?;
+    drop(workers);
+    segmented();
     let terms = interner.into_terms();
     let mut packer = Packer::new(out);
     let dict = pack_terms(&mut corpus, &terms, &names, &mut packer)?;

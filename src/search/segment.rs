@@ -8,7 +8,7 @@
 //! in `themes/portal/static/search.js` and in [`super::query`].
 
 use std::borrow::Cow;
-use std::sync::{LazyLock, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
 use jieba_rs::Jieba;
 use rustc_hash::FxHashMap;
@@ -19,9 +19,12 @@ use super::fold::fold;
 /// Words of rule-of-law plans added to jieba's dictionary (`words.txt`).
 const DOMAIN_WORDS: &str = include_str!("words.txt");
 
-/// The segmenter: jieba's default dictionary and [`DOMAIN_WORDS`]; made once
-/// per process (about 0.2 s), so `serve` pays it once.
-static JIEBA: LazyLock<Jieba> = LazyLock::new(|| {
+/// The segmenter: jieba's default dictionary and [`DOMAIN_WORDS`]; made
+/// once (about 0.2 s) and kept, so `serve` pays it once, until a build
+/// [`release`]s it (it is about 50 MiB).
+static JIEBA: RwLock<Option<Arc<Jieba>>> = RwLock::new(None);
+
+fn make_jieba() -> Jieba {
     let mut jieba = Jieba::new();
     for word in DOMAIN_WORDS
         .lines()
@@ -31,12 +34,28 @@ static JIEBA: LazyLock<Jieba> = LazyLock::new(|| {
         jieba.add_word(word, None, None);
     }
     jieba
-});
+}
+
+/// The segmenter, made if need be.
+fn jieba() -> Arc<Jieba> {
+    let held = JIEBA.read().unwrap_or_else(|e| e.into_inner()).clone();
+    if let Some(jieba) = held {
+        return jieba;
+    }
+    let mut slot = JIEBA.write().unwrap_or_else(|e| e.into_inner());
+    slot.get_or_insert_with(|| Arc::new(make_jieba())).clone()
+}
 
 /// Loads the dictionary now (a build starts this on another thread while
 /// pages render).
 pub fn warm_up() {
-    LazyLock::force(&JIEBA);
+    jieba();
+}
+
+/// Frees the dictionary once a build has segmented all it needs; a later
+/// segmentation makes it again.
+pub fn release() {
+    *JIEBA.write().unwrap_or_else(|e| e.into_inner()) = None;
 }
 
 /// Single characters that are function words: as terms they would be in
@@ -107,7 +126,7 @@ fn keep(token: &str) -> bool {
 /// words of four or more characters inside longer words (search mode itself
 /// adds only those of two and three), each once, in a fixed order.
 pub fn segment(clause: &str) -> Vec<&str> {
-    let jieba = &*JIEBA;
+    let jieba = jieba();
     let mut out: Vec<&str> = Vec::new();
     for token in jieba.cut_for_search(clause, false) {
         let word = token.word;
