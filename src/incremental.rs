@@ -13,6 +13,10 @@
 //! site (home, lists, sitemap, feed, the search index) and the theme's
 //! static files, every time.
 //!
+//! Beside the state, the parse cache ([`crate::content::cache`]) lets the
+//! load parse only the content files that changed; the content files'
+//! hashes are made as they are loaded ([`Inputs::new`]).
+//!
 //! A full build instead, whenever the state is missing or unreadable, or
 //! any of these changed: the planpress binary, `--base-url`, site.yaml,
 //! content/units.yaml, `themes/`, `templates/`, `static/`, `words/`,
@@ -29,6 +33,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 
 use crate::affects::{Changes, DataOwners, Digest, Owner, page_owner};
+use crate::content::cache::{ParseKey, Record};
 use crate::diagnostics::Diagnostic;
 use crate::index::Index;
 use crate::model::Site;
@@ -40,7 +45,7 @@ use crate::urls::{self, Page};
 pub const STATE: &str = ".planpress/build-state.json";
 
 /// Bumped whenever the state's meaning changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// Folders and files under the site root that every page may depend on.
 const SITE_WIDE: &[&str] = &[
@@ -60,43 +65,87 @@ pub struct Inputs {
     files: BTreeMap<PathBuf, String>,
 }
 
+/// The hashes of what a build reads besides content, made before loading:
+/// the key of everything site-wide, and the key of the parse cache.
+pub struct SiteWide {
+    key: String,
+    /// What a content file's parse depends on besides the file.
+    pub parse: ParseKey,
+}
+
 impl Inputs {
-    /// Hashes the site's inputs under `root`; `base_url` is the command
+    /// Hashes the site-wide inputs under `root`; `base_url` is the command
     /// line's, if any.
-    pub fn read(root: &Path, base_url: Option<&str>) -> io::Result<Inputs> {
+    pub fn site_wide(root: &Path, base_url: Option<&str>) -> io::Result<SiteWide> {
+        let binary = binary_id();
         let mut key = Sha256::new();
-        key.update(format!("{FORMAT}\0{}\0", env!("CARGO_PKG_VERSION")));
-        // A rebuilt binary of the same version renders differently: its
-        // bytes stand for its code and its embedded theme (hashed, not its
-        // time: a copy of the binary writes the same state; tens of ms).
-        if let Ok(mut exe) = std::env::current_exe().and_then(fs::File::open) {
-            let mut buffer = vec![0u8; 1 << 20];
-            loop {
-                match io::Read::read(&mut exe, &mut buffer)? {
-                    0 => break,
-                    n => key.update(&buffer[..n]),
-                }
-            }
-        }
-        key.update(format!("{base_url:?}\0"));
+        key.update(format!("{FORMAT}\0{binary}\0{base_url:?}\0"));
+        let mut parse = Sha256::new();
+        parse.update(format!("{FORMAT}\0{binary}\0"));
         // Through symbolic links, as the theme is read.
         let site_wide: Vec<PathBuf> = SITE_WIDE
             .iter()
             .flat_map(|p| files_under(&root.join(p), true))
             .collect();
         for (path, hash) in hash_files(root, &site_wide)? {
-            key.update(format!("{}\0{hash}\0", path.display()));
+            let line = format!("{}\0{hash}\0", path.display());
+            key.update(&line);
+            // Parsing reads the registry; site.yaml only to be safe.
+            if PARSE_INPUTS.iter().any(|p| path == Path::new(p)) {
+                parse.update(&line);
+            }
         }
+        Ok(SiteWide {
+            key: hex::encode(key.finalize()),
+            parse: ParseKey(parse.finalize().into()),
+        })
+    }
+
+    /// The inputs of a build whose loading hashed the content files it read
+    /// (`read`); any other file under content/ is hashed here.
+    pub fn new(site_wide: SiteWide, root: &Path, read: &[Record]) -> io::Result<Inputs> {
+        let mut files: BTreeMap<PathBuf, String> = read
+            .iter()
+            .map(|r| (r.path.clone(), hex::encode(r.hash)))
+            .collect();
         let units = root.join("content").join(crate::content::UNITS_FILE);
         // Not through links: content does not load linked files.
-        let content: Vec<PathBuf> = files_under(&root.join("content"), false)
+        let others: Vec<PathBuf> = files_under(&root.join("content"), false)
             .into_iter()
-            .filter(|p| *p != units)
+            .filter(|p| *p != units && !p.strip_prefix(root).is_ok_and(|r| files.contains_key(r)))
             .collect();
+        files.extend(hash_files(root, &others)?);
         Ok(Inputs {
-            key: hex::encode(key.finalize()),
-            files: hash_files(root, &content)?.into_iter().collect(),
+            key: site_wide.key,
+            files,
         })
+    }
+}
+
+/// The site-wide files a parse may depend on.
+const PARSE_INPUTS: &[&str] = &["site.yaml", "content/units.yaml"];
+
+/// What stands for the running binary's code and embedded theme, in both
+/// the state's key and the parse cache's: a rebuilt binary of the same
+/// version renders differently. Its bytes, hashed as they are read (not its
+/// time: a copy of the binary writes the same state; tens of ms).
+fn binary_id() -> String {
+    match std::env::current_exe().and_then(|exe| hash_stream(fs::File::open(exe)?)) {
+        Ok(hash) => format!("{} {hash}", env!("CARGO_PKG_VERSION")),
+        // Unknown: a key no other build has, so nothing is reused.
+        Err(_) => format!("unknown {:?}", std::time::SystemTime::now()),
+    }
+}
+
+/// The SHA-256 of what `reader` gives, read a MiB at a time.
+fn hash_stream(mut reader: impl io::Read) -> io::Result<String> {
+    let mut hash = Sha256::new();
+    let mut buffer = vec![0u8; 1 << 20];
+    loop {
+        match reader.read(&mut buffer)? {
+            0 => return Ok(hex::encode(hash.finalize())),
+            n => hash.update(&buffer[..n]),
+        }
     }
 }
 
@@ -417,4 +466,31 @@ pub fn cannot_link(path: &str, e: io::Error) -> Diagnostic {
         format!("cannot take this file from the previous build: {e}"),
     )
     .with_hint("run `planpress build --full` to build every file again")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The parse cache's key follows site.yaml and units.yaml, which parsing
+    /// reads, and not the theme, which it does not.
+    #[test]
+    fn the_parse_key_follows_what_parsing_reads() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join("content")).unwrap();
+        fs::create_dir_all(root.join("themes/t")).unwrap();
+        fs::write(root.join("site.yaml"), "title: a\n").unwrap();
+        fs::write(root.join("content/units.yaml"), "units: []\n").unwrap();
+        let key = || Inputs::site_wide(root, None).unwrap().parse;
+        let first = key();
+        assert_eq!(key(), first, "the same inputs, the same key");
+        fs::write(root.join("themes/t/page.html"), "x").unwrap();
+        assert_eq!(key(), first, "the theme is not read by parsing");
+        fs::write(root.join("content/units.yaml"), "units: [a]\n").unwrap();
+        let second = key();
+        assert_ne!(second, first, "units.yaml changed");
+        fs::write(root.join("site.yaml"), "title: b\n").unwrap();
+        assert_ne!(key(), second, "site.yaml changed");
+    }
 }
