@@ -76,19 +76,21 @@ pub fn load(
     }
 }
 
-/// Loads the site for a build into the staging folder `staging`: with the
-/// previous build's parse cache, and writing the next one, when the
-/// previous output left its state and the build is not `--full` (a clean
-/// build keeps no cache: [`cache`]). Also what this build read, for its
+/// Loads the site for a build: with the previous build's parse cache, and
+/// writing the next one into the staging folder, when there is one already
+/// (the previous output left its state and the build is not `--full`; a
+/// clean build keeps no cache: [`cache`]). Also what this build read, for its
 /// state (`None` when the site-wide inputs cannot be hashed: then no state
 /// and no cache, which only costs the next build its head start).
-fn load_for_build(opts: &BuildOptions, staging: &Path) -> Result<Loaded, Vec<Diagnostic>> {
+fn load_for_build(opts: &BuildOptions, staging: Option<&Path>) -> Result<Loaded, Vec<Diagnostic>> {
     let mut notes = Vec::new();
     let site_wide = Inputs::site_wide(&opts.root, opts.base_url.as_deref())
         .map_err(|e| notes.push(format!("cannot hash the site's files ({e})")))
         .ok();
-    let keeps_cache = !opts.full && opts.out.join(STATE).is_file();
-    let key = site_wide.as_ref().map(|s| s.parse).filter(|_| keeps_cache);
+    let key = site_wide
+        .as_ref()
+        .map(|s| s.parse)
+        .filter(|_| staging.is_some());
     let previous = key.and_then(|key| {
         cache::Previous::open(&opts.out, key)
             .map_err(|note| {
@@ -99,7 +101,7 @@ fn load_for_build(opts: &BuildOptions, staging: &Path) -> Result<Loaded, Vec<Dia
             .ok()
             .flatten()
     });
-    let segment = key.and_then(|_| {
+    let segment = key.zip(staging).and_then(|(_, staging)| {
         cache::NewSegment::create(staging)
             .map_err(|e| notes.push(format!("cannot write the parse cache ({e})")))
             .ok()
@@ -118,7 +120,7 @@ fn load_for_build(opts: &BuildOptions, staging: &Path) -> Result<Loaded, Vec<Dia
             .ok()?;
         Some(inputs)
     });
-    if let (Some(key), Some(_), Some(_)) = (key, &inputs, &result.site) {
+    if let (Some(key), Some(staging), Some(_), Some(_)) = (key, staging, &inputs, &result.site) {
         let parses = cache::Parses {
             key,
             previous: Some(opts.out.join(cache::DIR)),
@@ -356,10 +358,17 @@ fn render_translated(
 /// previous build when it left its state ([`crate::incremental`]).
 pub fn build(opts: &BuildOptions, progress: Progress) -> Result<BuildReport, Vec<Diagnostic>> {
     let t = Instant::now();
-    // The staging folder comes first: the parse cache is written into it
-    // as the files are read (on error it is dropped, which removes it).
-    let staging = Staging::new(&opts.out, opts.wait).map_err(|d| vec![d])?;
-    let (site, mut warnings, inputs, parses) = load_for_build(opts, &staging.dir)?;
+    // A build that keeps a parse cache makes its staging folder first: the
+    // cache is written into it as the files are read (on error it is
+    // dropped, which removes it). A clean build touches nothing before its
+    // content loads.
+    let keeps_cache = !opts.full && opts.out.join(STATE).is_file();
+    let early = keeps_cache
+        .then(|| Staging::new(&opts.out, opts.wait))
+        .transpose()
+        .map_err(|d| vec![d])?;
+    let (site, mut warnings, inputs, parses) =
+        load_for_build(opts, early.as_ref().map(|s| s.dir.as_path()))?;
     warnings.extend(crate::urls::base_url_warning(&site.config));
     let mut timings = Timings::default();
     timings.end("load", t);
@@ -367,6 +376,10 @@ pub fn build(opts: &BuildOptions, progress: Progress) -> Result<BuildReport, Vec
     let theme = Theme::load(&opts.root, &site.config)?;
     let editions = Editions::load(&opts.root, &site, &theme)?;
     timings.end("templates", t);
+    let staging = match early {
+        Some(staging) => staging,
+        None => Staging::new(&opts.out, opts.wait).map_err(|d| vec![d])?,
+    };
     let (rendered, kept) = stage(
         opts,
         (&site, &theme, &editions),
