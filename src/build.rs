@@ -7,9 +7,9 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::affects::page_owner;
-use crate::content::load_site;
+use crate::content::{cache, load_site, load_site_cached};
 use crate::diagnostics::Diagnostic;
-use crate::incremental::{Inputs, Kept, Linker, Recorder, Reuse, State};
+use crate::incremental::{Inputs, Kept, Linker, Recorder, Reuse, STATE, State};
 use crate::index::Index;
 use crate::model::Site;
 use crate::output::{Staging, Wait};
@@ -47,6 +47,15 @@ pub struct BuildReport {
     /// How much an incremental build took from the previous one; `None`
     /// for a full build.
     pub kept: Option<Kept>,
+    /// Content files parsed, and taken from the previous build's parses.
+    pub parses: Parses,
+}
+
+/// How a build read its content files.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Parses {
+    pub parsed: usize,
+    pub cached: usize,
 }
 
 /// Called as pages are rendered: (done, total).
@@ -64,6 +73,94 @@ pub fn load(
     match result.site {
         Some(site) => Ok((site, result.diagnostics)),
         None => Err(result.diagnostics),
+    }
+}
+
+/// Loads the site for a build: with the previous build's parse cache, and
+/// writing the next one into the staging folder, when there is one already
+/// (the previous output left its state and the build is not `--full`; a
+/// clean build keeps no cache: [`cache`]). Also what this build read, for its
+/// state (`None` when the site-wide inputs cannot be hashed: then no state
+/// and no cache, which only costs the next build its head start).
+fn load_for_build(opts: &BuildOptions, staging: Option<&Path>) -> Result<Loaded, Vec<Diagnostic>> {
+    let mut notes = Vec::new();
+    let site_wide = Inputs::site_wide(&opts.root, opts.base_url.as_deref())
+        .map_err(|e| notes.push(format!("cannot hash the site's files ({e})")))
+        .ok();
+    let key = site_wide
+        .as_ref()
+        .map(|s| s.parse)
+        .filter(|_| staging.is_some());
+    let previous = key.and_then(|key| {
+        cache::Previous::open(&opts.out, key)
+            .map_err(|note| {
+                notes.push(format!(
+                    "the previous build's parse cache is unusable: {note}"
+                ))
+            })
+            .ok()
+            .flatten()
+    });
+    let segment = key.zip(staging).and_then(|(_, staging)| {
+        cache::NewSegment::create(staging)
+            .map_err(|e| notes.push(format!("cannot write the parse cache ({e})")))
+            .ok()
+    });
+    let (mut result, cached) = load_site_cached(&opts.root, previous.as_ref(), segment);
+    if cached.damaged > 0 {
+        notes.push(format!(
+            "{} parses in the previous build's cache are damaged; those files were parsed again",
+            cached.damaged
+        ));
+    }
+    let counts = Parses::of(&cached.records);
+    let inputs = site_wide.and_then(|s| {
+        let inputs = Inputs::new(s, &opts.root, &cached.records)
+            .map_err(|e| notes.push(format!("cannot hash the content files ({e})")))
+            .ok()?;
+        Some(inputs)
+    });
+    if let (Some(key), Some(staging), Some(_), Some(_)) = (key, staging, &inputs, &result.site) {
+        let parses = cache::Parses {
+            key,
+            previous: Some(opts.out.join(cache::DIR)),
+            records: cached.records,
+            segment: cached.segment,
+        };
+        // Before the swap, the previous cache's segments are still there.
+        drop(previous);
+        if let Err(e) = parses.write(staging) {
+            notes.push(format!(
+                "cannot keep the parses for the next build ({e}): it will parse every file again"
+            ));
+        }
+    }
+    if let (Some(site), Some(url)) = (result.site.as_mut(), opts.base_url.as_deref()) {
+        site.config.set_base_url(url);
+    }
+    let mut diagnostics = result.diagnostics;
+    let hint = "the site is built as it should be; only this build or the next is slower";
+    diagnostics.extend(
+        notes
+            .into_iter()
+            .map(|n| Diagnostic::warning(&opts.out, 0, n).with_hint(hint)),
+    );
+    match result.site {
+        Some(site) => Ok((site, diagnostics, inputs, counts)),
+        None => Err(diagnostics),
+    }
+}
+
+/// A loaded site, its warnings, what the build read, and how.
+type Loaded = (Site, Vec<Diagnostic>, Option<Inputs>, Parses);
+
+impl Parses {
+    fn of(records: &[cache::Record]) -> Parses {
+        let cached = records.iter().filter(|r| r.is_cached()).count();
+        Parses {
+            parsed: records.len() - cached,
+            cached,
+        }
     }
 }
 
@@ -271,7 +368,17 @@ fn render_translated(
 /// previous build when it left its state ([`crate::incremental`]).
 pub fn build(opts: &BuildOptions, progress: Progress) -> Result<BuildReport, Vec<Diagnostic>> {
     let t = Instant::now();
-    let (site, mut warnings) = load(&opts.root, opts.base_url.as_deref())?;
+    // A build that keeps a parse cache makes its staging folder first: the
+    // cache is written into it as the files are read (on error it is
+    // dropped, which removes it). A clean build touches nothing before its
+    // content loads.
+    let keeps_cache = !opts.full && opts.out.join(STATE).is_file();
+    let early = keeps_cache
+        .then(|| Staging::new(&opts.out, opts.wait))
+        .transpose()
+        .map_err(|d| vec![d])?;
+    let (site, mut warnings, inputs, parses) =
+        load_for_build(opts, early.as_ref().map(|s| s.dir.as_path()))?;
     warnings.extend(crate::urls::base_url_warning(&site.config));
     let mut timings = Timings::default();
     timings.end("load", t);
@@ -279,7 +386,10 @@ pub fn build(opts: &BuildOptions, progress: Progress) -> Result<BuildReport, Vec
     let theme = Theme::load(&opts.root, &site.config)?;
     let editions = Editions::load(&opts.root, &site, &theme)?;
     timings.end("templates", t);
-    let mut staging = Staging::new(&opts.out, opts.wait).map_err(|d| vec![d])?;
+    let mut staging = match early {
+        Some(staging) => staging,
+        None => Staging::new(&opts.out, opts.wait).map_err(|d| vec![d])?,
+    };
     if opts.publish.any() {
         // The package walks and links the staging folder on its own.
         staging.without_spare();
@@ -288,7 +398,7 @@ pub fn build(opts: &BuildOptions, progress: Progress) -> Result<BuildReport, Vec
     let (rendered, kept) = stage(
         opts,
         (&site, &theme, &editions),
-        (&staging, &mut warnings),
+        (&staging, inputs),
         progress,
     )?;
     let statics = theme.write_static(&staging).map_err(|e| {
@@ -312,6 +422,7 @@ pub fn build(opts: &BuildOptions, progress: Progress) -> Result<BuildReport, Vec
         timings,
         packaged,
         kept,
+        parses,
     })
 }
 
@@ -321,19 +432,10 @@ pub fn build(opts: &BuildOptions, progress: Progress) -> Result<BuildReport, Vec
 fn stage(
     opts: &BuildOptions,
     (site, theme, editions): (&Site, &Theme, &Editions),
-    (staging, warnings): (&Staging, &mut Vec<Diagnostic>),
+    (staging, inputs): (&Staging, Option<Inputs>),
     progress: Progress,
 ) -> Result<(Rendered, Option<Kept>), Vec<Diagnostic>> {
     let t = Instant::now();
-    // Unreadable inputs only cost the next build its head start.
-    let inputs = Inputs::read(&opts.root, opts.base_url.as_deref())
-        .map_err(|e| {
-            let note = format!(
-                "cannot hash the site's files, so the next build will render every file again: {e}"
-            );
-            warnings.push(Diagnostic::warning(&opts.root, 0, note));
-        })
-        .ok();
     let previous = match (&inputs, opts.full) {
         (Some(inputs), false) => State::previous(&opts.out, inputs),
         _ => None,

@@ -15,6 +15,10 @@
 //! site (home, lists, sitemap, feed, the search index) and the theme's
 //! static files, every time.
 //!
+//! Beside the state, the parse cache ([`crate::content::cache`]) lets the
+//! load parse only the content files that changed; the content files'
+//! hashes are made as they are loaded ([`Inputs::new`]).
+//!
 //! A full build instead, whenever the state is missing or unreadable, or
 //! any of these changed: the planpress binary ([`build_id`]), `--base-url`,
 //! site.yaml, content/units.yaml, `themes/`, `templates/`, `static/`,
@@ -32,6 +36,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 
 use crate::affects::{Changes, DataOwners, Digest, Owner, page_owner};
+use crate::content::cache::{ParseKey, Record};
 use crate::diagnostics::Diagnostic;
 use crate::index::Index;
 use crate::model::Site;
@@ -44,7 +49,7 @@ use crate::urls::{self, Page};
 pub const STATE: &str = ".planpress/build-state.json";
 
 /// Bumped whenever the state's meaning changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// Folders and files under the site root that every page may depend on.
 const SITE_WIDE: &[&str] = &[
@@ -64,31 +69,60 @@ pub struct Inputs {
     files: BTreeMap<PathBuf, String>,
 }
 
+/// The hashes of what a build reads besides content, made before loading:
+/// the key of everything site-wide, and the key of the parse cache.
+pub struct SiteWide {
+    key: String,
+    /// What a content file's parse depends on besides the file.
+    pub parse: ParseKey,
+}
+
 impl Inputs {
-    /// Hashes the site's inputs under `root`; `base_url` is the command
+    /// Hashes the site-wide inputs under `root`; `base_url` is the command
     /// line's, if any.
-    pub fn read(root: &Path, base_url: Option<&str>) -> io::Result<Inputs> {
+    pub fn site_wide(root: &Path, base_url: Option<&str>) -> io::Result<SiteWide> {
         let mut key = Sha256::new();
         // A rebuilt binary renders differently: its build id stands for its
         // code and its embedded theme.
         key.update(format!("{FORMAT}\0{}\0{base_url:?}\0", build_id()));
+        let mut parse = Sha256::new();
+        parse.update(format!("{FORMAT}\0{}\0", build_id()));
         // Through symbolic links, as the theme is read.
         let site_wide: Vec<PathBuf> = SITE_WIDE
             .iter()
             .flat_map(|p| files_under(&root.join(p), true))
             .collect();
         for (path, hash) in hash_files(root, &site_wide)? {
-            key.update(format!("{}\0{hash}\0", path.display()));
+            let line = format!("{}\0{hash}\0", path.display());
+            key.update(&line);
+            // Parsing reads the registry; site.yaml only to be safe.
+            if PARSE_INPUTS.iter().any(|p| path == Path::new(p)) {
+                parse.update(&line);
+            }
         }
+        Ok(SiteWide {
+            key: hex::encode(key.finalize()),
+            parse: ParseKey(parse.finalize().into()),
+        })
+    }
+
+    /// The inputs of a build whose loading hashed the content files it read
+    /// (`read`); any other file under content/ is hashed here.
+    pub fn new(site_wide: SiteWide, root: &Path, read: &[Record]) -> io::Result<Inputs> {
+        let mut files: BTreeMap<PathBuf, String> = read
+            .iter()
+            .map(|r| (r.path.clone(), hex::encode(r.hash)))
+            .collect();
         let units = root.join("content").join(crate::content::UNITS_FILE);
         // Not through links: content does not load linked files.
-        let content: Vec<PathBuf> = files_under(&root.join("content"), false)
+        let others: Vec<PathBuf> = files_under(&root.join("content"), false)
             .into_iter()
-            .filter(|p| *p != units)
+            .filter(|p| *p != units && !p.strip_prefix(root).is_ok_and(|r| files.contains_key(r)))
             .collect();
+        files.extend(hash_files(root, &others)?);
         Ok(Inputs {
-            key: hex::encode(key.finalize()),
-            files: hash_files(root, &content)?.into_iter().collect(),
+            key: site_wide.key,
+            files,
         })
     }
 }
@@ -101,6 +135,9 @@ impl Inputs {
 pub fn build_id() -> &'static str {
     env!("PLANPRESS_BUILD_ID")
 }
+
+/// The site-wide files a parse may depend on.
+const PARSE_INPUTS: &[&str] = &["site.yaml", "content/units.yaml"];
 
 /// Every file under `path` (or `path` itself), sorted; nothing when absent.
 fn files_under(path: &Path, follow_links: bool) -> Vec<PathBuf> {
@@ -400,6 +437,7 @@ pub fn cannot_link(path: &str, e: io::Error) -> Diagnostic {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
     use std::path::{Component, Path, PathBuf};
 
     /// Every file the binary includes from the crate (`include_str!`,
@@ -456,5 +494,27 @@ mod tests {
             }
         }
         out
+    }
+
+    /// The parse cache's key follows site.yaml and units.yaml, which parsing
+    /// reads, and not the theme, which it does not.
+    #[test]
+    fn the_parse_key_follows_what_parsing_reads() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join("content")).unwrap();
+        fs::create_dir_all(root.join("themes/t")).unwrap();
+        fs::write(root.join("site.yaml"), "title: a\n").unwrap();
+        fs::write(root.join("content/units.yaml"), "units: []\n").unwrap();
+        let key = || Inputs::site_wide(root, None).unwrap().parse;
+        let first = key();
+        assert_eq!(key(), first, "the same inputs, the same key");
+        fs::write(root.join("themes/t/page.html"), "x").unwrap();
+        assert_eq!(key(), first, "the theme is not read by parsing");
+        fs::write(root.join("content/units.yaml"), "units: [a]\n").unwrap();
+        let second = key();
+        assert_ne!(second, first, "units.yaml changed");
+        fs::write(root.join("site.yaml"), "title: b\n").unwrap();
+        assert_ne!(key(), second, "site.yaml changed");
     }
 }

@@ -404,6 +404,12 @@ fn build(opts: &planpress::build::BuildOptions, quiet: bool, verbose: bool) -> E
                         k.rendered, k.files, k.linked, k.files_linked
                     );
                 }
+                if report.parses.cached > 0 {
+                    println!(
+                        "{} content files parsed, {} taken from the previous build's parses",
+                        report.parses.parsed, report.parses.cached
+                    );
+                }
                 if let Some(p) = &report.packaged {
                     println!("{}", p.summary());
                 }

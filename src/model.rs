@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::config::SiteConfig;
 
@@ -112,7 +112,7 @@ macro_rules! declare_doc_meta {
         /// The metadata a portal shows above a policy document, its fields
         /// declared in [`crate::vocabulary`]. Empty fields are `None` and are
         /// omitted from the page, never shown blank.
-        #[derive(Debug, Clone, Default)]
+        #[derive(Debug, Clone, Default, Serialize, Deserialize)]
         pub struct DocMeta {
             /// 标题
             pub title: String,
@@ -158,7 +158,7 @@ pub struct Notice {
 }
 
 /// The kind of a plan document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum PlanKind {
     Plan,
     ImplementationPlan,
@@ -200,14 +200,14 @@ impl PlanKind {
 }
 
 /// A plan period such as 2021-2025.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Period {
     pub start: i32,
     pub end: i32,
 }
 
 /// A phase of a 规划-style plan, e.g. 全面推进阶段 (2021年-2022年).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Phase {
     pub name: String,
     /// The period as written.
@@ -219,7 +219,7 @@ pub struct Phase {
 }
 
 /// Where a document came from, for diagnostics and rebuilds.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SourceFile {
     /// Path relative to the site root.
     pub path: PathBuf,
@@ -248,7 +248,7 @@ pub struct Plan {
 }
 
 /// A heading level: 第一章 > 第一节 > 一、 > (一) > numbered items.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Section {
     /// The number as written (`一`, `(一)`, `第一章`), if any.
     pub number: Option<String>,
@@ -261,7 +261,7 @@ pub struct Section {
 }
 
 /// What a section holds, in document order.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Block {
     /// Prose (Markdown).
     Text(String),
@@ -506,7 +506,7 @@ pub enum DeadlineKind {
 /// The dates a deadline phrase means, each `None` when it names a day that
 /// cannot exist (`2015年13月`). A start is never a due date: only a limit
 /// has one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum When {
     /// `2015年6月底前`, `到2020年`, `2024年前`: due by the last day of the
     /// named period.
@@ -523,7 +523,7 @@ pub enum When {
 }
 
 /// A deadline as written, with the dates it means.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Deadline {
     /// The original words, shown to readers.
     pub text: String,

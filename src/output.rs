@@ -44,6 +44,7 @@ use std::sync::{Mutex, OnceLock};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::content::cache::DIR as CACHE_DIR;
 use crate::diagnostics::Diagnostic;
 use crate::render::Sink;
 
@@ -392,8 +393,12 @@ impl Staging {
         if record.format != RECORD_FORMAT || record.live != live {
             return None;
         }
-        // The staging folder is still empty: the spare takes its place,
-        // and from now on is this build's (removed if it fails or dies).
+        // The staging folder holds at most the parse cache this build is
+        // writing (made before load): it goes into the spare, whose own
+        // cache is two builds old; then the spare takes the staging
+        // folder's place, and from now on is this build's (removed if it
+        // fails or dies).
+        hand_over_cache(&self.dir, &self.spare_dir).ok()?;
         fs::rename(&self.spare_dir, &self.dir).ok()?;
         if fs::remove_file(self.dir.join(RECORD)).is_err() {
             // In doubt: a fresh staging folder after all.
@@ -689,12 +694,39 @@ fn bring_up_to_date(
     Ok((gone.into_iter().map(str::to_string).collect(), sync))
 }
 
+/// Moves the parse cache folder the staging folder `dir` may hold into
+/// `spare` (replacing the spare's), leaving `dir` empty; an error when
+/// `dir` holds anything else, so the spare is not taken.
+fn hand_over_cache(dir: &Path, spare: &Path) -> io::Result<()> {
+    let cache = Path::new(CACHE_DIR);
+    let (from, to) = (dir.join(cache), spare.join(cache));
+    if to.exists() {
+        remove_tree(&to)?;
+    }
+    if from.exists() {
+        if let Some(parent) = to.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        fs::rename(&from, &to)?;
+    }
+    // Empty folders only: anything else in the way fails here.
+    for d in cache.ancestors().filter(|d| !d.as_os_str().is_empty()) {
+        match fs::remove_dir(dir.join(d)) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            other => other?,
+        }
+    }
+    Ok(())
+}
+
 /// The files under `dir` (the old site) that are neither `written` nor
-/// `kept` by this build, as relative paths.
+/// `kept` by this build, as relative paths. The parse cache is not the
+/// site's: its segments are the cache's to keep or drop.
 fn gone_from(dir: &Path, written: &[String], kept: &[String]) -> io::Result<Vec<String>> {
     let new: HashSet<&str> = written.iter().chain(kept).map(String::as_str).collect();
     let mut gone = Vec::new();
-    for entry in walkdir::WalkDir::new(dir).follow_links(false) {
+    let walk = walkdir::WalkDir::new(dir).follow_links(false).into_iter();
+    for entry in walk.filter_entry(|e| !e.path().ends_with(CACHE_DIR)) {
         let entry = entry.map_err(io::Error::other)?;
         if entry.file_type().is_dir() {
             continue;

@@ -57,9 +57,15 @@ fn build_over_spare(root: &Path, out: &Path) -> (BuildReport, bool) {
     (report, before.is_some() && before == inode(out))
 }
 
-/// Asserts that `a` and `b` hold the same files with the same bytes.
+/// Asserts that `a` and `b` hold the same files with the same bytes, but
+/// for the parse caches (their segments follow the builds' history).
 fn same_files(a: &Path, b: &Path, said: &str) {
-    let (a, b) = (common::snapshot(a), common::snapshot(b));
+    let site = |dir: &Path| {
+        let mut files = common::snapshot(dir);
+        files.retain(|p, _| !p.starts_with(planpress::content::cache::DIR));
+        files
+    };
+    let (a, b) = (site(a), site(b));
     let paths = |s: &BTreeMap<PathBuf, Vec<u8>>| s.keys().cloned().collect::<Vec<_>>();
     assert_eq!(paths(&a), paths(&b), "the same files\n{said}");
     for (path, bytes) in &a {
@@ -179,6 +185,12 @@ fn random_changes_build_what_a_clean_build_writes_linking_the_rest() {
     let outs = outputs();
     let (inc, clean) = (outs.path().join("inc"), outs.path().join("clean"));
     assert!(build(root, &inc, false).kept.is_none(), "no previous build");
+    // A clean build keeps no parse cache; the next one does.
+    let cache = |out: &Path| out.join(planpress::content::cache::DIR).join("index");
+    assert!(!cache(&inc).exists(), "a clean build keeps no parse cache");
+    let second = build(root, &inc, false);
+    assert_eq!(second.parses.cached, 0, "{:?}", second.parses);
+    assert!(cache(&inc).is_file(), "the second build keeps its parses");
     let mut plans = Plans {
         root: root.to_path_buf(),
         files: vec![
@@ -214,14 +226,20 @@ fn random_changes_build_what_a_clean_build_writes_linking_the_rest() {
                 .kept
                 .unwrap_or_else(|| panic!("a full build:\n{said}"));
             assert!(kept.linked > 0 && kept.files_linked > 0, "{kept:?}\n{said}");
+            // Every change touches at most one file: the others' parses
+            // come from the previous build's cache.
+            assert!(report.parses.parsed <= 1, "{:?}\n{said}", report.parses);
+            assert!(report.parses.cached >= 2, "{:?}\n{said}", report.parses);
             let after = inodes(&inc);
             assert_eq!(
                 before.get(Path::new(UNTOUCHED)),
                 after.get(Path::new(UNTOUCHED)),
                 "an untouched plan's page is the previous build's file\n{said}"
             );
-            build(root, &clean, true);
+            let full = build(root, &clean, true);
             assert!(!spare(&clean).exists(), "a full build keeps no spare");
+            assert_eq!(full.parses.cached, 0, "--full parses every file");
+            assert!(!cache(&clean).exists(), "--full keeps no parse cache");
             same_files(&inc, &clean, &said);
         }
     }
@@ -230,6 +248,54 @@ fn random_changes_build_what_a_clean_build_writes_linking_the_rest() {
     // Four incremental builds: the first over a fresh folder (a full build
     // kept no spare), the others over the spare.
     assert_eq!(over_spare, 3, "builds over the spare");
+}
+
+/// A damaged parse cache costs parsing again and a warning, never another
+/// site; a changed units.yaml leaves the cached parses unused.
+#[test]
+fn a_damaged_or_stale_parse_cache_is_parsed_again() {
+    let site = common::copy_example();
+    let root = site.path();
+    let outs = outputs();
+    let (out, clean) = (outs.path().join("out"), outs.path().join("clean"));
+    let cache = out.join(planpress::content::cache::DIR);
+    // The second build writes the cache.
+    build(root, &out, false);
+    build(root, &out, false);
+    build(root, &clean, true);
+    // A byte changed inside the parses: caught by its entry's checksum.
+    let segment = cache.join("segment-0");
+    let mut bytes = std::fs::read(&segment).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x20;
+    std::fs::write(&segment, bytes).unwrap();
+    let report = build(root, &out, false);
+    assert_eq!(report.parses.parsed, 1, "{:?}", report.parses);
+    let warned = |r: &BuildReport, what: &str| r.warnings.iter().any(|w| w.message.contains(what));
+    assert!(warned(&report, "damaged"), "{:?}", report.warnings);
+    same_files(&out, &clean, "a damaged parse");
+    // An index cut short: no cache at all.
+    let index = cache.join("index");
+    let bytes = std::fs::read(&index).unwrap();
+    std::fs::write(&index, &bytes[..bytes.len() - 3]).unwrap();
+    let report = build(root, &out, false);
+    assert_eq!(report.parses.cached, 0, "{:?}", report.parses);
+    assert!(warned(&report, "parse cache"), "{:?}", report.warnings);
+    same_files(&out, &clean, "a truncated index");
+    // The registry changes what a parse holds (units recognised).
+    assert!(
+        build(root, &out, false).parses.cached > 0,
+        "the cache is whole again"
+    );
+    let units = root.join("content/units.yaml");
+    let mut text = std::fs::read_to_string(&units).unwrap();
+    text.push_str("\n# edited\n");
+    std::fs::write(&units, text).unwrap();
+    assert_eq!(
+        build(root, &out, false).parses.cached,
+        0,
+        "units.yaml changed"
+    );
 }
 
 /// A changed theme file, or `--full`, renders everything again. The theme

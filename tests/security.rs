@@ -503,7 +503,8 @@ fn scan_site(out: &Path) -> (Vec<String>, usize) {
         }
         let path = entry.path();
         let rel = path.strip_prefix(out).unwrap().display().to_string();
-        if rel.starts_with("static/") {
+        // The parse cache is the build's own binary data, never served.
+        if rel.starts_with("static/") || rel.starts_with(planpress::content::cache::DIR) {
             continue;
         }
         files += 1;

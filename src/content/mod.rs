@@ -7,6 +7,7 @@
 
 pub mod annotations;
 pub mod assemble;
+pub mod cache;
 pub mod deadline;
 pub mod fields;
 pub mod grammar;
@@ -19,6 +20,8 @@ pub mod yaml;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use sha2::Digest as _;
 use walkdir::WalkDir;
 
 use crate::config::{RawHtml, SiteConfig};
@@ -29,7 +32,7 @@ use crate::model::{Block, Deadline, DocMeta, Period, Phase, PlanKind, Site, Sour
 pub const UNITS_FILE: &str = "units.yaml";
 
 /// A plan as read from one file, before names are resolved.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RawPlan {
     pub slug: String,
     pub kind: PlanKind,
@@ -47,7 +50,7 @@ pub struct RawPlan {
 }
 
 /// A task as read, with units still names as written.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct RawTask {
     pub number: String,
     pub text: String,
@@ -71,7 +74,7 @@ impl RawTask {
 }
 
 /// A notice as read.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RawNotice {
     pub slug: String,
     pub meta: DocMeta,
@@ -164,11 +167,66 @@ pub fn load_site(root: &Path) -> LoadResult {
 const LOAD_BATCH: usize = 128;
 
 /// Loads the content of `root` with a given configuration.
-///
+pub fn load_site_with(root: &Path, config: SiteConfig) -> LoadResult {
+    let plain = |rel: &Path, registry: &units::Registry| (load_file(root, rel, registry), None);
+    load_batched(root, config, &plain, None).0
+}
+
+/// What a build's loading gives the next build's parse cache: a record of
+/// each content file it read, and how many cached parses were damaged.
+#[derive(Default)]
+pub struct Cached {
+    pub records: Vec<cache::Record>,
+    pub damaged: usize,
+    /// Where the new parses go as each batch is read.
+    pub segment: Option<cache::NewSegment>,
+}
+
+/// Loads `site.yaml` and everything under `content/` for a build: each
+/// file's parse taken from `previous` (the previous build's cache) when it
+/// holds one for the same bytes, else parsed, and written to `segment` (the
+/// next cache's) when there is one.
+pub fn load_site_cached(
+    root: &Path,
+    previous: Option<&cache::Previous>,
+    segment: Option<cache::NewSegment>,
+) -> (LoadResult, Cached) {
+    let config = match SiteConfig::load(root) {
+        Ok(c) => c,
+        Err(d) => {
+            let result = LoadResult {
+                site: None,
+                diagnostics: vec![d],
+                unregistered: Vec::new(),
+                read: Counts::default(),
+            };
+            return (result, Cached::default());
+        }
+    };
+    // New parses are encoded only when they go somewhere: a build that
+    // keeps no cache pays nothing for it.
+    let keep = segment.is_some();
+    let read = |rel: &Path, registry: &units::Registry| {
+        let (loaded, record, damaged) = load_file_cached(root, rel, registry, previous, keep);
+        (loaded, record.map(|r| (r, damaged)))
+    };
+    load_batched(root, config, &read, segment)
+}
+
+/// How one file is read: its parse, and what the parse cache keeps of it
+/// (with whether the cached parse was damaged).
+type ReadFile<'a> =
+    dyn Fn(&Path, &units::Registry) -> (Loaded, Option<(cache::Record, bool)>) + Sync + 'a;
+
 /// Files go in batches: one batch is read and parsed in parallel while the
 /// previous one is assembled, in file order, so the result is the same as
 /// assembling everything at once ([`assemble_loaded`]).
-pub fn load_site_with(root: &Path, mut config: SiteConfig) -> LoadResult {
+fn load_batched(
+    root: &Path,
+    mut config: SiteConfig,
+    read: &ReadFile,
+    segment: Option<cache::NewSegment>,
+) -> (LoadResult, Cached) {
     let content_dir = root.join("content");
     let (mut files, mut diagnostics) = content_files(root, &content_dir);
     // The order plans are assembled in (see `sort_loaded`), so batches
@@ -178,10 +236,14 @@ pub fn load_site_with(root: &Path, mut config: SiteConfig) -> LoadResult {
     text::clean_config(&mut config);
     let mut assembly = assemble::Assembly::new(&config, &registry);
     let mut notices = Vec::new();
+    let mut cached = Cached {
+        segment,
+        ..Cached::default()
+    };
     let mut pending: Option<Loaded> = None;
     for batch in files.chunks(LOAD_BATCH) {
         let (loaded, ()) = rayon::join(
-            || load_files(root, batch, &registry),
+            || load_files(batch, &registry, read, &mut cached),
             || {
                 if let Some(done) = pending.take() {
                     let batch_notices = absorb(&config, &mut assembly, done, &mut diagnostics);
@@ -196,7 +258,7 @@ pub fn load_site_with(root: &Path, mut config: SiteConfig) -> LoadResult {
     }
     // Notices are sorted within each batch, and batches are in file order.
     let assembled = assembly.finish(config, notices);
-    assembled_result(diagnostics, assembled)
+    (assembled_result(diagnostics, assembled), cached)
 }
 
 /// Hands what a batch of files held to the assembly: its problems (and its
@@ -218,15 +280,25 @@ fn absorb(
     loaded.notices
 }
 
-/// Reads and parses files in parallel.
-fn load_files(root: &Path, files: &[PathBuf], registry: &units::Registry) -> Loaded {
-    files
-        .par_iter()
-        .map(|rel| load_file(root, rel, registry))
-        .reduce(Loaded::default, |mut a, b| {
-            a.merge(b);
-            a
-        })
+/// Reads and parses files in parallel; what the cache keeps of them goes
+/// to `cached`.
+fn load_files(
+    files: &[PathBuf],
+    registry: &units::Registry,
+    read: &ReadFile,
+    cached: &mut Cached,
+) -> Loaded {
+    let read: Vec<_> = files.par_iter().map(|rel| read(rel, registry)).collect();
+    let mut all = Loaded::default();
+    for (loaded, record) in read {
+        all.merge(loaded);
+        if let Some((mut record, damaged)) = record {
+            cache::NewSegment::take(&mut cached.segment, &mut record);
+            cached.records.push(record);
+            cached.damaged += usize::from(damaged);
+        }
+    }
+    all
 }
 
 /// Plans and notices in the order of their source file and line.
@@ -433,14 +505,59 @@ fn relative(root: &Path, path: &Path) -> PathBuf {
 
 /// Reads and parses one content file.
 pub fn load_file(root: &Path, rel: &Path, registry: &units::Registry) -> Loaded {
-    let text = match read_text(&root.join(rel), rel) {
+    match read_bytes(&root.join(rel), rel) {
+        Ok(bytes) => parse_bytes(rel, bytes, registry),
+        Err(diagnostic) => unreadable(diagnostic),
+    }
+}
+
+fn unreadable(diagnostic: Diagnostic) -> Loaded {
+    Loaded {
+        diagnostics: vec![diagnostic],
+        ..Loaded::default()
+    }
+}
+
+/// Reads one content file for a build: its parse from `previous` when that
+/// holds one for the same bytes, else parsed (and encoded for the next
+/// cache when `keep`); with its record (its hash is the build state's; none
+/// when the file cannot be read), and whether `previous` held a damaged
+/// parse of it.
+fn load_file_cached(
+    root: &Path,
+    rel: &Path,
+    registry: &units::Registry,
+    previous: Option<&cache::Previous>,
+    keep: bool,
+) -> (Loaded, Option<cache::Record>, bool) {
+    let bytes = match read_bytes(&root.join(rel), rel) {
+        Ok(b) => b,
+        Err(diagnostic) => return (unreadable(diagnostic), None, false),
+    };
+    let hash: cache::Hash = sha2::Sha256::digest(&bytes).into();
+    let record = |kept| cache::Record {
+        path: rel.to_path_buf(),
+        hash,
+        kept,
+    };
+    let lookup = previous.map_or(cache::Lookup::Miss, |p| p.get(rel, &hash));
+    let damaged = match lookup {
+        cache::Lookup::Hit(loaded, kept) => return (loaded, Some(record(Some(kept))), false),
+        cache::Lookup::Damaged => true,
+        cache::Lookup::Miss => false,
+    };
+    let loaded = parse_bytes(rel, bytes, registry);
+    let kept = keep
+        .then(|| cache::encode(&loaded).map(cache::Kept::Bytes))
+        .flatten();
+    (loaded, Some(record(kept)), damaged)
+}
+
+/// Parses the bytes of the content file `rel`.
+fn parse_bytes(rel: &Path, bytes: Vec<u8>, registry: &units::Registry) -> Loaded {
+    let text = match decode_text(bytes, rel) {
         Ok(t) => t,
-        Err(diagnostic) => {
-            return Loaded {
-                diagnostics: vec![diagnostic],
-                ..Loaded::default()
-            };
-        }
+        Err(diagnostic) => return unreadable(diagnostic),
     };
     let mut loaded = match rel.extension().and_then(|e| e.to_str()) {
         Some("yaml" | "yml") => yaml::load(rel, &text, registry),
@@ -476,10 +593,19 @@ pub const MAX_FILE_BYTES: u64 = 10 << 20;
 /// Reads a file as UTF-8 text; when it is not, an error about `shown` (the
 /// path as the user knows it) with what to do.
 pub fn read_text(path: &Path, shown: &Path) -> Result<String, Diagnostic> {
-    let fail = |message: String, hint: String| Diagnostic::error(shown, 0, message).with_hint(hint);
+    decode_text(read_bytes(path, shown)?, shown)
+}
+
+fn fail(shown: &Path, message: String, hint: String) -> Diagnostic {
+    Diagnostic::error(shown, 0, message).with_hint(hint)
+}
+
+/// A content file's bytes, unless it is too large to read.
+fn read_bytes(path: &Path, shown: &Path) -> Result<Vec<u8>, Diagnostic> {
     let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     if size > MAX_FILE_BYTES {
         return Err(fail(
+            shown,
             format!(
                 "this file is {} MB; files larger than {} MB are not read",
                 size >> 20,
@@ -488,20 +614,28 @@ pub fn read_text(path: &Path, shown: &Path) -> Result<String, Diagnostic> {
             "a plan is at most a few hundred KB: check that this is the right file, or split it into one file per plan".into(),
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| {
+    std::fs::read(path).map_err(|e| {
         fail(
+            shown,
             format!("cannot read file: {e}"),
             "check the file's permissions".to_string(),
         )
-    })?;
+    })
+}
+
+/// A content file's bytes as text, when they are UTF-8 (a byte-order mark
+/// dropped).
+fn decode_text(bytes: Vec<u8>, shown: &Path) -> Result<String, Diagnostic> {
     if bytes.contains(&0) {
         return Err(fail(
+            shown,
             "this is a binary file, not a text content file".into(),
             "content files are UTF-8 text (.md or .yaml); move other files out of content/".into(),
         ));
     }
     let mut text = utf8(bytes).map_err(|e| {
         fail(
+            shown,
             format!("not valid UTF-8 (at byte {})", e.utf8_error().valid_up_to()),
             "save the file as UTF-8; files in GBK can be converted with `planpress import`".into(),
         )

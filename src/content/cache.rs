@@ -1,0 +1,481 @@
+//! The parse cache (issue 20): each content file's parse ([`Loaded`]) as a
+//! build made it, kept in the output beside the build's state, so that the
+//! next build parses only the files that changed.
+//!
+//! [`DIR`] holds an index and segments. A segment is the postcard bytes of
+//! parses, one after another; the index names, for each content file, its
+//! path, the SHA-256 of its bytes, and where its parse is (segment, offset,
+//! length, CRC-32). A clean build (no previous output, no state, or
+//! `--full`) writes no cache: it would cost every such build encoding and
+//! writing every parse for a next build that may never come. From the next
+//! build on, the new parses are written into a new segment in the staging
+//! folder as they are made, and the previous output's segments still worth
+//! it are hard-linked beside it ([`worth_linking`]).
+//!
+//! The index carries a key ([`ParseKey`]: the binary, site.yaml and
+//! units.yaml, which are all a parse depends on besides the file), so that
+//! a parse is only ever used where parsing again would give the same.
+//! A damaged index (bad magic, CRC) means no cache; a damaged entry (CRC,
+//! bytes that do not decode) means that file is parsed again. Either way a
+//! warning, never a failure: the cache only saves time.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+
+use super::{Loaded, RawNotice, RawPlan};
+use crate::diagnostics::{Diagnostic, Severity};
+
+/// Where the cache is kept, inside the output.
+pub const DIR: &str = ".planpress/parses";
+
+const INDEX: &str = "index";
+
+/// The index's first bytes; the last one is bumped whenever the layout or
+/// the meaning of a parse changes.
+const MAGIC: &[u8; 8] = b"PPPARSE1";
+
+/// More segments than this and the next build copies all but the largest.
+const MAX_SEGMENTS: usize = 8;
+
+/// A SHA-256.
+pub type Hash = [u8; 32];
+
+/// The hash of everything besides a file that its parse depends on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParseKey(pub Hash);
+
+/// Where one parse is.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Entry {
+    path: PathBuf,
+    hash: Hash,
+    segment: u32,
+    offset: u64,
+    len: u64,
+    crc: u32,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Index {
+    key: ParseKey,
+    entries: Vec<Entry>,
+}
+
+/// A [`Diagnostic`] as the cache writes it: its own serde form
+/// (Diagnostic's skips an absent hint, which postcard cannot read back).
+#[derive(Serialize, Deserialize)]
+struct WireDiagnostic {
+    file: PathBuf,
+    line: usize,
+    column: usize,
+    error: bool,
+    message: String,
+    hint: Option<String>,
+}
+
+impl From<&Diagnostic> for WireDiagnostic {
+    fn from(d: &Diagnostic) -> Self {
+        WireDiagnostic {
+            file: d.file.clone(),
+            line: d.line,
+            column: d.column,
+            error: d.is_error(),
+            message: d.message.clone(),
+            hint: d.hint.clone(),
+        }
+    }
+}
+
+impl From<WireDiagnostic> for Diagnostic {
+    fn from(d: WireDiagnostic) -> Self {
+        Diagnostic {
+            file: d.file,
+            line: d.line,
+            column: d.column,
+            severity: if d.error {
+                Severity::Error
+            } else {
+                Severity::Warning
+            },
+            message: d.message,
+            hint: d.hint,
+        }
+    }
+}
+
+/// One file's parse as written.
+#[derive(Serialize)]
+struct ParseOut<'a> {
+    plans: &'a [RawPlan],
+    notices: &'a [RawNotice],
+    diagnostics: Vec<WireDiagnostic>,
+    failed: &'a [String],
+}
+
+/// One file's parse as read back (the fields of [`ParseOut`]).
+#[derive(Deserialize)]
+struct ParseIn {
+    plans: Vec<RawPlan>,
+    notices: Vec<RawNotice>,
+    diagnostics: Vec<WireDiagnostic>,
+    failed: Vec<String>,
+}
+
+/// The postcard bytes of a parse; `None` when it cannot be written (a
+/// path that is not UTF-8): that file is parsed again next time.
+pub fn encode(loaded: &Loaded) -> Option<Vec<u8>> {
+    postcard::to_stdvec(&ParseOut {
+        plans: &loaded.plans,
+        notices: &loaded.notices,
+        diagnostics: loaded
+            .diagnostics
+            .iter()
+            .map(WireDiagnostic::from)
+            .collect(),
+        failed: &loaded.failed,
+    })
+    .ok()
+}
+
+fn decode(bytes: &[u8]) -> Option<Loaded> {
+    let p: ParseIn = postcard::from_bytes(bytes).ok()?;
+    Some(Loaded {
+        plans: p.plans,
+        notices: p.notices,
+        diagnostics: p.diagnostics.into_iter().map(Diagnostic::from).collect(),
+        failed: p.failed,
+    })
+}
+
+/// The previous build's cache, when its key is this build's.
+pub struct Previous {
+    dir: PathBuf,
+    entries: HashMap<PathBuf, Entry>,
+    /// Each segment, opened when a parse in it is first needed.
+    segments: HashMap<u32, OnceLock<Option<fs::File>>>,
+}
+
+/// What looking a file up in the previous cache gave.
+pub enum Lookup {
+    /// Its parse, and where it is (kept there by the next cache).
+    Hit(Loaded, Kept),
+    /// Not there, or for other bytes.
+    Miss,
+    /// There but damaged: parse the file again, and say so.
+    Damaged,
+}
+
+impl Previous {
+    /// The cache in the output `out`: `Ok(None)` when there is none or it
+    /// was made with another key, `Err` (a note for a warning) when its
+    /// index is damaged.
+    pub fn open(out: &Path, key: ParseKey) -> Result<Option<Previous>, String> {
+        let dir = out.join(DIR);
+        let bytes = match fs::read(dir.join(INDEX)) {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(format!("cannot read its index: {e}")),
+        };
+        let index = read_index(&bytes).ok_or("its index is damaged")?;
+        if index.key != key {
+            return Ok(None);
+        }
+        let segments = index
+            .entries
+            .iter()
+            .map(|e| (e.segment, OnceLock::new()))
+            .collect();
+        let entries = index
+            .entries
+            .into_iter()
+            .map(|e| (e.path.clone(), e))
+            .collect();
+        Ok(Some(Previous {
+            dir,
+            entries,
+            segments,
+        }))
+    }
+
+    /// The parse of the file `rel` whose bytes hash to `hash`.
+    pub fn get(&self, rel: &Path, hash: &Hash) -> Lookup {
+        let Some(entry) = self.entries.get(rel).filter(|e| e.hash == *hash) else {
+            return Lookup::Miss;
+        };
+        let file = self.segments.get(&entry.segment).and_then(|cell| {
+            cell.get_or_init(|| fs::File::open(self.dir.join(segment_name(entry.segment))).ok())
+                .as_ref()
+        });
+        let parse = file
+            .and_then(|f| read_entry(f, entry))
+            .filter(|b| crc32fast::hash(b) == entry.crc)
+            .and_then(|b| decode(&b));
+        match parse {
+            Some(loaded) => Lookup::Hit(loaded, Kept::Old(entry.clone())),
+            None => Lookup::Damaged,
+        }
+    }
+}
+
+/// One entry's bytes, read where they are (the segments of 5,000 plans are
+/// 235 MB; read whole, they stayed resident after the load).
+#[cfg(unix)]
+fn read_entry(file: &fs::File, entry: &Entry) -> Option<Vec<u8>> {
+    use std::os::unix::fs::FileExt;
+    let mut bytes = vec![0; usize::try_from(entry.len).ok()?];
+    file.read_exact_at(&mut bytes, entry.offset).ok()?;
+    Some(bytes)
+}
+
+/// Elsewhere by seeking, one read at a time (the threads share the cursor).
+#[cfg(not(unix))]
+fn read_entry(file: &fs::File, entry: &Entry) -> Option<Vec<u8>> {
+    use std::io::{Read, Seek, SeekFrom};
+    static SEEK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one = SEEK.lock().unwrap_or_else(|e| e.into_inner());
+    let mut file = file;
+    file.seek(SeekFrom::Start(entry.offset)).ok()?;
+    let mut bytes = vec![0; usize::try_from(entry.len).ok()?];
+    file.read_exact(&mut bytes).ok()?;
+    Some(bytes)
+}
+
+fn segment_name(id: u32) -> String {
+    format!("segment-{id}")
+}
+
+/// The index's bytes: magic, CRC-32 of the rest, postcard of [`Index`].
+fn read_index(bytes: &[u8]) -> Option<Index> {
+    let rest = bytes.strip_prefix(MAGIC)?;
+    let (crc, body) = rest.split_first_chunk::<4>()?;
+    (crc32fast::hash(body) == u32::from_le_bytes(*crc))
+        .then(|| postcard::from_bytes(body).ok())
+        .flatten()
+}
+
+/// Where the next cache takes a file's parse from.
+pub enum Kept {
+    /// The previous cache's segment.
+    Old(Entry),
+    /// Bytes made by this build ([`encode`]), not yet in the new segment.
+    Bytes(Vec<u8>),
+    /// In the new segment ([`NewSegment`]; its `segment` not yet known).
+    New(Entry),
+}
+
+/// The segment of the parses a build makes, written as each batch of files
+/// is read, straight into the staging folder (which goes with a failed or
+/// killed build), so that they are never all in memory: at 5,000 plans
+/// they are 236 MB. Removed on drop unless moved to its name.
+pub struct NewSegment {
+    path: PathBuf,
+    file: io::BufWriter<fs::File>,
+    offset: u64,
+}
+
+impl NewSegment {
+    /// A new segment in the cache folder of the staging folder `staging`.
+    pub fn create(staging: &Path) -> io::Result<NewSegment> {
+        let dir = staging.join(DIR);
+        fs::create_dir_all(&dir)?;
+        let path = dir.join(".new-segment");
+        let file = io::BufWriter::with_capacity(1 << 20, fs::File::create(&path)?);
+        Ok(NewSegment {
+            path,
+            file,
+            offset: 0,
+        })
+    }
+
+    /// Appends a file's parse; where it is.
+    fn append(&mut self, path: PathBuf, hash: Hash, bytes: &[u8]) -> io::Result<Entry> {
+        self.file.write_all(bytes)?;
+        let entry = Entry {
+            path,
+            hash,
+            segment: u32::MAX,
+            offset: self.offset,
+            len: bytes.len() as u64,
+            crc: crc32fast::hash(bytes),
+        };
+        self.offset += entry.len;
+        Ok(entry)
+    }
+
+    /// Moves a record's new bytes into the segment; on an error, the
+    /// segment is given up (no cache is written, the next build parses
+    /// every file again). Without a segment the bytes are dropped.
+    pub fn take(segment: &mut Option<NewSegment>, record: &mut Record) {
+        let Some(Kept::Bytes(bytes)) = &record.kept else {
+            return;
+        };
+        let appended = segment
+            .as_mut()
+            .map(|s| s.append(record.path.clone(), record.hash, bytes));
+        record.kept = match appended {
+            Some(Ok(entry)) => Some(Kept::New(entry)),
+            Some(Err(_)) => {
+                *segment = None;
+                None
+            }
+            None => None,
+        };
+    }
+
+    /// Flushes the segment and moves it to `to`.
+    fn finish(mut self, to: &Path) -> io::Result<()> {
+        self.file.flush()?;
+        fs::rename(&self.path, to)
+    }
+}
+
+impl Drop for NewSegment {
+    fn drop(&mut self) {
+        // Gone already once moved; its folder only if left empty.
+        let _ = fs::remove_file(&self.path);
+        if let Some(dir) = self.path.parent() {
+            let _ = fs::remove_dir(dir);
+        }
+    }
+}
+
+/// One content file as this build read it.
+pub struct Record {
+    pub path: PathBuf,
+    pub hash: Hash,
+    /// `None` when the parse cannot be kept.
+    pub kept: Option<Kept>,
+}
+
+impl Record {
+    /// Whether the parse came from the previous build's cache.
+    pub fn is_cached(&self) -> bool {
+        matches!(self.kept, Some(Kept::Old(_)))
+    }
+}
+
+/// Everything the next cache is made of.
+pub struct Parses {
+    pub key: ParseKey,
+    /// The previous output's cache folder, where old entries are.
+    pub previous: Option<PathBuf>,
+    pub records: Vec<Record>,
+    /// The parses this build made (`None` when it could not be written).
+    pub segment: Option<NewSegment>,
+}
+
+impl Parses {
+    /// Writes the cache into the staging folder `staging`: the previous
+    /// segments still worth it linked, the new parses' segment named, the
+    /// index last (a cache cut short has none, and is not read). On an
+    /// error, no cache at all.
+    pub fn write(self, staging: &Path) -> io::Result<()> {
+        let dir = staging.join(DIR);
+        let written = self.write_into(&dir);
+        if written.is_err() {
+            let _ = fs::remove_dir_all(&dir);
+        }
+        written
+    }
+
+    fn write_into(self, dir: &Path) -> io::Result<()> {
+        let mut segment = self
+            .segment
+            .ok_or_else(|| io::Error::other("its new parses could not be written"))?;
+        let previous = self.previous.as_deref();
+        let linked = previous.map_or_else(BTreeSet::new, |p| worth_linking(p, &self.records));
+        let mut open = HashMap::new();
+        let (mut entries, mut new) = (Vec::new(), Vec::new());
+        for record in self.records {
+            match record.kept {
+                Some(Kept::Old(entry)) if linked.contains(&entry.segment) => entries.push(entry),
+                Some(Kept::Old(entry)) => {
+                    if let Some(bytes) = previous.and_then(|p| reread(p, &mut open, &entry)) {
+                        new.push(segment.append(entry.path, entry.hash, &bytes)?);
+                    }
+                }
+                Some(Kept::New(entry)) => new.push(entry),
+                // Bytes never reached the segment: parsed again next time.
+                Some(Kept::Bytes(_)) | None => {}
+            }
+        }
+        if let Some(from) = previous {
+            for id in &linked {
+                let name = segment_name(*id);
+                link_or_copy(&from.join(&name), &dir.join(&name))?;
+            }
+        }
+        let id = linked.last().map_or(0, |last| last + 1);
+        // No new parse, no new segment: the output stays what a build with
+        // no change wrote (the temporary file goes on drop).
+        if !new.is_empty() {
+            segment.finish(&dir.join(segment_name(id)))?;
+        }
+        entries.extend(new.into_iter().map(|e| Entry { segment: id, ..e }));
+        entries.sort_by(|a, b| a.path.cmp(&b.path));
+        write_index(
+            &dir.join(INDEX),
+            &Index {
+                key: self.key,
+                entries,
+            },
+        )
+    }
+}
+
+/// The previous segments the next cache links as they are: those at least
+/// half live, and of too many such, only the largest. The live parses of
+/// the others are copied into the new segment, which keeps both the dead
+/// bytes and the copying small (an edit build's segment is a few parses).
+fn worth_linking(previous: &Path, records: &[Record]) -> BTreeSet<u32> {
+    let mut live: BTreeMap<u32, u64> = BTreeMap::new();
+    for record in records {
+        if let Some(Kept::Old(e)) = &record.kept {
+            *live.entry(e.segment).or_default() += e.len;
+        }
+    }
+    let mut kept: Vec<(u64, u32)> = live
+        .into_iter()
+        .filter_map(|(id, live)| {
+            let size = fs::metadata(previous.join(segment_name(id))).ok()?.len();
+            (live * 2 >= size).then_some((size, id))
+        })
+        .collect();
+    if kept.len() >= MAX_SEGMENTS {
+        kept.sort_unstable();
+        kept.drain(..kept.len() - 1);
+    }
+    kept.into_iter().map(|(_, id)| id).collect()
+}
+
+/// An old entry's bytes, from its segment opened once (`open`).
+fn reread(
+    previous: &Path,
+    open: &mut HashMap<u32, Option<fs::File>>,
+    entry: &Entry,
+) -> Option<Vec<u8>> {
+    let file = open
+        .entry(entry.segment)
+        .or_insert_with(|| fs::File::open(previous.join(segment_name(entry.segment))).ok());
+    read_entry(file.as_ref()?, entry).filter(|b| crc32fast::hash(b) == entry.crc)
+}
+
+fn write_index(path: &Path, index: &Index) -> io::Result<()> {
+    let body = postcard::to_stdvec(index).map_err(io::Error::other)?;
+    let mut bytes = Vec::with_capacity(body.len() + 12);
+    bytes.extend_from_slice(MAGIC);
+    bytes.extend_from_slice(&crc32fast::hash(&body).to_le_bytes());
+    bytes.extend_from_slice(&body);
+    fs::write(path, bytes)
+}
+
+/// A hard link (the previous output's file is never written again), a
+/// copy where links fail.
+fn link_or_copy(from: &Path, to: &Path) -> io::Result<()> {
+    fs::hard_link(from, to).or_else(|_| fs::copy(from, to).map(|_| ()))
+}
