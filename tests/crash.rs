@@ -23,10 +23,12 @@ use common::*;
 
 /// Every file of `dir` with a hash of its bytes.
 fn hashes(dir: &Path) -> BTreeMap<PathBuf, u64> {
+    // The parse cache's segments follow the builds' history, not the site.
+    let cache = dir.join(planpress::content::cache::DIR);
     walkdir::WalkDir::new(dir)
         .into_iter()
         .map(|e| e.unwrap())
-        .filter(|e| e.file_type().is_file())
+        .filter(|e| e.file_type().is_file() && !e.path().starts_with(&cache))
         .map(|e| {
             let mut h = std::collections::hash_map::DefaultHasher::new();
             std::fs::read(e.path()).unwrap().hash(&mut h);
