@@ -124,6 +124,7 @@ fn load_for_build(opts: &BuildOptions, staging: Option<&Path>) -> Result<Loaded,
         let parses = cache::Parses {
             key,
             previous: Some(opts.out.join(cache::DIR)),
+            started: cached.started,
             records: cached.records,
             segment: cached.segment,
         };

@@ -168,7 +168,11 @@ const LOAD_BATCH: usize = 128;
 
 /// Loads the content of `root` with a given configuration.
 pub fn load_site_with(root: &Path, config: SiteConfig) -> LoadResult {
-    let plain = |rel: &Path, registry: &units::Registry| (load_file(root, rel, registry), None);
+    let plain = |rel: &Path, registry: &units::Registry, keywords: &assemble::Keywords| {
+        let loaded = load_file(root, rel, registry);
+        let topics = assemble::keyword_topics(&loaded.plans, keywords);
+        (loaded, topics, None)
+    };
     load_batched(root, config, &plain, None).0
 }
 
@@ -176,6 +180,8 @@ pub fn load_site_with(root: &Path, config: SiteConfig) -> LoadResult {
 /// each content file it read, and how many cached parses were damaged.
 #[derive(Default)]
 pub struct Cached {
+    /// When the loading started, before any file was looked at.
+    pub started: i128,
     pub records: Vec<cache::Record>,
     pub damaged: usize,
     /// Where the new parses go as each batch is read.
@@ -191,6 +197,7 @@ pub fn load_site_cached(
     previous: Option<&cache::Previous>,
     segment: Option<cache::NewSegment>,
 ) -> (LoadResult, Cached) {
+    let started = cache::now();
     let config = match SiteConfig::load(root) {
         Ok(c) => c,
         Err(d) => {
@@ -206,17 +213,31 @@ pub fn load_site_cached(
     // New parses are encoded only when they go somewhere: a build that
     // keeps no cache pays nothing for it.
     let keep = segment.is_some();
-    let read = |rel: &Path, registry: &units::Registry| {
-        let (loaded, record, damaged) = load_file_cached(root, rel, registry, previous, keep);
-        (loaded, record.map(|r| (r, damaged)))
+    let read = |rel: &Path, registry: &units::Registry, keywords: &assemble::Keywords| {
+        let file = File {
+            root,
+            rel,
+            registry,
+            keywords,
+        };
+        let (loaded, topics, record, damaged) = load_file_cached(&file, previous, keep);
+        (loaded, topics, record.map(|r| (r, damaged)))
     };
-    load_batched(root, config, &read, segment)
+    let (result, cached) = load_batched(root, config, &read, segment);
+    (result, Cached { started, ..cached })
 }
 
-/// How one file is read: its parse, and what the parse cache keeps of it
-/// (with whether the cached parse was damaged).
-type ReadFile<'a> =
-    dyn Fn(&Path, &units::Registry) -> (Loaded, Option<(cache::Record, bool)>) + Sync + 'a;
+/// How one file is read: its parse, the topics the keywords find in its
+/// plans' tasks, and what the parse cache keeps of it (with whether the
+/// cached parse was damaged).
+type ReadFile<'a> = dyn Fn(&Path, &units::Registry, &assemble::Keywords) -> FileRead + Sync + 'a;
+
+/// What [`ReadFile`] gives.
+type FileRead = (
+    Loaded,
+    Vec<assemble::PlanTopics>,
+    Option<(cache::Record, bool)>,
+);
 
 /// Files go in batches: one batch is read and parsed in parallel while the
 /// previous one is assembled, in file order, so the result is the same as
@@ -235,26 +256,36 @@ fn load_batched(
     let registry = load_registry(root, &mut diagnostics);
     text::clean_config(&mut config);
     let mut assembly = assemble::Assembly::new(&config, &registry);
+    // The keywords' topics are found as files are read (or taken from
+    // their cached parses), in parallel, rather than as they are assembled.
+    let keywords = assemble::Keywords::of(&config);
     let mut notices = Vec::new();
     let mut cached = Cached {
         segment,
         ..Cached::default()
     };
-    let mut pending: Option<Loaded> = None;
+    let mut pending: Option<(Loaded, Vec<assemble::PlanTopics>)> = None;
     for batch in files.chunks(LOAD_BATCH) {
         let (loaded, ()) = rayon::join(
-            || load_files(batch, &registry, read, &mut cached),
+            || load_files(batch, (&registry, &keywords), read, &mut cached),
             || {
-                if let Some(done) = pending.take() {
-                    let batch_notices = absorb(&config, &mut assembly, done, &mut diagnostics);
+                if let Some((done, topics)) = pending.take() {
+                    let batch_notices =
+                        absorb(&config, &mut assembly, done, Some(topics), &mut diagnostics);
                     notices.extend(batch_notices);
                 }
             },
         );
         pending = Some(loaded);
     }
-    if let Some(last) = pending {
-        notices.extend(absorb(&config, &mut assembly, last, &mut diagnostics));
+    if let Some((last, topics)) = pending {
+        notices.extend(absorb(
+            &config,
+            &mut assembly,
+            last,
+            Some(topics),
+            &mut diagnostics,
+        ));
     }
     // Notices are sorted within each batch, and batches are in file order.
     let assembled = assembly.finish(config, notices);
@@ -263,19 +294,37 @@ fn load_batched(
 
 /// Hands what a batch of files held to the assembly: its problems (and its
 /// raw HTML, when the site rejects it) to `diagnostics`, its plans to the
-/// assembly, in file order. Returns its notices, in file order.
+/// assembly, in file order, with the topics the keywords find in their
+/// tasks when known (one entry per plan). Returns its notices, in file order.
 fn absorb(
     config: &SiteConfig,
     assembly: &mut assemble::Assembly,
     mut loaded: Loaded,
+    topics: Option<Vec<assemble::PlanTopics>>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<RawNotice> {
     diagnostics.append(&mut loaded.diagnostics);
     if config.raw_html == RawHtml::Reject {
         diagnostics.extend(raw_html_errors(&loaded));
     }
-    sort_loaded(&mut loaded);
-    assembly.add_plans(loaded.plans);
+    loaded
+        .notices
+        .sort_by(|a, b| source_order(&a.source, &b.source));
+    match topics {
+        Some(topics) => {
+            let mut plans: Vec<_> = std::mem::take(&mut loaded.plans)
+                .into_iter()
+                .zip(topics)
+                .collect();
+            plans.sort_by(|(a, _), (b, _)| source_order(&a.source, &b.source));
+            let (plans, topics) = plans.into_iter().unzip();
+            assembly.add_plans_with(plans, topics);
+        }
+        None => {
+            sort_plans(&mut loaded.plans);
+            assembly.add_plans(std::mem::take(&mut loaded.plans));
+        }
+    }
     assembly.add_failed(loaded.failed);
     loaded.notices
 }
@@ -284,33 +333,33 @@ fn absorb(
 /// to `cached`.
 fn load_files(
     files: &[PathBuf],
-    registry: &units::Registry,
+    (registry, keywords): (&units::Registry, &assemble::Keywords),
     read: &ReadFile,
     cached: &mut Cached,
-) -> Loaded {
-    let read: Vec<_> = files.par_iter().map(|rel| read(rel, registry)).collect();
+) -> (Loaded, Vec<assemble::PlanTopics>) {
+    let read: Vec<_> = files
+        .par_iter()
+        .map(|rel| read(rel, registry, keywords))
+        .collect();
     let mut all = Loaded::default();
-    for (loaded, record) in read {
+    let mut all_topics = Vec::new();
+    for (loaded, topics, record) in read {
         all.merge(loaded);
+        all_topics.extend(topics);
         if let Some((mut record, damaged)) = record {
             cache::NewSegment::take(&mut cached.segment, &mut record);
             cached.records.push(record);
             cached.damaged += usize::from(damaged);
         }
     }
-    all
+    (all, all_topics)
 }
 
-/// Plans and notices in the order of their source file and line.
-fn sort_loaded(loaded: &mut Loaded) {
+/// Plans in the order of their source file and line.
+fn sort_plans(plans: &mut [RawPlan]) {
     // Parallel reduction keeps order in rayon, but sort anyway: the model's
     // numbering must not depend on how the work was split.
-    loaded
-        .plans
-        .sort_by(|a, b| source_order(&a.source, &b.source));
-    loaded
-        .notices
-        .sort_by(|a, b| source_order(&a.source, &b.source));
+    plans.sort_by(|a, b| source_order(&a.source, &b.source));
 }
 
 /// Documents by source file, then line.
@@ -356,7 +405,7 @@ pub fn assemble_loaded(
 ) -> LoadResult {
     text::clean_config(&mut config);
     let mut assembly = assemble::Assembly::new(&config, registry);
-    let notices = absorb(&config, &mut assembly, loaded, &mut diagnostics);
+    let notices = absorb(&config, &mut assembly, loaded, None, &mut diagnostics);
     assembled_result(diagnostics, assembly.finish(config, notices))
 }
 
@@ -518,39 +567,68 @@ fn unreadable(diagnostic: Diagnostic) -> Loaded {
     }
 }
 
+/// A content file to read, and what its parse and topics depend on.
+struct File<'a> {
+    root: &'a Path,
+    rel: &'a Path,
+    registry: &'a units::Registry,
+    keywords: &'a assemble::Keywords,
+}
+
+/// [`load_file_cached`]'s answer: the parse, its plans' topics, the record
+/// and whether the cached parse was damaged.
+type CachedRead = (
+    Loaded,
+    Vec<assemble::PlanTopics>,
+    Option<cache::Record>,
+    bool,
+);
+
 /// Reads one content file for a build: its parse from `previous` when that
-/// holds one for the same bytes, else parsed (and encoded for the next
-/// cache when `keep`); with its record (its hash is the build state's; none
-/// when the file cannot be read), and whether `previous` held a damaged
-/// parse of it.
-fn load_file_cached(
-    root: &Path,
-    rel: &Path,
-    registry: &units::Registry,
-    previous: Option<&cache::Previous>,
-    keep: bool,
-) -> (Loaded, Option<cache::Record>, bool) {
-    let bytes = match read_bytes(&root.join(rel), rel) {
-        Ok(b) => b,
-        Err(diagnostic) => return (unreadable(diagnostic), None, false),
-    };
-    let hash: cache::Hash = sha2::Sha256::digest(&bytes).into();
-    let record = |kept| cache::Record {
-        path: rel.to_path_buf(),
+/// holds one for the same bytes (not even read when its stat says it is
+/// the file the previous build hashed), else parsed (and encoded for the
+/// next cache when `keep`); with its plans' topics, its record (its hash is
+/// the build state's; none when the file cannot be read), and whether
+/// `previous` held a damaged parse of it.
+fn load_file_cached(file: &File, previous: Option<&cache::Previous>, keep: bool) -> CachedRead {
+    let path = file.root.join(file.rel);
+    // Before reading: a write after this shows in the next build's stat.
+    let stat = std::fs::metadata(&path)
+        .ok()
+        .and_then(|m| cache::Stat::of(&m));
+    let record = |hash, kept| cache::Record {
+        path: file.rel.to_path_buf(),
         hash,
+        stat,
         kept,
     };
-    let lookup = previous.map_or(cache::Lookup::Miss, |p| p.get(rel, &hash));
+    let recorded = previous.zip(stat.as_ref()).and_then(|(p, s)| {
+        let hash = p.recorded_hash(file.rel, s)?;
+        Some((p.get(file.rel, &hash), hash))
+    });
+    // A damaged parse is read again below, and counted there.
+    if let Some((cache::Lookup::Hit(loaded, topics, kept), hash)) = recorded {
+        return (loaded, topics, Some(record(hash, Some(kept))), false);
+    }
+    let bytes = match read_bytes(&path, file.rel) {
+        Ok(b) => b,
+        Err(diagnostic) => return (unreadable(diagnostic), Vec::new(), None, false),
+    };
+    let hash: cache::Hash = sha2::Sha256::digest(&bytes).into();
+    let lookup = previous.map_or(cache::Lookup::Miss, |p| p.get(file.rel, &hash));
     let damaged = match lookup {
-        cache::Lookup::Hit(loaded, kept) => return (loaded, Some(record(Some(kept))), false),
+        cache::Lookup::Hit(loaded, topics, kept) => {
+            return (loaded, topics, Some(record(hash, Some(kept))), false);
+        }
         cache::Lookup::Damaged => true,
         cache::Lookup::Miss => false,
     };
-    let loaded = parse_bytes(rel, bytes, registry);
+    let loaded = parse_bytes(file.rel, bytes, file.registry);
+    let topics = assemble::keyword_topics(&loaded.plans, file.keywords);
     let kept = keep
-        .then(|| cache::encode(&loaded).map(cache::Kept::Bytes))
+        .then(|| cache::encode(&loaded, &topics).map(cache::Kept::Bytes))
         .flatten();
-    (loaded, Some(record(kept)), damaged)
+    (loaded, topics, Some(record(hash, kept)), damaged)
 }
 
 /// Parses the bytes of the content file `rel`.
