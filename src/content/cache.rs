@@ -247,7 +247,7 @@ pub struct Previous {
 pub enum Lookup {
     /// Its parse, its plans' topics, and where it is (kept there by the
     /// next cache).
-    Hit(Loaded, Vec<PlanTopics>, Kept),
+    Hit(Box<(Loaded, Vec<PlanTopics>, Kept)>),
     /// Not there, or for other bytes.
     Miss,
     /// There but damaged: parse the file again, and say so.
@@ -310,7 +310,9 @@ impl Previous {
             .filter(|b| crc32fast::hash(b) == entry.crc)
             .and_then(|b| decode(&b));
         match parse {
-            Some((loaded, topics)) => Lookup::Hit(loaded, topics, Kept::Old(entry.clone())),
+            Some((loaded, topics)) => {
+                Lookup::Hit(Box::new((loaded, topics, Kept::Old(entry.clone()))))
+            }
             None => Lookup::Damaged,
         }
     }

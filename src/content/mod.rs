@@ -607,7 +607,8 @@ fn load_file_cached(file: &File, previous: Option<&cache::Previous>, keep: bool)
         Some((p.get(file.rel, &hash), hash))
     });
     // A damaged parse is read again below, and counted there.
-    if let Some((cache::Lookup::Hit(loaded, topics, kept), hash)) = recorded {
+    if let Some((cache::Lookup::Hit(hit), hash)) = recorded {
+        let (loaded, topics, kept) = *hit;
         return (loaded, topics, Some(record(hash, Some(kept))), false);
     }
     let bytes = match read_bytes(&path, file.rel) {
@@ -617,7 +618,8 @@ fn load_file_cached(file: &File, previous: Option<&cache::Previous>, keep: bool)
     let hash: cache::Hash = sha2::Sha256::digest(&bytes).into();
     let lookup = previous.map_or(cache::Lookup::Miss, |p| p.get(file.rel, &hash));
     let damaged = match lookup {
-        cache::Lookup::Hit(loaded, topics, kept) => {
+        cache::Lookup::Hit(hit) => {
+            let (loaded, topics, kept) = *hit;
             return (loaded, topics, Some(record(hash, Some(kept))), false);
         }
         cache::Lookup::Damaged => true,
