@@ -827,6 +827,11 @@ impl Digest {
         shown
     }
 
+    /// How many plans the model had.
+    pub fn plan_count(&self) -> usize {
+        self.plans.len()
+    }
+
     /// The files plans and notices were read from.
     pub fn sources(&self) -> impl Iterator<Item = &Path> {
         let plans = self.plans.iter().map(|p| p.path.as_path());
