@@ -464,12 +464,17 @@ fn stage(
         render_changed(site, theme, editions, &reuse, &recorder, &mut timings)
     });
     let (mut rendered, kept, digest) = match incremental.transpose()? {
-        Some((kept, digest, rows)) => {
+        Some(Changed {
+            kept,
+            digest,
+            rows,
+            index,
+        }) => {
             let rendered = Rendered {
                 pages: kept.rendered + kept.linked,
                 files: kept.files + kept.files_linked,
                 timings: Timings::default(),
-                index: None,
+                index: Some(index),
                 rows: complete(site, rows),
             };
             (rendered, Some(kept), Some(digest))
@@ -547,13 +552,28 @@ fn render_changed(
     reuse: &Reuse,
     sink: &Recorder,
     timings: &mut Timings,
-) -> Option<Result<(Kept, crate::affects::Digest, Rows), Vec<Diagnostic>>> {
+) -> Option<Result<Changed, Vec<Diagnostic>>> {
     let t = Instant::now();
     let index = Index::build(site);
     let linker = Linker::new(reuse, sink, site, &index)?;
     timings.end("what changed", t);
     let kept = render_linked(site, theme, editions, (&index, &linker), sink, timings);
-    Some(kept.map(|(k, rows)| (k, linker.into_digest(), rows)))
+    let digest = linker.into_digest();
+    Some(kept.map(|(kept, rows)| Changed {
+        kept,
+        digest,
+        rows,
+        index,
+    }))
+}
+
+/// What an incremental render did, and what the build's state is made of:
+/// the new model's digest and indexes (made once), the rows' lengths.
+struct Changed {
+    kept: Kept,
+    digest: crate::affects::Digest,
+    rows: Rows,
+    index: Index,
 }
 
 fn render_linked(

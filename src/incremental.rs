@@ -331,7 +331,8 @@ impl Reuse<'_> {
             .sources()
             .chain(digest.sources())
             .collect();
-        let all: std::collections::BTreeSet<&PathBuf> = self
+        // Hashed, not sorted: thousands of paths compared part by part.
+        let all: std::collections::HashSet<&PathBuf> = self
             .state
             .files
             .keys()

@@ -393,7 +393,7 @@ fn each_plan_json(
     let from = all.as_ref().and_then(|a| a.from);
     write_to(&mut all, b"[").map_err(io_err)?;
     let mut first = true;
-    let mut buf = Vec::new();
+    let mut runs = from.map(splice::Runs::new);
     for start in (0..plans.len()).step_by(PLAN_WINDOW) {
         let window = start..(start + PLAN_WINDOW).min(plans.len());
         let items: Vec<Items> = window
@@ -425,15 +425,31 @@ fn each_plan_json(
             if len == 0 {
                 continue;
             }
-            if !std::mem::take(&mut first) {
-                a.out.write_all(b",").map_err(io_err)?;
-            }
-            match (item, from) {
-                (Items::Made(t), _) => a.out.write_all(&t).map_err(io_err)?,
-                (Items::Copied(_), Some(f)) => f.copy(p, a.out, &mut buf).map_err(io_err)?,
+            let comma: &[u8] = match std::mem::take(&mut first) {
+                true => b"",
+                false => b",",
+            };
+            match (item, runs.as_mut()) {
+                (Items::Copied(_), Some(runs)) => {
+                    // In the previous file, a comma before it when it follows.
+                    let gap = comma.len() as u64;
+                    if runs.add(p, (gap, comma), a.out).map_err(io_err)?.is_none() {
+                        return Err(json_error("no previous rows to copy"));
+                    }
+                }
+                (Items::Made(t), runs) => {
+                    if let Some(runs) = runs {
+                        runs.flush(a.out).map_err(io_err)?;
+                    }
+                    a.out.write_all(comma).map_err(io_err)?;
+                    a.out.write_all(&t).map_err(io_err)?;
+                }
                 (Items::Copied(_), None) => return Err(json_error("no previous rows to copy")),
             }
         }
+    }
+    if let (Some(runs), Some(a)) = (runs.as_mut(), all.as_mut()) {
+        runs.flush(a.out).map_err(io_err)?;
     }
     write_to(&mut all, b"]\n").map_err(io_err)
 }
@@ -535,23 +551,31 @@ fn tasks_csv(
     w.flush().map_err(rows::csv_error)?;
     let head = counter.count();
     let mut maker = RowMaker::new(r);
-    let (mut url, mut buf) = (String::new(), Vec::new());
+    let mut url = String::new();
+    let mut runs = from.map(splice::Runs::new);
     for (p, plan) in r.site.plans.iter().enumerate() {
-        let before = counter.count();
-        if let Some(f) = from.filter(|f| f.len(p).is_some()) {
-            f.copy(p, &mut &counter, &mut buf)
-                .map_err(rows::csv_error)?;
-        } else {
-            for t in 0..plan.tasks.len() {
-                let tr = TaskRef::new(p, t);
-                url.clear();
-                rows::push_url(r, tr, &mut url);
-                maker.row(tr, &url, &mut w)?;
+        if let Some(runs) = runs.as_mut() {
+            // Counted as the run is written: the previous build's length.
+            let copied = runs.add(p, (0, b""), &mut &counter);
+            if let Some(len) = copied.map_err(rows::csv_error)? {
+                rows.push(len);
+                continue;
             }
-            // Into the counter (not the file): the plan's length is known.
-            w.flush().map_err(rows::csv_error)?;
+            runs.flush(&mut &counter).map_err(rows::csv_error)?;
         }
+        let before = counter.count();
+        for t in 0..plan.tasks.len() {
+            let tr = TaskRef::new(p, t);
+            url.clear();
+            rows::push_url(r, tr, &mut url);
+            maker.row(tr, &url, &mut w)?;
+        }
+        // Into the counter (not the file): the plan's length is known.
+        w.flush().map_err(rows::csv_error)?;
         rows.push(counter.count() - before);
+    }
+    if let Some(runs) = runs.as_mut() {
+        runs.flush(&mut &counter).map_err(rows::csv_error)?;
     }
     w.flush().map_err(rows::csv_error)?;
     drop(w);

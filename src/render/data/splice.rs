@@ -111,15 +111,76 @@ impl Source {
         self.at.get(p).copied().flatten().map(|(_, len)| len)
     }
 
-    /// Copies plan `p`'s rows into `out` (through `buf`).
-    pub fn copy(&self, p: PlanId, out: &mut dyn Write, buf: &mut Vec<u8>) -> io::Result<()> {
-        let Some((at, len)) = self.at.get(p).copied().flatten() else {
-            return Err(io::Error::other("no rows to copy for this plan"));
+    /// Where plan `p`'s rows are in the previous file, when copied.
+    fn range(&self, p: PlanId) -> Option<(u64, u64)> {
+        self.at.get(p).copied().flatten()
+    }
+
+    /// Copies the bytes `run` of the previous file into `out`, through
+    /// `buf`, in pieces bigger than the sink's buffer (so written straight
+    /// to the file, not copied into the buffer first).
+    fn copy(&self, run: (u64, u64), out: &mut dyn Write, buf: &mut Vec<u8>) -> io::Result<()> {
+        const PIECE: u64 = 4 << 20;
+        let (mut at, end) = run;
+        while at < end {
+            let n = usize::try_from((end - at).min(PIECE)).map_err(io::Error::other)?;
+            buf.resize(n, 0);
+            self.file.read_exact_at(buf, at)?;
+            out.write_all(buf)?;
+            at += n as u64;
+        }
+        Ok(())
+    }
+}
+
+/// Copies runs of consecutive plans' rows at once: unchanged plans that
+/// stay in order are one range of the previous file (their separators
+/// included), whatever their number.
+pub(super) struct Runs<'s> {
+    from: &'s Source,
+    run: Option<(u64, u64)>,
+    buf: Vec<u8>,
+}
+
+impl<'s> Runs<'s> {
+    pub fn new(from: &'s Source) -> Self {
+        Runs {
+            from,
+            run: None,
+            buf: Vec::new(),
+        }
+    }
+
+    /// Adds plan `p`'s rows, preceded by `gap` bytes of the previous file
+    /// (a JSON comma) when they follow the run there; else writes the run
+    /// out, then `sep`, and starts a new one. Their length; `None` when
+    /// `p` has no rows to copy.
+    pub fn add(
+        &mut self,
+        p: PlanId,
+        (gap, sep): (u64, &[u8]),
+        out: &mut dyn Write,
+    ) -> io::Result<Option<u64>> {
+        let Some((at, len)) = self.from.range(p) else {
+            return Ok(None);
         };
-        let n = usize::try_from(len).map_err(io::Error::other)?;
-        buf.resize(n, 0);
-        self.file.read_exact_at(buf, at)?;
-        out.write_all(buf)
+        match self.run {
+            Some((start, end)) if end + gap == at => self.run = Some((start, at + len)),
+            _ => {
+                self.flush(out)?;
+                out.write_all(sep)?;
+                self.run = Some((at, at + len));
+            }
+        }
+        Ok(Some(len))
+    }
+
+    /// Writes out the pending run, before anything else is written.
+    pub fn flush(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        match self.run.take() {
+            Some(run) => self.from.copy(run, out, &mut self.buf),
+            None => Ok(()),
+        }
     }
 }
 
