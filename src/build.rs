@@ -14,6 +14,7 @@ use crate::index::Index;
 use crate::model::Site;
 use crate::output::{Staging, Wait};
 use crate::publish::{Packaged, PublishOptions};
+use crate::render::data::Rows;
 use crate::render::editions::{
     Edition, EditionSite, Editions, Hant, Source, TranslatedEdition, hant_position,
 };
@@ -250,6 +251,8 @@ pub struct Rendered {
     /// The indexes the pages were made with, for the build's state (made
     /// once per build, not again for it).
     pub index: Option<Index>,
+    /// Each plan's rows in the files of all tasks, for the build's state.
+    pub rows: Option<Rows>,
 }
 
 /// Renders a loaded site into any sink (a staging folder, or memory for
@@ -304,7 +307,8 @@ pub fn render(
     }
     let input = Input::new(site, &index, &views, theme).with_edition(list, 0);
     let t = Instant::now();
-    let mut files = crate::render::data::write_all(&input, sink).map_err(|d| vec![d])?;
+    let (mut files, rows) =
+        crate::render::data::write_spliced(&input, sink, &|_| true, None).map_err(|d| vec![d])?;
     timings.end("data", t);
     // The search index reads only the site model: the pages' shared values
     // go first, which lowers the build's peak memory.
@@ -325,7 +329,14 @@ pub fn render(
         files,
         timings,
         index: None,
+        rows: complete(site, rows),
     })
+}
+
+/// The rows' lengths, when both files of all tasks were written.
+fn complete(site: &Site, rows: Rows) -> Option<Rows> {
+    let plans = site.plans.len();
+    (rows.json.len() == plans && rows.csv.len() == plans).then_some(rows)
 }
 
 /// The 繁體 edition's pages: the model converted once, its views made with
@@ -454,12 +465,18 @@ fn stage(
         render_changed(site, theme, editions, &reuse, &recorder, &mut timings)
     });
     let (mut rendered, kept, digest) = match incremental.transpose()? {
-        Some((kept, digest)) => {
+        Some(Changed {
+            kept,
+            digest,
+            rows,
+            index,
+        }) => {
             let rendered = Rendered {
                 pages: kept.rendered + kept.linked,
                 files: kept.files + kept.files_linked,
                 timings: Timings::default(),
-                index: None,
+                index: Some(index),
+                rows: complete(site, rows),
             };
             (rendered, Some(kept), Some(digest))
         }
@@ -476,7 +493,7 @@ fn stage(
         rendered.timings.end("digest", t);
         let t = Instant::now();
         let outputs = recorder.owned(site, &index, editions);
-        State::write(staging, inputs, digest, outputs).map_err(|e| {
+        State::write(staging, inputs, digest, outputs, rendered.rows.take()).map_err(|e| {
             vec![Diagnostic::error(
                 &opts.out,
                 0,
@@ -536,13 +553,28 @@ fn render_changed(
     reuse: &Reuse,
     sink: &Recorder,
     timings: &mut Timings,
-) -> Option<Result<(Kept, crate::affects::Digest), Vec<Diagnostic>>> {
+) -> Option<Result<Changed, Vec<Diagnostic>>> {
     let t = Instant::now();
     let index = Index::build(site);
     let linker = Linker::new(reuse, sink, site, &index)?;
     timings.end("what changed", t);
     let kept = render_linked(site, theme, editions, (&index, &linker), sink, timings);
-    Some(kept.map(|k| (k, linker.into_digest())))
+    let digest = linker.into_digest();
+    Some(kept.map(|(kept, rows)| Changed {
+        kept,
+        digest,
+        rows,
+        index,
+    }))
+}
+
+/// What an incremental render did, and what the build's state is made of:
+/// the new model's digest and indexes (made once), the rows' lengths.
+struct Changed {
+    kept: Kept,
+    digest: crate::affects::Digest,
+    rows: Rows,
+    index: Index,
 }
 
 fn render_linked(
@@ -552,7 +584,7 @@ fn render_linked(
     (index, linker): (&Index, &Linker),
     sink: &Recorder,
     timings: &mut Timings,
-) -> Result<Kept, Vec<Diagnostic>> {
+) -> Result<(Kept, Rows), Vec<Diagnostic>> {
     let t = Instant::now();
     let reuse = rows_not_shown(linker);
     let views = Views::build_reusing(site, index, theme, reuse.clone()).map_err(|d| vec![d])?;
@@ -573,7 +605,7 @@ fn render_linked(
     timings.end("editions' pages", t);
     let t = Instant::now();
     let input = Input::new(site, index, &views, theme).with_edition(list, 0);
-    let (files, linked) = write_data(&input, sink, linker)?;
+    let (files, linked, rows) = write_data(&input, sink, linker)?;
     drop(input);
     drop(views);
     timings.end("data", t);
@@ -583,7 +615,7 @@ fn render_linked(
     timings.end("search", t);
     kept.files = files + search;
     kept.files_linked = linked;
-    Ok(kept)
+    Ok((kept, rows))
 }
 
 /// Empty task rows for each plan whose tasks are on no unit or topic page
@@ -630,19 +662,18 @@ fn render_editions(
     Ok(done)
 }
 
-/// The data files whose owner changed, written; the others linked:
-/// (written, linked).
+/// The data files whose owner changed, written; the others linked, and
+/// the rows of unchanged plans copied: (written, linked, rows' lengths).
 fn write_data(
     input: &Input,
     sink: &dyn Sink,
     linker: &Linker,
-) -> Result<(usize, usize), Vec<Diagnostic>> {
+) -> Result<(usize, usize, Rows), Vec<Diagnostic>> {
     let owners = crate::affects::DataOwners::new(input.site, &input.views.unit_paths);
     let failed = std::sync::Mutex::new(None);
     let linked = AtomicUsize::new(0);
-    let written = crate::render::data::write_selected(input, sink, &|path| match linker
-        .keep(path, owners.of(path))
-    {
+    let previous = linker.previous_rows();
+    let keep = |path: &str| match linker.keep(path, owners.of(path)) {
         Ok(true) => {
             linked.fetch_add(1, Ordering::Relaxed);
             false
@@ -652,11 +683,12 @@ fn write_data(
             *failed.lock().unwrap_or_else(|e| e.into_inner()) = Some(d);
             false
         }
-    })
-    .map_err(|d| vec![d])?;
+    };
+    let (written, rows) = crate::render::data::write_spliced(input, sink, &keep, previous.as_ref())
+        .map_err(|d| vec![d])?;
     match failed.into_inner().unwrap_or_else(|e| e.into_inner()) {
         Some(d) => Err(vec![d]),
-        None => Ok((written, linked.into_inner())),
+        None => Ok((written, linked.into_inner(), rows)),
     }
 }
 

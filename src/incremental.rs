@@ -42,6 +42,7 @@ use crate::index::Index;
 use crate::model::Site;
 use crate::output::Staging;
 use crate::render::Sink;
+use crate::render::data::{Previous, Rows};
 use crate::render::editions::Editions;
 use crate::urls::{self, Page};
 
@@ -49,7 +50,7 @@ use crate::urls::{self, Page};
 pub const STATE: &str = ".planpress/build-state.json";
 
 /// Bumped whenever the state's meaning changes.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// Folders and files under the site root that every page may depend on.
 const SITE_WIDE: &[&str] = &[
@@ -173,6 +174,9 @@ pub struct State {
     digest: Digest,
     /// Every output not owned by [`Owner::Site`], with its owner.
     outputs: Vec<(String, Owner)>,
+    /// Each plan's rows in the files of all tasks, which the next build
+    /// copies where the plan is unchanged.
+    rows: Option<Rows>,
 }
 
 impl State {
@@ -191,6 +195,7 @@ impl State {
         inputs: Inputs,
         digest: Digest,
         outputs: Vec<(String, Owner)>,
+        rows: Option<Rows>,
     ) -> io::Result<()> {
         let state = State {
             format: FORMAT,
@@ -198,6 +203,7 @@ impl State {
             files: inputs.files,
             digest,
             outputs,
+            rows,
         };
         // Through the sink, as every file of the site: a new file each
         // build (see `crate::output`'s spare).
@@ -325,7 +331,8 @@ impl Reuse<'_> {
             .sources()
             .chain(digest.sources())
             .collect();
-        let all: std::collections::BTreeSet<&PathBuf> = self
+        // Hashed, not sorted: thousands of paths compared part by part.
+        let all: std::collections::HashSet<&PathBuf> = self
             .state
             .files
             .keys()
@@ -411,6 +418,16 @@ impl<'a> Linker<'a> {
     /// of its tasks ([`Digest::plans_on_changed_pages`]).
     pub fn plans_on_changed_pages(&self) -> Vec<bool> {
         self.digest.plans_on_changed_pages(&self.changes)
+    }
+
+    /// The previous build's files of all tasks, to copy unchanged plans'
+    /// rows from; `None` when its state has no lengths for its plans.
+    pub fn previous_rows(&self) -> Option<Previous> {
+        let state = &self.reuse.state;
+        let rows = state.rows.as_ref()?;
+        let plans = state.digest.plan_count();
+        (rows.json.len() == plans && rows.csv.len() == plans)
+            .then(|| Previous::open(self.reuse.out, rows, self.changes.plans_kept()))
     }
 
     /// Whether what `owner` shows changed since the previous build.

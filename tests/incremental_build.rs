@@ -486,3 +486,57 @@ fn a_spare_in_doubt_is_not_taken() {
         same_files(&inc, &clean, &format!("after {said}"));
     }
 }
+
+/// The files of all tasks copy the rows of unchanged plans from the
+/// previous build's files (found by the lengths its state keeps), and make
+/// the rest: after an edit, a rename and an addition, with an untouched
+/// plan between them, they are what a clean build writes.
+#[test]
+fn unchanged_plans_rows_are_copied_into_the_files_of_all_tasks() {
+    let site = common::copy_example();
+    let root = site.path();
+    // A clean build's state keeps the lengths too.
+    let (_outs, inc, clean, plans) = built_once(root);
+    // A mark of the same length in the untouched plan's rows of the
+    // previous files: only a copy carries it into the new ones.
+    let files = ["data/tasks.json", "data/tasks.csv"];
+    let (real, marked) = ("/plans/xialu-2023", "/plant/xialu-2023");
+    let swap = |from: &str, to: &str| {
+        for f in files {
+            let text = std::fs::read_to_string(inc.join(f)).unwrap();
+            assert!(text.contains(from), "{f} has {from}");
+            std::fs::write(inc.join(f), text.replace(from, to)).unwrap();
+        }
+    };
+    swap(real, marked);
+    let text = plans.read(TRANSMITTED);
+    let task = "牵头单位:区委宣传部";
+    assert!(text.contains(task), "a task names {task}");
+    plans.write(
+        TRANSMITTED,
+        &text.replacen(task, &format!("（试行）{task}"), 1),
+    );
+    plans.write("content/aa-added.md", &text);
+    let other = "content/zhuzhou-2015-fazhi-shishi-yijian.md";
+    std::fs::rename(root.join(other), root.join("content/zz-renamed.md")).unwrap();
+    let report = build(root, &inc, false);
+    assert!(report.kept.is_some(), "an incremental build");
+    for f in files {
+        let text = std::fs::read_to_string(inc.join(f)).unwrap();
+        assert!(
+            text.contains(marked),
+            "{f}: the untouched plan's rows copied"
+        );
+        assert!(
+            text.contains("（试行）"),
+            "{f}: the edited plan's rows made"
+        );
+    }
+    swap(marked, real);
+    build(root, &clean, true);
+    for f in files {
+        let (a, b) = (inc.join(f), clean.join(f));
+        let same = std::fs::read(&a).unwrap() == std::fs::read(&b).unwrap();
+        assert!(same, "{f} is what a clean build writes");
+    }
+}

@@ -5,7 +5,10 @@
 mod dates;
 mod ics;
 mod rows;
+mod splice;
 mod units;
+
+pub use splice::{Previous, Rows};
 
 use std::io::{self, Write};
 
@@ -226,6 +229,19 @@ pub fn write_selected(
     sink: &dyn Sink,
     want: &(dyn Fn(&str) -> bool + Sync),
 ) -> Result<usize, Diagnostic> {
+    write_spliced(r, sink, want, None).map(|(count, _)| count)
+}
+
+/// [`write_selected`], copying the rows of unchanged plans in the files of
+/// all tasks from the `previous` build's. Returns how many files were
+/// written and the length of each plan's rows in those files, for the next
+/// build (complete only when both files were written).
+pub fn write_spliced(
+    r: &Input,
+    sink: &dyn Sink,
+    want: &(dyn Fn(&str) -> bool + Sync),
+    previous: Option<&Previous>,
+) -> Result<(usize, Rows), Diagnostic> {
     let count = std::sync::atomic::AtomicUsize::new(0);
     let put = |path: &str, bytes: &[u8]| -> Result<(), Diagnostic> {
         count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -241,15 +257,23 @@ pub fn write_selected(
         count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         sink.put_with(path, write).map_err(|e| write_error(path, e))
     };
+    let mut rows = Rows::default();
+    let (json_rows, csv_rows) = (&mut rows.json, &mut rows.csv);
+    let csv_head = &mut rows.csv_head;
+    let csv_from = previous.and_then(|p| p.csv.as_ref());
+    let json_from = previous.and_then(|p| p.json.as_ref());
     let tasks_csv = || {
         stream(urls::TASKS_CSV, &mut |out| {
-            tasks_csv(r, out).map_err(|d| io::Error::other(d.message))
+            csv_rows.clear();
+            *csv_head =
+                tasks_csv(r, out, csv_from, csv_rows).map_err(|d| io::Error::other(d.message))?;
+            Ok(())
         })
     };
     // Each of the two streams is written by one thread; they and the many
     // small files run side by side.
     let (json_done, (csv_done, rest_done)) = rayon::join(
-        || json_files(r, want, &put, &stream),
+        || json_files(r, want, &put, &stream, (json_from, json_rows)),
         || {
             rayon::join(tasks_csv, || -> Result<(), Diagnostic> {
                 units::write(r, want, &stream)?;
@@ -277,7 +301,7 @@ pub fn write_selected(
     json_done?;
     csv_done?;
     rest_done?;
-    Ok(count.into_inner())
+    Ok((count.into_inner(), rows))
 }
 
 /// The JSON Schemas of the open data, published beside it so that a
@@ -302,6 +326,10 @@ type Stream<'a> = dyn Fn(&str, &mut dyn FnMut(&mut dyn Write) -> io::Result<()>)
 /// tasks go to `data/tasks.json` in order.
 const PLAN_WINDOW: usize = 64;
 
+/// Where the rows of unchanged plans come from, and where each plan's
+/// length goes.
+type Splice<'s> = (Option<&'s splice::Source>, &'s mut Vec<u64>);
+
 /// `data/plans.json`, one JSON file per plan with its tasks (linked from
 /// the plan page) and `data/tasks.json`, every task in plan order. Each
 /// task is serialized once, for its plan's file and for the file of all.
@@ -310,6 +338,7 @@ fn json_files(
     want: &(dyn Fn(&str) -> bool + Sync),
     put: &units::Put,
     stream: &Stream,
+    (from, rows): Splice,
 ) -> Result<(), Diagnostic> {
     let plans: Vec<PlanRecord> = (0..r.site.plans.len())
         .map(|p| PlanRecord::new(r, p))
@@ -326,7 +355,9 @@ fn json_files(
     // The stream wants an I/O error: a diagnostic is kept aside for it.
     let mut failed = None;
     let streamed = stream(path, &mut |out| {
-        each_plan_json(r, &plans, want, put, Some(out)).map_err(|d| {
+        rows.clear();
+        let all = All { out, from, rows };
+        each_plan_json(r, &plans, want, put, Some(all)).map_err(|d| {
             let e = io::Error::other(d.message.clone());
             failed = Some(d);
             e
@@ -335,40 +366,97 @@ fn json_files(
     failed.map_or(streamed, Err)
 }
 
+/// The file of every task being written, where its unchanged plans' rows
+/// come from, and each plan's length in it.
+struct All<'a> {
+    out: &'a mut dyn Write,
+    from: Option<&'a splice::Source>,
+    rows: &'a mut Vec<u64>,
+}
+
+/// A plan's tasks for the file of all: made, or to be copied.
+enum Items {
+    Made(Vec<u8>),
+    Copied(u64),
+}
+
 /// Writes the plan files `want` asks for and, into `all`, every task.
 fn each_plan_json(
     r: &Input,
     plans: &[PlanRecord],
     want: &(dyn Fn(&str) -> bool + Sync),
     put: &units::Put,
-    mut all: Option<&mut dyn Write>,
+    mut all: Option<All>,
 ) -> Result<(), Diagnostic> {
     let io_err = |e: io::Error| write_error(urls::TASKS_JSON, e);
     let streamed = all.is_some();
-    let mut out = |bytes: &[u8]| all.as_mut().map_or(Ok(()), |o| o.write_all(bytes));
-    out(b"[").map_err(io_err)?;
+    let from = all.as_ref().and_then(|a| a.from);
+    write_to(&mut all, b"[").map_err(io_err)?;
     let mut first = true;
+    let mut runs = from.map(splice::Runs::new);
     for start in (0..plans.len()).step_by(PLAN_WINDOW) {
         let window = start..(start + PLAN_WINDOW).min(plans.len());
-        let tasks: Vec<Vec<u8>> = window
+        let items: Vec<Items> = window
+            .clone()
             .into_par_iter()
             .map_init(JsonScratch::default, |b, p| {
                 let path = urls::plan_data_path(plans[p].slug);
                 let file = want(&path).then_some(path);
-                if file.is_none() && !streamed {
-                    return Ok(Vec::new());
+                if file.is_none() {
+                    // An unchanged plan's file is linked, and its rows copied.
+                    match from.and_then(|f| f.len(p)) {
+                        Some(len) if streamed => return Ok(Items::Copied(len)),
+                        _ if !streamed => return Ok(Items::Made(Vec::new())),
+                        _ => {}
+                    }
                 }
-                plan_json(r, p, &plans[p], file.as_deref(), streamed, put, b)
+                plan_json(r, p, &plans[p], file.as_deref(), streamed, put, b).map(Items::Made)
             })
             .collect::<Result<_, Diagnostic>>()?;
-        for t in tasks.iter().filter(|t| !t.is_empty()) {
-            if !std::mem::take(&mut first) {
-                out(b",").map_err(io_err)?;
+        let Some(a) = all.as_mut() else {
+            continue;
+        };
+        for (p, item) in window.zip(items) {
+            let len = match &item {
+                Items::Made(t) => t.len() as u64,
+                Items::Copied(len) => *len,
+            };
+            a.rows.push(len);
+            if len == 0 {
+                continue;
             }
-            out(t).map_err(io_err)?;
+            let comma: &[u8] = match std::mem::take(&mut first) {
+                true => b"",
+                false => b",",
+            };
+            match (item, runs.as_mut()) {
+                (Items::Copied(_), Some(runs)) => {
+                    // In the previous file, a comma before it when it follows.
+                    let gap = comma.len() as u64;
+                    if runs.add(p, (gap, comma), a.out).map_err(io_err)?.is_none() {
+                        return Err(json_error("no previous rows to copy"));
+                    }
+                }
+                (Items::Made(t), runs) => {
+                    if let Some(runs) = runs {
+                        runs.flush(a.out).map_err(io_err)?;
+                    }
+                    a.out.write_all(comma).map_err(io_err)?;
+                    a.out.write_all(&t).map_err(io_err)?;
+                }
+                (Items::Copied(_), None) => return Err(json_error("no previous rows to copy")),
+            }
         }
     }
-    out(b"]\n").map_err(io_err)
+    if let (Some(runs), Some(a)) = (runs.as_mut(), all.as_mut()) {
+        runs.flush(a.out).map_err(io_err)?;
+    }
+    write_to(&mut all, b"]\n").map_err(io_err)
+}
+
+/// Writes `bytes` to the file of all tasks, if it is written.
+fn write_to(all: &mut Option<All>, bytes: &[u8]) -> io::Result<()> {
+    all.as_mut().map_or(Ok(()), |a| a.out.write_all(bytes))
 }
 
 /// Buffers that a plan's JSON is made in, reused from plan to plan.
@@ -440,11 +528,19 @@ fn rows_error(message: String) -> Diagnostic {
 }
 
 /// Every task as CSV, UTF-8 with a byte-order mark so that Excel reads it
-/// right.
-fn tasks_csv(r: &Input, out: &mut dyn Write) -> Result<(), Diagnostic> {
-    out.write_all(&[0xEF, 0xBB, 0xBF])
+/// right; unchanged plans' records copied `from` the previous file. Pushes
+/// each plan's length to `rows`; returns the head's.
+fn tasks_csv(
+    r: &Input,
+    out: &mut dyn Write,
+    from: Option<&splice::Source>,
+    rows: &mut Vec<u64>,
+) -> Result<u64, Diagnostic> {
+    let counter = splice::Counter::new(out);
+    (&counter)
+        .write_all(&[0xEF, 0xBB, 0xBF])
         .map_err(rows::csv_error)?;
-    let mut w = Records::new()?.writer(out);
+    let mut w = Records::new()?.writer(&counter);
     let headers = &r.theme.strings.csv_headers;
     let names: Vec<&str> = headers
         .iter()
@@ -452,17 +548,39 @@ fn tasks_csv(r: &Input, out: &mut dyn Write) -> Result<(), Diagnostic> {
         .map(String::as_str)
         .collect();
     rows::write_record(&mut w, &names, false)?;
+    w.flush().map_err(rows::csv_error)?;
+    let head = counter.count();
     let mut maker = RowMaker::new(r);
     let mut url = String::new();
+    let mut runs = from.map(splice::Runs::new);
     for (p, plan) in r.site.plans.iter().enumerate() {
+        if let Some(runs) = runs.as_mut() {
+            // Counted as the run is written: the previous build's length.
+            let copied = runs.add(p, (0, b""), &mut &counter);
+            if let Some(len) = copied.map_err(rows::csv_error)? {
+                rows.push(len);
+                continue;
+            }
+            runs.flush(&mut &counter).map_err(rows::csv_error)?;
+        }
+        let before = counter.count();
         for t in 0..plan.tasks.len() {
             let tr = TaskRef::new(p, t);
             url.clear();
             rows::push_url(r, tr, &mut url);
             maker.row(tr, &url, &mut w)?;
         }
+        // Into the counter (not the file): the plan's length is known.
+        w.flush().map_err(rows::csv_error)?;
+        rows.push(counter.count() - before);
     }
-    w.flush().map_err(rows::csv_error)
+    if let Some(runs) = runs.as_mut() {
+        runs.flush(&mut &counter).map_err(rows::csv_error)?;
+    }
+    w.flush().map_err(rows::csv_error)?;
+    drop(w);
+    counter.flush_inner().map_err(rows::csv_error)?;
+    Ok(head)
 }
 
 fn sitemap(r: &Input) -> Result<Vec<u8>, Diagnostic> {
