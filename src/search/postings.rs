@@ -103,7 +103,12 @@ pub(super) fn weigh(raw: &[u8], lengths: &[u32], avg: f64) -> Final {
         .iter()
         .map(|&(d, w)| (d, impact(w, lengths[d as usize], avg)))
         .collect();
-    let mut list = Postings::default();
+    // Each entry keeps its delta and gains at most a weight byte: the list
+    // is never grown by an eighth at a time, as raw lists are.
+    let mut list = Postings {
+        bytes: Vec::with_capacity(raw.len() + weights.len()),
+        ..Postings::default()
+    };
     for &(d, w) in &weights {
         list.push(d, w, WEIGHT_SCALE as u8);
     }
@@ -177,7 +182,10 @@ impl AliasPostings {
         }
         // Mostly in order already (one unit's documents are).
         all.sort_by_key(|&(d, _)| d);
-        let mut merged = Postings::default();
+        let mut merged = Postings {
+            bytes: Vec::with_capacity(list.len() + 3 * all.len()),
+            ..Postings::default()
+        };
         // Entries for one document (its own text, a unit both leading and
         // sharing the task, two units) add up, as they would per document.
         for run in all.chunk_by(|x, y| x.0 == y.0) {

@@ -153,7 +153,8 @@ impl Reader<'_> {
 
 /// Decodes a posting list; a posting without a weight byte weighs `default`.
 pub fn decode(bytes: &[u8], default: u32) -> Vec<(u32, u32)> {
-    let mut out = Vec::new();
+    // An entry takes one byte or more.
+    let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     let mut doc = 0u32;
     let byte = |i: usize| bytes.get(i).copied().unwrap_or(0);
