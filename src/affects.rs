@@ -131,13 +131,8 @@ impl DataOwners {
 /// Units and topics a plan names: its tasks' units, its own and its tasks'
 /// topics. A plan's change affects their pages.
 pub fn names_of(plan: &Plan) -> (BTreeSet<UnitId>, BTreeSet<TopicId>) {
-    let mut units = BTreeSet::new();
-    let mut topics: BTreeSet<TopicId> = plan.topics.iter().copied().collect();
-    for task in &plan.tasks {
-        units.extend(task.named_units());
-        topics.extend(task.topics());
-    }
-    (units, topics)
+    let (units, topics) = named_once(plan);
+    (units.into_iter().collect(), topics.into_iter().collect())
 }
 
 /// For each entity of the new model, its id in the previous model when it
@@ -609,8 +604,8 @@ fn plan_digest(site: &Site, plan: &Plan) -> PlanDigest {
     }
 }
 
-/// [`names_of`] as sorted lists: sorting once costs less than a tree's
-/// inserts, for every plan of the site.
+/// The units and topics `plan` names, each once, as sorted lists: sorting
+/// once costs less than a tree's inserts, for every plan of the site.
 fn named_once(plan: &Plan) -> (Vec<UnitId>, Vec<TopicId>) {
     let mut units: Vec<UnitId> = Vec::new();
     let mut topics: Vec<TopicId> = plan.topics.clone();

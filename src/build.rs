@@ -335,8 +335,7 @@ pub fn render(
 
 /// The rows' lengths, when both files of all tasks were written.
 fn complete(site: &Site, rows: Rows) -> Option<Rows> {
-    let plans = site.plans.len();
-    (rows.json.len() == plans && rows.csv.len() == plans).then_some(rows)
+    rows.covers(site.plans.len()).then_some(rows)
 }
 
 /// The 繁體 edition's pages: the model converted once, its views made with

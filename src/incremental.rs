@@ -425,8 +425,7 @@ impl<'a> Linker<'a> {
     pub fn previous_rows(&self) -> Option<Previous> {
         let state = &self.reuse.state;
         let rows = state.rows.as_ref()?;
-        let plans = state.digest.plan_count();
-        (rows.json.len() == plans && rows.csv.len() == plans)
+        rows.covers(state.digest.plan_count())
             .then(|| Previous::open(self.reuse.out, rows, self.changes.plans_kept()))
     }
 

@@ -30,6 +30,13 @@ pub struct Rows {
     pub csv_head: u64,
 }
 
+impl Rows {
+    /// Whether both files' lengths are there for each of `plans` plans.
+    pub fn covers(&self, plans: usize) -> bool {
+        self.json.len() == plans && self.csv.len() == plans
+    }
+}
+
 /// The previous build's files of all tasks, where unchanged plans' rows
 /// are copied from.
 pub struct Previous {
