@@ -42,7 +42,7 @@ while [ $# -gt 0 ]; do
     --timeout) timeout="$2"; shift 2 ;;
     --rss) rss="$2"; shift 2 ;;
     --build-only) build_only=1; shift ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$(basename "$0")"; exit 0 ;;
     *) targets+=("$1"); shift ;;
   esac
 done
