@@ -61,12 +61,13 @@ apply() {
   esac
 }
 
-# The tests that should notice each mutation (cargo test arguments).
+# The tests that should notice each mutation (cargo test arguments: the
+# integration tests are one binary, `it`, with a module per file).
 rust_tests() {
   case $1 in
-    rank-rust) echo "--test ranking --test search" ;;
-    swap) echo "--test crash --test safety" ;;
-    lead-last) echo "--test check --test import $([ -f tests/corpus.rs ] && echo --test corpus)" ;;
+    rank-rust) echo "--test it -- ranking:: search::" ;;
+    swap) echo "--test it -- crash:: safety::" ;;
+    lead-last) echo "--test it -- check:: import:: $([ -f tests/it/corpus.rs ] && echo corpus::)" ;;
   esac
 }
 

@@ -254,7 +254,7 @@ pub struct Keywords {
 const MAX_KEYWORD_TOPICS: usize = 3;
 /// A topic found by keywords is kept when its score is at least this share
 /// (in percent) of the best topic's. Chosen on the hand-labelled sample
-/// (tests/fixtures/topics-labelled.yaml, tests/topics.rs).
+/// (tests/fixtures/topics-labelled.yaml, tests/it/topics.rs).
 const KEEP_SHARE_PERCENT: u32 = 50;
 /// Keywords in the headings above a task count this many times less than in
 /// its own text: a heading covers many tasks, each about part of it.

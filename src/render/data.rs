@@ -752,7 +752,7 @@ mod tests {
             }
         }
         assert!(tasks > 100);
-        // The example site names no 参与单位 (tests/build.rs adds one).
+        // The example site names no 参与单位 (tests/it/build.rs adds one).
         assert!(roles[0] > 10 && roles[1] > 10, "{roles:?}");
     }
 }

@@ -1,7 +1,7 @@
 //! A query against the index files, step by step as the search page
 //! (`themes/portal/static/search.js`) runs it; the tests use it to check the
 //! index without a browser. This is the rule both follow, stated once
-//! (`tests/search-ranking.json` holds the cases that `tests/ranking.rs` runs
+//! (`tests/search-ranking.json` holds the cases that `tests/it/ranking.rs` runs
 //! here and `tests/browser/ranking.spec.mjs` in the page, so a change to one
 //! side that the other lacks fails a test):
 //!

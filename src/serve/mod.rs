@@ -20,7 +20,7 @@
 //! Apart from the reload script injected into HTML (between
 //! [`http::INJECT_START`] and [`http::INJECT_END`]), every file is
 //! byte-identical to what `build --base-url http://HOST:PORT/` writes; the
-//! tests in `tests/serve.rs` compare them. A file added to the build must be
+//! tests in `tests/it/serve.rs` compare them. A file added to the build must be
 //! added to [`memory::Generation`]'s outputs too, or those tests fail (the
 //! search index is the exception: [`memory::Generation::search_file`] makes
 //! all of it on the first request for one of its files).
@@ -57,7 +57,7 @@ pub struct ServeOptions {
 
 /// `serve`'s updating without its server and watcher, told of changed
 /// files by hand: what tests use to compare what `serve` shows after a
-/// sequence of edits with a fresh build (`tests/serve_edits.rs`).
+/// sequence of edits with a fresh build (`tests/it/serve_edits.rs`).
 pub struct Session {
     rebuilder: Rebuilder,
     live: Arc<Live>,

@@ -7,7 +7,7 @@
    dictionary shards of the characters the query starts words with, the
    posting packs of the query's terms, and the fragments of the results
    shown. The rule is stated once, in src/search/query.rs's documentation;
-   tests/search-ranking.json's cases run against both (tests/ranking.rs and
+   tests/search-ranking.json's cases run against both (tests/it/ranking.rs and
    tests/browser/ranking.spec.mjs), so a change to one must be made to the
    other.
 

@@ -4,7 +4,7 @@
 //! a site is told. Also: dotfiles in static folders are never published
 //! unless site.yaml lists them (issue 17, item 8).
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

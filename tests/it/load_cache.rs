@@ -2,7 +2,7 @@
 //! from the previous build's parse cache, without reading the file, only
 //! when the file's stat is the one recorded; any write is still seen.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::Path;

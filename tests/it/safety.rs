@@ -9,7 +9,7 @@
 //! `PLANPRESS_TEST_PAUSE_DIR=D` a build creates `D/STEP` at each step of its
 //! publishing and waits until the file is removed.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::io::Read;

@@ -2,7 +2,7 @@
 //! a limit is a due date, a start (`从2015年起`) is not, a span runs from its
 //! first to its last day.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

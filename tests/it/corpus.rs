@@ -7,7 +7,7 @@
 //!
 //! Run `cargo test --test corpus -- --nocapture` to see the per-file table.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

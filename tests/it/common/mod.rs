@@ -116,30 +116,37 @@ pub fn build(root: &Path, out: &Path, extra: &[&str]) {
     assert!(o.status.success(), "build failed:\n{}", stderr(&o));
 }
 
-/// The example site built once per test binary with `extra`, for the tests
-/// that only read the output: a debug build of the example (with its 繁體
-/// edition) takes seconds, and each test building its own cost minutes of CI.
-/// Built under cargo's scratch folder for tests (kept in the target folder,
-/// replaced by the next run) rather than a temporary folder a static would
-/// never remove. Only one set of `extra` arguments per binary.
+/// The example site built once per test binary for each set of `extra`
+/// arguments, for the tests that only read the output: a debug build of the
+/// example (with its 繁體 edition) takes seconds, and each test building its
+/// own cost minutes of CI. Built under cargo's scratch folder for tests
+/// (kept in the target folder, replaced by the next run) rather than a
+/// temporary folder a static would never remove.
 pub fn shared_example(extra: &[&str]) -> &'static Path {
-    static BUILT: std::sync::OnceLock<(Vec<String>, PathBuf)> = std::sync::OnceLock::new();
-    let (args, out) = BUILT.get_or_init(|| {
+    // Each set of arguments: its number (its folder's) and its build.
+    type Cells = BTreeMap<Vec<String>, (usize, &'static std::sync::OnceLock<PathBuf>)>;
+    static BUILT: std::sync::Mutex<Cells> = std::sync::Mutex::new(BTreeMap::new());
+    let key: Vec<String> = extra.iter().map(|a| a.to_string()).collect();
+    // The map's lock is held only to find the cell: two sets of arguments
+    // build side by side, and one set is built once.
+    let (number, cell) = {
+        let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
+        let next = built.len();
+        *built
+            .entry(key)
+            .or_insert_with(|| (next, Box::leak(Box::new(std::sync::OnceLock::new()))))
+    };
+    cell.get_or_init(|| {
         let name = std::env::current_exe()
             .ok()
             .and_then(|e| e.file_stem().map(|s| s.to_string_lossy().into_owned()))
             .unwrap_or_else(|| "tests".into());
         let out = Path::new(env!("CARGO_TARGET_TMPDIR"))
-            .join(format!("example-{name}"))
+            .join(format!("example-{name}-{number}"))
             .join("public");
         build(repo(), &out, extra);
-        (extra.iter().map(|a| a.to_string()).collect(), out)
-    });
-    assert_eq!(
-        args, extra,
-        "shared_example: one set of arguments per test binary"
-    );
-    out
+        out
+    })
 }
 
 /// Every file of a folder with its bytes, by relative path.

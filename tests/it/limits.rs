@@ -7,7 +7,7 @@
 //! worse) before issue 9's fixes, at sizes where the old code took from ten
 //! seconds to hours; they fail again if a fix is undone.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::{Command, Output};

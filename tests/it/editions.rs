@@ -5,7 +5,7 @@
 //! tests/fixtures/editions-ug publishes a translated, right-to-left Uyghur
 //! edition under `ug/`, the Chinese it leaves untranslated marked.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -3,7 +3,7 @@
 //! the hand-made example site, task by task; variants written the way other
 //! districts write show that nothing is tuned to those three files.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -11,7 +11,7 @@
 //! well-formed. Then paths: slugs, file names, unit names and symbolic links
 //! that try to leave the output folder or the site.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

@@ -6,7 +6,7 @@
 //! Every wait is bounded, and each server is killed when its test ends
 //! (also when it fails), so a broken server never hangs the suite.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;

@@ -4,7 +4,7 @@
 //! one of whose words it mentions (issue 20: on a big site each task appeared
 //! in full on up to nine topic pages).
 
-mod common;
+use crate::common;
 
 use common::{example_model, repo};
 use planpress::model::Site;

@@ -11,7 +11,7 @@
 //! each step of the swap; this test is the second line, killing at moments
 //! it does not choose.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{Hash, Hasher};

@@ -5,7 +5,7 @@
 //! by hard link; from the second incremental build on, over the spare (the
 //! site before the previous one, kept beside the output).
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::os::unix::fs::MetadataExt;

@@ -3,7 +3,7 @@
 //! against the search page too, so the Rust query (`search::query`) and
 //! `search.js` are held to the same table.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -2,7 +2,7 @@
 //! they accept the example site and the site `planpress init` writes, and
 //! reject what check rejects for the same reason.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -1,7 +1,7 @@
 //! The search index of the example site, queried the way the search page
 //! queries it (`planpress::search::query` mirrors `static/search.js`).
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 

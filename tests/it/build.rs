@@ -3,7 +3,7 @@
 //! files hold every task, failures keep the old site, and output is
 //! byte-identical whatever the thread count.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;

@@ -1,7 +1,7 @@
 //! Messages a new user meets (issue 22, item 4): each says what is wrong
 //! where it is wrong, and what to do.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -3,7 +3,7 @@
 //! escapes whatever the document holds, is never read as content, and is
 //! never replaced without `--force`.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

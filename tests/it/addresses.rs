@@ -3,7 +3,7 @@
 //! under it; with a relative one the build warns and writes none of them;
 //! `serve` uses its own address.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

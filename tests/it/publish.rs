@@ -4,7 +4,7 @@
 //! exactly what changed, the package is the same whatever the thread
 //! count, and a failed build leaves the previous package in place.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;

@@ -5,7 +5,7 @@
 //! a notice edited. Driven in-process ([`planpress::serve::Session`]), so
 //! that each step costs one assembly and one build of the small example.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
