@@ -322,7 +322,7 @@ pub fn render(
     // rather than held beside the search index's memory.
     drop(index);
     let t = Instant::now();
-    files += crate::search::write_all(site, sink, &release_segmenter).map_err(|d| vec![d])?;
+    files += crate::search::write_all(site, sink, &release_segmenter, None).map_err(|d| vec![d])?;
     timings.end("search", t);
     Ok(Rendered {
         pages,
@@ -610,7 +610,14 @@ fn render_linked(
     timings.end("data", t);
     let t = Instant::now();
     crate::search::prepare();
-    let search = crate::search::write_all(site, sink, &release_segmenter).map_err(|d| vec![d])?;
+    // Search hook: unchanged result fragments are linked from the previous output.
+    let link = |path: &str| linker.link_unchanged(path);
+    let previous = crate::search::Previous {
+        state: linker.previous_file(crate::search::STATE),
+        link: &link,
+    };
+    let search = crate::search::write_all(site, sink, &release_segmenter, Some(&previous))
+        .map_err(|d| vec![d])?;
     timings.end("search", t);
     kept.files = files + search;
     kept.files_linked = linked;

@@ -429,6 +429,26 @@ impl<'a> Linker<'a> {
             .then(|| Previous::open(self.reuse.out, rows, self.changes.plans_kept()))
     }
 
+    /// The previous output's file at `path` (for the search index's reuse).
+    pub fn previous_file(&self, path: &str) -> Option<Vec<u8>> {
+        fs::read(self.reuse.out.join(path)).ok()
+    }
+
+    /// Links `path`, a file of the whole site that its maker knows to be
+    /// the previous output's (the search index's result fragments), from
+    /// the previous output; false when that lacks it.
+    pub fn link_unchanged(&self, path: &str) -> Result<bool, Diagnostic> {
+        let linked = self
+            .reuse
+            .staging
+            .link(self.reuse.out, path)
+            .map_err(|e| cannot_link(path, e))?;
+        if linked {
+            self.sink.note(path);
+        }
+        Ok(linked)
+    }
+
     /// Whether what `owner` shows changed since the previous build.
     pub fn changed(&self, owner: Owner) -> bool {
         self.changes.was(owner).is_none()

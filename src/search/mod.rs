@@ -53,6 +53,7 @@ mod docs;
 pub mod fold;
 mod postings;
 pub mod query;
+mod reuse;
 pub mod segment;
 pub mod spell;
 
@@ -72,6 +73,8 @@ use dictionary::{pack_terms, spellings, write_dictionary};
 use docs::{Ctx, DocOut, PlanOut, Worker, plan_docs, unit_names};
 use postings::{AliasPostings, Loc, Packer, Postings};
 use segment::Interner;
+
+pub use reuse::{Previous, STATE};
 
 /// Where the index lives in the output.
 pub const DIR: &str = "search/";
@@ -102,13 +105,43 @@ pub fn prepare() {
 /// result fragments (most of its bytes) are never all in memory at once.
 /// `segmented` is called once every document is segmented, when the
 /// segmenter's dictionary is no longer needed (see [`release_segmenter`]).
-/// Returns the number of files.
-pub fn write_all(site: &Site, sink: &dyn Sink, segmented: &dyn Fn()) -> Result<usize, Diagnostic> {
+/// Fragment files that `previous` (the previous build's output) has as
+/// they would be made are linked from it instead; the fragments' keys go
+/// into [`STATE`] for the next build. Returns the number of files.
+pub fn write_all(
+    site: &Site,
+    sink: &dyn Sink,
+    segmented: &dyn Fn(),
+    previous: Option<&Previous>,
+) -> Result<usize, Diagnostic> {
     let emit: Emit = &|path, bytes| {
         sink.put(&path, bytes)
             .map_err(|e| Diagnostic::error(&path, 0, format!("cannot write: {e}")))
     };
-    make(site, emit, segmented)
+    let kept = previous.map(|p| Kept {
+        keys: p.state.as_deref().map(reuse::decode).unwrap_or_default(),
+        link: p.link,
+    });
+    let (files, keys) = make(site, emit, segmented, kept.as_ref())?;
+    emit(STATE.to_string(), reuse::encode(&keys))?;
+    Ok(files)
+}
+
+/// The previous build's fragment keys, and how to link its files.
+struct Kept<'a> {
+    keys: Vec<u128>,
+    link: &'a (dyn Fn(&str) -> Result<bool, Diagnostic> + Sync),
+}
+
+impl Kept<'_> {
+    /// Links fragment file `n` from the previous output when its key there
+    /// is `key`; false when it is to be made.
+    fn link(&self, n: usize, key: u128, path: &str) -> Result<bool, Diagnostic> {
+        if self.keys.get(n) != Some(&key) {
+            return Ok(false);
+        }
+        (self.link)(path)
+    }
 }
 
 /// Frees the segmenter's dictionary (about 50 MiB), which a build needs no
@@ -140,26 +173,44 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 /// Makes the index, handing every file to `emit`; the manifest comes last,
 /// since its version is a hash of all the others. Returns the number of files.
 pub fn build_into(site: &Site, emit: Emit) -> Result<usize, Diagnostic> {
-    make(site, emit, &|| {})
+    Ok(make(site, emit, &|| {}, None)?.0)
 }
 
-/// [`build_into`], calling `segmented` once every document is segmented.
-fn make(site: &Site, emit: Emit, segmented: &dyn Fn()) -> Result<usize, Diagnostic> {
+/// [`build_into`], calling `segmented` once every document is segmented,
+/// and linking the fragment files whose keys the previous build's (`kept`)
+/// has; returns the number of files and the fragments' keys.
+fn make(
+    site: &Site,
+    emit: Emit,
+    segmented: &dyn Fn(),
+    kept: Option<&Kept>,
+) -> Result<(usize, Vec<u128>), Diagnostic> {
     let hashed = Hashed {
         hashes: Mutex::default(),
         emit,
     };
-    let out: Emit = &|path, bytes| hashed.put(path, bytes);
+    let out: Emit = &|path, bytes| hashed.put(path, bytes, None);
     let interner = Interner::default();
     let workers = Workers::new();
     let names = unit_names(site, &mut workers.get().cache, &interner);
     let unit_paths: Vec<String> = (0..site.units.len()).map(|u| unit_path(site, u)).collect();
+    let keys = reuse::fragment_keys(site, &unit_paths);
     let ctx = Ctx {
         site,
         interner: &interner,
         names: &names,
     };
-    let mut corpus = segment_plans(&ctx, &workers, &unit_paths, out)?;
+    let mut frags = Fragments {
+        site,
+        unit_paths: &unit_paths,
+        pending: Vec::new(),
+        next: 0,
+        keys: &keys,
+        kept,
+        hashed: &hashed,
+    };
+    let mut corpus = segment_plans(&ctx, &workers, &mut frags)?;
+    debug_assert_eq!(frags.next, keys.len(), "a key per fragment file");
     drop(workers);
     segmented();
     let terms = interner.into_terms();
@@ -186,7 +237,7 @@ fn make(site: &Site, emit: Emit, segmented: &dyn Fn()) -> Result<usize, Diagnost
         t: topics,
     };
     emit(format!("{DIR}meta.json"), json(&manifest))?;
-    Ok(files + 1)
+    Ok((files + 1, keys))
 }
 
 /// Hands files on and keeps each one's hash, for the version.
@@ -196,10 +247,22 @@ struct Hashed<'e> {
 }
 
 impl Hashed<'_> {
-    fn put(&self, path: String, bytes: Vec<u8>) -> Result<(), Diagnostic> {
-        let h = fx(path.as_bytes()) ^ fx(&bytes).rotate_left(17);
-        lock(&self.hashes).push((path.clone(), h));
+    /// Hands a file on; its hash is its `key`'s when it has one (a result
+    /// fragment, whose bytes follow from its key), else its bytes'.
+    fn put(&self, path: String, bytes: Vec<u8>, key: Option<u128>) -> Result<(), Diagnostic> {
+        let h = match key {
+            Some(key) => fx(&key.to_le_bytes()),
+            None => fx(&bytes),
+        };
+        self.note(&path, h);
         (self.emit)(path, bytes)
+    }
+
+    /// Counts a file that is not handed on (linked from the previous
+    /// build's output), by its hash.
+    fn note(&self, path: &str, h: u64) {
+        let h = fx(path.as_bytes()) ^ h.rotate_left(17);
+        lock(&self.hashes).push((path.to_string(), h));
     }
 
     /// The number of files, and the version: a fold over their hashes in
@@ -270,11 +333,10 @@ impl Corpus {
 
 /// Segments every plan, batch by batch on all threads, writing result
 /// fragments as they fill.
-fn segment_plans(
-    ctx: &Ctx,
+fn segment_plans<'a>(
+    ctx: &Ctx<'a>,
     workers: &Workers,
-    unit_paths: &[String],
-    out: Emit,
+    frags: &mut Fragments<'a, '_>,
 ) -> Result<Corpus, Diagnostic> {
     let site = ctx.site;
     let mut corpus = Corpus {
@@ -283,12 +345,6 @@ fn segment_plans(
         lengths: Vec::new(),
         plan_docs: Vec::with_capacity(site.plans.len()),
         title_terms: Vec::new(),
-    };
-    let mut frags = Fragments {
-        site,
-        unit_paths,
-        pending: Vec::new(),
-        next: 0,
     };
     for batch in (0..site.plans.len()).collect::<Vec<_>>().chunks(BATCH) {
         let outs: Vec<PlanOut> = batch
@@ -301,26 +357,31 @@ fn segment_plans(
                 .pending
                 .extend(plan.docs.into_iter().map(|d| (plan.plan, d)));
         }
-        frags.write(false, out)?;
+        frags.write(false)?;
     }
-    frags.write(true, out)?;
+    frags.write(true)?;
     corpus.title_terms.sort_unstable();
     corpus.title_terms.dedup();
     Ok(corpus)
 }
 
 /// Result fragments waiting to fill a file of [`CHUNK`] documents.
-struct Fragments<'a> {
+struct Fragments<'a, 'k> {
     site: &'a Site,
     unit_paths: &'a [String],
     pending: Vec<(usize, DocOut<'a>)>,
     /// The number of the next file.
     next: usize,
+    /// Each file's key ([`reuse`]).
+    keys: &'k [u128],
+    /// The previous build's keys, when its files may be linked.
+    kept: Option<&'k Kept<'k>>,
+    hashed: &'k Hashed<'k>,
 }
 
-impl Fragments<'_> {
+impl Fragments<'_, '_> {
     /// Writes the full files (all, when `all`).
-    fn write(&mut self, all: bool, out: Emit) -> Result<(), Diagnostic> {
+    fn write(&mut self, all: bool) -> Result<(), Diagnostic> {
         let n = self.pending.len();
         let full = if all { n } else { n / CHUNK * CHUNK };
         if full == 0 {
@@ -332,8 +393,22 @@ impl Fragments<'_> {
         ready
             .par_chunks(CHUNK)
             .enumerate()
-            .map(|(i, docs)| (format!("{DIR}f/{}.json", first + i), self.file(docs)))
-            .try_for_each(|(path, bytes)| out(path, bytes))
+            .try_for_each(|(i, docs)| self.put(first + i, docs))
+    }
+
+    /// Links file `n` from the previous build's output when it is the
+    /// same there, else makes it.
+    fn put(&self, n: usize, docs: &[(usize, DocOut)]) -> Result<(), Diagnostic> {
+        let path = format!("{DIR}f/{n}.json");
+        // A key per file, by construction; without one, the bytes' hash.
+        let key = self.keys.get(n).copied();
+        if let (Some(kept), Some(key)) = (self.kept, key)
+            && kept.link(n, key, &path)?
+        {
+            self.hashed.note(&path, fx(&key.to_le_bytes()));
+            return Ok(());
+        }
+        self.hashed.put(path, self.file(docs), key)
     }
 
     fn file(&self, docs: &[(usize, DocOut)]) -> Vec<u8> {

@@ -516,3 +516,96 @@ fn bench_index() {
         }
     }
 }
+
+/// A site of three plans of `tasks` tasks each (a few fragment files each).
+fn three_plans(root: &std::path::Path, tasks: [usize; 3]) {
+    std::fs::create_dir_all(root.join("content")).unwrap();
+    std::fs::write(root.join("site.yaml"), "title: 测试\n").unwrap();
+    let units = "- jurisdiction: 测试市测试区\n  units:\n    - name: 区司法局\n";
+    std::fs::write(root.join("content/units.yaml"), units).unwrap();
+    for (name, n) in ["a", "b", "c"].into_iter().zip(tasks) {
+        let mut plan = format!(
+            "---\ntitle: 方案{name}\nkind: 方案\njurisdiction: 测试市测试区\n---\n\n完善{name}制度。\n\n"
+        );
+        for t in 1..=n {
+            plan.push_str(&format!(
+                "{t}.推进第{t}项{name}工作。牵头单位:区司法局。\n\n"
+            ));
+        }
+        std::fs::write(root.join(format!("content/{name}.md")), plan).unwrap();
+    }
+}
+
+/// The search index's files (and its keys for the next build) in `out`,
+/// with each one's inode.
+fn search_files(out: &std::path::Path) -> BTreeMap<String, (Vec<u8>, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    common::snapshot(out)
+        .into_iter()
+        .filter_map(|(path, bytes)| {
+            let path = path.to_string_lossy().into_owned();
+            let ours = path.starts_with("search/") || path == planpress::search::STATE;
+            let inode = std::fs::metadata(out.join(&path)).unwrap().ino();
+            ours.then_some((path, (bytes, inode)))
+        })
+        .collect()
+}
+
+#[test]
+fn an_incremental_build_links_unchanged_fragments_and_equals_a_clean_one() {
+    let site = tempfile::tempdir().unwrap();
+    let outs = tempfile::tempdir().unwrap();
+    let (root, inc) = (site.path(), outs.path().join("inc"));
+    three_plans(root, [40, 40, 40]);
+    let build = || {
+        let opts = planpress::build::BuildOptions {
+            root: root.to_path_buf(),
+            out: inc.clone(),
+            base_url: None,
+            wait: planpress::output::Wait::No,
+            publish: Default::default(),
+            full: false,
+        };
+        planpress::build::build(&opts, &|_, _| {}).unwrap();
+        search_files(&inc)
+    };
+    // What a clean build writes: the index of the site as it is now.
+    let clean_index = || {
+        let model = planpress::content::load_site(root).site.unwrap();
+        let clean = index(&model);
+        move |built: &BTreeMap<String, (Vec<u8>, u64)>| {
+            let paths: Vec<&String> = built
+                .keys()
+                .filter(|p| planpress::search::is_index_file(p))
+                .collect();
+            let clean_paths: Vec<&String> = clean.keys().collect();
+            assert_eq!(paths, clean_paths);
+            for (path, bytes) in &clean {
+                assert!(
+                    bytes == &built[path].0,
+                    "{path} differs from a clean build's"
+                );
+            }
+        }
+    };
+    let before = build();
+    assert!(before.contains_key(planpress::search::STATE));
+    // The last plan's text changes: the files of the first two are linked.
+    three_plans(root, [40, 40, 41]);
+    let edited = build();
+    clean_index()(&edited);
+    let inode = |m: &BTreeMap<String, (Vec<u8>, u64)>, p: &str| m[p].1;
+    assert_eq!(
+        inode(&edited, "search/f/0.json"),
+        inode(&before, "search/f/0.json")
+    );
+    assert_ne!(
+        inode(&edited, "search/f/3.json"),
+        inode(&before, "search/f/3.json")
+    );
+    // The first plan gains a task: every later document's number moves.
+    three_plans(root, [41, 40, 41]);
+    let shifted = build();
+    clean_index()(&shifted);
+    assert_ne!(shifted["search/f/2.json"].0, edited["search/f/2.json"].0);
+}
