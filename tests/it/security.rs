@@ -503,8 +503,9 @@ fn scan_site(out: &Path) -> (Vec<String>, usize) {
         }
         let path = entry.path();
         let rel = path.strip_prefix(out).unwrap().display().to_string();
-        // The parse cache is the build's own binary data, never served.
-        if rel.starts_with("static/") || rel.starts_with(planpress::content::cache::DIR) {
+        // .planpress/ is the build's own data (parse cache, state, search
+        // keys), never served (deploy/ denies it, the package leaves it out).
+        if rel.starts_with("static/") || rel.starts_with(".planpress/") {
             continue;
         }
         files += 1;

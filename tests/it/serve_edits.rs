@@ -149,14 +149,19 @@ impl Site {
     }
 }
 
-/// Every file a fresh build of `root` writes, except static files.
+/// Every file a fresh build of `root` writes, except static files and the
+/// build's own data.
 fn fresh_build(root: &Path) -> BTreeMap<String, Vec<u8>> {
     let (site, _) = planpress::build::load(root, Some(BASE)).expect("the site loads");
     let theme = planpress::render::theme::Theme::load(root, &site.config).unwrap();
     let editions = planpress::render::editions::Editions::load(root, &site, &theme).unwrap();
     let sink = MemorySink::default();
     planpress::build::render(&site, &theme, &editions, &sink, &|_, _| {}).unwrap();
-    sink.into_files()
+    // .planpress/ (the search index's keys for the next build) is the
+    // build's own data: the session never shows it.
+    let mut files = sink.into_files();
+    files.retain(|path, _| !path.starts_with(".planpress/"));
+    files
 }
 
 /// What the session shows is, file for file, what a fresh build writes.
