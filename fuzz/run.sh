@@ -1,9 +1,7 @@
 #!/usr/bin/env bash
 # Short fuzz run of every target (issue 9), for .ci/run: half a minute in
 # all once built on two cores (the targets run side by side, one per core).
-# Longer runs: `fuzz/run.sh --seconds 600 [TARGET...]`. `--build-only` builds
-# the targets (installing what is missing) and runs none: CI builds them in
-# the background, at low priority, while its tests run.
+# Longer runs: `fuzz/run.sh --seconds 600 [TARGET...]`.
 #
 # Each target starts from its seeds (fuzz/seeds/TARGET, kept in git) and a
 # scratch corpus outside the repo; a crash, a panic, an input slower than
@@ -34,15 +32,13 @@ fi
 seconds=5
 timeout=10
 rss=2048
-build_only=0
 targets=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds="$2"; shift 2 ;;
     --timeout) timeout="$2"; shift 2 ;;
     --rss) rss="$2"; shift 2 ;;
-    --build-only) build_only=1; shift ;;
-    -h|--help) sed -n '2,18p' "$(basename "$0")"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$(basename "$0")"; exit 0 ;;
     *) targets+=("$1"); shift ;;
   esac
 done
@@ -71,16 +67,8 @@ sanitizer="${FUZZ_SANITIZER:-none}"
 # 16 let the build use every core (minutes less in CI) for slightly slower
 # runs. The build and the runs take the same flags, or each run rebuilds.
 flags=(-s "$sanitizer" -a -O --codegen-units 16)
-# A target folder of its own, also when CARGO_TARGET_DIR is set: a build
-# sharing the main one would wait for its lock while CI's tests compile.
-if [ -n "${CARGO_TARGET_DIR:-}" ]; then
-  flags+=(--target-dir "$CARGO_TARGET_DIR/fuzz")
-fi
 
 cargo +nightly fuzz build "${flags[@]}"
-if [ "$build_only" = 1 ]; then
-  exit 0
-fi
 
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
