@@ -178,7 +178,11 @@ const norm = (s) => (s || '').replace(/\s+/g, '');
       await pg.evaluate(() => localStorage.clear());
       await pg.locator('button.a11y-entry').first().click();
       await pg.click('#a11y-toolbar [data-a11y="speak"]');
-      await pg.waitForTimeout(900);
+      // Until it has said so (no voice) or read its first six sentences, instead of
+      // a fixed wait; on a time-out the checks below say what was missing.
+      await pg
+        .waitForFunction((n) => (n ? window.__spoken.length >= 6 : /没有/.test(document.querySelector('#a11y-toolbar .tb-status')?.textContent || '')), voices, { timeout: 10_000 })
+        .catch(() => {});
       const status = await pg.textContent('#a11y-toolbar .tb-status');
       const spoken = await pg.evaluate(() => window.__spoken);
       const title = await pg.textContent('h1');
