@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { htmlPaths, report, SITE_DIR, SUB_SITE_DIR, RTL_SITE_DIR } from './lib.mjs';
+import { htmlPaths, report, SITE_DIR, SUB_SITE_DIR, RTL_SITE_DIR, VNU_JAVA_ARGS } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const t = report('html');
@@ -15,7 +15,7 @@ const dirs = [SITE_DIR, SUB_SITE_DIR, RTL_SITE_DIR].filter(Boolean);
 const files = dirs.reduce((n, d) => n + htmlPaths(d).length, 0);
 
 function vnu(extra) {
-  const r = spawnSync('java', ['-Xss4m', '-jar', jar, ...extra, '--format', 'json', '--skip-non-html', ...dirs], {
+  const r = spawnSync('java', [...VNU_JAVA_ARGS, '-jar', jar, ...extra, '--format', 'json', '--skip-non-html', ...dirs], {
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
     timeout: 300_000,

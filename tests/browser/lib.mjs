@@ -41,6 +41,15 @@ export const CHROMIUM_ARGS = [
   '--disable-quic',
   '--disable-sync',
 ];
+/** Set by nginx.sh, which runs some specs again with the sites behind nginx:
+ *  there a spec proves what the server changes (headers, the Content Security
+ *  Policy, paths), and may leave out checks of the served bytes alone (axe) that
+ *  its direct run has made on the same files. */
+export const BEHIND_NGINX = process.env.BEHIND_NGINX === '1';
+/** The JVM options of the Nu HTML checker (vnu.jar): a deep stack for its
+ *  parser; the quick JIT only and one GC thread, as a run is seconds long and
+ *  shares CI's two cores with a browser (the same checks for ~40 % less CPU). */
+export const VNU_JAVA_ARGS = ['-Xss4m', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC'];
 export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
 function withSlash(u) {
@@ -49,22 +58,32 @@ function withSlash(u) {
 
 // ---------------------------------------------------------------- browser
 
-const browsers = [];
+// One Chromium per spec process, shared by its contexts: a context is as
+// fresh as a new browser (its own storage, cache and cookies), and each launch
+// costs a second or more of CPU on CI's two cores.
+let browserPromise = null;
 // CSP_CONSOLE=1 (nginx.sh, whose nginx sends a Content-Security-Policy): every
 // console message about it, in any page of any context, fails the spec.
 const cspMessages = [];
 
-/** A new browser context of a headless Debian Chromium (one browser per call;
- *  `context.close()` closes it too). Options are Playwright's newContext
- *  options; `javaScriptEnabled` defaults to true, the viewport to 1280x900. */
+function sharedBrowser() {
+  if (!browserPromise) {
+    browserPromise = chromium.launch({
+      executablePath: CHROMIUM,
+      args: CHROMIUM_ARGS,
+      headless: true,
+      timeout: 60_000,
+    });
+  }
+  return browserPromise;
+}
+
+/** A new browser context of the spec's headless Debian Chromium (launched at
+ *  the first call, shared by the next ones; closed by `t.done()`). Options are
+ *  Playwright's newContext options; `javaScriptEnabled` defaults to true, the
+ *  viewport to 1280x900. */
 export async function launch({ javaScriptEnabled = true, viewport = { width: 1280, height: 900 }, ...options } = {}) {
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: CHROMIUM_ARGS,
-    headless: true,
-    timeout: 60_000,
-  });
-  browsers.push(browser);
+  const browser = await sharedBrowser();
   const context = await browser.newContext({
     javaScriptEnabled,
     viewport,
@@ -79,15 +98,14 @@ export async function launch({ javaScriptEnabled = true, viewport = { width: 128
     });
   }
   const close = context.close.bind(context);
-  context.close = async () => {
-    await close().catch(() => {});
-    await browser.close().catch(() => {});
-  };
+  context.close = () => close().catch(() => {});
   return context;
 }
 
 async function closeAll() {
-  await Promise.all(browsers.map((b) => b.close().catch(() => {})));
+  if (!browserPromise) return;
+  const browser = await browserPromise.catch(() => null);
+  if (browser) await browser.close().catch(() => {});
 }
 
 /** Go to `url` and wait for the page to be loaded; fails on a status other

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { launch, runAxe, formatViolations, horizontalOverflow, report } from './lib.mjs';
+import { launch, runAxe, formatViolations, horizontalOverflow, report, VNU_JAVA_ARGS } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const t = report('review');
@@ -43,7 +43,7 @@ const plans = checked.status === 0 ? JSON.parse(checked.stdout).plans : [];
 
 // ---- the Nu HTML checker on both pages
 const jar = path.join(path.dirname(require.resolve('vnu-jar/package.json')), 'build', 'dist', 'vnu.jar');
-const vnu = spawnSync('java', ['-Xss4m', '-jar', jar, '--format', 'json', ...pages.map((p) => p.file)], {
+const vnu = spawnSync('java', [...VNU_JAVA_ARGS, '-jar', jar, '--format', 'json', ...pages.map((p) => p.file)], {
   encoding: 'utf8',
   maxBuffer: 64 * 1024 * 1024,
   timeout: 300_000,
