@@ -13,7 +13,7 @@
 //   - settings persist across pages and into the 长者版 through localStorage, and
 //     全部恢复 puts everything back;
 //   - at 375 px, the open toolbar does not make the page scroll sideways.
-import { launch, pageTypes, runAxe, formatViolations, report, visit, horizontalOverflow, SITE_URL } from './lib.mjs';
+import { launch, pageTypes, runAxe, formatViolations, report, visit, horizontalOverflow, SITE_URL, BEHIND_NGINX } from './lib.mjs';
 
 const t = report('toolbar');
 const types = pageTypes();
@@ -27,6 +27,14 @@ const state = (page) => page.evaluate((k) => JSON.parse(localStorage.getItem(k) 
 const pressed = (page, what) => page.getAttribute(`#a11y-toolbar [data-a11y="${what}"]`, 'aria-pressed');
 const disabled = (page, what) => page.isDisabled(`#a11y-toolbar [data-a11y="${what}"]`);
 const click = (page, what) => page.click(`#a11y-toolbar [data-a11y="${what}"]`);
+// axe on the page as it is; behind nginx the toolbar's run is about the server
+// (no Content Security Policy message, lib.mjs), and the direct run has checked
+// the same files with axe in the same states.
+async function noAxeViolations(page, what) {
+  if (BEHIND_NGINX) return;
+  const v = await runAxe(page);
+  t.check(v.length === 0, what, formatViolations(v));
+}
 
 // ---- every page type loads its script cleanly
 {
@@ -72,8 +80,7 @@ const click = (page, what) => page.click(`#a11y-toolbar [data-a11y="${what}"]`);
     await entry.click();
     t.check(await page.locator('#a11y-toolbar').isVisible(), '无障碍 opens the toolbar');
     t.check((await entry.getAttribute('aria-expanded')) === 'true', 'the 无障碍 button says aria-expanded="true"');
-    const v = await runAxe(page);
-    t.check(v.length === 0, 'no axe violations with the toolbar open', formatViolations(v));
+    await noAxeViolations(page, 'no axe violations with the toolbar open');
   });
 
   await t.step('text size', async () => {
@@ -119,8 +126,7 @@ const click = (page, what) => page.click(`#a11y-toolbar [data-a11y="${what}"]`);
     });
     t.check(c.cls && (await pressed(page, 'contrast')) === 'true', '高对比度 is on and pressed');
     t.check(c.bg === 'rgb(0, 0, 0)' && c.text === 'rgb(255, 255, 255)' && c.link === 'rgb(255, 255, 0)', 'white text and yellow links on black', c);
-    const v = await runAxe(page);
-    t.check(v.length === 0, 'no axe violations in high contrast', formatViolations(v));
+    await noAxeViolations(page, 'no axe violations in high contrast');
     await click(page, 'contrast');
     t.check(!(await page.evaluate(() => document.documentElement.classList.contains('a11y-contrast'))) && (await pressed(page, 'contrast')) === 'false', '高对比度 turns off again');
   });
@@ -164,8 +170,7 @@ const click = (page, what) => page.click(`#a11y-toolbar [data-a11y="${what}"]`);
     t.check(c.masthead !== before && c.text > 1000, 'the page is drawn plainly with all its text', { before, ...c });
     const over = await horizontalOverflow(page);
     t.check(!over, 'no sideways scrolling in 纯文本', over && JSON.stringify(over));
-    const v = await runAxe(page);
-    t.check(v.length === 0, 'no axe violations in 纯文本', formatViolations(v));
+    await noAxeViolations(page, 'no axe violations in 纯文本');
     await visit(page, units.url);
     t.check(await page.evaluate(() => document.documentElement.classList.contains('a11y-plain') && !!document.getElementById('a11y-plain-style')), '纯文本 stays on on the next page');
     await click(page, 'plain');
@@ -277,8 +282,7 @@ const click = (page, what) => page.click(`#a11y-toolbar [data-a11y="${what}"]`);
         t.check((await page.evaluate(() => window.__speech.at(-1)[0])) === 'pause' && (await pressed(page, 'pause')) === 'true', `${p.type}: 暂停朗读 pauses`);
         await click(page, 'pause');
         t.check((await page.evaluate(() => window.__speech.at(-1)[0])) === 'resume' && (await pressed(page, 'pause')) === 'false', `${p.type}: pressed again, it resumes`);
-        const v = await runAxe(page);
-        t.check(v.length === 0, `${p.type}: no axe violations with the toolbar open while reading`, formatViolations(v));
+        await noAxeViolations(page, `${p.type}: no axe violations with the toolbar open while reading`);
         await click(page, 'stop');
         t.check((await page.evaluate(() => window.__speech.at(-1)[0])) === 'cancel' && (await disabled(page, 'pause')) && (await disabled(page, 'stop')), `${p.type}: 停止朗读 stops`);
         await page.evaluate(() => localStorage.clear());
