@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # The browser suite (issue 4): builds the example site, serves it on 127.0.0.1
-# and runs every tests/browser/*.spec.mjs with Node, in sorted order, against
+# and runs every tests/browser/*.spec.mjs with Node, two at a time (BROWSER_JOBS), against
 # Debian's headless Chromium (axe-core, the Nu HTML checker, the 长者版 sizes,
 # keyboard, the 无障碍 toolbar, no JavaScript, reflow, screenshots, the
 # review page of `planpress import --review`, and the addresses, feed, sitemap,
-# QR code, calendars and open data that are read away from the site); then,
-# last, the same sites behind nginx with deploy/'s configuration (nginx.sh).
+# QR code, calendars and open data that are read away from the site), and the
+# same sites behind nginx with deploy/'s configuration (nginx.sh).
 #
 #   tests/browser/run.sh                 all specs
 #   SPECS="elder toolbar" tests/browser/run.sh   only these ("nginx": the nginx test)
 #   SCREENSHOT_DIR=DIR                   where screenshots go (default /tmp/planpress-shots)
 #   AXE_PAGES=all                        axe on every page (default: a quarter of the unit pages)
 #   VERBOSE=1                            print every passing check too
+#   BROWSER_JOBS=N                       specs run at once (default 2; 1: one after another)
+#   BROWSER_CPU=1                        each spec's CPU time after its "took" line
 #
 # Installs what it needs when missing: Debian's chromium, a headless JRE, xmllint
 # (libxml2-utils: the feed's and sitemap's schemas) and CJK fonts (apt), and the
@@ -53,7 +55,13 @@ fi
 # ---- the sites
 work=$(mktemp -d "${TMPDIR:-/tmp}/planpress-browser.XXXXXX")
 server=""
+lanes=()
 cleanup() {
+  # The lanes and what they run, when the suite is cut short.
+  for pid in "${lanes[@]}"; do
+    pkill -P "$pid" 2>/dev/null || true
+    kill "$pid" 2>/dev/null || true
+  done
   if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; fi
   rm -rf "$work"
 }
@@ -115,37 +123,94 @@ export SUB_SITE_URL="${SITE_URL}fzjs/"
 export RTL_SITE_URL="${SITE_URL}rtl/"
 echo "browser suite: serving $SITE_URL (and ${SUB_SITE_URL}, ${RTL_SITE_URL})"
 
-# ---- the specs
-passed=0
-failed=0
-failed_specs=()
+# ---- the specs, BROWSER_JOBS (default 2) at once: a spec mostly waits on its
+# browser, so two of them fill CI's two cores (and nginx.sh's specs a third
+# lane). Each writes its own log; the logs are printed in the usual order
+# (sorted, nginx last) as soon as a spec and the ones before it are done.
+# Longest first, so that the lanes end together (CI times, quiet machine).
+longest=(a11y nginx toolbar zoom keyboard readers screenshots elder html reflow ranking review nojs search addresses links)
+selected=()
 for spec in $(ls "$here"/*.spec.mjs | sort); do
   name=$(basename "$spec" .spec.mjs)
   if [ -n "${SPECS:-}" ] && [[ " $SPECS " != *" $name "* ]]; then continue; fi
-  echo "== browser: $name"
-  start=$(date +%s)
-  if timeout 900 node "$spec" 2>&1 | tee "$work/$name.log"; then
+  selected+=("$name")
+done
+if [ -z "${SPECS:-}" ] || [[ " $SPECS " == *" nginx "* ]]; then selected+=(nginx); fi
+order=()
+for name in "${longest[@]}" "${selected[@]}"; do
+  if [[ " ${selected[*]} " == *" $name "* ]] && [[ " ${order[*]} " != *" $name "* ]]; then order+=("$name"); fi
+done
+# nginx.sh gzips and brotlis the sites when the build did not (no .html.gz):
+# then it runs alone, after the specs that read those folders.
+late=""
+for dir in "$SITE_DIR" "$SUB_SITE_DIR"; do
+  [ -n "$(find "$dir" -name '*.html.gz' -print -quit)" ] || late=nginx
+done
+
+run_one() {
+  if [ "$1" = nginx ]; then
+    timeout 900 "$here/nginx.sh"
+  else
+    timeout 900 node "$here/$1.spec.mjs"
+  fi
+}
+# BROWSER_CPU=1: each spec's CPU time (user+sys, its browser included) in its log.
+timed() {
+  if [ -n "${BROWSER_CPU:-}" ]; then
+    /usr/bin/time -f "   ($1: %U s user %S s sys CPU, %e s wall)" -o "$work/$1.cpu" bash -c "$(declare -f run_one); here=$here; run_one $1"
+  else
+    run_one "$1"
+  fi
+}
+# A lane takes the next spec nobody has taken (mkdir is atomic).
+lane() {
+  local name s rc
+  for name in "$@"; do
+    mkdir "$work/taken-$name" 2>/dev/null || continue
+    s=$(date +%s)
+    if timed "$name" >"$work/$name.log" 2>&1; then rc=0; else rc=1; fi
+    echo $(($(date +%s) - s)) >"$work/$name.secs"
+    echo $rc >"$work/$name.rc"
+  done
+}
+lanes=()
+pool() {
+  local i
+  for i in $(seq 1 "${BROWSER_JOBS:-2}"); do
+    lane "$@" &
+    lanes+=($!)
+  done
+}
+first=()
+for name in "${order[@]}"; do [ "$name" = "$late" ] || first+=("$name"); done
+pool "${first[@]}"
+
+passed=0
+failed=0
+failed_specs=()
+for name in "${selected[@]}"; do
+  if [ "$name" = "$late" ]; then
+    wait "${lanes[@]}" || true
+    pool "$name"
+  fi
+  while [ ! -e "$work/$name.rc" ]; do
+    alive=0
+    for pid in "${lanes[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    if [ $alive = 0 ] && [ ! -e "$work/$name.rc" ]; then echo 1 >"$work/$name.rc" && echo "?" >"$work/$name.secs" && touch "$work/$name.log"; fi
+    sleep 0.5
+  done
+  if [ "$name" = nginx ]; then echo "== browser: nginx (deploy/ in Debian's nginx)"; else echo "== browser: $name"; fi
+  cat "$work/$name.log"
+  if [ "$(cat "$work/$name.rc")" = 0 ]; then
     passed=$((passed + 1))
   else
     failed=$((failed + 1))
     failed_specs+=("$name")
   fi
-  echo "   ($name took $(($(date +%s) - start))s)"
+  echo "   ($name took $(cat "$work/$name.secs")s)"
+  if [ -e "$work/$name.cpu" ]; then cat "$work/$name.cpu"; fi
 done
-
-# The same sites behind nginx with deploy/'s configuration (nginx.sh): last,
-# as it adds the precompressed files beside theirs.
-if [ -z "${SPECS:-}" ] || [[ " $SPECS " == *" nginx "* ]]; then
-  echo "== browser: nginx (deploy/ in Debian's nginx)"
-  start=$(date +%s)
-  if timeout 900 "$here/nginx.sh" 2>&1 | tee "$work/nginx.log"; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    failed_specs+=("nginx")
-  fi
-  echo "   (nginx took $(($(date +%s) - start))s)"
-fi
+wait "${lanes[@]}" || true
 
 echo "== browser suite summary"
 grep -h '^  => ' "$work"/*.log 2>/dev/null | sed 's/^  => /   /' || true
