@@ -304,20 +304,24 @@ export function formatViolations(violations, max = 5) {
 
 /** Does the page scroll sideways? Returns null, or the widest offenders. */
 export async function horizontalOverflow(page) {
-  return page.evaluate(() => {
-    const doc = document.documentElement;
-    const width = doc.clientWidth;
-    if (doc.scrollWidth <= width) return null;
-    const wide = [];
-    for (const el of document.body.querySelectorAll('*')) {
-      const r = el.getBoundingClientRect();
-      if (r.right > width + 1 && r.width > 0) {
-        const name = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.classList.length ? '.' + [...el.classList].join('.') : '');
-        wide.push(`${name} (right edge ${Math.round(r.right)}px)`);
-      }
+  return page.evaluate(overflowInPage);
+}
+
+/** horizontalOverflow's measure, to run in the page (page.evaluate, or as a
+ *  helper of a longer in-page check: `${overflowInPage}` in its source). */
+export function overflowInPage() {
+  const doc = document.documentElement;
+  const width = doc.clientWidth;
+  if (doc.scrollWidth <= width) return null;
+  const wide = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    const r = el.getBoundingClientRect();
+    if (r.right > width + 1 && r.width > 0) {
+      const name = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.classList.length ? '.' + [...el.classList].join('.') : '');
+      wide.push(`${name} (right edge ${Math.round(r.right)}px)`);
     }
-    return { scrollWidth: doc.scrollWidth, width, elements: wide.slice(0, 8) };
-  });
+  }
+  return { scrollWidth: doc.scrollWidth, width, elements: wide.slice(0, 8) };
 }
 
 // ---------------------------------------------------------------- report
