@@ -5,7 +5,7 @@ use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use common::example_model;
+use common::example_index;
 use planpress::model::Site;
 use planpress::render::markdown::to_plain;
 use planpress::search::query::{Filters, Results, search};
@@ -55,8 +55,7 @@ fn all_terms(files: &BTreeMap<String, Vec<u8>>) -> BTreeSet<String> {
 
 #[test]
 fn the_index_holds_chinese_words_not_characters() {
-    let site = example_model();
-    let files = index(&site);
+    let (_, files) = example_index();
     let terms = all_terms(&files);
     for word in [
         "法律顾问",
@@ -88,7 +87,7 @@ fn the_index_holds_chinese_words_not_characters() {
         assert!(!terms.contains(stop), "stop word {stop} is not indexed");
     }
     // Every file is small: the manifest, shards and fragments especially.
-    for (path, bytes) in &files {
+    for (path, bytes) in files {
         assert!(bytes.len() < 64 * 1024, "{path} is {} bytes", bytes.len());
     }
     assert!(files["search/meta.json"].len() < 4096);
@@ -96,8 +95,7 @@ fn the_index_holds_chinese_words_not_characters() {
 
 #[test]
 fn falv_guwen_finds_the_tasks_on_legal_advisers() {
-    let site = example_model();
-    let files = index(&site);
+    let (site, files) = example_index();
     let r = run(&files, "法律顾问", &Filters::default());
     assert_eq!(r.terms, [["法律顾问"]]);
     let found = task_paths(&r);
@@ -139,8 +137,7 @@ fn falv_guwen_finds_the_tasks_on_legal_advisers() {
 
 #[test]
 fn gongzhi_lvshi_finds_the_three_jurisdictions_and_a_filter_narrows() {
-    let site = example_model();
-    let files = index(&site);
+    let (site, files) = example_index();
     let r = run(&files, "公职律师", &Filters::default());
     let found = task_paths(&r);
     for must in [
@@ -187,8 +184,7 @@ fn gongzhi_lvshi_finds_the_three_jurisdictions_and_a_filter_narrows() {
 
 #[test]
 fn xianfa_xuanshi_finds_tasks_in_all_three_documents() {
-    let site = example_model();
-    let files = index(&site);
+    let (site, files) = example_index();
     let r = run(&files, "宪法宣誓", &Filters::default());
     let found = task_paths(&r);
     let expected = tasks_mentioning(&site, "宪法宣誓");
@@ -210,8 +206,7 @@ fn xianfa_xuanshi_finds_tasks_in_all_three_documents() {
 
 #[test]
 fn tasks_with_all_words_rank_first() {
-    let site = example_model();
-    let files = index(&site);
+    let (site, files) = example_index();
     let r = run(&files, "公职律师 法律顾问", &Filters::default());
     assert_eq!(r.terms.len(), 2);
     let both: BTreeSet<String> = tasks_mentioning(&site, "公职律师")
@@ -234,8 +229,7 @@ fn tasks_with_all_words_rank_first() {
 
 #[test]
 fn a_units_name_finds_its_tasks_and_the_unit_filter_keeps_them() {
-    let site = example_model();
-    let files = index(&site);
+    let (site, files) = example_index();
     // Tasks 区委依法治区办 of 道里区 leads or shares.
     let unit = site
         .units
@@ -282,8 +276,7 @@ fn a_units_name_finds_its_tasks_and_the_unit_filter_keeps_them() {
 
 #[test]
 fn a_units_name_ranks_the_tasks_it_leads_then_those_it_shares() {
-    let site = example_model();
-    let files = index(&site);
+    let (site, files) = example_index();
     for name in ["区教育局", "团区委", "区司法局", "县委政法委"] {
         let mut led = BTreeSet::new();
         let mut listed = BTreeSet::new();
@@ -313,8 +306,7 @@ fn a_units_name_ranks_the_tasks_it_leads_then_those_it_shares() {
 
 #[test]
 fn traditional_characters_and_pinyin_find_what_the_words_find() {
-    let site = example_model();
-    let files = index(&site);
+    let (_, files) = example_index();
     let paths = |q: &str| -> Vec<String> {
         let r = run(&files, q, &Filters::default());
         r.hits.iter().map(|h| h.path.clone()).collect()
@@ -343,8 +335,7 @@ fn traditional_characters_and_pinyin_find_what_the_words_find() {
 
 #[test]
 fn a_topic_filter_keeps_the_topics_tasks() {
-    let site = example_model();
-    let files = index(&site);
+    let (site, files) = example_index();
     let all = run(&files, "制度", &Filters::default());
     let topic = Filters {
         topic: Some("法治队伍".into()),
@@ -374,8 +365,7 @@ fn a_topic_filter_keeps_the_topics_tasks() {
 
 #[test]
 fn a_query_downloads_little() {
-    let site = example_model();
-    let files = index(&site);
+    let (_, files) = example_index();
     let fetch = |p: &str| files.get(p).cloned();
     let r = search(&fetch, "公职律师", &Filters::default(), 10).unwrap();
     let count = |dir: &str, map: &mut dyn Iterator<Item = &String>| {
@@ -397,7 +387,9 @@ fn a_query_downloads_little() {
 
 #[test]
 fn the_index_is_identical_whatever_the_thread_count() {
-    let site = example_model();
+    // The other side is the shared index, made with as many threads as
+    // there are cores.
+    let (site, shared) = example_index();
     let with = |n: usize| {
         rayon::ThreadPoolBuilder::new()
             .num_threads(n)
@@ -412,7 +404,7 @@ fn the_index_is_identical_whatever_the_thread_count() {
         assert_eq!(a.0, b.0);
         assert!(a.1 == b.1, "{} differs between thread counts", a.0);
     }
-    assert_eq!(index(&site), one.into_iter().collect());
+    assert_eq!(*shared, one.into_iter().collect::<BTreeMap<_, _>>());
 }
 
 #[test]
