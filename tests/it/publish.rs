@@ -168,7 +168,7 @@ fn compressed_files_decode_to_the_original_and_the_manifest_lists_every_file() {
             .filter(|p| p.ends_with(".br"))
             .all(|p| is_text(p.trim_end_matches(".br")))
     );
-    assert_eq!(count(&summary, "compressed"), texts.len());
+    assert_eq!(count(summary, "compressed"), texts.len());
 
     let listed = manifest(out);
     assert_eq!(

@@ -70,7 +70,7 @@ fn tasks_get_the_topics_they_are_about() {
     let site = &example_index().0;
     let labels = labels();
     assert!(labels.len() >= 50, "the sample has {} tasks", labels.len());
-    let (precision, recall, most) = score(&site, &labels);
+    let (precision, recall, most) = score(site, &labels);
     println!(
         "topics against the labelled sample: precision {precision:.2}, recall {recall:.2}, at most {most} per task"
     );
