@@ -52,14 +52,9 @@ fn every_page_type_exists_and_links_resolve() {
 
 #[test]
 fn links_work_under_a_sub_path() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("public");
-    build(
-        repo(),
-        &out,
-        &["--base-url", "https://example.gov.cn/fzjs/"],
-    );
-    check_links(&out, "/fzjs/");
+    // Only read: shared with schemas.rs (the same arguments).
+    let out = shared_example(&["--base-url", SUB_PATH_BASE]);
+    check_links(out, "/fzjs/");
     let plan = read(&out.join("plans/daoli-2017-shijian-fangan/index.html"));
     assert!(
         plan.contains("href=\"/fzjs/units/"),

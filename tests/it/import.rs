@@ -154,6 +154,13 @@ fn base_of(path: &Path) -> String {
     path.file_stem().unwrap().to_string_lossy().to_string()
 }
 
+/// The example site's plans by slug, as `check --json` gives them: read once
+/// for the tests that compare imports with them.
+fn example_plans() -> &'static BTreeMap<String, Value> {
+    static PLANS: std::sync::OnceLock<BTreeMap<String, Value>> = std::sync::OnceLock::new();
+    PLANS.get_or_init(|| plans(&check_json(repo()).0))
+}
+
 /// Imports `inputs` (one per corpus document, in EXAMPLE_PLANS order) into an
 /// empty site and compares it with the example site.
 fn assert_matches_example(inputs: &[PathBuf], what: &str) {
@@ -167,8 +174,7 @@ fn assert_matches_example(inputs: &[PathBuf], what: &str) {
         "{what}: check fails on the imported site: {}",
         imported["diagnostics"]
     );
-    let (example, _) = check_json(repo());
-    let example_plans = plans(&example);
+    let example_plans = example_plans();
     let counts: Vec<usize> = imported["plans"]
         .as_array()
         .unwrap()

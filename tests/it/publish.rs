@@ -109,12 +109,45 @@ fn decoded(path: &Path) -> Vec<u8> {
     out
 }
 
+/// The example's deploy package, built once for the tests that read it or
+/// start from a copy of it (a debug build compressing every file costs
+/// seconds): its folder, its summary line and its changes file.
+struct Package {
+    out: PathBuf,
+    summary: String,
+    changes: String,
+}
+
+fn package() -> &'static Package {
+    static BUILT: std::sync::OnceLock<Package> = std::sync::OnceLock::new();
+    BUILT.get_or_init(|| {
+        let name = std::env::current_exe()
+            .ok()
+            .and_then(|e| e.file_stem().map(|s| s.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| "tests".into());
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("package-{name}"));
+        // A clean build (the package of an earlier run would make this one
+        // incremental).
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let (out, list) = (dir.join("public"), dir.join("changes.txt"));
+        let summary = build_package(
+            repo(),
+            &out,
+            &["--compress", "--changes", list.to_str().unwrap()],
+        );
+        Package {
+            changes: read(&list),
+            out,
+            summary,
+        }
+    })
+}
+
 #[test]
 fn compressed_files_decode_to_the_original_and_the_manifest_lists_every_file() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("public");
-    let summary = build_package(repo(), &out, &["--compress"]);
-    let files = published(&out);
+    let Package { out, summary, .. } = package();
+    let files = published(out);
     let texts: Vec<&String> = files
         .keys()
         .filter(|p| is_text(p) && !p.ends_with(".br") && !p.ends_with(".gz"))
@@ -135,9 +168,9 @@ fn compressed_files_decode_to_the_original_and_the_manifest_lists_every_file() {
             .filter(|p| p.ends_with(".br"))
             .all(|p| is_text(p.trim_end_matches(".br")))
     );
-    assert_eq!(count(&summary, "compressed"), texts.len());
+    assert_eq!(count(summary, "compressed"), texts.len());
 
-    let listed = manifest(&out);
+    let listed = manifest(out);
     assert_eq!(
         listed.keys().collect::<Vec<_>>(),
         files.keys().collect::<Vec<_>>(),
@@ -298,23 +331,25 @@ fn a_rebuild_reports_and_recompresses_exactly_what_changed() {
 #[test]
 fn the_package_is_identical_whatever_the_thread_count() {
     let dir = tempfile::tempdir().unwrap();
-    let mut results = Vec::new();
-    for threads in ["1", "2"] {
-        let out = dir.path().join(format!("out-{threads}"));
-        let list: PathBuf = dir.path().join(format!("changes-{threads}.txt"));
-        let o = std::process::Command::new(env!("CARGO_BIN_EXE_planpress"))
-            .args(["build", "--quiet", "--compress", "--root"])
-            .arg(repo())
-            .arg("--out")
-            .arg(&out)
-            .arg("--changes")
-            .arg(&list)
-            .env("RAYON_NUM_THREADS", threads)
-            .output()
-            .unwrap();
-        assert!(o.status.success(), "{}", stderr(&o));
-        results.push((snapshot(&out), read(&list)));
-    }
+    // One thread here; the other side is the shared package, built with as
+    // many threads as there are cores.
+    let shared = package();
+    let (out, list) = (dir.path().join("out-1"), dir.path().join("changes-1.txt"));
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_planpress"))
+        .args(["build", "--quiet", "--compress", "--root"])
+        .arg(repo())
+        .arg("--out")
+        .arg(&out)
+        .arg("--changes")
+        .arg(&list)
+        .env("RAYON_NUM_THREADS", "1")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let results = [
+        (snapshot(&shared.out), shared.changes.clone()),
+        (snapshot(&out), read(&list)),
+    ];
     assert_eq!(
         results[0].0.keys().collect::<Vec<_>>(),
         results[1].0.keys().collect::<Vec<_>>()
@@ -333,7 +368,8 @@ fn the_package_is_identical_whatever_the_thread_count() {
 fn a_failed_build_leaves_the_previous_package() {
     let site = copy_example();
     let out = site.path().join("public");
-    build_package(site.path(), &out, &["--compress"]);
+    // The previous package: a copy of the shared one (the same site).
+    copy_dir(&package().out, &out);
     let before = snapshot(&out);
     edit(
         site.path(),

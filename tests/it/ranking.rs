@@ -5,9 +5,9 @@
 
 use crate::common;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
-use common::{example_model, repo};
+use common::{example_index, repo};
 use planpress::search::query::{Filters, search};
 use serde::Deserialize;
 
@@ -61,7 +61,7 @@ fn unmet(case: &Case, ranked: &[String]) -> Vec<String> {
 fn ranking_meets_the_hand_made_expectations() {
     let fixture = fixture();
     assert!(fixture.cases.len() >= 6, "the fixture has its cases");
-    let site = example_model();
+    let (site, files) = example_index();
     // Every task the fixture names exists, so no expectation is vacuous.
     let tasks: BTreeSet<String> = site
         .plans
@@ -72,7 +72,6 @@ fn ranking_meets_the_hand_made_expectations() {
                 .map(move |t| format!("plans/{}/#{}", p.slug, t.anchor()))
         })
         .collect();
-    let files: BTreeMap<String, Vec<u8>> = planpress::search::build(&site).into_iter().collect();
     let fetch = |p: &str| files.get(p).cloned();
     let mut problems = Vec::new();
     for case in &fixture.cases {

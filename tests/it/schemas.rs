@@ -206,12 +206,10 @@ fn the_schemas_reject_what_check_rejects() {
 /// plan's file (a plan with its tasks).
 #[test]
 fn the_example_sites_open_data_follows_its_schemas() {
-    let out = tempfile::tempdir().unwrap();
-    let base = "https://example.gov.cn/fzjs/";
-    common::build(common::repo(), out.path(), &["--base-url", base]);
-    let json = |rel: &str| -> Value {
-        serde_json::from_str(&common::read(&out.path().join(rel))).unwrap()
-    };
+    // Only read: shared with build.rs's sub-path test (the same arguments).
+    let out = common::shared_example(&["--base-url", common::SUB_PATH_BASE]);
+    let json =
+        |rel: &str| -> Value { serde_json::from_str(&common::read(&out.join(rel))).unwrap() };
     let (tasks, plans) = (
         validator("tasks.schema.json"),
         validator("plans.schema.json"),
@@ -224,7 +222,10 @@ fn the_example_sites_open_data_follows_its_schemas() {
     assert_eq!(all_tasks.len(), 233);
     for record in all_tasks.iter().chain(all_plans) {
         let url = record["url"].as_str().unwrap();
-        assert!(url.starts_with(base), "an absolute address: {url}");
+        assert!(
+            url.starts_with(common::SUB_PATH_BASE),
+            "an absolute address: {url}"
+        );
     }
     for plan in all_plans {
         let slug = plan["slug"].as_str().unwrap();
@@ -238,7 +239,7 @@ fn the_example_sites_open_data_follows_its_schemas() {
     // The schemas are published beside the data.
     for name in ["tasks.schema.json", "plans.schema.json"] {
         assert_eq!(
-            std::fs::read(out.path().join("data").join(name)).unwrap(),
+            std::fs::read(out.join("data").join(name)).unwrap(),
             std::fs::read(schemas_dir().join(name)).unwrap()
         );
     }

@@ -5,7 +5,7 @@ use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use common::example_model;
+use common::example_index;
 use planpress::model::Site;
 use planpress::render::markdown::to_plain;
 use planpress::search::query::{Filters, Results, search};
@@ -55,9 +55,8 @@ fn all_terms(files: &BTreeMap<String, Vec<u8>>) -> BTreeSet<String> {
 
 #[test]
 fn the_index_holds_chinese_words_not_characters() {
-    let site = example_model();
-    let files = index(&site);
-    let terms = all_terms(&files);
+    let (_, files) = example_index();
+    let terms = all_terms(files);
     for word in [
         "法律顾问",
         "法律",
@@ -88,7 +87,7 @@ fn the_index_holds_chinese_words_not_characters() {
         assert!(!terms.contains(stop), "stop word {stop} is not indexed");
     }
     // Every file is small: the manifest, shards and fragments especially.
-    for (path, bytes) in &files {
+    for (path, bytes) in files {
         assert!(bytes.len() < 64 * 1024, "{path} is {} bytes", bytes.len());
     }
     assert!(files["search/meta.json"].len() < 4096);
@@ -96,12 +95,11 @@ fn the_index_holds_chinese_words_not_characters() {
 
 #[test]
 fn falv_guwen_finds_the_tasks_on_legal_advisers() {
-    let site = example_model();
-    let files = index(&site);
-    let r = run(&files, "法律顾问", &Filters::default());
+    let (site, files) = example_index();
+    let r = run(files, "法律顾问", &Filters::default());
     assert_eq!(r.terms, [["法律顾问"]]);
     let found = task_paths(&r);
-    let expected = tasks_mentioning(&site, "法律顾问制度");
+    let expected = tasks_mentioning(site, "法律顾问制度");
     assert!(expected.len() >= 2, "{expected:?}");
     assert!(
         expected.is_subset(&found),
@@ -110,7 +108,7 @@ fn falv_guwen_finds_the_tasks_on_legal_advisers() {
     );
     assert_eq!(
         found,
-        tasks_mentioning(&site, "法律顾问"),
+        tasks_mentioning(site, "法律顾问"),
         "exactly the tasks that name 法律顾问"
     );
     // The tasks about the system itself (their first clause, the task's
@@ -139,9 +137,8 @@ fn falv_guwen_finds_the_tasks_on_legal_advisers() {
 
 #[test]
 fn gongzhi_lvshi_finds_the_three_jurisdictions_and_a_filter_narrows() {
-    let site = example_model();
-    let files = index(&site);
-    let r = run(&files, "公职律师", &Filters::default());
+    let (site, files) = example_index();
+    let r = run(files, "公职律师", &Filters::default());
     let found = task_paths(&r);
     for must in [
         "plans/daoli-2017-shijian-fangan/#task-5",
@@ -149,7 +146,7 @@ fn gongzhi_lvshi_finds_the_three_jurisdictions_and_a_filter_narrows() {
     ] {
         assert!(found.contains(must), "{must} in {found:?}");
     }
-    let expected = tasks_mentioning(&site, "公职律师");
+    let expected = tasks_mentioning(site, "公职律师");
     assert!(
         expected.iter().filter(|p| p.contains("xialu")).count() >= 2,
         "下陆区 measures name 公职律师"
@@ -166,7 +163,7 @@ fn gongzhi_lvshi_finds_the_three_jurisdictions_and_a_filter_narrows() {
         jurisdiction: Some("黄石市下陆区".into()),
         ..Filters::default()
     };
-    let narrowed = run(&files, "公职律师", &only);
+    let narrowed = run(files, "公职律师", &only);
     assert!(!narrowed.hits.is_empty());
     assert!(narrowed.hits.len() < r.hits.len());
     assert!(
@@ -187,11 +184,10 @@ fn gongzhi_lvshi_finds_the_three_jurisdictions_and_a_filter_narrows() {
 
 #[test]
 fn xianfa_xuanshi_finds_tasks_in_all_three_documents() {
-    let site = example_model();
-    let files = index(&site);
-    let r = run(&files, "宪法宣誓", &Filters::default());
+    let (site, files) = example_index();
+    let r = run(files, "宪法宣誓", &Filters::default());
     let found = task_paths(&r);
-    let expected = tasks_mentioning(&site, "宪法宣誓");
+    let expected = tasks_mentioning(site, "宪法宣誓");
     assert!(
         expected.is_subset(&found),
         "missing: {:?}",
@@ -204,18 +200,17 @@ fn xianfa_xuanshi_finds_tasks_in_all_three_documents() {
         );
     }
     // Full-width input and spaces inside the words do not matter.
-    let wide = run(&files, "　宪法宣誓　", &Filters::default());
+    let wide = run(files, "　宪法宣誓　", &Filters::default());
     assert_eq!(task_paths(&wide), found);
 }
 
 #[test]
 fn tasks_with_all_words_rank_first() {
-    let site = example_model();
-    let files = index(&site);
-    let r = run(&files, "公职律师 法律顾问", &Filters::default());
+    let (site, files) = example_index();
+    let r = run(files, "公职律师 法律顾问", &Filters::default());
     assert_eq!(r.terms.len(), 2);
-    let both: BTreeSet<String> = tasks_mentioning(&site, "公职律师")
-        .intersection(&tasks_mentioning(&site, "法律顾问"))
+    let both: BTreeSet<String> = tasks_mentioning(site, "公职律师")
+        .intersection(&tasks_mentioning(site, "法律顾问"))
         .cloned()
         .collect();
     assert!(both.len() >= 2, "tasks name both: {both:?}");
@@ -225,8 +220,8 @@ fn tasks_with_all_words_rank_first() {
     assert!(r.hits[..n].iter().all(|h| h.parts == 2));
     assert!(r.hits[n..].iter().all(|h| h.parts == 1));
     // Every task that names either comes too.
-    let either: BTreeSet<String> = tasks_mentioning(&site, "公职律师")
-        .union(&tasks_mentioning(&site, "法律顾问"))
+    let either: BTreeSet<String> = tasks_mentioning(site, "公职律师")
+        .union(&tasks_mentioning(site, "法律顾问"))
         .cloned()
         .collect();
     assert!(either.is_subset(&task_paths(&r)));
@@ -234,8 +229,7 @@ fn tasks_with_all_words_rank_first() {
 
 #[test]
 fn a_units_name_finds_its_tasks_and_the_unit_filter_keeps_them() {
-    let site = example_model();
-    let files = index(&site);
+    let (site, files) = example_index();
     // Tasks 区委依法治区办 of 道里区 leads or shares.
     let unit = site
         .units
@@ -254,7 +248,7 @@ fn a_units_name_finds_its_tasks_and_the_unit_filter_keeps_them() {
         }
     }
     assert!(!expected.is_empty());
-    let r = run(&files, "区委依法治区办", &Filters::default());
+    let r = run(files, "区委依法治区办", &Filters::default());
     let found = task_paths(&r);
     assert!(
         expected.is_subset(&found),
@@ -275,15 +269,14 @@ fn a_units_name_finds_its_tasks_and_the_unit_filter_keeps_them() {
         topic: None,
         unit: Some("区委依法治区办".into()),
     };
-    let r = run(&files, "法治", &filters);
+    let r = run(files, "法治", &filters);
     assert!(!r.hits.is_empty());
     assert!(task_paths(&r).is_subset(&expected));
 }
 
 #[test]
 fn a_units_name_ranks_the_tasks_it_leads_then_those_it_shares() {
-    let site = example_model();
-    let files = index(&site);
+    let (site, files) = example_index();
     for name in ["区教育局", "团区委", "区司法局", "县委政法委"] {
         let mut led = BTreeSet::new();
         let mut listed = BTreeSet::new();
@@ -301,7 +294,7 @@ fn a_units_name_ranks_the_tasks_it_leads_then_those_it_shares() {
             !led.is_empty() && !listed.is_empty(),
             "{name}: {led:?} {listed:?}"
         );
-        let r = run(&files, name, &Filters::default());
+        let r = run(files, name, &Filters::default());
         let paths: Vec<String> = r.hits.iter().map(|h| h.path.clone()).collect();
         let (n, m) = (led.len(), led.len() + listed.len());
         let first: BTreeSet<String> = paths[..n].iter().cloned().collect();
@@ -313,10 +306,9 @@ fn a_units_name_ranks_the_tasks_it_leads_then_those_it_shares() {
 
 #[test]
 fn traditional_characters_and_pinyin_find_what_the_words_find() {
-    let site = example_model();
-    let files = index(&site);
+    let (_, files) = example_index();
     let paths = |q: &str| -> Vec<String> {
-        let r = run(&files, q, &Filters::default());
+        let r = run(files, q, &Filters::default());
         r.hits.iter().map(|h| h.path.clone()).collect()
     };
     let simplified = paths("宪法宣誓");
@@ -343,14 +335,13 @@ fn traditional_characters_and_pinyin_find_what_the_words_find() {
 
 #[test]
 fn a_topic_filter_keeps_the_topics_tasks() {
-    let site = example_model();
-    let files = index(&site);
-    let all = run(&files, "制度", &Filters::default());
+    let (site, files) = example_index();
+    let all = run(files, "制度", &Filters::default());
     let topic = Filters {
         topic: Some("法治队伍".into()),
         ..Filters::default()
     };
-    let some = run(&files, "制度", &topic);
+    let some = run(files, "制度", &topic);
     assert!(!some.hits.is_empty() && some.hits.len() < all.hits.len());
     let t = site
         .topics
@@ -374,8 +365,7 @@ fn a_topic_filter_keeps_the_topics_tasks() {
 
 #[test]
 fn a_query_downloads_little() {
-    let site = example_model();
-    let files = index(&site);
+    let (_, files) = example_index();
     let fetch = |p: &str| files.get(p).cloned();
     let r = search(&fetch, "公职律师", &Filters::default(), 10).unwrap();
     let count = |dir: &str, map: &mut dyn Iterator<Item = &String>| {
@@ -397,13 +387,15 @@ fn a_query_downloads_little() {
 
 #[test]
 fn the_index_is_identical_whatever_the_thread_count() {
-    let site = example_model();
+    // The other side is the shared index, made with as many threads as
+    // there are cores.
+    let (site, shared) = example_index();
     let with = |n: usize| {
         rayon::ThreadPoolBuilder::new()
             .num_threads(n)
             .build()
             .unwrap()
-            .install(|| planpress::search::build(&site))
+            .install(|| planpress::search::build(site))
     };
     let one = with(1);
     let four = with(4);
@@ -412,7 +404,7 @@ fn the_index_is_identical_whatever_the_thread_count() {
         assert_eq!(a.0, b.0);
         assert!(a.1 == b.1, "{} differs between thread counts", a.0);
     }
-    assert_eq!(index(&site), one.into_iter().collect());
+    assert_eq!(*shared, one.into_iter().collect::<BTreeMap<_, _>>());
 }
 
 #[test]

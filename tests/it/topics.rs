@@ -6,7 +6,7 @@
 
 use crate::common;
 
-use common::{example_model, repo};
+use common::{example_index, repo};
 use planpress::model::Site;
 use serde::Deserialize;
 
@@ -67,10 +67,10 @@ fn score(site: &Site, labels: &[Label]) -> (f64, f64, usize) {
 
 #[test]
 fn tasks_get_the_topics_they_are_about() {
-    let site = example_model();
+    let site = &example_index().0;
     let labels = labels();
     assert!(labels.len() >= 50, "the sample has {} tasks", labels.len());
-    let (precision, recall, most) = score(&site, &labels);
+    let (precision, recall, most) = score(site, &labels);
     println!(
         "topics against the labelled sample: precision {precision:.2}, recall {recall:.2}, at most {most} per task"
     );
@@ -85,7 +85,7 @@ fn tasks_get_the_topics_they_are_about() {
 fn every_task_of_the_example_has_a_topic() {
     // Tasks whose words name no topic fall back on their plan's topics, so
     // none is left out of the topic pages when its plan names topics.
-    let site = example_model();
+    let site = &example_index().0;
     for plan in site.plans.iter().filter(|p| !p.topics.is_empty()) {
         for task in &plan.tasks {
             assert!(

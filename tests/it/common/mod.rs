@@ -56,6 +56,21 @@ pub fn example_model() -> planpress::model::Site {
         .unwrap_or_else(|e| panic!("the example site loads: {e:?}"))
 }
 
+/// The example's search files (path -> bytes), as `search::build` makes them.
+pub type Index = BTreeMap<String, Vec<u8>>;
+
+/// The example's model and its search index, made once per test binary for
+/// the tests that only query them: loading and indexing the example takes a
+/// debug build seconds, and a dozen tests did it each.
+pub fn example_index() -> &'static (planpress::model::Site, Index) {
+    static BUILT: std::sync::OnceLock<(planpress::model::Site, Index)> = std::sync::OnceLock::new();
+    BUILT.get_or_init(|| {
+        let site = example_model();
+        let files = planpress::search::build(&site).into_iter().collect();
+        (site, files)
+    })
+}
+
 /// A copy of the example site whose site.yaml has `editions` in place of its
 /// own `editions:` (the last key of site.yaml); `""` publishes the default.
 pub fn example_with_editions(editions: &str) -> tempfile::TempDir {
@@ -115,6 +130,10 @@ pub fn build(root: &Path, out: &Path, extra: &[&str]) {
     let o = planpress(&args);
     assert!(o.status.success(), "build failed:\n{}", stderr(&o));
 }
+
+/// The base URL of the example's build under a sub-path, shared by the
+/// tests that only read it (build.rs, schemas.rs).
+pub const SUB_PATH_BASE: &str = "https://example.gov.cn/fzjs/";
 
 /// The example site built once per test binary for each set of `extra`
 /// arguments, for the tests that only read the output: a debug build of the
