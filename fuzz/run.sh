@@ -8,7 +8,17 @@
 # --timeout seconds or one needing more than --rss MB fails the run and
 # leaves the input in fuzz/artifacts/TARGET/.
 #
-# Needs a nightly toolchain and cargo-fuzz; installs cargo-fuzz when missing.
+# The targets build with stable cargo, no cargo-fuzz: the dev profile, in the
+# main crate's target folder (CARGO_TARGET_DIR, else ../target), so that the
+# dependencies `cargo test` built there are reused. sancov-rustc gives only
+# planpress and the targets libFuzzer's coverage instrumentation, and both
+# are optimized (opt-level 1, Cargo.toml); debug assertions and overflow
+# checks are on. Run `cargo test` (or build it) first with the same
+# CARGO_PROFILE_DEV_DEBUG, or the dependencies are compiled here too.
+#
+# FUZZ_SANITIZER=address fuzz/run.sh ... builds instead with cargo-fuzz and
+# nightly (installed when missing), everything instrumented, under
+# AddressSanitizer, in fuzz/target.
 #
 # fuzz/Cargo.lock is tracked and must not change in a run: it is checked
 # first. After a dependency of planpress changes, `fuzz/run.sh --sync-lock`
@@ -38,7 +48,7 @@ while [ $# -gt 0 ]; do
     --seconds) seconds="$2"; shift 2 ;;
     --timeout) timeout="$2"; shift 2 ;;
     --rss) rss="$2"; shift 2 ;;
-    -h|--help) sed -n '2,16p' "$(basename "$0")"; exit 0 ;;
+    -h|--help) sed -n '2,26p' "$(basename "$0")"; exit 0 ;;
     *) targets+=("$1"); shift ;;
   esac
 done
@@ -46,29 +56,53 @@ if [ ${#targets[@]} -eq 0 ]; then
   targets=(annotations grammar markdown yaml deadline slug html import)
 fi
 
-if ! rustup toolchain list | grep -q '^nightly'; then
-  if ! rustup toolchain install nightly --profile minimal; then
-    echo "fuzz: FAILED: no nightly toolchain can be installed here (rustup toolchain install nightly failed); cargo-fuzz needs one" >&2
-    exit 1
-  fi
-fi
-if ! command -v cargo-fuzz >/dev/null; then
-  if ! cargo install cargo-fuzz --locked; then
-    echo "fuzz: FAILED: cargo-fuzz cannot be installed here (cargo install cargo-fuzz failed)" >&2
-    exit 1
-  fi
-fi
-
-# No sanitizer: planpress has no unsafe code, and panics, overflow (debug
-# assertions on), hangs and memory use are what is looked for here. For a
-# run under AddressSanitizer: FUZZ_SANITIZER=address fuzz/run.sh ...
+# No sanitizer by default: planpress has no unsafe code, and panics,
+# overflow, hangs and memory use are what is looked for here.
 sanitizer="${FUZZ_SANITIZER:-none}"
-# cargo-fuzz compiles each crate as one codegen unit unless told otherwise:
-# 16 let the build use every core (minutes less in CI) for slightly slower
-# runs. The build and the runs take the same flags, or each run rebuilds.
-flags=(-s "$sanitizer" -a -O --codegen-units 16)
 
-cargo +nightly fuzz build "${flags[@]}"
+# Builds every target with cargo-fuzz and nightly; sets bin_dir.
+build_cargo_fuzz() {
+  if ! rustup toolchain list | grep -q '^nightly'; then
+    if ! rustup toolchain install nightly --profile minimal; then
+      echo "fuzz: FAILED: no nightly toolchain can be installed here (rustup toolchain install nightly failed); cargo-fuzz needs one" >&2
+      exit 1
+    fi
+  fi
+  if ! command -v cargo-fuzz >/dev/null; then
+    if ! cargo install cargo-fuzz --locked; then
+      echo "fuzz: FAILED: cargo-fuzz cannot be installed here (cargo install cargo-fuzz failed)" >&2
+      exit 1
+    fi
+  fi
+  # 16 codegen units use every core for slightly slower runs.
+  CARGO_TARGET_DIR="$PWD/target" cargo +nightly fuzz build -s "$sanitizer" -a -O --codegen-units 16
+  bin_dir="$PWD/target/$(rustc -vV | sed -n 's/^host: //p')/release"
+  export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_odr_violation=0"
+}
+
+# Builds every target with stable cargo beside the test build; sets bin_dir
+# and says which crates it compiled (more than libfuzzer-sys, planpress and
+# the targets: see the feature lists in Cargo.toml).
+build_stable() {
+  local target_dir="${CARGO_TARGET_DIR:-$PWD/../target}" log
+  log="$(mktemp)"
+  if ! CARGO_TARGET_DIR="$target_dir" RUSTC_WRAPPER="$PWD/sancov-rustc" CARGO_INCREMENTAL=0 \
+      cargo build --locked --bins 2>"$log"; then
+    cat "$log" >&2
+    rm -f "$log"
+    echo "fuzz: FAILED: the fuzz targets do not build" >&2
+    exit 1
+  fi
+  echo "fuzz build: compiled $(sed -n 's/^ *Compiling \([^ ]*\) .*/\1/p' "$log" | tr '\n' ' ')(the rest reused)"
+  rm -f "$log"
+  bin_dir="$target_dir/debug"
+}
+
+if [ "$sanitizer" = none ]; then
+  build_stable
+else
+  build_cargo_fuzz
+fi
 
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
@@ -80,7 +114,8 @@ fuzz_one() {
   mkdir -p "$scratch/$t"
   start=$(date +%s)
   log="$scratch/$t.log"
-  if cargo +nightly fuzz run "${flags[@]}" "$t" "$scratch/$t" "seeds/$t" -- \
+  mkdir -p "artifacts/$t"
+  if "$bin_dir/$t" -artifact_prefix="artifacts/$t/" "$scratch/$t" "seeds/$t" \
       -max_total_time="$seconds" -timeout="$timeout" -rss_limit_mb="$rss" \
       -max_len=65536 -print_final_stats=1 >"$log" 2>&1; then
     stat() { grep -Eo "stat::$1: *[0-9]+" "$log" | grep -Eo '[0-9]+$' || echo '?'; }
