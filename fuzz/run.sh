@@ -11,9 +11,9 @@
 # The targets build with stable cargo, no cargo-fuzz: the dev profile, in the
 # main crate's target folder (CARGO_TARGET_DIR, else ../target), so that the
 # dependencies `cargo test` built there are reused. sancov-rustc gives only
-# planpress and the targets libFuzzer's coverage instrumentation, and both
-# are optimized (opt-level 1, Cargo.toml); debug assertions and overflow
-# checks are on. Run `cargo test` (or build it) first with the same
+# planpress and the targets libFuzzer's coverage instrumentation; like the
+# dependencies they are unoptimized (Cargo.toml says why), with debug
+# assertions and overflow checks on. Run `cargo test` (or build it) first with the same
 # CARGO_PROFILE_DEV_DEBUG, or the dependencies are compiled here too.
 #
 # FUZZ_SANITIZER=address fuzz/run.sh ... builds instead with cargo-fuzz and
