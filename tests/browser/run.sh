@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The browser suite (issue 4): builds the example site, serves it on 127.0.0.1
-# and runs every tests/browser/*.spec.mjs with Node, two at a time (BROWSER_JOBS), against
+# and runs every tests/browser/*.spec.mjs with Node (BROWSER_JOBS at a time), against
 # Debian's headless Chromium (axe-core, the Nu HTML checker, the 长者版 sizes,
 # keyboard, the 无障碍 toolbar, no JavaScript, reflow, screenshots, the
 # review page of `planpress import --review`, and the addresses, feed, sitemap,
@@ -12,7 +12,7 @@
 #   SCREENSHOT_DIR=DIR                   where screenshots go (default /tmp/planpress-shots)
 #   AXE_PAGES=all                        axe on every page (default: a quarter of the unit pages)
 #   VERBOSE=1                            print every passing check too
-#   BROWSER_JOBS=N                       specs run at once (default 2; 1: one after another)
+#   BROWSER_JOBS=N                       specs run at once (default 1: one after another)
 #   BROWSER_CPU=1                        each spec's CPU time after its "took" line
 #
 # Installs what it needs when missing: Debian's chromium, a headless JRE, xmllint
@@ -123,11 +123,12 @@ export SUB_SITE_URL="${SITE_URL}fzjs/"
 export RTL_SITE_URL="${SITE_URL}rtl/"
 echo "browser suite: serving $SITE_URL (and ${SUB_SITE_URL}, ${RTL_SITE_URL})"
 
-# ---- the specs, BROWSER_JOBS (default 2) at once: a spec mostly waits on its
-# browser, so two of them fill CI's two cores (and nginx.sh's specs a third
-# lane). Each writes its own log; the logs are printed in the usual order
-# (sorted, nginx last) as soon as a spec and the ones before it are done.
-# Longest first, so that the lanes end together (CI times, quiet machine).
+# ---- the specs, BROWSER_JOBS (default 1) at once. Each writes its own log;
+# the logs are printed in the usual order (sorted, nginx last) as soon as a
+# spec and the ones before it are done. Two at once was slower on CI's two
+# vCPUs (clean-clone CI, quiet machine: 381 s against 305 one after another;
+# a11y alone 176 s against 50): the browsers compete for the same core.
+# Longest first, so that lanes end together when there are several.
 longest=(a11y nginx toolbar zoom keyboard readers screenshots elder html reflow ranking review nojs search addresses links)
 selected=()
 for spec in $(ls "$here"/*.spec.mjs | sort); do
@@ -176,7 +177,7 @@ lane() {
 lanes=()
 pool() {
   local i
-  for i in $(seq 1 "${BROWSER_JOBS:-2}"); do
+  for i in $(seq 1 "${BROWSER_JOBS:-1}"); do
     lane "$@" &
     lanes+=($!)
   done
