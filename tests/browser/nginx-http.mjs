@@ -144,6 +144,30 @@ await t.step('the sub-path build (deploy/nginx-subpath.conf)', async () => {
   }
 });
 
+// ---- every .gz and .br beside a file holds that file's bytes: nginx sends them
+// in its place to browsers that take them, and the specs run through nginx
+// (links, search, elder, toolbar) check what the files say.
+await t.step('the precompressed files', async () => {
+  for (const dir of [SITE_DIR, SUB_SITE_DIR].filter(Boolean)) {
+    const bad = [];
+    let count = 0;
+    for (const rel of allFiles(dir)) {
+      const m = /^(.*)\.(gz|br)$/.exec(rel);
+      if (!m || !fs.existsSync(path.join(dir, m[1]))) continue;
+      const packed = fs.readFileSync(path.join(dir, rel));
+      const same = (m[2] === 'gz' ? zlib.gunzipSync(packed) : zlib.brotliDecompressSync(packed)).equals(fs.readFileSync(path.join(dir, m[1])));
+      count++;
+      if (!same) bad.push(rel);
+    }
+    t.check(count > 100 && bad.length === 0, `${dir}: each of its ${count} .gz and .br files holds the bytes of the file it stands for`, bad.slice(0, 10).join('\n'));
+  }
+});
+
+/** Every file under `dir`, as paths relative to it. */
+function allFiles(dir, rel = '') {
+  return fs.readdirSync(path.join(dir, rel), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? allFiles(dir, rel + e.name + '/') : [rel + e.name]));
+}
+
 function findFile(dir, ext) {
   const stack = [''];
   while (stack.length) {

@@ -15,7 +15,11 @@
 #   BROWSER_JOBS=N                       specs run at once (default 1: one after another)
 #   BROWSER_CPU=1                        each spec's CPU time after its "took" line
 #
-# Installs what it needs when missing: Debian's chromium, a headless JRE, xmllint
+# links, search, elder and toolbar run once, through nginx (nginx.sh), when the
+# nginx test is selected (always in a whole suite); without it, directly.
+#
+# Installs what it needs when missing: Debian's chromium (and its headless
+# shell, which the specs drive), a headless JRE, xmllint
 # (libxml2-utils: the feed's and sitemap's schemas) and CJK fonts (apt), and the
 # pinned npm packages of package-lock.json (npm ci, no install scripts, no
 # browser download). Each spec gets SITE_URL and SITE_DIR
@@ -33,6 +37,8 @@ here=tests/browser
 # ---- system packages
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium fonts-liberation)
+# The specs' browser (lib.mjs): the same Chromium without the desktop browser.
+[ -x /usr/lib/chromium/chromium-headless-shell ] || need+=(chromium-headless-shell)
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
 command -v xmllint >/dev/null 2>&1 || need+=(libxml2-utils)
 command -v node >/dev/null 2>&1 || need+=(nodejs)
@@ -136,7 +142,17 @@ for spec in $(ls "$here"/*.spec.mjs | sort); do
   if [ -n "${SPECS:-}" ] && [[ " $SPECS " != *" $name "* ]]; then continue; fi
   selected+=("$name")
 done
-if [ -z "${SPECS:-}" ] || [[ " $SPECS " == *" nginx "* ]]; then selected+=(nginx); fi
+# The specs that nginx.sh runs through nginx, with every check of theirs: with
+# the nginx test selected they run there only (the same files, served by nginx
+# with deploy/'s Content-Security-Policy), not twice.
+export NGINX_SPECS="links search elder toolbar"
+if [ -z "${SPECS:-}" ] || [[ " $SPECS " == *" nginx "* ]]; then
+  direct=()
+  for name in "${selected[@]}"; do
+    [[ " $NGINX_SPECS " == *" $name "* ]] || direct+=("$name")
+  done
+  selected=("${direct[@]}" nginx)
+fi
 order=()
 for name in "${longest[@]}" "${selected[@]}"; do
   if [[ " ${selected[*]} " == *" $name "* ]] && [[ " ${order[*]} " != *" $name "* ]]; then order+=("$name"); fi

@@ -13,7 +13,7 @@
 //   - settings persist across pages and into the 长者版 through localStorage, and
 //     全部恢复 puts everything back;
 //   - at 375 px, the open toolbar does not make the page scroll sideways.
-import { launch, pageTypes, runAxe, formatViolations, report, visit, horizontalOverflow, SITE_URL, BEHIND_NGINX } from './lib.mjs';
+import { launch, pageTypes, runAxe, formatViolations, report, visit, horizontalOverflow, SITE_URL } from './lib.mjs';
 
 const t = report('toolbar');
 const types = pageTypes();
@@ -27,11 +27,8 @@ const state = (page) => page.evaluate((k) => JSON.parse(localStorage.getItem(k) 
 const pressed = (page, what) => page.getAttribute(`#a11y-toolbar [data-a11y="${what}"]`, 'aria-pressed');
 const disabled = (page, what) => page.isDisabled(`#a11y-toolbar [data-a11y="${what}"]`);
 const click = (page, what) => page.click(`#a11y-toolbar [data-a11y="${what}"]`);
-// axe on the page as it is; behind nginx the toolbar's run is about the server
-// (no Content Security Policy message, lib.mjs), and the direct run has checked
-// the same files with axe in the same states.
+// axe on the page as it is.
 async function noAxeViolations(page, what) {
-  if (BEHIND_NGINX) return;
   const v = await runAxe(page);
   t.check(v.length === 0, what, formatViolations(v));
 }
