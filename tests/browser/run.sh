@@ -171,7 +171,9 @@ run_one() {
     timeout 900 node "$here/$1.spec.mjs"
   fi
 }
-# BROWSER_CPU=1: each spec's CPU time (user+sys, its browser included) in its log.
+# BROWSER_CPU=1: each spec's CPU time (user+sys of what it waited for) in its log.
+# Chromium's renderers are not among those (its zygote forks them): a spec's
+# whole CPU is about twice this; a cpuacct cgroup around the spec measures it.
 timed() {
   if [ -n "${BROWSER_CPU:-}" ]; then
     /usr/bin/time -f "   ($1: %U s user %S s sys CPU, %e s wall)" -o "$work/$1.cpu" bash -c "$(declare -f run_one); here=$here; run_one $1"
