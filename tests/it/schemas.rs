@@ -6,36 +6,28 @@ use crate::common;
 
 use std::path::{Path, PathBuf};
 
-use jsonschema::{Retrieve, Uri, Validator};
+use boon::{Compiler, SchemaIndex, Schemas};
 use planpress::content::units::Registry;
 use serde_json::Value;
-
-/// Reads the schemas' `$ref`s to each other from schemas/.
-struct Local;
-
-impl Retrieve for Local {
-    fn retrieve(
-        &self,
-        uri: &Uri<String>,
-    ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
-        let name = uri.path().as_str().rsplit('/').next().unwrap_or_default();
-        let text = std::fs::read_to_string(schemas_dir().join(name))?;
-        Ok(serde_json::from_str(&text)?)
-    }
-}
 
 fn schemas_dir() -> PathBuf {
     common::repo().join("schemas")
 }
 
+/// A schema of schemas/, compiled (its `$ref`s to the others are read from
+/// there, as an editor does beside the file).
+struct Validator {
+    schemas: Schemas,
+    index: SchemaIndex,
+}
+
 fn validator(name: &str) -> Validator {
     let path = schemas_dir().join(name);
-    let schema: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    jsonschema::options()
-        .with_base_uri(format!("file://{}", path.display()))
-        .with_retriever(Local)
-        .build(&schema)
-        .unwrap_or_else(|e| panic!("{name}: {e}"))
+    let mut schemas = Schemas::new();
+    let index = Compiler::new()
+        .compile(path.to_str().unwrap(), &mut schemas)
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    Validator { schemas, index }
 }
 
 fn yaml(text: &str) -> Value {
@@ -48,8 +40,12 @@ fn front_matter(text: &str) -> &str {
     &rest[..rest.find("\n---\n").expect("closed")]
 }
 
+/// What the schema finds wrong in `value`: one error (with its causes) or none.
 fn errors(v: &Validator, value: &Value) -> Vec<String> {
-    v.iter_errors(value).map(|e| e.to_string()).collect()
+    match v.schemas.validate(value, v.index) {
+        Ok(()) => Vec::new(),
+        Err(e) => vec![e.to_string()],
+    }
 }
 
 fn assert_valid(v: &Validator, value: &Value, what: &Path) {
