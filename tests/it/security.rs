@@ -785,7 +785,7 @@ fn bad_slugs_are_errors_and_nothing_is_written() {
 fn hostile_names_stay_inside_the_output() {
     // The site in a folder of its own, so that anything written beside or
     // above it shows.
-    let top = tempfile::tempdir().unwrap();
+    let top = common::tempdir();
     let root = &top.path().join("site");
     std::fs::create_dir_all(root).unwrap();
     std::fs::copy(repo().join("site.yaml"), root.join("site.yaml")).unwrap();
@@ -967,7 +967,7 @@ fn two_plans_with_one_slug_are_an_error_not_an_overwrite() {
 
 #[test]
 fn symbolic_links_out_of_the_site_are_not_followed() {
-    let outside = tempfile::tempdir().unwrap();
+    let outside = common::tempdir();
     let o = outside.path();
     std::fs::write(
         o.join("secret.md"),
@@ -1020,7 +1020,7 @@ fn symbolic_links_out_of_the_site_are_not_followed() {
 
 #[test]
 fn a_content_folder_linked_out_of_the_site_is_refused() {
-    let outside = tempfile::tempdir().unwrap();
+    let outside = common::tempdir();
     let site = copy_example();
     let root = site.path();
     std::fs::rename(root.join("content"), outside.path().join("content")).unwrap();
@@ -1059,7 +1059,7 @@ fn theme_names_cannot_leave_themes() {
 
 #[test]
 fn a_static_folder_linked_out_of_the_site_is_not_published() {
-    let outside = tempfile::tempdir().unwrap();
+    let outside = common::tempdir();
     std::fs::write(outside.path().join("secret.txt"), "OUTSIDE-STATIC").unwrap();
     let site = copy_example();
     let root = site.path();
@@ -1096,7 +1096,7 @@ fn templates_cannot_include_files_outside_the_site() {
 
 #[test]
 fn a_templates_folder_linked_out_of_the_site_is_not_read() {
-    let outside = tempfile::tempdir().unwrap();
+    let outside = common::tempdir();
     let plan = format!(
         "OUTSIDE-TEMPLATE{}",
         read(&repo().join("themes/portal/templates/plan.html"))
