@@ -93,17 +93,10 @@ fn versions_of(site: Site) -> Versions {
     let dir = common::tempdir();
     let v1 = dir.path().join("v1");
     let v2 = dir.path().join("v2");
-    let example = copy_example();
-    if site == Site::Small {
-        let content = example.path().join("content");
-        std::fs::remove_dir_all(&content).unwrap();
-        std::fs::create_dir_all(&content).unwrap();
-        std::fs::write(
-            content.join("small.md"),
-            "---\ntitle: 小型方案\nkind: 方案\njurisdiction: 哈尔滨市道里区\n---\n\n1.完善制度。牵头单位:区司法局。\n\n2.加强宣传。牵头单位:区委宣传部。\n",
-        )
-        .unwrap();
-    }
+    let example = match site {
+        Site::Example => copy_example(),
+        Site::Small => small_example(),
+    };
     copy_dir(example.path(), &v1);
     copy_dir(example.path(), &v2);
     let config = read(&v2.join("site.yaml"))

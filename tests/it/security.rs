@@ -1039,7 +1039,7 @@ fn a_content_folder_linked_out_of_the_site_is_refused() {
 #[test]
 fn theme_names_cannot_leave_themes() {
     for theme in ["../content", "/etc", "..", "portal/../../x"] {
-        let site = copy_example();
+        let site = small_example();
         let root = site.path();
         let config =
             read(&root.join("site.yaml")).replace("theme: portal", &format!("theme: \"{theme}\""));
@@ -1061,7 +1061,7 @@ fn theme_names_cannot_leave_themes() {
 fn a_static_folder_linked_out_of_the_site_is_not_published() {
     let outside = common::tempdir();
     std::fs::write(outside.path().join("secret.txt"), "OUTSIDE-STATIC").unwrap();
-    let site = copy_example();
+    let site = small_example();
     let root = site.path();
     std::os::unix::fs::symlink(outside.path(), root.join("static")).unwrap();
     let out = root.join("public");
@@ -1073,7 +1073,7 @@ fn a_static_folder_linked_out_of_the_site_is_not_published() {
 
 #[test]
 fn templates_cannot_include_files_outside_the_site() {
-    let site = copy_example();
+    let site = small_example();
     let root = site.path();
     std::fs::create_dir_all(root.join("templates")).unwrap();
     std::fs::write(
@@ -1102,7 +1102,7 @@ fn a_templates_folder_linked_out_of_the_site_is_not_read() {
         read(&repo().join("themes/portal/templates/plan.html"))
     );
     std::fs::write(outside.path().join("plan.html"), plan).unwrap();
-    let site = copy_example();
+    let site = small_example();
     let root = site.path();
     std::os::unix::fs::symlink(outside.path(), root.join("templates")).unwrap();
     let out = root.join("public");
