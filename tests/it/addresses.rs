@@ -109,7 +109,7 @@ fn the_sitemap_and_robots_txt_name_absolute_addresses() {
 
 #[test]
 fn a_relative_base_url_is_a_warning_and_writes_nothing_invalid() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     let out = dir.path().join("public");
     let root = repo().to_str().unwrap();
     let o = planpress(&[

@@ -538,7 +538,7 @@ fn a_word_missing_from_the_theme_stops_the_build_naming_file_and_key() {
 
 #[test]
 fn output_is_identical_whatever_the_thread_count() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     let a = dir.path().join("a");
     let one = std::process::Command::new(env!("CARGO_BIN_EXE_planpress"))
         .args([

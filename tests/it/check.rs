@@ -189,7 +189,7 @@ fn xialu_numbering_jumps_as_the_document_does() {
 
 /// A site folder with one content file, for the broken-input cases.
 fn site_with(file: &str, content: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = crate::common::tempdir();
     std::fs::write(dir.path().join("site.yaml"), "title: 测试站点\n").unwrap();
     std::fs::create_dir(dir.path().join("content")).unwrap();
     std::fs::write(dir.path().join("content").join(file), content).unwrap();

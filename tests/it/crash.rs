@@ -43,7 +43,7 @@ fn hashes(dir: &Path) -> BTreeMap<PathBuf, u64> {
 /// The example site with `plans` generated plans added, each with tasks
 /// led and shared by the example's units.
 fn corpus(plans: usize) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     let site = dir.path().join("site");
     copy_dir(copy_example().path(), &site);
     let units = [
@@ -400,7 +400,7 @@ fn a_build_over_the_spare_killed_at_any_step_leaves_a_complete_site() {
         edit();
         build(&root, &clean, &["--full"]);
         let new = hashes(&clean);
-        let pause = tempfile::tempdir().unwrap();
+        let pause = common::tempdir();
         let mut child = build_cmd(&root, &out)
             .env("PLANPRESS_TEST_PAUSE_DIR", pause.path())
             .spawn()
@@ -409,7 +409,12 @@ fn a_build_over_the_spare_killed_at_any_step_leaves_a_complete_site() {
             let start = Instant::now();
             while !pause.path().join(at).exists() {
                 assert!(child.try_wait().unwrap().is_none(), "ended before `{at}`");
-                assert!(start.elapsed() < Duration::from_secs(60), "never at `{at}`");
+                // Long: it only matters when the build hangs (one that
+                // ends fails above at once), and a loaded machine is slow.
+                assert!(
+                    start.elapsed() < Duration::from_secs(600),
+                    "never at `{at}`"
+                );
                 std::thread::sleep(Duration::from_millis(5));
             }
             if at == "staged" {

@@ -102,9 +102,11 @@ fn a_span_runs_from_its_first_to_its_last_day() {
         "15.理顺行政强制执行体制。2016年-2017年完成。",
     );
     std::fs::write(&md, text).unwrap();
-    let out = tempfile::tempdir().unwrap();
-    build(site.path(), out.path(), &[]);
-    let tasks: Value = serde_json::from_str(&read(&out.path().join("data/tasks.json"))).unwrap();
+    // The output one level down, so that its lock goes with the folder.
+    let dir = common::tempdir();
+    let out = dir.path().join("public");
+    build(site.path(), &out, &[]);
+    let tasks: Value = serde_json::from_str(&read(&out.join("data/tasks.json"))).unwrap();
     let t15 = task(&tasks, "/plans/zhuzhou-2015-fazhi-shishi-yijian/#task-15");
     assert_eq!(
         t15["deadlines"],
@@ -115,10 +117,10 @@ fn a_span_runs_from_its_first_to_its_last_day() {
         t15["spans"],
         serde_json::json!([["2016-01-01", "2017-12-31"]])
     );
-    let csv = read(&out.path().join("data/tasks.csv"));
+    let csv = read(&out.join("data/tasks.csv"));
     assert!(csv.contains(",2016-01-01/2017-12-31,"), "the CSV cell");
     // One event over both years: DTEND is the day after the last (RFC 5545).
-    let calendars: Vec<_> = walkdir::WalkDir::new(out.path().join("units"))
+    let calendars: Vec<_> = walkdir::WalkDir::new(out.join("units"))
         .into_iter()
         .map(Result::unwrap)
         .filter(|e| e.file_name() == "deadlines.ics")

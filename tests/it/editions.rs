@@ -269,7 +269,7 @@ fn fixture() -> &'static Path {
 
 #[test]
 fn the_fixture_publishes_a_right_to_left_uyghur_edition() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     let out = dir.path().join("public");
     build(fixture(), &out, &[]);
     let plan_path = "plans/xialu-2023-fazhi-xialu-guihua-fengong/index.html";
@@ -359,7 +359,7 @@ fn text_of(html: &str) -> String {
 
 /// A copy of the fixture with `file` under translations/ug/ written as `text`.
 fn fixture_with(file: &str, text: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     copy_dir(fixture(), dir.path());
     std::fs::write(dir.path().join("translations/ug").join(file), text).unwrap();
     dir

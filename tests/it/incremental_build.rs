@@ -28,17 +28,6 @@ fn build(root: &Path, out: &Path, full: bool) -> BuildReport {
     planpress::build::build(&opts, &|_, _| {}).unwrap_or_else(|e| panic!("the build fails: {e:#?}"))
 }
 
-/// A folder for outputs, in memory where the system has one: a build
-/// flushes every file and folder to disk before its swap, which on a busy
-/// shared disk costs seconds a build; the test is about what is written.
-fn outputs() -> tempfile::TempDir {
-    let shm = Path::new("/dev/shm");
-    match shm.is_dir() {
-        true => tempfile::tempdir_in(shm).unwrap_or_else(|_| tempfile::tempdir().unwrap()),
-        false => tempfile::tempdir().unwrap(),
-    }
-}
-
 /// The spare beside the output `out`.
 fn spare(out: &Path) -> PathBuf {
     let name = out.file_name().unwrap().to_string_lossy();
@@ -177,7 +166,7 @@ impl Plans {
 fn random_changes_build_what_a_clean_build_writes_linking_the_rest() {
     let site = common::copy_example();
     let root = site.path();
-    let outs = outputs();
+    let outs = common::tempdir();
     let (inc, clean) = (outs.path().join("inc"), outs.path().join("clean"));
     assert!(build(root, &inc, false).kept.is_none(), "no previous build");
     // A clean build keeps no parse cache; the next one does.
@@ -252,7 +241,7 @@ fn random_changes_build_what_a_clean_build_writes_linking_the_rest() {
 fn a_damaged_or_stale_parse_cache_is_parsed_again() {
     let site = common::copy_example();
     let root = site.path();
-    let outs = outputs();
+    let outs = common::tempdir();
     let (out, clean) = (outs.path().join("out"), outs.path().join("clean"));
     let cache = out.join(planpress::content::cache::DIR);
     // The second build writes the cache.
@@ -300,7 +289,7 @@ fn a_damaged_or_stale_parse_cache_is_parsed_again() {
 fn a_changed_theme_or_full_builds_everything() {
     let site = common::copy_example();
     let root = site.path();
-    let outs = outputs();
+    let outs = common::tempdir();
     let out = outs.path().join("out");
     let theme = outs.path().join("themes");
     common::copy_dir(&root.join("themes"), &theme);
@@ -375,7 +364,7 @@ fn split_listings_after(root: &Path, inc: &Path, clean: &Path, said: &str) -> Ve
 /// Outputs for an incremental and a clean build, the first built once,
 /// and the site's plans.
 fn built_once(root: &Path) -> (tempfile::TempDir, PathBuf, PathBuf, Plans) {
-    let outs = outputs();
+    let outs = common::tempdir();
     let (inc, clean) = (outs.path().join("inc"), outs.path().join("clean"));
     build(root, &inc, false);
     let plans = Plans {

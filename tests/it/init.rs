@@ -11,7 +11,7 @@ use std::path::Path;
 use common::{Server, new_site, planpress, run, stderr};
 
 fn build(root: &Path) -> tempfile::TempDir {
-    let out = tempfile::tempdir().unwrap();
+    let out = common::tempdir();
     common::build(root, &out.path().join("public"), &[]);
     out
 }
@@ -88,7 +88,7 @@ fn init_replaces_nothing() {
 
 #[test]
 fn a_folder_that_is_not_a_site_is_told_to_run_init() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     let root = dir.path().to_str().unwrap();
     for cmd in ["check", "build", "serve"] {
         let (ok, _, err) = run(&[cmd, "--root", root]);
@@ -188,7 +188,7 @@ fn a_theme_that_is_not_built_in_must_exist() {
         .unwrap()
         .replace("theme: portal", "theme: mine");
     write(&root.join("site.yaml"), &yaml);
-    let out = tempfile::tempdir().unwrap();
+    let out = common::tempdir();
     let o = planpress(&[
         "build",
         "--root",

@@ -90,7 +90,7 @@ fn bounded(r: &Run, what: &str, secs: u64, mb: u64) {
 
 /// A site with only `site.yaml` and the theme, for inputs of its own.
 fn bare_site() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     std::fs::write(dir.path().join("site.yaml"), "title: 测试站点\n").unwrap();
     copy_dir(&repo().join("themes"), &dir.path().join("themes"));
     std::fs::create_dir_all(dir.path().join("content")).unwrap();
@@ -352,7 +352,7 @@ fn empty_binary_and_gbk_files_get_clear_messages() {
 
 #[test]
 fn the_importer_bounds_what_it_reads() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     let d = dir.path();
     // Over the importer's limit (64 MB): refused before it is read.
     let huge = d.join("huge.txt");

@@ -72,7 +72,7 @@ fn next_second() {
 fn a_write_that_keeps_size_and_mtime_is_seen_and_a_touch_parses_nothing() {
     let site = site();
     let root = site.path();
-    let outs = tempfile::tempdir().unwrap();
+    let outs = common::tempdir();
     let out = |i: usize| outs.path().join(format!("out{i}"));
     next_second();
     // The first load records each file's stat, written in a second before

@@ -330,7 +330,7 @@ fn a_rebuild_reports_and_recompresses_exactly_what_changed() {
 
 #[test]
 fn the_package_is_identical_whatever_the_thread_count() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     // One thread here; the other side is the shared package, built with as
     // many threads as there are cores.
     let shared = package();

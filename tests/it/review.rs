@@ -22,7 +22,7 @@ fn corpus(base: &str) -> PathBuf {
 
 /// A site with the example's configuration and theme, and no content.
 fn bare_site() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     std::fs::copy(repo().join("site.yaml"), dir.path().join("site.yaml")).unwrap();
     std::fs::create_dir_all(dir.path().join("content")).unwrap();
     common::copy_dir(&repo().join("themes"), &dir.path().join("themes"));

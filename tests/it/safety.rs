@@ -21,7 +21,10 @@ use common::*;
 
 /// The steps a build pauses at, in order (see `src/output.rs`).
 const STEPS: [&str; 5] = ["locked", "staged", "synced", "swapped", "cleaned"];
-const WAIT: Duration = Duration::from_secs(60);
+/// How long a paused build may take to reach a step: long, since it only
+/// matters when the build hangs (a build that ends is seen at once), and a
+/// loaded CI machine took most of a minute to reach a step.
+const WAIT: Duration = Duration::from_secs(600);
 
 fn paused(root: &Path, out: &Path, pause: &Path) -> Child {
     build_cmd(root, out)
@@ -85,27 +88,15 @@ enum Site {
 }
 
 fn versions_of(site: Site) -> Versions {
-    // The stress test's output goes to memory where there is a tmpfs: its
-    // hundred builds measure the swap, not the disk.
-    let shm = Path::new("/dev/shm");
-    let dir = if site == Site::Small && shm.is_dir() {
-        tempfile::tempdir_in(shm).unwrap()
-    } else {
-        tempfile::tempdir().unwrap()
-    };
+    // In memory where there is a tmpfs (see `common::tempdir`): the stress
+    // test's hundred builds measure the swap, not the disk.
+    let dir = common::tempdir();
     let v1 = dir.path().join("v1");
     let v2 = dir.path().join("v2");
-    let example = copy_example();
-    if site == Site::Small {
-        let content = example.path().join("content");
-        std::fs::remove_dir_all(&content).unwrap();
-        std::fs::create_dir_all(&content).unwrap();
-        std::fs::write(
-            content.join("small.md"),
-            "---\ntitle: 小型方案\nkind: 方案\njurisdiction: 哈尔滨市道里区\n---\n\n1.完善制度。牵头单位:区司法局。\n\n2.加强宣传。牵头单位:区委宣传部。\n",
-        )
-        .unwrap();
-    }
+    let example = match site {
+        Site::Example => copy_example(),
+        Site::Small => small_example(),
+    };
     copy_dir(example.path(), &v1);
     copy_dir(example.path(), &v2);
     let config = read(&v2.join("site.yaml"))
@@ -129,7 +120,7 @@ type Snapshot = BTreeMap<PathBuf, Vec<u8>>;
 
 /// What each version builds to.
 fn expected(v: &Versions) -> (Snapshot, Snapshot) {
-    let scratch = tempfile::tempdir().unwrap();
+    let scratch = common::tempdir();
     let a = scratch.path().join("a");
     let b = scratch.path().join("b");
     build(&v.v1, &a, &[]);
@@ -162,7 +153,7 @@ fn every_step_of_the_swap_leaves_a_complete_site() {
     let v = versions();
     let (old, new) = expected_example();
     build(&v.v1, &v.out, &[]);
-    let pause = tempfile::tempdir().unwrap();
+    let pause = common::tempdir();
     let mut child = paused(&v.v2, &v.out, pause.path());
     let mut seen = Vec::new();
     for step in STEPS {
@@ -199,7 +190,7 @@ fn a_build_killed_at_any_step_leaves_a_complete_site_and_the_next_recovers() {
     let (old, new) = expected_example();
     build(&v.v1, &v.out, &[]);
     for step in STEPS {
-        let pause = tempfile::tempdir().unwrap();
+        let pause = common::tempdir();
         let mut child = paused(&v.v2, &v.out, pause.path());
         run_to(&mut child, pause.path(), step);
         child.kill().unwrap();
@@ -221,7 +212,7 @@ fn a_second_build_into_the_same_output_waits_or_says_who_is_writing() {
     let v = versions();
     let (_, new) = expected_example();
     build(&v.v1, &v.out, &[]);
-    let pause = tempfile::tempdir().unwrap();
+    let pause = common::tempdir();
     let mut first = paused(&v.v2, &v.out, pause.path());
     run_to(&mut first, pause.path(), "staged");
     // The staging folder is this build's own.

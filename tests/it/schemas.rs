@@ -70,7 +70,7 @@ fn site_files(root: &Path) -> (Vec<PathBuf>, Vec<PathBuf>) {
 
 #[test]
 fn the_schemas_accept_the_example_site_and_a_new_one() {
-    let new = tempfile::tempdir().unwrap();
+    let new = common::tempdir();
     let o = common::planpress(&["init", new.path().to_str().unwrap()]);
     assert!(o.status.success());
     let (site, content, front, units) = (
@@ -183,7 +183,7 @@ fn the_schemas_reject_what_check_rejects() {
         "- jurisdiction: 示例区\n  units:\n    - name: 区司法局\n      alias: [司法局]\n",
         "- units:\n    - name: 区司法局\n",
     ] {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = common::tempdir();
         let path = dir.path().join("units.yaml");
         std::fs::write(&path, bad).unwrap();
         assert!(

@@ -545,8 +545,8 @@ fn search_files(out: &std::path::Path) -> BTreeMap<String, (Vec<u8>, u64)> {
 
 #[test]
 fn an_incremental_build_links_unchanged_fragments_and_equals_a_clean_one() {
-    let site = tempfile::tempdir().unwrap();
-    let outs = tempfile::tempdir().unwrap();
+    let site = common::tempdir();
+    let outs = common::tempdir();
     let (root, inc) = (site.path(), outs.path().join("inc"));
     three_plans(root, [40, 40, 40]);
     let build = || {

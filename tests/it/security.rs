@@ -785,7 +785,7 @@ fn bad_slugs_are_errors_and_nothing_is_written() {
 fn hostile_names_stay_inside_the_output() {
     // The site in a folder of its own, so that anything written beside or
     // above it shows.
-    let top = tempfile::tempdir().unwrap();
+    let top = common::tempdir();
     let root = &top.path().join("site");
     std::fs::create_dir_all(root).unwrap();
     std::fs::copy(repo().join("site.yaml"), root.join("site.yaml")).unwrap();
@@ -967,7 +967,7 @@ fn two_plans_with_one_slug_are_an_error_not_an_overwrite() {
 
 #[test]
 fn symbolic_links_out_of_the_site_are_not_followed() {
-    let outside = tempfile::tempdir().unwrap();
+    let outside = common::tempdir();
     let o = outside.path();
     std::fs::write(
         o.join("secret.md"),
@@ -1020,7 +1020,7 @@ fn symbolic_links_out_of_the_site_are_not_followed() {
 
 #[test]
 fn a_content_folder_linked_out_of_the_site_is_refused() {
-    let outside = tempfile::tempdir().unwrap();
+    let outside = common::tempdir();
     let site = copy_example();
     let root = site.path();
     std::fs::rename(root.join("content"), outside.path().join("content")).unwrap();
@@ -1039,7 +1039,7 @@ fn a_content_folder_linked_out_of_the_site_is_refused() {
 #[test]
 fn theme_names_cannot_leave_themes() {
     for theme in ["../content", "/etc", "..", "portal/../../x"] {
-        let site = copy_example();
+        let site = small_example();
         let root = site.path();
         let config =
             read(&root.join("site.yaml")).replace("theme: portal", &format!("theme: \"{theme}\""));
@@ -1059,9 +1059,9 @@ fn theme_names_cannot_leave_themes() {
 
 #[test]
 fn a_static_folder_linked_out_of_the_site_is_not_published() {
-    let outside = tempfile::tempdir().unwrap();
+    let outside = common::tempdir();
     std::fs::write(outside.path().join("secret.txt"), "OUTSIDE-STATIC").unwrap();
-    let site = copy_example();
+    let site = small_example();
     let root = site.path();
     std::os::unix::fs::symlink(outside.path(), root.join("static")).unwrap();
     let out = root.join("public");
@@ -1073,7 +1073,7 @@ fn a_static_folder_linked_out_of_the_site_is_not_published() {
 
 #[test]
 fn templates_cannot_include_files_outside_the_site() {
-    let site = copy_example();
+    let site = small_example();
     let root = site.path();
     std::fs::create_dir_all(root.join("templates")).unwrap();
     std::fs::write(
@@ -1096,13 +1096,13 @@ fn templates_cannot_include_files_outside_the_site() {
 
 #[test]
 fn a_templates_folder_linked_out_of_the_site_is_not_read() {
-    let outside = tempfile::tempdir().unwrap();
+    let outside = common::tempdir();
     let plan = format!(
         "OUTSIDE-TEMPLATE{}",
         read(&repo().join("themes/portal/templates/plan.html"))
     );
     std::fs::write(outside.path().join("plan.html"), plan).unwrap();
-    let site = copy_example();
+    let site = small_example();
     let root = site.path();
     std::os::unix::fs::symlink(outside.path(), root.join("templates")).unwrap();
     let out = root.join("public");

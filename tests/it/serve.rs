@@ -295,7 +295,7 @@ fn strip_injection(html: &[u8]) -> Vec<u8> {
 /// Compares every file of a fresh build of `root` with what the server
 /// returns; HTML only after removing the injected script.
 fn assert_matches_build(server: &Server, root: &Path) {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     let out = dir.path().join("public");
     let base = format!("http://127.0.0.1:{}/", server.port);
     build(root, &out, &["--base-url", &base]);
@@ -447,7 +447,7 @@ fn serves_exactly_what_build_writes() {
 
 #[test]
 fn nothing_outside_the_site_is_served() {
-    let outside = tempfile::tempdir().unwrap();
+    let outside = common::tempdir();
     let secret = outside.path().join("secret.txt");
     std::fs::write(&secret, "TOP-SECRET-MARKER").unwrap();
     let site = copy_example();

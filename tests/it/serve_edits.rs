@@ -262,7 +262,7 @@ fn change(site: &Site, session: &mut Session, rel: &str, from: &str, to: &str) -
 /// keeps the edition's pages right; after each, what a fresh build writes.
 #[test]
 fn translation_edits_show_what_a_build_writes() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     copy_dir(&repo().join("tests/fixtures/editions-ug"), dir.path());
     let root = dir.path().canonicalize().unwrap();
     let mut session = Session::open(&root, BASE);

@@ -32,10 +32,22 @@ pub fn run(args: &[&str]) -> (bool, String, String) {
     )
 }
 
+/// A temporary folder for a test's sites and outputs: in memory where the
+/// system has a tmpfs. A build flushes every file and folder it writes to
+/// disk before its swap, which on a busy shared disk costs seconds of I/O
+/// wait a build; the tests are about what is written, not about the disk.
+pub fn tempdir() -> tempfile::TempDir {
+    let shm = Path::new("/dev/shm");
+    shm.is_dir()
+        .then(|| tempfile::tempdir_in(shm).ok())
+        .flatten()
+        .unwrap_or_else(|| tempfile::tempdir().unwrap())
+}
+
 /// A site with the example's site.yaml and an empty content/: no unit
 /// registry, as a new user's first import meets it.
 pub fn bare_site() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     std::fs::copy(repo().join("site.yaml"), dir.path().join("site.yaml")).unwrap();
     std::fs::create_dir_all(dir.path().join("content")).unwrap();
     dir
@@ -43,7 +55,7 @@ pub fn bare_site() -> tempfile::TempDir {
 
 /// A site made by `planpress init`.
 pub fn new_site() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let (ok, _, err) = run(&["init", dir.path().to_str().unwrap()]);
     assert!(ok, "init failed: {err}");
     dir
@@ -84,11 +96,28 @@ pub fn example_with_editions(editions: &str) -> tempfile::TempDir {
 
 /// Copies the example site (site.yaml, content/, themes/) into a fresh folder.
 pub fn copy_example() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     std::fs::copy(repo().join("site.yaml"), dir.path().join("site.yaml")).unwrap();
     for sub in ["content", "themes"] {
         copy_dir(&repo().join(sub), &dir.path().join(sub));
     }
+    dir
+}
+
+/// The example's settings and themes with one small plan as its content:
+/// for the tests whose assertion is about the site's folders or settings,
+/// not its plans, a build in a fraction of the example's time.
+pub fn small_example() -> tempfile::TempDir {
+    let dir = tempdir();
+    std::fs::copy(repo().join("site.yaml"), dir.path().join("site.yaml")).unwrap();
+    copy_dir(&repo().join("themes"), &dir.path().join("themes"));
+    let content = dir.path().join("content");
+    std::fs::create_dir_all(&content).unwrap();
+    std::fs::write(
+        content.join("small.md"),
+        "---\ntitle: 小型方案\nkind: 方案\njurisdiction: 哈尔滨市道里区\n---\n\n1.完善制度。牵头单位:区司法局。\n\n2.加强宣传。牵头单位:区委宣传部。\n",
+    )
+    .unwrap();
     dir
 }
 
