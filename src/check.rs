@@ -31,7 +31,7 @@ pub struct TaskReport<'a> {
     pub lead_units: Vec<&'a str>,
     /// Canonical names of every unit the task names, in any role.
     pub units: Vec<&'a str>,
-    pub officials: &'a [Box<str>],
+    pub officials: crate::model::Officials<'a>,
     /// Due dates of the limits (`2015年底前`), ISO; starts and spans are
     /// not due dates (docs/deadlines.md).
     pub deadlines: Vec<String>,
@@ -47,10 +47,10 @@ impl<'a> TaskReport<'a> {
     pub fn new(site: &'a Site, t: &'a crate::model::Task) -> TaskReport<'a> {
         let unit_name = |u: usize| site.units[u].name.as_str();
         TaskReport {
-            number: &t.number,
+            number: t.number(),
             lead_units: t.lead().iter().map(unit_name).collect(),
             units: t.named_units().map(unit_name).collect(),
-            officials: &t.officials,
+            officials: t.officials(),
             deadlines: t
                 .deadlines
                 .iter()

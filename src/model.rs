@@ -273,35 +273,106 @@ pub enum Block {
 
 /// 任务 / 举措 / 具体项目: one numbered measure and who answers for it.
 ///
-/// Kept compact (boxed strings and slices, the units of the three roles and
-/// the topics in one list of `u32`, the anchor derived from the number): a
-/// provincial site holds hundreds of thousands for the whole build.
+/// Kept compact (boxed strings and slices, the units of the three roles, the
+/// topics and where each official's name ends in one list of `u32`, the
+/// short texts in one string): a provincial site holds hundreds of thousands
+/// for the whole build (at 5,000 plans, one allocation per short text and a
+/// pointer for each were about 40 MiB of the build's peak).
 #[derive(Debug, Clone)]
 pub struct Task {
-    /// The number as written (`11`), unique within its plan.
-    pub number: Box<str>,
-    /// The anchor's name when it is not the number itself (see [`Task::anchor`]).
-    anchor_name: Option<Box<str>>,
     /// The measure's text without its unit annotations (Markdown).
     pub text: Box<str>,
-    /// Lead, responsible and participating units, then topics, one after
-    /// the other (as `u32`: ids of a site's few thousand units and topics).
+    /// The number, the anchor's name when it is not the number itself,
+    /// the schedule, the priority and the officials, one after the other
+    /// (see [`Task::number`] and the others).
+    words: Box<str>,
+    /// Lead, responsible and participating units, then topics (ids of a
+    /// site's few thousand units and topics), then where each official's
+    /// name ends in `words`.
     ids: Box<[u32]>,
-    lead_end: u32,
-    responsible_end: u32,
-    units_end: u32,
-    /// 牵头领导: people, by name.
-    pub officials: Box<[Box<str>]>,
-    /// 进度安排, as written.
-    pub schedule: Option<Box<str>>,
     pub deadlines: Box<[Deadline]>,
-    /// 近期重点突破的工作
-    pub priority: Option<Box<str>>,
     /// Title of the innermost section that holds the task, shared by the
     /// tasks of that section.
     pub section: Option<std::sync::Arc<str>>,
+    lead_end: u32,
+    responsible_end: u32,
+    units_end: u32,
+    topics_end: u32,
+    /// Where the number, the anchor's name, the schedule and the priority
+    /// end in `words`.
+    number_end: u32,
+    anchor_end: u32,
+    schedule_end: u32,
+    priority_end: u32,
     /// 1-based line of the task in its source file.
-    pub line: usize,
+    line: u32,
+    /// Whether the task has a schedule ([`HAS_SCHEDULE`]) and a priority
+    /// ([`HAS_PRIORITY`]): an empty one is not none.
+    has: u8,
+}
+
+const HAS_SCHEDULE: u8 = 1;
+const HAS_PRIORITY: u8 = 2;
+
+/// A task's short texts, as [`Task::words`] packs them.
+struct Words<'a> {
+    number: &'a str,
+    anchor_name: Option<&'a str>,
+    schedule: Option<&'a str>,
+    priority: Option<&'a str>,
+    officials: &'a [&'a str],
+}
+
+/// [`Words`] packed: the string, the ends of its parts, each official's
+/// end, and which optional parts are there.
+struct Packed {
+    words: Box<str>,
+    ends: [u32; 4],
+    officials: Vec<u32>,
+    has: u8,
+}
+
+impl Words<'_> {
+    fn pack(&self) -> Packed {
+        // A task's short texts are far from 4 GB.
+        let narrow = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
+        let mut words = String::with_capacity(self.len());
+        let mut end = |s: &str| {
+            words.push_str(s);
+            narrow(words.len())
+        };
+        let ends = [
+            end(self.number),
+            end(self.anchor_name.unwrap_or_default()),
+            end(self.schedule.unwrap_or_default()),
+            end(self.priority.unwrap_or_default()),
+        ];
+        let officials = self.officials.iter().map(|o| end(o)).collect();
+        let has = if self.schedule.is_some() {
+            HAS_SCHEDULE
+        } else {
+            0
+        } | if self.priority.is_some() {
+            HAS_PRIORITY
+        } else {
+            0
+        };
+        Packed {
+            words: words.into_boxed_str(),
+            ends,
+            officials,
+            has,
+        }
+    }
+
+    fn len(&self) -> usize {
+        let opt = |s: Option<&str>| s.map_or(0, str::len);
+        self.number.len()
+            + opt(self.anchor_name)
+            + opt(self.schedule)
+            + opt(self.priority)
+            + self.officials.iter().map(|o| o.len()).sum::<usize>()
+    }
 }
 
 /// What a [`Task`] is made of; [`Task::new`] packs it.
@@ -327,43 +398,138 @@ pub struct TaskParts {
 impl Task {
     pub fn new(p: TaskParts) -> Task {
         let slug = crate::slug::slugify(&p.number);
-        let anchor_name = (slug != p.number).then(|| slug.into_boxed_str());
+        let anchor_name = (slug != p.number).then_some(slug.as_str());
+        let officials: Vec<&str> = p.officials.iter().map(String::as_str).collect();
+        let packed = Words {
+            number: &p.number,
+            anchor_name,
+            schedule: p.schedule.as_deref(),
+            priority: p.priority.as_deref(),
+            officials: &officials,
+        }
+        .pack();
+        let mut task = Task {
+            // The text is copied, not moved: the parser's strings have spare
+            // capacity and live among its temporaries, and a copy of its exact
+            // size made here keeps the model compact (about 20 MiB less
+            // resident at 5,000 plans).
+            text: p.text.as_str().into(),
+            words: Box::default(),
+            ids: Box::default(),
+            deadlines: p.deadlines.into_boxed_slice(),
+            section: p.section,
+            lead_end: 0,
+            responsible_end: 0,
+            units_end: 0,
+            topics_end: 0,
+            number_end: 0,
+            anchor_end: 0,
+            schedule_end: 0,
+            priority_end: 0,
+            // Lines of a content file are far fewer than four billion.
+            line: u32::try_from(p.line).unwrap_or(u32::MAX),
+            has: 0,
+        };
+        task.set_packed(
+            [&p.lead, &p.responsible, &p.participating, &p.topics],
+            packed,
+        );
+        task
+    }
+
+    /// Sets the ids and the short texts.
+    fn set_packed(&mut self, ids: [&[usize]; 4], packed: Packed) {
         // Ids and counts come from vectors of a site's units and topics,
         // far below four billion.
         let narrow = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
-        let roles = [&p.lead, &p.responsible, &p.participating];
-        let ids: Box<[u32]> = roles
+        let [lead, responsible, participating, topics] = ids;
+        self.ids = ids
             .into_iter()
             .flatten()
-            .chain(&p.topics)
             .map(|&id| narrow(id))
+            .chain(packed.officials)
             .collect();
-        let lead_end = narrow(p.lead.len());
-        let responsible_end = lead_end + narrow(p.responsible.len());
-        let units_end = responsible_end + narrow(p.participating.len());
-        // The text and number are copied, not moved: the parser's strings
-        // have spare capacity and live among its temporaries, and copies of
-        // their exact size made here keep the model compact (about 20 MiB
-        // less resident at 5,000 plans).
-        Task {
-            number: p.number.as_str().into(),
-            anchor_name,
-            text: p.text.as_str().into(),
-            ids,
-            lead_end,
-            responsible_end,
-            units_end,
-            officials: p
-                .officials
-                .into_iter()
-                .map(String::into_boxed_str)
-                .collect(),
-            schedule: p.schedule.map(String::into_boxed_str),
-            deadlines: p.deadlines.into_boxed_slice(),
-            priority: p.priority.map(String::into_boxed_str),
-            section: p.section,
-            line: p.line,
+        self.lead_end = narrow(lead.len());
+        self.responsible_end = self.lead_end + narrow(responsible.len());
+        self.units_end = self.responsible_end + narrow(participating.len());
+        self.topics_end = self.units_end + narrow(topics.len());
+        self.words = packed.words;
+        [
+            self.number_end,
+            self.anchor_end,
+            self.schedule_end,
+            self.priority_end,
+        ] = packed.ends;
+        self.has = packed.has;
+    }
+
+    /// The number as written (`11`), unique within its plan.
+    pub fn number(&self) -> &str {
+        self.word(0, self.number_end)
+    }
+
+    /// 进度安排, as written.
+    pub fn schedule(&self) -> Option<&str> {
+        (self.has & HAS_SCHEDULE != 0).then(|| self.word(self.anchor_end, self.schedule_end))
+    }
+
+    /// 近期重点突破的工作
+    pub fn priority(&self) -> Option<&str> {
+        (self.has & HAS_PRIORITY != 0).then(|| self.word(self.schedule_end, self.priority_end))
+    }
+
+    /// 牵头领导: people, by name.
+    pub fn officials(&self) -> Officials<'_> {
+        Officials {
+            words: &self.words,
+            start: self.priority_end,
+            ends: self.ids.get(self.topics_end as usize..).unwrap_or_default(),
         }
+    }
+
+    /// 1-based line of the task in its source file.
+    pub fn line(&self) -> usize {
+        self.line as usize
+    }
+
+    /// Replaces the schedule, the priority and the officials with what `f`
+    /// makes of each (an edition converts them).
+    pub fn map_words(&mut self, f: &mut dyn FnMut(&str) -> String) {
+        let schedule = self.schedule().map(&mut *f);
+        let priority = self.priority().map(&mut *f);
+        let officials: Vec<String> = self.officials().iter().map(&mut *f).collect();
+        let officials: Vec<&str> = officials.iter().map(String::as_str).collect();
+        let packed = Words {
+            number: self.number(),
+            anchor_name: self.anchor_name(),
+            schedule: schedule.as_deref(),
+            priority: priority.as_deref(),
+            officials: &officials,
+        }
+        .pack();
+        let ids = self.id_lists();
+        self.set_packed(ids.each_ref().map(Vec::as_slice), packed);
+    }
+
+    fn word(&self, from: u32, to: u32) -> &str {
+        self.words
+            .get(from as usize..to as usize)
+            .unwrap_or_default()
+    }
+
+    fn anchor_name(&self) -> Option<&str> {
+        (self.anchor_end > self.number_end).then(|| self.word(self.number_end, self.anchor_end))
+    }
+
+    /// The unit and topic ids, list by list, and the packed short texts.
+    fn id_lists(&self) -> [Vec<usize>; 4] {
+        let list = |ids: Ids| ids.iter().collect();
+        [
+            list(self.lead()),
+            list(self.responsible()),
+            list(self.participating()),
+            list(self.topics()),
+        ]
     }
 
     fn span(&self, from: u32, to: u32) -> Ids<'_> {
@@ -387,7 +553,7 @@ impl Task {
 
     /// The task's topics (主题).
     pub fn topics(&self) -> Ids<'_> {
-        Ids(self.ids.get(self.units_end as usize..).unwrap_or_default())
+        self.span(self.units_end, self.topics_end)
     }
 
     /// Replaces the task's units and topics (serve renumbers them after an edit).
@@ -398,22 +564,21 @@ impl Task {
         participating: Vec<UnitId>,
         topics: Vec<TopicId>,
     ) {
-        let packed = Task::new(TaskParts {
-            lead,
-            responsible,
-            participating,
-            topics,
-            ..TaskParts::default()
-        });
-        self.ids = packed.ids;
-        self.lead_end = packed.lead_end;
-        self.responsible_end = packed.responsible_end;
-        self.units_end = packed.units_end;
+        let officials: Vec<&str> = self.officials().iter().collect();
+        let packed = Words {
+            number: self.number(),
+            anchor_name: self.anchor_name(),
+            schedule: self.schedule(),
+            priority: self.priority(),
+            officials: &officials,
+        }
+        .pack();
+        self.set_packed([&lead, &responsible, &participating, &topics], packed);
     }
 
     /// Stable anchor on the plan page, e.g. `task-11`.
     pub fn anchor(&self) -> Anchor<'_> {
-        Anchor(self.anchor_name.as_deref().unwrap_or(&self.number))
+        Anchor(self.anchor_name().unwrap_or(self.number()))
     }
 
     /// The units the task names besides its leads (责任/参与), each once, in
@@ -469,6 +634,44 @@ impl<'a> IntoIterator for Ids<'a> {
 
     fn into_iter(self) -> Self::IntoIter {
         self.0.iter().map(|&id| id as usize)
+    }
+}
+
+/// A task's officials (see [`Task::officials`]); serializes as a list of names.
+#[derive(Debug, Clone, Copy)]
+pub struct Officials<'a> {
+    words: &'a str,
+    /// Where the first name starts in `words`.
+    start: u32,
+    /// Where each name ends.
+    ends: &'a [u32],
+}
+
+impl<'a> Officials<'a> {
+    pub fn iter(self) -> impl ExactSizeIterator<Item = &'a str> + Clone + 'a {
+        (0..self.ends.len()).map(move |i| {
+            let from = match i {
+                0 => self.start,
+                _ => self.ends[i - 1],
+            };
+            self.words
+                .get(from as usize..self.ends[i] as usize)
+                .unwrap_or_default()
+        })
+    }
+
+    pub fn len(self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.ends.is_empty()
+    }
+}
+
+impl Serialize for Officials<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
     }
 }
 
@@ -577,5 +780,79 @@ impl Deadline {
             When::By { due: end } | When::Span { end, .. } => end,
             When::From { .. } => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn task(schedule: Option<&str>, priority: Option<&str>, officials: &[&str]) -> Task {
+        Task::new(TaskParts {
+            number: "（一）".into(),
+            text: "健全制度。".into(),
+            lead: vec![3],
+            responsible: vec![5, 3],
+            participating: vec![7],
+            officials: officials.iter().map(|o| o.to_string()).collect(),
+            schedule: schedule.map(str::to_string),
+            priority: priority.map(str::to_string),
+            topics: vec![2],
+            line: 12,
+            ..TaskParts::default()
+        })
+    }
+
+    fn words(t: &Task) -> (&str, String, Option<&str>, Option<&str>, Vec<&str>) {
+        let officials = t.officials().iter().collect();
+        (
+            t.number(),
+            t.anchor().to_string(),
+            t.schedule(),
+            t.priority(),
+            officials,
+        )
+    }
+
+    #[test]
+    fn packed_words_read_back_as_given() {
+        let t = task(Some("2022年底前完成。"), None, &["张三", "", "李四"]);
+        let anchor = format!("task-{}", crate::slug::slugify("（一）"));
+        let expected = (
+            "（一）",
+            anchor.clone(),
+            Some("2022年底前完成。"),
+            None,
+            vec!["张三", "", "李四"],
+        );
+        assert_eq!(words(&t), expected);
+        assert_eq!(t.line(), 12);
+        assert_eq!(t.topics().iter().collect::<Vec<_>>(), [2]);
+        // An empty schedule is not none; no officials is an empty list.
+        let t = task(None, Some(""), &[]);
+        assert_eq!(words(&t), ("（一）", anchor, None, Some(""), vec![]));
+        assert_eq!(
+            serde_json::to_string(&t.officials()).ok().as_deref(),
+            Some("[]")
+        );
+    }
+
+    #[test]
+    fn new_ids_and_converted_words_keep_the_rest() {
+        let mut t = task(Some("年底前"), Some("试点"), &["张三"]);
+        t.set_ids(vec![1], vec![], vec![4, 6], vec![8, 9]);
+        assert_eq!(words(&t).4, ["张三"]);
+        assert_eq!(t.schedule(), Some("年底前"));
+        assert_eq!(t.participating().iter().collect::<Vec<_>>(), [4, 6]);
+        assert_eq!(t.topics().iter().collect::<Vec<_>>(), [8, 9]);
+        t.map_words(&mut |s| format!("<{s}>"));
+        assert_eq!(t.officials().iter().collect::<Vec<_>>(), ["<张三>"]);
+        assert_eq!(
+            (t.schedule(), t.priority()),
+            (Some("<年底前>"), Some("<试点>"))
+        );
+        assert_eq!((t.number(), &*t.text), ("（一）", "健全制度。"));
+        assert_eq!(t.lead().iter().collect::<Vec<_>>(), [1]);
+        assert_eq!(t.topics().iter().collect::<Vec<_>>(), [8, 9]);
     }
 }

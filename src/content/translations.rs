@@ -177,7 +177,7 @@ fn check_plan(
         if !plan
             .tasks
             .iter()
-            .any(|task| &*task.number == number.as_str())
+            .any(|task| task.number() == number.as_str())
         {
             errors.push(
                 Diagnostic::error(

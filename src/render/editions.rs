@@ -527,9 +527,7 @@ fn convert_blocks(blocks: &mut [Block], hant: &Hant) {
 
 fn convert_task(t: &mut Task, hant: &Hant, last: &mut Option<(Arc<str>, Arc<str>)>) {
     t.text = hant.boxed(&t.text);
-    t.officials = t.officials.iter().map(|o| hant.boxed(o)).collect();
-    t.schedule = t.schedule.as_deref().map(|s| hant.boxed(s));
-    t.priority = t.priority.as_deref().map(|s| hant.boxed(s));
+    t.map_words(&mut |s| hant.convert(s));
     for d in t.deadlines.iter_mut() {
         d.text = hant.convert(&d.text);
     }
@@ -593,7 +591,7 @@ fn translate_plan(plan: &mut Plan, tr: &Translations) {
     translate_sections(&mut plan.body, pt);
     let mut last: Option<(Arc<str>, Arc<str>)> = None;
     for t in &mut plan.tasks {
-        if let Some(text) = pt.tasks.get(&*t.number) {
+        if let Some(text) = pt.tasks.get(t.number()) {
             t.text = text.as_str().into();
         }
         t.section = t.section.take().map(|s| match &last {

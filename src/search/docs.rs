@@ -295,7 +295,7 @@ fn task_doc<'a>(
     let i = ctx.interner;
     let plain = to_plain(&task.text);
     acc.text(cache, i, &plain, Field::Body);
-    for v in [&task.schedule, &task.priority].into_iter().flatten() {
+    for v in [task.schedule(), task.priority()].into_iter().flatten() {
         acc.text(cache, i, v, Field::Body);
     }
     let doc = out.docs.len() as u32;
@@ -306,7 +306,7 @@ fn task_doc<'a>(
             out.unit_docs.push((u, doc, w as u8));
         }
     }
-    for o in &task.officials {
+    for o in task.officials().iter() {
         acc.names(cache.name_terms(i, o), W_OFFICIAL);
     }
     for t in task.topics() {
@@ -316,7 +316,7 @@ fn task_doc<'a>(
     acc.finish(doc, out);
     out.docs.push(DocOut {
         kind: KIND_TASK,
-        label: Cow::Borrowed(&task.number),
+        label: Cow::Borrowed(task.number()),
         anchor: Cow::Owned(task.anchor().to_string()),
         text: plain,
         lead: Some(task.lead()),

@@ -121,16 +121,16 @@ fn plan_key(plan: &Plan) -> u128 {
     blocks_key(&mut k, &plan.body);
     k.num(plan.tasks.len() as u64);
     for task in &plan.tasks {
-        k.text(&task.number);
+        k.text(task.number());
         k.text(&task.anchor().to_string());
         k.text(&task.text);
-        k.opt(task.schedule.as_deref());
-        k.opt(task.priority.as_deref());
+        k.opt(task.schedule());
+        k.opt(task.priority());
         k.ids(task.lead().into_iter());
         k.ids(task.shared_units());
         k.ids(task.topics().into_iter());
-        k.num(task.officials.len() as u64);
-        for o in &task.officials {
+        k.num(task.officials().len() as u64);
+        for o in task.officials().iter() {
             k.text(o);
         }
     }

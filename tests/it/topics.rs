@@ -92,7 +92,7 @@ fn every_task_of_the_example_has_a_topic() {
                 !task.topics().is_empty(),
                 "{} task {}",
                 plan.slug,
-                task.number
+                task.number()
             );
         }
     }

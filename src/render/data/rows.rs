@@ -140,7 +140,7 @@ impl<'r> RowMaker<'r> {
         let lead = push_names(s, site, task.lead());
         let responsible = push_names(s, site, task.responsible());
         let participating = push_names(s, site, task.participating());
-        let officials = push_joined(s, task.officials.iter().map(|o| &**o), "、");
+        let officials = push_joined(s, task.officials().iter(), "、");
         let start = s.len();
         for d in task.deadlines.iter() {
             let before = s.len();
@@ -157,14 +157,14 @@ impl<'r> RowMaker<'r> {
         let s = &*s;
         // In the order of the theme's `csv_headers`.
         let cells: [&str; COLUMNS] = [
-            &task.number,
+            task.number(),
             r.views.plain(site, tr),
             &s[lead],
             &s[responsible],
             &s[participating],
             &s[officials],
             &s[deadlines],
-            task.schedule.as_deref().unwrap_or_default(),
+            task.schedule().unwrap_or_default(),
             &s[topics],
             &plan.meta.title,
             &site.jurisdictions[plan.jurisdiction].name,
@@ -217,7 +217,7 @@ pub(super) fn push_events(
     // A calendar shows a title in a day's box: the task's number and its
     // first clause; the whole text is on the page the event's URL opens.
     let clause = first_clause(r.views.plain(site, tr), SUMMARY_CHARS);
-    let summary = format!("{} {clause}", task.number);
+    let summary = format!("{} {clause}", task.number());
     let mut anchor = String::new();
     task.anchor().push_to(&mut anchor);
     let (mut description, mut uid) = (String::new(), String::new());

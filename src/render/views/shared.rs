@@ -235,7 +235,7 @@ impl Views {
     pub fn item(&self, site: &Site, r: TaskRef) -> TaskItem {
         let task = &site.plans[r.plan()].tasks[r.task()];
         TaskItem {
-            number: task.number.to_string(),
+            number: task.number().to_string(),
             path: format!("{}#{}", self.plans[r.plan()].path, task.anchor()),
             summary: summary(self.plain(site, r)),
         }
@@ -401,7 +401,7 @@ pub fn task_view(
     let plain_text = plain[t].as_deref().unwrap_or(&task.text);
     let pick = |ids: Ids| ids.iter().map(|u| links.units[u].clone()).collect();
     TaskView {
-        number: task.number.to_string(),
+        number: task.number().to_string(),
         anchor: task.anchor().to_string(),
         html: match &plain[t] {
             None => plain_html(&task.text),
@@ -411,8 +411,8 @@ pub fn task_view(
         lead: pick(task.lead()),
         responsible: pick(task.responsible()),
         participating: pick(task.participating()),
-        officials: task.officials.iter().map(|o| o.to_string()).collect(),
-        schedule: task.schedule.as_deref().map(str::to_string),
+        officials: task.officials().iter().map(str::to_string).collect(),
+        schedule: task.schedule().map(str::to_string),
         deadlines: task
             .deadlines
             .iter()
@@ -424,7 +424,7 @@ pub fn task_view(
                 kind: d.kind(),
             })
             .collect(),
-        priority: task.priority.as_deref().map(str::to_string),
+        priority: task.priority().map(str::to_string),
         topics: task
             .topics()
             .iter()
