@@ -33,12 +33,17 @@ pub fn run(args: &[&str]) -> (bool, String, String) {
 }
 
 /// A temporary folder for a test's sites and outputs: in memory where the
-/// system has a tmpfs. A build flushes every file and folder it writes to
-/// disk before its swap, which on a busy shared disk costs seconds of I/O
-/// wait a build; the tests are about what is written, not about the disk.
+/// system has a tmpfs with room to spare. A build flushes every file and
+/// folder it writes to disk before its swap, which on a busy shared disk
+/// costs seconds of I/O wait a build; the tests are about what is written,
+/// not about the disk. A small /dev/shm (a container's 64 MB) is left alone.
 pub fn tempdir() -> tempfile::TempDir {
+    const ROOM: u64 = 4 << 30;
     let shm = Path::new("/dev/shm");
-    shm.is_dir()
+    let roomy = rustix::fs::statvfs(shm)
+        .map(|s| s.f_bavail.saturating_mul(s.f_frsize) >= ROOM)
+        .unwrap_or(false);
+    roomy
         .then(|| tempfile::tempdir_in(shm).ok())
         .flatten()
         .unwrap_or_else(|| tempfile::tempdir().unwrap())
