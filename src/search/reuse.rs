@@ -13,7 +13,7 @@
 //! it, and so changes the keys of the files after it: those are made again.
 
 use rayon::prelude::*;
-use sha2::{Digest as _, Sha256};
+use xxhash_rust::xxh3::Xxh3Default;
 
 use crate::diagnostics::Diagnostic;
 use crate::model::{Block, Plan, Site};
@@ -26,7 +26,7 @@ pub const STATE: &str = ".planpress/search-fragments.bin";
 
 /// Bumped whenever a key's meaning or the fragments' format changes (the
 /// build id covers the code as well; this covers a key made otherwise).
-const FORMAT: u64 = 1;
+const FORMAT: u64 = 2;
 
 /// What a build can take from the previous one's index.
 pub struct Previous<'a> {
@@ -38,16 +38,19 @@ pub struct Previous<'a> {
 }
 
 /// A hash of texts and numbers, each delimited so that no two sequences
-/// of them hash alike by concatenation.
-struct Key(Sha256);
+/// of them hash alike by concatenation. XXH3's 128 bits: a cache key needs
+/// no cryptographic hash, and SHA-256 of every plan took much of an edit
+/// build's search phase.
+struct Key(Box<Xxh3Default>);
 
 impl Key {
     fn new() -> Self {
-        Key(Sha256::new())
+        // Boxed: the streaming state is over 500 bytes.
+        Key(Box::default())
     }
 
     fn num(&mut self, n: u64) {
-        self.0.update(n.to_le_bytes());
+        self.0.update(&n.to_le_bytes());
     }
 
     fn text(&mut self, s: &str) {
@@ -71,10 +74,7 @@ impl Key {
     }
 
     fn finish(self) -> u128 {
-        let d = self.0.finalize();
-        let mut b = [0u8; 16];
-        b.copy_from_slice(&d[..16]);
-        u128::from_le_bytes(b)
+        self.0.digest128()
     }
 }
 
@@ -193,10 +193,10 @@ pub(super) fn fragment_keys(site: &Site, unit_paths: &[String]) -> Vec<u128> {
             let take = room.min(count - from);
             let k = file.get_or_insert_with(|| {
                 let mut k = Key::new();
-                k.0.update(site_key.to_le_bytes());
+                k.0.update(&site_key.to_le_bytes());
                 k
             });
-            k.0.update(plan.to_le_bytes());
+            k.0.update(&plan.to_le_bytes());
             k.num(from as u64);
             k.num(take as u64);
             (from, doc) = (from + take, doc + take);
