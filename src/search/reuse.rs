@@ -13,7 +13,7 @@
 //! it, and so changes the keys of the files after it: those are made again.
 
 use rayon::prelude::*;
-use sha2::{Digest as _, Sha256};
+use xxhash_rust::xxh3::Xxh3Default;
 
 use crate::diagnostics::Diagnostic;
 use crate::model::{Block, Plan, Site};
@@ -26,7 +26,7 @@ pub const STATE: &str = ".planpress/search-fragments.bin";
 
 /// Bumped whenever a key's meaning or the fragments' format changes (the
 /// build id covers the code as well; this covers a key made otherwise).
-const FORMAT: u64 = 1;
+const FORMAT: u64 = 2;
 
 /// What a build can take from the previous one's index.
 pub struct Previous<'a> {
@@ -35,19 +35,24 @@ pub struct Previous<'a> {
     /// Links a file of the index (path relative to the output) from the
     /// previous output into this one; false when the previous output lacks it.
     pub link: &'a (dyn Fn(&str) -> Result<bool, Diagnostic> + Sync),
+    /// The previous output's file at a path (relative to the output), if any.
+    pub read: &'a (dyn Fn(&str) -> Option<Vec<u8>> + Sync),
 }
 
 /// A hash of texts and numbers, each delimited so that no two sequences
-/// of them hash alike by concatenation.
-struct Key(Sha256);
+/// of them hash alike by concatenation. XXH3's 128 bits: a cache key needs
+/// no cryptographic hash, and SHA-256 of every plan took much of an edit
+/// build's search phase.
+struct Key(Box<Xxh3Default>);
 
 impl Key {
     fn new() -> Self {
-        Key(Sha256::new())
+        // Boxed: the streaming state is over 500 bytes.
+        Key(Box::default())
     }
 
     fn num(&mut self, n: u64) {
-        self.0.update(n.to_le_bytes());
+        self.0.update(&n.to_le_bytes());
     }
 
     fn text(&mut self, s: &str) {
@@ -71,10 +76,7 @@ impl Key {
     }
 
     fn finish(self) -> u128 {
-        let d = self.0.finalize();
-        let mut b = [0u8; 16];
-        b.copy_from_slice(&d[..16]);
-        u128::from_le_bytes(b)
+        self.0.digest128()
     }
 }
 
@@ -173,19 +175,44 @@ fn doc_count(plan: &Plan) -> usize {
     1 + plan.tasks.len() + sections(&plan.body)
 }
 
-/// The key of each fragment file of `site`'s index, in file order.
-pub(super) fn fragment_keys(site: &Site, unit_paths: &[String]) -> Vec<u128> {
+/// The keys of what the index reuses: of each fragment file of `site`'s
+/// index, in file order, and of each plan's record ([`super::cache`]).
+pub(super) struct Keys {
+    pub fragments: Vec<u128>,
+    pub plans: Vec<u128>,
+}
+
+/// The [`Keys`] of `site`'s index.
+pub(super) fn keys(site: &Site, unit_paths: &[String]) -> Keys {
     let site_key = site_key(site, unit_paths);
     let plans: Vec<(u128, usize)> = site
         .plans
         .par_iter()
         .map(|p| (plan_key(p), doc_count(p)))
         .collect();
+    let records = plans
+        .iter()
+        .map(|&(plan, _)| {
+            let mut k = Key::new();
+            k.0.update(&site_key.to_le_bytes());
+            k.0.update(&plan.to_le_bytes());
+            k.finish()
+        })
+        .collect();
+    Keys {
+        fragments: fragment_keys(site_key, &plans),
+        plans: records,
+    }
+}
+
+/// The key of each fragment file, in file order, from the site's key and
+/// each plan's (with its number of documents).
+fn fragment_keys(site_key: u128, plans: &[(u128, usize)]) -> Vec<u128> {
     let total: usize = plans.iter().map(|p| p.1).sum();
     let mut keys = Vec::with_capacity(total.div_ceil(CHUNK));
     let mut file: Option<Key> = None;
     let mut doc = 0usize;
-    for &(plan, count) in &plans {
+    for &(plan, count) in plans {
         let mut from = 0;
         while from < count {
             // The part of this plan in the file that holds document `doc`.
@@ -193,10 +220,10 @@ pub(super) fn fragment_keys(site: &Site, unit_paths: &[String]) -> Vec<u128> {
             let take = room.min(count - from);
             let k = file.get_or_insert_with(|| {
                 let mut k = Key::new();
-                k.0.update(site_key.to_le_bytes());
+                k.0.update(&site_key.to_le_bytes());
                 k
             });
-            k.0.update(plan.to_le_bytes());
+            k.0.update(&plan.to_le_bytes());
             k.num(from as u64);
             k.num(take as u64);
             (from, doc) = (from + take, doc + take);
