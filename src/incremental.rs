@@ -50,7 +50,7 @@ use crate::urls::{self, Page};
 pub const STATE: &str = ".planpress/build-state.json";
 
 /// Bumped whenever the state's meaning changes.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 
 /// Folders and files under the site root that every page may depend on.
 const SITE_WIDE: &[&str] = &[
@@ -172,7 +172,10 @@ pub struct State {
     key: String,
     files: BTreeMap<PathBuf, String>,
     digest: Digest,
-    /// Every output not owned by [`Owner::Site`], with its owner.
+    /// Every output not owned by [`Owner::Site`], with its owner, and the
+    /// whole site's files linked from the previous output (the search
+    /// index's fragments): the next build removes them when it no longer
+    /// makes them, as it does the files it wrote.
     outputs: Vec<(String, Owner)>,
     /// Each plan's rows in the files of all tasks, which the next build
     /// copies where the plan is unchanged.
@@ -217,6 +220,8 @@ impl State {
 pub struct Recorder<'s> {
     sink: &'s dyn Sink,
     paths: Mutex<Vec<String>>,
+    /// Files of the whole site linked, not written.
+    linked: Mutex<Vec<String>>,
 }
 
 impl<'s> Recorder<'s> {
@@ -224,18 +229,18 @@ impl<'s> Recorder<'s> {
         Recorder {
             sink,
             paths: Mutex::new(Vec::new()),
+            linked: Mutex::new(Vec::new()),
         }
     }
 
     fn note(&self, path: &str) {
-        self.paths
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(path.to_string());
+        push_path(&self.paths, path);
     }
 
     /// Each path written (or linked), with its owner, except those of the
-    /// whole site: the outputs a next build may keep.
+    /// whole site that were written: the outputs a next build may keep,
+    /// and the whole site's files that only a link put there (a next build
+    /// that does not make them again must know to remove them).
     pub fn owned(self, site: &Site, index: &Index, editions: &Editions) -> Vec<(String, Owner)> {
         let mut pages: HashMap<String, Owner> = HashMap::new();
         for page in Page::all(site, index) {
@@ -255,14 +260,23 @@ impl<'s> Recorder<'s> {
         let data = DataOwners::new(site, &unit_paths);
         let mut paths = self.paths.into_inner().unwrap_or_else(|e| e.into_inner());
         paths.sort();
+        let mut linked = self.linked.into_inner().unwrap_or_else(|e| e.into_inner());
+        linked.sort();
         paths
             .into_iter()
             .filter_map(|path| {
                 let owner = pages.get(&path).copied().unwrap_or_else(|| data.of(&path));
-                (owner != Owner::Site).then_some((path, owner))
+                let keep = owner != Owner::Site || linked.binary_search(&path).is_ok();
+                keep.then_some((path, owner))
             })
             .collect()
     }
+}
+
+fn push_path(list: &Mutex<Vec<String>>, path: &str) {
+    list.lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(path.to_string());
 }
 
 /// The prefixes of the site's editions (`` alone when it has none).
@@ -445,6 +459,7 @@ impl<'a> Linker<'a> {
             .map_err(|e| cannot_link(path, e))?;
         if linked {
             self.sink.note(path);
+            push_path(&self.sink.linked, path);
         }
         Ok(linked)
     }

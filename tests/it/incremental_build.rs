@@ -529,3 +529,37 @@ fn unchanged_plans_rows_are_copied_into_the_files_of_all_tasks() {
         assert!(same, "{f} is what a clean build writes");
     }
 }
+
+/// A file of the whole site that a build linked from the previous output
+/// (a fragment of the search index) is removed when a later build no
+/// longer makes it, as a clean build would not have it.
+#[test]
+fn whole_site_files_linked_then_no_longer_made_are_removed() {
+    let site = common::small_example();
+    let root = site.path();
+    let big = root.join("content/big.md");
+    let tasks: String = (1..=80)
+        .map(|i| format!("{i}.推进第{i}项法治工作。牵头单位:区司法局。\n\n"))
+        .collect();
+    let front = "---\ntitle: 大型方案\nkind: 方案\njurisdiction: 哈尔滨市道里区\n---\n\n";
+    std::fs::write(&big, format!("{front}{tasks}")).unwrap();
+    let outs = common::tempdir();
+    let (inc, clean) = (outs.path().join("inc"), outs.path().join("clean"));
+    build(root, &inc, false);
+    // Nothing changed: every fragment is linked from the first build.
+    build(root, &inc, false);
+    let fragments = |out: &Path| std::fs::read_dir(out.join("search/f")).unwrap().count();
+    let before = fragments(&inc);
+    std::fs::remove_file(&big).unwrap();
+    build(root, &inc, false);
+    build(root, &clean, true);
+    assert!(
+        fragments(&clean) < before,
+        "the deletion leaves fewer fragment files ({before} before)"
+    );
+    same_files(
+        &inc,
+        &clean,
+        "a large plan deleted after a build that linked every fragment",
+    );
+}
