@@ -173,9 +173,9 @@ pub struct State {
     files: BTreeMap<PathBuf, String>,
     digest: Digest,
     /// Every output not owned by [`Owner::Site`], with its owner, and the
-    /// whole site's files linked from the previous output (the search
-    /// index's fragments): the next build removes them when it no longer
-    /// makes them, as it does the files it wrote.
+    /// whole site's files that a build may link from the previous output
+    /// (the search index's fragments): a next build that no longer makes
+    /// one must know to remove it.
     outputs: Vec<(String, Owner)>,
     /// Each plan's rows in the files of all tasks, which the next build
     /// copies where the plan is unchanged.
@@ -220,8 +220,6 @@ impl State {
 pub struct Recorder<'s> {
     sink: &'s dyn Sink,
     paths: Mutex<Vec<String>>,
-    /// Files of the whole site linked, not written.
-    linked: Mutex<Vec<String>>,
 }
 
 impl<'s> Recorder<'s> {
@@ -229,18 +227,20 @@ impl<'s> Recorder<'s> {
         Recorder {
             sink,
             paths: Mutex::new(Vec::new()),
-            linked: Mutex::new(Vec::new()),
         }
     }
 
     fn note(&self, path: &str) {
-        push_path(&self.paths, path);
+        self.paths
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(path.to_string());
     }
 
     /// Each path written (or linked), with its owner, except those of the
-    /// whole site that were written: the outputs a next build may keep,
-    /// and the whole site's files that only a link put there (a next build
-    /// that does not make them again must know to remove them).
+    /// whole site that no build links: the outputs a next build may keep,
+    /// and those it may link (written or linked alike, so that the state
+    /// is the same after an incremental build as after a clean one).
     pub fn owned(self, site: &Site, index: &Index, editions: &Editions) -> Vec<(String, Owner)> {
         let mut pages: HashMap<String, Owner> = HashMap::new();
         for page in Page::all(site, index) {
@@ -260,23 +260,15 @@ impl<'s> Recorder<'s> {
         let data = DataOwners::new(site, &unit_paths);
         let mut paths = self.paths.into_inner().unwrap_or_else(|e| e.into_inner());
         paths.sort();
-        let mut linked = self.linked.into_inner().unwrap_or_else(|e| e.into_inner());
-        linked.sort();
         paths
             .into_iter()
             .filter_map(|path| {
                 let owner = pages.get(&path).copied().unwrap_or_else(|| data.of(&path));
-                let keep = owner != Owner::Site || linked.binary_search(&path).is_ok();
+                let keep = owner != Owner::Site || crate::search::linkable(&path);
                 keep.then_some((path, owner))
             })
             .collect()
     }
-}
-
-fn push_path(list: &Mutex<Vec<String>>, path: &str) {
-    list.lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .push(path.to_string());
 }
 
 /// The prefixes of the site's editions (`` alone when it has none).
@@ -459,7 +451,6 @@ impl<'a> Linker<'a> {
             .map_err(|e| cannot_link(path, e))?;
         if linked {
             self.sink.note(path);
-            push_path(&self.sink.linked, path);
         }
         Ok(linked)
     }

@@ -79,6 +79,14 @@ pub use reuse::{Previous, STATE};
 
 /// Where the index lives in the output.
 pub const DIR: &str = "search/";
+
+/// Whether `path` (in any edition's folder) is a result fragment, a file
+/// that an incremental build may link from the previous output.
+pub fn linkable(path: &str) -> bool {
+    path.rsplit_once(DIR)
+        .is_some_and(|(_, rest)| rest.starts_with("f/"))
+}
+
 /// Documents per fragment file.
 pub const CHUNK: usize = 32;
 /// Plans segmented between two merges (bounds the memory held).
