@@ -157,13 +157,10 @@ impl Kept<'_> {
     }
 }
 
-/// Reads a file of the previous output (path relative to the output).
-type Read<'a> = &'a (dyn Fn(&str) -> Option<Vec<u8>> + Sync);
-
 /// Plans' records ([`cache`]): how to read the previous output's, and
 /// where this build's go.
 struct Records<'a> {
-    previous: Option<Read<'a>>,
+    previous: Option<&'a (dyn Fn(&str) -> Option<Vec<u8>> + Sync)>,
     emit: Emit<'a>,
 }
 
