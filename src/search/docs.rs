@@ -98,8 +98,6 @@ struct DocAcc {
     len: u32,
     scratch: Vec<u32>,
     titles: Vec<u32>,
-    /// Documents only: no terms (they come from the plan's record, [`super::cache`]).
-    skip: bool,
 }
 
 /// A term's state in [`DocAcc`].
@@ -144,9 +142,6 @@ impl DocAcc {
     /// A text field: each term counts once per occurrence, up to
     /// [`MAX_TF`] times.
     fn text(&mut self, cache: &mut ClauseCache, interner: &Interner, text: &str, field: Field) {
-        if self.skip {
-            return;
-        }
         let mut scratch = std::mem::take(&mut self.scratch);
         scratch.clear();
         cache.text_terms(interner, text, &mut scratch);
@@ -175,17 +170,11 @@ impl DocAcc {
 
     /// A title: a boosted field whose terms get pinyin.
     fn title(&mut self, cache: &mut ClauseCache, interner: &Interner, text: &str) {
-        if self.skip {
-            return;
-        }
         self.text(cache, interner, text, Field::Boost(W_TITLE));
         self.titles.extend_from_slice(&self.scratch);
     }
 
     fn names(&mut self, ids: &[u32], w: u32) {
-        if self.skip {
-            return;
-        }
         for &t in ids {
             self.slot(t).fixed += w;
         }
@@ -226,15 +215,6 @@ pub(super) struct Ctx<'a> {
     pub site: &'a Site,
     pub interner: &'a Interner,
     pub names: &'a Names,
-}
-
-/// [`plan_docs`] without segmenting: the documents alone, for a plan whose
-/// terms come from its record ([`super::cache`]).
-pub(super) fn plan_docs_only<'a>(ctx: &Ctx<'a>, p: usize, worker: &mut Worker) -> PlanOut<'a> {
-    worker.acc.skip = true;
-    let out = plan_docs(ctx, p, worker);
-    worker.acc.skip = false;
-    out
 }
 
 /// The documents of one plan: the plan, its tasks, its sections.
@@ -326,11 +306,8 @@ fn task_doc<'a>(
             out.unit_docs.push((u, doc, w as u8));
         }
     }
-    // Officials' names are segmented here, not in `acc`: skipped alike.
-    if !acc.skip {
-        for o in task.officials().iter() {
-            acc.names(cache.name_terms(i, o), W_OFFICIAL);
-        }
+    for o in task.officials().iter() {
+        acc.names(cache.name_terms(i, o), W_OFFICIAL);
     }
     for t in task.topics() {
         acc.names(&ctx.names.topics[t], W_CONTEXT);

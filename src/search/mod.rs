@@ -48,7 +48,6 @@
 //! [`query`] is the reference implementation of what the page does with
 //! these files; the tests use it.
 
-mod cache;
 mod dictionary;
 mod docs;
 pub mod fold;
@@ -71,7 +70,7 @@ use crate::render::Sink;
 use crate::urls::{jurisdiction_path, plan_path, topic_path, unit_path};
 
 use dictionary::{pack_terms, spellings, write_dictionary};
-use docs::{Ctx, DocOut, PlanOut, Worker, plan_docs, plan_docs_only, unit_names};
+use docs::{Ctx, DocOut, PlanOut, Worker, plan_docs, unit_names};
 use postings::{AliasPostings, Loc, Packer, Postings};
 use segment::Interner;
 
@@ -131,11 +130,7 @@ pub fn write_all(
         keys: p.state.as_deref().map(reuse::decode).unwrap_or_default(),
         link: p.link,
     });
-    let records = Records {
-        previous: previous.map(|p| p.read),
-        emit,
-    };
-    let (files, keys) = make(site, emit, segmented, kept.as_ref(), Some(&records))?;
+    let (files, keys) = make(site, emit, segmented, kept.as_ref())?;
     emit(STATE.to_string(), reuse::encode(&keys))?;
     Ok(files)
 }
@@ -154,43 +149,6 @@ impl Kept<'_> {
             return Ok(false);
         }
         (self.link)(path)
-    }
-}
-
-/// Plans' records ([`cache`]): how to read the previous output's, and
-/// where this build's go.
-struct Records<'a> {
-    previous: Option<&'a (dyn Fn(&str) -> Option<Vec<u8>> + Sync)>,
-    emit: Emit<'a>,
-}
-
-impl Records<'_> {
-    /// Plan `p`'s documents and terms: from its record in the previous
-    /// output when that has it, else segmented. The record is written
-    /// either way, not linked: the output's machinery removes a file of
-    /// the whole site that a build no longer makes only if the build
-    /// before wrote it (a linked record of a deleted plan would stay).
-    fn plan<'s>(
-        &self,
-        ctx: &Ctx<'s>,
-        p: usize,
-        key: u128,
-        workers: &Workers,
-    ) -> Result<PlanOut<'s>, Diagnostic> {
-        let path = cache::path(key);
-        if let Some(read) = self.previous
-            && let Some(bytes) = read(&path)
-        {
-            let mut out = plan_docs_only(ctx, p, &mut workers.get());
-            let units = ctx.site.units.len();
-            if cache::decode(&bytes, ctx.interner, units, &mut out) {
-                (self.emit)(path, bytes)?;
-                return Ok(out);
-            }
-        }
-        let out = plan_docs(ctx, p, &mut workers.get());
-        (self.emit)(path, cache::encode(&out, ctx.interner))?;
-        Ok(out)
     }
 }
 
@@ -223,19 +181,17 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 /// Makes the index, handing every file to `emit`; the manifest comes last,
 /// since its version is a hash of all the others. Returns the number of files.
 pub fn build_into(site: &Site, emit: Emit) -> Result<usize, Diagnostic> {
-    Ok(make(site, emit, &|| {}, None, None)?.0)
+    Ok(make(site, emit, &|| {}, None)?.0)
 }
 
 /// [`build_into`], calling `segmented` once every document is segmented,
 /// and linking the fragment files whose keys the previous build's (`kept`)
-/// has, and taking plans' terms from their `records`; returns the number
-/// of files and the fragments' keys.
+/// has; returns the number of files and the fragments' keys.
 fn make(
     site: &Site,
     emit: Emit,
     segmented: &dyn Fn(),
     kept: Option<&Kept>,
-    records: Option<&Records>,
 ) -> Result<(usize, Vec<u128>), Diagnostic> {
     let hashed = Hashed {
         hashes: Mutex::default(),
@@ -246,10 +202,7 @@ fn make(
     let workers = Workers::new();
     let names = unit_names(site, &mut workers.get().cache, &interner);
     let unit_paths: Vec<String> = (0..site.units.len()).map(|u| unit_path(site, u)).collect();
-    let reuse::Keys {
-        fragments: keys,
-        plans: plan_keys,
-    } = reuse::keys(site, &unit_paths);
+    let keys = reuse::fragment_keys(site, &unit_paths);
     let ctx = Ctx {
         site,
         interner: &interner,
@@ -264,8 +217,7 @@ fn make(
         kept,
         hashed: &hashed,
     };
-    let records = records.map(|r| (r, &plan_keys[..]));
-    let mut corpus = segment_plans(&ctx, &workers, &mut frags, records)?;
+    let mut corpus = segment_plans(&ctx, &workers, &mut frags)?;
     debug_assert_eq!(frags.next, keys.len(), "a key per fragment file");
     drop(workers);
     segmented();
@@ -387,13 +339,12 @@ impl Corpus {
     }
 }
 
-/// Segments every plan (or takes its terms from its record, with its
-/// key), batch by batch on all threads, writing result fragments as they fill.
+/// Segments every plan, batch by batch on all threads, writing result
+/// fragments as they fill.
 fn segment_plans<'a>(
     ctx: &Ctx<'a>,
     workers: &Workers,
     frags: &mut Fragments<'a, '_>,
-    records: Option<(&Records, &[u128])>,
 ) -> Result<Corpus, Diagnostic> {
     let site = ctx.site;
     let mut corpus = Corpus {
@@ -406,11 +357,8 @@ fn segment_plans<'a>(
     for batch in (0..site.plans.len()).collect::<Vec<_>>().chunks(BATCH) {
         let outs: Vec<PlanOut> = batch
             .par_iter()
-            .map(|&p| match records {
-                Some((records, keys)) => records.plan(ctx, p, keys[p], workers),
-                None => Ok(plan_docs(ctx, p, &mut workers.get())),
-            })
-            .collect::<Result<_, Diagnostic>>()?;
+            .map(|&p| plan_docs(ctx, p, &mut workers.get()))
+            .collect();
         for plan in outs {
             corpus.add(&plan);
             frags

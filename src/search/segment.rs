@@ -211,31 +211,15 @@ type Terms = (FxHashMap<Box<str>, u32>, Vec<Box<str>>);
 
 impl Interner {
     pub fn id(&self, term: &str) -> u32 {
-        self.ids(&[term])[0]
-    }
-
-    /// The numbers of `terms`, under one lock.
-    pub fn ids(&self, terms: &[&str]) -> Vec<u32> {
         let mut guard = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         let (map, list) = &mut *guard;
-        terms
-            .iter()
-            .map(|&term| {
-                if let Some(&id) = map.get(term) {
-                    return id;
-                }
-                let id = list.len() as u32;
-                list.push(term.into());
-                map.insert(term.into(), id);
-                id
-            })
-            .collect()
-    }
-
-    /// The terms numbered `ids`, under one lock.
-    pub fn terms(&self, ids: &[u32]) -> Vec<Box<str>> {
-        let guard = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        ids.iter().map(|&id| guard.1[id as usize].clone()).collect()
+        if let Some(&id) = map.get(term) {
+            return id;
+        }
+        let id = list.len() as u32;
+        list.push(term.into());
+        map.insert(term.into(), id);
+        id
     }
 
     /// Every term, by number.
