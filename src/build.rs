@@ -590,6 +590,9 @@ fn render_linked(
     sink: &Recorder,
     timings: &mut Timings,
 ) -> Result<(Kept, Rows), Vec<Diagnostic>> {
+    // The segmenter loads while pages render: an edit build holds less
+    // than a clean one, and the search phase no longer waits for it.
+    crate::search::prepare();
     let t = Instant::now();
     let reuse = rows_not_shown(linker);
     let views = Views::build_reusing(site, index, theme, reuse.clone()).map_err(|d| vec![d])?;
@@ -615,7 +618,6 @@ fn render_linked(
     drop(views);
     timings.end("data", t);
     let t = Instant::now();
-    crate::search::prepare();
     // Search hook: unchanged result fragments are linked from the previous output.
     let link = |path: &str| linker.link_unchanged(path);
     let previous = crate::search::Previous {

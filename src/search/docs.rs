@@ -43,10 +43,30 @@ pub(super) struct DocOut<'a> {
     pub lead: Option<Ids<'a>>,
 }
 
+impl<'a> PlanOut<'a> {
+    /// Adds a document: `shown()`, or a blank one of its kind when results
+    /// will not show this plan's documents (its files are linked).
+    fn push(&mut self, kind: u8, shown: impl FnOnce() -> DocOut<'a>) {
+        let doc = match self.texts {
+            true => shown(),
+            false => DocOut {
+                kind,
+                label: Cow::Borrowed(""),
+                anchor: Cow::Borrowed(""),
+                text: String::new(),
+                lead: None,
+            },
+        };
+        self.docs.push(doc);
+    }
+}
+
 /// One plan's documents and their (term, document within the plan, weight)
 /// entries.
 pub(super) struct PlanOut<'a> {
     pub plan: usize,
+    /// Whether `docs` hold what results show ([`plan_docs`]).
+    texts: bool,
     pub docs: Vec<DocOut<'a>>,
     /// Per document, the number of terms of its text (for length
     /// normalisation).
@@ -217,11 +237,18 @@ pub(super) struct Ctx<'a> {
     pub names: &'a Names,
 }
 
-/// The documents of one plan: the plan, its tasks, its sections.
-pub(super) fn plan_docs<'a>(ctx: &Ctx<'a>, p: usize, worker: &mut Worker) -> PlanOut<'a> {
+/// The documents of one plan: the plan, its tasks, its sections; without
+/// what results show of them (label, anchor, text, units) unless `texts`.
+pub(super) fn plan_docs<'a>(
+    ctx: &Ctx<'a>,
+    p: usize,
+    texts: bool,
+    worker: &mut Worker,
+) -> PlanOut<'a> {
     let plan: &Plan = &ctx.site.plans[p];
     let mut out = PlanOut {
         plan: p,
+        texts,
         docs: Vec::with_capacity(plan.tasks.len() + 8),
         lengths: Vec::new(),
         entries: Vec::new(),
@@ -267,6 +294,9 @@ fn plan_doc<'a>(ctx: &Ctx<'a>, plan: &'a Plan, worker: &mut Worker, out: &mut Pl
         if let Block::Text(md) = block {
             let plain = to_plain(md);
             acc.text(cache, i, &plain, Field::Body);
+            if !out.texts {
+                continue;
+            }
             if !preamble.is_empty() {
                 preamble.push('\n');
             }
@@ -274,7 +304,7 @@ fn plan_doc<'a>(ctx: &Ctx<'a>, plan: &'a Plan, worker: &mut Worker, out: &mut Pl
         }
     }
     acc.finish(0, out);
-    out.docs.push(DocOut {
+    out.push(KIND_PLAN, || DocOut {
         kind: KIND_PLAN,
         label: Cow::Borrowed(&plan.meta.title),
         anchor: Cow::Borrowed(""),
@@ -314,7 +344,7 @@ fn task_doc<'a>(
     }
     acc.names(&ctx.names.jurisdictions[plan.jurisdiction], W_CONTEXT);
     acc.finish(doc, out);
-    out.docs.push(DocOut {
+    out.push(KIND_TASK, || DocOut {
         kind: KIND_TASK,
         label: Cow::Borrowed(task.number()),
         anchor: Cow::Owned(task.anchor().to_string()),
@@ -357,13 +387,12 @@ fn section_doc<'a>(
     }
     acc.names(&ctx.names.jurisdictions[plan.jurisdiction], W_CONTEXT);
     acc.finish(out.docs.len() as u32, out);
-    let label = match &s.number {
-        Some(n) => Cow::Owned(format!("{n} {}", s.title)),
-        None => Cow::Borrowed(s.title.as_str()),
-    };
-    out.docs.push(DocOut {
+    out.push(KIND_SECTION, || DocOut {
         kind: KIND_SECTION,
-        label,
+        label: match &s.number {
+            Some(n) => Cow::Owned(format!("{n} {}", s.title)),
+            None => Cow::Borrowed(s.title.as_str()),
+        },
         anchor: Cow::Borrowed(&s.anchor),
         text: excerpt(&prose.join("\n")),
         lead: None,

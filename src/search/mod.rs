@@ -103,10 +103,11 @@ pub fn is_index_file(path: &str) -> bool {
 pub fn prepare() {
     let _ = std::thread::Builder::new()
         .name("planpress-jieba".into())
-        .spawn(|| {
-            segment::warm_up();
-            fold::warm_up();
-        });
+        .spawn(segment::warm_up);
+    // Both are needed from the first clause on: loaded side by side.
+    let _ = std::thread::Builder::new()
+        .name("planpress-fold".into())
+        .spawn(fold::warm_up);
 }
 
 /// Builds the index and writes it into `sink` as it is made, so that its
@@ -200,9 +201,14 @@ fn make(
     let out: Emit = &|path, bytes| hashed.put(path, bytes, None);
     let interner = Interner::default();
     let workers = Workers::new();
-    let names = unit_names(site, &mut workers.get().cache, &interner);
     let unit_paths: Vec<String> = (0..site.units.len()).map(|u| unit_path(site, u)).collect();
-    let keys = reuse::fragment_keys(site, &unit_paths);
+    // The fragments' keys are hashed while the segmenter is still loading.
+    let ((keys, counts), names) = rayon::join(
+        || reuse::fragment_keys(site, &unit_paths),
+        || unit_names(site, &mut workers.get().cache, &interner),
+    );
+    let linked = link_fragments(&keys, kept, &hashed)?;
+    let texts = plans_shown(&counts, &linked);
     let ctx = Ctx {
         site,
         interner: &interner,
@@ -214,11 +220,11 @@ fn make(
         pending: Vec::new(),
         next: 0,
         keys: &keys,
-        kept,
+        linked: &linked,
         hashed: &hashed,
     };
-    let mut corpus = segment_plans(&ctx, &workers, &mut frags)?;
-    debug_assert_eq!(frags.next, keys.len(), "a key per fragment file");
+    let mut corpus = segment_plans(&ctx, &workers, &texts, &mut frags)?;
+    debug_assert_eq!(frags.next, linked.len(), "a key per fragment file");
     drop(workers);
     segmented();
     let terms = interner.into_terms();
@@ -246,6 +252,47 @@ fn make(
     };
     emit(format!("{DIR}meta.json"), json(&manifest))?;
     Ok((files + 1, keys))
+}
+
+/// Links each fragment file whose key the previous build's (`kept`) has
+/// from its output, before any is made (see [`plans_shown`]); returns
+/// which files were linked.
+fn link_fragments(
+    keys: &[u128],
+    kept: Option<&Kept>,
+    hashed: &Hashed,
+) -> Result<Vec<bool>, Diagnostic> {
+    let Some(kept) = kept else {
+        return Ok(vec![false; keys.len()]);
+    };
+    keys.par_iter()
+        .enumerate()
+        .map(|(n, &key)| {
+            let path = format!("{DIR}f/{n}.json");
+            let linked = kept.link(n, key, &path)?;
+            if linked {
+                hashed.note(&path, fx(&key.to_le_bytes()));
+            }
+            Ok(linked)
+        })
+        .collect()
+}
+
+/// Per plan (of `counts` documents each), whether a fragment file that is
+/// to be made shows one of its documents: a plan whose files are all
+/// linked needs its documents' terms only, not what results show.
+fn plans_shown(counts: &[usize], linked: &[bool]) -> Vec<bool> {
+    let mut first = 0;
+    counts
+        .iter()
+        .map(|&n| {
+            let files = first / CHUNK..(first + n).div_ceil(CHUNK);
+            first += n;
+            linked
+                .get(files)
+                .is_none_or(|files| files.iter().any(|l| !l))
+        })
+        .collect()
 }
 
 /// Hands files on and keeps each one's hash, for the version.
@@ -344,6 +391,7 @@ impl Corpus {
 fn segment_plans<'a>(
     ctx: &Ctx<'a>,
     workers: &Workers,
+    texts: &[bool],
     frags: &mut Fragments<'a, '_>,
 ) -> Result<Corpus, Diagnostic> {
     let site = ctx.site;
@@ -354,23 +402,46 @@ fn segment_plans<'a>(
         plan_docs: Vec::with_capacity(site.plans.len()),
         title_terms: Vec::new(),
     };
+    // Each batch is taken into the corpus (one thread) while the next one
+    // is segmented (the others): taken after, it left all threads but one idle.
+    let mut taken: Vec<PlanOut> = Vec::new();
     for batch in (0..site.plans.len()).collect::<Vec<_>>().chunks(BATCH) {
-        let outs: Vec<PlanOut> = batch
-            .par_iter()
-            .map(|&p| plan_docs(ctx, p, &mut workers.get()))
-            .collect();
-        for plan in outs {
-            corpus.add(&plan);
-            frags
-                .pending
-                .extend(plan.docs.into_iter().map(|d| (plan.plan, d)));
-        }
-        frags.write(false)?;
+        let (outs, done) = rayon::join(
+            || {
+                batch
+                    .par_iter()
+                    .map(|&p| plan_docs(ctx, p, texts[p], &mut workers.get()))
+                    .collect::<Vec<PlanOut>>()
+            },
+            || take(&mut corpus, frags, std::mem::take(&mut taken)),
+        );
+        done?;
+        taken = outs;
     }
+    take(&mut corpus, frags, taken)?;
     frags.write(true)?;
     corpus.title_terms.sort_unstable();
     corpus.title_terms.dedup();
     Ok(corpus)
+}
+
+/// Takes segmented plans into the corpus, in order, and writes the
+/// fragment files they fill.
+fn take<'a>(
+    corpus: &mut Corpus,
+    frags: &mut Fragments<'a, '_>,
+    outs: Vec<PlanOut<'a>>,
+) -> Result<(), Diagnostic> {
+    if outs.is_empty() {
+        return Ok(());
+    }
+    for plan in outs {
+        corpus.add(&plan);
+        frags
+            .pending
+            .extend(plan.docs.into_iter().map(|d| (plan.plan, d)));
+    }
+    frags.write(false)
 }
 
 /// Result fragments waiting to fill a file of [`CHUNK`] documents.
@@ -382,8 +453,8 @@ struct Fragments<'a, 'k> {
     next: usize,
     /// Each file's key ([`reuse`]).
     keys: &'k [u128],
-    /// The previous build's keys, when its files may be linked.
-    kept: Option<&'k Kept<'k>>,
+    /// Whether each file was linked from the previous build's output.
+    linked: &'k [bool],
     hashed: &'k Hashed<'k>,
 }
 
@@ -404,18 +475,14 @@ impl Fragments<'_, '_> {
             .try_for_each(|(i, docs)| self.put(first + i, docs))
     }
 
-    /// Links file `n` from the previous build's output when it is the
-    /// same there, else makes it.
+    /// Makes file `n`, unless it was linked from the previous build's output.
     fn put(&self, n: usize, docs: &[(usize, DocOut)]) -> Result<(), Diagnostic> {
+        if self.linked.get(n) == Some(&true) {
+            return Ok(());
+        }
         let path = format!("{DIR}f/{n}.json");
         // A key per file, by construction; without one, the bytes' hash.
         let key = self.keys.get(n).copied();
-        if let (Some(kept), Some(key)) = (self.kept, key)
-            && kept.link(n, key, &path)?
-        {
-            self.hashed.note(&path, fx(&key.to_le_bytes()));
-            return Ok(());
-        }
         self.hashed.put(path, self.file(docs), key)
     }
 
@@ -635,7 +702,18 @@ mod tests {
             interner: &interner,
             names: &names,
         };
-        plan_docs(&ctx, 0, &mut worker).entries.len()
+        plan_docs(&ctx, 0, true, &mut worker).entries.len()
+    }
+
+    #[test]
+    fn a_plan_is_shown_when_a_file_holding_one_of_its_documents_is_made() {
+        // Plans of 1, CHUNK and 2 documents: file 0 holds the first plan
+        // and most of the second, file 1 the rest of the second and the third.
+        let counts = [1, CHUNK, 2];
+        assert_eq!(plans_shown(&counts, &[true, true]), [false; 3]);
+        assert_eq!(plans_shown(&counts, &[true, false]), [false, true, true]);
+        assert_eq!(plans_shown(&counts, &[false, true]), [true, true, false]);
+        assert_eq!(plans_shown(&counts, &[]), [true; 3], "no previous build");
     }
 
     #[test]

@@ -173,8 +173,9 @@ fn doc_count(plan: &Plan) -> usize {
     1 + plan.tasks.len() + sections(&plan.body)
 }
 
-/// The key of each fragment file of `site`'s index, in file order.
-pub(super) fn fragment_keys(site: &Site, unit_paths: &[String]) -> Vec<u128> {
+/// The key of each fragment file of `site`'s index, in file order, and
+/// each plan's number of documents.
+pub(super) fn fragment_keys(site: &Site, unit_paths: &[String]) -> (Vec<u128>, Vec<usize>) {
     let site_key = site_key(site, unit_paths);
     let plans: Vec<(u128, usize)> = site
         .plans
@@ -206,7 +207,7 @@ pub(super) fn fragment_keys(site: &Site, unit_paths: &[String]) -> Vec<u128> {
         }
     }
     keys.extend(file.take().map(Key::finish));
-    keys
+    (keys, plans.into_iter().map(|p| p.1).collect())
 }
 
 /// The keys as kept in [`STATE`]: the format, then each key.
