@@ -445,7 +445,7 @@ fn a_spare_in_doubt_is_not_taken() {
             std::fs::write(&record, "{").unwrap()
         }),
         ("the live state rewritten", &|| {
-            let state = inc.join(".planpress/build-state.json");
+            let state = inc.join(".planpress/build-state.bin");
             // A new file with the same bytes, made while the old exists.
             let copy = state.with_extension("copy");
             std::fs::copy(&state, &copy).unwrap();
