@@ -767,3 +767,20 @@ fn render_pages(
     errors.dedup();
     Err(errors)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn purge_delay() -> std::ffi::c_long {
+        // SAFETY: reads one of mimalloc's integer options.
+        unsafe { libmimalloc_sys::mi_option_get(PURGE_DELAY) }
+    }
+
+    #[test]
+    fn purging_at_once_sets_the_delay_for_its_call_only() {
+        let before = purge_delay();
+        assert_eq!(purging_at_once(purge_delay), 0);
+        assert_eq!(purge_delay(), before);
+    }
+}
