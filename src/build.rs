@@ -221,8 +221,9 @@ fn release_free_memory() {
     collect();
 }
 
-/// mimalloc's `mi_option_purge_delay` (the enum of its v2 `mimalloc.h`,
-/// which libmimalloc-sys does not name).
+/// mimalloc's `mi_option_purge_delay`, which libmimalloc-sys does not name:
+/// 15 in the option enum of both `mimalloc.h` it bundles (v2 and v3, the
+/// one built).
 const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
 /// Runs `f` with freed memory handed back at once rather than 10 ms later.
