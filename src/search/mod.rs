@@ -79,11 +79,19 @@ pub use reuse::{Previous, STATE};
 /// Where the index lives in the output.
 pub const DIR: &str = "search/";
 
+/// The folder of the result fragments, inside [`DIR`].
+pub const FRAGMENTS: &str = "f/";
+
+/// The path of result fragment file `n`, relative to the output.
+fn fragment_path(n: usize) -> String {
+    format!("{DIR}{FRAGMENTS}{n}.json")
+}
+
 /// Whether `path` (in any edition's folder) is a result fragment, a file
 /// that an incremental build may link from the previous output.
 pub fn linkable(path: &str) -> bool {
     path.rsplit_once(DIR)
-        .is_some_and(|(_, rest)| rest.starts_with("f/"))
+        .is_some_and(|(_, rest)| rest.starts_with(FRAGMENTS))
 }
 
 /// Documents per fragment file.
@@ -268,7 +276,7 @@ fn link_fragments(
     keys.par_iter()
         .enumerate()
         .map(|(n, &key)| {
-            let path = format!("{DIR}f/{n}.json");
+            let path = fragment_path(n);
             let linked = kept.link(n, key, &path)?;
             if linked {
                 hashed.note(&path, fx(&key.to_le_bytes()));
@@ -480,7 +488,7 @@ impl Fragments<'_, '_> {
         if self.linked.get(n) == Some(&true) {
             return Ok(());
         }
-        let path = format!("{DIR}f/{n}.json");
+        let path = fragment_path(n);
         // A key per file, by construction; without one, the bytes' hash.
         let key = self.keys.get(n).copied();
         self.hashed.put(path, self.file(docs), key)
