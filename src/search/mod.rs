@@ -83,7 +83,7 @@ pub const DIR: &str = "search/";
 pub const FRAGMENTS: &str = "f/";
 
 /// The path of result fragment file `n`, relative to the output.
-fn fragment_path(n: usize) -> String {
+pub(crate) fn fragment_path(n: usize) -> String {
     format!("{DIR}{FRAGMENTS}{n}.json")
 }
 

@@ -535,7 +535,7 @@ fn filter(
 fn show(r: &mut Reader, meta: &Value, hit: &mut Hit) -> Result<(), Diagnostic> {
     let k = meta["k"].as_u64().unwrap_or(1).max(1);
     let doc = u64::from(hit.doc);
-    let frag = r.json(&format!("{}{}{}.json", super::DIR, super::FRAGMENTS, doc / k))?;
+    let frag = r.json(&super::fragment_path((doc / k) as usize))?;
     let d = &frag["d"][(doc % k) as usize];
     let p = &frag["p"][d[1].as_u64().unwrap_or(0) as usize];
     hit.kind = match d[0].as_u64() {
