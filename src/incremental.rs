@@ -46,8 +46,8 @@ use crate::render::data::{Previous, Rows};
 use crate::render::editions::Editions;
 use crate::urls::{self, Page};
 
-/// Where the state is kept, inside the output: [`MAGIC`], the CRC-32 of
-/// the rest, and the postcard of [`State`]. Not JSON: at 5,000 plans the
+/// Where the state is kept, inside the output: [`State`] sealed under
+/// [`MAGIC`] ([`crate::sealed`]). Not JSON: at 5,000 plans the
 /// state is 15 MB of JSON, which cost ~100 ms to read and as much to write
 /// in every build.
 pub const STATE: &str = ".planpress/build-state.bin";
@@ -221,22 +221,12 @@ impl State {
 
     /// The state's bytes (see [`STATE`]).
     fn encode(&self) -> io::Result<Vec<u8>> {
-        let body = postcard::to_stdvec(self).map_err(io::Error::other)?;
-        let mut bytes = Vec::with_capacity(MAGIC.len() + 4 + body.len());
-        bytes.extend_from_slice(MAGIC);
-        bytes.extend_from_slice(&crc32fast::hash(&body).to_le_bytes());
-        bytes.extend_from_slice(&body);
-        Ok(bytes)
+        crate::sealed::seal(MAGIC, self)
     }
 
-    /// The state in `bytes`; `None` when they are not one, or damaged (a
-    /// postcard that still decodes could otherwise link stale outputs).
+    /// The state in `bytes`; `None` when they are not one, or damaged.
     fn decode(bytes: &[u8]) -> Option<State> {
-        let rest = bytes.strip_prefix(MAGIC)?;
-        let (crc, body) = rest.split_first_chunk::<4>()?;
-        (crc32fast::hash(body) == u32::from_le_bytes(*crc))
-            .then(|| postcard::from_bytes(body).ok())
-            .flatten()
+        crate::sealed::open(MAGIC, bytes)
     }
 }
 

@@ -81,6 +81,7 @@ pub mod output;
 mod patterns;
 pub mod publish;
 pub mod render;
+pub mod sealed;
 pub mod search;
 #[cfg(feature = "serve")]
 pub mod serve;

@@ -265,7 +265,7 @@ impl Previous {
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(format!("cannot read its index: {e}")),
         };
-        let index = read_index(&bytes).ok_or("its index is damaged")?;
+        let index = crate::sealed::open::<Index>(MAGIC, &bytes).ok_or("its index is damaged")?;
         if index.key != key {
             return Ok(None);
         }
@@ -349,15 +349,6 @@ thread_local! {
 
 fn segment_name(id: u32) -> String {
     format!("segment-{id}")
-}
-
-/// The index's bytes: magic, CRC-32 of the rest, postcard of [`Index`].
-fn read_index(bytes: &[u8]) -> Option<Index> {
-    let rest = bytes.strip_prefix(MAGIC)?;
-    let (crc, body) = rest.split_first_chunk::<4>()?;
-    (crc32fast::hash(body) == u32::from_le_bytes(*crc))
-        .then(|| postcard::from_bytes(body).ok())
-        .flatten()
 }
 
 /// Where the next cache takes a file's parse from.
@@ -595,12 +586,7 @@ fn reread(
 }
 
 fn write_index(path: &Path, index: &Index) -> io::Result<()> {
-    let body = postcard::to_stdvec(index).map_err(io::Error::other)?;
-    let mut bytes = Vec::with_capacity(body.len() + 12);
-    bytes.extend_from_slice(MAGIC);
-    bytes.extend_from_slice(&crc32fast::hash(&body).to_le_bytes());
-    bytes.extend_from_slice(&body);
-    fs::write(path, bytes)
+    fs::write(path, crate::sealed::seal(MAGIC, index)?)
 }
 
 /// A hard link (the previous output's file is never written again), a
