@@ -8,6 +8,9 @@
 //!    them); every other use is an edge.
 //! 3. No function outside tests is over [`MAX_FUNCTION_LINES`] lines
 //!    (issue 19 item 5), but the few of [`LONG_FUNCTIONS`].
+//! 4. fuzz/Cargo.toml's dev profile is Cargo.toml's: CI's fuzz build reuses
+//!    the dependencies `cargo test` built only when their profiles agree (a
+//!    difference does not fail anything, it only rebuilds them: minutes of CI).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -468,4 +471,47 @@ fn the_function_measure_finds_functions_and_skips_tests() {
     let found = functions(text);
     let found: Vec<_> = found.iter().map(|(n, _, l)| (n.as_str(), *l)).collect();
     assert_eq!(found, [("a", 3), ("b", 5), ("d", 1)]);
+}
+
+/// The `[profile.dev…]` sections of a manifest, each with its settings
+/// (comments and blank lines left out).
+fn dev_profiles(manifest: &str) -> BTreeMap<String, Vec<String>> {
+    let mut out = BTreeMap::new();
+    let mut current: Option<String> = None;
+    for line in manifest.lines().map(str::trim) {
+        if line.starts_with('[') {
+            current = line.starts_with("[profile.dev").then(|| line.to_string());
+            if let Some(name) = &current {
+                out.insert(name.clone(), Vec::new());
+            }
+        } else if let Some(name) = &current {
+            if !line.is_empty() && !line.starts_with('#') {
+                out.get_mut(name).unwrap().push(line.to_string());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn the_fuzz_crates_dev_profile_mirrors_the_main_one() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let read = |p: &str| std::fs::read_to_string(root.join(p)).unwrap();
+    let main = dev_profiles(&read("Cargo.toml"));
+    let fuzz = dev_profiles(&read("fuzz/Cargo.toml"));
+    assert!(main.len() >= 5, "the parser found no profiles: {main:?}");
+    for (name, settings) in &main {
+        assert_eq!(
+            fuzz.get(name),
+            Some(settings),
+            "fuzz/Cargo.toml's {name} differs from Cargo.toml's: make them the same"
+        );
+    }
+    // The fuzz crate may add sections for its own packages only.
+    for name in fuzz.keys().filter(|n| !main.contains_key(*n)) {
+        assert!(
+            name.starts_with("[profile.dev.package.planpress"),
+            "fuzz/Cargo.toml has {name}, which Cargo.toml does not"
+        );
+    }
 }
