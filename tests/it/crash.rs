@@ -23,19 +23,11 @@ use common::*;
 
 /// Every file of `dir` with a hash of its bytes.
 fn hashes(dir: &Path) -> BTreeMap<PathBuf, u64> {
-    // The parse cache's segments follow the builds' history, not the site.
-    let cache = dir.join(planpress::content::cache::DIR);
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(|e| e.unwrap())
-        .filter(|e| e.file_type().is_file() && !e.path().starts_with(&cache))
-        .map(|e| {
+    site_files(dir)
+        .map(|(rel, path)| {
             let mut h = std::collections::hash_map::DefaultHasher::new();
-            std::fs::read(e.path()).unwrap().hash(&mut h);
-            (
-                e.path().strip_prefix(dir).unwrap().to_path_buf(),
-                h.finish(),
-            )
+            std::fs::read(path).unwrap().hash(&mut h);
+            (rel, h.finish())
         })
         .collect()
 }

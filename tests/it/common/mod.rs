@@ -204,19 +204,23 @@ pub fn shared_example(extra: &[&str]) -> &'static Path {
 
 /// Every file of a folder with its bytes, by relative path.
 pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    // The parse cache's segments follow the builds' history, not the site.
+    site_files(dir)
+        .map(|(rel, path)| (rel, std::fs::read(path).unwrap()))
+        .collect()
+}
+
+/// Every file of a built site as (path relative to `dir`, path), but the
+/// parse cache's, whose segments follow the builds' history, not the site.
+pub fn site_files(dir: &Path) -> impl Iterator<Item = (PathBuf, PathBuf)> + '_ {
     let cache = dir.join(planpress::content::cache::DIR);
     walkdir::WalkDir::new(dir)
         .into_iter()
         .map(|e| e.unwrap())
-        .filter(|e| e.file_type().is_file() && !e.path().starts_with(&cache))
-        .map(|e| {
-            (
-                e.path().strip_prefix(dir).unwrap().to_path_buf(),
-                std::fs::read(e.path()).unwrap(),
-            )
+        .filter(move |e| e.file_type().is_file() && !e.path().starts_with(&cache))
+        .map(move |e| {
+            let rel = e.path().strip_prefix(dir).unwrap().to_path_buf();
+            (rel, e.into_path())
         })
-        .collect()
 }
 
 pub fn html_files(dir: &Path) -> Vec<PathBuf> {
