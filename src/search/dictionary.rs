@@ -223,10 +223,10 @@ mod tests {
 
     #[test]
     fn weighing_slices_hold_bounded_bytes_and_every_term_once() {
-        let list = |n: usize| Postings {
-            bytes: vec![0; n],
-            last: 0,
-            df: 1,
+        let list = |n: usize| {
+            let mut list = Postings::default();
+            (list.bytes, list.df) = (vec![0; n], 1);
+            list
         };
         let lists = vec![
             list(3 << 20),
