@@ -431,7 +431,7 @@ pub fn build(opts: &BuildOptions, progress: Progress) -> Result<BuildReport, Vec
         staging.without_spare();
     }
     // On error the staging folder is dropped, which removes it.
-    let (rendered, kept) = stage(
+    let (rendered, kept, state) = stage(
         opts,
         (&site, &theme, &editions),
         (&staging, inputs),
@@ -445,6 +445,15 @@ pub fn build(opts: &BuildOptions, progress: Progress) -> Result<BuildReport, Vec
         )]
     })?;
     timings.0.extend(rendered.timings.0);
+    // Neither the state's encoding nor publishing reads the model: it goes
+    // first (at 5,000 plans both came to the pages phase's height on top
+    // of it).
+    drop((site, theme, editions));
+    release_free_memory();
+    if let Some(state) = state {
+        let start = state.write(&staging, &opts.out)?;
+        timings.end("state", start);
+    }
     let (packaged, notes) = publish(opts, staging, &mut timings)?;
     warnings.extend(
         notes
@@ -462,15 +471,38 @@ pub fn build(opts: &BuildOptions, progress: Progress) -> Result<BuildReport, Vec
     })
 }
 
+/// This build's state for the next one, made but not yet written (see
+/// [`build`]), and when its phase began.
+struct Pending {
+    inputs: Inputs,
+    digest: crate::affects::Digest,
+    outputs: Vec<(String, crate::affects::Owner)>,
+    rows: Option<Rows>,
+    start: Instant,
+}
+
+impl Pending {
+    fn write(self, staging: &Staging, out: &Path) -> Result<Instant, Vec<Diagnostic>> {
+        State::write(staging, self.inputs, self.digest, self.outputs, self.rows).map_err(|e| {
+            vec![Diagnostic::error(
+                out,
+                0,
+                format!("cannot write the build's state for the next build: {e}"),
+            )]
+        })?;
+        Ok(self.start)
+    }
+}
+
 /// Renders the site into the staging folder: only what changed when the
-/// previous output's state allows, else everything; then writes this
-/// build's state beside it for the next one.
+/// previous output's state allows, else everything; and makes this
+/// build's state, which [`build`] writes beside it for the next one.
 fn stage(
     opts: &BuildOptions,
     (site, theme, editions): (&Site, &Theme, &Editions),
     (staging, inputs): (&Staging, Option<Inputs>),
     progress: Progress,
-) -> Result<(Rendered, Option<Kept>), Vec<Diagnostic>> {
+) -> Result<(Rendered, Option<Kept>, Option<Pending>), Vec<Diagnostic>> {
     let t = Instant::now();
     let previous = match (&inputs, opts.full) {
         (Some(inputs), false) => State::previous(&opts.out, inputs),
@@ -510,27 +542,26 @@ fn stage(
             None,
         ),
     };
-    if let Some(inputs) = inputs {
+    let state = inputs.map(|inputs| {
         let t = Instant::now();
         let index = rendered.index.take().unwrap_or_else(|| Index::build(site));
         let digest = digest.unwrap_or_else(|| crate::affects::Digest::of(site, &index));
         rendered.timings.end("digest", t);
-        let t = Instant::now();
+        let start = Instant::now();
         let outputs = recorder.owned(site, &index, editions);
         // Only the outputs' owners needed the indexes.
         drop(index);
-        State::write(staging, inputs, digest, outputs, rendered.rows.take()).map_err(|e| {
-            vec![Diagnostic::error(
-                &opts.out,
-                0,
-                format!("cannot write the build's state for the next build: {e}"),
-            )]
-        })?;
-        rendered.timings.end("state", t);
-    }
+        Pending {
+            inputs,
+            digest,
+            outputs,
+            rows: rendered.rows.take(),
+            start,
+        }
+    });
     timings.0.append(&mut rendered.timings.0);
     rendered.timings = timings;
-    Ok((rendered, kept))
+    Ok((rendered, kept, state))
 }
 
 /// Adds the deploy package (when asked for), flushes the staging folder

@@ -233,22 +233,40 @@ impl State {
 /// A [`Sink`] that notes every path written through it.
 pub struct Recorder<'s> {
     sink: &'s dyn Sink,
-    paths: Mutex<Vec<String>>,
+    paths: Mutex<Paths>,
+}
+
+/// Paths one after the other in one string, with where each ends: held
+/// from the first page to the build's state, a string each was twice the
+/// memory (8 MiB more at 5,000 plans).
+#[derive(Default)]
+struct Paths {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl Paths {
+    fn iter(&self) -> impl Iterator<Item = &str> {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts
+            .zip(&self.ends)
+            .map(|(start, &end)| &self.text[start..end])
+    }
 }
 
 impl<'s> Recorder<'s> {
     pub fn new(sink: &'s dyn Sink) -> Recorder<'s> {
         Recorder {
             sink,
-            paths: Mutex::new(Vec::new()),
+            paths: Mutex::default(),
         }
     }
 
     fn note(&self, path: &str) {
-        self.paths
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(path.to_string());
+        let mut paths = self.paths.lock().unwrap_or_else(|e| e.into_inner());
+        paths.text.push_str(path);
+        let end = paths.text.len();
+        paths.ends.push(end);
     }
 
     /// Each path written (or linked), with its owner, except those of the
@@ -272,14 +290,15 @@ impl<'s> Recorder<'s> {
             .map(|u| urls::unit_path(site, u))
             .collect();
         let data = DataOwners::new(site, &unit_paths);
-        let mut paths = self.paths.into_inner().unwrap_or_else(|e| e.into_inner());
-        paths.sort();
+        let recorded = self.paths.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut paths: Vec<&str> = recorded.iter().collect();
+        paths.sort_unstable();
         paths
             .into_iter()
             .filter_map(|path| {
-                let owner = pages.get(&path).copied().unwrap_or_else(|| data.of(&path));
-                let keep = owner != Owner::Site || crate::search::linkable(&path);
-                keep.then_some((path, owner))
+                let owner = pages.get(path).copied().unwrap_or_else(|| data.of(path));
+                let keep = owner != Owner::Site || crate::search::linkable(path);
+                keep.then(|| (path.to_string(), owner))
             })
             .collect()
     }

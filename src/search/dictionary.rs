@@ -72,14 +72,14 @@ pub(super) fn pack_terms(
         let raw: Vec<(usize, Postings)> = slice
             .iter()
             .map(|&i| {
-                let own = std::mem::take(&mut lists[i]);
+                let own = std::mem::take(&mut lists[i]).thaw()?;
                 let list = match aliases.has(i as u32) {
                     true => aliases.merge(i as u32, &own.bytes),
                     false => own,
                 };
-                (i, list)
+                Ok((i, list))
             })
-            .collect();
+            .collect::<Result<_, Diagnostic>>()?;
         let weighed: Vec<_> = raw
             .par_iter()
             .map(|(i, l)| (*i, l.df, weigh(&l.bytes, lengths, avg)))
@@ -103,7 +103,7 @@ fn slices<'o>(order: &'o [usize], lists: &[Postings]) -> Vec<&'o [usize]> {
     let mut out = Vec::new();
     let (mut start, mut bytes) = (0, 0);
     for (k, &i) in order.iter().enumerate() {
-        let len = lists[i].bytes.len();
+        let len = lists[i].len();
         if k > start && (k - start == WEIGH_SLICE || bytes + len > WEIGH_BYTES) {
             out.push(&order[start..k]);
             (start, bytes) = (k, 0);
@@ -223,10 +223,10 @@ mod tests {
 
     #[test]
     fn weighing_slices_hold_bounded_bytes_and_every_term_once() {
-        let list = |n: usize| Postings {
-            bytes: vec![0; n],
-            last: 0,
-            df: 1,
+        let list = |n: usize| {
+            let mut list = Postings::default();
+            (list.bytes, list.df) = (vec![0; n], 1);
+            list
         };
         let lists = vec![
             list(3 << 20),

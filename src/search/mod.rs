@@ -383,7 +383,7 @@ impl Corpus {
         }
         for &e in &plan.entries {
             let (t, d, w) = (e >> 32, (e >> 8) as u32 & 0xff_ffff, e as u8);
-            self.lists[t as usize].push(base + d, w, 1);
+            self.lists[t as usize].push_compact(base + d, w, 1);
         }
         for &(u, d, w) in &plan.unit_docs {
             self.aliases.docs[u].push((base + d, w));

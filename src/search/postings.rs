@@ -47,14 +47,31 @@ fn impact(raw: u32, len: u32, avg: f64) -> u8 {
         .clamp(1.0, 255.0) as u8
 }
 
+/// The most bytes one entry takes (a 64-bit varint and a weight byte).
+const MAX_ENTRY: usize = 11;
+
 /// A posting list being written: varints `delta << 1 | flag`, a weight byte
 /// after a set flag (see [`super`]).
 #[derive(Default)]
 pub(super) struct Postings {
+    /// The list, or its end when `frozen` holds its beginning.
     pub bytes: Vec<u8>,
     pub last: u32,
     pub df: u32,
+    /// The list's beginning, compressed a [`FREEZE`] bytes at a time
+    /// ([`Postings::push_compact`]); [`Postings::thaw`] restores it.
+    frozen: Vec<Box<[u8]>>,
+    /// The length of what `frozen` holds, uncompressed.
+    frozen_len: usize,
 }
+
+/// Raw bytes of a list compressed at a time: all raw lists are held until
+/// the last document is segmented, beside the segmenter's dictionary (the
+/// clean build's highest point), and compressed they take a fraction.
+const FREEZE: usize = 8 * 1024;
+/// zstd's fastest level: the lists are compressed while documents are
+/// segmented, and are decompressed once.
+const FREEZE_LEVEL: i32 = 1;
 
 fn varint(out: &mut Vec<u8>, mut v: u64) {
     while v >= 0x80 {
@@ -70,7 +87,6 @@ impl Postings {
         // Grow by an eighth rather than double: all lists are held until the
         // last document, and doubling left a third of their bytes unused
         // (most terms of real text are rare: their lists start small).
-        const MAX_ENTRY: usize = 11;
         if self.bytes.capacity() - self.bytes.len() < MAX_ENTRY {
             self.bytes.reserve_exact((self.bytes.len() / 8).max(16));
         }
@@ -84,6 +100,48 @@ impl Postings {
         }
         self.last = doc;
         self.df += 1;
+    }
+
+    /// [`Postings::push`], compressing the list's bytes each time they
+    /// reach [`FREEZE`].
+    pub fn push_compact(&mut self, doc: u32, w: u8, default: u8) {
+        self.push(doc, w, default);
+        if self.bytes.len() >= FREEZE {
+            // Incompressible bytes stay as they are (a frame that is no
+            // shorter is not worth keeping).
+            if let Ok(frame) = zstd::bulk::compress(&self.bytes, FREEZE_LEVEL)
+                && frame.len() < self.bytes.len()
+            {
+                self.frozen_len += self.bytes.len();
+                self.frozen.push(frame.into_boxed_slice());
+                self.bytes.clear();
+            }
+        }
+    }
+
+    /// The length of the list's bytes, compressed or not.
+    pub fn len(&self) -> usize {
+        self.frozen_len + self.bytes.len()
+    }
+
+    /// The list with all its bytes in `bytes`.
+    pub fn thaw(mut self) -> Result<Postings, Diagnostic> {
+        if self.frozen.is_empty() {
+            return Ok(self);
+        }
+        let mut bytes = Vec::with_capacity(self.len());
+        for frame in std::mem::take(&mut self.frozen) {
+            let part = zstd::bulk::decompress(&frame, FREEZE + MAX_ENTRY).map_err(|e| {
+                Diagnostic::error(DIR, 0, format!("cannot read a posting list back: {e}"))
+            })?;
+            bytes.extend_from_slice(&part);
+        }
+        bytes.extend_from_slice(&self.bytes);
+        Ok(Postings {
+            bytes,
+            frozen_len: 0,
+            ..self
+        })
     }
 }
 
@@ -274,6 +332,22 @@ mod tests {
         use super::super::docs::{W_LEAD, W_UNIT};
         assert!(role(W_LEAD) > most_text(W_UNIT));
         assert!(role(W_UNIT) > most_text(0));
+    }
+
+    #[test]
+    fn a_list_compressed_as_it_grows_thaws_to_the_same_bytes() {
+        let (mut plain, mut compact) = (Postings::default(), Postings::default());
+        for d in 0..20_000u32 {
+            let w = raw_weight(d % 3, 1 + d % 2);
+            plain.push(d * 3, w, 1);
+            compact.push_compact(d * 3, w, 1);
+        }
+        assert!(!compact.frozen.is_empty(), "compressed as it grew");
+        assert!(compact.bytes.len() < FREEZE);
+        assert_eq!(compact.len(), plain.bytes.len());
+        let thawed = compact.thaw().map_err(|d| d.to_string());
+        let thawed = thawed.as_ref().map(|t| (&t.bytes[..], t.df, t.last));
+        assert_eq!(thawed, Ok((&plain.bytes[..], plain.df, plain.last)));
     }
 
     #[test]

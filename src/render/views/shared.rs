@@ -51,7 +51,8 @@ pub struct Views {
 /// A row holds [`TEXT_MARK`] where its task's text goes, when the task has
 /// no Markdown and the theme's row prints `task.html` as it is (see
 /// [`RowText`]): the text is in the model already, and held twice it was
-/// 163 MiB of a 5,000-plan build's peak.
+/// 163 MiB of a 5,000-plan build's peak. Likewise [`PATH_MARK`] for the
+/// task's address (a sixth of a row, 15 MiB of the pages phase at 5,000).
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct PlanRows {
     html: Arc<str>,
@@ -88,10 +89,12 @@ impl KeptPlan {
 /// when the row is shown ([`Views::row`]). Content cannot contain it (the
 /// loader takes control characters out).
 pub const TEXT_MARK: &str = "\u{2}";
+/// Where a row holds its task's address ([`task_path`]), as [`TEXT_MARK`].
+pub const PATH_MARK: &str = "\u{3}";
 
-/// How a theme's row shows a task's text: in place of [`TEXT_MARK`], or
-/// rendered into every row (a row template that does more with `task.html`
-/// than print it, trimmed or not).
+/// How a theme's row shows a task's text and address: in place of
+/// [`TEXT_MARK`] and [`PATH_MARK`], or rendered into every row (a row
+/// template that does more with `task.html` or `task.path` than print them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum RowText {
     Marked,
@@ -225,7 +228,9 @@ impl Views {
             .rows
             .get(r.plan())
             .map_or("", |rows| rows.get(r.task()));
-        match put_text(row, &site.plans[r.plan()].tasks[r.task()].text) {
+        let plan = &site.plans[r.plan()];
+        let task = &plan.tasks[r.task()];
+        match put_marks(row, &task.text, &|| task_path(plan, task)) {
             Some(html) => tera::Value::safe_string(&html),
             None => tera::Value::safe_string(row),
         }
@@ -243,7 +248,7 @@ impl Views {
 
     /// The task's text without Markdown: for data files, summaries, search.
     pub fn plain<'s>(&'s self, site: &'s Site, r: TaskRef) -> &'s str {
-        match &self.plain[r.plan()][r.task()] {
+        match plain_of(&self.plain[r.plan()], r.task()) {
             Some(plain) => plain,
             None => &site.plans[r.plan()].tasks[r.task()].text,
         }
@@ -314,15 +319,28 @@ fn links(site: &Site, unit_paths: &[String], plans: &[PlanSummary]) -> Links {
     }
 }
 
-/// Each task's text without Markdown, where it differs from the text.
+/// Each task's text without Markdown, where it differs from the text;
+/// none at all when no task has Markdown (most plans: 16 bytes a task,
+/// 6 MiB of the pages phase at 5,000 plans). See [`plain_of`].
 fn plain_texts(plan: &crate::model::Plan) -> PlainTexts {
-    plan.tasks
+    let plain: Vec<Option<Box<str>>> = plan
+        .tasks
         .iter()
         .map(|t| match markdown::to_plain_cow(&t.text) {
             std::borrow::Cow::Borrowed(_) => None,
             std::borrow::Cow::Owned(s) => Some(s.into_boxed_str()),
         })
-        .collect()
+        .collect();
+    match plain.iter().all(Option::is_none) {
+        true => Arc::from([]),
+        false => plain.into(),
+    }
+}
+
+/// Task `t`'s plain text in a plan's [`PlainTexts`], if it differs from
+/// the text.
+fn plain_of(plain: &[Option<Box<str>>], t: usize) -> Option<&str> {
+    plain.get(t).and_then(Option::as_deref)
 }
 
 fn unit_summaries(site: &Site, index: &Index, unit_paths: &[String]) -> Vec<UnitSummary> {
@@ -398,12 +416,12 @@ pub fn task_view(
 ) -> TaskView {
     let plan = &site.plans[p];
     let task = &plan.tasks[t];
-    let plain_text = plain[t].as_deref().unwrap_or(&task.text);
+    let plain_text = plain_of(plain, t).unwrap_or(&task.text);
     let pick = |ids: Ids| ids.iter().map(|u| links.units[u].clone()).collect();
     TaskView {
         number: task.number().to_string(),
         anchor: task.anchor().to_string(),
-        html: match &plain[t] {
+        html: match plain_of(plain, t) {
             None => plain_html(&task.text),
             Some(_) => markdown::to_html(&task.text),
         },
@@ -431,9 +449,14 @@ pub fn task_view(
             .map(|x| links.topics[x].clone())
             .collect(),
         plan: links.plans[p].clone(),
-        path: format!("{}#{}", plan_path(&plan.slug), task.anchor()),
+        path: task_path(plan, task),
         section: task.section.as_deref().map(str::to_string),
     }
+}
+
+/// A task's address from the site's root: its plan page and anchor.
+fn task_path(plan: &crate::model::Plan, task: &crate::model::Task) -> String {
+    format!("{}#{}", plan_path(&plan.slug), task.anchor())
 }
 
 /// The HTML of a text without Markdown syntax: the text is its own HTML
@@ -452,14 +475,29 @@ fn push_paragraph(html: &mut String, text: &str) {
 }
 
 /// `row` with its task's `text` (as [`plain_html`] makes it, less the line
-/// break that [`marked_html`] keeps) where it holds [`TEXT_MARK`]; `None`
-/// when it holds none.
-fn put_text(row: &str, text: &str) -> Option<String> {
-    let (before, after) = row.split_once(TEXT_MARK)?;
-    let mut html = String::with_capacity(row.len() + text.len() + 7);
-    html.push_str(before);
-    push_paragraph(&mut html, text);
-    html.push_str(after);
+/// break that [`marked_html`] keeps) where it holds [`TEXT_MARK`], and its
+/// `path` where it holds [`PATH_MARK`]; `None` when it holds neither.
+fn put_marks(row: &str, text: &str, path: &dyn Fn() -> String) -> Option<String> {
+    let marks = [TEXT_MARK, PATH_MARK].map(|m| m.chars().next().unwrap_or_default());
+    if !row.contains(marks) {
+        return None;
+    }
+    let mut html = String::with_capacity(row.len() + text.len() + 64);
+    for piece in row.split_inclusive(marks) {
+        match piece.strip_suffix(TEXT_MARK) {
+            Some(before) => {
+                html.push_str(before);
+                push_paragraph(&mut html, text);
+            }
+            None => match piece.strip_suffix(PATH_MARK) {
+                Some(before) => {
+                    html.push_str(before);
+                    html.push_str(&path());
+                }
+                None => html.push_str(piece),
+            },
+        }
+    }
     Some(html)
 }
 
@@ -511,8 +549,8 @@ fn task_rows(
     for t in 0..tasks {
         // The whole text: a unit page exists to say what the unit must do.
         let mut view = task_view(site, p, t, plain, links);
-        if text == RowText::Marked && plain[t].is_none() {
-            view.html = marked_html();
+        if text == RowText::Marked {
+            mark(&mut view, plain_of(plain, t).is_none());
         }
         rows.push(&render_row(&mut ctx, &view, theme)?);
     }
@@ -525,6 +563,17 @@ fn render_row(ctx: &mut Context, view: &TaskView, theme: &Theme) -> Result<Strin
         .tera
         .render("partials/task-row.html", ctx)
         .map_err(|e| template_error(&e, &theme.sources))
+}
+
+/// Marks the view's address, and its text when `text`, to be put in later
+/// ([`put_marks`]); not an address that HTML escaping would change.
+fn mark(view: &mut TaskView, text: bool) {
+    if text {
+        view.html = marked_html();
+    }
+    if !view.path.contains(['&', '<', '>', '"', '\'']) {
+        view.path = PATH_MARK.to_string();
+    }
 }
 
 /// What a row's `task.html` is when the text goes in later: [`TEXT_MARK`]
@@ -540,7 +589,7 @@ fn marked_html() -> String {
 fn row_text(site: &Site, links: &Links, theme: &Theme) -> Result<RowText, Diagnostic> {
     let first = site.plans.iter().enumerate().find_map(|(p, plan)| {
         let plain = plain_texts(plan);
-        let t = plain.iter().position(Option::is_none)?;
+        let t = (0..plan.tasks.len()).find(|&t| plain_of(&plain, t).is_none())?;
         Some((p, t, plain))
     });
     let Some((p, t, plain)) = first else {
@@ -550,10 +599,11 @@ fn row_text(site: &Site, links: &Links, theme: &Theme) -> Result<RowText, Diagno
     ctx.insert("root", ROOT_MARK);
     let mut view = task_view(site, p, t, &plain, links);
     let whole = render_row(&mut ctx, &view, theme)?;
-    view.html = marked_html();
+    let path = view.path.clone();
+    mark(&mut view, true);
     let marked = render_row(&mut ctx, &view, theme)?;
     let once = marked.matches(TEXT_MARK).count() == 1;
-    let put_in = put_text(&marked, &site.plans[p].tasks[t].text);
+    let put_in = put_marks(&marked, &site.plans[p].tasks[t].text, &|| path.clone());
     Ok(match once && put_in.as_deref() == Some(whole.as_str()) {
         true => RowText::Marked,
         false => RowText::Rendered,
@@ -622,7 +672,11 @@ pub fn flatten(blocks: &[Block], depth: usize, body: &mut Vec<BodyItem>, toc: &m
 
 #[cfg(test)]
 mod tests {
-    use super::{first_clause, marked_html, plain_html, put_text, safe_url, summary};
+    use super::{PATH_MARK, first_clause, marked_html, plain_html, put_marks, safe_url, summary};
+
+    fn put_text(row: &str, text: &str) -> Option<String> {
+        put_marks(row, text, &|| "plans/p/#task-1".to_string())
+    }
 
     #[test]
     fn a_marked_row_gets_the_text_as_a_rendered_row_has_it() {
@@ -638,6 +692,14 @@ mod tests {
             Some(row(plain_html(text).trim()).as_str())
         );
         assert_eq!(put_text(&row("<p>x</p>"), text), None);
+    }
+
+    #[test]
+    fn a_marked_row_gets_its_address_wherever_it_is_marked() {
+        let row = format!("<a href=\"/{PATH_MARK}\">1</a><div>x</div><a href=\"{PATH_MARK}\">");
+        let put = put_text(&row, "t");
+        let want = r#"<a href="/plans/p/#task-1">1</a><div>x</div><a href="plans/p/#task-1">"#;
+        assert_eq!(put.as_deref(), Some(want));
     }
 
     #[test]
