@@ -56,7 +56,7 @@ pub const STATE: &str = ".planpress/build-state.bin";
 const MAGIC: &[u8; 8] = b"PPSTATE1";
 
 /// Bumped whenever the state's meaning changes.
-const FORMAT: u32 = 5;
+const FORMAT: u32 = 6;
 
 /// Folders and files under the site root that every page may depend on.
 const SITE_WIDE: &[&str] = &[
