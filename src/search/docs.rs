@@ -43,19 +43,39 @@ pub(super) struct DocOut<'a> {
     pub lead: Option<Ids<'a>>,
 }
 
+impl DocOut<'_> {
+    /// A document of `kind` that results will not show (its file is linked).
+    fn blank(kind: u8) -> Self {
+        DocOut {
+            kind,
+            label: Cow::Borrowed(""),
+            anchor: Cow::Borrowed(""),
+            text: String::new(),
+            lead: None,
+        }
+    }
+}
+
 impl<'a> PlanOut<'a> {
+    /// Plan `p` with `docs` and no terms yet.
+    fn new(plan: usize, texts: bool, docs: Vec<DocOut<'a>>) -> Self {
+        PlanOut {
+            plan,
+            texts,
+            docs,
+            lengths: Vec::new(),
+            entries: Vec::new(),
+            unit_docs: Vec::new(),
+            title_terms: Vec::new(),
+        }
+    }
+
     /// Adds a document: `shown()`, or a blank one of its kind when results
     /// will not show this plan's documents (its files are linked).
     fn push(&mut self, kind: u8, shown: impl FnOnce() -> DocOut<'a>) {
         let doc = match self.texts {
             true => shown(),
-            false => DocOut {
-                kind,
-                label: Cow::Borrowed(""),
-                anchor: Cow::Borrowed(""),
-                text: String::new(),
-                lead: None,
-            },
+            false => DocOut::blank(kind),
         };
         self.docs.push(doc);
     }
@@ -259,23 +279,8 @@ pub(super) fn plan_docs_only<'a>(
     worker: &mut Worker,
 ) -> PlanOut<'a> {
     if !texts {
-        let blank = || DocOut {
-            kind: KIND_PLAN,
-            label: Cow::Borrowed(""),
-            anchor: Cow::Borrowed(""),
-            text: String::new(),
-            lead: None,
-        };
         let n = super::reuse::doc_count(&ctx.site.plans[p]);
-        return PlanOut {
-            plan: p,
-            texts,
-            docs: (0..n).map(|_| blank()).collect(),
-            lengths: Vec::new(),
-            entries: Vec::new(),
-            unit_docs: Vec::new(),
-            title_terms: Vec::new(),
-        };
+        return PlanOut::new(p, texts, (0..n).map(|_| DocOut::blank(KIND_PLAN)).collect());
     }
     worker.acc.skip = true;
     let out = plan_docs(ctx, p, texts, worker);
@@ -292,15 +297,8 @@ pub(super) fn plan_docs<'a>(
     worker: &mut Worker,
 ) -> PlanOut<'a> {
     let plan: &Plan = &ctx.site.plans[p];
-    let mut out = PlanOut {
-        plan: p,
-        texts,
-        docs: Vec::with_capacity(plan.tasks.len() + 8),
-        lengths: Vec::new(),
-        entries: Vec::new(),
-        unit_docs: Vec::new(),
-        title_terms: Vec::new(),
-    };
+    let docs = Vec::with_capacity(plan.tasks.len() + 8);
+    let mut out = PlanOut::new(p, texts, docs);
     plan_doc(ctx, plan, worker, &mut out);
     for task in &plan.tasks {
         task_doc(ctx, plan, task, worker, &mut out);
