@@ -175,16 +175,12 @@ struct Records<'a> {
 }
 
 impl Records<'_> {
-    /// The previous output's records of the group of plans `keys`, if it
-    /// has them intact; their file's path and bytes.
-    fn previous(&self, keys: &[u128]) -> (String, Option<(Vec<u8>, Vec<Vec<u8>>)>) {
+    /// The path of the file of the group of plans `keys`, and the
+    /// previous output's file there, if any ([`records::open`] reads it).
+    fn previous(&self, keys: &[u128]) -> (String, Option<Vec<u8>>) {
         let path = records::path(keys);
         let read = self.previous.and_then(|read| read(&path));
-        let kept = read.and_then(|bytes| {
-            let records = records::open(&bytes, keys.len())?;
-            Some((bytes, records))
-        });
-        (path, kept)
+        (path, read)
     }
 }
 
@@ -496,7 +492,9 @@ fn group<'a>(
         return Ok(plans.par_iter().map(|&p| segment(p)).collect());
     };
     let (path, previous) = records.previous(&keys[group]);
-    if let Some((bytes, kept)) = previous {
+    if let Some(bytes) = previous
+        && let Some(kept) = records::open(&bytes, plans.len())
+    {
         let units = ctx.site.units.len();
         let outs: Option<Vec<PlanOut>> = plans
             .par_iter()

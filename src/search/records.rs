@@ -28,7 +28,9 @@ pub const DIR: &str = ".planpress/search-terms/";
 /// A record's first byte: bumped whenever the layout changes.
 const FORMAT: u8 = 1;
 
-/// A group's file is sealed under this ([`crate::sealed`]).
+/// A group's file starts with this, then the CRC-32 of the rest (as
+/// [`crate::sealed`] frames a file; not its postcard, which takes bytes
+/// one at a time).
 const MAGIC: &[u8; 8] = b"PPSTERM1";
 
 /// A group ends after a plan whose key is 0 modulo this (so groups hold
@@ -60,16 +62,33 @@ pub(super) fn path(keys: &[u128]) -> String {
     format!("{DIR}{:032x}.bin", xxh3_128(&bytes))
 }
 
-/// A group's file: its plans' records, sealed.
+/// A group's file: [`MAGIC`], the CRC-32 of the rest, the number of
+/// records, then each record's length and bytes.
 pub(super) fn seal(records: &[Vec<u8>]) -> Vec<u8> {
-    // Plain bytes: serialising cannot fail.
-    crate::sealed::seal(MAGIC, &records).unwrap_or_default()
+    let size: usize = records.iter().map(|r| r.len() + 4).sum();
+    let mut out = Vec::with_capacity(MAGIC.len() + 8 + size);
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&[0; 4]);
+    varint(&mut out, records.len() as u64);
+    for r in records {
+        varint(&mut out, r.len() as u64);
+        out.extend_from_slice(r);
+    }
+    let body = MAGIC.len() + 4;
+    let crc = crc32fast::hash(&out[body..]).to_le_bytes();
+    out[MAGIC.len()..body].copy_from_slice(&crc);
+    out
 }
 
 /// The records of a group's file of `plans` plans, if it is intact.
-pub(super) fn open(bytes: &[u8], plans: usize) -> Option<Vec<Vec<u8>>> {
-    let records: Vec<Vec<u8>> = crate::sealed::open(MAGIC, bytes)?;
-    (records.len() == plans).then_some(records)
+pub(super) fn open(bytes: &[u8], plans: usize) -> Option<Vec<&[u8]>> {
+    let rest = bytes.strip_prefix(MAGIC)?;
+    let (crc, body) = rest.split_first_chunk::<4>()?;
+    (crc32fast::hash(body) == u32::from_le_bytes(*crc)).then_some(())?;
+    let mut r = Reader { bytes: body };
+    (r.count(1)? == plans).then_some(())?;
+    let records = (0..plans).map(|_| r.slice()).collect::<Option<Vec<_>>>()?;
+    r.bytes.is_empty().then_some(records)
 }
 
 fn varint(out: &mut Vec<u8>, mut v: u64) {
@@ -177,11 +196,16 @@ impl<'b> Reader<'b> {
         (n.saturating_mul(min) <= self.bytes.len()).then_some(n)
     }
 
-    fn text(&mut self) -> Option<&'b str> {
+    /// Bytes after their length.
+    fn slice(&mut self) -> Option<&'b [u8]> {
         let n = self.count(1)?;
         let (s, rest) = self.bytes.split_at_checked(n)?;
         self.bytes = rest;
-        std::str::from_utf8(s).ok()
+        Some(s)
+    }
+
+    fn text(&mut self) -> Option<&'b str> {
+        std::str::from_utf8(self.slice()?).ok()
     }
 }
 
@@ -268,6 +292,21 @@ mod tests {
             unit_docs: Vec::new(),
             title_terms: Vec::new(),
         }
+    }
+
+    #[test]
+    fn a_groups_file_gives_back_its_records_and_damage_gives_none() {
+        let records = vec![vec![1, 2, 3], Vec::new(), vec![7; 300]];
+        let bytes = seal(&records);
+        assert_eq!(
+            open(&bytes, 3),
+            Some(records.iter().map(|r| &r[..]).collect())
+        );
+        assert_eq!(open(&bytes, 2), None, "another number of plans");
+        assert_eq!(open(&bytes[..bytes.len() - 1], 3), None);
+        let mut flipped = bytes.clone();
+        flipped[20] ^= 1;
+        assert_eq!(open(&flipped, 3), None);
     }
 
     #[test]
