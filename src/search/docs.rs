@@ -43,19 +43,39 @@ pub(super) struct DocOut<'a> {
     pub lead: Option<Ids<'a>>,
 }
 
+impl DocOut<'_> {
+    /// A document of `kind` that results will not show (its file is linked).
+    fn blank(kind: u8) -> Self {
+        DocOut {
+            kind,
+            label: Cow::Borrowed(""),
+            anchor: Cow::Borrowed(""),
+            text: String::new(),
+            lead: None,
+        }
+    }
+}
+
 impl<'a> PlanOut<'a> {
+    /// Plan `p` with `docs` and no terms yet.
+    fn new(plan: usize, texts: bool, docs: Vec<DocOut<'a>>) -> Self {
+        PlanOut {
+            plan,
+            texts,
+            docs,
+            lengths: Vec::new(),
+            entries: Vec::new(),
+            unit_docs: Vec::new(),
+            title_terms: Vec::new(),
+        }
+    }
+
     /// Adds a document: `shown()`, or a blank one of its kind when results
     /// will not show this plan's documents (its files are linked).
     fn push(&mut self, kind: u8, shown: impl FnOnce() -> DocOut<'a>) {
         let doc = match self.texts {
             true => shown(),
-            false => DocOut {
-                kind,
-                label: Cow::Borrowed(""),
-                anchor: Cow::Borrowed(""),
-                text: String::new(),
-                lead: None,
-            },
+            false => DocOut::blank(kind),
         };
         self.docs.push(doc);
     }
@@ -66,7 +86,7 @@ impl<'a> PlanOut<'a> {
 pub(super) struct PlanOut<'a> {
     pub plan: usize,
     /// Whether `docs` hold what results show ([`plan_docs`]).
-    texts: bool,
+    pub texts: bool,
     pub docs: Vec<DocOut<'a>>,
     /// Per document, the number of terms of its text (for length
     /// normalisation).
@@ -118,6 +138,9 @@ struct DocAcc {
     len: u32,
     scratch: Vec<u32>,
     titles: Vec<u32>,
+    /// Documents only: no terms (they come from the plan's record,
+    /// [`super::records`]).
+    skip: bool,
 }
 
 /// A term's state in [`DocAcc`].
@@ -162,6 +185,9 @@ impl DocAcc {
     /// A text field: each term counts once per occurrence, up to
     /// [`MAX_TF`] times.
     fn text(&mut self, cache: &mut ClauseCache, interner: &Interner, text: &str, field: Field) {
+        if self.skip {
+            return;
+        }
         let mut scratch = std::mem::take(&mut self.scratch);
         scratch.clear();
         cache.text_terms(interner, text, &mut scratch);
@@ -190,11 +216,17 @@ impl DocAcc {
 
     /// A title: a boosted field whose terms get pinyin.
     fn title(&mut self, cache: &mut ClauseCache, interner: &Interner, text: &str) {
+        if self.skip {
+            return;
+        }
         self.text(cache, interner, text, Field::Boost(W_TITLE));
         self.titles.extend_from_slice(&self.scratch);
     }
 
     fn names(&mut self, ids: &[u32], w: u32) {
+        if self.skip {
+            return;
+        }
         for &t in ids {
             self.slot(t).fixed += w;
         }
@@ -237,6 +269,25 @@ pub(super) struct Ctx<'a> {
     pub names: &'a Names,
 }
 
+/// [`plan_docs`] without segmenting, for a plan whose terms come from its
+/// record ([`super::records`]): what results show of its documents when
+/// `texts`, else as many blank documents (their files are linked).
+pub(super) fn plan_docs_only<'a>(
+    ctx: &Ctx<'a>,
+    p: usize,
+    texts: bool,
+    worker: &mut Worker,
+) -> PlanOut<'a> {
+    if !texts {
+        let n = super::reuse::doc_count(&ctx.site.plans[p]);
+        return PlanOut::new(p, texts, (0..n).map(|_| DocOut::blank(KIND_PLAN)).collect());
+    }
+    worker.acc.skip = true;
+    let out = plan_docs(ctx, p, texts, worker);
+    worker.acc.skip = false;
+    out
+}
+
 /// The documents of one plan: the plan, its tasks, its sections; without
 /// what results show of them (label, anchor, text, units) unless `texts`.
 pub(super) fn plan_docs<'a>(
@@ -246,15 +297,8 @@ pub(super) fn plan_docs<'a>(
     worker: &mut Worker,
 ) -> PlanOut<'a> {
     let plan: &Plan = &ctx.site.plans[p];
-    let mut out = PlanOut {
-        plan: p,
-        texts,
-        docs: Vec::with_capacity(plan.tasks.len() + 8),
-        lengths: Vec::new(),
-        entries: Vec::new(),
-        unit_docs: Vec::new(),
-        title_terms: Vec::new(),
-    };
+    let docs = Vec::with_capacity(plan.tasks.len() + 8);
+    let mut out = PlanOut::new(p, texts, docs);
     plan_doc(ctx, plan, worker, &mut out);
     for task in &plan.tasks {
         task_doc(ctx, plan, task, worker, &mut out);
@@ -336,8 +380,11 @@ fn task_doc<'a>(
             out.unit_docs.push((u, doc, w as u8));
         }
     }
-    for o in task.officials().iter() {
-        acc.names(cache.name_terms(i, o), W_OFFICIAL);
+    // Officials' names are segmented here, not in `acc`: skipped alike.
+    if !acc.skip {
+        for o in task.officials().iter() {
+            acc.names(cache.name_terms(i, o), W_OFFICIAL);
+        }
     }
     for t in task.topics() {
         acc.names(&ctx.names.topics[t], W_CONTEXT);
