@@ -265,10 +265,13 @@ fn list_files(dir: &Path) -> io::Result<Vec<String>> {
     Ok(files)
 }
 
+/// Another path of a file, and the path it is packaged under.
+type Twin = (String, String);
+
 /// `files` split into one path of each file (a 长者版 page is its
 /// standard page's file, hard-linked) and the other paths of a file with
 /// several, each with the one path of its file.
-fn same_files(dir: &Path, files: Vec<String>) -> io::Result<(Vec<String>, Vec<(String, String)>)> {
+fn same_files(dir: &Path, files: Vec<String>) -> io::Result<(Vec<String>, Vec<Twin>)> {
     use std::os::unix::fs::MetadataExt;
     let mut first: std::collections::HashMap<(u64, u64), String> = Default::default();
     let (mut ones, mut twins) = (Vec::with_capacity(files.len()), Vec::new());
@@ -296,7 +299,7 @@ fn package_twins(
     staging: &Path,
     files: &[String],
     done: &[One],
-    twins: &[(String, String)],
+    twins: &[Twin],
 ) -> io::Result<Vec<One>> {
     let of: std::collections::HashMap<&str, &One> =
         files.iter().map(String::as_str).zip(done).collect();
@@ -311,13 +314,19 @@ fn package_twins(
             if e.path != *like {
                 link_or_copy(&staging.join(&e.path), &staging.join(&name))?;
             }
-            entries.push(Entry { path: name, ..e.clone() });
+            entries.push(Entry {
+                path: name,
+                ..e.clone()
+            });
         }
         let compressed = one.compressed.as_ref().map(|c| match c {
             Fresh::Made => Fresh::Made,
             Fresh::Reused => Fresh::Reused,
         });
-        out.push(One { entries, compressed });
+        out.push(One {
+            entries,
+            compressed,
+        });
     }
     Ok(out)
 }

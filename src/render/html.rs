@@ -195,8 +195,7 @@ impl<'a> Renderer<'a> {
                     }
                     false => &*html,
                 };
-                sink.put_slice(&path, bytes)
-                    .map_err(|e| cannot(&path, e))?;
+                sink.put_slice(&path, bytes).map_err(|e| cannot(&path, e))?;
                 first = Some(path);
             }
             Ok(())

@@ -330,11 +330,11 @@ pub const ELDER_STYLESHEET: &str = "elder.css";
 
 /// What the standard version adds to [`STYLESHEET`]: the 长者版's parts of
 /// the frame hidden (from assistive technology too).
-const STANDARD_RULES: &str = "\n/* planpress: the standard version */\n.only-elder { display: none !important; }\n";
+const STANDARD_RULES: &str =
+    "\n/* planpress: the standard version */\n.only-elder { display: none !important; }\n";
 /// What the 长者版 adds: the standard parts hidden, and `--elder` for
 /// scripts (a11y.js marks `html.elder` from it).
-const ELDER_RULES: &str =
-    "\n/* planpress: the 长者版 */\n:root { --elder: 1; }\n.only-standard { display: none !important; }\n";
+const ELDER_RULES: &str = "\n/* planpress: the 长者版 */\n:root { --elder: 1; }\n.only-standard { display: none !important; }\n";
 
 /// A version's [`STYLESHEET`]: the theme's, and for the 长者版 the rules of
 /// [`ELDER_STYLESHEET`] made unconditional (`html.elder` read as

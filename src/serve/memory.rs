@@ -660,7 +660,11 @@ impl Live {
         let portal = self.static_file(&format!("static/{STYLESHEET}"))?;
         let elder_css = self.static_file(&format!("static/{ELDER_STYLESHEET}"));
         let elder = root == urls::ELDER || root.ends_with(&format!("/{}", urls::ELDER));
-        Some(Arc::from(version_stylesheet(&portal, elder_css.as_deref(), elder)))
+        Some(Arc::from(version_stylesheet(
+            &portal,
+            elder_css.as_deref(),
+            elder,
+        )))
     }
 
     fn static_file(&self, path: &str) -> Option<Arc<[u8]>> {

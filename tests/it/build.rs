@@ -65,7 +65,10 @@ fn links_work_under_a_sub_path() {
         "href=\"/fzjs/data/plans/daoli-2017-shijian-fangan.json\"",
         "href=\"/fzjs/static/favicon.svg?v=",
     ] {
-        assert!(plan.contains(absolute), "{absolute}: shared files carry the sub-path");
+        assert!(
+            plan.contains(absolute),
+            "{absolute}: shared files carry the sub-path"
+        );
     }
     let not_found = read(&out.join("elder/404.html"));
     assert!(not_found.contains("href=\"/fzjs/elder/static/portal.css?v="));
@@ -94,7 +97,11 @@ fn each_elder_page_is_its_standard_page_but_not_found() {
             assert_ne!(read(&file), read(&out.join(rel)));
             continue;
         }
-        assert!(same, "elder/{} is not its standard page's file", rel.display());
+        assert!(
+            same,
+            "elder/{} is not its standard page's file",
+            rel.display()
+        );
         pages += 1;
     }
     assert!(pages > 150, "only {pages} 长者版 pages");
@@ -104,7 +111,9 @@ fn each_elder_page_is_its_standard_page_but_not_found() {
     assert!(standard.contains(".only-elder { display: none !important; }"));
     assert!(elder_css.contains(".only-standard { display: none !important; }"));
     assert!(elder_css.contains("html:root .masthead--elder") && !elder_css.contains("html.elder"));
-    assert!(elder_css.starts_with(&standard[..standard.find("/* planpress: the standard").unwrap()]));
+    assert!(
+        elder_css.starts_with(&standard[..standard.find("/* planpress: the standard").unwrap()])
+    );
 }
 
 #[test]
@@ -112,7 +121,12 @@ fn relative_links_stay_in_the_version_they_start_from() {
     let out = built_example();
     let mut checked = 0;
     for file in html_files(out) {
-        let rel = file.strip_prefix(out).unwrap().to_str().unwrap().to_string();
+        let rel = file
+            .strip_prefix(out)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string();
         if rel.ends_with("404.html") {
             continue;
         }
