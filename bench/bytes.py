@@ -9,7 +9,10 @@ Prints, for the output folder OUT of `planpress build`:
 - for listing pages (unit and topic pages, standard and 长者版): per task row, the
   bytes of the task's text (its words, tags removed) against the bytes of the markup
   around it, and the bytes of a page outside its task rows (the page's frame).
-With --plans N, MiB per plan as well. Apparent sizes, in MiB (as `du -s --apparent-size -m`).
+With --plans N, MiB per plan as well. Apparent sizes, in MiB (as `du -s --apparent-size -m`),
+each file once: a 长者版 page is its standard page's file (a hard link), counted where it is
+first met and listed as linked elsewhere; the total of every path (what an upload of each
+path would send) is printed too.
 """
 
 import argparse
@@ -80,30 +83,42 @@ def main():
     folders, kinds, counts = defaultdict(int), defaultdict(int), defaultdict(int)
     # pages, rows, task text, other words in rows, tags in rows, main outside rows, page outside main
     listing = defaultdict(lambda: [0] * 7)
-    total = 0
-    for dirpath, _, files in os.walk(a.out):
-        for f in files:
-            path = os.path.join(dirpath, f)
-            size = os.path.getsize(path)
-            rel = os.path.relpath(path, a.out)
-            total += size
-            parts = rel.split("/")
-            folder = parts[0] if len(parts) > 1 else "(root files)"
-            if parts[0] in ("elder", "hant") and len(parts) > 2:
-                folder = parts[0] + "/" + parts[1]
-            folders[folder + "/"] += size
-            k = kind(rel)
-            kinds[k] += size
-            counts[k] += 1
-            if k.endswith(("unit page", "topic page")) and f.endswith(".html"):
-                with open(path, "rb") as fh:
-                    page = fh.read()
-                s = listing[k]
-                for i, v in enumerate((1, *rows_of(page))):
-                    s[i] += v
+    total = every_path = linked = 0
+    seen = set()
+    paths = [os.path.join(d, f) for d, _, files in os.walk(a.out) for f in files]
+    # A standard page before its 长者版: the linked file counts where readers first meet it.
+    paths.sort(key=lambda p: ("/elder/" in "/" + os.path.relpath(p, a.out), p))
+    for path in paths:
+        f = os.path.basename(path)
+        st = os.lstat(path)
+        every_path += st.st_size
+        if st.st_nlink > 1:
+            if (st.st_dev, st.st_ino) in seen:
+                linked += 1
+                continue
+            seen.add((st.st_dev, st.st_ino))
+        size = st.st_size
+        rel = os.path.relpath(path, a.out)
+        total += size
+        parts = rel.split("/")
+        folder = parts[0] if len(parts) > 1 else "(root files)"
+        if parts[0] in ("elder", "hant") and len(parts) > 2:
+            folder = parts[0] + "/" + parts[1]
+        folders[folder + "/"] += size
+        k = kind(rel)
+        kinds[k] += size
+        counts[k] += 1
+        if k.endswith(("unit page", "topic page")) and f.endswith(".html"):
+            with open(path, "rb") as fh:
+                page = fh.read()
+            s = listing[k]
+            for i, v in enumerate((1, *rows_of(page))):
+                s[i] += v
     mb = lambda b: f"{b / 2**20:,.1f}"
     per = f" = {total / 2**20 / a.plans:.2f} MiB/plan" if a.plans else ""
-    print(f"total {mb(total)} MiB{per}\n")
+    print(f"total {mb(total)} MiB{per} on disk (each file once)")
+    every = f" = {every_path / 2**20 / a.plans:.2f} MiB/plan" if a.plans else ""
+    print(f"every path {mb(every_path)} MiB{every} ({linked:,} paths are links of a file counted)\n")
     print("| folder | MiB |\n|---|---:|")
     for k, v in sorted(folders.items(), key=lambda kv: -kv[1]):
         print(f"| {k} | {mb(v)} |")

@@ -270,8 +270,11 @@ measure_once() {
     others=$(awk -v busy=$((b1 - b0)) -v hz="$HZ" -v u="${user:-0}" -v s="${sys:-0}" -v w="$wall" -v n="$NCPU" \
         'BEGIN { o = busy / hz - u - s; if (o < 0.05) o = 0; printf "%.0f", 100 * o / (w * n + 0.001) }')
     if [[ -d $out ]]; then
-        read -r files bytes html < <(find "$out" -type f -printf '%s %f\n' |
-            awk '{ n++; b += $1 } $2 ~ /\.html$/ { h++ } END { printf "%d %.0f %d\n", n, b, h }')
+        # Bytes on disk: a file with several paths (a 长者版 page, hard-linked to its
+        # standard page) counted once; files counts every path.
+        read -r files bytes html < <(find "$out" -type f -printf '%D:%i %s %f\n' |
+            awk '{ n++; if (!($1 in seen)) { seen[$1] = 1; b += $2 } } $3 ~ /\.html$/ { h++ }
+                 END { printf "%d %.0f %d\n", n, b, h }')
     fi
     if ((rc != 0)); then
         status="failed(exit $rc)"

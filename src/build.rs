@@ -437,7 +437,8 @@ pub fn build(opts: &BuildOptions, progress: Progress) -> Result<BuildReport, Vec
         (&staging, inputs),
         progress,
     )?;
-    let statics = theme.write_static(&staging).map_err(|e| {
+    let roots = crate::render::editions::version_roots(&site.config, &editions.list);
+    let statics = theme.write_static(&staging, &roots).map_err(|e| {
         vec![Diagnostic::error(
             "static",
             0,
@@ -761,6 +762,40 @@ fn write_data(
     }
 }
 
+/// One page in each version, linked when its owner is unchanged, else
+/// rendered: its 长者版 the same file as the standard page (but the 404
+/// page's); (rendered, linked) files.
+fn render_or_keep(
+    renderer: &Renderer,
+    page: crate::urls::Page,
+    sink: &dyn Sink,
+    linker: &Linker,
+) -> Result<(usize, usize), Diagnostic> {
+    let input = &renderer.input;
+    let (mut rendered, mut linked) = (0, 0);
+    let mut twin: Option<(String, Vec<u8>)> = None;
+    for &elder in input.versions() {
+        let path = page.output_path_in(input.prefix(), input.site, elder);
+        if linker.keep(&path, page_owner(page))? {
+            linked += 1;
+            continue;
+        }
+        let cannot = |e: std::io::Error| Diagnostic::error(&path, 0, format!("cannot write: {e}"));
+        match &twin {
+            Some((like, html)) => sink.put_twin(&path, like, html).map_err(cannot)?,
+            None => {
+                let html = renderer.render_page(page, elder)?;
+                sink.put_slice(&path, &html).map_err(cannot)?;
+                if page != crate::urls::Page::NotFound {
+                    twin = Some((path.clone(), html));
+                }
+            }
+        }
+        rendered += 1;
+    }
+    Ok((rendered, linked))
+}
+
 /// The pages of one edition whose owner changed, rendered; the others
 /// linked: (rendered, linked).
 fn render_pages(
@@ -768,31 +803,16 @@ fn render_pages(
     sink: &dyn Sink,
     linker: &Linker,
 ) -> Result<(usize, usize), Vec<Diagnostic>> {
-    let input = &renderer.input;
-    let jobs: Vec<(crate::urls::Page, bool)> = renderer
+    let done: Vec<Result<(usize, usize), Diagnostic>> = renderer
         .pages()
-        .into_iter()
-        .flat_map(|p| input.versions().iter().map(move |&elder| (p, elder)))
-        .collect();
-    let done: Vec<Result<bool, Diagnostic>> = jobs
         .par_iter()
-        .map(|&(page, elder)| {
-            let path = page.output_path_in(input.prefix(), input.site, elder);
-            if linker.keep(&path, page_owner(page))? {
-                return Ok(false);
-            }
-            let html = renderer.render_page(page, elder)?;
-            sink.put(&path, html)
-                .map_err(|e| Diagnostic::error(&path, 0, format!("cannot write: {e}")))?;
-            Ok(true)
-        })
+        .map(|&page| render_or_keep(renderer, page, sink, linker))
         .collect();
     let mut errors: Vec<Diagnostic> = Vec::new();
     let (mut rendered, mut linked) = (0, 0);
     for d in done {
         match d {
-            Ok(true) => rendered += 1,
-            Ok(false) => linked += 1,
+            Ok((r, l)) => (rendered, linked) = (rendered + r, linked + l),
             Err(e) => errors.push(e),
         }
     }

@@ -324,6 +324,11 @@ impl Sink for Recorder<'_> {
         self.sink.put_slice(path, bytes)
     }
 
+    fn put_twin(&self, path: &str, like: &str, bytes: &[u8]) -> io::Result<()> {
+        self.note(path);
+        self.sink.put_twin(path, like, bytes)
+    }
+
     fn put_with(
         &self,
         path: &str,

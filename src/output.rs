@@ -752,6 +752,27 @@ impl Sink for Staging {
         io::Write::write_all(&mut self.create(path)?, bytes)
     }
 
+    /// A hard link of the file this build wrote at `like` (a copy where
+    /// the file system has no links): a new file of the site, as written.
+    fn put_twin(&self, path: &str, like: &str, bytes: &[u8]) -> io::Result<()> {
+        let dest = self.dir.join(checked_relative(path)?);
+        if self.adopted().is_some() {
+            remove_if_there(&dest)?;
+        }
+        match link_or_copy(&self.dir.join(checked_relative(like)?), &dest) {
+            Ok(Linked::Shared | Linked::Copied) => {
+                push(&self.spare.written, path);
+                Ok(())
+            }
+            Ok(Linked::Missing) => self.put_slice(path, bytes),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(io::Error::new(
+                e.kind(),
+                format!("two pages would be written to `{path}`"),
+            )),
+            Err(e) => Err(e),
+        }
+    }
+
     fn put_with(
         &self,
         path: &str,

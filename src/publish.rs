@@ -191,12 +191,14 @@ pub fn package(
         refuse_inside(file, previous)?;
     }
     let old = read_previous(previous);
-    let files = list_files(staging).map_err(fail)?;
-    let done = files
+    let (files, twins) = same_files(staging, list_files(staging).map_err(fail)?).map_err(fail)?;
+    let mut done = files
         .par_iter()
         .map(|path| package_one(staging, previous, old.as_ref(), path, opts.compress))
         .collect::<io::Result<Vec<_>>>()
         .map_err(fail)?;
+    let twins = package_twins(staging, &files, &done, &twins).map_err(fail)?;
+    done.extend(twins);
     let mut packaged = Packaged::default();
     for one in done {
         match one.compressed {
@@ -261,6 +263,72 @@ fn list_files(dir: &Path) -> io::Result<Vec<String>> {
         files.push(rel.to_string());
     }
     Ok(files)
+}
+
+/// Another path of a file, and the path it is packaged under.
+type Twin = (String, String);
+
+/// `files` split into one path of each file (a 长者版 page is its
+/// standard page's file, hard-linked) and the other paths of a file with
+/// several, each with the one path of its file.
+fn same_files(dir: &Path, files: Vec<String>) -> io::Result<(Vec<String>, Vec<Twin>)> {
+    use std::os::unix::fs::MetadataExt;
+    let mut first: std::collections::HashMap<(u64, u64), String> = Default::default();
+    let (mut ones, mut twins) = (Vec::with_capacity(files.len()), Vec::new());
+    for path in files {
+        let m = fs::symlink_metadata(dir.join(&path))?;
+        if m.nlink() < 2 {
+            ones.push(path);
+            continue;
+        }
+        match first.entry((m.dev(), m.ino())) {
+            std::collections::hash_map::Entry::Occupied(o) => twins.push((path, o.get().clone())),
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(path.clone());
+                ones.push(path);
+            }
+        }
+    }
+    Ok((ones, twins))
+}
+
+/// The other paths of a packaged file: the same entry under each, and
+/// the compressed files of the first path linked (not made again) beside
+/// each. `done` is what packaging made of each of `files`.
+fn package_twins(
+    staging: &Path,
+    files: &[String],
+    done: &[One],
+    twins: &[Twin],
+) -> io::Result<Vec<One>> {
+    let of: std::collections::HashMap<&str, &One> =
+        files.iter().map(String::as_str).zip(done).collect();
+    let mut out = Vec::with_capacity(twins.len());
+    for (path, like) in twins {
+        let Some(one) = of.get(like.as_str()) else {
+            continue;
+        };
+        let mut entries = Vec::with_capacity(one.entries.len());
+        for e in &one.entries {
+            let name = format!("{path}{}", &e.path[like.len()..]);
+            if e.path != *like {
+                link_or_copy(&staging.join(&e.path), &staging.join(&name))?;
+            }
+            entries.push(Entry {
+                path: name,
+                ..e.clone()
+            });
+        }
+        let compressed = one.compressed.as_ref().map(|c| match c {
+            Fresh::Made => Fresh::Made,
+            Fresh::Reused => Fresh::Reused,
+        });
+        out.push(One {
+            entries,
+            compressed,
+        });
+    }
+    Ok(out)
 }
 
 /// How a text file's `.br` and `.gz` came to be.

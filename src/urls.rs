@@ -4,10 +4,12 @@
 //! Paths are relative to the site's root, `/`-separated; a page's path ends
 //! with `/` (`plans/daoli-2017/`, `` for the home page) and its file is that
 //! folder's `index.html`. The elder twin of every page lives under
-//! [`ELDER`]. Templates print paths after `root` (the base path, plus
-//! `elder/` on elder pages), so one rendered fragment serves both versions:
-//! fragments made once hold [`ROOT_MARK`] where `root` goes, and
-//! [`resolve_root_append`] puts each version's prefix there.
+//! [`ELDER`], the same file as the standard page: templates print paths
+//! after `root`, the way up to the version's root ([`relative_root`]), so a
+//! reader of `/elder/...` stays there. Fragments made once hold
+//! [`ROOT_MARK`] where `root` goes, and [`resolve_root_append`] puts the
+//! page's `root` there. What both versions share (data files, the feed,
+//! other editions, the links between versions) is linked absolutely.
 //!
 //! Everything that writes or looks up a path (pages, open data, search,
 //! `serve`) takes it from here, so a change of scheme is made in one place.
@@ -286,6 +288,18 @@ impl Urls {
         }
     }
 
+    /// The link prefix of a page: relative to its version's root (`./` for
+    /// the home page, `../../` from `plans/x/`), so that the standard page
+    /// and its 长者版 are one file and a reader stays in the version the
+    /// address says; the not-found page, served at any depth, keeps the
+    /// version's absolute [`Urls::root_in`].
+    pub fn page_root(&self, page: Page, page_path: &str, edition: &str, elder: bool) -> String {
+        match page {
+            Page::NotFound => self.root_in(edition, elder),
+            _ => relative_root(page_path),
+        }
+    }
+
     /// The address of the page at `page_path` in a version of an edition
     /// (the not-found page: that version's home).
     pub fn version_of(&self, page: Page, page_path: &str, edition: &str, elder: bool) -> String {
@@ -362,6 +376,15 @@ fn base_path(base_url: &str) -> String {
         "/".to_string()
     } else {
         format!("/{trimmed}/")
+    }
+}
+
+/// The way from the page at `page_path` (`plans/x/`) up to its version's
+/// root: `../` a folder, `./` from the root itself.
+pub fn relative_root(page_path: &str) -> String {
+    match page_path.matches('/').count() {
+        0 => "./".to_string(),
+        depth => "../".repeat(depth),
     }
 }
 
@@ -477,6 +500,18 @@ mod tests {
         assert_eq!(file_of("plans/"), "plans/index.html");
         assert_eq!(file_of("feed.xml"), "feed.xml");
         assert_eq!(unit_ics_path("units/a/b/"), "units/a/b/deadlines.ics");
+    }
+
+    #[test]
+    fn pages_link_relative_to_their_version_but_not_found() {
+        let u = urls("/fz/");
+        assert_eq!(relative_root(""), "./");
+        assert_eq!(relative_root("plans/a/"), "../../");
+        assert_eq!(relative_root("topics/a/page/2/"), "../../../../");
+        assert_eq!(u.page_root(Page::Plans, "plans/", "hant/", true), "../");
+        assert_eq!(u.page_root(Page::Home, "", "", false), "./");
+        assert_eq!(u.page_root(Page::NotFound, "", "", true), "/fz/elder/");
+        assert_eq!(u.page_root(Page::NotFound, "", "hant/", false), "/fz/hant/");
     }
 
     #[test]

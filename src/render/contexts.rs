@@ -161,8 +161,7 @@ impl Input<'_> {
         let mut ctx = self.site_context();
         ctx.insert("page", &self.page_info(Page::Home));
         ctx.insert("root", self.urls.base());
-        ctx.insert("elder", &false);
-        ctx.insert("twin", &self.urls.root(true));
+        ctx.insert("versions", &self.versions_of(Page::Home));
         ctx.insert("editions", &false);
         ctx.extend(vars);
         let mut out = Vec::new();

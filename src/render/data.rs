@@ -609,7 +609,7 @@ fn sitemap(r: &Input) -> Result<Vec<u8>, Diagnostic> {
             _ => None,
         };
         let path = page.path(r.site);
-        let alternates = r.alternates(page, false);
+        let alternates = r.alternates(page);
         for &(prefix, elder) in &editions {
             urls.push(Url {
                 loc: r.urls.url(&format!("{prefix}{path}")),

@@ -324,33 +324,59 @@ pub struct Alternate {
     pub lang: String,
     pub dir: Dir,
     pub name: String,
-    /// The link from the page (its version: the 长者版 where the edition
-    /// has one).
+    /// The link from the standard page.
     pub href: String,
+    /// The link from the 长者版 page: the edition's 长者版 where it has one.
+    pub elder_href: String,
     /// The standard version's full address, for `hreflang`.
     pub url: String,
     /// Whether it is the edition of the page itself.
     pub current: bool,
 }
 
+/// A page's addresses in both versions, for the links between them (both
+/// on the page, each shown by its version's stylesheet).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Versions {
+    pub standard: String,
+    pub elder: String,
+}
+
+/// Every version root of the site (`""`, `elder/`, `hant/`,
+/// `hant/elder/`), each with whether it is a 长者版: where pages link their
+/// stylesheet from (see [`super::theme::version_stylesheet`]).
+pub fn version_roots(config: &crate::config::SiteConfig, list: &[Edition]) -> Vec<(String, bool)> {
+    let editions: Vec<(&str, bool)> = match list {
+        [] => vec![("", config.has_elder())],
+        list => list.iter().map(|e| (e.prefix.as_str(), e.elder)).collect(),
+    };
+    let mut roots = Vec::new();
+    for (prefix, elder) in editions {
+        roots.push((prefix.to_string(), false));
+        if elder {
+            roots.push((format!("{prefix}{}", crate::urls::ELDER), true));
+        }
+    }
+    roots
+}
+
 impl Input<'_> {
-    /// The other version (standard or 长者版) of `page`: in the edition's
-    /// own 长者版 when it has one, else the site's own; `None` when the
-    /// site publishes no 长者版.
-    pub fn twin(&self, page: Page, elder: bool) -> Option<String> {
+    /// `page` in both versions: in the edition's own 长者版 when it has
+    /// one, else the site's own; `None` when the site publishes no 长者版.
+    pub fn versions_of(&self, page: Page) -> Option<Versions> {
         let path = page.path(self.site);
         let prefix = self.prefix();
-        match (self.versions().len() > 1, elder) {
-            (true, _) => Some(self.urls.version_of(page, &path, prefix, !elder)),
-            (false, false) if self.site.config.has_elder() => {
-                Some(self.urls.version_of(page, &path, "", true))
-            }
-            (false, _) => None,
-        }
+        let standard = self.urls.version_of(page, &path, prefix, false);
+        let elder = match self.versions().len() > 1 {
+            true => self.urls.version_of(page, &path, prefix, true),
+            false if self.site.config.has_elder() => self.urls.version_of(page, &path, "", true),
+            false => return None,
+        };
+        Some(Versions { standard, elder })
     }
 
     /// `page` in every edition; empty when the site has one edition.
-    pub fn alternates(&self, page: Page, elder: bool) -> Vec<Alternate> {
+    pub fn alternates(&self, page: Page) -> Vec<Alternate> {
         if self.editions.len() < 2 {
             return Vec::new();
         }
@@ -362,9 +388,8 @@ impl Input<'_> {
                 lang: e.lang.clone(),
                 dir: e.dir,
                 name: e.name.clone(),
-                href: self
-                    .urls
-                    .version_of(page, &path, &e.prefix, elder && e.elder),
+                href: self.urls.version_of(page, &path, &e.prefix, false),
+                elder_href: self.urls.version_of(page, &path, &e.prefix, e.elder),
                 url: self.urls.url(&format!("{}{path}", e.prefix)),
                 current: i == self.edition,
             })

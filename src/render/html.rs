@@ -1,5 +1,5 @@
-//! The HTML renderer: every page, standard and 长者版, rendered in parallel
-//! into a [`Sink`]. Only `build` and `serve` use it; everything else reads
+//! The HTML renderer: every page rendered in parallel into a [`Sink`], its
+//! 长者版 the same file. Only `build` and `serve` use it; everything else reads
 //! the model, the indexes, the views and [`crate::urls`].
 
 use rayon::prelude::*;
@@ -112,14 +112,16 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// Renders one page to HTML.
+    /// Renders one page to HTML (`elder`: its 长者版, the same bytes but for
+    /// the 404 page).
     pub fn render_page(&self, page: Page, elder: bool) -> Result<Vec<u8>, Diagnostic> {
         let mut ctx = self.common_context(page);
         self.input.page_context(page, &mut ctx)?;
         let mut content = Vec::new();
         self.page_content(page, &mut ctx, &mut content)?;
         let (mut layout, mut out) = (Vec::new(), Vec::new());
-        self.render_version(page, &mut ctx, elder, &content, &mut layout, &mut out)?;
+        let root = self.root(page, elder);
+        self.render_frame(&mut ctx, &root, &content, &mut layout, &mut out)?;
         if self.mark_chinese {
             super::editions::mark_chinese(&out, &mut layout);
             return Ok(layout);
@@ -127,12 +129,18 @@ impl<'a> Renderer<'a> {
         Ok(out)
     }
 
+    /// `page`'s link prefix in version `elder` ([`crate::urls::Urls::page_root`]).
+    fn root(&self, page: Page, elder: bool) -> String {
+        let path = page.path(self.input.site);
+        let urls = &self.input.urls;
+        urls.page_root(page, &path, self.input.prefix(), elder)
+    }
+
     /// Renders the page's own template (its content) once, for both
-    /// versions, into `out`, with [`ROOT_MARK`] as `root` (no `elder` or
-    /// `twin`: only the layout differs between versions); `ctx` gets
+    /// versions, into `out`, with [`ROOT_MARK`] as `root`; `ctx` gets
     /// [`CONTENT_MARK`] as `content`, for the layout to print. A big site's
-    /// pages are mostly content, so rendering it once instead of twice saves
-    /// most of what the 长者版 would cost.
+    /// pages are mostly content, so rendering it once saves most of what a
+    /// second look (the 404 page's) would cost.
     fn page_content(
         &self,
         page: Page,
@@ -150,9 +158,12 @@ impl<'a> Renderer<'a> {
         Ok(())
     }
 
-    /// Renders both versions of a page into `sink`. Each thread renders
-    /// into the same buffers page after page: a fresh buffer per page
-    /// costs more in allocation and page faults than the template itself.
+    /// Renders a page into `sink`: once, its 长者版 stored as the same file
+    /// (links are relative, and each version's stylesheet shows its parts
+    /// of the frame); the 404 page, served at any depth, with absolute
+    /// links, once a version. Each thread renders into the same buffers
+    /// page after page: a fresh buffer per page costs more in allocation
+    /// and page faults than the template itself.
     fn write_pair(&self, page: Page, sink: &dyn Sink) -> Result<(), Diagnostic> {
         thread_local! {
             static BUFFERS: std::cell::RefCell<[Vec<u8>; 4]> =
@@ -160,43 +171,49 @@ impl<'a> Renderer<'a> {
         }
         let mut ctx = self.common_context(page);
         self.input.page_context(page, &mut ctx)?;
+        let (site, prefix) = (self.input.site, self.input.prefix());
+        let cannot = |path: &str, e: std::io::Error| {
+            Diagnostic::error(path, 0, format!("cannot write: {e}"))
+        };
         BUFFERS.with_borrow_mut(|[content, layout, html, marked]| {
             self.page_content(page, &mut ctx, content)?;
+            let mut first: Option<String> = None;
             for &elder in self.input.versions() {
-                self.render_version(page, &mut ctx, elder, content, layout, html)?;
-                let path = page.output_path_in(self.input.prefix(), self.input.site, elder);
-                let html = match self.mark_chinese {
+                let path = page.output_path_in(prefix, site, elder);
+                if let (Some(like), false) = (&first, page == Page::NotFound) {
+                    let bytes = if self.mark_chinese { &*marked } else { &*html };
+                    sink.put_twin(&path, like, bytes)
+                        .map_err(|e| cannot(&path, e))?;
+                    continue;
+                }
+                let root = self.root(page, elder);
+                self.render_frame(&mut ctx, &root, content, layout, html)?;
+                let bytes = match self.mark_chinese {
                     true => {
                         super::editions::mark_chinese(html, marked);
                         &*marked
                     }
                     false => &*html,
                 };
-                sink.put_slice(&path, html)
-                    .map_err(|e| Diagnostic::error(path, 0, format!("cannot write: {e}")))?;
+                sink.put_slice(&path, bytes).map_err(|e| cannot(&path, e))?;
+                first = Some(path);
             }
             Ok(())
         })
     }
 
-    /// Renders `page`'s layout (standard or elder) into `layout`, then the
-    /// page into `out`: the layout with `content` where it prints
-    /// [`CONTENT_MARK`], and the version's link prefix where the content
-    /// holds [`ROOT_MARK`].
-    fn render_version(
+    /// Renders the layout into `layout`, then the page into `out`: the
+    /// layout with `content` where it prints [`CONTENT_MARK`], and `root`
+    /// where the content holds [`ROOT_MARK`].
+    fn render_frame(
         &self,
-        page: Page,
         ctx: &mut Context,
-        elder: bool,
+        root: &str,
         content: &[u8],
         layout: &mut Vec<u8>,
         out: &mut Vec<u8>,
     ) -> Result<(), Diagnostic> {
-        let root = self.input.urls.root_in(self.input.prefix(), elder);
-        ctx.insert("root", &root);
-        ctx.insert("elder", &elder);
-        ctx.insert("twin", &self.input.twin(page, elder));
-        ctx.insert("editions", &self.input.alternates(page, elder));
+        ctx.insert("root", root);
         layout.clear();
         let theme = self.input.theme;
         theme
@@ -209,7 +226,7 @@ impl<'a> Renderer<'a> {
         out.extend_from_slice(parts.next().unwrap_or_default());
         let mut printed = false;
         for rest in parts {
-            resolve_root_append(content, &root, out);
+            resolve_root_append(content, root, out);
             out.extend_from_slice(rest);
             printed = true;
         }
@@ -227,10 +244,13 @@ impl<'a> Renderer<'a> {
         Ok(())
     }
 
-    /// What both versions of a page share (all but `root`, `elder`, `twin`).
+    /// What both versions of a page share (all but `root`): the page, its
+    /// addresses in both versions and in every edition.
     fn common_context(&self, page: Page) -> Context {
         let mut ctx = self.every_page.clone();
         ctx.insert("page", &self.input.page_info(page));
+        ctx.insert("versions", &self.input.versions_of(page));
+        ctx.insert("editions", &self.input.alternates(page));
         ctx
     }
 }

@@ -70,7 +70,7 @@ impl<'a> Input<'a> {
     }
 
     /// The versions of each page: standard, and elder when the edition has
-    /// a 长者版.
+    /// a 长者版 (the same file as the standard page but for the 404 page).
     pub fn versions(&self) -> &'static [bool] {
         let elder = self
             .editions
@@ -95,6 +95,14 @@ pub trait Sink: Sync {
     /// no copy: pages are rendered into buffers reused from page to page).
     fn put_slice(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
         self.put(path, bytes.to_vec())
+    }
+
+    /// Stores at `path` the file already stored at `like`, whose bytes are
+    /// `bytes` (a page's 长者版, the same file as its standard page): a sink
+    /// that writes files links it, one that keeps bytes copies them.
+    fn put_twin(&self, path: &str, like: &str, bytes: &[u8]) -> io::Result<()> {
+        let _ = like;
+        self.put_slice(path, bytes)
     }
 
     /// Stores what `write` writes at `path`: big files (all tasks as JSON or

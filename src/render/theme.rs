@@ -125,9 +125,9 @@ fn extends_line(text: &str) -> Option<usize> {
         .map(|i| i + 1)
 }
 
-/// Variables that exist only in the layout, since they differ between the
-/// two versions of a page.
-const LAYOUT_ONLY: &[&str] = &["elder", "twin", "editions"];
+/// Variables that no longer exist: the standard page and its 长者版 are
+/// one file, so nothing tells a template which version it renders.
+const LAYOUT_ONLY: &[&str] = &["elder", "twin"];
 
 /// An error for each page template that reads a layout-only variable, itself
 /// or in a template it includes: a page's content is rendered once for both
@@ -154,9 +154,9 @@ fn layout_variables_in_pages(
                 Diagnostic::error(
                     sources.get(*page).cloned().unwrap_or_else(|| PathBuf::from(page)),
                     line,
-                    format!("`{var}` is read in a page's content (here or in a template it includes), which is the same on both versions of the page"),
+                    format!("`{var}` is read in a page's content (here or in a template it includes), but the standard page and its 长者版 are one file"),
                 )
-                .with_hint("a page's template is rendered once for the standard and the 长者版 page: `elder` and `twin` exist only in base.html; style the 长者版 with `html.elder` in CSS"),
+                .with_hint("give what only one version shows the class `only-elder` or `only-standard`, link the other version with `versions.elder` and `versions.standard`, and style the 长者版 in elder.css (`html.elder`)"),
             );
         }
     }
@@ -275,14 +275,84 @@ impl Theme {
         out
     }
 
-    /// Writes every static file to `static/` in `sink`; returns how many.
-    pub fn write_static(&self, sink: &dyn Sink) -> io::Result<usize> {
+    /// Writes every static file to `static/` in `sink`, and the version
+    /// stylesheet under each version root of `roots` but the site's own
+    /// (`elder/static/portal.css`, `hant/static/portal.css`: see
+    /// [`version_stylesheet`]); returns how many files.
+    pub fn write_static(&self, sink: &dyn Sink, roots: &[(String, bool)]) -> io::Result<usize> {
         let files = self.static_files();
+        let (mut standard, mut elder_css) = (None, None);
         for (rel, file) in &files {
-            sink.put_slice(&format!("static/{rel}"), &file.read()?)?;
+            let bytes = file.read()?;
+            match rel.as_str() {
+                STYLESHEET => standard = Some(bytes),
+                ELDER_STYLESHEET => {
+                    sink.put_slice(&format!("static/{rel}"), &bytes)?;
+                    elder_css = Some(bytes);
+                }
+                _ => sink.put_slice(&format!("static/{rel}"), &bytes)?,
+            }
         }
-        Ok(files.len())
+        let Some(portal) = standard else {
+            return Ok(files.len());
+        };
+        let mut written = files.len() - 1;
+        // The first root of each version is written, the others link it.
+        let mut first: [Option<(String, Vec<u8>)>; 2] = [None, None];
+        let mut done = BTreeSet::new();
+        let own = [(String::new(), false)];
+        for (root, elder) in own.iter().chain(roots) {
+            let path = format!("{root}static/{STYLESHEET}");
+            if !done.insert(path.clone()) {
+                continue;
+            }
+            match &first[usize::from(*elder)] {
+                Some((like, css)) => sink.put_twin(&path, like, css)?,
+                None => {
+                    let css = version_stylesheet(&portal, elder_css.as_deref(), *elder);
+                    sink.put_slice(&path, &css)?;
+                    first[usize::from(*elder)] = Some((path, css));
+                }
+            }
+            written += 1;
+        }
+        Ok(written)
     }
+}
+
+/// The stylesheet pages link relative to their version's root
+/// (`{{ root }}static/portal.css`): the standard pages' and the 长者版's
+/// are the same file at two addresses, and this stylesheet alone tells
+/// them apart.
+pub const STYLESHEET: &str = "portal.css";
+/// The theme's 长者版 rules, written for `html.elder`.
+pub const ELDER_STYLESHEET: &str = "elder.css";
+
+/// What the standard version adds to [`STYLESHEET`]: the 长者版's parts of
+/// the frame hidden (from assistive technology too).
+const STANDARD_RULES: &str =
+    "\n/* planpress: the standard version */\n.only-elder { display: none !important; }\n";
+/// What the 长者版 adds: the standard parts hidden, and `--elder` for
+/// scripts (a11y.js marks `html.elder` from it).
+const ELDER_RULES: &str = "\n/* planpress: the 长者版 */\n:root { --elder: 1; }\n.only-standard { display: none !important; }\n";
+
+/// A version's [`STYLESHEET`]: the theme's, and for the 长者版 the rules of
+/// [`ELDER_STYLESHEET`] made unconditional (`html.elder` read as
+/// `html:root`, which weighs the same in the cascade), then what shows one
+/// version's parts of the frame. `serve` makes it so as `build` does.
+pub fn version_stylesheet(portal: &[u8], elder_css: Option<&[u8]>, elder: bool) -> Vec<u8> {
+    let mut out = portal.to_vec();
+    if !elder {
+        out.extend_from_slice(STANDARD_RULES.as_bytes());
+        return out;
+    }
+    if let Some(css) = elder_css {
+        out.push(b'\n');
+        let css = String::from_utf8_lossy(css).replace("html.elder", "html:root");
+        out.extend_from_slice(css.as_bytes());
+    }
+    out.extend_from_slice(ELDER_RULES.as_bytes());
+    out
 }
 
 /// A theme's templates by name: the built-in theme's, then the site's copy

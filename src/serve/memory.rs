@@ -20,7 +20,7 @@ use crate::model::{PlanId, Site};
 use crate::output::checked_relative;
 use crate::render::editions::{EditionSite, EditionThemes, Editions, Source};
 use crate::render::html::Renderer;
-use crate::render::theme::Theme;
+use crate::render::theme::{ELDER_STYLESHEET, STYLESHEET, Theme, version_stylesheet};
 use crate::render::views::Views;
 use crate::render::{Input, Sink};
 use crate::urls::{self, Page};
@@ -601,10 +601,13 @@ impl Live {
     /// rendering the file if it is not cached.
     pub fn get(&self, rel: &str) -> Found {
         let wanted = urls::file_of(rel);
+        let guard = self.generation.read().unwrap_or_else(|e| e.into_inner());
+        if let Some(bytes) = self.version_stylesheet(&wanted, guard.as_ref()) {
+            return Found::File(wanted, bytes);
+        }
         if let Some(bytes) = self.static_file(&wanted) {
             return Found::File(wanted, bytes);
         }
-        let guard = self.generation.read().unwrap_or_else(|e| e.into_inner());
         let Some(generation) = guard.as_ref() else {
             return Found::NoSite;
         };
@@ -638,6 +641,30 @@ impl Live {
             .get(&page)
             .and_then(|&(output, owner)| self.bytes(generation, &page, output, owner));
         Found::NotFound(not_found)
+    }
+
+    /// A version's stylesheet (`static/portal.css`, `elder/static/portal.css`,
+    /// `hant/static/portal.css`), made from the theme's as `build` writes it;
+    /// `None` for another path, or a folder that is no version's root (one
+    /// without a home page).
+    fn version_stylesheet(
+        &self,
+        wanted: &str,
+        generation: Option<&Generation>,
+    ) -> Option<Arc<[u8]>> {
+        let root = wanted.strip_suffix(STYLESHEET)?.strip_suffix("static/")?;
+        let home = format!("{root}{}", urls::INDEX_FILE);
+        if !root.is_empty() && !generation?.outputs.contains_key(&home) {
+            return None;
+        }
+        let portal = self.static_file(&format!("static/{STYLESHEET}"))?;
+        let elder_css = self.static_file(&format!("static/{ELDER_STYLESHEET}"));
+        let elder = root == urls::ELDER || root.ends_with(&format!("/{}", urls::ELDER));
+        Some(Arc::from(version_stylesheet(
+            &portal,
+            elder_css.as_deref(),
+            elder,
+        )))
     }
 
     fn static_file(&self, path: &str) -> Option<Arc<[u8]>> {

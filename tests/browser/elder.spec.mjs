@@ -4,7 +4,9 @@
 //   every link, button and field at least 60x60 px (the skip link too, when focused);
 //   nothing fixed or sticky (no floating elements), no sideways scrolling;
 //   the way in and out: each standard page's header links to its 长者版 twin,
-//   and each elder page's header links back to the standard page.
+//   and each elder page's header links back to the standard page;
+//   JavaScript off, an elder page (the standard page's file) still looks elder (its
+//   stylesheet is elder/static/portal.css) and its links stay under /elder/.
 import { launch, pageTypes, report, visit, horizontalOverflow, SUB_SITE_DIR, SUB_SITE_URL } from './lib.mjs';
 
 const t = report('elder');
@@ -134,6 +136,22 @@ for (const width of [1280, 375]) {
       await visit(page, new URL(twin, p.url).href);
       const back = await page.$$eval('header a[href]', (as) => as.map((a) => [new URL(a.href).pathname, a.textContent.trim()]));
       t.check(back.some(([h, text]) => h === '/' + p.path && text.includes('标准版')), `${p.type} 长者版: the header links back to the standard page`, back);
+      // The same file as the standard page: elder without JavaScript by its stylesheet
+      // (found relative to /elder/), and its page links stay under /elder/.
+      const look = await page.evaluate(() => ({
+        sheet: [...document.querySelectorAll('link[rel="stylesheet"]')].map((l) => new URL(l.href).pathname),
+        elder: !!document.querySelector('.masthead--elder')?.checkVisibility(),
+        standard: !!document.querySelector('.topbar')?.checkVisibility(),
+        font: parseFloat(getComputedStyle(document.documentElement).fontSize),
+        links: [...document.querySelectorAll('.mainnav--elder a[href], main a[href]:not(.data-link)')]
+          .filter((a) => a.checkVisibility() && !a.getAttribute('href').startsWith('/') && !a.getAttribute('href').includes(':'))
+          .map((a) => new URL(a.href).pathname),
+      }));
+      t.check(look.sheet.includes('/elder/static/portal.css'), `${p.type} 长者版: its stylesheet is the 长者版's`, look.sheet);
+      t.check(look.elder && !look.standard, `${p.type} 长者版: the elder masthead shows without JavaScript, the standard top bar does not`, look);
+      t.check(look.font >= MIN_TEXT, `${p.type} 长者版: large type without JavaScript`, look.font);
+      const out = look.links.filter((h) => !h.startsWith('/elder/'));
+      t.check(look.links.length > 0 && out.length === 0, `${p.type} 长者版: its links stay under /elder/`, out.slice(0, 5));
     });
   }
   await context.close();

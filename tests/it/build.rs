@@ -57,13 +57,109 @@ fn links_work_under_a_sub_path() {
     check_links(out, "/fzjs/");
     let plan = read(&out.join("plans/daoli-2017-shijian-fangan/index.html"));
     assert!(
-        plan.contains("href=\"/fzjs/units/"),
-        "unit links carry the sub-path"
+        plan.contains("href=\"../../units/"),
+        "unit links are relative to the page"
     );
+    for absolute in [
+        "href=\"/fzjs/elder/plans/daoli-2017-shijian-fangan/\"",
+        "href=\"/fzjs/data/plans/daoli-2017-shijian-fangan.json\"",
+        "href=\"/fzjs/static/favicon.svg?v=",
+    ] {
+        assert!(
+            plan.contains(absolute),
+            "{absolute}: shared files carry the sub-path"
+        );
+    }
+    let not_found = read(&out.join("elder/404.html"));
+    assert!(not_found.contains("href=\"/fzjs/elder/static/portal.css?v="));
+    assert!(not_found.contains("href=\"/fzjs/elder/plans/\""));
     let sitemap = read(&out.join("sitemap.xml"));
     assert!(
         sitemap.contains("<loc>https://example.gov.cn/fzjs/plans/daoli-2017-shijian-fangan/</loc>")
     );
+}
+
+#[test]
+fn each_elder_page_is_its_standard_page_but_not_found() {
+    use std::os::unix::fs::MetadataExt;
+    let out = built_example();
+    let elder = out.join("elder");
+    let mut pages = 0;
+    for file in html_files(&elder) {
+        let rel = file.strip_prefix(&elder).unwrap();
+        let (a, b) = (
+            std::fs::metadata(&file).unwrap(),
+            std::fs::metadata(out.join(rel)).unwrap(),
+        );
+        let same = (a.dev(), a.ino()) == (b.dev(), b.ino());
+        if rel == Path::new("404.html") {
+            assert!(!same, "the 404 pages keep a file each");
+            assert_ne!(read(&file), read(&out.join(rel)));
+            continue;
+        }
+        assert!(
+            same,
+            "elder/{} is not its standard page's file",
+            rel.display()
+        );
+        pages += 1;
+    }
+    assert!(pages > 150, "only {pages} 长者版 pages");
+    // What tells them apart: the stylesheet each address finds.
+    let standard = read(&out.join("static/portal.css"));
+    let elder_css = read(&elder.join("static/portal.css"));
+    assert!(standard.contains(".only-elder { display: none !important; }"));
+    assert!(elder_css.contains(".only-standard { display: none !important; }"));
+    assert!(elder_css.contains("html:root .masthead--elder") && !elder_css.contains("html.elder"));
+    assert!(
+        elder_css.starts_with(&standard[..standard.find("/* planpress: the standard").unwrap()])
+    );
+}
+
+#[test]
+fn relative_links_stay_in_the_version_they_start_from() {
+    let out = built_example();
+    let mut checked = 0;
+    for file in html_files(out) {
+        let rel = file
+            .strip_prefix(out)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string();
+        if rel.ends_with("404.html") {
+            continue;
+        }
+        let dir: Vec<&str> = rel.split('/').collect();
+        let dir = &dir[..dir.len() - 1];
+        let html = read(&file);
+        for link in links(&html) {
+            if link.starts_with(['/', '#']) || link.contains(':') {
+                continue;
+            }
+            // The link resolved lexically, as a browser does from this address.
+            let mut at: Vec<&str> = dir.to_vec();
+            for part in link.split(['#', '?']).next().unwrap().split('/') {
+                match part {
+                    ".." => assert!(at.pop().is_some(), "{rel}: {link} leaves the site"),
+                    "." | "" => {}
+                    p => at.push(p),
+                }
+            }
+            assert_eq!(
+                at.first() == Some(&"elder"),
+                rel.starts_with("elder/"),
+                "{rel}: {link} leaves its version"
+            );
+            assert_eq!(
+                at.first() == Some(&"hant"),
+                rel.starts_with("hant/"),
+                "{rel}: {link} leaves its edition"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 10_000, "only {checked} relative links");
 }
 
 /// Task numbers of the tasks a unit page links to, in one plan.

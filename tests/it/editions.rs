@@ -201,9 +201,10 @@ fn the_example_site_publishes_a_hant_edition_of_every_page() {
     assert!(cn.contains("href=\"/hant/plans/daoli-2017-shijian-fangan/\" lang=\"zh-Hant\""));
     let elder = page(&out, "elder/plans/daoli-2017-shijian-fangan/index.html");
     assert!(elder.contains("href=\"/hant/plans/daoli-2017-shijian-fangan/\" lang=\"zh-Hant\""));
-    // The search page searches the one index and links results in hant/.
+    // The search page searches the one index and links results in hant/
+    // (relative to hant/search/).
     let search = page(&out, "hant/search/index.html");
-    assert!(search.contains("data-index=\"/search/\" data-root=\"/hant/\""));
+    assert!(search.contains("data-index=\"/search/\" data-root=\"../\""));
     // The sitemap lists the edition, each page with its alternates.
     let sitemap = page(&out, "sitemap.xml");
     assert!(sitemap.contains("xmlns:xhtml=\"http://www.w3.org/1999/xhtml\""));
@@ -220,9 +221,15 @@ fn a_hant_elder_edition_only_where_asked_and_no_elder_without_it() {
     let out = site.path().join("public");
     build(site.path(), &out, &[]);
     assert!(!out.join("elder").exists(), "no 长者版 without `elder`");
+    // The 繁體 长者版 is the 繁體 page's file, made elder by its stylesheet.
     let elder = page(&out, "hant/elder/plans/index.html");
-    assert!(elder.contains("<html lang=\"zh-Hant\" class=\"no-js elder\">"));
+    assert_eq!(elder, page(&out, "hant/plans/index.html"));
+    assert!(elder.contains("<html lang=\"zh-Hant\" class=\"no-js\">"));
+    assert!(elder.contains("href=\"../static/portal.css?v="));
+    assert!(page(&out, "hant/elder/static/portal.css").contains("--elder: 1"));
+    assert!(!page(&out, "hant/static/portal.css").contains("--elder"));
     assert!(elder.contains("href=\"/plans/\" lang=\"zh-CN\""));
+    assert!(elder.contains("class=\"btn btn--primary back-standard\" href=\"/hant/plans/\""));
     let own = page(&out, "plans/index.html");
     assert!(
         !own.contains("elder-entry"),
@@ -289,7 +296,7 @@ fn the_fixture_publishes_a_right_to_left_uyghur_edition() {
     ));
     // Names: translated where names.yaml has them, else Chinese, marked.
     assert!(
-        plan.contains("/ug/units/huangshishixialuqu/qusifaju/\">رايونلۇق ئەدلىيە ئىدارىسى</a>")
+        plan.contains("\"../../units/huangshishixialuqu/qusifaju/\">رايونلۇق ئەدلىيە ئىدارىسى</a>")
     );
     assert!(plan.contains("<span lang=\"zh-CN\" dir=\"ltr\">区人大常委会</span>"));
     // Not a Chinese letter outside a mark, in the page's text.
@@ -337,7 +344,7 @@ fn the_fixture_publishes_a_right_to_left_uyghur_edition() {
     assert!(plan.contains("hreflang=\"zh-CN\""));
     // Search on the edition: the shared index, results linked in ug/.
     let search = page(&out, "ug/search/index.html");
-    assert!(search.contains("data-index=\"/search/\" data-root=\"/ug/\""));
+    assert!(search.contains("data-index=\"/search/\" data-root=\"../\""));
     assert!(out.join("ug/404.html").is_file());
     check_links(&out, "/");
 }

@@ -183,6 +183,15 @@ fn compressed_files_decode_to_the_original_and_the_manifest_lists_every_file() {
     }
     // The manifest is in no sitemap.
     assert!(!read(&out.join("sitemap.xml")).contains(".planpress"));
+    // A 长者版 page is its standard page's file, compressed once: its .br and
+    // .gz are the standard page's too, and the manifest lists both paths.
+    let page = "plans/daoli-2017-shijian-fangan/index.html";
+    for suffix in ["", ".br", ".gz"] {
+        let (a, b) = (format!("{page}{suffix}"), format!("elder/{page}{suffix}"));
+        let ino = |p: &str| std::fs::metadata(out.join(p)).unwrap().ino();
+        assert_eq!(ino(&a), ino(&b), "{b} is not {a}'s file");
+        assert_eq!(listed[&a], listed[&b]);
+    }
 }
 
 /// The text after `old` in a content file becomes `new`.

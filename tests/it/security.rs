@@ -917,7 +917,8 @@ fn names_that_collide_get_their_own_pages_or_an_error() {
         "two names share a page: {targets:?}"
     );
     for (name, href) in &targets {
-        let page = read(&out.join(href.trim_start_matches('/')).join("index.html"));
+        // Links are relative to the page they are on (units/).
+        let page = read(&out.join("units").join(href).join("index.html"));
         let title = Html::parse_document(&page)
             .select(&Selector::parse("h1").unwrap())
             .next()

@@ -602,10 +602,15 @@ fn edits_reload_pages_and_match_a_fresh_build() {
     )
     .unwrap();
     events.next("reload");
-    assert_eq!(
-        server.get("/static/portal.css").text(),
-        "body { color: red }\n"
+    // The standard version's stylesheet: the theme's, then what hides the
+    // 长者版's parts (as `build` writes it).
+    let css = server.get("/static/portal.css").text();
+    assert!(
+        css.starts_with("body { color: red }\n") && css.contains(".only-elder { display: none"),
+        "{css}"
     );
+    let elder = server.get("/elder/static/portal.css").text();
+    assert!(elder.starts_with("body { color: red }\n") && elder.contains("--elder: 1"));
     server.wait_stdout("(static)", 1);
     assert!(
         !server.stderr().contains("differed from a full rebuild"),

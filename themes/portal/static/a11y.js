@@ -9,6 +9,13 @@
   var KEY = 'planpress.a11y';
   var SCALES = [1, 1.125, 1.25, 1.375, 1.5, 1.75, 2];
   var html = document.documentElement;
+  // The 长者版 is the standard page's file at another address: its stylesheet
+  // (elder/static/portal.css, linked before this script, so already applied)
+  // sets --elder. Marked here, before 纯文本 may turn that stylesheet off, for
+  // the scripts (slower speech, folded lists, shorter excerpts) and plain.css.
+  if (window.getComputedStyle && window.getComputedStyle(html).getPropertyValue('--elder').trim() === '1') {
+    html.classList.add('elder');
+  }
   var state = { scale: 0, contrast: false, cursor: false, plain: false, open: false, docsize: 'm' };
 
   try {
