@@ -59,7 +59,7 @@ await t.step('a search with results', async () => {
 await t.step('the 无障碍 toolbar, every mode on', async () => {
   await clean(SITE_URL + planPath(), 'toolbar on a plan page', {
     act: async () => {
-      await page.click('button.a11y-entry');
+      await page.click('button.a11y-entry:visible');
       await page.click('#a11y-toolbar [data-a11y="bigger"]');
       for (const mode of await page.$$eval('#a11y-toolbar [data-a11y][aria-pressed]:not([disabled])', (bs) => bs.map((b) => b.getAttribute('data-a11y')))) {
         await page.click(`#a11y-toolbar [data-a11y="${mode}"]`);

@@ -16,7 +16,8 @@ if (SUB_SITE_DIR && SUB_SITE_URL) types.push(...pageTypes({ dir: SUB_SITE_DIR, b
 function inspect() {
   const visible = (el) => !!el && el.checkVisibility({ visibilityProperty: true, opacityProperty: true }) && el.getBoundingClientRect().height > 0;
   const main = document.querySelector('main');
-  const h1 = document.querySelector('h1');
+  // The page's heading: the version's stylesheet hides the other version's.
+  const h1 = [...document.querySelectorAll('h1')].find((el) => visible(el)) || null;
   const clipped = [];
   for (const el of document.body.querySelectorAll('*')) {
     const cs = getComputedStyle(el);
@@ -24,7 +25,7 @@ function inspect() {
     if (el.closest('.vh') || !visible(el)) continue;
     if (el.scrollWidth > el.clientWidth + 1 && (el.textContent || '').trim()) clipped.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')}: ${el.scrollWidth} > ${el.clientWidth}`);
   }
-  const entry = document.querySelector('a.a11y-entry');
+  const entry = [...document.querySelectorAll('a.a11y-entry')].find(visible);
   const help = entry && document.querySelector(entry.getAttribute('href'));
   return {
     cls: document.documentElement.className,

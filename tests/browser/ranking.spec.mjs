@@ -38,7 +38,11 @@ async function ranked(q) {
     await page.waitForFunction((n) => document.querySelectorAll('[data-search-results] > .search-result').length > n, count);
   }
   return page.$$eval('[data-search-results] > .search-result [data-slot="link"]', (as, root) =>
-    as.map((a) => a.getAttribute('href').slice(root.length)), sitePath);
+    as.map((a) => {
+      // Links are relative to the page: the address each leads to.
+      const u = new URL(a.getAttribute('href'), location.href);
+      return (u.pathname + u.hash).slice(root.length);
+    }), sitePath);
 }
 
 // As `unmet` in tests/ranking.rs.

@@ -123,7 +123,7 @@ const norm = (s) => (s || '').replace(/\s+/g, '');
     await visit(page, plan.url);
     await page.evaluate(() => localStorage.clear());
     await page.reload();
-    await page.locator('button.a11y-entry').first().click();
+    await page.locator('button.a11y-entry:visible').first().click();
     const press = async (what) => {
       await page.focus(`#a11y-toolbar [data-a11y="${what}"]`);
       await page.keyboard.press('Enter');
@@ -176,7 +176,7 @@ const norm = (s) => (s || '').replace(/\s+/g, '');
     await t.step(`read-aloud with ${voices} voices`, async () => {
       await visit(pg, plan.url);
       await pg.evaluate(() => localStorage.clear());
-      await pg.locator('button.a11y-entry').first().click();
+      await pg.locator('button.a11y-entry:visible').first().click();
       await pg.click('#a11y-toolbar [data-a11y="speak"]');
       // Until it has said so (no voice) or read its first six sentences, instead of
       // a fixed wait; on a time-out the checks below say what was missing.

@@ -37,7 +37,7 @@ let views = 0;
     const where = `${p.type} at 320px (${p.url})`;
     await t.step(where, async () => {
       await visit(page, p.url, { status: p.status });
-      const entry = page.locator('button.a11y-entry').first();
+      const entry = page.locator('button.a11y-entry:visible').first();
       if (await entry.count()) {
         if ((await entry.getAttribute('aria-expanded')) !== 'true') await entry.click();
       } else {

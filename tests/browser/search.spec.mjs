@@ -29,8 +29,13 @@ const rel = (url) => {
 };
 const mentioning = (word) => new Set(tasks.filter((x) => x.text.includes(word)).map((x) => rel(x.url)));
 
-// Runs in the page: the results as shown.
+// Runs in the page: the results as shown, each link as the address it leads
+// to from this page (`/plans/x/#task-5`: links are relative to the page).
 function shown() {
+  const to = (a) => {
+    const u = new URL(a.getAttribute('href'), location.href);
+    return u.pathname + u.search + u.hash;
+  };
   const status = document.querySelector('[data-search-status]');
   return {
     status: status ? status.textContent.trim() : null,
@@ -44,14 +49,14 @@ function shown() {
         return el ? el.textContent.trim() : null;
       };
       return {
-        href: a.getAttribute('href'),
+        href: to(a),
         title: a.textContent.trim(),
         marks: [...li.querySelectorAll('mark')].map((m) => m.textContent),
         text: dd('text'),
         plan: dd('plan'),
         lead: dd('lead'),
         jurisdiction: dd('jurisdiction'),
-        links: [...li.querySelectorAll('a')].map((x) => x.getAttribute('href')),
+        links: [...li.querySelectorAll('a')].map(to),
       };
     }),
   };

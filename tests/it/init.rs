@@ -165,10 +165,10 @@ fn eject_copies_the_theme_and_a_site_overrides_it_file_by_file() {
     let out = build(root);
     let public = out.path().join("public");
     // The site's stylesheet, then what hides the 长者版's parts of the page.
-    let css = std::fs::read_to_string(public.join("static/portal.css")).unwrap();
+    let built = std::fs::read_to_string(public.join("static/portal.css")).unwrap();
     assert!(
-        css.starts_with("/* mine */\n") && css.contains(".only-elder { display: none"),
-        "{css}"
+        built.starts_with("/* mine */\n") && built.contains(".only-elder { display: none"),
+        "{built}"
     );
     assert!(public.join("static/search.js").is_file());
     let home = std::fs::read_to_string(public.join("index.html")).unwrap();

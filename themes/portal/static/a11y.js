@@ -143,6 +143,14 @@
         entries.push(b);
       });
     }
+    // The entry the reader can see: a page holds the standard version's and
+    // the 长者版's, and its stylesheet hides the other version's.
+    function shownEntry() {
+      for (var i = 0; i < entries.length; i++) {
+        if (entries[i].getClientRects().length) return entries[i];
+      }
+      return entries[0] || null;
+    }
 
     // ---- read-aloud (语音朗读) ----
     var speech = 'speechSynthesis' in window && typeof window.SpeechSynthesisUtterance === 'function';
@@ -286,7 +294,7 @@
             break;
           case 'close':
             if (reading.active) stopReading();
-            setOpen(false, entries[0] || null);
+            setOpen(false, shownEntry());
             return;
           case 'speak':
             if (speech) startReading();
@@ -314,9 +322,9 @@
         }
       });
       document.addEventListener('keydown', function (ev) {
-        if (ev.key !== 'Escape' || !state.open || !entries[0]) return;
+        if (ev.key !== 'Escape' || !state.open || !shownEntry()) return;
         var at = document.activeElement;
-        if (toolbar.contains(at) || at === document.body || at === html || !at) setOpen(false, entries[0]);
+        if (toolbar.contains(at) || at === document.body || at === html || !at) setOpen(false, shownEntry());
       });
     }
 
