@@ -484,10 +484,11 @@ fn dev_profiles(manifest: &str) -> BTreeMap<String, Vec<String>> {
             if let Some(name) = &current {
                 out.insert(name.clone(), Vec::new());
             }
-        } else if let Some(name) = &current {
-            if !line.is_empty() && !line.starts_with('#') {
-                out.get_mut(name).unwrap().push(line.to_string());
-            }
+            continue;
+        }
+        let Some(name) = &current else { continue };
+        if !line.is_empty() && !line.starts_with('#') {
+            out.get_mut(name).unwrap().push(line.to_string());
         }
     }
     out
