@@ -673,11 +673,9 @@ fn render_linked(
     let t = Instant::now();
     // Search hook: unchanged result fragments are linked from the previous output.
     let link = |path: &str| linker.link_unchanged(path);
-    let read = |path: &str| linker.previous_file(path);
     let previous = crate::search::Previous {
         state: linker.previous_file(crate::search::STATE),
         link: &link,
-        read: &read,
     };
     let search = crate::search::write_all(site, sink, &release_segmenter, Some(&previous))
         .map_err(|d| vec![d])?;

@@ -43,39 +43,19 @@ pub(super) struct DocOut<'a> {
     pub lead: Option<Ids<'a>>,
 }
 
-impl DocOut<'_> {
-    /// A document of `kind` that results will not show (its file is linked).
-    fn blank(kind: u8) -> Self {
-        DocOut {
-            kind,
-            label: Cow::Borrowed(""),
-            anchor: Cow::Borrowed(""),
-            text: String::new(),
-            lead: None,
-        }
-    }
-}
-
 impl<'a> PlanOut<'a> {
-    /// Plan `p` with `docs` and no terms yet.
-    fn new(plan: usize, texts: bool, docs: Vec<DocOut<'a>>) -> Self {
-        PlanOut {
-            plan,
-            texts,
-            docs,
-            lengths: Vec::new(),
-            entries: Vec::new(),
-            unit_docs: Vec::new(),
-            title_terms: Vec::new(),
-        }
-    }
-
     /// Adds a document: `shown()`, or a blank one of its kind when results
     /// will not show this plan's documents (its files are linked).
     fn push(&mut self, kind: u8, shown: impl FnOnce() -> DocOut<'a>) {
         let doc = match self.texts {
             true => shown(),
-            false => DocOut::blank(kind),
+            false => DocOut {
+                kind,
+                label: Cow::Borrowed(""),
+                anchor: Cow::Borrowed(""),
+                text: String::new(),
+                lead: None,
+            },
         };
         self.docs.push(doc);
     }
@@ -86,7 +66,7 @@ impl<'a> PlanOut<'a> {
 pub(super) struct PlanOut<'a> {
     pub plan: usize,
     /// Whether `docs` hold what results show ([`plan_docs`]).
-    pub texts: bool,
+    texts: bool,
     pub docs: Vec<DocOut<'a>>,
     /// Per document, the number of terms of its text (for length
     /// normalisation).
@@ -138,9 +118,6 @@ struct DocAcc {
     len: u32,
     scratch: Vec<u32>,
     titles: Vec<u32>,
-    /// Documents only: no terms (they come from the plan's record,
-    /// [`super::records`]).
-    skip: bool,
 }
 
 /// A term's state in [`DocAcc`].
@@ -185,9 +162,6 @@ impl DocAcc {
     /// A text field: each term counts once per occurrence, up to
     /// [`MAX_TF`] times.
     fn text(&mut self, cache: &mut ClauseCache, interner: &Interner, text: &str, field: Field) {
-        if self.skip {
-            return;
-        }
         let mut scratch = std::mem::take(&mut self.scratch);
         scratch.clear();
         cache.text_terms(interner, text, &mut scratch);
@@ -216,17 +190,11 @@ impl DocAcc {
 
     /// A title: a boosted field whose terms get pinyin.
     fn title(&mut self, cache: &mut ClauseCache, interner: &Interner, text: &str) {
-        if self.skip {
-            return;
-        }
         self.text(cache, interner, text, Field::Boost(W_TITLE));
         self.titles.extend_from_slice(&self.scratch);
     }
 
     fn names(&mut self, ids: &[u32], w: u32) {
-        if self.skip {
-            return;
-        }
         for &t in ids {
             self.slot(t).fixed += w;
         }
@@ -269,25 +237,6 @@ pub(super) struct Ctx<'a> {
     pub names: &'a Names,
 }
 
-/// [`plan_docs`] without segmenting, for a plan whose terms come from its
-/// record ([`super::records`]): what results show of its documents when
-/// `texts`, else as many blank documents (their files are linked).
-pub(super) fn plan_docs_only<'a>(
-    ctx: &Ctx<'a>,
-    p: usize,
-    texts: bool,
-    worker: &mut Worker,
-) -> PlanOut<'a> {
-    if !texts {
-        let n = super::reuse::doc_count(&ctx.site.plans[p]);
-        return PlanOut::new(p, texts, (0..n).map(|_| DocOut::blank(KIND_PLAN)).collect());
-    }
-    worker.acc.skip = true;
-    let out = plan_docs(ctx, p, texts, worker);
-    worker.acc.skip = false;
-    out
-}
-
 /// The documents of one plan: the plan, its tasks, its sections; without
 /// what results show of them (label, anchor, text, units) unless `texts`.
 pub(super) fn plan_docs<'a>(
@@ -297,8 +246,15 @@ pub(super) fn plan_docs<'a>(
     worker: &mut Worker,
 ) -> PlanOut<'a> {
     let plan: &Plan = &ctx.site.plans[p];
-    let docs = Vec::with_capacity(plan.tasks.len() + 8);
-    let mut out = PlanOut::new(p, texts, docs);
+    let mut out = PlanOut {
+        plan: p,
+        texts,
+        docs: Vec::with_capacity(plan.tasks.len() + 8),
+        lengths: Vec::new(),
+        entries: Vec::new(),
+        unit_docs: Vec::new(),
+        title_terms: Vec::new(),
+    };
     plan_doc(ctx, plan, worker, &mut out);
     for task in &plan.tasks {
         task_doc(ctx, plan, task, worker, &mut out);
@@ -380,11 +336,8 @@ fn task_doc<'a>(
             out.unit_docs.push((u, doc, w as u8));
         }
     }
-    // Officials' names are segmented here, not in `acc`: skipped alike.
-    if !acc.skip {
-        for o in task.officials().iter() {
-            acc.names(cache.name_terms(i, o), W_OFFICIAL);
-        }
+    for o in task.officials().iter() {
+        acc.names(cache.name_terms(i, o), W_OFFICIAL);
     }
     for t in task.topics() {
         acc.names(&ctx.names.topics[t], W_CONTEXT);

@@ -53,7 +53,6 @@ mod docs;
 pub mod fold;
 mod postings;
 pub mod query;
-mod records;
 mod reuse;
 pub mod segment;
 pub mod spell;
@@ -71,7 +70,7 @@ use crate::render::Sink;
 use crate::urls::{jurisdiction_path, plan_path, topic_path, unit_path};
 
 use dictionary::{pack_terms, spellings, write_dictionary};
-use docs::{Ctx, DocOut, PlanOut, Worker, plan_docs, plan_docs_only, unit_names};
+use docs::{Ctx, DocOut, PlanOut, Worker, plan_docs, unit_names};
 use postings::{AliasPostings, Loc, Packer, Postings};
 use segment::Interner;
 
@@ -97,6 +96,8 @@ pub fn linkable(path: &str) -> bool {
 
 /// Documents per fragment file.
 pub const CHUNK: usize = 32;
+/// Plans segmented between two merges (bounds the memory held).
+const BATCH: usize = 64;
 
 /// Whether `path` (relative to the output) is a file of the index, as
 /// opposed to the search page itself.
@@ -138,11 +139,7 @@ pub fn write_all(
         keys: p.state.as_deref().map(reuse::decode).unwrap_or_default(),
         link: p.link,
     });
-    let records = Records {
-        previous: previous.map(|p| p.read),
-        emit,
-    };
-    let (files, keys) = make(site, emit, segmented, kept.as_ref(), Some(&records))?;
+    let (files, keys) = make(site, emit, segmented, kept.as_ref())?;
     emit(STATE.to_string(), reuse::encode(&keys))?;
     Ok(files)
 }
@@ -161,26 +158,6 @@ impl Kept<'_> {
             return Ok(false);
         }
         (self.link)(path)
-    }
-}
-
-/// Reads a file of the previous output (path relative to the output).
-type Read<'a> = &'a (dyn Fn(&str) -> Option<Vec<u8>> + Sync);
-
-/// Plans' records ([`records`]): how to read the previous output's, and
-/// where this build's go.
-struct Records<'a> {
-    previous: Option<Read<'a>>,
-    emit: Emit<'a>,
-}
-
-impl Records<'_> {
-    /// The path of the file of the group of plans `keys`, and the
-    /// previous output's file there, if any ([`records::open`] reads it).
-    fn previous(&self, keys: &[u128]) -> (String, Option<Vec<u8>>) {
-        let path = records::path(keys);
-        let read = self.previous.and_then(|read| read(&path));
-        (path, read)
     }
 }
 
@@ -213,19 +190,17 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 /// Makes the index, handing every file to `emit`; the manifest comes last,
 /// since its version is a hash of all the others. Returns the number of files.
 pub fn build_into(site: &Site, emit: Emit) -> Result<usize, Diagnostic> {
-    Ok(make(site, emit, &|| {}, None, None)?.0)
+    Ok(make(site, emit, &|| {}, None)?.0)
 }
 
 /// [`build_into`], calling `segmented` once every document is segmented,
 /// and linking the fragment files whose keys the previous build's (`kept`)
-/// has, and taking plans' terms from their `records`; returns the number
-/// of files and the fragments' keys.
+/// has; returns the number of files and the fragments' keys.
 fn make(
     site: &Site,
     emit: Emit,
     segmented: &dyn Fn(),
     kept: Option<&Kept>,
-    records: Option<&Records>,
 ) -> Result<(usize, Vec<u128>), Diagnostic> {
     let hashed = Hashed {
         hashes: Mutex::default(),
@@ -236,15 +211,10 @@ fn make(
     let workers = Workers::new();
     let unit_paths: Vec<String> = (0..site.units.len()).map(|u| unit_path(site, u)).collect();
     // The fragments' keys are hashed while the segmenter is still loading.
-    let (all_keys, names) = rayon::join(
-        || reuse::keys(site, &unit_paths),
+    let ((keys, counts), names) = rayon::join(
+        || reuse::fragment_keys(site, &unit_paths),
         || unit_names(site, &mut workers.get().cache, &interner),
     );
-    let reuse::Keys {
-        fragments: keys,
-        records: plan_keys,
-        counts,
-    } = all_keys;
     let linked = link_fragments(&keys, kept, &hashed)?;
     let texts = plans_shown(&counts, &linked);
     let ctx = Ctx {
@@ -261,8 +231,7 @@ fn make(
         linked: &linked,
         hashed: &hashed,
     };
-    let records = records.map(|r| (r, &plan_keys[..]));
-    let mut corpus = segment_plans(&ctx, &workers, &texts, &mut frags, records)?;
+    let mut corpus = segment_plans(&ctx, &workers, &texts, &mut frags)?;
     debug_assert_eq!(frags.next, linked.len(), "a key per fragment file");
     drop(workers);
     segmented();
@@ -425,15 +394,13 @@ impl Corpus {
     }
 }
 
-/// Segments every plan (or takes its terms from its record, with its
-/// key), a group of plans at a time on all threads, writing result
+/// Segments every plan, batch by batch on all threads, writing result
 /// fragments as they fill.
 fn segment_plans<'a>(
     ctx: &Ctx<'a>,
     workers: &Workers,
     texts: &[bool],
     frags: &mut Fragments<'a, '_>,
-    records: Option<(&Records, &[u128])>,
 ) -> Result<Corpus, Diagnostic> {
     let site = ctx.site;
     let mut corpus = Corpus {
@@ -446,79 +413,24 @@ fn segment_plans<'a>(
     // Each batch is taken into the corpus (one thread) while the next one
     // is segmented (the others): taken after, it left all threads but one idle.
     let mut taken: Vec<PlanOut> = Vec::new();
-    let ends = match records {
-        Some((_, keys)) => records::group_ends(keys),
-        None => batches(site.plans.len()),
-    };
-    let mut start = 0;
-    for end in ends {
+    for batch in (0..site.plans.len()).collect::<Vec<_>>().chunks(BATCH) {
         let (outs, done) = rayon::join(
-            || group(ctx, workers, texts, start..end, records),
+            || {
+                batch
+                    .par_iter()
+                    .map(|&p| plan_docs(ctx, p, texts[p], &mut workers.get()))
+                    .collect::<Vec<PlanOut>>()
+            },
             || take(&mut corpus, frags, std::mem::take(&mut taken)),
         );
         done?;
-        taken = outs?;
-        start = end;
+        taken = outs;
     }
     take(&mut corpus, frags, taken)?;
     frags.write(true)?;
     corpus.title_terms.sort_unstable();
     corpus.title_terms.dedup();
     Ok(corpus)
-}
-
-/// Plans segmented between two merges, when no records are kept (bounds
-/// the memory held): where each batch of `plans` ends.
-fn batches(plans: usize) -> Vec<usize> {
-    const BATCH: usize = 64;
-    (1..=plans.div_ceil(BATCH))
-        .map(|b| (b * BATCH).min(plans))
-        .collect()
-}
-
-/// The plans `group` on all threads: segmented, or with their terms from
-/// the previous output's records of the group when it has them (and then
-/// its records are written again, else made and written).
-fn group<'a>(
-    ctx: &Ctx<'a>,
-    workers: &Workers,
-    texts: &[bool],
-    group: std::ops::Range<usize>,
-    records: Option<(&Records, &[u128])>,
-) -> Result<Vec<PlanOut<'a>>, Diagnostic> {
-    let plans: Vec<usize> = group.clone().collect();
-    let segment = |p: usize| plan_docs(ctx, p, texts[p], &mut workers.get());
-    let Some((records, keys)) = records else {
-        return Ok(plans.par_iter().map(|&p| segment(p)).collect());
-    };
-    let (path, previous) = records.previous(&keys[group]);
-    if let Some(bytes) = previous
-        && let Some(kept) = records::open(&bytes, plans.len())
-    {
-        let units = ctx.site.units.len();
-        let outs: Option<Vec<PlanOut>> = plans
-            .par_iter()
-            .zip(&kept)
-            .map(|(&p, record)| {
-                let mut out = plan_docs_only(ctx, p, texts[p], &mut workers.get());
-                records::decode(record, ctx.interner, units, &mut out).then_some(out)
-            })
-            .collect();
-        if let Some(outs) = outs {
-            (records.emit)(path, bytes)?;
-            return Ok(outs);
-        }
-    }
-    let (outs, made): (Vec<PlanOut>, Vec<Vec<u8>>) = plans
-        .par_iter()
-        .map(|&p| {
-            let out = segment(p);
-            let record = records::encode(&out, ctx.interner);
-            (out, record)
-        })
-        .unzip();
-    (records.emit)(path, records::seal(&made))?;
-    Ok(outs)
 }
 
 /// Takes segmented plans into the corpus, in order, and writes the
@@ -760,11 +672,6 @@ mod tests {
     /// A site of one plan whose `tasks` tasks are led by one unit that has
     /// `aliases` aliases (each of its own words).
     fn alias_site(aliases: usize, tasks: usize) -> (tempfile::TempDir, Site) {
-        task_site(aliases, tasks, "完善制度")
-    }
-
-    /// [`alias_site`], each task reading `task`.
-    fn task_site(aliases: usize, tasks: usize, task: &str) -> (tempfile::TempDir, Site) {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         std::fs::create_dir_all(root.join("content")).unwrap();
@@ -784,7 +691,7 @@ mod tests {
         let mut plan =
             String::from("---\ntitle: 方案\nkind: 方案\njurisdiction: 测试市测试区\n---\n\n");
         for t in 1..=tasks {
-            plan.push_str(&format!("{t}.{task}。牵头单位:区司法局。\n\n"));
+            plan.push_str(&format!("{t}.完善制度。牵头单位:区司法局。\n\n"));
         }
         std::fs::write(root.join("content/plan.md"), plan).unwrap();
         let site = crate::content::load_site(root)
@@ -804,73 +711,6 @@ mod tests {
             names: &names,
         };
         plan_docs(&ctx, 0, true, &mut worker).entries.len()
-    }
-
-    type Files = std::collections::BTreeMap<String, Vec<u8>>;
-
-    /// Every file a build of `site`'s index writes (its records too),
-    /// taking records from `previous`.
-    fn with_records(site: &Site, previous: Option<&Files>) -> Files {
-        let files = Mutex::new(Files::new());
-        let emit: Emit = &|path, bytes| {
-            lock(&files).insert(path, bytes);
-            Ok(())
-        };
-        let read = |path: &str| previous.and_then(|p| p.get(path).cloned());
-        let records = Records {
-            previous: previous.is_some().then_some(&read as Read),
-            emit,
-        };
-        make(site, emit, &|| {}, None, Some(&records)).unwrap();
-        files.into_inner().unwrap()
-    }
-
-    /// The path of the one group of records of a one-plan site.
-    fn record_path(files: &Files) -> String {
-        let mut paths = files.keys().filter(|p| p.starts_with(records::DIR));
-        let path = paths.next().expect("a group of records").clone();
-        assert!(paths.next().is_none(), "one group");
-        path
-    }
-
-    #[test]
-    fn kept_records_give_the_index_a_segmenting_build_gives() {
-        let (_d, site) = task_site(2, 12, "完善制度");
-        let first = with_records(&site, None);
-        let index: Files = build(&site).into_iter().collect();
-        let written: Files = first
-            .iter()
-            .filter(|(p, _)| !p.starts_with(records::DIR))
-            .map(|(p, b)| (p.clone(), b.clone()))
-            .collect();
-        assert_eq!(written, index, "records change no file of the index");
-        assert_eq!(with_records(&site, Some(&first)), first);
-        // A damaged file of records is made again, and the index alike.
-        let mut damaged = first.clone();
-        let path = record_path(&first);
-        damaged.get_mut(&path).unwrap().pop();
-        assert_eq!(with_records(&site, Some(&damaged)), first);
-    }
-
-    #[test]
-    fn an_unchanged_plans_terms_are_taken_from_its_record() {
-        let (_a, site) = task_site(2, 12, "完善制度");
-        let (_b, other) = task_site(2, 12, "推进法治");
-        let ours = with_records(&site, None);
-        let theirs = with_records(&other, None);
-        // The other site's record (of as many documents) under our plan's
-        // key: its terms are taken, not our plan segmented again.
-        let mut swapped = ours.clone();
-        swapped.insert(record_path(&ours), theirs[&record_path(&theirs)].clone());
-        let built = with_records(&site, Some(&swapped));
-        let has = |files: &Files, term: &str| {
-            let needle = format!("\"{term}\"");
-            files.iter().any(|(p, b)| {
-                p.starts_with("search/d/") && String::from_utf8_lossy(b).contains(&needle)
-            })
-        };
-        assert!(has(&built, "法治") && !has(&built, "完善"));
-        assert!(has(&ours, "完善") && !has(&ours, "法治"));
     }
 
     #[test]

@@ -35,8 +35,6 @@ pub struct Previous<'a> {
     /// Links a file of the index (path relative to the output) from the
     /// previous output into this one; false when the previous output lacks it.
     pub link: &'a (dyn Fn(&str) -> Result<bool, Diagnostic> + Sync),
-    /// The previous output's file at a path (relative to the output), if any.
-    pub read: &'a (dyn Fn(&str) -> Option<Vec<u8>> + Sync),
 }
 
 /// A hash of texts and numbers, each delimited so that no two sequences
@@ -162,7 +160,7 @@ fn blocks_key(k: &mut Key, blocks: &[Block]) {
 }
 
 /// The number of documents of a plan: itself, its tasks, its sections.
-pub(super) fn doc_count(plan: &Plan) -> usize {
+fn doc_count(plan: &Plan) -> usize {
     fn sections(blocks: &[Block]) -> usize {
         blocks
             .iter()
@@ -175,47 +173,20 @@ pub(super) fn doc_count(plan: &Plan) -> usize {
     1 + plan.tasks.len() + sections(&plan.body)
 }
 
-/// The keys of what the index reuses: of each fragment file of `site`'s
-/// index, in file order, and of each plan's record ([`super::records`]);
-/// and each plan's number of documents.
-pub(super) struct Keys {
-    pub fragments: Vec<u128>,
-    pub records: Vec<u128>,
-    pub counts: Vec<usize>,
-}
-
-/// The [`Keys`] of `site`'s index.
-pub(super) fn keys(site: &Site, unit_paths: &[String]) -> Keys {
+/// The key of each fragment file of `site`'s index, in file order, and
+/// each plan's number of documents.
+pub(super) fn fragment_keys(site: &Site, unit_paths: &[String]) -> (Vec<u128>, Vec<usize>) {
     let site_key = site_key(site, unit_paths);
     let plans: Vec<(u128, usize)> = site
         .plans
         .par_iter()
         .map(|p| (plan_key(p), doc_count(p)))
         .collect();
-    let records = plans
-        .iter()
-        .map(|&(plan, _)| {
-            let mut k = Key::new();
-            k.0.update(&site_key.to_le_bytes());
-            k.0.update(&plan.to_le_bytes());
-            k.finish()
-        })
-        .collect();
-    Keys {
-        fragments: fragment_keys(site_key, &plans),
-        records,
-        counts: plans.into_iter().map(|p| p.1).collect(),
-    }
-}
-
-/// The key of each fragment file, in file order, from the site's key and
-/// each plan's (with its number of documents).
-fn fragment_keys(site_key: u128, plans: &[(u128, usize)]) -> Vec<u128> {
     let total: usize = plans.iter().map(|p| p.1).sum();
     let mut keys = Vec::with_capacity(total.div_ceil(CHUNK));
     let mut file: Option<Key> = None;
     let mut doc = 0usize;
-    for &(plan, count) in plans {
+    for &(plan, count) in &plans {
         let mut from = 0;
         while from < count {
             // The part of this plan in the file that holds document `doc`.
@@ -236,7 +207,7 @@ fn fragment_keys(site_key: u128, plans: &[(u128, usize)]) -> Vec<u128> {
         }
     }
     keys.extend(file.take().map(Key::finish));
-    keys
+    (keys, plans.into_iter().map(|p| p.1).collect())
 }
 
 /// The keys as kept in [`STATE`]: the format, then each key.

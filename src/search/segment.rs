@@ -212,19 +212,14 @@ type Terms = (FxHashMap<Box<str>, u32>, Vec<Box<str>>);
 impl Interner {
     pub fn id(&self, term: &str) -> u32 {
         let mut guard = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        intern(&mut guard, term)
-    }
-
-    /// The numbers of `terms`, under one lock.
-    pub fn ids(&self, terms: &[&str]) -> Vec<u32> {
-        let mut guard = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        terms.iter().map(|&term| intern(&mut guard, term)).collect()
-    }
-
-    /// The terms numbered `ids`, under one lock.
-    pub fn terms(&self, ids: &[u32]) -> Vec<Box<str>> {
-        let guard = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        ids.iter().map(|&id| guard.1[id as usize].clone()).collect()
+        let (map, list) = &mut *guard;
+        if let Some(&id) = map.get(term) {
+            return id;
+        }
+        let id = list.len() as u32;
+        list.push(term.into());
+        map.insert(term.into(), id);
+        id
     }
 
     /// Every term, by number.
@@ -232,17 +227,6 @@ impl Interner {
         let (_, list) = self.inner.into_inner().unwrap_or_else(|e| e.into_inner());
         list
     }
-}
-
-/// The number of `term`, given one if it has none.
-fn intern((map, list): &mut Terms, term: &str) -> u32 {
-    if let Some(&id) = map.get(term) {
-        return id;
-    }
-    let id = list.len() as u32;
-    list.push(term.into());
-    map.insert(term.into(), id);
-    id
 }
 
 /// One thread's memory of clauses already segmented: real documents repeat
