@@ -59,8 +59,9 @@
 # Each build is timed with /usr/bin/time -v into a fresh output folder, after
 # `sync`, so that one run's write-back does not land in the next one's time.
 # Wall time is the median over the runs, CPU is user+sys (median), peak RSS the
-# highest of the runs. The copy floor is `cp -r` of planpress's output folder
-# (of Hugo's when planpress did not build). A failed build is reported as such
+# highest of the runs. The copy floor is `cp -a` of planpress's output folder
+# (of Hugo's when planpress did not build): hard links stay links, as the
+# 长者版's pages are in planpress's output. A failed build is reported as such
 # and the benchmark goes on. Exit status: 1 when a planpress build failed, or a
 # Hugo build (unless --no-hugo: a missing Hugo is a failure too), else 0.
 
@@ -455,7 +456,7 @@ for n in "${SIZES[@]}"; do
             if ((DO_PP)); then
                 if pp_build compare "$n" planpress "$r" "$OUT/planpress"; then
                     PP_BYTES_PER_PLAN=$((LAST_BYTES / n))
-                    measure compare "$n" "copy" "$r" "$OUT/copy" -- cp -r "$OUT/planpress" "$OUT/copy"
+                    measure compare "$n" "copy" "$r" "$OUT/copy" -- cp -a "$OUT/planpress" "$OUT/copy"
                 else
                     PP_FAILED=1
                 fi
@@ -471,7 +472,7 @@ for n in "${SIZES[@]}"; do
                             "$(find "$OUT/hugo/topics" -mindepth 2 -name index.html 2>/dev/null | wc -l)" >>"$RAW.pages"
                     fi
                     if ((!DO_PP || PP_FAILED)); then
-                        measure compare "$n" "copy-of-hugo" "$r" "$OUT/copy" -- cp -r "$OUT/hugo" "$OUT/copy"
+                        measure compare "$n" "copy-of-hugo" "$r" "$OUT/copy" -- cp -a "$OUT/hugo" "$OUT/copy"
                     fi
                 else
                     HUGO_FAILED=1
