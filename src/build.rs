@@ -760,40 +760,6 @@ fn write_data(
     }
 }
 
-/// One page in each version, linked when its owner is unchanged, else
-/// rendered: its 长者版 the same file as the standard page (but the 404
-/// page's); (rendered, linked) files.
-fn render_or_keep(
-    renderer: &Renderer,
-    page: crate::urls::Page,
-    sink: &dyn Sink,
-    linker: &Linker,
-) -> Result<(usize, usize), Diagnostic> {
-    let input = &renderer.input;
-    let (mut rendered, mut linked) = (0, 0);
-    let mut twin: Option<(String, Vec<u8>)> = None;
-    for &elder in input.versions() {
-        let path = page.output_path_in(input.prefix(), input.site, elder);
-        if linker.keep(&path, page_owner(page))? {
-            linked += 1;
-            continue;
-        }
-        let cannot = |e: std::io::Error| Diagnostic::error(&path, 0, format!("cannot write: {e}"));
-        match &twin {
-            Some((like, html)) => sink.put_twin(&path, like, html).map_err(cannot)?,
-            None => {
-                let html = renderer.render_page(page, elder)?;
-                sink.put_slice(&path, &html).map_err(cannot)?;
-                if page != crate::urls::Page::NotFound {
-                    twin = Some((path.clone(), html));
-                }
-            }
-        }
-        rendered += 1;
-    }
-    Ok((rendered, linked))
-}
-
 /// The pages of one edition whose owner changed, rendered; the others
 /// linked: (rendered, linked).
 fn render_pages(
@@ -804,7 +770,7 @@ fn render_pages(
     let done: Vec<Result<(usize, usize), Diagnostic>> = renderer
         .pages()
         .par_iter()
-        .map(|&page| render_or_keep(renderer, page, sink, linker))
+        .map(|&page| renderer.write_page(page, sink, &|path| linker.keep(path, page_owner(page))))
         .collect();
     let mut errors: Vec<Diagnostic> = Vec::new();
     let (mut rendered, mut linked) = (0, 0);

@@ -98,7 +98,7 @@ impl<'a> Renderer<'a> {
         let mut errors: Vec<Diagnostic> = pages
             .par_iter()
             .filter_map(|&page| {
-                let r = self.write_pair(page, sink);
+                let r = self.write_page(page, sink, &|_| Ok(false));
                 self.input.versions().iter().for_each(|_| progress());
                 r.err()
             })
@@ -161,32 +161,50 @@ impl<'a> Renderer<'a> {
     /// Renders a page into `sink`: once, its 长者版 stored as the same file
     /// (links are relative, and each version's stylesheet shows its parts
     /// of the frame); the 404 page, served at any depth, with absolute
-    /// links, once a version. Each thread renders into the same buffers
-    /// page after page: a fresh buffer per page costs more in allocation
-    /// and page faults than the template itself.
-    fn write_pair(&self, page: Page, sink: &dyn Sink) -> Result<(), Diagnostic> {
+    /// links, once a version. A version whose path `keep` takes (an
+    /// incremental build links it from the previous output) is not
+    /// written; nothing is rendered when `keep` takes them all. Returns
+    /// (files written, files kept). Each thread renders into the same
+    /// buffers page after page: a fresh buffer per page costs more in
+    /// allocation and page faults than the template itself.
+    pub fn write_page(
+        &self,
+        page: Page,
+        sink: &dyn Sink,
+        keep: &dyn Fn(&str) -> Result<bool, Diagnostic>,
+    ) -> Result<(usize, usize), Diagnostic> {
         thread_local! {
             static BUFFERS: std::cell::RefCell<[Vec<u8>; 4]> =
                 const { std::cell::RefCell::new([Vec::new(), Vec::new(), Vec::new(), Vec::new()]) };
         }
+        let (site, prefix) = (self.input.site, self.input.prefix());
+        let mut wanted = Vec::with_capacity(2);
+        for &elder in self.input.versions() {
+            let path = page.output_path_in(prefix, site, elder);
+            if !keep(&path)? {
+                wanted.push((path, elder));
+            }
+        }
+        let kept = self.input.versions().len() - wanted.len();
+        if wanted.is_empty() {
+            return Ok((0, kept));
+        }
         let mut ctx = self.common_context(page);
         self.input.page_context(page, &mut ctx)?;
-        let (site, prefix) = (self.input.site, self.input.prefix());
         let cannot = |path: &str, e: std::io::Error| {
             Diagnostic::error(path, 0, format!("cannot write: {e}"))
         };
         BUFFERS.with_borrow_mut(|[content, layout, html, marked]| {
             self.page_content(page, &mut ctx, content)?;
-            let mut first: Option<String> = None;
-            for &elder in self.input.versions() {
-                let path = page.output_path_in(prefix, site, elder);
-                if let (Some(like), false) = (&first, page == Page::NotFound) {
+            let mut first: Option<&str> = None;
+            for (path, elder) in &wanted {
+                if let (Some(like), false) = (first, page == Page::NotFound) {
                     let bytes = if self.mark_chinese { &*marked } else { &*html };
-                    sink.put_twin(&path, like, bytes)
-                        .map_err(|e| cannot(&path, e))?;
+                    sink.put_twin(path, like, bytes)
+                        .map_err(|e| cannot(path, e))?;
                     continue;
                 }
-                let root = self.root(page, elder);
+                let root = self.root(page, *elder);
                 self.render_frame(&mut ctx, &root, content, layout, html)?;
                 let bytes = match self.mark_chinese {
                     true => {
@@ -195,10 +213,10 @@ impl<'a> Renderer<'a> {
                     }
                     false => &*html,
                 };
-                sink.put_slice(&path, bytes).map_err(|e| cannot(&path, e))?;
+                sink.put_slice(path, bytes).map_err(|e| cannot(path, e))?;
                 first = Some(path);
             }
-            Ok(())
+            Ok((wanted.len(), kept))
         })
     }
 
