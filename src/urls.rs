@@ -274,11 +274,6 @@ impl Urls {
         format!("{}{path}", self.url)
     }
 
-    /// The link prefix of a version: the base path, elder under [`ELDER`].
-    pub fn root(&self, elder: bool) -> String {
-        self.root_in("", elder)
-    }
-
     /// The link prefix of a version of the edition under `edition` (`hant/`,
     /// `` for the site's own pages).
     pub fn root_in(&self, edition: &str, elder: bool) -> String {
@@ -307,17 +302,6 @@ impl Urls {
         match page {
             Page::NotFound => root,
             _ => format!("{root}{page_path}"),
-        }
-    }
-
-    /// The address of the other version of the page at `page_path`, as a
-    /// link from the version `elder` (the not-found page links the other
-    /// version's home).
-    pub fn twin(&self, page: Page, page_path: &str, elder: bool) -> String {
-        let twin_root = self.root(!elder);
-        match page {
-            Page::NotFound => twin_root,
-            _ => format!("{twin_root}{page_path}"),
         }
     }
 
@@ -456,11 +440,14 @@ mod tests {
     #[test]
     fn versions_link_each_other() {
         let u = urls("/fz/");
-        assert_eq!(u.root(false), "/fz/");
-        assert_eq!(u.root(true), "/fz/elder/");
-        assert_eq!(u.twin(Page::Plans, "plans/", false), "/fz/elder/plans/");
-        assert_eq!(u.twin(Page::Plans, "plans/", true), "/fz/plans/");
-        assert_eq!(u.twin(Page::NotFound, "", false), "/fz/elder/");
+        assert_eq!(u.root_in("", false), "/fz/");
+        assert_eq!(u.root_in("", true), "/fz/elder/");
+        assert_eq!(
+            u.version_of(Page::Plans, "plans/", "", true),
+            "/fz/elder/plans/"
+        );
+        assert_eq!(u.version_of(Page::Plans, "plans/", "", false), "/fz/plans/");
+        assert_eq!(u.version_of(Page::NotFound, "", "", true), "/fz/elder/");
         assert_eq!(u.root_in("hant/", true), "/fz/hant/elder/");
         assert_eq!(
             u.version_of(Page::Plans, "plans/", "hant/", false),
