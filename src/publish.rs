@@ -319,19 +319,16 @@ fn package_twins(
                 ..e.clone()
             });
         }
-        let compressed = one.compressed.as_ref().map(|c| match c {
-            Fresh::Made => Fresh::Made,
-            Fresh::Reused => Fresh::Reused,
-        });
         out.push(One {
             entries,
-            compressed,
+            compressed: one.compressed.clone(),
         });
     }
     Ok(out)
 }
 
 /// How a text file's `.br` and `.gz` came to be.
+#[derive(Clone)]
 enum Fresh {
     Made,
     Reused,
