@@ -72,6 +72,9 @@ const FREEZE: usize = 8 * 1024;
 /// zstd's fastest level: the lists are compressed while documents are
 /// segmented, and are decompressed once.
 const FREEZE_LEVEL: i32 = 1;
+/// The first byte of a frame of [`Postings::freeze`]: compressed or not.
+const ZSTD: u8 = 1;
+const RAW: u8 = 0;
 
 fn varint(out: &mut Vec<u8>, mut v: u64) {
     while v >= 0x80 {
@@ -107,16 +110,23 @@ impl Postings {
     pub fn push_compact(&mut self, doc: u32, w: u8, default: u8) {
         self.push(doc, w, default);
         if self.bytes.len() >= FREEZE {
-            // Incompressible bytes stay as they are (a frame that is no
-            // shorter is not worth keeping).
-            if let Ok(frame) = zstd::bulk::compress(&self.bytes, FREEZE_LEVEL)
-                && frame.len() < self.bytes.len()
-            {
-                self.frozen_len += self.bytes.len();
-                self.frozen.push(frame.into_boxed_slice());
-                self.bytes.clear();
-            }
+            self.freeze();
         }
+    }
+
+    /// Moves the list's bytes into a frame of `frozen`: [`ZSTD`] and zstd's
+    /// frame, or [`RAW`] and the bytes as they are where compressing does not
+    /// shorten them. Either way `bytes` is emptied, so no byte is compressed
+    /// twice (kept in `bytes`, an incompressible list was compressed again
+    /// at every push).
+    fn freeze(&mut self) {
+        let frame = match zstd::bulk::compress(&self.bytes, FREEZE_LEVEL) {
+            Ok(z) if z.len() < self.bytes.len() => [&[ZSTD][..], &z].concat(),
+            _ => [&[RAW][..], &self.bytes].concat(),
+        };
+        self.frozen_len += self.bytes.len();
+        self.frozen.push(frame.into_boxed_slice());
+        self.bytes.clear();
     }
 
     /// The length of the list's bytes, compressed or not.
@@ -131,10 +141,16 @@ impl Postings {
         }
         let mut bytes = Vec::with_capacity(self.len());
         for frame in std::mem::take(&mut self.frozen) {
-            let part = zstd::bulk::decompress(&frame, FREEZE + MAX_ENTRY).map_err(|e| {
-                Diagnostic::error(DIR, 0, format!("cannot read a posting list back: {e}"))
-            })?;
-            bytes.extend_from_slice(&part);
+            match frame.split_first() {
+                Some((&ZSTD, z)) => {
+                    let part = zstd::bulk::decompress(z, FREEZE + MAX_ENTRY).map_err(|e| {
+                        Diagnostic::error(DIR, 0, format!("cannot read a posting list back: {e}"))
+                    })?;
+                    bytes.extend_from_slice(&part);
+                }
+                Some((_, raw)) => bytes.extend_from_slice(raw),
+                None => {}
+            }
         }
         bytes.extend_from_slice(&self.bytes);
         Ok(Postings {
@@ -348,6 +364,24 @@ mod tests {
         let thawed = compact.thaw().map_err(|d| d.to_string());
         let thawed = thawed.as_ref().map(|t| (&t.bytes[..], t.df, t.last));
         assert_eq!(thawed, Ok((&plain.bytes[..], plain.df, plain.last)));
+    }
+
+    #[test]
+    fn incompressible_bytes_are_frozen_as_they_are_and_thaw_the_same() {
+        let mut rng = fastrand::Rng::with_seed(7);
+        let noise: Vec<u8> = std::iter::repeat_with(|| rng.u8(..))
+            .take(FREEZE + 5)
+            .collect();
+        let mut list = Postings {
+            bytes: noise.clone(),
+            ..Postings::default()
+        };
+        list.freeze();
+        assert!(list.bytes.is_empty(), "frozen, compressible or not");
+        assert_eq!(list.frozen[0][0], RAW);
+        list.bytes.extend_from_slice(b"tail");
+        let thawed = list.thaw().map(|t| t.bytes).map_err(|d| d.to_string());
+        assert_eq!(thawed, Ok([&noise[..], b"tail"].concat()));
     }
 
     #[test]
